@@ -1,0 +1,178 @@
+// The trailguard.yml schema: parsed and checked in full before any AWS call, every error with its path.
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ACCOUNT_ID, REGION } from './arn.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+
+export const WATCHED_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] as const;
+export type WatchedEvent = (typeof WATCHED_EVENTS)[number];
+
+export const DEFAULT_ROLES = {
+  deploy: 'OrganizationAccountAccessRole',
+  remediation: 'TrailGuardRemediator',
+  externalId: null,
+} as const;
+
+// YAML reads unquoted digits as a number and drops leading zeros, so a number is never an account id.
+export const AccountIdSchema = z
+  .string({ error: 'expected a 12-digit account id as a quoted string (YAML reads unquoted digits as a number)' })
+  .regex(ACCOUNT_ID, 'expected 12 digits');
+export const RegionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
+const RoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
+const TrailNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, 'expected a trail name: 3-128 of A-Z a-z 0-9 . _ -, starting and ending with a letter or digit');
+
+/** The settings TrailGuard restores a trail to, or recreates it from. */
+export const TrailBaselineSchema = z
+  .object({
+    name: TrailNameSchema,
+    s3BucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+    s3KeyPrefix: z.string().max(200).optional(),
+    isMultiRegionTrail: z.boolean().default(true),
+    includeGlobalServiceEvents: z.boolean().default(true),
+    enableLogFileValidation: z.boolean().default(true),
+    kmsKeyId: z.string().min(1).optional(),
+    snsTopicName: z.string().min(1).optional(),
+    cloudWatchLogsLogGroupArn: z.string().startsWith('arn:', 'expected a log group ARN').optional(),
+    cloudWatchLogsRoleArn: z.string().startsWith('arn:', 'expected a role ARN').optional(),
+  })
+  .strict();
+export type TrailBaseline = z.infer<typeof TrailBaselineSchema>;
+
+const AllowPatternSchema = z
+  .string()
+  .regex(/^arn:[\w*?-]+:(iam|sts)::[\d*?]+:[\w+=,.@/*?-]+$/, 'expected an IAM or STS principal ARN (wildcards * and ? allowed)');
+
+const MemberAccountSchema = z
+  .object({ id: AccountIdSchema, name: z.string().min(1).max(64).optional() })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    version: z.literal(1, 'expected 1 (the only config version)'),
+    central: z.object({ account: AccountIdSchema, region: RegionSchema }).strict(),
+    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-abc123def4').optional(),
+    members: z
+      .object({
+        accounts: z.array(MemberAccountSchema).default([]),
+        organization: z.boolean().default(false),
+        exclude: z.array(AccountIdSchema).default([]),
+        regions: z.array(RegionSchema).min(1, 'expected at least one region').optional(),
+      })
+      .strict(),
+    roles: z
+      .object({
+        deploy: RoleNameSchema.default(DEFAULT_ROLES.deploy),
+        remediation: RoleNameSchema.default(DEFAULT_ROLES.remediation),
+        externalId: z
+          .string()
+          .regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 of A-Z a-z 0-9 +=,.@:/-')
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .default({ ...DEFAULT_ROLES }),
+    watch: z.array(z.enum(WATCHED_EVENTS)).min(1, 'expected at least one event name').default([...WATCHED_EVENTS]),
+    trails: z.array(TrailBaselineSchema).default([]),
+    allow: z.array(AllowPatternSchema).default([]),
+    remediator: z
+      .object({ delivery: z.enum(['direct', 'queue']).default('direct') })
+      .strict()
+      .default({ delivery: 'direct' }),
+    alerts: z
+      .object({
+        endpoint: z
+          .string()
+          .regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'expected an https:// URL (SNS delivers alerts to it)')
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .default({ endpoint: null }),
+    slack: z
+      .object({
+        channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'expected a Slack channel id such as C0123456789'),
+        responders: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'expected a Slack user id such as U0123456789')).default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const { members } = config;
+    if (members.accounts.length === 0 && !members.organization) {
+      ctx.addIssue({ code: 'custom', path: ['members'], message: 'list accounts or set organization: true' });
+    }
+    const seen = new Map<string, number>();
+    members.accounts.forEach((account, index) => {
+      const first = seen.get(account.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['members', 'accounts', index, 'id'], message: `duplicate of members.accounts[${first}].id` });
+      } else seen.set(account.id, index);
+    });
+    duplicates(members.regions ?? []).forEach((index) =>
+      ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' }),
+    );
+    duplicates(config.trails.map((t) => t.name)).forEach((index) =>
+      ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
+    );
+    duplicates(config.watch).forEach((index) => ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' }));
+  })
+  .transform((config) => ({
+    ...config,
+    members: { ...config.members, regions: config.members.regions ?? [config.central.region] },
+  }));
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+function duplicates(values: readonly string[]): number[] {
+  return values.flatMap((value, index) => (values.indexOf(value) < index ? [index] : []));
+}
+
+/** `members.accounts[1].id` from zod's `['members', 'accounts', 1, 'id']`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+export function issuesOf(error: z.ZodError): ConfigIssue[] {
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field' }));
+    }
+    return [{ path: formatPath(issue.path), message: issue.message.replace(/^Invalid input: /, '') }];
+  });
+}
+
+/** Validates an already-parsed object; throws ConfigError naming every bad field. */
+export function validateConfig(value: unknown, source = 'trailguard.yml'): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (!result.success) throw new ConfigError(source, issuesOf(result.error));
+  return result.data;
+}
+
+/** Parses trailguard.yml text (YAML 1.2: `yes`/`no` are strings, not booleans). */
+export function parseConfig(text: string, source = 'trailguard.yml'): Config {
+  const doc = parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        message: (e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, ''),
+      })),
+    );
+  }
+  return validateConfig(doc.toJS(), source);
+}
+
+/** Display name of a member account (`payments-prod`), or its id when it has none. */
+export function accountName(config: Config, account: string): string {
+  return config.members.accounts.find((a) => a.id === account)?.name ?? account;
+}

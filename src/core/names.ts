@@ -1,0 +1,14 @@
+// Default resource names from DESIGN.md ("Resources"); external code relies on them.
+export const NAMES = {
+  bus: 'trailguard',
+  tamperRule: 'trailguard-tamper',
+  forwardRule: 'trailguard-forward',
+  forwarderRole: 'trailguard-forwarder',
+  remediatorFunction: 'trailguard-remediator',
+  remediatorRole: 'trailguard-remediator',
+  topic: 'trailguard-alerts',
+  dlq: 'trailguard-dlq',
+  eventsQueue: 'trailguard-events',
+} as const;
+
+export const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' } as const;

@@ -1,0 +1,118 @@
+// Random and mutated events: the parser throws nothing but a typed rejection, and a rejected event never reaches AWS.
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDefaultDeps, handleEvent } from '../../lambda/remediator.js';
+import { RejectedEventError } from '../../src/core/errors.js';
+import { parseTamperEvent } from '../../src/core/tamper-event.js';
+import { FIXTURE_NAMES, loadFixture, type Envelope } from '../support/fixtures.js';
+import { recordingLog } from '../support/recording-log.js';
+
+const sts = mockClient(STSClient);
+const cloudtrail = mockClient(CloudTrailClient);
+const sns = mockClient(SNSClient);
+
+const fixtures = FIXTURE_NAMES.map(loadFixture);
+
+/** Every path to a leaf or object in the fixture, so mutations can reach any field. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
+}
+
+function mutate(event: Envelope, path: (string | number)[], replacement: unknown, remove: boolean): Envelope {
+  const copy = structuredClone(event);
+  if (path.length === 0) return copy;
+  let parent: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (remove) delete parent[last];
+  else parent[last] = replacement;
+  return copy;
+}
+
+const mutatedEvent = fc
+  .record({
+    fixture: fc.constantFrom(...fixtures),
+    pick: fc.nat(),
+    remove: fc.boolean(),
+    replacement: fc.oneof(
+      fc.anything(),
+      fc.constantFrom('333333333333', 'arn:aws:cloudtrail:us-east-1:444444444444:trail/x', 'CreateTrail', 'eu-west-1', '', null),
+    ),
+  })
+  .map(({ fixture, pick, remove, replacement }) => {
+    const all = paths(fixture);
+    return mutate(fixture, all[pick % all.length]!, replacement, remove);
+  });
+
+describe('parseTamperEvent on hostile input', () => {
+  it('throws only RejectedEventError for arbitrary values', () => {
+    fc.assert(
+      fc.property(fc.anything(), (raw) => {
+        try {
+          parseTamperEvent(raw);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RejectedEventError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts a mutated event only if it is still self-consistent', () => {
+    fc.assert(
+      fc.property(mutatedEvent, (raw) => {
+        let event;
+        try {
+          event = parseTamperEvent(raw);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RejectedEventError);
+          return;
+        }
+        expect(event.account).toBe(raw.detail.recipientAccountId);
+        expect(event.trail.arn.split(':')[4]).toBe(event.account);
+        expect(event.trail.arn.split(':')[3]).toBe(event.region);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the handler on hostile input', () => {
+  beforeEach(() => {
+    sts.reset();
+    cloudtrail.reset();
+    sns.reset();
+  });
+
+  it('returns `rejected` without any AWS call whenever the parser rejects', async () => {
+    const deps = createDefaultDeps({
+      env: { AWS_REGION: 'us-east-1', TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts' },
+      log: recordingLog(),
+      clientOptions: { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+    });
+    let rejectedCount = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), mutatedEvent), async (raw) => {
+        let parses = true;
+        try {
+          parseTamperEvent(raw);
+        } catch {
+          parses = false;
+        }
+        fc.pre(!parses);
+        rejectedCount += 1;
+        const result = await handleEvent(raw, deps);
+        expect(result.outcome).toBe('rejected');
+        expect([...sts.calls(), ...cloudtrail.calls(), ...sns.calls()]).toHaveLength(0);
+      }),
+      { numRuns: 300 },
+    );
+    expect(rejectedCount).toBeGreaterThan(100);
+  });
+});

@@ -4,7 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** ../shared/fixtures beside the repository (read-only, shared with code outside this repo). */
+/** Our copy of the shared samples, so a clone anywhere has them. */
+export const FIXTURES = resolve(here, '..', 'fixtures', 'cloudtrail');
+/** The originals in ../shared/fixtures beside the repository, when they are there. */
 export const SHARED_FIXTURES = resolve(here, '..', '..', '..', 'shared', 'fixtures');
 
 export type FixtureName = 'stop-logging' | 'stop-logging-console' | 'delete-trail' | 'update-trail' | 'put-event-selectors';
@@ -14,7 +16,7 @@ export const FIXTURE_NAMES: FixtureName[] = ['stop-logging', 'stop-logging-conso
 export type Envelope = Record<string, any>;
 
 export function loadFixture(name: FixtureName): Envelope {
-  return JSON.parse(readFileSync(join(SHARED_FIXTURES, `${name}.json`), 'utf8')) as Envelope;
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Envelope;
 }
 
 export interface Retarget {

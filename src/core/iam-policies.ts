@@ -72,6 +72,15 @@ export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument
       ],
     },
   ];
+  if (ctx.delivery === 'direct') {
+    // Lambda's own asynchronous retries end in the DLQ: an event whose alert never got out is kept.
+    statements.push({
+      Sid: 'SendFailedEventsToDlq',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:${NAMES.dlq}`,
+    });
+  }
   if (ctx.delivery === 'queue') {
     statements.push({
       Sid: 'ConsumeTamperQueue',

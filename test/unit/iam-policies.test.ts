@@ -69,6 +69,14 @@ describe('remediator role (central)', () => {
     );
   });
 
+  it('with direct delivery, may send only to the DLQ (Lambda async failures land there)', () => {
+    expect(statement(remediatorPermissionsPolicy({ ...central, members: [] }), 'SendFailedEventsToDlq')).toMatchObject({
+      Action: 'sqs:SendMessage',
+      Resource: 'arn:aws:sqs:us-east-1:111111111111:trailguard-dlq',
+    });
+    expect(remediatorPermissionsPolicy({ ...central, members: [], delivery: 'queue' }).Statement.map((s) => s.Sid)).not.toContain('SendFailedEventsToDlq');
+  });
+
   it('uses the partition of the region', () => {
     expect(statement(remediatorPermissionsPolicy({ ...central, region: 'cn-north-1', members: ['222222222222'] }), 'PublishAlerts').Resource).toBe(
       'arn:aws-cn:sns:cn-north-1:111111111111:trailguard-alerts',

@@ -1,0 +1,303 @@
+// Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
+import { partitionOf, roleArn } from './arn.js';
+import type { Config } from './config.js';
+import {
+  forwarderPermissionsPolicy,
+  forwarderTrustPolicy,
+  memberRemediationPermissionsPolicy,
+  memberRemediationTrustPolicy,
+  remediatorPermissionsPolicy,
+  remediatorTrustPolicy,
+  type PolicyDocument,
+} from './iam-policies.js';
+import { NAMES } from './names.js';
+
+export const GLOBAL = 'global';
+
+interface Base {
+  /** Unique: account/region/kind/name. */
+  key: string;
+  account: string;
+  /** A region, or `global` for IAM. */
+  region: string;
+  name: string;
+}
+
+export interface RuleTarget {
+  Id: string;
+  Arn: string;
+  RoleArn?: string;
+  DeadLetterConfig?: { Arn: string };
+  RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+}
+
+export type Resource = Base &
+  (
+    | { kind: 'iam-role'; trust: PolicyDocument; policyName: string; policy: PolicyDocument; description: string }
+    | { kind: 'event-bus' }
+    | { kind: 'bus-permission'; bus: string; principal: string; organizationId?: string }
+    | { kind: 'event-rule'; bus: string; pattern: Record<string, unknown>; description: string; targets: RuleTarget[] }
+    | { kind: 'sqs-queue'; attributes: Record<string, string> }
+    | { kind: 'sns-topic'; httpsEndpoint: string | null }
+    | {
+        kind: 'lambda-function';
+        roleArn: string;
+        runtime: string;
+        handler: string;
+        timeout: number;
+        memorySize: number;
+        environment: Record<string, string>;
+        codeSha256: string;
+        deadLetterTargetArn: string | null;
+      }
+    | { kind: 'lambda-permission'; functionName: string; sourceArn: string }
+    | { kind: 'event-source-mapping'; functionName: string; queueArn: string; batchSize: number }
+  );
+export type ResourceKind = Resource['kind'];
+
+/** Order in which apply creates and updates resources: each kind only depends on kinds before it. */
+export const APPLY_ORDER: ResourceKind[] = [
+  'iam-role',
+  'sqs-queue',
+  'sns-topic',
+  'lambda-function',
+  'event-bus',
+  'bus-permission',
+  'lambda-permission',
+  'event-rule',
+  'event-source-mapping',
+];
+
+/** Kinds that carry the trailguard:managed tag; the others are owned by their TrailGuard name. */
+export const TAGGED_KINDS: ResourceKind[] = ['iam-role', 'event-bus', 'event-rule', 'sqs-queue', 'sns-topic', 'lambda-function'];
+
+export const REMEDIATOR_RUNTIME = 'nodejs22.x';
+export const REMEDIATOR_HANDLER = 'index.handler';
+export const REMEDIATOR_TIMEOUT = 60;
+/** Bytes EventBridge allows for an event bus's permission policy (PutPermission reference: 10 KB). */
+export const BUS_POLICY_LIMIT = 10_240;
+
+export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
+  return {
+    source: ['aws.cloudtrail'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: { eventSource: ['cloudtrail.amazonaws.com'], eventName: [...watch] },
+  };
+}
+
+export function busPermissionSid(principal: string): string {
+  return principal === '*' ? 'trailguard-organization' : `trailguard-${principal}`;
+}
+
+export interface CentralArns {
+  bus: string;
+  tamperRule: string;
+  function: string;
+  remediatorRole: string;
+  topic: string;
+  dlq: string;
+  eventsQueue: string;
+}
+
+export function centralArns(config: Config): CentralArns {
+  const { account, region } = config.central;
+  const p = partitionOf(region);
+  return {
+    bus: `arn:${p}:events:${region}:${account}:event-bus/${NAMES.bus}`,
+    tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
+    function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
+    remediatorRole: roleArn(account, NAMES.remediatorRole, region),
+    topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
+    dlq: `arn:${p}:sqs:${region}:${account}:${NAMES.dlq}`,
+    eventsQueue: `arn:${p}:sqs:${region}:${account}:${NAMES.eventsQueue}`,
+  };
+}
+
+export interface DesiredContext {
+  /** Member account ids, resolved from the list or the Organization, minus `exclude`. */
+  members: string[];
+  /** CodeSha256 of the remediator zip the action would deploy. */
+  codeSha256: string;
+}
+
+/** The environment the remediator Lambda runs with (DESIGN.md "Remediator"). */
+export function remediatorEnvironment(config: Config): Record<string, string> {
+  return {
+    TRAILGUARD_TOPIC_ARN: centralArns(config).topic,
+    TRAILGUARD_REMEDIATION_ROLE: config.roles.remediation,
+    ...(config.roles.externalId ? { TRAILGUARD_EXTERNAL_ID: config.roles.externalId } : {}),
+    TRAILGUARD_ALLOW: JSON.stringify(config.allow),
+    TRAILGUARD_TRAILS: JSON.stringify(config.trails),
+  };
+}
+
+function key(account: string, region: string, kind: ResourceKind, name: string): string {
+  return `${account}/${region}/${kind}/${name}`;
+}
+
+function queuePolicy(queueArn: string, sourceArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TamperRuleOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } },
+      },
+    ],
+  });
+}
+
+function centralResources(config: Config, ctx: DesiredContext): Resource[] {
+  const { account, region } = config.central;
+  const arns = centralArns(config);
+  const queue = config.remediator.delivery === 'queue';
+  const c = (kind: ResourceKind, name: string, r = region) => ({ key: key(account, r, kind, name), account, region: r, name });
+  const out: Resource[] = [
+    {
+      ...c('iam-role', NAMES.remediatorRole, GLOBAL),
+      kind: 'iam-role',
+      description: 'TrailGuard remediator Lambda: assumes TrailGuardRemediator in members, publishes alerts',
+      trust: remediatorTrustPolicy({ centralAccount: account }),
+      policyName: NAMES.remediatorRole,
+      policy: remediatorPermissionsPolicy({
+        centralAccount: account,
+        region,
+        remediationRole: config.roles.remediation,
+        members: config.members.organization ? null : ctx.members,
+        organizationId: config.organizationId,
+        delivery: config.remediator.delivery,
+      }),
+    },
+    {
+      ...c('sqs-queue', NAMES.dlq),
+      kind: 'sqs-queue',
+      attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true', Policy: queuePolicy(arns.dlq, arns.tamperRule) },
+    },
+    { ...c('sns-topic', NAMES.topic), kind: 'sns-topic', httpsEndpoint: config.alerts.endpoint },
+    {
+      ...c('lambda-function', NAMES.remediatorFunction),
+      kind: 'lambda-function',
+      roleArn: arns.remediatorRole,
+      runtime: REMEDIATOR_RUNTIME,
+      handler: REMEDIATOR_HANDLER,
+      timeout: REMEDIATOR_TIMEOUT,
+      memorySize: 256,
+      environment: remediatorEnvironment(config),
+      codeSha256: ctx.codeSha256,
+      deadLetterTargetArn: queue ? null : arns.dlq,
+    },
+    { ...c('event-bus', NAMES.bus), kind: 'event-bus' },
+  ];
+  const principals = config.organizationId ? ['*'] : ctx.members.filter((m) => m !== account);
+  for (const principal of principals) {
+    out.push({
+      ...c('bus-permission', busPermissionSid(principal)),
+      kind: 'bus-permission',
+      bus: NAMES.bus,
+      principal,
+      ...(principal === '*' ? { organizationId: config.organizationId } : {}),
+    });
+  }
+  const deadLetter = { DeadLetterConfig: { Arn: arns.dlq }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } };
+  out.push({
+    ...c('event-rule', NAMES.tamperRule),
+    kind: 'event-rule',
+    bus: NAMES.bus,
+    description: 'TrailGuard: CloudTrail tampering forwarded by member accounts',
+    pattern: tamperPattern(config.watch),
+    targets: [queue ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter } : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter }],
+  });
+  if (queue) {
+    out.push(
+      {
+        ...c('sqs-queue', NAMES.eventsQueue),
+        kind: 'sqs-queue',
+        attributes: {
+          // Six times the function timeout, as Lambda's SQS integration recommends.
+          VisibilityTimeout: String(REMEDIATOR_TIMEOUT * 6),
+          MessageRetentionPeriod: '1209600',
+          SqsManagedSseEnabled: 'true',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.dlq, maxReceiveCount: 5 }),
+          Policy: queuePolicy(arns.eventsQueue, arns.tamperRule),
+        },
+      },
+      { ...c('event-source-mapping', NAMES.eventsQueue), kind: 'event-source-mapping', functionName: NAMES.remediatorFunction, queueArn: arns.eventsQueue, batchSize: 10 },
+    );
+  } else {
+    out.push({ ...c('lambda-permission', 'trailguard-tamper-rule'), kind: 'lambda-permission', functionName: NAMES.remediatorFunction, sourceArn: arns.tamperRule });
+  }
+  return out;
+}
+
+function memberResources(config: Config, account: string): Resource[] {
+  const central = config.central;
+  const arns = centralArns(config);
+  const g = (kind: ResourceKind, name: string) => ({ key: key(account, GLOBAL, kind, name), account, region: GLOBAL, name });
+  const trusted = [arns.remediatorRole, ...(config.slack?.roleArn ? [config.slack.roleArn] : [])];
+  const out: Resource[] = [
+    {
+      ...g('iam-role', NAMES.forwarderRole),
+      kind: 'iam-role',
+      description: 'TrailGuard: lets EventBridge forward CloudTrail tampering to the central bus',
+      trust: forwarderTrustPolicy(account),
+      policyName: NAMES.forwarderRole,
+      policy: forwarderPermissionsPolicy({ centralAccount: central.account, region: central.region }),
+    },
+    {
+      ...g('iam-role', config.roles.remediation),
+      kind: 'iam-role',
+      description: 'TrailGuard: restarts and restores CloudTrail trails; can never stop or delete one',
+      trust: memberRemediationTrustPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, externalId: config.roles.externalId, baseline: config.trails }),
+      policyName: config.roles.remediation,
+      policy: memberRemediationPermissionsPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, baseline: config.trails }),
+    },
+  ];
+  for (const region of config.members.regions) {
+    out.push({
+      key: key(account, region, 'event-rule', NAMES.forwardRule),
+      account,
+      region,
+      name: NAMES.forwardRule,
+      kind: 'event-rule',
+      bus: 'default',
+      description: 'TrailGuard: forwards CloudTrail tampering to the central bus',
+      pattern: tamperPattern(config.watch),
+      targets: [{ Id: 'trailguard-central-bus', Arn: arns.bus, RoleArn: roleArn(account, NAMES.forwarderRole, region) }],
+    });
+  }
+  return out;
+}
+
+/** Thrown before any AWS call when the desired state cannot exist (e.g. a bus policy over EventBridge's limit). */
+export class DesiredStateError extends Error {}
+
+/** Canonical bus-policy statement for a principal, as EventBridge stores it. */
+export function busStatement(resource: Extract<Resource, { kind: 'bus-permission' }>, busArn: string): Record<string, unknown> {
+  const p = busArn.split(':')[1];
+  return {
+    Sid: resource.name,
+    Effect: 'Allow',
+    Principal: resource.principal === '*' ? '*' : { AWS: `arn:${p}:iam::${resource.principal}:root` },
+    Action: 'events:PutEvents',
+    Resource: busArn,
+    ...(resource.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } } : {}),
+  };
+}
+
+export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
+  const resources = [...centralResources(config, ctx), ...ctx.members.flatMap((m) => memberResources(config, m))];
+  const busArn = centralArns(config).bus;
+  const statements = resources.flatMap((r) => (r.kind === 'bus-permission' ? [busStatement(r, busArn)] : []));
+  const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+  if (size > BUS_POLICY_LIMIT) {
+    throw new DesiredStateError(
+      `the central bus policy would be ${size} bytes for ${statements.length} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
+        'set organizationId in trailguard.yml so that one aws:PrincipalOrgID statement covers every member',
+    );
+  }
+  return resources;
+}

@@ -48,7 +48,8 @@ export type Resource = Base &
         memorySize: number;
         environment: Record<string, string>;
         codeSha256: string;
-        deadLetterTargetArn: string | null;
+        /** Where asynchronous invocations that failed every retry go (an on-failure destination). */
+        onFailureArn: string | null;
       }
     | { kind: 'lambda-permission'; functionName: string; sourceArn: string }
     | { kind: 'event-source-mapping'; functionName: string; queueArn: string; batchSize: number }
@@ -188,7 +189,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       memorySize: 256,
       environment: remediatorEnvironment(config),
       codeSha256: ctx.codeSha256,
-      deadLetterTargetArn: queue ? null : arns.dlq,
+      onFailureArn: queue ? null : arns.dlq,
     },
     { ...c('event-bus', NAMES.bus), kind: 'event-bus' },
   ];

@@ -1,6 +1,5 @@
 // The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
-import { busStatement, GLOBAL, TAGGED_KINDS, type Resource, type ResourceKind } from './desired-state.js';
-import { partitionOf } from './arn.js';
+import { GLOBAL, TAGGED_KINDS, type Resource, type ResourceKind } from './desired-state.js';
 
 export type Observed =
   | { exists: false }
@@ -58,10 +57,9 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
       return { trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy };
     case 'event-bus':
       return {};
-    case 'bus-permission': {
-      const busArn = `arn:${partitionOf(resource.region)}:events:${resource.region}:${resource.account}:event-bus/${resource.bus}`;
-      return { statement: busStatement(resource, busArn) };
-    }
+    case 'bus-permission':
+      // Semantic, not textual: EventBridge and emulators store the same grant in different shapes.
+      return { grant: { principal: resource.principal, organizationId: resource.organizationId ?? null } };
     case 'event-rule':
       return { eventPattern: resource.pattern, state: 'ENABLED', targets: [...resource.targets].sort((a, b) => a.Id.localeCompare(b.Id)) };
     case 'sqs-queue':
@@ -79,7 +77,7 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         memorySize: resource.memorySize,
         environment: resource.environment,
         code: resource.codeSha256,
-        deadLetterTarget: resource.deadLetterTargetArn,
+        onFailure: resource.onFailureArn,
       };
     case 'lambda-permission':
       return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };

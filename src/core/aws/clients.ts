@@ -11,13 +11,18 @@ export interface ClientOptions {
   maxAttempts?: number | undefined;
   /** Called once per API call (not per retry) with the client and command name: call counting. */
   onCall?: ((clientName: string, commandName: string) => void) | undefined;
+  /**
+   * Shared limit on HTTP requests in flight across every client given it. It wraps the send
+   * itself (after signing), so resolving credentials, which may call AssumeRole, never holds a slot.
+   */
+  limit?: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 interface Stackable {
   middlewareStack: {
     add(
       middleware: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
+      options: { step: 'initialize' | 'deserialize'; name: string },
     ): void;
   };
 }
@@ -51,6 +56,13 @@ export function createClient<C, X extends object = object>(
       },
       { step: 'initialize', name: 'trailguardCallCounter' },
     );
+  }
+  const { limit } = options;
+  if (limit) {
+    (client as unknown as Stackable).middlewareStack.add((next) => (args) => limit(() => next(args)), {
+      step: 'deserialize',
+      name: 'trailguardConcurrencyLimit',
+    });
   }
   return client;
 }

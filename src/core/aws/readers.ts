@@ -1,0 +1,239 @@
+// Readers: what exists for each desired resource, in the field shapes the plan compares.
+import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as ListTopicTagsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { partitionOf } from '../arn.js';
+import { GLOBAL, type Resource } from '../desired-state.js';
+import { errorCode } from '../errors.js';
+import { MANAGED_TAG, NAMES } from '../names.js';
+import { inlinePolicyField, type Extraneous, type Observed } from '../plan.js';
+import type { Accounts } from './accounts.js';
+
+const NOT_FOUND = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ResourceNotFoundException',
+  'ResourceNotFound',
+  'NotFound',
+  'NotFoundException',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'QueueDoesNotExist',
+]);
+
+export function isMissing(error: unknown): boolean {
+  return NOT_FOUND.has(errorCode(error));
+}
+
+/** `undefined` when the resource does not exist; other errors propagate. */
+async function orMissing<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+const managedIn = (tags: { Key?: string; Value?: string }[] | undefined) => (tags ?? []).some((t) => t.Key === MANAGED_TAG.key && t.Value === MANAGED_TAG.value);
+const parsePolicy = (text: string | undefined) => (text ? (JSON.parse(decodeURIComponent(text)) as unknown) : undefined);
+
+interface Statement {
+  Sid?: string;
+  Principal?: unknown;
+  Action?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** `{ principal, organizationId }` of an EventBridge grant, whatever shape the service stored it in. */
+export function grantOf(statement: Statement): { principal: string; organizationId: string | null } {
+  const raw = statement.Principal;
+  const aws = typeof raw === 'string' ? raw : ((raw as { AWS?: unknown } | undefined)?.AWS ?? '');
+  const text = String(Array.isArray(aws) ? aws[0] : aws);
+  const account = /^arn:[\w-]+:iam::(\d{12}|\*):root$/.exec(text)?.[1] ?? text;
+  const org = statement.Condition?.StringEquals?.['aws:PrincipalOrgID'];
+  return { principal: account, organizationId: typeof org === 'string' ? org : null };
+}
+
+export class StateReader {
+  private readonly buses = new Map<string, Promise<{ arn: string; statements: Statement[] } | undefined>>();
+
+  /** `homeRegion` is where global services (IAM) are called. */
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly homeRegion: string,
+  ) {}
+
+  private region(resource: Resource): string {
+    return resource.region === GLOBAL ? this.homeRegion : resource.region;
+  }
+
+  private bus(account: string, region: string, name: string) {
+    const key = `${account}/${region}/${name}`;
+    let pending = this.buses.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const events = await this.accounts.client(EventBridgeClient, account, region);
+        const bus = await orMissing(events.send(new DescribeEventBusCommand({ Name: name })));
+        if (!bus?.Arn) return undefined;
+        const policy = bus.Policy ? (JSON.parse(bus.Policy) as { Statement?: Statement[] }) : {};
+        return { arn: bus.Arn, statements: policy.Statement ?? [] };
+      })();
+      this.buses.set(key, pending);
+    }
+    return pending;
+  }
+
+  async read(resource: Resource): Promise<Observed> {
+    const { account } = resource;
+    const region = this.region(resource);
+    const p = partitionOf(region);
+    switch (resource.kind) {
+      case 'iam-role': {
+        const iam = await this.accounts.client(IAMClient, account, region);
+        const [role, inline] = await Promise.all([
+          orMissing(iam.send(new GetRoleCommand({ RoleName: resource.name }))),
+          orMissing(iam.send(new GetRolePolicyCommand({ RoleName: resource.name, PolicyName: resource.policyName }))),
+        ]);
+        if (!role?.Role) return { exists: false };
+        return {
+          exists: true,
+          managed: managedIn(role.Role.Tags),
+          fields: { trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument), [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument) },
+        };
+      }
+      case 'event-bus': {
+        const bus = await this.bus(account, region, resource.name);
+        if (!bus) return { exists: false };
+        const events = await this.accounts.client(EventBridgeClient, account, region);
+        const { Tags } = await events.send(new ListTagsForResourceCommand({ ResourceARN: bus.arn }));
+        return { exists: true, managed: managedIn(Tags), fields: {} };
+      }
+      case 'bus-permission': {
+        const statement = (await this.bus(account, region, resource.bus))?.statements.find((s) => s.Sid === resource.name);
+        if (!statement) return { exists: false };
+        return { exists: true, managed: true, fields: { grant: grantOf(statement) } };
+      }
+      case 'event-rule': {
+        const events = await this.accounts.client(EventBridgeClient, account, region);
+        const busPath = resource.bus === 'default' ? '' : `${resource.bus}/`;
+        const arn = `arn:${p}:events:${region}:${account}:rule/${busPath}${resource.name}`;
+        const [rule, targets, tags] = await Promise.all([
+          orMissing(events.send(new DescribeRuleCommand({ Name: resource.name, EventBusName: resource.bus }))),
+          orMissing(events.send(new ListTargetsByRuleCommand({ Rule: resource.name, EventBusName: resource.bus }))),
+          orMissing(events.send(new ListTagsForResourceCommand({ ResourceARN: arn }))),
+        ]);
+        if (!rule) return { exists: false };
+        const normalized = (targets?.Targets ?? [])
+          .map((t) => ({
+            Id: t.Id,
+            Arn: t.Arn,
+            ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}),
+            ...(t.DeadLetterConfig?.Arn ? { DeadLetterConfig: { Arn: t.DeadLetterConfig.Arn } } : {}),
+            ...(t.RetryPolicy ? { RetryPolicy: { MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts, MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds } } : {}),
+          }))
+          .sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+        return {
+          exists: true,
+          managed: managedIn(tags?.Tags),
+          fields: { eventPattern: rule.EventPattern ? JSON.parse(rule.EventPattern) : null, state: rule.State, targets: normalized },
+          ids: { targets: normalized.map((t) => t.Id).join(',') },
+        };
+      }
+      case 'sqs-queue': {
+        const sqs = await this.accounts.client(SQSClient, account, region);
+        const url = await orMissing(sqs.send(new GetQueueUrlCommand({ QueueName: resource.name, QueueOwnerAWSAccountId: account })));
+        if (!url?.QueueUrl) return { exists: false };
+        const [attributes, tags] = await Promise.all([
+          sqs.send(new GetQueueAttributesCommand({ QueueUrl: url.QueueUrl, AttributeNames: ['All'] })),
+          sqs.send(new ListQueueTagsCommand({ QueueUrl: url.QueueUrl })),
+        ]);
+        const fields: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(attributes.Attributes ?? {})) {
+          if (name === 'Policy') fields[name] = JSON.parse(value);
+          else if (name === 'RedrivePolicy') {
+            const redrive = JSON.parse(value) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+            fields[name] = { deadLetterTargetArn: redrive.deadLetterTargetArn, maxReceiveCount: Number(redrive.maxReceiveCount) };
+          } else fields[name] = value;
+        }
+        return {
+          exists: true,
+          managed: tags.Tags?.[MANAGED_TAG.key] === MANAGED_TAG.value,
+          fields,
+          ids: { url: url.QueueUrl },
+        };
+      }
+      case 'sns-topic': {
+        const sns = await this.accounts.client(SNSClient, account, region);
+        const arn = `arn:${p}:sns:${region}:${account}:${resource.name}`;
+        const [attributes, tags, subscriptions] = await Promise.all([
+          orMissing(sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))),
+          orMissing(sns.send(new ListTopicTagsCommand({ ResourceArn: arn }))),
+          orMissing(sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))),
+        ]);
+        if (!attributes) return { exists: false };
+        const https = (subscriptions?.Subscriptions ?? []).find((s) => s.Protocol === 'https');
+        return { exists: true, managed: managedIn(tags?.Tags), fields: { httpsSubscription: https?.Endpoint ?? null } };
+      }
+      case 'lambda-function': {
+        const lambda = await this.accounts.client(LambdaClient, account, region);
+        const [fn, invoke] = await Promise.all([
+          orMissing(lambda.send(new GetFunctionCommand({ FunctionName: resource.name }))),
+          orMissing(lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: resource.name }))),
+        ]);
+        const c = fn?.Configuration;
+        if (!c) return { exists: false };
+        return {
+          exists: true,
+          managed: fn.Tags?.[MANAGED_TAG.key] === MANAGED_TAG.value,
+          fields: {
+            role: c.Role,
+            runtime: c.Runtime,
+            handler: c.Handler,
+            timeout: c.Timeout,
+            memorySize: c.MemorySize,
+            environment: c.Environment?.Variables ?? {},
+            code: c.CodeSha256,
+            onFailure: invoke?.DestinationConfig?.OnFailure?.Destination ?? null,
+          },
+        };
+      }
+      case 'lambda-permission': {
+        const lambda = await this.accounts.client(LambdaClient, account, region);
+        const policy = await orMissing(lambda.send(new GetPolicyCommand({ FunctionName: resource.functionName })));
+        const statements = (policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: Statement[] }).Statement : undefined) ?? [];
+        const statement = statements.find((s) => s.Sid === resource.name);
+        if (!statement) return { exists: false };
+        const principal = statement.Principal as { Service?: string } | string | undefined;
+        const sourceArn = statement.Condition?.ArnLike?.['AWS:SourceArn'] ?? statement.Condition?.ArnEquals?.['AWS:SourceArn'];
+        return {
+          exists: true,
+          managed: true,
+          fields: { principal: typeof principal === 'string' ? principal : principal?.Service, action: statement.Action, sourceArn },
+        };
+      }
+      case 'event-source-mapping': {
+        const lambda = await this.accounts.client(LambdaClient, account, region);
+        const out = await orMissing(lambda.send(new ListEventSourceMappingsCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn })));
+        const mapping = out?.EventSourceMappings?.[0];
+        if (!mapping?.UUID) return { exists: false };
+        return {
+          exists: true,
+          managed: true,
+          fields: { batchSize: mapping.BatchSize, functionResponseTypes: mapping.FunctionResponseTypes ?? [], enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? '') },
+          ids: { uuid: mapping.UUID },
+        };
+      }
+    }
+  }
+
+  /** TrailGuard's bus grants that are no longer desired (a member removed from the config). */
+  async extraneousGrants(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
+    const bus = await this.bus(account, region, NAMES.bus);
+    const wanted = new Set(desired.filter((r) => r.kind === 'bus-permission').map((r) => r.name));
+    return (bus?.statements ?? [])
+      .filter((s) => s.Sid?.startsWith('trailguard-') && !wanted.has(s.Sid))
+      .map((s) => ({ key: `${account}/${region}/bus-permission/${s.Sid}`, account, region, kind: 'bus-permission' as const, name: s.Sid! }));
+  }
+}

@@ -11,6 +11,7 @@ const ncc = join(root, 'node_modules', '.bin', 'ncc');
 export const TARGETS = [
   { name: 'remediator', entry: 'lambda/remediator.ts', out: 'remediator' },
   { name: 'action', entry: 'src/action/index.ts', out: '.' },
+  { name: 'cli', entry: 'src/cli-entry.ts', out: 'cli' },
 ];
 
 function files(dir) {

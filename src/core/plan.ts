@@ -1,5 +1,5 @@
 // The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
-import { GLOBAL, TAGGED_KINDS, type Resource, type ResourceKind } from './desired-state.js';
+import { TAGGED_KINDS, type Resource, type ResourceKind } from './desired-state.js';
 
 export type Observed =
   | { exists: false }
@@ -114,8 +114,4 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     changes.push({ ...identity(extra), action: 'delete', reason: 'delete: no longer desired', fields: [] });
   }
   return changes;
-}
-
-export function isGlobal(region: string): boolean {
-  return region === GLOBAL;
 }

@@ -10,6 +10,7 @@ export function findRemediatorDir(env: NodeJS.ProcessEnv = process.env): string 
   const candidates = [
     env.TRAILGUARD_REMEDIATOR_DIR,
     join(here, 'remediator'), // dist/index.js -> dist/remediator
+    resolve(here, '..', 'remediator'), // dist/cli/index.js -> dist/remediator
     resolve(here, '..', '..', 'dist', 'remediator'), // src/core -> dist/remediator
   ].filter((c): c is string => Boolean(c));
   const found = candidates.find((dir) => existsSync(join(dir, 'index.js')));

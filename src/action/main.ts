@@ -1,0 +1,97 @@
+// The GitHub Action: parse inputs, run the pipeline, and present the result (outputs, summary, annotations, PR comment).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { Accounts } from '../core/aws/accounts.js';
+import { createLimiter } from '../core/concurrency.js';
+import { parseConfig } from '../core/config.js';
+import { errorText } from '../core/errors.js';
+import { runPipeline, type PipelineReport } from '../core/pipeline.js';
+import { loadRemediatorCode } from '../core/remediator-code.js';
+import { failureMessage, renderComment, renderSummary } from '../core/report.js';
+import { upsertComment, type CommentApi } from './comment.js';
+import { parseInputs, resolveMode } from './inputs.js';
+
+export interface ActionDeps {
+  env: NodeJS.ProcessEnv;
+  context: typeof github.context;
+  /** Comments of the current pull request; null outside one. */
+  comments(token: string): CommentApi | null;
+}
+
+function pullRequestComments(token: string, context: typeof github.context): CommentApi | null {
+  const number = context.payload.pull_request?.number;
+  if (!number) return null;
+  const octokit = github.getOctokit(token);
+  const { owner, repo } = context.repo;
+  return {
+    list: () => octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 }),
+    create: async (body) => void (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })),
+    update: async (id, body) => void (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })),
+  };
+}
+
+export const defaultDeps: ActionDeps = {
+  env: process.env,
+  context: github.context,
+  comments: (token) => pullRequestComments(token, github.context),
+};
+
+function writeReport(report: PipelineReport, env: NodeJS.ProcessEnv): string {
+  const path = resolve(env.RUNNER_TEMP ?? '.', 'trailguard-report.json');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
+  try {
+    const inputs = parseInputs((name) => core.getInput(name));
+    const configPath = resolve(deps.env.GITHUB_WORKSPACE ?? '.', inputs.config);
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new Error(`config: cannot read ${inputs.config} (${errorText(error)})`, { cause: error });
+    }
+    const config = parseConfig(text, inputs.config);
+    const mode = resolveMode(inputs.mode, deps.context);
+    core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${config.members.regions.join(', ')}`);
+    const accounts = new Accounts({
+      region: config.central.region,
+      roleName: config.roles.deploy,
+      sessionName: 'trailguard-action',
+      limit: createLimiter(inputs.concurrency),
+    });
+    const report = await runPipeline({
+      config,
+      mode,
+      accounts,
+      code: loadRemediatorCode(),
+      onProgress: (done, total) => {
+        if (done === total || done % 50 === 0) core.info(`read ${done}/${total} accounts`);
+      },
+    });
+
+    const reportPath = writeReport(report, deps.env);
+    core.setOutput('drift', String(report.drift));
+    core.setOutput('changes', String(report.changes.length));
+    core.setOutput('report', reportPath);
+    await core.summary.addRaw(renderSummary(report), true).write();
+    for (const e of report.errors) core.error(e.message, { title: `TrailGuard: ${e.account} ${e.region}` });
+    for (const c of report.conflicts) core.warning(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+
+    const comments = inputs.comment && deps.context.eventName.startsWith('pull_request') ? deps.comments(inputs.githubToken) : null;
+    if (comments) {
+      const { serverUrl, runId } = deps.context;
+      const { owner, repo } = deps.context.repo;
+      const outcome = await upsertComment(comments, renderComment(report, `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`));
+      core.info(`plan comment ${outcome}`);
+    }
+    const failure = failureMessage(report);
+    if (failure) core.setFailed(failure);
+  } catch (error) {
+    core.setFailed(errorText(error));
+  }
+}

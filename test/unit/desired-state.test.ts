@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/core/config.js';
+import { BUS_POLICY_LIMIT, DesiredStateError, desiredState, remediatorEnvironment, tamperPattern } from '../../src/core/desired-state.js';
+
+const base = {
+  version: 1,
+  central: { account: '111111111111', region: 'us-east-1' },
+  members: { accounts: [{ id: '222222222222' }, { id: '333333333333' }], regions: ['us-east-1', 'eu-west-1'] },
+};
+const ctx = { members: ['222222222222', '333333333333'], codeSha256: 'sha' };
+const keys = (config: object, members = ctx.members) => desiredState(validateConfig(config), { ...ctx, members }).map((r) => r.key);
+
+describe('desiredState', () => {
+  it('lists every resource of DESIGN.md for direct delivery', () => {
+    expect(keys(base)).toEqual([
+      '111111111111/global/iam-role/trailguard-remediator',
+      '111111111111/us-east-1/sqs-queue/trailguard-dlq',
+      '111111111111/us-east-1/sns-topic/trailguard-alerts',
+      '111111111111/us-east-1/lambda-function/trailguard-remediator',
+      '111111111111/us-east-1/event-bus/trailguard',
+      '111111111111/us-east-1/bus-permission/trailguard-222222222222',
+      '111111111111/us-east-1/bus-permission/trailguard-333333333333',
+      '111111111111/us-east-1/event-rule/trailguard-tamper',
+      '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
+      ...['222222222222', '333333333333'].flatMap((m) => [
+        `${m}/global/iam-role/trailguard-forwarder`,
+        `${m}/global/iam-role/TrailGuardRemediator`,
+        `${m}/us-east-1/event-rule/trailguard-forward`,
+        `${m}/eu-west-1/event-rule/trailguard-forward`,
+      ]),
+    ]);
+  });
+
+  it('with queue delivery, feeds the remediator from trailguard-events instead of invoking it', () => {
+    const all = desiredState(validateConfig({ ...base, remediator: { delivery: 'queue' } }), ctx);
+    const rule = all.find((r) => r.name === 'trailguard-tamper');
+
+    expect(all.map((r) => r.key)).toEqual(expect.arrayContaining(['111111111111/us-east-1/sqs-queue/trailguard-events', '111111111111/us-east-1/event-source-mapping/trailguard-events']));
+    expect(all.map((r) => r.kind)).not.toContain('lambda-permission');
+    expect(rule?.kind === 'event-rule' && rule.targets[0]?.Arn).toBe('arn:aws:sqs:us-east-1:111111111111:trailguard-events');
+  });
+
+  it('grants the whole organization in one statement when organizationId is set', () => {
+    const grants = desiredState(validateConfig({ ...base, organizationId: 'o-abc123def4' }), ctx).filter((r) => r.kind === 'bus-permission');
+
+    expect(grants).toEqual([expect.objectContaining({ name: 'trailguard-organization', principal: '*', organizationId: 'o-abc123def4' })]);
+  });
+
+  it('refuses, before any AWS call, a per-account bus policy over EventBridge’s size limit', () => {
+    const many = Array.from({ length: 80 }, (_, i) => String(400000000000 + i));
+    const config = { ...base, members: { accounts: many.map((id) => ({ id })), regions: ['us-east-1'] } };
+
+    expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(DesiredStateError);
+    expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(new RegExp(`over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: set organizationId`));
+    expect(() => desiredState(validateConfig({ ...config, organizationId: 'o-abc123def4' }), { ...ctx, members: many })).not.toThrow();
+  });
+
+  it('forwards only the watched tamper calls, to the central bus through the member forwarder role', () => {
+    const rule = desiredState(validateConfig({ ...base, watch: ['StopLogging', 'DeleteTrail'] }), ctx).find((r) => r.key === '222222222222/eu-west-1/event-rule/trailguard-forward');
+
+    expect(rule).toMatchObject({
+      bus: 'default',
+      pattern: tamperPattern(['StopLogging', 'DeleteTrail']),
+      targets: [{ Arn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', RoleArn: 'arn:aws:iam::222222222222:role/trailguard-forwarder' }],
+    });
+  });
+
+  it('gives the remediator its contract environment', () => {
+    const env = remediatorEnvironment(validateConfig({ ...base, roles: { externalId: 'ext-123' }, allow: ['arn:aws:iam::*:role/BreakGlass'] }));
+
+    expect(env).toEqual({
+      TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
+      TRAILGUARD_REMEDIATION_ROLE: 'TrailGuardRemediator',
+      TRAILGUARD_EXTERNAL_ID: 'ext-123',
+      TRAILGUARD_ALLOW: '["arn:aws:iam::*:role/BreakGlass"]',
+      TRAILGUARD_TRAILS: '[]',
+    });
+  });
+
+  it('lets member remediation roles trust the Slack app role when one is configured', () => {
+    const role = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx).find(
+      (r) => r.key === '222222222222/global/iam-role/TrailGuardRemediator',
+    );
+
+    expect(role?.kind === 'iam-role' && role.trust.Statement[0]?.Principal).toEqual({
+      AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator', 'arn:aws:iam::111111111111:role/trailguard-slack'],
+    });
+  });
+});

@@ -1,10 +1,12 @@
 // `npm run bench [-- name...]`: runs the benchmarks against a fresh moto and prints their figures with the machine they ran on.
 import { pinnedMotoVersion, startMoto } from '../scripts/moto.js';
+import { benchPipeline } from './pipeline.js';
 import { benchRemediator } from './remediator.js';
 import { machine } from './stats.js';
 
 const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
   remediator: (endpoint) => benchRemediator(endpoint),
+  pipeline: (endpoint) => benchPipeline(endpoint),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,0 +1,81 @@
+// Builds the Bolt app: listeners registered per kind; on the HTTP receiver also POST /sns and GET /healthz.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, LogLevel, type Receiver } from '@slack/bolt';
+import type { ChatApi } from './alerts/poster.js';
+import { register as registerActions } from './listeners/actions/index.js';
+import { register as registerCommands } from './listeners/commands/index.js';
+import type { Services } from './services.js';
+import { snsIngress, type IngressDeps } from './sns/ingress.js';
+
+export interface AppOptions {
+  token: string;
+  signingSecret: string;
+  /** Slack Web API base URL (SLACK_API_URL), for a local stand-in; Slack's own when unset. */
+  slackApiUrl?: string | undefined;
+  /** A receiver of its own (AwsLambdaReceiver); the HTTP receiver with /sns and /healthz otherwise. */
+  receiver?: Receiver;
+  sns?: Omit<IngressDeps, 'poster' | 'log'>;
+  logLevel?: LogLevel;
+}
+
+/** A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token. */
+export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string): void } {
+  let target: { chat: ChatApi; token: string } | null = null;
+  const get = () => {
+    if (!target) throw new Error('Slack client not bound yet');
+    return target;
+  };
+  return {
+    bind: (chat, token) => void (target = { chat, token }),
+    postMessage: (args) => get().chat.postMessage({ token: get().token, ...args }),
+    update: (args) => get().chat.update({ token: get().token, ...args }),
+  };
+}
+
+/**
+ * Bolt's `token` option calls auth.test from the App constructor and keeps the promise unhandled:
+ * with Slack down at start-up, that rejection would kill the process. This authorize calls it on
+ * first use instead, caches the answer, and tries again on the next request after a failure.
+ */
+export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?: string; bot_id?: string }>) {
+  let identity: Promise<{ botToken: string; botId?: string; botUserId?: string }> | null = null;
+  return async () => {
+    identity ??= authTest().then(
+      (r) => ({ botToken: token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
+      (error: unknown) => {
+        identity = null;
+        throw error;
+      },
+    );
+    return identity;
+  };
+}
+
+export function createApp(options: AppOptions, services: Services): App {
+  const healthz = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  };
+  const customRoutes = [
+    ...(options.sns ? [{ path: '/sns', method: ['POST'], handler: snsIngress({ ...options.sns, poster: services.poster, log: services.log }) }] : []),
+    { path: '/healthz', method: ['GET'], handler: healthz },
+  ];
+  let app: App | undefined = undefined;
+  const authorize = lazyAuthorize(options.token, () => app!.client.auth.test({ token: options.token }));
+  app = new App({
+    authorize,
+    // Bolt verifies every request's v0 signature and its timestamp; TrailGuard never turns that off.
+    signingSecret: options.signingSecret,
+    ...(options.receiver ? { receiver: options.receiver } : { customRoutes }),
+    logLevel: options.logLevel ?? LogLevel.WARN,
+    clientOptions: {
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl.endsWith('/') ? options.slackApiUrl : `${options.slackApiUrl}/` } : {}),
+      // The poster keeps failed posts in the store and retries them itself, honouring Retry-After.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    },
+  });
+  registerActions(app, services);
+  registerCommands(app, services);
+  return app;
+}

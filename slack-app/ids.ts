@@ -1,0 +1,7 @@
+// Slack ids of the app, in one place: external code and the manifest rely on them.
+export const ACTION_ACK = 'trailguard_ack';
+export const ACTION_RECHECK = 'trailguard_recheck';
+export const COMMAND_STATUS = '/trail-status';
+
+export const BLOCK_ACTIONS = 'trailguard_actions';
+export const BLOCK_STATUS = 'trailguard_status';

@@ -1,0 +1,41 @@
+// Re-check: acknowledge the click at once, read every trail of the account(s) through the remediation role, report on the message and in its thread.
+import { errorText } from '../../../src/core/errors.js';
+import { collectTrailStatus } from '../../../src/core/status.js';
+import type { Services } from '../../services.js';
+import { renderIncident } from '../../views/render.js';
+import { accountDetail, recheckLine } from '../../views/status.js';
+import type { ButtonArgs } from './acknowledge.js';
+
+export function recheck(services: Services) {
+  return async ({ ack, body, action, client, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    const incident = await services.store.get(action.value ?? '');
+    if (!incident) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'TrailGuard does not know this alert any more.' });
+      return;
+    }
+    const family = incident.digest ? await services.store.family(incident.id) : [incident];
+    const accounts = [...new Set(family.map((i) => i.alert.account))];
+    const rows = await collectTrailStatus(
+      services.accounts,
+      accounts.map((account) => ({ account, name: services.nameOf(account) })),
+      services.config.members.regions,
+    );
+    const line = recheckLine(rows, body.user.id, services.now().toISOString());
+    await services.store.setStatusLine(incident.id, line);
+    services.log.info('re-check', { alertId: incident.id, accounts: accounts.length, line });
+    const channel = body.channel?.id ?? incident.channel;
+    const ts = body.message?.ts ?? incident.ts;
+    if (!channel || !ts) return;
+    try {
+      const updated = (await services.store.get(incident.id)) ?? incident;
+      await client.chat.update({ channel, ts, ...(await renderIncident(updated, services)) });
+      for (const account of accounts) {
+        const detail = accountDetail(account, services.nameOf(account), rows.filter((r) => r.account === account));
+        await client.chat.postMessage({ channel, thread_ts: ts, ...detail });
+      }
+    } catch (error) {
+      services.log.error('re-check done, but Slack could not be updated', { alertId: incident.id, error: errorText(error) });
+    }
+  };
+}

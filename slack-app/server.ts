@@ -1,0 +1,152 @@
+// `npm run slack-app`: the Slack app as a long-lived HTTP server with an embedded SQLite store.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { Accounts } from '../src/core/aws/accounts.js';
+import { createLimiter } from '../src/core/concurrency.js';
+import { accountName, parseConfig, type Config } from '../src/core/config.js';
+import { centralArns } from '../src/core/desired-state.js';
+import { errorText } from '../src/core/errors.js';
+import { resolveMembers } from '../src/core/pipeline.js';
+import { AlertPoster, type PosterOptions } from './alerts/poster.js';
+import { createApp, deferredChat } from './app.js';
+import { jsonLog } from './log.js';
+import type { AppLog, Services } from './services.js';
+import { SnsVerifier } from './sns/verify.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { Store } from './store/types.js';
+
+export interface SlackAppSettings {
+  token: string;
+  signingSecret: string;
+  config: Config;
+  channel: string;
+  dbPath: string;
+  port: number;
+  slackApiUrl: string | undefined;
+  topicArn: string;
+  trustedCertPath: string | undefined;
+}
+
+/** Reads the environment of DESIGN.md ("Slack app"); every problem is named, and nothing starts with one. */
+export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
+  const problems: string[] = [];
+  const need = (name: string) => {
+    const value = env[name];
+    if (!value) problems.push(`${name} is required`);
+    return value ?? '';
+  };
+  const token = need('SLACK_BOT_TOKEN');
+  const signingSecret = need('SLACK_SIGNING_SECRET');
+  const configPath = env.TRAILGUARD_CONFIG ?? './trailguard.yml';
+  let config: Config | null = null;
+  try {
+    config = parseConfig(readFileSync(configPath, 'utf8'), configPath);
+  } catch (error) {
+    problems.push(`TRAILGUARD_CONFIG: ${errorText(error)}`);
+  }
+  const channel = env.TRAILGUARD_SLACK_CHANNEL ?? config?.slack?.channel ?? '';
+  if (config && !channel) problems.push('no Slack channel: set slack.channel in the config or TRAILGUARD_SLACK_CHANNEL');
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got ${JSON.stringify(env.PORT)}`);
+  const trustedCertPath = env.TRAILGUARD_SNS_TRUSTED_CERT || undefined;
+  if (trustedCertPath && env.NODE_ENV === 'production') problems.push('TRAILGUARD_SNS_TRUSTED_CERT is for tests and local runs only and is refused when NODE_ENV=production');
+  if (problems.length || !config) throw new Error(`the Slack app cannot start:\n  ${problems.join('\n  ')}`);
+  return {
+    token,
+    signingSecret,
+    config,
+    channel,
+    dbPath: env.TRAILGUARD_DB ?? './trailguard.db',
+    port,
+    slackApiUrl: env.SLACK_API_URL || undefined,
+    topicArn: env.TRAILGUARD_TOPIC_ARN ?? centralArns(config).topic,
+    trustedCertPath,
+  };
+}
+
+export interface StartOptions {
+  log?: AppLog;
+  /** AWS access for Re-check and /trail-status (tests pass moto's endpoint and credentials). */
+  aws?: { endpoint?: string; credentials?: AwsCredentialIdentity };
+  confirmSubscription?: (url: string) => Promise<void>;
+  fetchCertificate?: (url: string) => Promise<string>;
+  poster?: Partial<Omit<PosterOptions, 'store' | 'chat' | 'channel' | 'nameOf' | 'log'>>;
+  store?: Store;
+}
+
+export interface SlackAppHandle {
+  url: string;
+  services: Services;
+  verifier: SnsVerifier;
+  stop(): Promise<void>;
+}
+
+export async function startSlackApp(settings: SlackAppSettings, options: StartOptions = {}): Promise<SlackAppHandle> {
+  const log = options.log ?? jsonLog();
+  const { config } = settings;
+  const store = options.store ?? new SqliteStore(settings.dbPath);
+  const accounts = new Accounts({
+    region: config.central.region,
+    roleName: config.roles.remediation,
+    externalId: config.roles.externalId,
+    sessionName: 'trailguard-slack',
+    limit: createLimiter(16),
+    ...(options.aws?.endpoint ? { endpoint: options.aws.endpoint } : {}),
+    ...(options.aws?.credentials ? { credentials: options.aws.credentials } : {}),
+  });
+  const orgNames = new Map<string, string>();
+  const nameOf = (account: string) => orgNames.get(account) ?? accountName(config, account);
+  const chat = deferredChat();
+  const poster = new AlertPoster({ store, chat, channel: settings.channel, nameOf, log, ...options.poster });
+  const services: Services = {
+    config,
+    channel: settings.channel,
+    store,
+    poster,
+    accounts,
+    nameOf,
+    now: () => new Date(),
+    log,
+    async members() {
+      const members = await resolveMembers(config, accounts);
+      for (const [id, name] of members.names) orgNames.set(id, name);
+      return members;
+    },
+  };
+  const verifier = new SnsVerifier({ topicArn: settings.topicArn, trustedCertPath: settings.trustedCertPath, fetchCertificate: options.fetchCertificate });
+  if (verifier.trustsLocalCertificate) log.warn('SNS: trusting the local certificate TRAILGUARD_SNS_TRUSTED_CERT instead of fetching from SNS (tests and local runs only)', { path: settings.trustedCertPath });
+  const app = createApp(
+    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, sns: { verifier, confirm: options.confirmSubscription } },
+    services,
+  );
+  chat.bind(app.client.chat as never, settings.token);
+  const server = (await app.start(settings.port)) as Server;
+  poster.start();
+  const { port } = server.address() as AddressInfo;
+  log.info('slack app listening', { port, channel: settings.channel, topic: settings.topicArn });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services,
+    verifier,
+    async stop() {
+      await poster.stop();
+      await app.stop();
+      await store.close();
+    },
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const handle = await startSlackApp(loadSettings(process.env));
+    const shutdown = () => void handle.stop().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (error) {
+    process.stderr.write(`${errorText(error)}\n`);
+    process.exit(1);
+  }
+}

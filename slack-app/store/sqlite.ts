@@ -1,0 +1,162 @@
+// SQLite store for the long-lived server: one file, synchronous and fast, survives restarts.
+import Database from 'better-sqlite3';
+import type { Alert } from '../../src/core/alert.js';
+import type { Incident, Store } from './types.js';
+
+interface Row {
+  id: string;
+  alert: string;
+  received_at: string;
+  state: Incident['state'];
+  channel: string | null;
+  ts: string | null;
+  parent_id: string | null;
+  count: number;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  status_line: string | null;
+  trail_key: string;
+  digest: number;
+}
+
+const toIncident = (r: Row): Incident => ({
+  id: r.id,
+  alert: JSON.parse(r.alert) as Alert,
+  receivedAt: r.received_at,
+  state: r.state,
+  channel: r.channel,
+  ts: r.ts,
+  parentId: r.parent_id,
+  count: r.count,
+  acknowledgedBy: r.acknowledged_by,
+  acknowledgedAt: r.acknowledged_at,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  statusLine: r.status_line,
+  digest: r.digest === 1,
+});
+
+export const trailKey = (alert: Alert) => `${alert.account}/${alert.region}/${alert.trail.name}`;
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS incidents (
+        id TEXT PRIMARY KEY,
+        alert TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        channel TEXT,
+        ts TEXT,
+        parent_id TEXT,
+        count INTEGER NOT NULL DEFAULT 1,
+        acknowledged_by TEXT,
+        acknowledged_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        status_line TEXT,
+        trail_key TEXT NOT NULL,
+        digest INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS incidents_due ON incidents (state, next_attempt_at);
+      CREATE INDEX IF NOT EXISTS incidents_trail ON incidents (trail_key, received_at);
+      CREATE INDEX IF NOT EXISTS incidents_received ON incidents (received_at);
+      CREATE INDEX IF NOT EXISTS incidents_parent ON incidents (parent_id);
+    `);
+  }
+
+  async insertAlert(alert: Alert, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    const result = this.db
+      .prepare(`INSERT OR IGNORE INTO incidents (id, alert, received_at, state, next_attempt_at, trail_key) VALUES (?, ?, ?, 'pending', ?, ?)`)
+      .run(alert.id, JSON.stringify(alert), at, at, trailKey(alert));
+    return result.changes === 1;
+  }
+
+  async get(id: string): Promise<Incident | null> {
+    const row = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+    return row ? toIncident(row) : null;
+  }
+
+  async due(now: Date, limit: number): Promise<Incident[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM incidents WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, id LIMIT ?`)
+      .all(now.toISOString(), limit) as Row[];
+    return rows.map(toIncident);
+  }
+
+  async nextDue(): Promise<Date | null> {
+    const row = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM incidents WHERE state = 'pending'`).get() as { at: string | null };
+    return row.at ? new Date(row.at) : null;
+  }
+
+  async markPosted(id: string, channel: string, ts: string, parentId: string | null, digest = false): Promise<void> {
+    this.db
+      .prepare(`UPDATE incidents SET state = 'posted', channel = ?, ts = ?, parent_id = ?, digest = ?, last_error = NULL WHERE id = ?`)
+      .run(channel, ts, parentId, digest ? 1 : 0, id);
+  }
+
+  async recentDigest(since: Date): Promise<Incident | null> {
+    const row = this.db
+      .prepare(`SELECT * FROM incidents WHERE digest = 1 AND state = 'posted' AND received_at >= ? ORDER BY received_at DESC LIMIT 1`)
+      .get(since.toISOString()) as Row | undefined;
+    return row ? toIncident(row) : null;
+  }
+
+  async family(id: string): Promise<Incident[]> {
+    const rows = this.db.prepare('SELECT * FROM incidents WHERE id = ? OR parent_id = ? ORDER BY received_at, id').all(id, id) as Row[];
+    return rows.map(toIncident);
+  }
+
+  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    this.db.prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(error, nextAttemptAt.toISOString(), id);
+  }
+
+  async findRepeatParent(alert: Alert, since: Date): Promise<Incident | null> {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM incidents WHERE trail_key = ? AND state = 'posted' AND parent_id IS NULL AND digest = 0 AND id != ? AND received_at >= ? ORDER BY received_at DESC LIMIT 1`,
+      )
+      .get(trailKey(alert), alert.id, since.toISOString()) as Row | undefined;
+    return row ? toIncident(row) : null;
+  }
+
+  async incrementCount(id: string): Promise<number> {
+    const row = this.db.prepare('UPDATE incidents SET count = count + 1 WHERE id = ? RETURNING count').get(id) as { count: number } | undefined;
+    return row?.count ?? 0;
+  }
+
+  async acknowledge(id: string, user: string, at: Date): Promise<Incident | null> {
+    this.db.prepare('UPDATE incidents SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_by IS NULL').run(user, at.toISOString(), id);
+    return this.get(id);
+  }
+
+  async setStatusLine(id: string, line: string): Promise<void> {
+    this.db.prepare('UPDATE incidents SET status_line = ? WHERE id = ?').run(line, id);
+  }
+
+  async countReceivedSince(since: Date): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM incidents WHERE received_at >= ?').get(since.toISOString()) as { n: number }).n;
+  }
+
+  async openIncidents(limit: number): Promise<Incident[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM incidents WHERE state = 'posted' AND parent_id IS NULL AND acknowledged_by IS NULL ORDER BY received_at DESC LIMIT ?`)
+      .all(limit) as Row[];
+    return rows.map(toIncident);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,57 @@
+// The Slack app's store: alerts received (each exactly once), how they were posted, who acknowledged them.
+import type { Alert } from '../../src/core/alert.js';
+
+export type IncidentState = 'pending' | 'posted';
+
+export interface Incident {
+  /** The alert id (CloudTrail eventID): redeliveries of the same alert collapse onto it. */
+  id: string;
+  alert: Alert;
+  receivedAt: string;
+  state: IncidentState;
+  channel: string | null;
+  /** ts of the Slack message that shows this incident (its own, a repeat's first message, or a digest). */
+  ts: string | null;
+  /** Id of the incident whose message this one was folded into (repeat or digest); null for a message of its own. */
+  parentId: string | null;
+  /** Tamper events shown on this incident's message (1 + repeats folded into it). */
+  count: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  /** Latest re-check result shown on the message. */
+  statusLine: string | null;
+  /** This incident's message is a storm digest that other incidents were folded into. */
+  digest: boolean;
+}
+
+export interface Store {
+  /** Stores a new alert as pending; false when an alert with this id is already stored. */
+  insertAlert(alert: Alert, now: Date): Promise<boolean>;
+  get(id: string): Promise<Incident | null>;
+  /** Pending incidents due for a post attempt, oldest first. */
+  due(now: Date, limit: number): Promise<Incident[]>;
+  /** The earliest next attempt of any pending incident. */
+  nextDue(): Promise<Date | null>;
+  /** Marks posted; `parentId`/`ts` say which message shows it; `digest` marks a storm digest's own incident. */
+  markPosted(id: string, channel: string, ts: string, parentId: string | null, digest?: boolean): Promise<void>;
+  /** A digest posted since `since` that new storm alerts can be folded into. */
+  recentDigest(since: Date): Promise<Incident | null>;
+  /** The incident and every incident folded into its message. */
+  family(id: string): Promise<Incident[]>;
+  /** Keeps the incident pending and schedules its next attempt. */
+  markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /** The latest incident with its own message for the same account, region and trail, received since `since`. */
+  findRepeatParent(alert: Alert, since: Date): Promise<Incident | null>;
+  incrementCount(id: string): Promise<number>;
+  /** Records the first acknowledgement; returns the incident as stored after the call. */
+  acknowledge(id: string, user: string, at: Date): Promise<Incident | null>;
+  setStatusLine(id: string, line: string): Promise<void>;
+  /** Alerts received since `since` (storm detection). */
+  countReceivedSince(since: Date): Promise<number>;
+  /** Incidents with a message of their own that nobody acknowledged yet, newest first. */
+  openIncidents(limit: number): Promise<Incident[]>;
+  close(): Promise<void>;
+}

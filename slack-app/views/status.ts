@@ -1,0 +1,92 @@
+// /trail-status and Re-check views: what needs attention first, within Block Kit's limits, saying what was left out.
+import { NO_TRAIL, sortStatus, type TrailStatusRow } from '../../src/core/status.js';
+import type { Incident } from '../store/types.js';
+import { clip, esc, MAX_BLOCKS, messageLink, slackDate } from './format.js';
+
+function rowLine(r: TrailStatusRow): string {
+  const where = `${esc(r.account)} (${esc(r.name)}) ${esc(r.region)}`;
+  if (r.error === NO_TRAIL) return `🟠 ${where}: no trail covers this region`;
+  if (r.error) return `❌ ${where}${r.trail ? ` ${esc(r.trail)}` : ''}: ${esc(r.error)}`;
+  const delivery = r.latestDeliveryTime ? `last delivery ${slackDate(r.latestDeliveryTime)}` : 'no delivery yet';
+  const problem = r.latestDeliveryError ? `, delivery error ${esc(r.latestDeliveryError)}` : '';
+  return `${r.isLogging ? '🟢' : '🔴 *NOT LOGGING*'} ${where} ${esc(r.trail ?? '')}${r.multiRegion ? ' (all regions)' : ''}: ${delivery}${problem}`;
+}
+
+/** Packs lines into section blocks of at most 3,000 characters, at most `maxBlocks` of them; says how many lines were left out. */
+export function lineSections(lines: string[], maxBlocks: number): { blocks: unknown[]; omitted: number } {
+  const blocks: unknown[] = [];
+  let text = '';
+  let used = 0;
+  for (const line of lines) {
+    if (text && text.length + line.length + 1 > 2900) {
+      if (blocks.length + 1 >= maxBlocks) break;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+      text = '';
+    }
+    text += `${text ? '\n' : ''}${clip(line, 2900)}`;
+    used += 1;
+  }
+  if (text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  return { blocks, omitted: lines.length - used };
+}
+
+function withOmitted(head: unknown[], lines: string[], tail: unknown[] = []): unknown[] {
+  const { blocks, omitted } = lineSections(lines, MAX_BLOCKS - head.length - tail.length - 1);
+  return [...head, ...blocks, ...(omitted ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${omitted} more row${omitted === 1 ? '' : 's'} left out (Slack's message limits); \`trailguard status\` lists them all.` }] }] : []), ...tail];
+}
+
+export function orgSummary(rows: TrailStatusRow[], open: Incident[], regions: string[]) {
+  const accounts = new Set(rows.map((r) => r.account)).size;
+  const trails = rows.filter((r) => r.trail && !r.error);
+  const logging = trails.filter((r) => r.isLogging).length;
+  const problems = sortStatus(rows).filter((r) => r.error || r.isLogging === false);
+  const healthy = problems.length === 0;
+  const head = [
+    { type: 'header', text: { type: 'plain_text', text: healthy ? '🟢 CloudTrail: organization healthy' : `🔴 CloudTrail: ${problems.length} problem${problems.length === 1 ? '' : 's'}` } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Accounts*\n${accounts}` },
+        { type: 'mrkdwn', text: `*Regions*\n${regions.map(esc).join(', ')}` },
+        { type: 'mrkdwn', text: `*Trails logging*\n${logging} of ${trails.length}` },
+        { type: 'mrkdwn', text: `*Unacknowledged incidents*\n${open.length}` },
+      ],
+    },
+  ];
+  const lines = problems.length ? problems.map(rowLine) : ['Every account and region has a logging trail.'];
+  return { text: healthy ? 'CloudTrail: organization healthy' : `CloudTrail: ${problems.length} problems`, blocks: withOmitted(head, lines) };
+}
+
+export function accountDetail(account: string, name: string, rows: TrailStatusRow[]) {
+  const head = [{ type: 'header', text: { type: 'plain_text', text: clip(`CloudTrail in ${account} (${name})`, 150) } }];
+  return { text: `CloudTrail in ${account}`, blocks: withOmitted(head, sortStatus(rows).map(rowLine)) };
+}
+
+export function incidentsList(open: Incident[]) {
+  const head = [{ type: 'header', text: { type: 'plain_text', text: open.length ? `${open.length} unacknowledged incident${open.length === 1 ? '' : 's'}` : 'No unacknowledged incidents' } }];
+  const lines = open.map((i) => {
+    const a = i.alert;
+    const link = i.channel && i.ts ? `<${messageLink(i.channel, i.ts)}|open>` : '';
+    return `• ${slackDate(i.receivedAt)} ${i.digest ? 'storm digest' : `${esc(a.eventName)} on ${esc(a.trail.name)}`} in ${esc(a.account)} (${esc(a.region)}): *${a.outcome}*${i.count > 1 ? ` ×${i.count}` : ''} ${link}`;
+  });
+  return { text: head[0]!.text.text, blocks: withOmitted(head, lines) };
+}
+
+export function unknownAccount(query: string, known: string[]) {
+  return { text: `No member account matches "${query}". Try an account id or one of: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}` };
+}
+
+/** The status line a Re-check writes on the alert message. */
+export function recheckLine(rows: TrailStatusRow[], user: string, at: string): string {
+  const failing = rows.filter((r) => r.error && r.error !== NO_TRAIL);
+  if (failing.length && failing.length === rows.length) return `❌ Re-check by <@${user}> at ${slackDate(at)}: ${esc(failing[0]!.error!)}`;
+  const trails = rows.filter((r) => r.trail && !r.error);
+  const logging = trails.filter((r) => r.isLogging).length;
+  const gaps = rows.filter((r) => r.error === NO_TRAIL).length;
+  const ok = logging === trails.length && gaps === 0 && failing.length === 0;
+  return `${ok ? '🟢' : '🔴'} Re-check by <@${user}> at ${slackDate(at)}: ${logging} of ${trails.length} trail${trails.length === 1 ? '' : 's'} logging${gaps ? `, ${gaps} region${gaps === 1 ? '' : 's'} without a trail` : ''}${failing.length ? `, ${failing.length} error${failing.length === 1 ? '' : 's'}` : ''}`;
+}
+
+export function recheckReply(account: string, name: string, rows: TrailStatusRow[]) {
+  return accountDetail(account, name, rows);
+}

@@ -1,0 +1,94 @@
+// The Slack app on AWS Lambda: Bolt's AwsLambdaReceiver for Slack, SNS records for alerts, a schedule to retry pending posts.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AwsLambdaReceiver } from '@slack/bolt';
+import { Accounts } from '../src/core/aws/accounts.js';
+import { createClient } from '../src/core/aws/clients.js';
+import { parseAlert } from '../src/core/alert.js';
+import { createLimiter } from '../src/core/concurrency.js';
+import { accountName } from '../src/core/config.js';
+import { errorText } from '../src/core/errors.js';
+import { resolveMembers } from '../src/core/pipeline.js';
+import { AlertPoster } from './alerts/poster.js';
+import { createApp, deferredChat } from './app.js';
+import { jsonLog } from './log.js';
+import { loadSettings, type SlackAppSettings, type StartOptions } from './server.js';
+import type { Services } from './services.js';
+import { DynamoStore } from './store/dynamodb.js';
+import type { Store } from './store/types.js';
+
+interface SnsRecord {
+  EventSource?: string;
+  Sns?: { TopicArn?: string; Message?: string };
+}
+
+export interface LambdaOptions extends Pick<StartOptions, 'aws' | 'log' | 'poster'> {
+  store?: Store;
+}
+
+export function createLambdaHandler(settings: SlackAppSettings, options: LambdaOptions = {}) {
+  const log = options.log ?? jsonLog();
+  const { config } = settings;
+  const store =
+    options.store ??
+    new DynamoStore(createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region }), process.env.TRAILGUARD_TABLE ?? 'trailguard-slack');
+  const accounts = new Accounts({
+    region: config.central.region,
+    roleName: config.roles.remediation,
+    externalId: config.roles.externalId,
+    sessionName: 'trailguard-slack',
+    limit: createLimiter(16),
+    ...(options.aws?.endpoint ? { endpoint: options.aws.endpoint } : {}),
+    ...(options.aws?.credentials ? { credentials: options.aws.credentials } : {}),
+  });
+  const nameOf = (account: string) => accountName(config, account);
+  const chat = deferredChat();
+  // No timers on Lambda: each invocation drains what is due before it returns.
+  const poster = new AlertPoster({ store, chat, channel: settings.channel, nameOf, log, batchDelayMs: 0, ...options.poster });
+  const services: Services = {
+    config,
+    channel: settings.channel,
+    store,
+    poster,
+    accounts,
+    nameOf,
+    now: () => new Date(),
+    log,
+    members: () => resolveMembers(config, accounts),
+  };
+  const receiver = new AwsLambdaReceiver({ signingSecret: settings.signingSecret });
+  const app = createApp({ token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver }, services);
+  chat.bind(app.client.chat as never, settings.token);
+  const bolt = receiver.toHandler();
+
+  return async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {
+    const records = (event.Records as SnsRecord[] | undefined) ?? [];
+    if (records.length > 0 && records.every((r) => r.EventSource === 'aws:sns')) {
+      for (const record of records) {
+        if (record.Sns?.TopicArn !== settings.topicArn) {
+          log.warn('sns record from another topic ignored', { topic: record.Sns?.TopicArn });
+          continue;
+        }
+        try {
+          await poster.receive(parseAlert(record.Sns.Message ?? ''));
+        } catch (error) {
+          log.warn('sns record is not a trailguard alert', { error: errorText(error) });
+        }
+      }
+      await poster.drain();
+      return { ok: true };
+    }
+    if (event.source === 'aws.events' || event['detail-type'] === 'Scheduled Event') {
+      await poster.drain();
+      return { ok: true };
+    }
+    return bolt(event as never, context as never);
+  };
+}
+
+let handlerInstance: ReturnType<typeof createLambdaHandler> | undefined;
+
+/** Lambda entry point, configured from the environment on first use. */
+export async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {
+  handlerInstance ??= createLambdaHandler({ ...loadSettings({ ...process.env, TRAILGUARD_DB: ':memory:', PORT: '0' }) });
+  return handlerInstance(event, context);
+}

@@ -1,0 +1,247 @@
+// DynamoDB store for the Slack app on Lambda: the same Store contract as SQLite, one table with three indexes.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Alert } from '../../src/core/alert.js';
+import { errorCode } from '../../src/core/errors.js';
+import { trailKey } from './sqlite.js';
+import type { Incident, Store } from './types.js';
+
+const ALL = 'all';
+
+type Item = Omit<Incident, 'alert'> & { alert: string; trailKey: string; bucket: string };
+
+const toIncident = (item: Record<string, unknown>): Incident => {
+  const { trailKey: _t, bucket: _b, alert, ...rest } = item as Item;
+  return {
+    ...rest,
+    alert: JSON.parse(alert) as Alert,
+    parentId: rest.parentId ?? null,
+    channel: rest.channel ?? null,
+    ts: rest.ts ?? null,
+    acknowledgedBy: rest.acknowledgedBy ?? null,
+    acknowledgedAt: rest.acknowledgedAt ?? null,
+    lastError: rest.lastError ?? null,
+    statusLine: rest.statusLine ?? null,
+    digest: rest.digest === true,
+  };
+};
+
+/** Creates the table and its indexes when missing (tests, local runs; production tables come from infrastructure code). */
+export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return;
+  } catch (error) {
+    if (errorCode(error) !== 'ResourceNotFoundException') throw error;
+  }
+  const index = (name: string, hash: string, range: string) => ({
+    IndexName: name,
+    KeySchema: [{ AttributeName: hash, KeyType: 'HASH' as const }, { AttributeName: range, KeyType: 'RANGE' as const }],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['id', 'state', 'nextAttemptAt', 'trailKey', 'receivedAt', 'bucket', 'parentId'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          index('byState', 'state', 'nextAttemptAt'),
+          index('byTrail', 'trailKey', 'receivedAt'),
+          index('byTime', 'bucket', 'receivedAt'),
+          index('byParent', 'parentId', 'receivedAt'),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: table });
+}
+
+export class DynamoStore implements Store {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit = Infinity): Promise<Incident[]> {
+    const out: Incident[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey }));
+      out.push(...(page.Items ?? []).map(toIncident));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && out.length < limit);
+    return out.slice(0, limit);
+  }
+
+  async insertAlert(alert: Alert, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { id: alert.id, alert: JSON.stringify(alert), receivedAt: at, state: 'pending', nextAttemptAt: at, trailKey: trailKey(alert), bucket: ALL, count: 1, attempts: 0, digest: false },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Incident | null> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }));
+    return Item ? toIncident(Item) : null;
+  }
+
+  async due(now: Date, limit: number): Promise<Incident[]> {
+    const due = await this.query(
+      {
+        IndexName: 'byState',
+        KeyConditionExpression: '#s = :pending AND nextAttemptAt <= :now',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString() },
+      },
+      limit,
+    );
+    return due.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+  }
+
+  async nextDue(): Promise<Date | null> {
+    const [first] = await this.query({ IndexName: 'byState', KeyConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':pending': 'pending' }, Limit: 1 }, 1);
+    return first ? new Date(first.nextAttemptAt) : null;
+  }
+
+  async markPosted(id: string, channel: string, ts: string, parentId: string | null, digest = false): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        // Leaving `state` out of the byState index would need REMOVE; 'posted' keeps queries on 'pending' small.
+        UpdateExpression: `SET #s = :posted, channel = :c, ts = :ts, digest = :d${parentId ? ', parentId = :p' : ''} REMOVE lastError${parentId ? '' : ', parentId'}`,
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':posted': 'posted', ':c': channel, ':ts': ts, ':d': digest, ...(parentId ? { ':p': parentId } : {}) },
+      }),
+    );
+  }
+
+  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n ADD attempts :one',
+        ExpressionAttributeValues: { ':e': error, ':n': nextAttemptAt.toISOString(), ':one': 1 },
+      }),
+    );
+  }
+
+  async recentDigest(since: Date): Promise<Incident | null> {
+    const recent = await this.query({
+      IndexName: 'byTime',
+      KeyConditionExpression: 'bucket = :all AND receivedAt >= :since',
+      FilterExpression: 'digest = :t AND #s = :posted',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':all': ALL, ':since': since.toISOString(), ':t': true, ':posted': 'posted' },
+      ScanIndexForward: false,
+    });
+    return recent[0] ?? null;
+  }
+
+  async family(id: string): Promise<Incident[]> {
+    const root = await this.get(id);
+    const children = await this.query({ IndexName: 'byParent', KeyConditionExpression: 'parentId = :id', ExpressionAttributeValues: { ':id': id } });
+    return [...(root ? [root] : []), ...children].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+  }
+
+  async findRepeatParent(alert: Alert, since: Date): Promise<Incident | null> {
+    const candidates = await this.query({
+      IndexName: 'byTrail',
+      KeyConditionExpression: 'trailKey = :k AND receivedAt >= :since',
+      FilterExpression: '#s = :posted AND attribute_not_exists(parentId) AND digest = :f AND id <> :id',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':k': trailKey(alert), ':since': since.toISOString(), ':posted': 'posted', ':f': false, ':id': alert.id },
+      ScanIndexForward: false,
+    });
+    return candidates[0] ?? null;
+  }
+
+  async incrementCount(id: string): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({ TableName: this.table, Key: { id }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+    );
+    return Number(out.Attributes?.count ?? 0);
+  }
+
+  async acknowledge(id: string, user: string, at: Date): Promise<Incident | null> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression: 'SET acknowledgedBy = :u, acknowledgedAt = :a',
+          ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(acknowledgedBy)',
+          ExpressionAttributeValues: { ':u': user, ':a': at.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (errorCode(error) !== 'ConditionalCheckFailedException') throw error;
+    }
+    return this.get(id);
+  }
+
+  async setStatusLine(id: string, line: string): Promise<void> {
+    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: { id }, UpdateExpression: 'SET statusLine = :l', ExpressionAttributeValues: { ':l': line } }));
+  }
+
+  async countReceivedSince(since: Date): Promise<number> {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byTime',
+          KeyConditionExpression: 'bucket = :all AND receivedAt >= :since',
+          ExpressionAttributeValues: { ':all': ALL, ':since': since.toISOString() },
+          Select: 'COUNT',
+          ExclusiveStartKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  }
+
+  async openIncidents(limit: number): Promise<Incident[]> {
+    return this.query(
+      {
+        IndexName: 'byTime',
+        KeyConditionExpression: 'bucket = :all',
+        FilterExpression: '#s = :posted AND attribute_not_exists(parentId) AND attribute_not_exists(acknowledgedBy)',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':all': ALL, ':posted': 'posted' },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+  }
+
+  async close(): Promise<void> {}
+}

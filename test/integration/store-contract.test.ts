@@ -1,0 +1,118 @@
+// One contract, two stores: SQLite (the server) and DynamoDB against moto (Lambda) must behave alike.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { DynamoStore, ensureTable } from '../../slack-app/store/dynamodb.js';
+import { SqliteStore } from '../../slack-app/store/sqlite.js';
+import type { Store } from '../../slack-app/store/types.js';
+import { createClient } from '../../src/core/aws/clients.js';
+import { makeAlert } from '../support/alerts.js';
+import { CENTRAL_CREDENTIALS } from '../support/aws.js';
+
+const T0 = new Date('2026-11-29T10:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+const stores: [string, () => Promise<Store>][] = [
+  ['SQLite', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'tg-store-')), 'store.db'))],
+  [
+    'DynamoDB (moto)',
+    async () => {
+      const client = createClient(DynamoDBClient, { region: 'us-east-1', endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS });
+      const table = `trailguard-slack-${crypto.randomUUID().slice(0, 8)}`;
+      await ensureTable(client, table);
+      return new DynamoStore(client, table);
+    },
+  ],
+];
+
+describe.each(stores)('%s store', (_name, open) => {
+  it('stores an alert exactly once and hands it out when due, oldest first', async () => {
+    const store = await open();
+    const [a, b] = [makeAlert(), makeAlert()];
+
+    expect(await store.insertAlert(a, at(0))).toBe(true);
+    expect(await store.insertAlert(b, at(1))).toBe(true);
+    expect(await store.insertAlert(a, at(2))).toBe(false);
+
+    expect((await store.due(at(5), 10)).map((i) => i.id)).toEqual([a.id, b.id]);
+    expect(await store.get(a.id)).toMatchObject({ id: a.id, state: 'pending', count: 1, attempts: 0, alert: a, acknowledgedBy: null, digest: false });
+  });
+
+  it('keeps a failed post pending until its next attempt', async () => {
+    const store = await open();
+    const a = makeAlert();
+    await store.insertAlert(a, at(0));
+
+    await store.markFailed(a.id, 'HTTP 500', at(30));
+
+    expect(await store.due(at(10), 10)).toEqual([]);
+    expect((await store.due(at(31), 10)).map((i) => ({ id: i.id, attempts: i.attempts, lastError: i.lastError }))).toEqual([{ id: a.id, attempts: 1, lastError: 'HTTP 500' }]);
+    expect(await store.nextDue()).toEqual(at(30));
+  });
+
+  it('finds the first message of the same trail within the window, and counts repeats', async () => {
+    const store = await open();
+    const first = makeAlert();
+    const repeat = { ...makeAlert(), account: first.account, region: first.region, trail: first.trail };
+    const other = makeAlert({ trail: { name: 'other', arn: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/other' } });
+    for (const [alert, s] of [[first, 0], [repeat, 60], [other, 61]] as const) await store.insertAlert(alert, at(s));
+    await store.markPosted(first.id, 'C1', '111.1', null);
+
+    expect((await store.findRepeatParent(repeat, at(-10)))?.id).toBe(first.id);
+    expect(await store.findRepeatParent(repeat, at(30))).toBeNull();
+    expect(await store.findRepeatParent(other, at(-10))).toBeNull();
+    expect(await store.incrementCount(first.id)).toBe(2);
+    await store.markPosted(repeat.id, 'C1', '111.1', first.id);
+    expect((await store.family(first.id)).map((i) => i.id)).toEqual([first.id, repeat.id]);
+    expect(await store.nextDue()).toEqual(at(61));
+  });
+
+  it('records the first acknowledgement only, and lists open incidents', async () => {
+    const store = await open();
+    const [a, b] = [makeAlert(), makeAlert()];
+    await store.insertAlert(a, at(0));
+    await store.insertAlert(b, at(1));
+    await store.markPosted(a.id, 'C1', '1.1', null);
+    await store.markPosted(b.id, 'C1', '1.2', null);
+
+    const acked = await store.acknowledge(a.id, 'UFIRST0001', at(5));
+    const again = await store.acknowledge(a.id, 'USECOND001', at(6));
+
+    expect(acked).toMatchObject({ acknowledgedBy: 'UFIRST0001', acknowledgedAt: at(5).toISOString() });
+    expect(again).toMatchObject({ acknowledgedBy: 'UFIRST0001', acknowledgedAt: at(5).toISOString() });
+    expect((await store.openIncidents(10)).map((i) => i.id)).toEqual([b.id]);
+    expect(await store.acknowledge('no-such-alert', 'U1', at(7))).toBeNull();
+  });
+
+  it('tracks digests and counts what arrived in a window', async () => {
+    const store = await open();
+    const alerts = Array.from({ length: 5 }, () => makeAlert());
+    for (const [i, a] of alerts.entries()) await store.insertAlert(a, at(i));
+    await store.markPosted(alerts[0]!.id, 'C1', '9.9', null, true);
+    for (const a of alerts.slice(1)) await store.markPosted(a.id, 'C1', '9.9', alerts[0]!.id);
+    await store.setStatusLine(alerts[0]!.id, 'rechecked');
+
+    expect(await store.countReceivedSince(at(2))).toBe(3);
+    expect(await store.recentDigest(at(-1))).toMatchObject({ id: alerts[0]!.id, digest: true, statusLine: 'rechecked' });
+    expect(await store.recentDigest(at(1))).toBeNull();
+    expect((await store.family(alerts[0]!.id)).map((i) => i.id)).toEqual(alerts.map((a) => a.id));
+    expect(await store.findRepeatParent({ ...makeAlert(), trail: alerts[0]!.trail, account: alerts[0]!.account }, at(-1))).toBeNull();
+  });
+});
+
+describe('SQLite store', () => {
+  it('keeps pending alerts across a restart', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tg-store-')), 'store.db');
+    const alert = makeAlert();
+    const before = new SqliteStore(file);
+    await before.insertAlert(alert, at(0));
+    await before.close();
+
+    const after = new SqliteStore(file);
+
+    expect((await after.due(at(1), 10)).map((i) => i.id)).toEqual([alert.id]);
+    await after.close();
+  });
+});

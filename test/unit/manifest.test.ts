@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { COMMAND_STATUS } from '../../slack-app/ids.js';
+
+describe('slack-app/manifest.yml', () => {
+  const manifest = parse(readFileSync('slack-app/manifest.yml', 'utf8')) as {
+    features: { slash_commands: { command: string; url: string }[] };
+    oauth_config: { scopes: { bot: string[] } };
+    settings: { interactivity: { is_enabled: boolean; request_url: string } };
+  };
+
+  it('declares the slash command and interactivity on the Bolt route', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([COMMAND_STATUS]);
+    expect(manifest.features.slash_commands[0]!.url).toMatch(/^https:\/\/.+\/slack\/events$/);
+    expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: expect.stringMatching(/\/slack\/events$/) });
+  });
+
+  it('asks for the least scopes: posting and updating messages, and the command', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands']);
+  });
+});

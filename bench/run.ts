@@ -2,11 +2,13 @@
 import { pinnedMotoVersion, startMoto } from '../scripts/moto.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRemediator } from './remediator.js';
+import { benchSlack } from './slack.js';
 import { machine } from './stats.js';
 
 const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
   remediator: (endpoint) => benchRemediator(endpoint),
   pipeline: (endpoint) => benchPipeline(endpoint),
+  slack: (endpoint) => benchSlack(endpoint),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

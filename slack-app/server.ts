@@ -124,6 +124,8 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
   );
   chat.bind(app.client.chat as never, settings.token);
   const server = (await app.start(settings.port)) as Server;
+  // Learn the Organization's account names before the first alert needs them; failures only cost names.
+  if (config.members.organization) void services.members().catch((error: unknown) => log.warn('member names not resolved yet', { error: errorText(error) }));
   poster.start();
   const { port } = server.address() as AddressInfo;
   log.info('slack app listening', { port, channel: settings.channel, topic: settings.topicArn });

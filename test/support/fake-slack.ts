@@ -18,6 +18,8 @@ export interface FakeSlack {
   script: Map<string, Scripted[]>;
   /** When set, every Web API call answers this (Slack down). */
   down: Scripted | null;
+  /** Called with every Web API call as it arrives (the demo prints them). */
+  onCall: ((call: SlackCall) => void) | null;
   ok(method: string): SlackCall[];
   responseUrl(id: string): string;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responses: [],
     script: new Map(),
     down: null,
+    onCall: null,
     ok: (method) => fake.calls.filter((c) => c.method === method && c.status === 200),
   };
   const server: Server = createServer((req, res) => {
@@ -60,6 +63,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return res.end(JSON.stringify(scripted.body ?? { ok: false, error: 'scripted' }));
       }
       fake.calls.push({ method, args, status: 200 });
+      fake.onCall?.(fake.calls.at(-1)!);
       const ts = () => {
         nextTs += 1;
         const s = String(nextTs);

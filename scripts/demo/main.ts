@@ -1,0 +1,100 @@
+// `npm run demo [-- --keep]`: TrailGuard end to end on a local AWS emulator and a stand-in for Slack, with a timeline of each hop.
+import { resolve } from 'node:path';
+import { ensureMoto } from '../moto.js';
+import { blockKitBuilderLink, renderMessage } from './terminal.js';
+import { CENTRAL, CHANNEL, DemoWorld, REGIONS, RESPONDER, TRAILS } from './world.js';
+
+const keep = process.argv.includes('--keep');
+const started = performance.now();
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const indent = (text: string) => text.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+let linked = false;
+
+say('TrailGuard demo: an AWS Organization on a local emulator (moto) and a stand-in for Slack; no AWS account or workspace needed.\n');
+await ensureMoto((line) => say(`  ${line}`));
+const demo = await DemoWorld.create({
+  dir: resolve('.trailguard', 'demo'),
+  log: (line) => say(line),
+  onSlack: (call) => {
+    if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') return;
+    const where = call.args.thread_ts ? `thread of ${String(call.args.thread_ts)}` : `#${String(call.args.channel)}`;
+    say(`\n  [slack stand-in] ${call.method} in ${where}:`);
+    say(renderMessage(call.args));
+    if (!linked && call.method === 'chat.postMessage' && !call.args.thread_ts) {
+      linked = true;
+      say(`    See it rendered in Slack's Block Kit Builder: ${blockKitBuilderLink(call.args)}`);
+    }
+  },
+});
+
+let failed = false;
+const check = (ok: boolean, what: string) => {
+  say(`  ${ok ? '✔' : '✘'} ${what}`);
+  if (!ok) failed = true;
+};
+
+try {
+  say(`1. Moto is the AWS of this demo: ${demo.endpoint}`);
+  await demo.createOrganization();
+  say(`2. Organization: central (security) account ${CENTRAL}; members ${demo.members.map((m) => `${m.name} ${m.id}`).join(', ')}`);
+  say(`   every member has ${TRAILS.map((t) => `${t.name} in ${t.region}`).join(' and ')}, logging.`);
+  say(`3. Generated ${demo.writeConfig()} (organization: true, regions ${REGIONS.join(', ')}, delivery: queue, a baseline for both trails)`);
+
+  const plan = await demo.trailguard('plan');
+  say(`\n$ trailguard plan --config ${demo.configPath}   (exit ${plan.code}: drift, nothing deployed yet)\n${indent(plan.stdout)}`);
+  const apply = await demo.trailguard('apply');
+  say(`\n$ trailguard apply --config ${demo.configPath}   (exit ${apply.code})\n${indent(apply.stdout)}`);
+  check(apply.code === 0, 'apply converged the pipeline and verified zero drift');
+  if (apply.code !== 0) throw new Error(apply.stderr);
+
+  await demo.startServices();
+  say(`\n4. Slack app listening on ${demo.app.url} (POST /slack/events, POST /sns, GET /healthz); channel ${CHANNEL}`);
+  say('   SNS delivers alerts to a queue; a local bridge signs each one as SNS does (a test-only key the app trusts via');
+  say('   TRAILGUARD_SNS_TRUSTED_CERT) and POSTs it to /sns. The remediator is dist/remediator/index.js, run by a local');
+  say('   stand-in for Lambda\'s SQS integration with the environment of the function TrailGuard deployed. Moto drops the');
+  say("   envelope's account and region on cross-account delivery: the runner restores them from the CloudTrail record.");
+
+  const victim = demo.member('payments-prod');
+  say(`\n5. The attack: stop ${TRAILS[1].name} in ${victim.name} (${victim.id}), region ${TRAILS[1].region}`);
+  demo.startClock();
+  const event = await demo.stopTrail(victim.name, 'eu-west-1');
+  const eventId = event.detail.eventID as string;
+  const result = await demo.waitFor('the remediator', () => demo.results.find((r) => r.result.eventId === eventId));
+  const state = await demo.trailState(victim.name, 'eu-west-1');
+  demo.mark(`${TRAILS[1].name} in ${victim.id}/eu-west-1 is logging again: ${state.isLogging}`);
+  const incident = await demo.waitFor('the Slack message', async () => {
+    const i = await demo.app.services.store.get(eventId);
+    return i?.state === 'posted' ? i : undefined;
+  });
+  demo.mark(`alert posted to #${CHANNEL} (ts ${incident.ts})`);
+  const ackStatus = await demo.acknowledge(eventId);
+  const acked = await demo.waitFor('the acknowledgement', async () => (await demo.app.services.store.get(eventId))?.acknowledgedBy);
+  await demo.waitFor('the message update', () => demo.slack.ok('chat.update').some((c) => c.args.ts === incident.ts));
+  demo.mark(`signed Acknowledge click by @${acked} (HTTP ${ackStatus}): stored, message updated in place`);
+  const status = await demo.trailStatus();
+  demo.mark(`/trail-status answered: ${String(status.text)}`);
+  say(`\n$ /trail-status   (ephemeral answer)\n${renderMessage(status)}`);
+
+  say('\nTimeline (since the attacker\'s call):');
+  for (const hop of demo.hops) say(`  +${hop.at.toFixed(0).padStart(5)} ms  ${hop.what}`);
+  say('');
+  check(result.result.outcome === 'restarted', `remediator outcome: ${result.result.outcome}`);
+  check(state.isLogging, `${TRAILS[1].name} is logging again`);
+  check(demo.deliveries.filter((d) => d.alert.id === eventId).length === 1, 'the alert was delivered to the Slack app once');
+  check(demo.slack.ok('chat.postMessage').filter((c) => !c.args.thread_ts).length === 1, 'one alert message was posted');
+  check(acked === RESPONDER, `acknowledgement stored for @${RESPONDER}`);
+  check(String(status.text).includes('healthy'), '/trail-status shows the organization healthy');
+  say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+} catch (error) {
+  failed = true;
+  say(`\nDemo failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+if (keep && !failed) {
+  say('\n--keep: everything stays up until Ctrl-C. Try:');
+  say(`  AWS_ENDPOINT_URL=${demo.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 npm run trailguard -- status --config ${demo.configPath}`);
+  say(`  curl ${demo.app.url}/healthz`);
+  await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
+}
+await demo.stop();
+process.exit(failed ? 1 : 0);

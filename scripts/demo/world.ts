@@ -1,0 +1,308 @@
+// The demo's world, shared by `npm run demo` and the end-to-end test: an organization in moto, the pipeline applied by the
+// real CLI, the Slack app, the remediator bundle fed by a local Lambda runner, and an attacker.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsBatchResult } from '../../lambda/remediator.js';
+import { ACTION_ACK } from '../../slack-app/ids.js';
+import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-app/server.js';
+import type { Alert } from '../../src/core/alert.js';
+import { main as cli } from '../../src/cli.js';
+import { NAMES } from '../../src/core/names.js';
+import { CENTRAL_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MotoWorld } from '../../test/support/aws.js';
+import { startFakeSlack, type FakeSlack, type SlackCall } from '../../test/support/fake-slack.js';
+import { loadFixture, retarget, type Envelope } from '../../test/support/fixtures.js';
+import { blockAction, postSigned, slashCommand } from '../../test/support/slack-sign.js';
+import { TEST_CERT_PATH } from '../../test/support/sns-sign.js';
+import { startMoto, type MotoServer } from '../moto.js';
+import { LambdaSqsRunner } from './lambda-runner.js';
+import { SnsHttpsBridge } from './sns-bridge.js';
+
+export const CENTRAL = MOTO_DEFAULT_ACCOUNT;
+export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
+export const CHANNEL = 'C0SECURITY1';
+export const RESPONDER = 'UALICE0001';
+const SIGNING_SECRET = 'demo-signing-secret';
+/** Trails every member has, one per region; the baseline restores or recreates them. */
+export const TRAILS = [
+  { name: 'org-audit', region: 'us-east-1', s3BucketName: 'trailguard-demo-logs-use1' },
+  { name: 'eu-audit', region: 'eu-west-1', s3BucketName: 'trailguard-demo-logs-euw1' },
+] as const;
+const MEMBER_NAMES = ['payments-prod', 'data-platform', 'sandbox'];
+
+export interface Hop {
+  at: number;
+  what: string;
+}
+
+export interface DemoOptions {
+  dir: string;
+  /** Use this moto instead of starting one (tests share theirs). */
+  motoEndpoint?: string;
+  log?: (line: string) => void;
+  onSlack?: (call: SlackCall) => void;
+}
+
+export class DemoWorld {
+  readonly hops: Hop[] = [];
+  readonly results: { at: number; result: SqsBatchResult['results'][number] }[] = [];
+  readonly deliveries: { at: number; status: number; alert: Alert }[] = [];
+  members: { id: string; name: string }[] = [];
+  configPath = '';
+  slack!: FakeSlack;
+  app!: SlackAppHandle;
+  moto: MotoServer | null = null;
+  world!: MotoWorld;
+  private runner!: LambdaSqsRunner;
+  private bridge!: SnsHttpsBridge;
+  private t0 = performance.now();
+  private readonly log: (line: string) => void;
+
+  private constructor(private readonly o: DemoOptions) {
+    this.log = o.log ?? (() => undefined);
+  }
+
+  static async create(o: DemoOptions): Promise<DemoWorld> {
+    const demo = new DemoWorld(o);
+    let endpoint = o.motoEndpoint;
+    if (!endpoint) {
+      demo.moto = await startMoto();
+      endpoint = demo.moto.endpoint;
+    }
+    demo.world = new MotoWorld(endpoint);
+    // The CLI and the remediator bundle read their AWS settings from the environment, as they do in production.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: CENTRAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CENTRAL_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    return demo;
+  }
+
+  get endpoint(): string {
+    return this.world.endpoint;
+  }
+
+  mark(what: string): void {
+    this.hops.push({ at: performance.now() - this.t0, what });
+  }
+
+  startClock(): void {
+    this.t0 = performance.now();
+    this.hops.length = 0;
+  }
+
+  /** An Organization with three named members, each with a logging trail in both regions, delivering to central log buckets. */
+  async createOrganization(): Promise<void> {
+    const org = this.world.client(OrganizationsClient, 'us-east-1');
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    for (const name of MEMBER_NAMES) {
+      const out = await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));
+      this.members.push({ id: out.CreateAccountStatus!.AccountId!, name });
+    }
+    for (const t of TRAILS) {
+      const s3 = this.world.client(S3Client, t.region, CENTRAL_CREDENTIALS, { forcePathStyle: true });
+      const location = t.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: t.region as BucketLocationConstraint } };
+      await s3.send(new CreateBucketCommand({ Bucket: t.s3BucketName, ...location }));
+    }
+    for (const m of this.members) {
+      for (const t of TRAILS) {
+        const trails = await this.world.memberClient(CloudTrailClient, m.id, t.region);
+        await trails.send(new CreateTrailCommand({ Name: t.name, S3BucketName: t.s3BucketName, IsMultiRegionTrail: false }));
+        await trails.send(new StartLoggingCommand({ Name: t.name }));
+      }
+    }
+  }
+
+  writeConfig(): string {
+    mkdirSync(this.o.dir, { recursive: true });
+    this.configPath = join(this.o.dir, 'trailguard.yml');
+    writeFileSync(
+      this.configPath,
+      [
+        '# Generated by the TrailGuard demo.',
+        'version: 1',
+        `central: { account: "${CENTRAL}", region: us-east-1 }`,
+        'members:',
+        '  organization: true',
+        `  exclude: ["${CENTRAL}"]`,
+        `  regions: [${REGIONS.join(', ')}]`,
+        'remediator: { delivery: queue }',
+        'trails:',
+        ...TRAILS.map((t) => `  - { name: ${t.name}, s3BucketName: ${t.s3BucketName}, isMultiRegionTrail: false }`),
+        `slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`,
+        '',
+      ].join('\n'),
+    );
+    return this.configPath;
+  }
+
+  /** Runs the real CLI in this process; resolves to its exit code and output. */
+  async trailguard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await cli([...args, '--config', this.configPath], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), tty: false, env: process.env });
+    return { code, stdout, stderr };
+  }
+
+  private async queueUrl(name: string): Promise<string> {
+    return (await this.world.client(SQSClient, 'us-east-1').send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+  }
+
+  /** The Slack app (with a stand-in for Slack), the SNS-to-HTTPS bridge, and the remediator fed by a local Lambda runner. */
+  async startServices(): Promise<void> {
+    this.slack = await startFakeSlack();
+    this.slack.onCall = (call) => this.o.onSlack?.(call);
+    const dbPath = join(this.o.dir, 'slack.db');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+    const settings = loadSettings({
+      SLACK_BOT_TOKEN: 'xoxb-demo',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      TRAILGUARD_CONFIG: this.configPath,
+      TRAILGUARD_DB: dbPath,
+      SLACK_API_URL: this.slack.apiUrl,
+      TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
+      PORT: process.env.TRAILGUARD_DEMO_PORT ?? '0',
+    });
+    this.app = await startSlackApp(settings, {
+      log: { info: () => undefined, warn: (m, a) => this.log(`  slack-app warning: ${m} ${JSON.stringify(a ?? {})}`), error: (m, a) => this.log(`  slack-app error: ${m} ${JSON.stringify(a ?? {})}`) },
+      aws: { endpoint: this.endpoint, credentials: CENTRAL_CREDENTIALS },
+      poster: { batchDelayMs: 50 },
+    });
+
+    // SNS delivers to a queue (moto signs HTTP deliveries with a fake signature); the bridge signs them as SNS would.
+    const sqs = this.world.client(SQSClient, 'us-east-1');
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'trailguard-demo-sns-https' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const topicArn = `arn:aws:sns:us-east-1:${CENTRAL}:${NAMES.topic}`;
+    await this.world.client(SNSClient, 'us-east-1').send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn! }));
+    this.bridge = new SnsHttpsBridge({
+      sqs,
+      queueUrl: QueueUrl!,
+      endpoint: `${this.app.url}/sns`,
+      keyPath: TEST_CERT_PATH.replace('test-signing-cert.pem', 'test-signing-key.pem'),
+      onDelivery: (m, status) => {
+        this.deliveries.push({ at: performance.now() - this.t0, status, alert: JSON.parse(m.Message) as Alert });
+        this.mark(`SNS delivered the alert to the Slack app's /sns, signature verified (HTTP ${status})`);
+      },
+      onError: (e) => this.log(`  sns bridge error: ${String(e)}`),
+    });
+
+    // The remediator as deployed: the committed bundle, with the environment of the function TrailGuard created.
+    const fn = await this.world.client(LambdaClient, 'us-east-1').send(new GetFunctionConfigurationCommand({ FunctionName: NAMES.remediatorFunction }));
+    Object.assign(process.env, fn.Environment?.Variables ?? {}, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+    const bundle = (await import(pathToFileURL(resolve('dist/remediator/index.js')).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    this.runner = new LambdaSqsRunner({
+      sqs,
+      queueUrl: await this.queueUrl(NAMES.eventsQueue),
+      handler: bundle.handler,
+      // Moto delivers cross-account events without the envelope's `account` and with the target's region;
+      // EventBridge keeps the source's. Restore both from the CloudTrail record itself.
+      adapt: (body) => {
+        const event = JSON.parse(body) as Envelope;
+        this.mark(`event reached ${NAMES.eventsQueue}: forwarded by ${NAMES.forwardRule}, matched ${NAMES.tamperRule} on the central bus`);
+        return JSON.stringify({ ...event, account: event.detail.recipientAccountId, region: event.detail.awsRegion });
+      },
+      onBatch: (_records, result) => {
+        for (const r of (result as SqsBatchResult).results) {
+          this.results.push({ at: performance.now() - this.t0, result: r });
+          this.mark(`remediator handler: ${r.outcome} ${r.eventName} on ${r.trail} in ${r.account}/${r.region} (${r.actions.join(', ')})`);
+        }
+      },
+      onError: (e) => this.log(`  lambda runner error: ${String(e)}`),
+    });
+    await this.runner.start();
+    await this.bridge.start();
+  }
+
+  member(name: string): { id: string; name: string } {
+    const m = this.members.find((x) => x.name === name);
+    if (!m) throw new Error(`no member ${name}`);
+    return m;
+  }
+
+  /** CloudTrail does not run in moto: the attacker's call is made, and its CloudTrail record is put on the member's default bus. */
+  private async emit(account: string, region: string, fixture: 'stop-logging' | 'delete-trail', trail: string): Promise<Envelope> {
+    const event = retarget(loadFixture(fixture), { account, region, trail, eventId: crypto.randomUUID() });
+    event.detail.eventTime = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    event.detail.requestParameters.name = trail;
+    const events = await this.world.memberClient(EventBridgeClient, account, region);
+    const out = await events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }));
+    if (out.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
+    this.mark(`CloudTrail record of ${event.detail.eventName} put on ${account}'s default bus in ${region}`);
+    return event;
+  }
+
+  async stopTrail(memberName: string, region: string): Promise<Envelope> {
+    const m = this.member(memberName);
+    const trail = TRAILS.find((t) => t.region === region)!.name;
+    await (await this.world.memberClient(CloudTrailClient, m.id, region)).send(new StopLoggingCommand({ Name: trail }));
+    this.mark(`attacker (AdminAccess/jdoe) called StopLogging on ${trail} in ${m.name} ${m.id}/${region}`);
+    return this.emit(m.id, region, 'stop-logging', trail);
+  }
+
+  async deleteTrail(memberName: string, region: string): Promise<Envelope> {
+    const m = this.member(memberName);
+    const trail = TRAILS.find((t) => t.region === region)!.name;
+    await (await this.world.memberClient(CloudTrailClient, m.id, region)).send(new DeleteTrailCommand({ Name: trail }));
+    this.mark(`attacker called DeleteTrail on ${trail} in ${m.name} ${m.id}/${region}`);
+    return this.emit(m.id, region, 'delete-trail', trail);
+  }
+
+  async trailState(memberName: string, region: string): Promise<{ exists: boolean; isLogging: boolean }> {
+    const m = this.member(memberName);
+    const trail = TRAILS.find((t) => t.region === region)!.name;
+    const client = await this.world.memberClient(CloudTrailClient, m.id, region);
+    try {
+      await client.send(new GetTrailCommand({ Name: trail }));
+    } catch {
+      return { exists: false, isLogging: false };
+    }
+    return { exists: true, isLogging: (await client.send(new GetTrailStatusCommand({ Name: trail }))).IsLogging === true };
+  }
+
+  async waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** A responder clicks Acknowledge: a request signed as Slack signs it. */
+  async acknowledge(alertId: string): Promise<number> {
+    const incident = await this.app.services.store.get(alertId);
+    const res = await postSigned(`${this.app.url}/slack/events`, blockAction(ACTION_ACK, alertId, RESPONDER, CHANNEL, incident?.ts ?? '', this.slack.responseUrl('ack')), { secret: SIGNING_SECRET });
+    return res.status;
+  }
+
+  /** /trail-status as Slack sends it; resolves to what the app answered through response_url. */
+  async trailStatus(text = ''): Promise<Record<string, unknown>> {
+    const before = this.slack.responses.length;
+    const id = `status-${crypto.randomUUID().slice(0, 8)}`;
+    const res = await postSigned(`${this.app.url}/slack/events`, slashCommand(text, RESPONDER, CHANNEL, this.slack.responseUrl(id)), { secret: SIGNING_SECRET });
+    if (res.status !== 200) throw new Error(`/trail-status answered HTTP ${res.status}`);
+    return (await this.waitFor('the /trail-status answer', () => this.slack.responses.slice(before).find((r) => r.path.endsWith(id)))).body;
+  }
+
+  async stop(): Promise<void> {
+    await this.runner?.stop();
+    await this.bridge?.stop();
+    await this.app?.stop();
+    await this.slack?.close();
+    await this.moto?.stop();
+  }
+}

@@ -95,7 +95,7 @@ export const ConfigSchema = z
         channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'expected a Slack channel id such as C0123456789'),
         responders: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'expected a Slack user id such as U0123456789')).default([]),
         /** IAM role the Slack app runs as; member remediation roles trust it for Re-check and /trail-status. */
-        roleArn: z.string().regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN').optional(),
+        roleArn: z.string().regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN').nullable().optional(),
       })
       .strict()
       .optional(),

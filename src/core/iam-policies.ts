@@ -184,3 +184,101 @@ export function forwarderPermissionsPolicy(ctx: { centralAccount: string; region
     Resource: `arn:${partitionOf(ctx.region)}:events:${ctx.region}:${ctx.centralAccount}:event-bus/${NAMES.bus}`,
   });
 }
+
+/**
+ * What the action and the CLI need in the central account (and, where the deploy role is not
+ * an administrator, in members): read and converge TrailGuard's own resources only, by name.
+ */
+export function deployRolePolicy(ctx: { region?: string; remediationRole?: string } = {}): PolicyDocument {
+  const p = partitionOf(ctx.region ?? 'us-east-1');
+  const remediation = ctx.remediationRole ?? 'TrailGuardRemediator';
+  const own = (service: string, resource: string) => `arn:${p}:${service}:*:*:${resource}`;
+  return doc(
+    {
+      Sid: 'DiscoverAccountsAndAssumeDeployRole',
+      Effect: 'Allow',
+      Action: ['organizations:ListAccounts', 'sts:AssumeRole'],
+      Resource: '*',
+    },
+    {
+      Sid: 'TrailGuardRoles',
+      Effect: 'Allow',
+      Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:CreateRole', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'],
+      Resource: [`arn:${p}:iam::*:role/trailguard-*`, `arn:${p}:iam::*:role/${remediation}`],
+    },
+    {
+      Sid: 'PassOnlyTrailGuardRolesToLambdaAndEventBridge',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: [`arn:${p}:iam::*:role/${NAMES.remediatorRole}`, `arn:${p}:iam::*:role/${NAMES.forwarderRole}`],
+      Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'events.amazonaws.com'] } },
+    },
+    {
+      Sid: 'TrailGuardBusAndRules',
+      Effect: 'Allow',
+      Action: [
+        'events:DescribeEventBus',
+        'events:CreateEventBus',
+        'events:PutPermission',
+        'events:RemovePermission',
+        'events:DescribeRule',
+        'events:PutRule',
+        'events:ListTargetsByRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:ListTagsForResource',
+        'events:TagResource',
+      ],
+      Resource: [own('events', `event-bus/${NAMES.bus}`), own('events', 'event-bus/default'), own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
+    },
+    {
+      Sid: 'TrailGuardQueuesAndTopic',
+      Effect: 'Allow',
+      Action: [
+        'sqs:GetQueueUrl',
+        'sqs:GetQueueAttributes',
+        'sqs:ListQueueTags',
+        'sqs:CreateQueue',
+        'sqs:SetQueueAttributes',
+        'sqs:TagQueue',
+        'sns:GetTopicAttributes',
+        'sns:ListTagsForResource',
+        'sns:ListSubscriptionsByTopic',
+        'sns:CreateTopic',
+        'sns:TagResource',
+        'sns:Subscribe',
+      ],
+      Resource: [own('sqs', 'trailguard-*'), own('sns', NAMES.topic)],
+    },
+    {
+      Sid: 'TrailGuardRemediatorFunction',
+      Effect: 'Allow',
+      Action: [
+        'lambda:GetFunction',
+        'lambda:CreateFunction',
+        'lambda:TagResource',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+        'lambda:GetFunctionEventInvokeConfig',
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:DeleteFunctionEventInvokeConfig',
+        'lambda:GetPolicy',
+        'lambda:AddPermission',
+        'lambda:RemovePermission',
+      ],
+      Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+    },
+    {
+      Sid: 'RemediatorQueueMapping',
+      Effect: 'Allow',
+      Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+      Resource: '*',
+    },
+    {
+      Sid: 'ReadTrailStatus',
+      Effect: 'Allow',
+      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
+      Resource: '*',
+    },
+  );
+}

@@ -127,3 +127,14 @@ remediator: { delivery: carrier-pigeon }
     expect(() => validateConfig({ version: 1 }, 'inline config')).toThrow(/^inline config is invalid:\n {2}central: /);
   });
 });
+
+describe('the README', () => {
+  it('shows a trailguard.yml that parses', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /## `trailguard.yml`\s*```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+
+    expect(example).toBeDefined();
+    expect(parseConfig(example!).members.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+});

@@ -7,15 +7,12 @@ import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } f
 import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
 import { AlertPublishError, RejectedEventError, errorText } from '../src/core/errors.js';
+import type { Log } from '../src/core/log.js';
 import { parseTamperEvent } from '../src/core/tamper-event.js';
 import { remediate, type RemediateDeps } from './remediate.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
-export interface Log {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
+export type { Log } from '../src/core/log.js';
 
 export interface HandlerDeps extends RemediateDeps {
   settings: RemediatorSettings;
@@ -206,7 +203,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
   const clients = new Map<string, CloudTrailClient>();
   return {
     settings,
-    log: options.log ?? new Logger({ serviceName: 'trailguard-remediator' }),
+    log: options.log ?? powertoolsLog(new Logger({ serviceName: 'trailguard-remediator' })),
     now: () => new Date(),
     async cloudtrail(account, region) {
       const key = `${account}/${region}`;
@@ -232,6 +229,15 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       );
       return out.MessageId ?? '';
     },
+  };
+}
+
+/** Powertools Logger as a Log: JSON lines with the Lambda context Powertools adds. */
+function powertoolsLog(logger: Logger): Log {
+  return {
+    info: (message, attributes = {}) => logger.info(message, attributes),
+    warn: (message, attributes = {}) => logger.warn(message, attributes),
+    error: (message, attributes = {}) => logger.error(message, attributes),
   };
 }
 

@@ -1,18 +1,13 @@
 // The Slack app on AWS Lambda: Bolt's AwsLambdaReceiver for Slack, SNS records for alerts, a schedule to retry pending posts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsLambdaReceiver } from '@slack/bolt';
-import { Accounts } from '../src/core/aws/accounts.js';
 import { createClient } from '../src/core/aws/clients.js';
 import { parseAlert } from '../src/core/alert.js';
-import { createLimiter } from '../src/core/concurrency.js';
-import { accountName } from '../src/core/config.js';
 import { errorText } from '../src/core/errors.js';
-import { resolveMembers } from '../src/core/pipeline.js';
-import { AlertPoster } from './alerts/poster.js';
 import { createApp, deferredChat } from './app.js';
 import { jsonLog } from './log.js';
 import { loadSettings, type SlackAppSettings, type StartOptions } from './server.js';
-import type { Services } from './services.js';
+import { createServices } from './services.js';
 import { DynamoStore } from './store/dynamodb.js';
 import type { Store } from './store/types.js';
 
@@ -31,30 +26,10 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   const store =
     options.store ??
     new DynamoStore(createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region }), process.env.TRAILGUARD_TABLE ?? 'trailguard-slack');
-  const accounts = new Accounts({
-    region: config.central.region,
-    roleName: config.roles.remediation,
-    externalId: config.roles.externalId,
-    sessionName: 'trailguard-slack',
-    limit: createLimiter(16),
-    ...(options.aws?.endpoint ? { endpoint: options.aws.endpoint } : {}),
-    ...(options.aws?.credentials ? { credentials: options.aws.credentials } : {}),
-  });
-  const nameOf = (account: string) => accountName(config, account);
   const chat = deferredChat();
   // No timers on Lambda: each invocation drains what is due before it returns.
-  const poster = new AlertPoster({ store, chat, channel: settings.channel, nameOf, log, batchDelayMs: 0, ...options.poster });
-  const services: Services = {
-    config,
-    channel: settings.channel,
-    store,
-    poster,
-    accounts,
-    nameOf,
-    now: () => new Date(),
-    log,
-    members: () => resolveMembers(config, accounts),
-  };
+  const services = createServices({ config, channel: settings.channel, store, chat, log, aws: options.aws, poster: { batchDelayMs: 0, ...options.poster } });
+  const { poster } = services;
   const receiver = new AwsLambdaReceiver({ signingSecret: settings.signingSecret });
   const app = createApp({ token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver }, services);
   chat.bind(app.client.chat as never, settings.token);

@@ -4,16 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { Accounts } from '../src/core/aws/accounts.js';
-import { createLimiter } from '../src/core/concurrency.js';
-import { accountName, parseConfig, type Config } from '../src/core/config.js';
+import { parseConfig, type Config } from '../src/core/config.js';
 import { centralArns } from '../src/core/desired-state.js';
 import { errorText } from '../src/core/errors.js';
-import { resolveMembers } from '../src/core/pipeline.js';
-import { AlertPoster, type PosterOptions } from './alerts/poster.js';
+import type { PosterOptions } from './alerts/poster.js';
 import { createApp, deferredChat } from './app.js';
 import { jsonLog } from './log.js';
-import type { AppLog, Services } from './services.js';
+import { createServices, type AppLog, type Services } from './services.js';
 import { SnsVerifier } from './sns/verify.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
@@ -88,34 +85,9 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
   const log = options.log ?? jsonLog();
   const { config } = settings;
   const store = options.store ?? new SqliteStore(settings.dbPath);
-  const accounts = new Accounts({
-    region: config.central.region,
-    roleName: config.roles.remediation,
-    externalId: config.roles.externalId,
-    sessionName: 'trailguard-slack',
-    limit: createLimiter(16),
-    ...(options.aws?.endpoint ? { endpoint: options.aws.endpoint } : {}),
-    ...(options.aws?.credentials ? { credentials: options.aws.credentials } : {}),
-  });
-  const orgNames = new Map<string, string>();
-  const nameOf = (account: string) => orgNames.get(account) ?? accountName(config, account);
   const chat = deferredChat();
-  const poster = new AlertPoster({ store, chat, channel: settings.channel, nameOf, log, ...options.poster });
-  const services: Services = {
-    config,
-    channel: settings.channel,
-    store,
-    poster,
-    accounts,
-    nameOf,
-    now: () => new Date(),
-    log,
-    async members() {
-      const members = await resolveMembers(config, accounts);
-      for (const [id, name] of members.names) orgNames.set(id, name);
-      return members;
-    },
-  };
+  const services = createServices({ config, channel: settings.channel, store, chat, log, aws: options.aws, poster: options.poster });
+  const { poster } = services;
   const verifier = new SnsVerifier({ topicArn: settings.topicArn, trustedCertPath: settings.trustedCertPath, fetchCertificate: options.fetchCertificate });
   if (verifier.trustsLocalCertificate) log.warn('SNS: trusting the local certificate TRAILGUARD_SNS_TRUSTED_CERT instead of fetching from SNS (tests and local runs only)', { path: settings.trustedCertPath });
   const app = createApp(

@@ -1,4 +1,5 @@
 // Plays Lambda's SQS integration locally: polls the queue, hands each batch to the handler as Lambda would, deletes what succeeded.
+import { PollLoop } from './poll-loop.js';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface SqsBatchResponse {
@@ -17,32 +18,21 @@ export interface RunnerOptions {
 }
 
 export class LambdaSqsRunner {
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private queueArn = '';
 
-  constructor(private readonly o: RunnerOptions) {}
+  constructor(private readonly o: RunnerOptions) {
+    this.loop = new PollLoop(() => this.pollOnce(0), o.onError);
+  }
 
   async start(): Promise<void> {
     const { Attributes } = await this.o.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.o.queueUrl, AttributeNames: ['QueueArn'] }));
     this.queueArn = Attributes?.QueueArn ?? '';
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          // Short polls: moto's long poll does not wake up when a message arrives.
-          if (!(await this.pollOnce(0))) await new Promise((r) => setTimeout(r, 25));
-        } catch (error) {
-          this.o.onError?.(error);
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-    })();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** One receive and one invocation; resolves to the number of records handed over. */

@@ -3,6 +3,7 @@ import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { stringToSign, type SnsMessage } from '../../slack-app/sns/verify.js';
+import { PollLoop } from './poll-loop.js';
 
 export interface BridgeOptions {
   sqs: SQSClient;
@@ -15,12 +16,12 @@ export interface BridgeOptions {
 }
 
 export class SnsHttpsBridge {
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private readonly key: string;
 
   constructor(private readonly o: BridgeOptions) {
     this.key = readFileSync(o.keyPath, 'utf8');
+    this.loop = new PollLoop(() => this.pollOnce(0), o.onError);
   }
 
   /** Moto's HTTP deliveries carry a fake signature; this re-signs the envelope SNS put on the queue, with a local key. */
@@ -42,24 +43,12 @@ export class SnsHttpsBridge {
     return { ...message, Signature: signer.sign(this.key, 'base64') };
   }
 
-  async start(): Promise<void> {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          // Short polls: moto's long poll does not wake up when a message arrives.
-          if (!(await this.pollOnce(0))) await new Promise((r) => setTimeout(r, 25));
-        } catch (error) {
-          this.o.onError?.(error);
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-    })();
+  start(): void {
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.loop.stop();
   }
 
   async pollOnce(waitSeconds = 0): Promise<number> {

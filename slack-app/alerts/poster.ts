@@ -1,6 +1,7 @@
 // Posts stored alerts to Slack: once each, repeats folded into the first message, storms into a digest, failures retried.
 import type { Alert } from '../../src/core/alert.js';
 import { errorText } from '../../src/core/errors.js';
+import type { Log } from '../../src/core/log.js';
 import type { Incident, Store } from '../store/types.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
@@ -11,17 +12,13 @@ export interface ChatApi {
   update(args: Record<string, unknown> & { channel: string; ts: string; text: string }): Promise<unknown>;
 }
 
-export interface PosterLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
 
 export interface PosterOptions {
   store: Store;
   chat: ChatApi;
   channel: string;
   nameOf: (account: string) => string;
-  log: PosterLog;
+  log: Pick<Log, 'info' | 'warn'>;
   now?: () => Date;
   /** Alerts received within `stormWindowMs` that turn posting into a digest. */
   stormThreshold?: number;

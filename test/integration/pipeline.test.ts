@@ -7,7 +7,7 @@ import { createLimiter } from '../../src/core/concurrency.js';
 import { validateConfig, type Config } from '../../src/core/config.js';
 import { runPipeline, type Mode } from '../../src/core/pipeline.js';
 import { loadRemediatorCode } from '../../src/core/remediator-code.js';
-import { startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
+import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
 const CENTRAL = '230000000000';
@@ -48,10 +48,7 @@ beforeAll(async () => {
   world = new MotoWorld(inject('motoEndpoint'));
   proxy = await startAwsProxy({
     target: world.endpoint,
-    fault: (call) =>
-      call.operation === 'AssumeRole' && String(call.params.RoleArn).includes(`::${DENIED}:`)
-        ? { status: 403, code: 'AccessDenied', message: `not authorized to perform: sts:AssumeRole on ${String(call.params.RoleArn)}` }
-        : null,
+    fault: denyAssumeRoleInto(DENIED),
   });
 });
 

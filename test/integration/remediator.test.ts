@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { createDefaultDeps, createHandler, type RemediationResult } from '../../lambda/remediator.js';
 import { AlertSchema } from '../../src/core/alert.js';
 import { managementFullyRecorded, normalizeSelectors } from '../../src/core/event-selectors.js';
-import { startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
+import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld, receiveAll } from '../support/aws.js';
 import { loadFixture, retarget, type FixtureName } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -49,10 +49,7 @@ beforeAll(async () => {
   world = new MotoWorld(inject('motoEndpoint'));
   proxy = await startAwsProxy({
     target: world.endpoint,
-    fault: (call) =>
-      call.operation === 'AssumeRole' && String(call.params.RoleArn).includes(`::${DENIED}:`)
-        ? { status: 403, code: 'AccessDenied', message: `User is not authorized to perform: sts:AssumeRole on resource: ${String(call.params.RoleArn)}` }
-        : null,
+    fault: denyAssumeRoleInto(DENIED),
   });
   inbox = await world.topicWithQueue('us-east-1', 'trailguard-alerts-remediator-it');
   topicArn = inbox.topicArn;

@@ -7,7 +7,7 @@ import { loadSettings, startSlackApp, type SlackAppHandle, type SlackAppSettings
 import { ACTION_ACK, ACTION_RECHECK } from '../../slack-app/ids.js';
 import type { Alert } from '../../src/core/alert.js';
 import { makeAlert } from '../support/alerts.js';
-import { startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
+import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { blockAction, postSigned, slashCommand } from '../support/slack-sign.js';
@@ -53,10 +53,7 @@ beforeAll(async () => {
   await world.createLoggingTrail(HEALTHY, 'us-east-1', 'org-audit', 'slack-logs-270000000001', true);
   proxy = await startAwsProxy({
     target: world.endpoint,
-    fault: (call) =>
-      call.operation === 'AssumeRole' && String(call.params.RoleArn).includes(`::${DENIED}:`)
-        ? { status: 403, code: 'AccessDenied', message: `User is not authorized to perform: sts:AssumeRole on resource: ${String(call.params.RoleArn)}` }
-        : null,
+    fault: denyAssumeRoleInto(DENIED),
   });
   slack = await startFakeSlack();
   dir = mkdtempSync(join(tmpdir(), 'tg-slack-'));

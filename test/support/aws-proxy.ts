@@ -119,3 +119,13 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
   };
   return proxy;
 }
+
+/** A fault answering AssumeRole into any of `accounts` with STS's AccessDenied, as a trust policy that refuses would. */
+export function denyAssumeRoleInto(...accounts: string[]): (call: AwsCall) => Fault | null {
+  return (call) => {
+    const roleArn = String(call.params.RoleArn ?? '');
+    return call.operation === 'AssumeRole' && accounts.some((a) => roleArn.includes(`::${a}:`))
+      ? { status: 403, code: 'AccessDenied', message: `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}` }
+      : null;
+  };
+}

@@ -15,6 +15,7 @@ export const USAGE = `usage: trailguard <plan|apply|status> [--config trailguard
   plan     show what apply would change in every account and region (exit 2 on drift)
   apply    converge the detection pipeline, then verify it (exit 1 if drift remains)
   status   every trail of every member and region: logging, last delivery, errors
+           (exit 2 when a trail is not logging, a region has no trail, or an account cannot be read)
 
 AWS credentials come from the environment; AWS_ENDPOINT_URL is honoured.`;
 

@@ -78,7 +78,9 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     core.setOutput('drift', String(report.drift));
     core.setOutput('changes', String(report.changes.length));
     core.setOutput('report', reportPath);
-    await core.summary.addRaw(renderSummary(report), true).write();
+    // Outside a runner (local-action, a shell) there is no summary file: the summary is then printed instead.
+    if (deps.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report), true).write();
+    else core.info(renderSummary(report));
     for (const e of report.errors) core.error(e.message, { title: `TrailGuard: ${e.account} ${e.region}` });
     for (const c of report.conflicts) core.warning(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
 

@@ -26,7 +26,7 @@ function outputs(file: string): Record<string, string> {
   return out;
 }
 
-async function runAction(event: { name: string; payload: object; ref?: string }, inputs: Record<string, string> = {}) {
+async function runAction(event: { name: string; payload: object; ref?: string }, inputs: Record<string, string> = {}, envOverrides: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-run-'));
   const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), event: join(dir, 'event.json') };
   writeFileSync(files.output, '');
@@ -56,7 +56,9 @@ async function runAction(event: { name: string; payload: object; ref?: string },
     INPUT_COMMENT: 'true',
     INPUT_CONCURRENCY: '8',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...envOverrides,
   };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   let stdout = '';
   let code = 0;
   try {
@@ -127,6 +129,14 @@ describe('dist/index.js as GitHub runs it', () => {
     expect(planned.outputs).toMatchObject({ drift: 'false', changes: '0' });
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]!.body).toContain('✅ no drift');
+  });
+
+  it('runs outside a runner without a summary file, printing the summary instead', async () => {
+    const result = await runAction(pullRequest, { comment: 'false' }, { GITHUB_STEP_SUMMARY: undefined });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('## TrailGuard plan');
+    expect(result.outputs.drift).toBe('false');
   });
 
   it('fails with the path of a bad config field, before any AWS call', async () => {

@@ -29,11 +29,12 @@ let dir: string;
 let settings: SlackAppSettings;
 let app: SlackAppHandle;
 const logs = recordingLog();
+const confirmed: string[] = [];
 
 async function start(overrides: Partial<SlackAppSettings> = {}) {
   return startSlackApp(
     { ...settings, ...overrides },
-    { log: logs, aws: { endpoint: proxy.endpoint, credentials: CENTRAL_CREDENTIALS }, poster: { batchDelayMs: 150, stormThreshold: 10 }, fetchCertificate: async () => { throw new Error('no certificate fetch expected'); } },
+    { log: logs, aws: { endpoint: proxy.endpoint, credentials: CENTRAL_CREDENTIALS }, poster: { batchDelayMs: 150, stormThreshold: 10 }, confirmSubscription: async (url) => void confirmed.push(url), fetchCertificate: async () => { throw new Error('no certificate fetch expected'); } },
   );
 }
 
@@ -130,6 +131,19 @@ describe('alerts from SNS', () => {
 
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
     expect((await app.services.store.get(alert.id))?.state).toBe('posted');
+  });
+
+  it('confirms a subscription only when the confirmation is signed and its SubscribeURL is SNS', async () => {
+    const subscribeUrl = 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=tok';
+    const confirmation = signSns({ Type: 'SubscriptionConfirmation', MessageId: 'c1', TopicArn: TOPIC, Message: 'confirm', Timestamp: new Date().toISOString(), SubscribeURL: subscribeUrl, Token: 'tok' });
+    const post = (body: unknown) => fetch(`${app.url}/sns`, { method: 'POST', body: JSON.stringify(body) });
+
+    const forged = await post({ ...confirmation, Token: 'other' });
+    const elsewhere = await post(signSns({ ...confirmation, SubscribeURL: 'https://attacker.example/confirm' }));
+    const genuine = await post(confirmation);
+
+    expect([forged.status, elsewhere.status, genuine.status]).toEqual([403, 403, 200]);
+    expect(confirmed).toEqual([subscribeUrl]);
   });
 
   it('refuses SNS with a bad signature, another topic, a foreign certificate host, or a stale timestamp', async () => {

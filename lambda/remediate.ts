@@ -3,7 +3,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { AlertFacts, Outcome } from '../src/core/alert.js';
 import { arnMatches, roleOfPrincipal } from '../src/core/arn.js';
 import type { TrailBaseline } from '../src/core/config.js';
-import { errorCode, errorText } from '../src/core/errors.js';
+import { errorCode, errorText, RemediationError } from '../src/core/errors.js';
 import {
   baselineDrift,
   createTrail,
@@ -114,29 +114,20 @@ class Step {
       this.actions.push(action);
       return result;
     } catch (error) {
-      throw new StepError(action, this.event, error);
+      const code = errorCode(error);
+      const { trail, account, region } = this.event;
+      throw new RemediationError(`${code} on ${action.split(':')[0]} for trail ${trail.name} in ${account}/${region}: ${errorText(error)}`, code, { cause: error });
     }
   }
 }
 
-class StepError extends Error {
-  constructor(
-    readonly action: string,
-    event: TamperEvent,
-    cause: unknown,
-  ) {
-    const code = errorCode(cause);
-    super(`${code} on ${action.split(':')[0]} for trail ${event.trail.name} in ${event.account}/${event.region}: ${errorText(cause)}`, { cause });
-  }
-}
-
 /** Makes sure the trail logs: GetTrailStatus, and StartLogging plus a second check only when it does not. */
-async function ensureLogging(step: Step): Promise<boolean> {
+async function ensureLogging(step: Step): Promise<{ isLogging: boolean; restarted: boolean }> {
   const { client, event } = step;
   const status = await step.run('GetTrailStatus', () => getTrailStatus(client, event.trail.arn));
-  if (status.isLogging) return true;
+  if (status.isLogging) return { isLogging: true, restarted: false };
   await step.run('StartLogging', () => startLogging(client, event.trail.arn));
-  return (await step.run('GetTrailStatus', () => getTrailStatus(client, event.trail.arn))).isLogging;
+  return { isLogging: (await step.run('GetTrailStatus', () => getTrailStatus(client, event.trail.arn))).isLogging, restarted: true };
 }
 
 type Remedy = Pick<Decision, 'outcome' | 'isLogging' | 'reason'>;
@@ -163,11 +154,11 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
       try {
         await step.run('CreateTrail', () => createTrail(client, baseline));
       } catch (error) {
-        if (errorCode((error as Error).cause) !== 'TrailAlreadyExistsException') throw error;
+        if (!(error instanceof RemediationError) || error.code !== 'TrailAlreadyExistsException') throw error;
         // Someone recreated it first: make sure it matches the baseline instead.
         await step.run('UpdateTrail', () => updateTrailToBaseline(client, trail, baseline));
       }
-      const isLogging = await ensureLogging(step);
+      const { isLogging } = await ensureLogging(step);
       return isLogging
         ? { outcome: 'recreated', isLogging, reason: 'trail recreated from the baseline and logging' }
         : { outcome: 'failed', isLogging, reason: 'trail recreated but it does not report logging' };
@@ -183,9 +174,8 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
           restored = true;
         }
       }
-      const started = step.actions.length;
-      const isLogging = await ensureLogging(step);
-      restored ||= step.actions.slice(started).includes('StartLogging');
+      const { isLogging, restarted } = await ensureLogging(step);
+      restored ||= restarted;
       if (!isLogging) return { outcome: 'failed', isLogging, reason: 'the trail does not report logging after remediation' };
       if (!baseline) return { outcome: 'alert-only', isLogging, reason: 'no baseline names this trail: settings reported, not restored' };
       return restored
@@ -200,9 +190,8 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         await step.run('PutEventSelectors: all management events', () => putEventSelectors(client, trail, wanted));
         restored = true;
       }
-      const started = step.actions.length;
-      const isLogging = await ensureLogging(step);
-      restored ||= step.actions.slice(started).includes('StartLogging');
+      const { isLogging, restarted } = await ensureLogging(step);
+      restored ||= restarted;
       if (!isLogging) return { outcome: 'failed', isLogging, reason: 'the trail does not report logging after remediation' };
       return restored
         ? { outcome: 'restored', isLogging, reason: 'management events recorded again' }
@@ -241,7 +230,7 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
     };
   } catch (error) {
     const message = errorText(error);
-    const notFound = isNotFound((error as Error).cause);
+    const notFound = error instanceof RemediationError && isNotFound(error.cause);
     return {
       ...base,
       actions: step?.actions ?? [],

@@ -206,15 +206,13 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
     log: options.log ?? powertoolsLog(new Logger({ serviceName: 'trailguard-remediator' })),
     now: () => new Date(),
     async cloudtrail(account, region) {
+      // Assume (or reuse cached credentials) first, so that a denied role fails here, before any CloudTrail call.
+      await roles.credentials(account);
       const key = `${account}/${region}`;
       let client = clients.get(key);
       if (!client) {
-        // Assume first so that a denied role fails here, before any CloudTrail call.
-        await roles.credentials(account);
         client = createClient(CloudTrailClient, { ...base, region, credentials: roles.provider(account) });
         clients.set(key, client);
-      } else {
-        await roles.credentials(account);
       }
       return client;
     },

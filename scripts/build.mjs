@@ -1,6 +1,6 @@
 // Bundles the remediator Lambda (and the action, once it exists) with ncc into dist/ and prints their sizes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,7 @@ export function build(distDir = join(root, 'dist'), log = (line) => process.stdo
     for (const file of files(scratch)) {
       const dest = join(out, relative(scratch, file));
       mkdirSync(dirname(dest), { recursive: true });
-      execFileSync('cp', [file, dest]);
+      copyFileSync(file, dest);
     }
     rmSync(scratch, { recursive: true, force: true });
     const bytes = statSync(join(out, 'index.js')).size;

@@ -86,7 +86,3 @@ export function recheckLine(rows: TrailStatusRow[], user: string, at: string): s
   const ok = logging === trails.length && gaps === 0 && failing.length === 0;
   return `${ok ? '🟢' : '🔴'} Re-check by <@${user}> at ${slackDate(at)}: ${logging} of ${trails.length} trail${trails.length === 1 ? '' : 's'} logging${gaps ? `, ${gaps} region${gaps === 1 ? '' : 's'} without a trail` : ''}${failing.length ? `, ${failing.length} error${failing.length === 1 ? '' : 's'}` : ''}`;
 }
-
-export function recheckReply(account: string, name: string, rows: TrailStatusRow[]) {
-  return accountDetail(account, name, rows);
-}

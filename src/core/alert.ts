@@ -19,8 +19,6 @@ export const OUTCOMES = [
   'rejected',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-/** Outcomes that never publish an alert. */
-export const SILENT_OUTCOMES: readonly Outcome[] = ['ignored', 'rejected'];
 
 export const AlertSchema = z.looseObject({
   schema: z.literal(ALERT_SCHEMA),

@@ -15,4 +15,3 @@ export function createLimiter(limit: number) {
     }
   };
 }
-export type Limiter = ReturnType<typeof createLimiter>;

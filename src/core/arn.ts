@@ -1,14 +1,25 @@
-// ARNs and partitions: TrailGuard never assumes the commercial partition.
+// ARNs, regions and partitions: TrailGuard never assumes the commercial partition.
+import { partition } from '@aws-sdk/util-endpoints';
 
 export const ACCOUNT_ID = /^\d{12}$/;
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** The shape of a region name; `isKnownRegion` says whether it really is one. */
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?|-isoe|-isof)?-[a-z]+-\d{1,2}$/;
 
+/**
+ * The partition of a region (`aws`, `aws-cn`, `aws-us-gov`, ...), from the AWS SDK's own partition
+ * data (`@aws-sdk/util-endpoints`), the same table the SDK resolves endpoints with.
+ */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
+  return partition(region).name;
+}
+
+/**
+ * True when the AWS SDK's partition data lists `region` (a typo such as `eu-wst-1` is not listed,
+ * and neither are the pseudo-regions `aws-global`). A region launched after this SDK release is
+ * not listed either: upgrading TrailGuard picks it up.
+ */
+export function isKnownRegion(region: string): boolean {
+  return REGION.test(region) && typeof (partition(region) as { description?: unknown }).description === 'string';
 }
 
 export interface TrailArn {

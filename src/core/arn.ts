@@ -60,8 +60,60 @@ export function roleOfPrincipal(arn: string): { account: string; roleName: strin
   return null;
 }
 
-/** IAM-style glob: `*` matches any run of characters, `?` one character; nothing else is special. */
+interface ArnParts {
+  /** partition, service, region, account: the fields before the resource. */
+  fields: [string, string, string, string];
+  /** The resource split on `/`: `role/ops/BreakGlass` gives `['role', 'ops', 'BreakGlass']`. */
+  resource: string[];
+}
+
+/** Splits an ARN (or an ARN pattern) on its first five colons; the resource keeps any later colon. */
+function splitArn(value: string): ArnParts | null {
+  const parts = value.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return null;
+  const [, partition, service, region, account] = parts as [string, string, string, string, string];
+  return { fields: [partition, service, region, account], resource: parts.slice(5).join(':').split('/') };
+}
+
+function globSegment(pattern: string, value: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  return new RegExp(`^${source}$`).test(value);
+}
+
+function partsMatch(pattern: ArnParts, arn: ArnParts): boolean {
+  return (
+    pattern.resource.length === arn.resource.length &&
+    pattern.fields.every((field, i) => globSegment(field, arn.fields[i]!)) &&
+    pattern.resource.every((component, i) => globSegment(component, arn.resource[i]!))
+  );
+}
+
+/**
+ * Whether a principal ARN matches an allow-list pattern.
+ *
+ * `*` (any run of characters) and `?` (one character) match within ONE segment only: the
+ * partition, service, region or account field, or one `/`-separated component of the resource.
+ * So `arn:aws:iam::*:role/BreakGlass` matches the role BreakGlass (path `/`) in any account, and
+ * never the user `arn:aws:iam::1:user/:role/BreakGlass` (IAM paths may contain `:` and `/`), a
+ * group, a role at another path (`role/ops/BreakGlass`: write `role/ops/BreakGlass` or
+ * `role/*\/BreakGlass`), a federated user or root. IAM identifier formats followed:
+ * `arn:<partition>:iam::<account>:{user|group|role}/<path>/<name>`, `...:root`,
+ * `arn:<partition>:sts::<account>:assumed-role/<role name>/<session>`, `...:federated-user/<name>`.
+ *
+ * An assumed-role session `arn:<p>:sts::<account>:assumed-role/X/<session>` also counts as the
+ * role `arn:<p>:iam::<account>:role/X`. Its ARN does not carry the role's path, so a pattern with
+ * a path (`role/ops/X`) matches the session only through its issuer ARN (CloudTrail's
+ * `sessionContext.sessionIssuer.arn`), which the caller checks too. Role names are unique within
+ * an account, so the name alone identifies the role.
+ */
 export function arnMatches(pattern: string, arn: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(arn);
+  const p = splitArn(pattern);
+  const a = splitArn(arn);
+  if (!p || !a) return false;
+  if (partsMatch(p, a)) return true;
+  const [partition, service, region, account] = a.fields;
+  if (service === 'sts' && region === '' && a.resource.length === 3 && a.resource[0] === 'assumed-role') {
+    return partsMatch(p, { fields: [partition, 'iam', '', account], resource: ['role', a.resource[1]!] });
+  }
+  return false;
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, handleEvent } from '../../lambda/remediator.js';
 import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent } from '../../src/core/tamper-event.js';
+import { parseTamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
 import { FIXTURE_NAMES, loadFixture, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -51,13 +51,13 @@ const mutatedEvent = fc
   });
 
 describe('parseTamperEvent on hostile input', () => {
-  it('throws only RejectedEventError for arbitrary values', () => {
+  it('throws only RejectedEventError (or its alertable UnactionableEventError) for arbitrary values', () => {
     fc.assert(
       fc.property(fc.anything(), (raw) => {
         try {
           parseTamperEvent(raw);
         } catch (error) {
-          expect(error).toBeInstanceOf(RejectedEventError);
+          expect(error instanceof RejectedEventError || error instanceof UnactionableEventError).toBe(true);
         }
       }),
       { numRuns: 500 },
@@ -71,12 +71,13 @@ describe('parseTamperEvent on hostile input', () => {
         try {
           event = parseTamperEvent(raw);
         } catch (error) {
-          expect(error).toBeInstanceOf(RejectedEventError);
+          expect(error instanceof RejectedEventError || error instanceof UnactionableEventError).toBe(true);
           return;
         }
-        expect(event.account).toBe(raw.detail.recipientAccountId);
-        expect(event.trail.arn.split(':')[4]).toBe(event.account);
+        expect(event.account).toBe(raw.account);
+        expect(event.trail.arn.split(':')[4]).toBe(event.trail.account);
         expect(event.trail.arn.split(':')[3]).toBe(event.region);
+        if (event.region !== event.eventRegion) expect(event.errorCode).not.toBeNull();
       }),
       { numRuns: 1000 },
     );
@@ -99,13 +100,13 @@ describe('the handler on hostile input', () => {
     let rejectedCount = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.anything(), mutatedEvent), async (raw) => {
-        let parses = true;
+        let rejected = false;
         try {
           parseTamperEvent(raw);
-        } catch {
-          parses = false;
+        } catch (error) {
+          rejected = error instanceof RejectedEventError;
         }
-        fc.pre(!parses);
+        fc.pre(rejected);
         rejectedCount += 1;
         const result = await handleEvent(raw, deps);
         expect(result.outcome).toBe('rejected');

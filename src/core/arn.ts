@@ -1,9 +1,14 @@
 // ARNs, regions and partitions: TrailGuard never assumes the commercial partition.
 import { partition } from '@aws-sdk/util-endpoints';
+import { trailNameProblem } from './trail-name.js';
 
 export const ACCOUNT_ID = /^\d{12}$/;
-/** The shape of a region name; `isKnownRegion` says whether it really is one. */
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?|-isoe|-isof)?-[a-z]+-\d{1,2}$/;
+/**
+ * The shape of a region name (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`); `isKnownRegion`
+ * says whether it really is one. Kept loose on purpose: partitions with new prefixes (the
+ * European Sovereign Cloud's `eusc-`) must not be refused by shape before the SDK data is asked.
+ */
+export const REGION = /^[a-z]{2,5}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * The partition of a region (`aws`, `aws-cn`, `aws-us-gov`, ...), from the AWS SDK's own partition
@@ -29,15 +34,26 @@ export interface TrailArn {
   name: string;
 }
 
-const TRAIL_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):cloudtrail:([a-z0-9-]+):(\d{12}):trail\/([A-Za-z0-9._-]{3,128})$/;
+const TRAIL_ARN = /^arn:([^:]+):cloudtrail:([^:]*):(\d{12}):trail\/(.*)$/s;
 
-/** Parses `arn:aws:cloudtrail:<region>:<account>:trail/<name>`; null when it is not one. */
-export function parseTrailArn(value: string): TrailArn | null {
+/**
+ * The fields of `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`, checked for shape
+ * only (a 12-digit account); null when it is not a trail ARN at all. Callers that act on it
+ * check the name (`trailNameProblem`) and the region (`isKnownRegion`, `partitionOf`) themselves,
+ * so that they can say which is wrong.
+ */
+export function splitTrailArn(value: string): TrailArn | null {
   const m = TRAIL_ARN.exec(value);
   if (!m) return null;
   const [, partition, region, account, name] = m as unknown as [string, string, string, string, string];
-  if (!REGION.test(region)) return null;
   return { partition, region, account, name };
+}
+
+/** Parses a trail ARN whose name CloudTrail allows and whose region and partition agree; null otherwise. */
+export function parseTrailArn(value: string): TrailArn | null {
+  const arn = splitTrailArn(value);
+  if (!arn || trailNameProblem(arn.name) !== null || !isKnownRegion(arn.region) || partitionOf(arn.region) !== arn.partition) return null;
+  return arn;
 }
 
 export function trailArn(region: string, account: string, name: string): string {

@@ -1,6 +1,6 @@
 // The tamper-event model: an EventBridge envelope of a CloudTrail record, checked and reduced to what the remediator needs.
 import { z } from 'zod';
-import { ACCOUNT_ID, REGION, isKnownRegion, partitionOf, trailArn } from './arn.js';
+import { ACCOUNT_ID, REGION, isKnownRegion, partitionOf, splitTrailArn, trailArn } from './arn.js';
 import { WATCHED_EVENTS, type WatchedEvent } from './config.js';
 import { RejectedEventError, TrailGuardError } from './errors.js';
 import { trailNameProblem } from './trail-name.js';
@@ -108,8 +108,6 @@ function describeActor(detail: Record<string, unknown>): Actor {
   };
 }
 
-const TRAIL_ARN = /^arn:([^:]+):cloudtrail:([^:]*):([^:]*):trail\/(.*)$/s;
-
 type TrailResolution = { trail: TamperEvent['trail']; region: string } | { problem: string };
 
 /** Which trail the call concerned, and its home region; or why the record does not tell. */
@@ -131,11 +129,9 @@ function resolveTrail(eventName: WatchedEvent, detail: Record<string, unknown>, 
     if (problem) return { problem: `${field}: ${problem}, got ${shown}` };
     return { trail: { name: reference, arn: trailArn(awsRegion, account, reference), account }, region: awsRegion };
   }
-  const m = TRAIL_ARN.exec(reference);
-  if (!m || !ACCOUNT_ID.test(m[3]!)) {
-    return { problem: `${field} ${shown} is not a CloudTrail trail ARN (arn:<partition>:cloudtrail:<region>:<account>:trail/<name>)` };
-  }
-  const [, partition, region, owner, name] = m as unknown as [string, string, string, string, string];
+  const arn = splitTrailArn(reference);
+  if (!arn) return { problem: `${field} ${shown} is not a CloudTrail trail ARN (arn:<partition>:cloudtrail:<region>:<account>:trail/<name>)` };
+  const { partition, region, account: owner, name } = arn;
   const nameProblem = trailNameProblem(name);
   if (nameProblem) return { problem: `${field}: ${nameProblem}, got ${shown}` };
   if (!isKnownRegion(region)) return { problem: `${field} names region ${region}, which is not a known AWS region` };

@@ -179,3 +179,30 @@ describe('input that is not a CloudTrail tamper record is rejected, naming the b
     expect(rejection(raw)).toMatch(reason);
   });
 });
+
+describe('every partition the SDK knows', () => {
+  it.each([
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['eusc-de-east-1', 'aws-eusc'],
+    ['us-isof-south-1', 'aws-iso-f'],
+  ])('a StopLogging in %s on a %s trail ARN is acted on', (region, partition) => {
+    const raw = stopLogging((r) => {
+      r.region = region;
+      r.detail.awsRegion = region;
+      r.detail.requestParameters.name = `arn:${partition}:cloudtrail:${region}:222222222222:trail/org-audit`;
+    });
+
+    expect(parseTamperEvent(raw)).toMatchObject({ region, trail: { arn: `arn:${partition}:cloudtrail:${region}:222222222222:trail/org-audit` } });
+  });
+
+  it('a trail named without an ARN gets the partition of the call region', () => {
+    const raw = stopLogging((r) => {
+      r.region = 'eusc-de-east-1';
+      r.detail.awsRegion = 'eusc-de-east-1';
+      r.detail.requestParameters.name = 'org-audit';
+    });
+
+    expect(parseTamperEvent(raw).trail.arn).toBe('arn:aws-eusc:cloudtrail:eusc-de-east-1:222222222222:trail/org-audit');
+  });
+});

@@ -1,6 +1,6 @@
 // Random and mutated events: the parser throws nothing but a typed rejection, and a rejected event never reaches AWS.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -115,5 +115,60 @@ describe('the handler on hostile input', () => {
       { numRuns: 300 },
     );
     expect(rejectedCount).toBeGreaterThan(100);
+  });
+});
+
+describe('the handler on mutated trail identifiers', () => {
+  beforeEach(() => {
+    sts.reset();
+    cloudtrail.reset();
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  });
+
+  const identifier = fc.oneof(
+    fc.string(),
+    fc.constantFrom('', 'ab', 'my--namespace', 'a_-b', '10.0.0.1', 'arn:aws:s3:::bucket', 'arn:aws-cn:cloudtrail:us-east-1:222222222222:trail/org-audit'),
+    fc
+      .record({
+        partition: fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-eusc', 'x'),
+        region: fc.constantFrom('us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'eu-wst-1', 'eusc-de-east-1', ''),
+        account: fc.constantFrom('222222222222', '333333333333', '2222'),
+        name: fc.constantFrom('org-audit', 'my..trail', '1.2.3.4', 'x'),
+      })
+      .map(({ partition, region, account, name }) => `arn:${partition}:cloudtrail:${region}:${account}:trail/${name}`),
+  );
+
+  it('a record that cannot be acted on reaches AWS only to publish its one alert', async () => {
+    const deps = createDefaultDeps({
+      env: { AWS_REGION: 'us-east-1', TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts' },
+      log: recordingLog(),
+      clientOptions: { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+    });
+    let unactionable = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...fixtures), identifier, fc.constantFrom(undefined, 'AccessDenied'), async (fixture, reference, errorCode) => {
+        const raw = structuredClone(fixture);
+        raw.detail.requestParameters[raw.detail.eventName === 'PutEventSelectors' ? 'trailName' : 'name'] = reference;
+        if (errorCode) raw.detail.errorCode = errorCode;
+        let caught: unknown;
+        try {
+          parseTamperEvent(raw);
+        } catch (error) {
+          caught = error;
+        }
+        fc.pre(caught instanceof UnactionableEventError);
+        unactionable += 1;
+        sns.resetHistory();
+
+        const result = await handleEvent(raw, deps);
+
+        expect(result.outcome).toBe(errorCode ? 'blocked' : 'alert-only');
+        expect([...sts.calls(), ...cloudtrail.calls()]).toHaveLength(0);
+        expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
+    expect(unactionable).toBeGreaterThan(100);
   });
 });

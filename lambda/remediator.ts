@@ -8,8 +8,8 @@ import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
 import { AlertPublishError, RejectedEventError, errorText } from '../src/core/errors.js';
 import type { Log } from '../src/core/log.js';
-import { parseTamperEvent } from '../src/core/tamper-event.js';
-import { remediate, type RemediateDeps } from './remediate.js';
+import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '../src/core/tamper-event.js';
+import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
 export type { Log } from '../src/core/log.js';
@@ -57,18 +57,45 @@ function rejected(reason: string): RemediationResult {
   };
 }
 
-/** One event: parse, decide, publish. Throws only when the alert could not be published. */
+/**
+ * A real tamper record that names no usable trail: nothing can be called in AWS, so it is
+ * alerted as it stands. A call that itself failed changed nothing (`blocked`); any other is
+ * `alert-only`, with what is wrong in the alert's `reason`.
+ */
+function unactionableDecision(error: UnactionableEventError): Decision {
+  const { event, reason } = error;
+  return {
+    outcome: event.errorCode ? 'blocked' : 'alert-only',
+    reason: event.errorCode ? `the call itself failed with ${event.errorCode}; it cannot be acted on: ${reason}` : `cannot be acted on: ${reason}`,
+    changes: describeChanges(event),
+    actions: [],
+    error: null,
+    remediatedAt: null,
+    isLogging: null,
+  };
+}
+
+/**
+ * One event: parse, decide, publish. Resolves to `rejected` (one `warn` line with
+ * `outcome: "rejected"`, no AWS call, no alert) for input that is not a CloudTrail tamper record.
+ * Throws AlertPublishError only, when the alert could not be published.
+ */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
   const started = Date.now();
-  let event;
+  let event: TamperEvent;
   try {
     event = parseTamperEvent(raw);
   } catch (error) {
+    if (error instanceof UnactionableEventError) return report(error.event, unactionableDecision(error), deps, started);
     const reason = error instanceof RejectedEventError ? error.reason : `unexpected parse failure: ${errorText(error)}`;
     deps.log.warn('event rejected', { outcome: 'rejected', reason });
     return rejected(reason);
   }
-  const decision = await remediate(event, deps.settings, deps);
+  return report(event, await remediate(event, deps.settings, deps), deps, started);
+}
+
+/** Logs the decision and publishes its alert (except `ignored`). */
+async function report(event: TamperEvent, decision: Decision, deps: HandlerDeps, started: number): Promise<RemediationResult> {
   const result: RemediationResult = {
     outcome: decision.outcome,
     account: event.account,
@@ -89,6 +116,7 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<Reme
     account: event.account,
     region: event.region,
     trail: event.trail.name,
+    trailAccount: event.trail.account,
     actor: event.actor.arn,
     reason: decision.reason,
     actions: decision.actions,
@@ -116,6 +144,8 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<Reme
   return result;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 type Unwrapped = { kind: 'eventbridge'; event: unknown } | { kind: 'sns'; events: unknown[] } | { kind: 'sqs'; records: { id: string; event: unknown }[] };
 
 function parseJson(text: unknown): unknown {
@@ -129,25 +159,30 @@ function parseJson(text: unknown): unknown {
 
 /** An SNS notification envelope (as SQS receives it without raw delivery) carries the event in Message. */
 function unwrapSnsEnvelope(value: unknown): unknown {
-  const v = value as { Type?: unknown; Message?: unknown } | null;
-  return v && typeof v === 'object' && v.Type === 'Notification' && typeof v.Message === 'string' ? parseJson(v.Message) : value;
+  return isObject(value) && value.Type === 'Notification' && typeof value.Message === 'string' ? parseJson(value.Message) : value;
 }
 
+/**
+ * Splits Lambda input into events: an SQS batch (`Records[].body`), an SNS notification
+ * (`Records[].Sns.Message`), or else one EventBridge event. The batch kind is read from any
+ * record that is an object, so a null or non-object record becomes one event of its own (rejected
+ * by the parser) instead of failing the whole batch.
+ */
 export function unwrap(input: unknown): Unwrapped {
-  const records = (input as { Records?: unknown } | null)?.Records;
+  const records = isObject(input) ? input.Records : undefined;
   if (Array.isArray(records) && records.length > 0) {
-    const first = records[0] as Record<string, unknown>;
-    if (first.eventSource === 'aws:sqs') {
+    const objects = records.filter(isObject);
+    if (objects.some((r) => r.eventSource === 'aws:sqs')) {
       return {
         kind: 'sqs',
-        records: records.map((r: { messageId?: unknown; body?: unknown }, i) => ({
-          id: typeof r.messageId === 'string' ? r.messageId : `record-${i}`,
-          event: unwrapSnsEnvelope(parseJson(r.body)),
+        records: records.map((r: unknown, i) => ({
+          id: isObject(r) && typeof r.messageId === 'string' ? r.messageId : `record-${i}`,
+          event: isObject(r) ? unwrapSnsEnvelope(parseJson(r.body)) : r,
         })),
       };
     }
-    if (first.EventSource === 'aws:sns') {
-      return { kind: 'sns', events: records.map((r: { Sns?: { Message?: unknown } }) => parseJson(r.Sns?.Message)) };
+    if (objects.some((r) => r.EventSource === 'aws:sns')) {
+      return { kind: 'sns', events: records.map((r: unknown) => (isObject(r) && isObject(r.Sns) ? parseJson(r.Sns.Message) : r)) };
     }
   }
   return { kind: 'eventbridge', event: input };

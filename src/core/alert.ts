@@ -26,7 +26,8 @@ export const AlertSchema = z.looseObject({
   eventName: z.enum(WATCHED_EVENTS),
   account: z.string().regex(ACCOUNT_ID),
   region: z.string().regex(REGION),
-  trail: z.looseObject({ name: z.string().min(1), arn: z.string().startsWith('arn:') }),
+  /** `account` owns the trail (an organization trail: the management account); absent in older alerts. */
+  trail: z.looseObject({ name: z.string().min(1), arn: z.string().startsWith('arn:'), account: z.string().regex(ACCOUNT_ID).optional() }),
   actor: z.looseObject({
     arn: z.string(),
     type: z.string(),
@@ -45,6 +46,8 @@ export const AlertSchema = z.looseObject({
   changes: z.array(z.string()).default([]),
   /** The tamper call's own error when it failed (outcome `blocked`). */
   callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
+  /** Why TrailGuard decided as it did (`cannot be acted on: detail.requestParameters is absent...`). */
+  reason: z.string().nullable().default(null),
 });
 export type Alert = z.output<typeof AlertSchema>;
 
@@ -55,6 +58,8 @@ export interface AlertFacts {
   error: string | null;
   actions: string[];
   changes: string[];
+  /** Why, in one sentence: goes into the alert's `reason`. */
+  reason?: string | null;
 }
 
 export function buildAlert(event: TamperEvent, facts: AlertFacts): Alert {
@@ -80,6 +85,7 @@ export function buildAlert(event: TamperEvent, facts: AlertFacts): Alert {
     actions: facts.actions,
     changes: facts.changes,
     callError: event.errorCode ? { code: event.errorCode, message: event.errorMessage } : null,
+    reason: facts.reason ?? null,
   };
 }
 

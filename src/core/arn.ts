@@ -1,9 +1,14 @@
 // ARNs, regions and partitions: TrailGuard never assumes the commercial partition.
 import { partition } from '@aws-sdk/util-endpoints';
+import { trailNameProblem } from './trail-name.js';
 
 export const ACCOUNT_ID = /^\d{12}$/;
-/** The shape of a region name; `isKnownRegion` says whether it really is one. */
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?|-isoe|-isof)?-[a-z]+-\d{1,2}$/;
+/**
+ * The shape of a region name (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`); `isKnownRegion`
+ * says whether it really is one. Kept loose on purpose: partitions with new prefixes (the
+ * European Sovereign Cloud's `eusc-`) must not be refused by shape before the SDK data is asked.
+ */
+export const REGION = /^[a-z]{2,5}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * The partition of a region (`aws`, `aws-cn`, `aws-us-gov`, ...), from the AWS SDK's own partition
@@ -29,15 +34,26 @@ export interface TrailArn {
   name: string;
 }
 
-const TRAIL_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):cloudtrail:([a-z0-9-]+):(\d{12}):trail\/([A-Za-z0-9._-]{3,128})$/;
+const TRAIL_ARN = /^arn:([^:]+):cloudtrail:([^:]*):(\d{12}):trail\/(.*)$/s;
 
-/** Parses `arn:aws:cloudtrail:<region>:<account>:trail/<name>`; null when it is not one. */
-export function parseTrailArn(value: string): TrailArn | null {
+/**
+ * The fields of `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`, checked for shape
+ * only (a 12-digit account); null when it is not a trail ARN at all. Callers that act on it
+ * check the name (`trailNameProblem`) and the region (`isKnownRegion`, `partitionOf`) themselves,
+ * so that they can say which is wrong.
+ */
+export function splitTrailArn(value: string): TrailArn | null {
   const m = TRAIL_ARN.exec(value);
   if (!m) return null;
   const [, partition, region, account, name] = m as unknown as [string, string, string, string, string];
-  if (!REGION.test(region)) return null;
   return { partition, region, account, name };
+}
+
+/** Parses a trail ARN whose name CloudTrail allows and whose region and partition agree; null otherwise. */
+export function parseTrailArn(value: string): TrailArn | null {
+  const arn = splitTrailArn(value);
+  if (!arn || trailNameProblem(arn.name) !== null || !isKnownRegion(arn.region) || partitionOf(arn.region) !== arn.partition) return null;
+  return arn;
 }
 
 export function trailArn(region: string, account: string, name: string): string {
@@ -60,8 +76,60 @@ export function roleOfPrincipal(arn: string): { account: string; roleName: strin
   return null;
 }
 
-/** IAM-style glob: `*` matches any run of characters, `?` one character; nothing else is special. */
+interface ArnParts {
+  /** partition, service, region, account: the fields before the resource. */
+  fields: [string, string, string, string];
+  /** The resource split on `/`: `role/ops/BreakGlass` gives `['role', 'ops', 'BreakGlass']`. */
+  resource: string[];
+}
+
+/** Splits an ARN (or an ARN pattern) on its first five colons; the resource keeps any later colon. */
+function splitArn(value: string): ArnParts | null {
+  const parts = value.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return null;
+  const [, partition, service, region, account] = parts as [string, string, string, string, string];
+  return { fields: [partition, service, region, account], resource: parts.slice(5).join(':').split('/') };
+}
+
+function globSegment(pattern: string, value: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  return new RegExp(`^${source}$`).test(value);
+}
+
+function partsMatch(pattern: ArnParts, arn: ArnParts): boolean {
+  return (
+    pattern.resource.length === arn.resource.length &&
+    pattern.fields.every((field, i) => globSegment(field, arn.fields[i]!)) &&
+    pattern.resource.every((component, i) => globSegment(component, arn.resource[i]!))
+  );
+}
+
+/**
+ * Whether a principal ARN matches an allow-list pattern.
+ *
+ * `*` (any run of characters) and `?` (one character) match within ONE segment only: the
+ * partition, service, region or account field, or one `/`-separated component of the resource.
+ * So `arn:aws:iam::*:role/BreakGlass` matches the role BreakGlass (path `/`) in any account, and
+ * never the user `arn:aws:iam::1:user/:role/BreakGlass` (IAM paths may contain `:` and `/`), a
+ * group, a role at another path (`role/ops/BreakGlass`: write `role/ops/BreakGlass` or
+ * `role/*\/BreakGlass`), a federated user or root. IAM identifier formats followed:
+ * `arn:<partition>:iam::<account>:{user|group|role}/<path>/<name>`, `...:root`,
+ * `arn:<partition>:sts::<account>:assumed-role/<role name>/<session>`, `...:federated-user/<name>`.
+ *
+ * An assumed-role session `arn:<p>:sts::<account>:assumed-role/X/<session>` also counts as the
+ * role `arn:<p>:iam::<account>:role/X`. Its ARN does not carry the role's path, so a pattern with
+ * a path (`role/ops/X`) matches the session only through its issuer ARN (CloudTrail's
+ * `sessionContext.sessionIssuer.arn`), which the caller checks too. Role names are unique within
+ * an account, so the name alone identifies the role.
+ */
 export function arnMatches(pattern: string, arn: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(arn);
+  const p = splitArn(pattern);
+  const a = splitArn(arn);
+  if (!p || !a) return false;
+  if (partsMatch(p, a)) return true;
+  const [partition, service, region, account] = a.fields;
+  if (service === 'sts' && region === '' && a.resource.length === 3 && a.resource[0] === 'assumed-role') {
+    return partsMatch(p, { fields: [partition, 'iam', '', account], resource: ['role', a.resource[1]!] });
+  }
+  return false;
 }

@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { TrailNameSchema } from './trail-name.js';
 
 export const WATCHED_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] as const;
 export type WatchedEvent = (typeof WATCHED_EVENTS)[number];
@@ -19,9 +20,6 @@ export const AccountIdSchema = z
   .regex(ACCOUNT_ID, 'expected 12 digits');
 export const RegionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
 const RoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
-const TrailNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, 'expected a trail name: 3-128 of A-Z a-z 0-9 . _ -, starting and ending with a letter or digit');
 
 /** The settings TrailGuard restores a trail to, or recreates it from. */
 export const TrailBaselineSchema = z

@@ -20,6 +20,7 @@ export function makeAlert(overrides: Partial<Alert> & { account?: string } = {})
     actions: ['StartLogging', 'GetTrailStatus'],
     changes: ['logging stopped'],
     callError: null,
+    reason: null,
     ...overrides,
     account,
   };

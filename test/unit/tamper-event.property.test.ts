@@ -1,13 +1,13 @@
 // Random and mutated events: the parser throws nothing but a typed rejection, and a rejected event never reaches AWS.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, handleEvent } from '../../lambda/remediator.js';
 import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent } from '../../src/core/tamper-event.js';
+import { parseTamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
 import { FIXTURE_NAMES, loadFixture, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -51,13 +51,13 @@ const mutatedEvent = fc
   });
 
 describe('parseTamperEvent on hostile input', () => {
-  it('throws only RejectedEventError for arbitrary values', () => {
+  it('throws only RejectedEventError (or its alertable UnactionableEventError) for arbitrary values', () => {
     fc.assert(
       fc.property(fc.anything(), (raw) => {
         try {
           parseTamperEvent(raw);
         } catch (error) {
-          expect(error).toBeInstanceOf(RejectedEventError);
+          expect(error instanceof RejectedEventError || error instanceof UnactionableEventError).toBe(true);
         }
       }),
       { numRuns: 500 },
@@ -71,12 +71,13 @@ describe('parseTamperEvent on hostile input', () => {
         try {
           event = parseTamperEvent(raw);
         } catch (error) {
-          expect(error).toBeInstanceOf(RejectedEventError);
+          expect(error instanceof RejectedEventError || error instanceof UnactionableEventError).toBe(true);
           return;
         }
-        expect(event.account).toBe(raw.detail.recipientAccountId);
-        expect(event.trail.arn.split(':')[4]).toBe(event.account);
+        expect(event.account).toBe(raw.account);
+        expect(event.trail.arn.split(':')[4]).toBe(event.trail.account);
         expect(event.trail.arn.split(':')[3]).toBe(event.region);
+        if (event.region !== event.eventRegion) expect(event.errorCode).not.toBeNull();
       }),
       { numRuns: 1000 },
     );
@@ -99,13 +100,13 @@ describe('the handler on hostile input', () => {
     let rejectedCount = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.anything(), mutatedEvent), async (raw) => {
-        let parses = true;
+        let rejected = false;
         try {
           parseTamperEvent(raw);
-        } catch {
-          parses = false;
+        } catch (error) {
+          rejected = error instanceof RejectedEventError;
         }
-        fc.pre(!parses);
+        fc.pre(rejected);
         rejectedCount += 1;
         const result = await handleEvent(raw, deps);
         expect(result.outcome).toBe('rejected');
@@ -114,5 +115,60 @@ describe('the handler on hostile input', () => {
       { numRuns: 300 },
     );
     expect(rejectedCount).toBeGreaterThan(100);
+  });
+});
+
+describe('the handler on mutated trail identifiers', () => {
+  beforeEach(() => {
+    sts.reset();
+    cloudtrail.reset();
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  });
+
+  const identifier = fc.oneof(
+    fc.string(),
+    fc.constantFrom('', 'ab', 'my--namespace', 'a_-b', '10.0.0.1', 'arn:aws:s3:::bucket', 'arn:aws-cn:cloudtrail:us-east-1:222222222222:trail/org-audit'),
+    fc
+      .record({
+        partition: fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-eusc', 'x'),
+        region: fc.constantFrom('us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'eu-wst-1', 'eusc-de-east-1', ''),
+        account: fc.constantFrom('222222222222', '333333333333', '2222'),
+        name: fc.constantFrom('org-audit', 'my..trail', '1.2.3.4', 'x'),
+      })
+      .map(({ partition, region, account, name }) => `arn:${partition}:cloudtrail:${region}:${account}:trail/${name}`),
+  );
+
+  it('a record that cannot be acted on reaches AWS only to publish its one alert', async () => {
+    const deps = createDefaultDeps({
+      env: { AWS_REGION: 'us-east-1', TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts' },
+      log: recordingLog(),
+      clientOptions: { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+    });
+    let unactionable = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...fixtures), identifier, fc.constantFrom(undefined, 'AccessDenied'), async (fixture, reference, errorCode) => {
+        const raw = structuredClone(fixture);
+        raw.detail.requestParameters[raw.detail.eventName === 'PutEventSelectors' ? 'trailName' : 'name'] = reference;
+        if (errorCode) raw.detail.errorCode = errorCode;
+        let caught: unknown;
+        try {
+          parseTamperEvent(raw);
+        } catch (error) {
+          caught = error;
+        }
+        fc.pre(caught instanceof UnactionableEventError);
+        unactionable += 1;
+        sns.resetHistory();
+
+        const result = await handleEvent(raw, deps);
+
+        expect(result.outcome).toBe(errorCode ? 'blocked' : 'alert-only');
+        expect([...sts.calls(), ...cloudtrail.calls()]).toHaveLength(0);
+        expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
+    expect(unactionable).toBeGreaterThan(100);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent } from '../../src/core/tamper-event.js';
+import { parseTamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
 import { loadFixture, retarget } from '../support/fixtures.js';
 
 function rejection(raw: unknown): string {
@@ -44,9 +44,10 @@ describe('parseTamperEvent', () => {
     expect(parseTamperEvent(loadFixture('put-event-selectors')).trail.name).toBe('org-audit');
   });
 
-  it('takes the home region from a trail ARN, not from the region the call was made in', () => {
+  it('takes the home region from a trail ARN, not from the region the (failed) call was made in', () => {
     const raw = retarget(loadFixture('delete-trail'), { region: 'eu-west-1' });
     raw.detail.requestParameters.name = 'arn:aws:cloudtrail:ap-southeast-2:222222222222:trail/org-audit';
+    raw.detail.errorCode = 'InvalidHomeRegionException';
 
     const event = parseTamperEvent(raw);
 
@@ -69,11 +70,11 @@ describe('parseTamperEvent', () => {
     expect(rejection(raw)).toBe('envelope account 333333333333 does not match detail.recipientAccountId 222222222222');
   });
 
-  it('rejects a trail ARN in another account', () => {
+  it('accepts a trail ARN in another account: the ARN names the owner, the call stays in the event account', () => {
     const raw = loadFixture('stop-logging');
     raw.detail.requestParameters.name = 'arn:aws:cloudtrail:us-east-1:444444444444:trail/org-audit';
 
-    expect(rejection(raw)).toBe('trail ARN account 444444444444 does not match event account 222222222222');
+    expect(parseTamperEvent(raw)).toMatchObject({ account: '222222222222', trail: { account: '444444444444', name: 'org-audit' } });
   });
 
   it('rejects events that are not CloudTrail API calls on CloudTrail', () => {
@@ -86,17 +87,17 @@ describe('parseTamperEvent', () => {
 
     expect(rejection(wrongSource)).toMatch(/^not a CloudTrail API-call envelope: source: /);
     expect(rejection(wrongService)).toMatch(/^not a CloudTrail API-call envelope: detail\.eventSource: /);
-    expect(rejection(otherCall)).toBe('eventName CreateTrail is not a tamper call TrailGuard handles');
+    expect(rejection(otherCall)).toBe('detail.eventName CreateTrail is not a tamper call TrailGuard handles');
   });
 
-  it('rejects a missing trail reference and a malformed one', () => {
+  it('cannot act on a missing trail reference or a malformed one, and says so (an alert, not a rejection)', () => {
     const missing = loadFixture('put-event-selectors');
     delete missing.detail.requestParameters.trailName;
     const malformed = loadFixture('stop-logging');
     malformed.detail.requestParameters.name = 'arn:aws:s3:::bucket';
 
-    expect(rejection(missing)).toBe('detail.requestParameters.trailName is missing: cannot tell which trail PutEventSelectors concerned');
-    expect(rejection(malformed)).toMatch(/is not a trail ARN$/);
+    expect(() => parseTamperEvent(missing)).toThrow(UnactionableEventError);
+    expect(() => parseTamperEvent(malformed)).toThrow(/is not a CloudTrail trail ARN/);
   });
 
   it('rejects values that are not objects at all', () => {

@@ -87,7 +87,8 @@ export async function startMoto(): Promise<MotoServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { ...process.env };
   delete env.MOTO_ACCOUNT_ID; // per-account state comes from AssumeRole, never from a fixed account
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+  // moto_server.py is moto_server plus fixes for the pinned moto's gaps (each explained there).
+  const child: ChildProcess = spawn(join(dirname(bin), 'python'), [join(repoRoot, 'scripts', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

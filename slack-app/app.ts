@@ -14,7 +14,7 @@ export interface AppOptions {
   slackApiUrl?: string | undefined;
   /** A receiver of its own (AwsLambdaReceiver); the HTTP receiver with /sns and /healthz otherwise. */
   receiver?: Receiver;
-  sns?: Omit<IngressDeps, 'poster' | 'log'>;
+  sns?: Omit<IngressDeps, 'poster' | 'log' | 'admit'>;
   logLevel?: LogLevel;
 }
 
@@ -54,10 +54,10 @@ export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?:
 export function createApp(options: AppOptions, services: Services): App {
   const healthz = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"ok":true}');
+    res.end(JSON.stringify({ ok: true, refused: services.refused }));
   };
   const customRoutes = [
-    ...(options.sns ? [{ path: '/sns', method: ['POST'], handler: snsIngress({ ...options.sns, poster: services.poster, log: services.log }) }] : []),
+    ...(options.sns ? [{ path: '/sns', method: ['POST'], handler: snsIngress({ ...options.sns, poster: services.poster, log: services.log, admit: (alert) => services.admitAlert(alert) }) }] : []),
     { path: '/healthz', method: ['GET'], handler: healthz },
   ];
   let app: App | undefined = undefined;

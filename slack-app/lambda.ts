@@ -43,11 +43,15 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
           log.warn('sns record from another topic ignored', { topic: record.Sns?.TopicArn });
           continue;
         }
+        let alert;
         try {
-          await poster.receive(parseAlert(record.Sns.Message ?? ''));
+          alert = parseAlert(record.Sns.Message ?? '');
         } catch (error) {
           log.warn('sns record is not a trailguard alert', { error: errorText(error) });
+          continue;
         }
+        // Membership unknown throws: Lambda's retries for SNS events deliver the record again.
+        if (await services.admitAlert(alert)) await poster.receive(alert);
       }
       await poster.drain();
       return { ok: true };

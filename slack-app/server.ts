@@ -88,7 +88,12 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
   const chat = deferredChat();
   const services = createServices({ config, channel: settings.channel, store, chat, log, aws: options.aws, poster: options.poster });
   const { poster } = services;
-  const verifier = new SnsVerifier({ topicArn: settings.topicArn, trustedCertPath: settings.trustedCertPath, fetchCertificate: options.fetchCertificate });
+  const verifier = new SnsVerifier({
+    topicArn: settings.topicArn,
+    trustedCertPath: settings.trustedCertPath,
+    fetchCertificate: options.fetchCertificate,
+    allowSignatureVersion1: config.alerts.allowSignatureVersion1,
+  });
   if (verifier.trustsLocalCertificate) log.warn('SNS: trusting the local certificate TRAILGUARD_SNS_TRUSTED_CERT instead of fetching from SNS (tests and local runs only)', { path: settings.trustedCertPath });
   const app = createApp(
     { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, sns: { verifier, confirm: options.confirmSubscription } },

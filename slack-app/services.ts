@@ -5,7 +5,9 @@ import { createLimiter } from '../src/core/concurrency.js';
 import { accountName, type Config } from '../src/core/config.js';
 import type { Log } from '../src/core/log.js';
 import { resolveMembers } from '../src/core/pipeline.js';
+import type { Alert } from '../src/core/alert.js';
 import { AlertPoster, type ChatApi, type PosterOptions } from './alerts/poster.js';
+import { MemberDirectory } from './members.js';
 import type { Store } from './store/types.js';
 
 /** The Slack app logs like every other part. */
@@ -20,6 +22,15 @@ export interface Services {
   accounts: Accounts;
   /** Member accounts with display names: the config's list, or the Organization's. */
   members(): Promise<{ ids: string[]; names: Map<string, string> }>;
+  /**
+   * The gate every alert passes before it is stored or posted (HTTP and Lambda alike): an alert whose
+   * account is not a member is refused, logged and counted in `refused.nonMember`. Throws when
+   * membership cannot be known (Organizations unreachable and nothing listed yet): the caller answers
+   * so that SNS delivers again.
+   */
+  admitAlert(alert: Alert): Promise<boolean>;
+  /** Alerts refused since start, by reason (GET /healthz shows them). */
+  refused: { nonMember: number };
   nameOf(account: string): string;
   now(): Date;
   log: Log;
@@ -34,6 +45,8 @@ export interface ServicesOptions {
   /** AWS access for Re-check and /trail-status (tests pass moto's endpoint and credentials). */
   aws?: { endpoint?: string; credentials?: AwsCredentialIdentity };
   poster?: Partial<Omit<PosterOptions, 'store' | 'chat' | 'channel' | 'nameOf' | 'log'>>;
+  /** How long the Organization's account list is cached (default MEMBERS_TTL_MS). */
+  membersTtlMs?: number;
 }
 
 /** The services of the app, the same for the server and Lambda: the remediation role, the poster, member names. */
@@ -51,6 +64,8 @@ export function createServices(o: ServicesOptions): Services {
   // Names learnt from the Organization, when members come from it.
   const orgNames = new Map<string, string>();
   const nameOf = (account: string) => orgNames.get(account) ?? accountName(config, account);
+  const directory = new MemberDirectory({ config, load: () => resolveMembers(config, accounts), log: o.log, ...(o.membersTtlMs !== undefined ? { ttlMs: o.membersTtlMs } : {}) });
+  const refused = { nonMember: 0 };
   return {
     config,
     channel: o.channel,
@@ -60,8 +75,16 @@ export function createServices(o: ServicesOptions): Services {
     nameOf,
     now: () => new Date(),
     log: o.log,
+    refused,
+    async admitAlert(alert) {
+      if (await directory.isMember(alert.account)) return true;
+      refused.nonMember += 1;
+      // An alert for a non-member is never posted: no Re-check button may point TrailGuard at that account.
+      o.log.warn('alert refused: account is not a TrailGuard member', { alertId: alert.id, account: alert.account, region: alert.region, outcome: alert.outcome, refused: refused.nonMember });
+      return false;
+    },
     async members() {
-      const members = await resolveMembers(config, accounts);
+      const members = await directory.resolve();
       for (const [id, name] of members.names) orgNames.set(id, name);
       return members;
     },

@@ -1,6 +1,6 @@
 // POST /sns: verified SNS notifications become stored alerts; verified subscription confirmations are confirmed; the rest is refused.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseAlert } from '../../src/core/alert.js';
+import { parseAlert, type Alert } from '../../src/core/alert.js';
 import { errorText } from '../../src/core/errors.js';
 import type { AlertPoster } from '../alerts/poster.js';
 import type { AppLog } from '../services.js';
@@ -28,6 +28,8 @@ export interface IngressDeps {
   verifier: SnsVerifier;
   poster: AlertPoster;
   log: AppLog;
+  /** False refuses the alert (its account is not a member); a throw means membership is unknown (503, SNS delivers again). */
+  admit: (alert: Alert) => Promise<boolean>;
   /** Confirms a subscription (GET SubscribeURL); replaced in tests. */
   confirm?: (url: string) => Promise<void>;
 }
@@ -64,6 +66,14 @@ export function snsIngress(deps: IngressDeps) {
         } catch {
           throw new SnsRejection(400, 'notification is not a trailguard.alert/v1 message');
         }
+        let admitted: boolean;
+        try {
+          admitted = await deps.admit(alert);
+        } catch (error) {
+          throw new SnsRejection(503, `member accounts unknown, alert ${alert.id} not accepted yet: ${errorText(error)}`);
+        }
+        // 200 for a refusal: the delivery was genuine and redelivering it would be refused again.
+        if (!admitted) return reply(res, 200, { alertId: alert.id, stored: false, refused: `account ${alert.account} is not a TrailGuard member` });
         const stored = await deps.poster.receive(alert);
         return reply(res, 200, { alertId: alert.id, stored });
       } catch (error) {

@@ -1,7 +1,9 @@
-// Verifies SNS HTTP(S) messages: the topic, the certificate URL, the timestamp and the RSA signature (versions 1 and 2).
+// Verifies SNS HTTP(S) messages: the topic, the certificate URL and certificate, the timestamp and the RSA signature (version 2; 1 only when allowed).
 import { createVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isKnownRegion } from '../../src/core/arn.js';
+import { CertificateCache, CertificateRefused, snsHost, type CertificateCacheOptions } from './certificates.js';
 
 export const SnsMessageSchema = z.looseObject({
   Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
@@ -20,7 +22,7 @@ export type SnsMessage = z.infer<typeof SnsMessageSchema>;
 
 export class SnsRejection extends Error {
   constructor(
-    readonly status: 400 | 403,
+    readonly status: 400 | 403 | 503,
     reason: string,
   ) {
     super(reason);
@@ -36,7 +38,11 @@ export function stringToSign(m: SnsMessage): string {
   return keys.map((k) => `${k}\n${String((m as Record<string, unknown>)[k] ?? '')}\n`).join('');
 }
 
-/** True when `url` is an SNS endpoint of `region`: https, sns.<region>.amazonaws.com(.cn), and (for certificates) a .pem path. */
+/**
+ * True when `url` is an SNS endpoint of `region`: https, no port or user info, the host exactly
+ * `snsHost(region)` (so `.amazonaws.com.cn` only for China regions), and (for certificates) a .pem path.
+ * Follows "Verifying the signatures of Amazon SNS messages" (Amazon SNS Developer Guide).
+ */
 export function isSnsUrl(url: string, region: string, pem: boolean): boolean {
   let parsed: URL;
   try {
@@ -44,15 +50,23 @@ export function isSnsUrl(url: string, region: string, pem: boolean): boolean {
   } catch {
     return false;
   }
-  const host = new RegExp(`^sns\\.${region.replace(/[^a-z0-9-]/g, '')}\\.amazonaws\\.com(\\.cn)?$`);
-  return parsed.protocol === 'https:' && parsed.port === '' && !parsed.username && host.test(parsed.hostname) && (!pem || parsed.pathname.endsWith('.pem'));
+  if (!isKnownRegion(region)) return false;
+  return parsed.protocol === 'https:' && parsed.port === '' && !parsed.username && !parsed.password && parsed.hostname === snsHost(region) && (!pem || parsed.pathname.endsWith('.pem'));
 }
 
 export interface VerifierOptions {
+  /** The one topic accepted; its region decides the allowed certificate host. */
   topicArn: string;
   /** A PEM certificate trusted instead of fetching (tests and local runs only). */
   trustedCertPath?: string | undefined;
   fetchCertificate?: (url: string) => Promise<string>;
+  /**
+   * Accept SignatureVersion 1 (RSA-SHA1) signatures (`alerts.allowSignatureVersion1`). Off by default:
+   * TrailGuard creates its topic with SignatureVersion 2 (SHA256), so a version 1 message is a downgrade.
+   */
+  allowSignatureVersion1?: boolean;
+  /** Bounds of the certificate cache (see CertificateCache). */
+  certificates?: Omit<CertificateCacheOptions, 'region' | 'fetchPem'>;
   /** Messages older than this are refused as stale (replays). */
   maxAgeMs?: number;
   now?: () => Date;
@@ -66,32 +80,41 @@ async function fetchPem(url: string): Promise<string> {
   return text;
 }
 
+/**
+ * Verifies SNS HTTP(S) deliveries for one topic, cheapest checks first so that nothing is fetched for a
+ * foreign topic, a certificate URL outside the topic region's SNS host, a stale timestamp or a refused
+ * SignatureVersion. Throws SnsRejection: 400 (not SNS), 403 (refused), 503 (certificate busy: SNS retries).
+ */
 export class SnsVerifier {
-  private readonly certificates = new Map<string, Promise<string>>();
+  private readonly certificates: CertificateCache;
   private readonly trusted: string | null;
   readonly region: string;
-  /** Number of certificate fetches, for tests that prove nothing was fetched. */
-  fetches = 0;
 
   constructor(private readonly options: VerifierOptions) {
     this.region = options.topicArn.split(':')[3] ?? '';
+    if (!isKnownRegion(this.region)) throw new Error(`SNS topic ${options.topicArn}: "${this.region}" is not an AWS region this SDK knows`);
     this.trusted = options.trustedCertPath ? readFileSync(options.trustedCertPath, 'utf8') : null;
+    this.certificates = new CertificateCache({ region: this.region, fetchPem: options.fetchCertificate ?? fetchPem, ...options.certificates });
   }
 
   get trustsLocalCertificate(): boolean {
     return this.trusted !== null;
   }
 
-  private certificate(url: string): Promise<string> {
-    if (this.trusted) return Promise.resolve(this.trusted);
-    let pending = this.certificates.get(url);
-    if (!pending) {
-      this.fetches += 1;
-      pending = (this.options.fetchCertificate ?? fetchPem)(url);
-      this.certificates.set(url, pending);
-      pending.catch(() => this.certificates.delete(url));
-    }
-    return pending;
+  /** Certificate fetches started, for tests that prove what was (not) fetched. */
+  get fetches(): number {
+    return this.certificates.fetches;
+  }
+
+  /** Good certificates cached (bounded). */
+  get cachedCertificates(): number {
+    return this.certificates.size;
+  }
+
+  private async certificate(url: string): Promise<X509Certificate> {
+    // The operator's local certificate is trusted as is (no host check): it is for tests and local runs only.
+    if (this.trusted) return new X509Certificate(this.trusted);
+    return this.certificates.get(url);
   }
 
   /** Parses and verifies a request body; throws SnsRejection with the HTTP status to answer. */
@@ -107,18 +130,25 @@ export class SnsVerifier {
     if (!isSnsUrl(message.SigningCertURL, this.region, true)) throw new SnsRejection(403, `certificate URL ${message.SigningCertURL} is not an SNS endpoint of ${this.region}`);
     const age = (this.options.now ?? (() => new Date()))().getTime() - Date.parse(message.Timestamp);
     if (!Number.isFinite(age) || age > (this.options.maxAgeMs ?? 3_600_000) || age < -300_000) throw new SnsRejection(403, `stale or future timestamp ${message.Timestamp}`);
-    let pem: string;
+    if (message.SignatureVersion === '1' && !this.options.allowSignatureVersion1) {
+      throw new SnsRejection(403, 'SignatureVersion 1 (SHA1) is refused: the topic signs with SignatureVersion 2 (set alerts.allowSignatureVersion1 to accept it)');
+    }
+    let certificate: X509Certificate;
     try {
-      pem = await this.certificate(message.SigningCertURL);
-      const cert = new X509Certificate(pem);
-      const now = Date.now();
-      if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now) throw new Error('certificate is outside its validity period');
+      certificate = await this.certificate(message.SigningCertURL);
+      if (this.trusted) checkValidity(certificate);
     } catch (error) {
+      if (error instanceof CertificateRefused && error.retryable) throw new SnsRejection(503, `signing certificate not fetched: ${error.message}`);
       throw new SnsRejection(403, `signing certificate unusable: ${(error as Error).message}`);
     }
     const verifier = createVerify(message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
     verifier.update(stringToSign(message), 'utf8');
-    if (!verifier.verify(pem, message.Signature, 'base64')) throw new SnsRejection(403, 'signature does not verify');
+    if (!verifier.verify(certificate.publicKey, message.Signature, 'base64')) throw new SnsRejection(403, 'signature does not verify');
     return message;
   }
+}
+
+function checkValidity(certificate: X509Certificate): void {
+  const now = Date.now();
+  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now) throw new Error('certificate is outside its validity period');
 }

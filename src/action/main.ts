@@ -10,7 +10,7 @@ import { errorText } from '../core/errors.js';
 import { runPipeline, type PipelineReport } from '../core/pipeline.js';
 import { loadRemediatorCode } from '../core/remediator-code.js';
 import { failureMessage, renderComment, renderSummary } from '../core/report.js';
-import { upsertComment, type CommentApi } from './comment.js';
+import { pullRequestComments, upsertComment, type CommentApi } from './comment.js';
 import { parseInputs, resolveMode } from './inputs.js';
 
 export interface ActionDeps {
@@ -20,22 +20,13 @@ export interface ActionDeps {
   comments(token: string): CommentApi | null;
 }
 
-function pullRequestComments(token: string, context: typeof github.context): CommentApi | null {
-  const number = context.payload.pull_request?.number;
-  if (!number) return null;
-  const octokit = github.getOctokit(token);
-  const { owner, repo } = context.repo;
-  return {
-    list: () => octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 }),
-    create: async (body) => void (await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })),
-    update: async (id, body) => void (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })),
-  };
-}
-
 export const defaultDeps: ActionDeps = {
   env: process.env,
   context: github.context,
-  comments: (token) => pullRequestComments(token, github.context),
+  comments: (token) => {
+    const number = github.context.payload.pull_request?.number;
+    return number ? pullRequestComments(token, { ...github.context.repo, number }) : null;
+  },
 };
 
 function writeReport(report: PipelineReport, env: NodeJS.ProcessEnv): string {

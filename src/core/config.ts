@@ -85,9 +85,11 @@ export const ConfigSchema = z
           .regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'expected an https:// URL (SNS delivers alerts to it)')
           .nullable()
           .default(null),
+        /** Accept SNS SignatureVersion 1 (RSA-SHA1) at the Slack app; the topic is created with version 2 (SHA256). */
+        allowSignatureVersion1: z.boolean().default(false),
       })
       .strict()
-      .default({ endpoint: null }),
+      .default({ endpoint: null, allowSignatureVersion1: false }),
     slack: z
       .object({
         channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'expected a Slack channel id such as C0123456789'),

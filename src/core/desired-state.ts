@@ -38,7 +38,12 @@ export type Resource = Base &
     | { kind: 'bus-permission'; bus: string; principal: string; organizationId?: string }
     | { kind: 'event-rule'; bus: string; pattern: Record<string, unknown>; description: string; targets: RuleTarget[] }
     | { kind: 'sqs-queue'; attributes: Record<string, string> }
-    | { kind: 'sns-topic'; httpsEndpoint: string | null }
+    | {
+        kind: 'sns-topic';
+        httpsEndpoint: string | null;
+        /** The topic attribute SignatureVersion: '2' signs deliveries with RSA-SHA256 instead of SNS's default SHA1 ('1'). */
+        signatureVersion: '2';
+      }
     | {
         kind: 'lambda-function';
         roleArn: string;
@@ -178,7 +183,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       kind: 'sqs-queue',
       attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true', Policy: queuePolicy(arns.dlq, arns.tamperRule) },
     },
-    { ...c('sns-topic', NAMES.topic), kind: 'sns-topic', httpsEndpoint: config.alerts.endpoint },
+    { ...c('sns-topic', NAMES.topic), kind: 'sns-topic', httpsEndpoint: config.alerts.endpoint, signatureVersion: '2' },
     {
       ...c('lambda-function', NAMES.remediatorFunction),
       kind: 'lambda-function',

@@ -245,6 +245,7 @@ export function deployRolePolicy(ctx: { region?: string; remediationRole?: strin
         'sns:ListTagsForResource',
         'sns:ListSubscriptionsByTopic',
         'sns:CreateTopic',
+        'sns:SetTopicAttributes',
         'sns:TagResource',
         'sns:Subscribe',
       ],

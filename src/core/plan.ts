@@ -67,7 +67,7 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         Object.entries(resource.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v]),
       );
     case 'sns-topic':
-      return { httpsSubscription: resource.httpsEndpoint };
+      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion };
     case 'lambda-function':
       return {
         role: resource.roleArn,

@@ -131,6 +131,20 @@ describe('dist/index.js as GitHub runs it', () => {
     expect(github.comments[0]!.body).toContain('✅ no drift');
   });
 
+  it('leaves a participant\'s comment carrying the marker alone, and still updates its own', async () => {
+    const pasted = `${COMMENT_MARKER}\n## TrailGuard plan\n✅ no drift (pasted by a participant)`;
+    github.comments.unshift({ id: 1, body: pasted, user: { login: 'mallory', type: 'User' } });
+    const patches = github.calls.filter((c) => c.method === 'PATCH').length;
+
+    const result = await runAction(pullRequest);
+
+    expect(result.code).toBe(0);
+    expect(github.comments.find((c) => c.id === 1)!.body).toBe(pasted);
+    const ours = github.comments.filter((c) => c.user.login === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(github.calls.filter((c) => c.method === 'PATCH').slice(patches).map((c) => c.path)).toEqual([`/repos/acme/infra/issues/comments/${ours[0]!.id}`]);
+  });
+
   it('runs outside a runner without a summary file, printing the summary instead', async () => {
     const result = await runAction(pullRequest, { comment: 'false' }, { GITHUB_STEP_SUMMARY: undefined });
 

@@ -1,4 +1,6 @@
 // The Slack app over HTTP: real Bolt receiver, signed Slack requests, signed SNS messages, moto accounts, a recording stand-in for Slack.
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,19 +24,24 @@ const CENTRAL = '270000000000';
 const HEALTHY = '270000000001';
 const DENIED = '270000000002';
 const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
+// Not a member of anything here; the 46 prefix keeps any moto state it could touch apart from other files.
+const NON_MEMBER = '460000000099';
+const ORG_ADMIN = '460000000010'; // the Slack app's own account, owner of an Organization in moto
+const NO_ORG = '460000000020'; // an account that is in no Organization: ListAccounts fails
 
 let slack: FakeSlack;
 let proxy: AwsProxy;
 let dir: string;
 let settings: SlackAppSettings;
 let app: SlackAppHandle;
+let world: MotoWorld;
 const logs = recordingLog();
 const confirmed: string[] = [];
 
-async function start(overrides: Partial<SlackAppSettings> = {}) {
+async function start(overrides: Partial<SlackAppSettings> = {}, credentials: AwsCredentialIdentity = CENTRAL_CREDENTIALS) {
   return startSlackApp(
     { ...settings, ...overrides },
-    { log: logs, aws: { endpoint: proxy.endpoint, credentials: CENTRAL_CREDENTIALS }, poster: { batchDelayMs: 150, stormThreshold: 10 }, confirmSubscription: async (url) => void confirmed.push(url), fetchCertificate: async () => { throw new Error('no certificate fetch expected'); } },
+    { log: logs, aws: { endpoint: proxy.endpoint, credentials }, poster: { batchDelayMs: 150, stormThreshold: 10 }, confirmSubscription: async (url) => void confirmed.push(url), fetchCertificate: async () => { throw new Error('no certificate fetch expected'); } },
   );
 }
 
@@ -50,7 +57,7 @@ const buttons = (call: { args: Record<string, unknown> }) =>
 const text = (call: { args: Record<string, unknown> }) => JSON.stringify(call.args);
 
 beforeAll(async () => {
-  const world = new MotoWorld(inject('motoEndpoint'));
+  world = new MotoWorld(inject('motoEndpoint'));
   await world.createLoggingTrail(HEALTHY, 'us-east-1', 'org-audit', 'slack-logs-270000000001', true);
   proxy = await startAwsProxy({
     target: world.endpoint,
@@ -277,7 +284,8 @@ describe('nothing is lost', () => {
 
   it('a storm becomes one digest grouped by account, details in its thread', async () => {
     const db = join(dir, 'storm.db');
-    const handle = await start({ dbPath: db });
+    const stormAccounts = [0, 1, 2, 3].map((i) => ({ id: String(280000000000 + i) }));
+    const handle = await start({ dbPath: db, config: { ...settings.config, members: { ...settings.config.members, accounts: stormAccounts } } });
     const alerts = Array.from({ length: 24 }, (_, i) => makeAlert({ account: String(280000000000 + (i % 4)), trail: { name: `storm-${i}`, arn: 'arn:aws:cloudtrail:us-east-1:280000000000:trail/x' } }));
 
     await Promise.all(alerts.map((a) => fetch(`${handle.url}/sns`, { method: 'POST', body: JSON.stringify(notification(TOPIC, a)) })));
@@ -291,6 +299,118 @@ describe('nothing is lost', () => {
     const replies = slack.ok('chat.postMessage').filter((c) => c.args.thread_ts);
     expect(replies.length).toBeGreaterThanOrEqual(1);
     expect(replies.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('SignatureVersion over HTTP', () => {
+  it('refuses a SignatureVersion 1 (SHA1) notification unless alerts.allowSignatureVersion1 is set', async () => {
+    const sha1 = () => signSns({ ...notification(TOPIC, makeAlert({ account: HEALTHY, trail: { name: `sha1-${crypto.randomUUID().slice(0, 8)}`, arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/sha1` } })), SignatureVersion: '1' });
+    const allowing = await start({ dbPath: join(dir, 'sha1.db'), config: { ...settings.config, alerts: { ...settings.config.alerts, allowSignatureVersion1: true } } });
+
+    const refused = await fetch(`${app.url}/sns`, { method: 'POST', body: JSON.stringify(sha1()) });
+    const accepted = await fetch(`${allowing.url}/sns`, { method: 'POST', body: JSON.stringify(sha1()) });
+    await allowing.services.poster.drain();
+    await allowing.stop();
+
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: expect.stringContaining('SignatureVersion 1 (SHA1) is refused') });
+    expect(accepted.status).toBe(200);
+    expect(posted()).toHaveLength(1);
+  });
+});
+
+describe('only member accounts', () => {
+  const assumedInto = (account: string) => proxy.calls.filter((c) => c.operation === 'AssumeRole' && String(c.params.RoleArn).includes(`::${account}:`)).length;
+  const healthz = async (handle: SlackAppHandle) => (await (await fetch(`${handle.url}/healthz`)).json()) as { refused: { nonMember: number } };
+
+  it('refuses an alert for an account that is not a member: not stored, not posted, logged and counted', async () => {
+    const before = (await healthz(app)).refused.nonMember;
+    const alert = makeAlert({ account: NON_MEMBER });
+
+    const res = await deliver(alert);
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ alertId: alert.id, stored: false, refused: `account ${NON_MEMBER} is not a TrailGuard member` });
+    expect(slack.calls).toHaveLength(0);
+    expect(await app.services.store.get(alert.id)).toBeNull();
+    expect(logs.lines.filter((l) => l.message === 'alert refused: account is not a TrailGuard member' && l.attributes.account === NON_MEMBER)).toHaveLength(1);
+    expect((await healthz(app)).refused.nonMember).toBe(before + 1);
+  });
+
+  it('Re-check of a stored alert naming a non-member (e.g. removed from the config since) does nothing in AWS', async () => {
+    const alert = makeAlert({ account: NON_MEMBER });
+    await app.services.store.insertAlert(alert, new Date());
+    const calls = proxy.calls.length;
+
+    await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, '1700000000.000100', slack.responseUrl('rc-outsider')), { secret: SECRET });
+    await waitFor(() => slack.responses.length === 1);
+
+    expect(proxy.calls.length).toBe(calls);
+    expect(assumedInto(NON_MEMBER)).toBe(0);
+    expect(slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', text: `${NON_MEMBER} is not a TrailGuard member account; nothing was checked.` });
+    expect(slack.ok('chat.update')).toHaveLength(0);
+    expect((await app.services.store.get(alert.id))!.statusLine).toBeNull();
+  });
+
+  it('/trail-status naming a non-member answers that it is unknown and does nothing in AWS', async () => {
+    await postSigned(`${app.url}/slack/events`, slashCommand(NON_MEMBER, RESPONDER, CHANNEL, slack.responseUrl('st-outsider')), { secret: SECRET });
+    await waitFor(() => slack.responses.length === 1);
+
+    expect((slack.responses[0]!.body as { text: string }).text).toContain(`No member account matches "${NON_MEMBER}"`);
+    expect(assumedInto(NON_MEMBER)).toBe(0);
+  });
+
+  it('with members.organization: true, members are the Organization\'s ACTIVE accounts minus exclude, listed once per TTL', async () => {
+    const credentials = await world.credentialsFor(ORG_ADMIN);
+    const org = world.client(OrganizationsClient, 'us-east-1', credentials);
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const created = async (name: string) => (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
+    const member = await created('org-payments');
+    const excluded = await created('org-sandbox');
+    const config = { ...settings.config, members: { ...settings.config.members, accounts: [], organization: true, exclude: [excluded] } };
+    const handle = await start({ dbPath: join(dir, 'org.db'), config }, credentials);
+    const listed = () => proxy.count({ service: 'organizations', operation: 'ListAccounts' });
+    const listedBefore = listed();
+
+    const ok = await deliver(makeAlert({ account: member }), handle);
+    const outsider = await deliver(makeAlert({ account: NON_MEMBER }), handle);
+    const leftOut = await deliver(makeAlert({ account: excluded }), handle);
+    await postSigned(`${handle.url}/slack/events`, slashCommand(NON_MEMBER, RESPONDER, CHANNEL, slack.responseUrl('org-status')), { secret: SECRET });
+    await waitFor(() => slack.responses.length === 1);
+    const counted = (await healthz(handle)).refused.nonMember;
+    await handle.stop();
+
+    expect(await ok.json()).toMatchObject({ stored: true });
+    expect(await outsider.json()).toMatchObject({ stored: false, refused: expect.stringContaining(NON_MEMBER) });
+    expect(await leftOut.json()).toMatchObject({ stored: false, refused: expect.stringContaining(excluded) });
+    expect(posted()).toHaveLength(1);
+    expect(text(posted()[0]!)).toContain('org-payments');
+    expect(counted).toBe(2);
+    // Start-up, three alerts and a command share one listing: the list is cached for MEMBERS_TTL_MS.
+    expect(listed() - listedBefore).toBe(1);
+    expect(assumedInto(NON_MEMBER) + assumedInto(excluded)).toBe(0);
+  });
+
+  it('when the members cannot be listed and none are known, an alert is answered 503 so SNS delivers it again', async () => {
+    const credentials = await world.credentialsFor(NO_ORG);
+    const config = { ...settings.config, members: { ...settings.config.members, accounts: [], organization: true } };
+    const fault = proxy.options.fault;
+    // Organizations refuses this caller, as it does an account that is neither management account nor delegated administrator.
+    proxy.options.fault = (call) =>
+      call.operation === 'ListAccounts' && call.accessKeyId === credentials.accessKeyId
+        ? { status: 400, code: 'AccessDeniedException', message: 'You don\'t have permissions to access this resource.' }
+        : (fault?.(call) ?? null);
+    const handle = await start({ dbPath: join(dir, 'no-org.db'), config }, credentials);
+    const alert = makeAlert({ account: NON_MEMBER });
+
+    const res = await deliver(alert, handle).finally(() => (proxy.options.fault = fault));
+    const stored = await handle.services.store.get(alert.id);
+    await handle.stop();
+
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: expect.stringContaining('member accounts unknown') });
+    expect(stored).toBeNull();
+    expect(slack.calls).toHaveLength(0);
   });
 });
 

@@ -45,6 +45,16 @@ describe('Slack app on Lambda', () => {
     expect((await store.get(alert.id))?.state).toBe('posted');
   });
 
+  it('refuses an SNS record whose alert names an account that is not a member: nothing stored or posted', async () => {
+    const alert = makeAlert({ account: '460000000097' });
+    const posts = slack.ok('chat.postMessage').length;
+
+    await handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(alert) } }] }, {});
+
+    expect(await store.get(alert.id)).toBeNull();
+    expect(slack.ok('chat.postMessage')).toHaveLength(posts);
+  });
+
   it('ignores SNS records from another topic', async () => {
     const alert = makeAlert();
     await handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: 'arn:aws:sns:us-east-1:999999999999:other', Message: JSON.stringify(alert) } }] }, {});

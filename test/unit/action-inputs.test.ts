@@ -34,10 +34,11 @@ describe('action inputs', () => {
 });
 
 describe('upsertComment', () => {
-  function fakeApi(existing: { id: number; body: string }[]) {
+  function fakeApi(existing: { id: number; body: string; user?: { login: string } }[]) {
     const made: string[] = [];
     const api: CommentApi = {
-      list: async () => existing,
+      list: async () => existing.map((c) => ({ user: { login: 'github-actions[bot]' }, ...c })),
+      author: async () => 'github-actions[bot]',
       create: async (body) => void made.push(`create ${body}`),
       update: async (id, body) => void made.push(`update ${id} ${body}`),
     };
@@ -54,5 +55,11 @@ describe('upsertComment', () => {
     const { api, made } = fakeApi([{ id: 1, body: 'LGTM' }, { id: 2, body: `${COMMENT_MARKER} old` }]);
     expect(await upsertComment(api, `${COMMENT_MARKER} new`)).toBe('updated');
     expect(made).toEqual([`update 2 ${COMMENT_MARKER} new`]);
+  });
+
+  it('leaves a marked comment by anyone else alone and creates its own', async () => {
+    const { api, made } = fakeApi([{ id: 1, body: `${COMMENT_MARKER} pasted`, user: { login: 'mallory' } }]);
+    expect(await upsertComment(api, `${COMMENT_MARKER} new`)).toBe('created');
+    expect(made).toEqual([`create ${COMMENT_MARKER} new`]);
   });
 });

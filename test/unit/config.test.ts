@@ -123,6 +123,12 @@ remediator: { delivery: carrier-pigeon }
     ]);
   });
 
+  it('refuses SignatureVersion 1 by default; alerts.allowSignatureVersion1 must be a YAML boolean', () => {
+    expect(parseConfig(minimal).alerts.allowSignatureVersion1).toBe(false);
+    expect(parseConfig(`${minimal}alerts: { allowSignatureVersion1: true }\n`).alerts).toEqual({ endpoint: null, allowSignatureVersion1: true });
+    expect(issues(`${minimal}alerts: { allowSignatureVersion1: yes }\n`)).toEqual([expect.stringMatching(/^alerts\.allowSignatureVersion1: expected boolean/)]);
+  });
+
   it('validates objects as well as text, with the source in the message', () => {
     expect(() => validateConfig({ version: 1 }, 'inline config')).toThrow(/^inline config is invalid:\n {2}central: /);
   });

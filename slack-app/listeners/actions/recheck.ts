@@ -15,7 +15,23 @@ export function recheck(services: Services) {
       return;
     }
     const family = incident.digest ? await services.store.family(incident.id) : [incident];
-    const accounts = [...new Set(family.map((i) => i.alert.account))];
+    const named = [...new Set(family.map((i) => i.alert.account))];
+    // Re-check assumes the remediation role into each account: only into members, whatever the stored alert names.
+    let members: string[];
+    try {
+      members = (await services.members()).ids;
+    } catch (error) {
+      services.log.error('re-check refused: member accounts unknown', { alertId: incident.id, error: errorText(error) });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `TrailGuard cannot tell which accounts are members right now (${errorText(error)}); nothing was checked.` });
+      return;
+    }
+    const accounts = named.filter((account) => members.includes(account));
+    const outside = named.filter((account) => !members.includes(account));
+    if (outside.length > 0) services.log.warn('re-check skipped accounts that are not members', { alertId: incident.id, accounts: outside, user: body.user.id });
+    if (accounts.length === 0) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not a TrailGuard member account; nothing was checked.` });
+      return;
+    }
     const rows = await collectTrailStatus(
       services.accounts,
       accounts.map((account) => ({ account, name: services.nameOf(account) })),

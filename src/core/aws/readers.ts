@@ -174,7 +174,9 @@ export class StateReader {
         ]);
         if (!attributes) return { exists: false };
         const https = (subscriptions?.Subscriptions ?? []).find((s) => s.Protocol === 'https');
-        return { exists: true, managed: managedIn(tags?.Tags), fields: { httpsSubscription: https?.Endpoint ?? null } };
+        // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
+        const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
+        return { exists: true, managed: managedIn(tags?.Tags), fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion } };
       }
       case 'lambda-function': {
         const lambda = await this.accounts.client(LambdaClient, account, region);

@@ -23,7 +23,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type Runtime,
 } from '@aws-sdk/client-lambda';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GLOBAL, type Resource } from '../desired-state.js';
 import { errorCode, errorText } from '../errors.js';
@@ -143,7 +143,13 @@ export async function applyChange(change: Change, resource: Resource | undefined
     }
     case 'sns-topic': {
       const sns = await accounts.client(SNSClient, account, region);
-      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: resource.name, ...(create ? { Tags: TAG_LIST } : {}) }));
+      // CreateTopic with attributes differing from an existing topic's fails, so an update sets them separately.
+      const { TopicArn } = await sns.send(
+        new CreateTopicCommand({ Name: resource.name, ...(create ? { Tags: TAG_LIST, Attributes: { SignatureVersion: resource.signatureVersion } } : {}) }),
+      );
+      if (!create && fields.has('signatureVersion')) {
+        await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: resource.signatureVersion }));
+      }
       if (resource.httpsEndpoint && (create || fields.has('httpsSubscription'))) {
         await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: resource.httpsEndpoint }));
       }

@@ -1,0 +1,142 @@
+// SNS signing certificates: fetched only from the topic region's SNS host, checked, cached by URL within fixed bounds.
+import { X509Certificate } from 'node:crypto';
+import { partition } from '@aws-sdk/util-endpoints';
+
+/**
+ * The host names an SNS signing certificate may come from for `region`: `sns.<region>.<dnsSuffix>`, the
+ * suffix taken from the AWS SDK's partition data (`amazonaws.com`, and `amazonaws.com.cn` only for the
+ * China regions). Follows "Verifying the signatures of Amazon SNS messages" (Amazon SNS Developer Guide):
+ * "verify that you received it from Amazon SNS" by the certificate URL's host.
+ */
+export function snsHost(region: string): string {
+  return `sns.${region}.${partition(region).dnsSuffix}`;
+}
+
+/**
+ * Names an X.509 certificate must carry to be an SNS signing certificate of `region`: the regional
+ * host, or `sns.<dnsSuffix>` (the name SNS's commercial certificates carry, e.g. `sns.amazonaws.com`).
+ */
+export function snsCertificateNames(region: string): string[] {
+  return [snsHost(region), `sns.${partition(region).dnsSuffix}`];
+}
+
+export class CertificateRefused extends Error {
+  constructor(
+    message: string,
+    /** True when trying again later may succeed (busy or budget spent): the caller answers 503 so SNS retries. */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface CertificateCacheOptions {
+  region: string;
+  /** Fetches a PEM text by URL (real default: HTTPS GET, no redirects, 5 s timeout, 16 KiB cap). */
+  fetchPem: (url: string) => Promise<string>;
+  /** Good certificates kept, least recently used evicted first. Default 16. */
+  maxEntries?: number;
+  /** Fetches in flight at once; requests for more distinct URLs are refused, not queued. Default 2. */
+  maxConcurrentFetches?: number;
+  /** Fetches started within `windowMs`; beyond it new URLs are refused until the window moves. Default 10. */
+  maxFetchesPerWindow?: number;
+  /** Milliseconds of the fetch budget window, and how long a failed URL is refused without a new fetch. Default 60 000. */
+  windowMs?: number;
+  now?: () => number;
+}
+
+/**
+ * A bounded cache of SNS signing certificates by URL. Unauthenticated callers choose the URL, so every
+ * bound holds whatever they send: at most `maxEntries` good certificates, `maxEntries` remembered
+ * failures, `maxConcurrentFetches` fetches at once and `maxFetchesPerWindow` per window. A fetch that
+ * fails, or whose answer is not a currently valid X.509 certificate naming an SNS host of the region
+ * (`snsCertificateNames`), is refused and remembered as a failure, never cached as good.
+ * `get` rejects with CertificateRefused.
+ */
+export class CertificateCache {
+  private readonly good = new Map<string, X509Certificate>();
+  private readonly failed = new Map<string, { at: number; reason: string }>();
+  private readonly inFlight = new Map<string, Promise<X509Certificate>>();
+  private fetchTimes: number[] = [];
+  private readonly o: Required<Omit<CertificateCacheOptions, 'fetchPem' | 'region'>>;
+  /** Fetches started since creation (tests count them under a flood). */
+  fetches = 0;
+
+  constructor(private readonly options: CertificateCacheOptions) {
+    this.o = { maxEntries: 16, maxConcurrentFetches: 2, maxFetchesPerWindow: 10, windowMs: 60_000, now: () => Date.now(), ...stripUndefined(options) };
+  }
+
+  get size(): number {
+    return this.good.size;
+  }
+
+  get(url: string): Promise<X509Certificate> {
+    const now = this.o.now();
+    const cached = this.good.get(url);
+    if (cached) {
+      if (Date.parse(cached.validTo) >= now) {
+        // Re-inserting keeps Map order = recency, so the first key is the least recently used.
+        this.good.delete(url);
+        this.good.set(url, cached);
+        return Promise.resolve(cached);
+      }
+      this.good.delete(url);
+    }
+    const pending = this.inFlight.get(url);
+    if (pending) return pending;
+    const failure = this.failed.get(url);
+    if (failure && now - failure.at < this.o.windowMs) return Promise.reject(new CertificateRefused(`certificate ${url} failed recently (${failure.reason}); not fetched again yet`, true));
+    if (this.inFlight.size >= this.o.maxConcurrentFetches) return Promise.reject(new CertificateRefused(`${this.inFlight.size} certificate fetches already in flight`, true));
+    this.fetchTimes = this.fetchTimes.filter((t) => now - t < this.o.windowMs);
+    if (this.fetchTimes.length >= this.o.maxFetchesPerWindow) return Promise.reject(new CertificateRefused(`certificate fetch budget spent (${this.o.maxFetchesPerWindow} per ${this.o.windowMs} ms)`, true));
+    this.fetchTimes.push(now);
+    this.fetches += 1;
+    const fetching = this.fetchAndCheck(url).then(
+      (certificate) => {
+        this.inFlight.delete(url);
+        this.failed.delete(url);
+        remember(this.good, url, certificate, this.o.maxEntries);
+        return certificate;
+      },
+      (error: unknown) => {
+        this.inFlight.delete(url);
+        const reason = (error as Error).message;
+        remember(this.failed, url, { at: this.o.now(), reason }, this.o.maxEntries);
+        throw new CertificateRefused(reason, false);
+      },
+    );
+    this.inFlight.set(url, fetching);
+    return fetching;
+  }
+
+  private async fetchAndCheck(url: string): Promise<X509Certificate> {
+    const pem = await this.options.fetchPem(url);
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(pem);
+    } catch {
+      throw new Error('the certificate URL did not return an X.509 certificate');
+    }
+    checkSnsCertificate(certificate, this.options.region, this.o.now());
+    return certificate;
+  }
+}
+
+/** Throws unless `certificate` is valid at `now` (ms) and names an SNS host of `region` (subjectAltName or CN, per RFC 6125). */
+export function checkSnsCertificate(certificate: X509Certificate, region: string, now: number): void {
+  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now) throw new Error('certificate is outside its validity period');
+  const names = snsCertificateNames(region);
+  if (!names.some((name) => certificate.checkHost(name, { wildcards: false }) !== undefined)) {
+    throw new Error(`certificate is not issued to ${names.join(' or ')}`);
+  }
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as string);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

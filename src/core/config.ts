@@ -23,11 +23,18 @@ const TrailNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, 'expected a trail name: 3-128 of A-Z a-z 0-9 . _ -, starting and ending with a letter or digit');
 
-/** The settings TrailGuard restores a trail to, or recreates it from. */
+/** A bucket name, or the bucket's ARN (`arn:aws:s3:::name`): CloudTrail reports the name either way. */
+const S3_BUCKET = /^(arn:[\w-]+:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * The settings TrailGuard restores a trail to, or recreates it from. Values may be given in any
+ * form CloudTrail accepts (a KMS alias, a topic name, a log-group ARN with or without `:*`):
+ * they are compared with what CloudTrail reports after resolving them (`src/core/aws/cloudtrail.ts`).
+ */
 export const TrailBaselineSchema = z
   .object({
     name: TrailNameSchema,
-    s3BucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+    s3BucketName: z.string().regex(S3_BUCKET, 'expected an S3 bucket name or bucket ARN (arn:aws:s3:::name)'),
     s3KeyPrefix: z.string().max(200).optional(),
     isMultiRegionTrail: z.boolean().default(true),
     includeGlobalServiceEvents: z.boolean().default(true),
@@ -36,9 +43,57 @@ export const TrailBaselineSchema = z
     snsTopicName: z.string().min(1).optional(),
     cloudWatchLogsLogGroupArn: z.string().startsWith('arn:', 'expected a log group ARN').optional(),
     cloudWatchLogsRoleArn: z.string().startsWith('arn:', 'expected a role ARN').optional(),
+    /**
+     * Unset: never enforced (TrailGuard cannot know). true: an organization trail, restored and
+     * recreated only through the management account (or a CloudTrail delegated administrator).
+     */
+    isOrganizationTrail: z.boolean().optional(),
   })
   .strict();
 export type TrailBaseline = z.infer<typeof TrailBaselineSchema>;
+
+/**
+ * Who administers CloudTrail for the AWS Organization. The management account owns every
+ * organization trail (also those a delegated administrator creates); only it can turn a trail
+ * into an organization trail or back, and it or a CloudTrail delegated administrator (AWS allows
+ * three) can create one (CloudTrail User Guide, "Organization delegated administrator").
+ */
+export const OrganizationSchema = z
+  .object({
+    managementAccount: AccountIdSchema,
+    delegatedAdministrators: z.array(AccountIdSchema).max(3, 'AWS allows at most 3 CloudTrail delegated administrators').default([]),
+  })
+  .strict()
+  .superRefine((org, ctx) => {
+    org.delegatedAdministrators.forEach((account, index) => {
+      if (account === org.managementAccount) {
+        ctx.addIssue({ code: 'custom', path: ['delegatedAdministrators', index], message: 'the management account cannot be its own delegated administrator' });
+      }
+    });
+  });
+export type Organization = z.output<typeof OrganizationSchema>;
+
+/**
+ * Issues for baseline trails that need an organization TrailGuard was not told about: an
+ * organization trail can only be recreated or converted back by the accounts `organization` names.
+ */
+export function organizationTrailIssues(
+  trails: readonly Pick<TrailBaseline, 'isOrganizationTrail'>[],
+  organization: Organization | null | undefined,
+  where: { trails: string; organization: string },
+): { index: number; message: string }[] {
+  if (organization) return [];
+  return trails.flatMap((trail, index) =>
+    trail.isOrganizationTrail
+      ? [
+          {
+            index,
+            message: `only the management account or a CloudTrail delegated administrator can recreate or restore an organization trail: set ${where.organization}`,
+          },
+        ]
+      : [],
+  );
+}
 
 const AllowPatternSchema = z
   .string()
@@ -53,6 +108,7 @@ export const ConfigSchema = z
     version: z.literal(1, 'expected 1 (the only config version)'),
     central: z.object({ account: AccountIdSchema, region: RegionSchema }).strict(),
     organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-abc123def4').optional(),
+    organization: OrganizationSchema.optional(),
     members: z
       .object({
         accounts: z.array(MemberAccountSchema).default([]),
@@ -70,6 +126,8 @@ export const ConfigSchema = z
           .regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 of A-Z a-z 0-9 +=,.@:/-')
           .nullable()
           .default(null),
+        /** Deploy role per account, where `deploy` does not exist (the management account has no OrganizationAccountAccessRole). */
+        deployOverrides: z.record(AccountIdSchema, RoleNameSchema).optional(),
       })
       .strict()
       .default({ ...DEFAULT_ROLES }),
@@ -120,6 +178,9 @@ export const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
     );
     duplicates(config.watch).forEach((index) => ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' }));
+    organizationTrailIssues(config.trails, config.organization, { trails: 'trails', organization: 'organization.managementAccount' }).forEach(({ index, message }) =>
+      ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message }),
+    );
   })
   .transform((config) => ({
     ...config,

@@ -323,6 +323,22 @@ async function recreate(event: TamperEvent, policy: RemediationPolicy, baseline:
   };
 }
 
+/**
+ * Why a deleted trail whose baseline leaves isOrganizationTrail unset may have been an
+ * organization trail, or null. Recreating it as a one-account trail and reporting `recreated`
+ * would hide that every member account stopped being logged, so TrailGuard only alerts.
+ */
+function mayBeOrganizationTrail(policy: RemediationPolicy, event: TamperEvent, owner: string): string | null {
+  const pin = 'set isOrganizationTrail (true or false) on this baseline trail to have it recreated';
+  if (owner !== event.account) {
+    return `trail ${event.trail.name} is owned by ${owner} but deleted from ${event.account}: only an organization trail can be, and the baseline does not say it is one; ${pin}`;
+  }
+  if (policy.organization?.managementAccount === owner) {
+    return `trail ${event.trail.name} was in the management account ${owner} and may have been the organization trail, which the baseline does not say; ${pin}`;
+  }
+  return null;
+}
+
 async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: Step, deps: RemediateDeps): Promise<Remedy> {
   const { client } = step;
   const trail = event.trail.arn;
@@ -338,10 +354,11 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         : { outcome: 'failed', isLogging, reason: 'StartLogging succeeded but the trail still reports not logging' };
     }
     case 'DeleteTrail': {
-      if (!baseline) {
+      const ambiguous = baseline && baseline.isOrganizationTrail === undefined ? mayBeOrganizationTrail(policy, event, step.account) : null;
+      if (!baseline || ambiguous) {
         const exists = await step.run('GetTrail', () => getTrail(client, trail));
         const isLogging = exists ? (await step.run('GetTrailStatus', () => getTrailStatus(client, trail))).isLogging : false;
-        return { outcome: 'alert-only', isLogging, reason: 'no baseline names this trail, so it cannot be recreated' };
+        return { outcome: 'alert-only', isLogging, reason: ambiguous ?? 'no baseline names this trail, so it cannot be recreated' };
       }
       return recreate(event, policy, baseline, step, deps);
     }

@@ -242,6 +242,30 @@ describe('case 13: DeleteTrail of the organization trail', () => {
     expect(cloudtrail).toHaveReceivedCommandWith(GetTrailCommand, { Name: ORG_TRAIL_ARN });
   });
 
+  it('with the case config as given and the management account named, TrailGuard cannot know it was an organization trail: alert-only, nothing created', async () => {
+    cloudtrail.on(GetTrailCommand).rejects(Object.assign(new Error('Unknown trail'), { name: 'TrailNotFoundException' }));
+    const { handle } = setup({ trails: c.setup.config.trails!, organization: { managementAccount: MANAGEMENT } });
+
+    const result = await handle(c.event);
+
+    expect(acceptedOutcomes(c)).toContain(result.outcome);
+    expect(result).toMatchObject({ outcome: 'alert-only', isLogging: false });
+    expect(result.reason).toMatch(/management account 333333333333.*isOrganizationTrail/);
+    expect(cloudtrail).not.toHaveReceivedCommand(CreateTrailCommand);
+  });
+
+  it('a trail another account deleted (a delegated administrator) is an organization trail: never recreated as a one-account trail', async () => {
+    cloudtrail.on(GetTrailCommand).rejects(Object.assign(new Error('Unknown trail'), { name: 'TrailNotFoundException' }));
+    const { deps } = setup({ trails: c.setup.config.trails! });
+    const deleted: TamperEvent = { ...delegatedAdminStop(), eventName: 'DeleteTrail' };
+
+    const decision = await remediate(deleted, deps.settings, deps);
+
+    expect(decision).toMatchObject({ outcome: 'alert-only', isLogging: false });
+    expect(decision.reason).toMatch(/owned by 333333333333 but deleted from 444444444444/);
+    expect(cloudtrail).not.toHaveReceivedCommand(CreateTrailCommand);
+  });
+
   it('when no account allowed to create it can be reached: failed, naming them and what to configure', async () => {
     deniedAccounts.add(MANAGEMENT).add(DELEGATED);
     const { handle } = setup({ trails, organization: { managementAccount: MANAGEMENT, delegatedAdministrators: [DELEGATED] } });

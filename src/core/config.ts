@@ -23,6 +23,14 @@ const TrailNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, 'expected a trail name: 3-128 of A-Z a-z 0-9 . _ -, starting and ending with a letter or digit');
 
+/**
+ * True for the KMS key references only KMS can resolve to a key: `alias/name` and alias ARNs
+ * (KMS API reference, DescribeKey.KeyId). Key ids and key ARNs name the key themselves.
+ */
+export function isKmsAlias(value: string): boolean {
+  return value.startsWith('alias/') || /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:alias\//.test(value);
+}
+
 /** A bucket name, or the bucket's ARN (`arn:aws:s3:::name`): CloudTrail reports the name either way. */
 const S3_BUCKET = /^(arn:[\w-]+:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -178,6 +186,17 @@ export const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
     );
     duplicates(config.watch).forEach((index) => ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' }));
+    const management = config.organization?.managementAccount;
+    if (management && (members.exclude.includes(management) || (!members.organization && !members.accounts.some((a) => a.id === management)))) {
+      // Organization trails are repaired only through TrailGuard's role in the management account.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization', 'managementAccount'],
+        message: members.exclude.includes(management)
+          ? `${management} is in members.exclude, so TrailGuard's role is never deployed there and organization trails cannot be repaired`
+          : `list ${management} in members.accounts, so TrailGuard's role is deployed there and organization trails can be repaired`,
+      });
+    }
     organizationTrailIssues(config.trails, config.organization, { trails: 'trails', organization: 'organization.managementAccount' }).forEach(({ index, message }) =>
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message }),
     );

@@ -1,6 +1,6 @@
 // Least-privilege IAM documents for TrailGuard's roles; pure, so the planner can diff them and tests can read them.
 import { partitionOf } from './arn.js';
-import type { Organization, TrailBaseline } from './config.js';
+import { isKmsAlias, type Organization, type TrailBaseline } from './config.js';
 import { NAMES } from './names.js';
 
 export interface Statement {
@@ -175,7 +175,7 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       );
     }
     // kms:DescribeKey resolves a baseline alias to the key ARN CloudTrail reports; a key ARN or key id needs no call.
-    const aliases = [...new Set(ctx.baseline.flatMap((t) => (t.kmsKeyId && (t.kmsKeyId.startsWith('alias/') || /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:alias\//.test(t.kmsKeyId)) ? [t.kmsKeyId] : [])))].sort();
+    const aliases = [...new Set(ctx.baseline.flatMap((t) => (t.kmsKeyId && isKmsAlias(t.kmsKeyId) ? [t.kmsKeyId] : [])))].sort();
     aliases.forEach((alias, index) => {
       const arn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(alias);
       statements.push({

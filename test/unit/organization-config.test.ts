@@ -68,6 +68,20 @@ roles: { deployOverrides: { "33": TrailGuardDeploy, "333333333333": "bad role na
     );
   });
 
+  it('refuses a management account TrailGuard would never deploy its role to', () => {
+    const outside = `
+version: 1
+central: { account: "111111111111", region: us-east-1 }
+members: { accounts: [{ id: "222222222222" }] }
+organization: { managementAccount: "333333333333" }
+`;
+    expect(issues(outside)).toEqual([expect.stringMatching(/^organization\.managementAccount: .*list 333333333333 in members\.accounts/)]);
+    expect(issues(outside.replace('members: { accounts: [{ id: "222222222222" }] }', 'members: { organization: true, exclude: ["333333333333"] }'))).toEqual([
+      expect.stringMatching(/^organization\.managementAccount: .*members\.exclude/),
+    ]);
+    expect(parseConfig(outside.replace('members: { accounts: [{ id: "222222222222" }] }', 'members: { organization: true }')).organization?.managementAccount).toBe('333333333333');
+  });
+
   it('refuses the management account as its own delegated administrator', () => {
     expect(issues(`${base}organization: { managementAccount: "333333333333", delegatedAdministrators: ["333333333333"] }\n`)).toEqual([
       expect.stringMatching(/^organization\.delegatedAdministrators\[0\]: /),

@@ -11,7 +11,7 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { partitionOf } from '../arn.js';
-import type { TrailBaseline } from '../config.js';
+import { isKmsAlias, type TrailBaseline } from '../config.js';
 import { errorCode } from '../errors.js';
 import { normalizeSelectors, type Selectors } from '../event-selectors.js';
 
@@ -84,11 +84,6 @@ export function logGroupArnOf(value: string): string {
 /** A topic name names a topic of the trail's own account and region (CloudTrail API reference, CreateTrail.SnsTopicName). */
 export function topicArnOf(value: string, where: TrailLocation): string {
   return value.startsWith('arn:') ? value : `arn:${partitionOf(where.region)}:sns:${where.region}:${where.account}:${value}`;
-}
-
-/** True for the KMS references only KMS can resolve: `alias/name` and alias ARNs. */
-export function isKmsAlias(value: string): boolean {
-  return value.startsWith('alias/') || /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:alias\//.test(value);
 }
 
 /**

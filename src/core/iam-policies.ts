@@ -152,6 +152,10 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       Action: ['cloudtrail:CreateTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:AddTags'],
       Resource: [...names.map((name) => `arn:${p}:cloudtrail:*:${ctx.account}:trail/${name}`), ...ownedByManagement],
     });
+    if (ownedByManagement.length > 0) {
+      // It recreates them from here, so it must also start their logging from here.
+      statements.push({ Sid: 'StartOrganizationTrails', Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: ownedByManagement });
+    }
     if (createsOrgTrails) {
       // CloudTrail User Guide, "Prepare for creating a trail for your organization": the minimum
       // permissions, less organizations:Enable/DisableAWSServiceAccess. Trusted access is a

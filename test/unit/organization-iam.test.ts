@@ -55,6 +55,8 @@ describe('creating and restoring organization trails', () => {
       `arn:aws:cloudtrail:*:${MANAGEMENT}:trail/org-trail`,
     ]);
     expect(withAction(policy, 'iam:CreateServiceLinkedRole')).toHaveLength(1);
+    // ... and start its logging, which the recreate verifies.
+    expect(withAction(policy, 'cloudtrail:StartLogging').flatMap((s) => [s.Resource].flat())).toContain(`arn:aws:cloudtrail:*:${MANAGEMENT}:trail/org-trail`);
   });
 
   it('other members, and baselines without organization trails, get none of it', () => {

@@ -1,5 +1,6 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -236,6 +237,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
     sessionName: 'trailguard-remediator',
   });
   const clients = new Map<string, CloudTrailClient>();
+  const kmsClients = new Map<string, KMSClient>();
   return {
     settings,
     log: options.log ?? powertoolsLog(new Logger({ serviceName: 'trailguard-remediator' })),
@@ -248,6 +250,16 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       if (!client) {
         client = createClient(CloudTrailClient, { ...base, region, credentials: roles.provider(account) });
         clients.set(key, client);
+      }
+      return client;
+    },
+    async kms(account, region) {
+      await roles.credentials(account);
+      const key = `${account}/${region}`;
+      let client = kmsClients.get(key);
+      if (!client) {
+        client = createClient(KMSClient, { ...base, region, credentials: roles.provider(account) });
+        kmsClients.set(key, client);
       }
       return client;
     },

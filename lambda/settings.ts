@@ -1,6 +1,6 @@
 // The remediator's environment (DESIGN.md "Remediator"), checked once at cold start.
 import { z } from 'zod';
-import { DEFAULT_ROLES, TrailBaselineSchema } from '../src/core/config.js';
+import { DEFAULT_ROLES, OrganizationSchema, organizationTrailIssues, TrailBaselineSchema, type Organization } from '../src/core/config.js';
 import { issuesOf } from '../src/core/config.js';
 import { ConfigError } from '../src/core/errors.js';
 
@@ -24,6 +24,12 @@ const SettingsSchema = z.object({
   TRAILGUARD_EXTERNAL_ID: z.string().optional().transform((v) => v || null),
   TRAILGUARD_ALLOW: json(z.array(z.string().startsWith('arn:', 'expected a principal ARN pattern')), '[]'),
   TRAILGUARD_TRAILS: json(z.array(TrailBaselineSchema), '[]'),
+  /** `organization` of trailguard.yml: where organization trails are restored and recreated. */
+  TRAILGUARD_ORGANIZATION: json(OrganizationSchema.nullable(), 'null'),
+}).superRefine((s, ctx) => {
+  organizationTrailIssues(s.TRAILGUARD_TRAILS, s.TRAILGUARD_ORGANIZATION, { trails: 'TRAILGUARD_TRAILS', organization: 'TRAILGUARD_ORGANIZATION' }).forEach(
+    ({ index, message }) => ctx.addIssue({ code: 'custom', path: ['TRAILGUARD_TRAILS', index, 'isOrganizationTrail'], message }),
+  );
 });
 
 export interface RemediatorSettings {
@@ -33,6 +39,8 @@ export interface RemediatorSettings {
   externalId: string | null;
   allow: string[];
   trails: z.output<typeof TrailBaselineSchema>[];
+  /** Management account and CloudTrail delegated administrators; null when not configured. */
+  organization: Organization | null;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv): RemediatorSettings {
@@ -46,5 +54,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): RemediatorSettings {
     externalId: s.TRAILGUARD_EXTERNAL_ID,
     allow: s.TRAILGUARD_ALLOW,
     trails: s.TRAILGUARD_TRAILS,
+    organization: s.TRAILGUARD_ORGANIZATION,
   };
 }

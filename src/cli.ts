@@ -1,6 +1,6 @@
 // `trailguard plan|apply|status`: the action's core as a command line.
 import { readFileSync } from 'node:fs';
-import { Accounts } from './core/aws/accounts.js';
+import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import { createLimiter } from './core/concurrency.js';
 import { parseConfig, type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
@@ -91,7 +91,7 @@ export function statusTable(rows: TrailStatusRow[]): string {
 }
 
 function accountsFor(config: Config, concurrency: number): Accounts {
-  return new Accounts({ region: config.central.region, roleName: config.roles.deploy, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
+  return new Accounts({ ...deployRoleOptions(config), region: config.central.region, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
 }
 
 /** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { Accounts } from '../core/aws/accounts.js';
+import { Accounts, deployRoleOptions } from '../core/aws/accounts.js';
 import { createLimiter } from '../core/concurrency.js';
 import { parseConfig } from '../core/config.js';
 import { errorText } from '../core/errors.js';
@@ -50,8 +50,8 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     const mode = resolveMode(inputs.mode, deps.context);
     core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${config.members.regions.join(', ')}`);
     const accounts = new Accounts({
+      ...deployRoleOptions(config),
       region: config.central.region,
-      roleName: config.roles.deploy,
       sessionName: 'trailguard-action',
       limit: createLimiter(inputs.concurrency),
     });

@@ -21,11 +21,26 @@ export const AccountIdSchema = z
 export const RegionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
 const RoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
 
-/** The settings TrailGuard restores a trail to, or recreates it from. */
+/**
+ * True for the KMS key references only KMS can resolve to a key: `alias/name` and alias ARNs
+ * (KMS API reference, DescribeKey.KeyId). Key ids and key ARNs name the key themselves.
+ */
+export function isKmsAlias(value: string): boolean {
+  return value.startsWith('alias/') || /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:alias\//.test(value);
+}
+
+/** A bucket name, or the bucket's ARN (`arn:aws:s3:::name`): CloudTrail reports the name either way. */
+const S3_BUCKET = /^(arn:[\w-]+:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * The settings TrailGuard restores a trail to, or recreates it from. Values may be given in any
+ * form CloudTrail accepts (a KMS alias, a topic name, a log-group ARN with or without `:*`):
+ * they are compared with what CloudTrail reports after resolving them (`src/core/aws/cloudtrail.ts`).
+ */
 export const TrailBaselineSchema = z
   .object({
     name: TrailNameSchema,
-    s3BucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+    s3BucketName: z.string().regex(S3_BUCKET, 'expected an S3 bucket name or bucket ARN (arn:aws:s3:::name)'),
     s3KeyPrefix: z.string().max(200).optional(),
     isMultiRegionTrail: z.boolean().default(true),
     includeGlobalServiceEvents: z.boolean().default(true),
@@ -34,9 +49,57 @@ export const TrailBaselineSchema = z
     snsTopicName: z.string().min(1).optional(),
     cloudWatchLogsLogGroupArn: z.string().startsWith('arn:', 'expected a log group ARN').optional(),
     cloudWatchLogsRoleArn: z.string().startsWith('arn:', 'expected a role ARN').optional(),
+    /**
+     * Unset: never enforced (TrailGuard cannot know). true: an organization trail, restored and
+     * recreated only through the management account (or a CloudTrail delegated administrator).
+     */
+    isOrganizationTrail: z.boolean().optional(),
   })
   .strict();
 export type TrailBaseline = z.infer<typeof TrailBaselineSchema>;
+
+/**
+ * Who administers CloudTrail for the AWS Organization. The management account owns every
+ * organization trail (also those a delegated administrator creates); only it can turn a trail
+ * into an organization trail or back, and it or a CloudTrail delegated administrator (AWS allows
+ * three) can create one (CloudTrail User Guide, "Organization delegated administrator").
+ */
+export const OrganizationSchema = z
+  .object({
+    managementAccount: AccountIdSchema,
+    delegatedAdministrators: z.array(AccountIdSchema).max(3, 'AWS allows at most 3 CloudTrail delegated administrators').default([]),
+  })
+  .strict()
+  .superRefine((org, ctx) => {
+    org.delegatedAdministrators.forEach((account, index) => {
+      if (account === org.managementAccount) {
+        ctx.addIssue({ code: 'custom', path: ['delegatedAdministrators', index], message: 'the management account cannot be its own delegated administrator' });
+      }
+    });
+  });
+export type Organization = z.output<typeof OrganizationSchema>;
+
+/**
+ * Issues for baseline trails that need an organization TrailGuard was not told about: an
+ * organization trail can only be recreated or converted back by the accounts `organization` names.
+ */
+export function organizationTrailIssues(
+  trails: readonly Pick<TrailBaseline, 'isOrganizationTrail'>[],
+  organization: Organization | null | undefined,
+  where: { trails: string; organization: string },
+): { index: number; message: string }[] {
+  if (organization) return [];
+  return trails.flatMap((trail, index) =>
+    trail.isOrganizationTrail
+      ? [
+          {
+            index,
+            message: `only the management account or a CloudTrail delegated administrator can recreate or restore an organization trail: set ${where.organization}`,
+          },
+        ]
+      : [],
+  );
+}
 
 const AllowPatternSchema = z
   .string()
@@ -51,6 +114,7 @@ export const ConfigSchema = z
     version: z.literal(1, 'expected 1 (the only config version)'),
     central: z.object({ account: AccountIdSchema, region: RegionSchema }).strict(),
     organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-abc123def4').optional(),
+    organization: OrganizationSchema.optional(),
     members: z
       .object({
         accounts: z.array(MemberAccountSchema).default([]),
@@ -68,6 +132,8 @@ export const ConfigSchema = z
           .regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 of A-Z a-z 0-9 +=,.@:/-')
           .nullable()
           .default(null),
+        /** Deploy role per account, where `deploy` does not exist (the management account has no OrganizationAccountAccessRole). */
+        deployOverrides: z.record(AccountIdSchema, RoleNameSchema).optional(),
       })
       .strict()
       .default({ ...DEFAULT_ROLES }),
@@ -120,6 +186,20 @@ export const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
     );
     duplicates(config.watch).forEach((index) => ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' }));
+    const management = config.organization?.managementAccount;
+    if (management && (members.exclude.includes(management) || (!members.organization && !members.accounts.some((a) => a.id === management)))) {
+      // Organization trails are repaired only through TrailGuard's role in the management account.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization', 'managementAccount'],
+        message: members.exclude.includes(management)
+          ? `${management} is in members.exclude, so TrailGuard's role is never deployed there and organization trails cannot be repaired`
+          : `list ${management} in members.accounts, so TrailGuard's role is deployed there and organization trails can be repaired`,
+      });
+    }
+    organizationTrailIssues(config.trails, config.organization, { trails: 'trails', organization: 'organization.managementAccount' }).forEach(({ index, message }) =>
+      ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message }),
+    );
   })
   .transform((config) => ({
     ...config,

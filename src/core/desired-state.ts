@@ -134,6 +134,7 @@ export function remediatorEnvironment(config: Config): Record<string, string> {
     ...(config.roles.externalId ? { TRAILGUARD_EXTERNAL_ID: config.roles.externalId } : {}),
     TRAILGUARD_ALLOW: JSON.stringify(config.allow),
     TRAILGUARD_TRAILS: JSON.stringify(config.trails),
+    ...(config.organization ? { TRAILGUARD_ORGANIZATION: JSON.stringify(config.organization) } : {}),
   };
 }
 
@@ -259,7 +260,14 @@ function memberResources(config: Config, account: string): Resource[] {
       description: 'TrailGuard: restarts and restores CloudTrail trails; can never stop or delete one',
       trust: memberRemediationTrustPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, externalId: config.roles.externalId, baseline: config.trails }),
       policyName: config.roles.remediation,
-      policy: memberRemediationPermissionsPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, baseline: config.trails }),
+      policy: memberRemediationPermissionsPolicy({
+        account,
+        centralAccount: central.account,
+        region: central.region,
+        trustedPrincipalArns: trusted,
+        baseline: config.trails,
+        organization: config.organization,
+      }),
     },
   ];
   for (const region of config.members.regions) {

@@ -1,6 +1,6 @@
 // Least-privilege IAM documents for TrailGuard's roles; pure, so the planner can diff them and tests can read them.
 import { partitionOf } from './arn.js';
-import type { TrailBaseline } from './config.js';
+import { isKmsAlias, type Organization, type TrailBaseline } from './config.js';
 import { NAMES } from './names.js';
 
 export interface Statement {
@@ -100,6 +100,8 @@ export interface MemberContext {
   trustedPrincipalArns: string[];
   externalId?: string | null | undefined;
   baseline: TrailBaseline[];
+  /** Management account and CloudTrail delegated administrators: they alone may recreate organization trails. */
+  organization?: Organization | null | undefined;
 }
 
 /** Trust of `TrailGuardRemediator` in a member: named central roles only, with the external id when set. */
@@ -138,11 +140,56 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
   ];
   if (ctx.baseline.length > 0) {
     const names = [...new Set(ctx.baseline.map((t) => t.name))].sort();
+    const org = ctx.organization;
+    const orgTrails = ctx.baseline.filter((t) => t.isOrganizationTrail).map((t) => t.name);
+    const createsOrgTrails = !!org && orgTrails.length > 0 && (org.managementAccount === ctx.account || org.delegatedAdministrators.includes(ctx.account));
+    // An organization trail a delegated administrator creates is owned (and named) by the management account.
+    const ownedByManagement =
+      createsOrgTrails && org.managementAccount !== ctx.account ? [...new Set(orgTrails)].sort().map((name) => `arn:${p}:cloudtrail:*:${org.managementAccount}:trail/${name}`) : [];
     statements.push({
       Sid: 'RestoreBaselineTrails',
       Effect: 'Allow',
       Action: ['cloudtrail:CreateTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:AddTags'],
-      Resource: names.map((name) => `arn:${p}:cloudtrail:*:${ctx.account}:trail/${name}`),
+      Resource: [...names.map((name) => `arn:${p}:cloudtrail:*:${ctx.account}:trail/${name}`), ...ownedByManagement],
+    });
+    if (ownedByManagement.length > 0) {
+      // It recreates them from here, so it must also start their logging from here.
+      statements.push({ Sid: 'StartOrganizationTrails', Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: ownedByManagement });
+    }
+    if (createsOrgTrails) {
+      // CloudTrail User Guide, "Prepare for creating a trail for your organization": the minimum
+      // permissions, less organizations:Enable/DisableAWSServiceAccess. Trusted access is a
+      // precondition TrailGuard checks nothing against, and switching it off deletes every organization trail.
+      const slr = `arn:${p}:iam::${ctx.account}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
+      statements.push(
+        {
+          Sid: 'CreateOrganizationTrailOrganizations',
+          Effect: 'Allow',
+          Action: ['organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization', 'organizations:ListAccounts'],
+          Resource: '*',
+        },
+        { Sid: 'CreateOrganizationTrailReadServiceLinkedRole', Effect: 'Allow', Action: 'iam:GetRole', Resource: slr },
+        {
+          Sid: 'CreateOrganizationTrailServiceLinkedRole',
+          Effect: 'Allow',
+          Action: 'iam:CreateServiceLinkedRole',
+          Resource: slr,
+          Condition: { StringEquals: { 'iam:AWSServiceName': 'cloudtrail.amazonaws.com' } },
+        },
+      );
+    }
+    // kms:DescribeKey resolves a baseline alias to the key ARN CloudTrail reports; a key ARN or key id needs no call.
+    const aliases = [...new Set(ctx.baseline.flatMap((t) => (t.kmsKeyId && isKmsAlias(t.kmsKeyId) ? [t.kmsKeyId] : [])))].sort();
+    aliases.forEach((alias, index) => {
+      const arn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(alias);
+      statements.push({
+        Sid: `ResolveBaselineKmsAlias${index + 1}`,
+        Effect: 'Allow',
+        Action: 'kms:DescribeKey',
+        Resource: arn ? `arn:${p}:kms:${arn[1]}:${arn[2]}:key/*` : `arn:${p}:kms:*:${ctx.account}:key/*`,
+        // Both forms: the request names the alias as the baseline wrote it.
+        Condition: { StringEquals: { 'kms:RequestAlias': arn ? [arn[3]!, alias] : [alias] } },
+      });
     });
     const passRoles = [...new Set(ctx.baseline.flatMap((t) => (t.cloudWatchLogsRoleArn ? [t.cloudWatchLogsRoleArn] : [])))].sort();
     if (passRoles.length > 0) {

@@ -149,6 +149,7 @@ describe('StopLogging', () => {
 describe('DeleteTrail', () => {
   it('recreates the trail from the baseline and starts logging', async () => {
     cloudtrail.on(CreateTrailCommand).resolves({});
+    cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
     cloudtrail.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: false }).resolves({ IsLogging: true });
     const { handle } = setup();
 
@@ -162,12 +163,13 @@ describe('DeleteTrail', () => {
       IncludeGlobalServiceEvents: true,
       EnableLogFileValidation: true,
     });
-    expect(result.actions).toEqual(['CreateTrail', 'GetTrailStatus', 'StartLogging', 'GetTrailStatus']);
+    expect(result.actions).toEqual(['CreateTrail', 'GetTrailStatus', 'StartLogging', 'GetTrailStatus', 'GetTrail']);
   });
 
   it('brings an already recreated trail to the baseline instead', async () => {
     cloudtrail.on(CreateTrailCommand).rejects(Object.assign(new Error('exists'), { name: 'TrailAlreadyExistsException' }));
     cloudtrail.on(UpdateTrailCommand).resolves({});
+    cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
     const { handle } = setup();
 
     const result = await handle(loadFixture('delete-trail'));
@@ -190,9 +192,12 @@ describe('DeleteTrail', () => {
 
 describe('UpdateTrail', () => {
   it('restores the baseline settings the attacker changed', async () => {
-    cloudtrail.on(GetTrailCommand).resolves({
-      Trail: { Name: 'org-audit', S3BucketName: 'attacker-owned-bucket', IsMultiRegionTrail: false, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: false },
-    });
+    cloudtrail
+      .on(GetTrailCommand)
+      .resolvesOnce({
+        Trail: { Name: 'org-audit', S3BucketName: 'attacker-owned-bucket', IsMultiRegionTrail: false, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: false },
+      })
+      .resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
     cloudtrail.on(UpdateTrailCommand).resolves({});
     const { handle } = setup();
 
@@ -206,7 +211,7 @@ describe('UpdateTrail', () => {
       EnableLogFileValidation: true,
     });
     expect(publishedAlerts()[0]).toMatchObject({
-      actions: ['GetTrail', 'UpdateTrail: s3BucketName, isMultiRegionTrail, enableLogFileValidation', 'GetTrailStatus'],
+      actions: ['GetTrail', 'UpdateTrail: s3BucketName, isMultiRegionTrail, enableLogFileValidation', 'GetTrail', 'GetTrailStatus'],
       changes: ['s3BucketName -> "attacker-owned-bucket"', 'isMultiRegionTrail -> false', 'enableLogFileValidation -> false'],
     });
   });
@@ -236,9 +241,10 @@ describe('UpdateTrail', () => {
 
 describe('PutEventSelectors', () => {
   it('records all management events again when they were narrowed', async () => {
-    cloudtrail.on(GetEventSelectorsCommand).resolves({
-      EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] }],
-    });
+    cloudtrail
+      .on(GetEventSelectorsCommand)
+      .resolvesOnce({ EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] }] })
+      .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
     cloudtrail.on(PutEventSelectorsCommand).resolves({});
     const { handle } = setup();
 
@@ -263,7 +269,10 @@ describe('PutEventSelectors', () => {
 
 describe('verification after restoring', () => {
   it('fails when selectors were restored but the trail cannot be made to log again', async () => {
-    cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] });
+    cloudtrail
+      .on(GetEventSelectorsCommand)
+      .resolvesOnce({ EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] })
+      .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
     cloudtrail.on(PutEventSelectorsCommand).resolves({});
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     const { handle } = setup();
@@ -323,7 +332,10 @@ describe('decisions that change nothing', () => {
   });
 
   it('a weakening change made with TrailGuard’s role is not ignored', async () => {
-    cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'attacker-owned-bucket', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
+    cloudtrail
+      .on(GetTrailCommand)
+      .resolvesOnce({ Trail: { Name: 'org-audit', S3BucketName: 'attacker-owned-bucket', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } })
+      .resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
     cloudtrail.on(UpdateTrailCommand).resolves({});
     const { handle } = setup();
 

@@ -48,6 +48,13 @@ export interface RemediateDeps {
   cloudtrail(account: string, region: string): Promise<CloudTrailClient>;
   /** A KMS client acting in `account` in `region`: resolves a baseline's key alias (kms:DescribeKey). */
   kms?(account: string, region: string): Promise<KMSClient>;
+  /**
+   * The management account of the organization `account` belongs to (Organizations
+   * DescribeOrganization's MasterAccountId, called with TrailGuard's role in `account`); null when
+   * it belongs to none. Asked only when `organization` is not configured and a baseline trail is
+   * deleted, so that the management account's trail is never recreated as a one-account trail.
+   */
+  managementAccountOf?(account: string): Promise<string | null>;
   now(): Date;
 }
 
@@ -328,12 +335,21 @@ async function recreate(event: TamperEvent, policy: RemediationPolicy, baseline:
  * organization trail, or null. Recreating it as a one-account trail and reporting `recreated`
  * would hide that every member account stopped being logged, so TrailGuard only alerts.
  */
-function mayBeOrganizationTrail(policy: RemediationPolicy, event: TamperEvent, owner: string): string | null {
+async function mayBeOrganizationTrail(policy: RemediationPolicy, event: TamperEvent, owner: string, deps: RemediateDeps): Promise<string | null> {
   const pin = 'set isOrganizationTrail (true or false) on this baseline trail to have it recreated';
   if (owner !== event.account) {
     return `trail ${event.trail.name} is owned by ${owner} but deleted from ${event.account}: only an organization trail can be, and the baseline does not say it is one; ${pin}`;
   }
-  if (policy.organization?.managementAccount === owner) {
+  let management = policy.organization?.managementAccount ?? null;
+  if (!policy.organization && deps.managementAccountOf) {
+    // Without `organization` in the config, ask AWS: a case-13 world must not get a one-account trail back as "recreated".
+    try {
+      management = await deps.managementAccountOf(owner);
+    } catch (error) {
+      return `trail ${event.trail.name} was deleted and TrailGuard could not tell whether ${owner} is the organization's management account (organizations:DescribeOrganization: ${errorText(error)}), so it may have been the organization trail; ${pin}`;
+    }
+  }
+  if (management === owner) {
     return `trail ${event.trail.name} was in the management account ${owner} and may have been the organization trail, which the baseline does not say; ${pin}`;
   }
   return null;
@@ -354,7 +370,7 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         : { outcome: 'failed', isLogging, reason: 'StartLogging succeeded but the trail still reports not logging' };
     }
     case 'DeleteTrail': {
-      const ambiguous = baseline && baseline.isOrganizationTrail === undefined ? mayBeOrganizationTrail(policy, event, step.account) : null;
+      const ambiguous = baseline && baseline.isOrganizationTrail === undefined ? await mayBeOrganizationTrail(policy, event, step.account, deps) : null;
       if (!baseline || ambiguous) {
         const exists = await step.run('GetTrail', () => getTrail(client, trail));
         const isLogging = exists ? (await step.run('GetTrailStatus', () => getTrailStatus(client, trail))).isLogging : false;

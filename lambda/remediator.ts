@@ -1,13 +1,14 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '../src/core/alert.js';
 import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
-import { AlertPublishError, RejectedEventError, errorText } from '../src/core/errors.js';
+import { AlertPublishError, RejectedEventError, errorCode, errorText } from '../src/core/errors.js';
 import type { Log } from '../src/core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '../src/core/tamper-event.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
@@ -238,6 +239,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
   });
   const clients = new Map<string, CloudTrailClient>();
   const kmsClients = new Map<string, KMSClient>();
+  const managementAccounts = new Map<string, Promise<string | null>>();
   return {
     settings,
     log: options.log ?? powertoolsLog(new Logger({ serviceName: 'trailguard-remediator' })),
@@ -262,6 +264,25 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
         kmsClients.set(key, client);
       }
       return client;
+    },
+    managementAccountOf(account) {
+      let pending = managementAccounts.get(account);
+      if (!pending) {
+        pending = (async () => {
+          await roles.credentials(account);
+          const organizations = createClient(OrganizationsClient, { ...base, region: homeRegion, credentials: roles.provider(account) });
+          try {
+            return (await organizations.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId ?? null;
+          } catch (error) {
+            if (errorCode(error) === 'AWSOrganizationsNotInUseException') return null;
+            throw error;
+          }
+        })();
+        // A failure is not remembered: the next event asks again.
+        pending.catch(() => managementAccounts.delete(account));
+        managementAccounts.set(account, pending);
+      }
+      return pending;
     },
     async publish(alert) {
       const out = await sns.send(

@@ -152,6 +152,11 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       Action: ['cloudtrail:CreateTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:AddTags'],
       Resource: [...names.map((name) => `arn:${p}:cloudtrail:*:${ctx.account}:trail/${name}`), ...ownedByManagement],
     });
+    if (!ctx.organization) {
+      // Before recreating a deleted baseline trail, the remediator asks whether this is the management
+      // account (whose trail may have been the organization trail): DescribeOrganization takes no resource.
+      statements.push({ Sid: 'IdentifyManagementAccount', Effect: 'Allow', Action: 'organizations:DescribeOrganization', Resource: '*' });
+    }
     if (ownedByManagement.length > 0) {
       // It recreates them from here, so it must also start their logging from here.
       statements.push({ Sid: 'StartOrganizationTrails', Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: ownedByManagement });

@@ -12,6 +12,7 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -28,6 +29,7 @@ const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const kms = mockClient(KMSClient);
 const sns = mockClient(SNSClient);
+const organizations = mockClient(OrganizationsClient);
 
 const MANAGEMENT = '333333333333';
 const DELEGATED = '444444444444';
@@ -89,6 +91,11 @@ async function callsIn(command: new (input: never) => unknown): Promise<{ accoun
   return Promise.all(calls.map(async (c) => ({ account: await accountOf(c), input: c.args[0].input as Record<string, unknown> })));
 }
 
+/** The same event as if made in (and naming a trail of) another account. */
+function retargetEvent(event: Envelope, account: string): Envelope {
+  return JSON.parse(JSON.stringify(event).split(MANAGEMENT).join(account)) as Envelope;
+}
+
 function ownRole(event: Envelope, account = MEMBER): Envelope {
   const copy = structuredClone(event);
   copy.detail.userIdentity.arn = `arn:aws:sts::${account}:assumed-role/TrailGuardRemediator/trailguard-remediator`;
@@ -133,6 +140,8 @@ beforeEach(() => {
   cloudtrail.reset();
   kms.reset();
   sns.reset();
+  organizations.reset();
+  organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc123def4', MasterAccountId: MANAGEMENT } });
   deniedAccounts = new Set();
   sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
     const account = input.RoleArn.split(':')[4]!;
@@ -276,6 +285,44 @@ describe('case 13: DeleteTrail of the organization trail', () => {
     expect(result.error).toMatch(/cannot be assumed in 333333333333 \(AccessDenied\), 444444444444 \(AccessDenied\).*roles\.deployOverrides/);
     expect(cloudtrail).not.toHaveReceivedCommand(CreateTrailCommand);
     expect(publishedAlerts()[0]!.outcome).toBe('failed');
+  });
+
+  it('with the case config exactly as written (no organization block), AWS says 333333333333 is the management account: alert-only, nothing created', async () => {
+    cloudtrail.on(GetTrailCommand).rejects(Object.assign(new Error('Unknown trail'), { name: 'TrailNotFoundException' }));
+    const { handle } = setup({ trails: c.setup.config.trails! });
+
+    const result = await handle(c.event);
+
+    expect(acceptedOutcomes(c)).toContain(result.outcome);
+    expect(result).toMatchObject({ outcome: 'alert-only', isLogging: false });
+    expect(result.reason).toMatch(/management account 333333333333.*isOrganizationTrail/);
+    expect(cloudtrail).not.toHaveReceivedCommand(CreateTrailCommand);
+    expect(organizations).toHaveReceivedCommandTimes(DescribeOrganizationCommand, 1);
+    expect(publishedAlerts()[0]).toMatchObject({ outcome: 'alert-only' });
+  });
+
+  it('with no organization block, a deleted baseline trail of an ordinary member is still recreated (one DescribeOrganization says it is not the management account)', async () => {
+    const member = retargetEvent(c.event, MEMBER);
+    cloudtrail.on(CreateTrailCommand).resolves({});
+    cloudtrail.on(GetTrailCommand).resolves(orgTrail({ TrailARN: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/org-trail`, IsOrganizationTrail: false }));
+    const { handle } = setup({ trails: c.setup.config.trails! });
+
+    const result = await handle(member);
+
+    expect(result).toMatchObject({ outcome: 'recreated', isLogging: true });
+    expect(await callsIn(CreateTrailCommand)).toEqual([{ account: MEMBER, input: expect.objectContaining({ Name: 'org-trail' }) }]);
+  });
+
+  it('when DescribeOrganization fails, the deleted trail is alerted with the reason, never silently recreated as a one-account trail', async () => {
+    organizations.on(DescribeOrganizationCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    cloudtrail.on(GetTrailCommand).rejects(Object.assign(new Error('Unknown trail'), { name: 'TrailNotFoundException' }));
+    const { handle } = setup({ trails: c.setup.config.trails! });
+
+    const result = await handle(c.event);
+
+    expect(result.outcome).toBe('alert-only');
+    expect(result.reason).toMatch(/could not tell whether 333333333333 is the organization's management account.*not authorized/);
+    expect(cloudtrail).not.toHaveReceivedCommand(CreateTrailCommand);
   });
 });
 

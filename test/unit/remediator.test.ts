@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult, type SqsBatchResult } from '../../lambda/remediator.js';
@@ -21,6 +22,8 @@ import { recordingLog } from '../support/recording-log.js';
 const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const sns = mockClient(SNSClient);
+// The member is not the management account: a deleted baseline trail is recreated.
+const organizations = mockClient(OrganizationsClient);
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY';
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit';
@@ -60,6 +63,8 @@ function withActor(event: Envelope, issuerRole: string): Envelope {
 }
 
 beforeEach(() => {
+  organizations.reset();
+  organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc123def4', MasterAccountId: '333333333333' } });
   sts.reset();
   cloudtrail.reset();
   sns.reset();

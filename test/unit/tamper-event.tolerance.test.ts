@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ import { recordingLog } from '../support/recording-log.js';
 const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const sns = mockClient(SNSClient);
+const organizations = mockClient(OrganizationsClient);
 
 const records: { name: string; event: Envelope }[] = [
   ...FIXTURE_NAMES.map((name) => ({ name, event: loadFixture(name) })),
@@ -116,6 +118,7 @@ beforeAll(() => {
   cloudtrail.on(CreateTrailCommand).resolves({});
   cloudtrail.on(UpdateTrailCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc123def4', MasterAccountId: '999999999999' } });
   deps = createDefaultDeps({
     env: {
       AWS_REGION: 'us-east-1',

@@ -2,6 +2,7 @@
 import { partitionOf, roleArn } from './arn.js';
 import type { Config } from './config.js';
 import {
+  boundaryArn,
   forwarderPermissionsPolicy,
   forwarderTrustPolicy,
   memberRemediationPermissionsPolicy,
@@ -33,7 +34,15 @@ export interface RuleTarget {
 
 export type Resource = Base &
   (
-    | { kind: 'iam-role'; trust: PolicyDocument; policyName: string; policy: PolicyDocument; description: string }
+    | {
+        kind: 'iam-role';
+        trust: PolicyDocument;
+        policyName: string;
+        policy: PolicyDocument;
+        description: string;
+        /** ARN of the `trailguard-boundary` managed policy in the role's account: caps what the role can ever do. */
+        permissionsBoundary: string;
+      }
     | { kind: 'event-bus' }
     | { kind: 'bus-permission'; bus: string; principal: string; organizationId?: string }
     | { kind: 'event-rule'; bus: string; pattern: Record<string, unknown>; description: string; targets: RuleTarget[] }
@@ -162,6 +171,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       ...c('iam-role', NAMES.remediatorRole, GLOBAL),
       kind: 'iam-role',
       description: 'TrailGuard remediator Lambda: assumes TrailGuardRemediator in members, publishes alerts',
+      permissionsBoundary: boundaryArn(account, region),
       trust: remediatorTrustPolicy({ centralAccount: account }),
       policyName: NAMES.remediatorRole,
       policy: remediatorPermissionsPolicy({
@@ -244,6 +254,7 @@ function memberResources(config: Config, account: string): Resource[] {
       ...g('iam-role', NAMES.forwarderRole),
       kind: 'iam-role',
       description: 'TrailGuard: lets EventBridge forward CloudTrail tampering to the central bus',
+      permissionsBoundary: boundaryArn(account, central.region),
       trust: forwarderTrustPolicy(account),
       policyName: NAMES.forwarderRole,
       policy: forwarderPermissionsPolicy({ centralAccount: central.account, region: central.region }),
@@ -252,6 +263,7 @@ function memberResources(config: Config, account: string): Resource[] {
       ...g('iam-role', config.roles.remediation),
       kind: 'iam-role',
       description: 'TrailGuard: restarts and restores CloudTrail trails; can never stop or delete one',
+      permissionsBoundary: boundaryArn(account, central.region),
       trust: memberRemediationTrustPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, externalId: config.roles.externalId, baseline: config.trails }),
       policyName: config.roles.remediation,
       policy: memberRemediationPermissionsPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, baseline: config.trails }),

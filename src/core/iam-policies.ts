@@ -8,7 +8,7 @@ export interface Statement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource?: string | string[];
-  Principal?: { Service: string } | { AWS: string | string[] };
+  Principal?: { Service: string } | { AWS: string | string[] } | { Federated: string };
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 export interface PolicyDocument {
@@ -62,14 +62,18 @@ export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument
       Action: 'sns:Publish',
       Resource: `arn:${p}:sns:${ctx.region}:${ctx.centralAccount}:${NAMES.topic}`,
     },
+    // CreateLogGroup takes the log group, the writes take its streams (IAM's Service Authorization Reference).
     {
-      Sid: 'WriteOwnLogs',
+      Sid: 'CreateOwnLogGroup',
       Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [
-        `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}`,
-        `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}:*`,
-      ],
+      Action: 'logs:CreateLogGroup',
+      Resource: `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}`,
+    },
+    {
+      Sid: 'WriteOwnLogStreams',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}:log-stream:*`,
     },
   ];
   if (ctx.delivery === 'direct') {
@@ -185,26 +189,60 @@ export function forwarderPermissionsPolicy(ctx: { centralAccount: string; region
   });
 }
 
+/** Name of the managed policy every TrailGuard role carries as its permissions boundary; an administrator creates it once per account. */
+export const PERMISSIONS_BOUNDARY = 'trailguard-boundary';
+
+/** `arn:<partition>:iam::<account>:policy/trailguard-boundary`. */
+export function boundaryArn(account: string, region: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:policy/${PERMISSIONS_BOUNDARY}`;
+}
+
+/** Role names the deploy policy is written for; the defaults are the config's. */
+export interface DeployContext {
+  /** Region whose partition the ARNs use (default us-east-1). */
+  region?: string;
+  /** `roles.deploy`: the role the action and CLI assume in members. */
+  deployRole?: string;
+  /** `roles.remediation`: created in members, assumed by the remediator. */
+  remediationRole?: string;
+  /** `roles.reader`: created in members, assumed by the Slack app. */
+  readerRole?: string;
+}
+
+/** ARNs of every role TrailGuard creates and runs as, in any account (`trailguard-*` and the configured member role names). */
+export function trailGuardRoleArns(ctx: DeployContext = {}): string[] {
+  const p = partitionOf(ctx.region ?? 'us-east-1');
+  const names = ['trailguard-*', ctx.remediationRole ?? 'TrailGuardRemediator', ctx.readerRole ?? 'TrailGuardReader'];
+  return [...new Set(names)].map((name) => `arn:${p}:iam::*:role/${name}`);
+}
+
 /**
  * What the action and the CLI need in the central account (and, where the deploy role is not
  * an administrator, in members): read and converge TrailGuard's own resources only, by name.
+ *
+ * It cannot make itself an administrator: it creates and edits roles only when they carry the
+ * `trailguard-boundary` permissions boundary (`iam:PermissionsBoundary`), has no call that removes or
+ * changes a boundary or a managed policy, and is explicitly denied assuming any TrailGuard role, so
+ * re-trusting a TrailGuard role to itself and widening its policy gains nothing. Actions and resource
+ * types follow IAM's Service Authorization Reference (a test checks every statement against it).
  */
-export function deployRolePolicy(ctx: { region?: string; remediationRole?: string } = {}): PolicyDocument {
+export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
   const p = partitionOf(ctx.region ?? 'us-east-1');
-  const remediation = ctx.remediationRole ?? 'TrailGuardRemediator';
+  const roles = trailGuardRoleArns(ctx);
   const own = (service: string, resource: string) => `arn:${p}:${service}:*:*:${resource}`;
   return doc(
+    { Sid: 'DiscoverAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' },
+    { Sid: 'AssumeDeployRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.deployRole ?? 'OrganizationAccountAccessRole'}` },
+    // Whatever a TrailGuard role's trust or policy says, the deploy role never becomes it.
+    { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roles },
+    { Sid: 'ReadAndTagTrailGuardRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:TagRole'], Resource: roles },
     {
-      Sid: 'DiscoverAccountsAndAssumeDeployRole',
+      Sid: 'WriteTrailGuardRolesOnlyWithBoundary',
       Effect: 'Allow',
-      Action: ['organizations:ListAccounts', 'sts:AssumeRole'],
-      Resource: '*',
-    },
-    {
-      Sid: 'TrailGuardRoles',
-      Effect: 'Allow',
-      Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:CreateRole', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'],
-      Resource: [`arn:${p}:iam::*:role/trailguard-*`, `arn:${p}:iam::*:role/${remediation}`],
+      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      Resource: roles,
+      // The boundary in the caller's own account: a role without it, or with another, cannot be created or edited.
+      Condition: { StringEquals: { 'iam:PermissionsBoundary': `arn:${p}:iam::\${aws:PrincipalAccount}:policy/${PERMISSIONS_BOUNDARY}` } },
     },
     {
       Sid: 'PassOnlyTrailGuardRolesToLambdaAndEventBridge',
@@ -214,41 +252,30 @@ export function deployRolePolicy(ctx: { region?: string; remediationRole?: strin
       Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'events.amazonaws.com'] } },
     },
     {
-      Sid: 'TrailGuardBusAndRules',
+      Sid: 'TrailGuardBus',
       Effect: 'Allow',
-      Action: [
-        'events:DescribeEventBus',
-        'events:CreateEventBus',
-        'events:PutPermission',
-        'events:RemovePermission',
-        'events:DescribeRule',
-        'events:PutRule',
-        'events:ListTargetsByRule',
-        'events:PutTargets',
-        'events:RemoveTargets',
-        'events:ListTagsForResource',
-        'events:TagResource',
-      ],
-      Resource: [own('events', `event-bus/${NAMES.bus}`), own('events', 'event-bus/default'), own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
+      Action: ['events:DescribeEventBus', 'events:CreateEventBus', 'events:ListTagsForResource', 'events:TagResource'],
+      Resource: own('events', `event-bus/${NAMES.bus}`),
+    },
+    // IAM's reference lists no resource type for these two: scoped to a bus ARN, AWS denies them.
+    { Sid: 'BusPolicyGrants', Effect: 'Allow', Action: ['events:PutPermission', 'events:RemovePermission'], Resource: '*' },
+    {
+      Sid: 'TrailGuardRules',
+      Effect: 'Allow',
+      Action: ['events:DescribeRule', 'events:PutRule', 'events:ListTargetsByRule', 'events:PutTargets', 'events:RemoveTargets', 'events:ListTagsForResource', 'events:TagResource'],
+      Resource: [own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
     },
     {
-      Sid: 'TrailGuardQueuesAndTopic',
+      Sid: 'TrailGuardQueues',
       Effect: 'Allow',
-      Action: [
-        'sqs:GetQueueUrl',
-        'sqs:GetQueueAttributes',
-        'sqs:ListQueueTags',
-        'sqs:CreateQueue',
-        'sqs:SetQueueAttributes',
-        'sqs:TagQueue',
-        'sns:GetTopicAttributes',
-        'sns:ListTagsForResource',
-        'sns:ListSubscriptionsByTopic',
-        'sns:CreateTopic',
-        'sns:TagResource',
-        'sns:Subscribe',
-      ],
-      Resource: [own('sqs', 'trailguard-*'), own('sns', NAMES.topic)],
+      Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue'],
+      Resource: own('sqs', 'trailguard-*'),
+    },
+    {
+      Sid: 'TrailGuardTopic',
+      Effect: 'Allow',
+      Action: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic', 'sns:CreateTopic', 'sns:TagResource', 'sns:Subscribe'],
+      Resource: own('sns', NAMES.topic),
     },
     {
       Sid: 'TrailGuardRemediatorFunction',
@@ -268,17 +295,8 @@ export function deployRolePolicy(ctx: { region?: string; remediationRole?: strin
       ],
       Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
     },
-    {
-      Sid: 'RemediatorQueueMapping',
-      Effect: 'Allow',
-      Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
-      Resource: '*',
-    },
-    {
-      Sid: 'ReadTrailStatus',
-      Effect: 'Allow',
-      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
-      Resource: '*',
-    },
+    // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
+    { Sid: 'RemediatorQueueMapping', Effect: 'Allow', Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: '*' },
+    { Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'], Resource: '*' },
   );
 }

@@ -58,7 +58,8 @@ describe('remediator role (central)', () => {
     const policy = remediatorPermissionsPolicy({ ...central, members: ['222222222222'] });
 
     expect(statement(policy, 'PublishAlerts').Resource).toBe('arn:aws:sns:us-east-1:111111111111:trailguard-alerts');
-    expect([statement(policy, 'WriteOwnLogs').Resource].flat().every((r) => r?.includes('log-group:/aws/lambda/trailguard-remediator'))).toBe(true);
+    expect(statement(policy, 'CreateOwnLogGroup').Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator');
+    expect(statement(policy, 'WriteOwnLogStreams').Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator:log-stream:*');
     expect(actions(policy).some((a) => a.startsWith('cloudtrail:'))).toBe(false);
   });
 

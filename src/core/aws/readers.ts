@@ -100,7 +100,12 @@ export class StateReader {
         return {
           exists: true,
           managed: managedIn(role.Role.Tags),
-          fields: { trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument), [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument) },
+          fields: {
+            // A role without the boundary (removed, or created before TrailGuard set one) is drift.
+            permissionsBoundary: role.Role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+            trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument),
+            [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument),
+          },
         };
       }
       case 'event-bus': {

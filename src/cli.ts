@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Accounts } from './core/aws/accounts.js';
 import { createLimiter } from './core/concurrency.js';
-import { parseConfig, type Config } from './core/config.js';
+import { memberRoleFor, parseConfig, type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
 import { resolveMembers, runPipeline, type PipelineReport } from './core/pipeline.js';
 import { loadRemediatorCode } from './core/remediator-code.js';
@@ -90,8 +90,8 @@ export function statusTable(rows: TrailStatusRow[]): string {
   );
 }
 
-function accountsFor(config: Config, concurrency: number): Accounts {
-  return new Accounts({ region: config.central.region, roleName: config.roles.deploy, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
+function accountsFor(config: Config, concurrency: number, command: Args['command']): Accounts {
+  return new Accounts({ region: config.central.region, roleName: memberRoleFor(config, command), sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
 }
 
 /** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */
@@ -105,7 +105,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const config = parseConfig(readFileSync(args.config, 'utf8'), args.config);
-    const accounts = accountsFor(config, args.concurrency);
+    const accounts = accountsFor(config, args.concurrency, args.command);
     if (args.command === 'status') {
       const members = await resolveMembers(config, accounts);
       const rows = await collectTrailStatus(accounts, members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })), config.members.regions);

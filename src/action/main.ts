@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { Accounts } from '../core/aws/accounts.js';
 import { createLimiter } from '../core/concurrency.js';
-import { parseConfig } from '../core/config.js';
+import { memberRoleFor, parseConfig } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import { runPipeline, type PipelineReport } from '../core/pipeline.js';
 import { loadRemediatorCode } from '../core/remediator-code.js';
@@ -60,7 +60,7 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${config.members.regions.join(', ')}`);
     const accounts = new Accounts({
       region: config.central.region,
-      roleName: config.roles.deploy,
+      roleName: memberRoleFor(config, mode),
       sessionName: 'trailguard-action',
       limit: createLimiter(inputs.concurrency),
     });

@@ -7,9 +7,11 @@ import {
   forwarderTrustPolicy,
   memberRemediationPermissionsPolicy,
   memberRemediationTrustPolicy,
+  readerPermissionsPolicy,
   remediatorPermissionsPolicy,
   remediatorTrustPolicy,
   type PolicyDocument,
+  type Statement,
 } from './iam-policies.js';
 import { NAMES } from './names.js';
 
@@ -178,7 +180,8 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         centralAccount: account,
         region,
         remediationRole: config.roles.remediation,
-        members: config.members.organization ? null : ctx.members,
+        // Without organizationId, the accounts resolved from the Organization: never every AWS account.
+        members: config.members.organization && config.organizationId ? null : ctx.members,
         organizationId: config.organizationId,
         delivery: config.remediator.delivery,
       }),
@@ -248,7 +251,8 @@ function memberResources(config: Config, account: string): Resource[] {
   const central = config.central;
   const arns = centralArns(config);
   const g = (kind: ResourceKind, name: string) => ({ key: key(account, GLOBAL, kind, name), account, region: GLOBAL, name });
-  const trusted = [arns.remediatorRole, ...(config.slack?.roleArn ? [config.slack.roleArn] : [])];
+  // Each reader its own role: the internet-facing Slack app never gets the role that can change trails.
+  const remediationCtx = { account, centralAccount: central.account, region: central.region, externalId: config.roles.externalId, baseline: config.trails };
   const out: Resource[] = [
     {
       ...g('iam-role', NAMES.forwarderRole),
@@ -264,11 +268,22 @@ function memberResources(config: Config, account: string): Resource[] {
       kind: 'iam-role',
       description: 'TrailGuard: restarts and restores CloudTrail trails; can never stop or delete one',
       permissionsBoundary: boundaryArn(account, central.region),
-      trust: memberRemediationTrustPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, externalId: config.roles.externalId, baseline: config.trails }),
+      trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
       policyName: config.roles.remediation,
-      policy: memberRemediationPermissionsPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, baseline: config.trails }),
+      policy: memberRemediationPermissionsPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
     },
   ];
+  if (config.slack?.roleArn) {
+    out.push({
+      ...g('iam-role', config.roles.reader),
+      kind: 'iam-role',
+      description: 'TrailGuard: read-only CloudTrail status for the Slack app (Re-check, /trail-status)',
+      permissionsBoundary: boundaryArn(account, central.region),
+      trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [config.slack.roleArn] }),
+      policyName: config.roles.reader,
+      policy: readerPermissionsPolicy({ account, region: central.region }),
+    });
+  }
   for (const region of config.members.regions) {
     out.push({
       key: key(account, region, 'event-rule', NAMES.forwardRule),
@@ -301,8 +316,57 @@ export function busStatement(resource: Extract<Resource, { kind: 'bus-permission
   };
 }
 
+/** Characters IAM allows (whitespace not counted): a role's inline policies together, a trust policy (default quota), a managed policy. */
+export const IAM_LIMITS = { inlinePolicy: 10_240, trustPolicy: 2_048, managedPolicy: 6_144 } as const;
+
+/** IAM's length of a policy document: its JSON without whitespace. */
+export function iamPolicyLength(document: PolicyDocument): number {
+  return JSON.stringify(document).replace(/\s/g, '').length;
+}
+
+function checkRoleLimits(resources: Resource[]): void {
+  for (const r of resources) {
+    if (r.kind !== 'iam-role') continue;
+    const [policy, trust] = [iamPolicyLength(r.policy), iamPolicyLength(r.trust)];
+    if (policy > IAM_LIMITS.inlinePolicy || trust > IAM_LIMITS.trustPolicy) {
+      throw new DesiredStateError(
+        `the ${r.name} role in ${r.account} would have a ${policy}-character policy and a ${trust}-character trust policy, over IAM's ` +
+          `${IAM_LIMITS.inlinePolicy} and ${IAM_LIMITS.trustPolicy}: set organizationId in trailguard.yml so that one aws:ResourceOrgID condition covers every member`,
+      );
+    }
+  }
+}
+
+/** Stands for "any member account" while the boundary is built from the members' own policies. */
+const ANY_MEMBER = '000000000000';
+
+/**
+ * The `trailguard-boundary` managed policy: the most any TrailGuard role can do, whatever its own policy
+ * says. It is the union of every role's statements for this config, member accounts generalised to `*`,
+ * so it does not change when members come or go, and any statement a role gains is in it by construction.
+ * An administrator creates it once per account (`trailguard iam boundary` prints it); the deploy role
+ * can neither create nor change it, nor remove it from a role.
+ */
+export function permissionsBoundaryPolicy(config: Config): PolicyDocument {
+  const seen = new Set<string>();
+  const statements: Statement[] = [];
+  const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
+  for (const r of resources) {
+    if (r.kind !== 'iam-role') continue;
+    for (const statement of r.policy.Statement) {
+      const general = JSON.parse(JSON.stringify(statement).replaceAll(ANY_MEMBER, '*')) as Statement;
+      const text = JSON.stringify({ ...general, Sid: '' });
+      if (seen.has(text)) continue;
+      seen.add(text);
+      statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
+    }
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
 export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
   const resources = [...centralResources(config, ctx), ...ctx.members.flatMap((m) => memberResources(config, m))];
+  checkRoleLimits(resources);
   const busArn = centralArns(config).bus;
   const statements = resources.flatMap((r) => (r.kind === 'bus-permission' ? [busStatement(r, busArn)] : []));
   const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));

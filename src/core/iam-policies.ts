@@ -40,9 +40,15 @@ export function remediatorTrustPolicy(ctx: Pick<CentralContext, 'centralAccount'
   });
 }
 
-/** Permissions of `trailguard-remediator`: assume the member role, publish one topic, write its own logs. */
+/**
+ * Permissions of `trailguard-remediator`: assume the member role, publish one topic, write its own logs.
+ * The member role is named per account (`members`), or for an Organization with `aws:ResourceOrgID`;
+ * with neither it throws: it never grants the role in every AWS account.
+ */
 export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument {
   const p = partitionOf(ctx.region);
+  // An unscoped grant would let the remediator assume a role of that name in any AWS account.
+  if (!ctx.members && !ctx.organizationId) throw new Error('remediatorPermissionsPolicy: members from the Organization need organizationId, or pass the account list');
   const assume: Statement = {
     Sid: 'AssumeMemberRemediationRole',
     Effect: 'Allow',
@@ -106,7 +112,7 @@ export interface MemberContext {
   baseline: TrailBaseline[];
 }
 
-/** Trust of `TrailGuardRemediator` in a member: named central roles only, with the external id when set. */
+/** Trust of `TrailGuardRemediator` (and of the reader role) in a member: named central roles only, with the external id when set. */
 export function memberRemediationTrustPolicy(ctx: MemberContext): PolicyDocument {
   const statement: Statement = {
     Sid: 'TrailGuardCentralRolesOnly',
@@ -166,6 +172,42 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
     Resource: '*',
   });
   return doc(...statements);
+}
+
+/**
+ * Permissions of the member reader role (`roles.reader`, default `TrailGuardReader`) the Slack app assumes:
+ * only the CloudTrail reads of Re-check and `/trail-status` (`collectTrailStatus`), nothing that writes.
+ * DescribeTrails takes no resource type in IAM's reference; the others take this account's trails.
+ */
+export function readerPermissionsPolicy(ctx: { account: string; region: string }): PolicyDocument {
+  const p = partitionOf(ctx.region);
+  return doc(
+    { Sid: 'ListTrails', Effect: 'Allow', Action: 'cloudtrail:DescribeTrails', Resource: '*' },
+    {
+      Sid: 'ReadTrailStatusAndSelectors',
+      Effect: 'Allow',
+      Action: ['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+      Resource: `arn:${p}:cloudtrail:*:${ctx.account}:trail/*`,
+    },
+  );
+}
+
+/**
+ * Permissions of the Slack app's own role (`slack.roleArn`, in the central account): assume the reader
+ * role in members (the listed ones, or any inside `organizationId`), and list the Organization's accounts
+ * when members come from it. Its DynamoDB table, when it runs on Lambda, is granted where it is deployed.
+ */
+export function slackAppPolicy(ctx: { region: string; readerRole: string; members: string[] | null; organizationId?: string | undefined }): PolicyDocument {
+  const p = partitionOf(ctx.region);
+  if (!ctx.members && !ctx.organizationId) throw new Error('slackAppPolicy: members from the Organization need organizationId, or pass the account list');
+  const assume: Statement = {
+    Sid: 'AssumeMemberReaderRole',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: ctx.members ? ctx.members.map((account) => `arn:${p}:iam::${account}:role/${ctx.readerRole}`) : `arn:${p}:iam::*:role/${ctx.readerRole}`,
+    ...(ctx.members ? {} : { Condition: { StringEquals: { 'aws:ResourceOrgID': ctx.organizationId! } } }),
+  };
+  return doc(assume, ...(ctx.members ? [] : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow' as const, Action: 'organizations:ListAccounts', Resource: '*' }]));
 }
 
 /** Trust of `trailguard-forwarder`: EventBridge, on behalf of this member account only. */
@@ -298,5 +340,70 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
     // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
     { Sid: 'RemediatorQueueMapping', Effect: 'Allow', Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: '*' },
     { Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'], Resource: '*' },
+  );
+}
+
+/** Where GitHub's OIDC tokens may come from: the repository, and the default branch or a GitHub environment. */
+export interface GitHubOidc {
+  /** Account that holds the OIDC provider `token.actions.githubusercontent.com` (the central account). */
+  account: string;
+  region: string;
+  /** `owner/name`. */
+  repository: string;
+  /** Branch the apply role trusts (default `main`); ignored when `environment` is set. */
+  branch?: string;
+  /** GitHub environment the apply job runs in: then the token's `sub` names it instead of the branch. */
+  environment?: string;
+}
+
+const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+
+function githubTrust(ctx: GitHubOidc, sid: string, sub: string): PolicyDocument {
+  return doc({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Federated: `arn:${partitionOf(ctx.region)}:iam::${ctx.account}:oidc-provider/${GITHUB_OIDC}` },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC}:sub`]: sub } },
+  });
+}
+
+/**
+ * Trust of the APPLY role: GitHub's OIDC tokens of this repository on its default branch only (`sub`
+ * `repo:<owner>/<name>:ref:refs/heads/<branch>`), or of a GitHub environment (`...:environment:<name>`),
+ * whose protection rules then gate every apply. Exact match (StringEquals), never a wildcard.
+ */
+export function applyRoleTrustPolicy(ctx: GitHubOidc): PolicyDocument {
+  const sub = ctx.environment ? `repo:${ctx.repository}:environment:${ctx.environment}` : `repo:${ctx.repository}:ref:refs/heads/${ctx.branch ?? 'main'}`;
+  return githubTrust(ctx, 'GitHubDefaultBranchOnly', sub);
+}
+
+/** Trust of the read-only PLAN role: GitHub's OIDC tokens of this repository's pull requests (`sub` `repo:<owner>/<name>:pull_request`). */
+export function planRoleTrustPolicy(ctx: GitHubOidc): PolicyDocument {
+  return githubTrust(ctx, 'GitHubPullRequests', `repo:${ctx.repository}:pull_request`);
+}
+
+/** Actions that only read: the plan role keeps these and nothing else. */
+const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*$/;
+
+/**
+ * Permissions of the read-only PLAN role (trusted from pull requests): the deploy policy's read calls,
+ * and no call that creates, changes, tags or passes anything. In members it assumes `memberRole`, which
+ * must itself be read-only (an administrator role there would make every pull request an administrator).
+ */
+export function planRolePolicy(ctx: DeployContext & { memberRole: string }): PolicyDocument {
+  const p = partitionOf(ctx.region ?? 'us-east-1');
+  const reads = deployRolePolicy(ctx)
+    .Statement.filter((st) => st.Effect === 'Allow')
+    .flatMap((st): Statement[] => {
+      const actions = [st.Action].flat().filter((a) => READ_ONLY.test(a));
+      if (actions.length === 0) return [];
+      const { Condition: _unused, ...rest } = st;
+      return [{ ...rest, Sid: `Read${st.Sid}`, Action: actions.length === 1 ? actions[0]! : actions }];
+    });
+  return doc(
+    ...reads,
+    { Sid: 'AssumeReadOnlyRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.memberRole}` },
+    { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: trailGuardRoleArns(ctx) },
   );
 }

@@ -1,7 +1,7 @@
 // Every IAM document TrailGuard generates, for every branch of the config, checked against IAM's Service Authorization Reference.
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
-import { busStatement, centralArns, desiredState } from '../../src/core/desired-state.js';
+import { busStatement, centralArns, desiredState, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
 import * as iam from '../../src/core/iam-policies.js';
 import { canonical } from '../../src/core/plan.js';
 import { checkAgainstReference, type NamedPolicy } from '../support/iam-reference.js';
@@ -45,7 +45,21 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
     if (r.kind === 'sqs-queue' && r.attributes.Policy) out.push({ name: `${label}: queue ${r.name} policy`, use: 'resource', document: JSON.parse(r.attributes.Policy) });
     if (r.kind === 'bus-permission') out.push({ name: `${label}: bus grant ${r.name}`, use: 'resource', document: doc(busStatement(r, busArn) as unknown as iam.Statement) });
   }
-  out.push({ name: `${label}: deploy role policy`, use: 'identity', document: iam.deployRolePolicy() });
+  const roles = { region: config.central.region, deployRole: config.roles.deploy, remediationRole: config.roles.remediation, readerRole: config.roles.reader };
+  const github = { account: config.central.account, region: config.central.region, repository: 'acme/infra' };
+  out.push(
+    { name: `${label}: deploy role policy`, use: 'identity', document: iam.deployRolePolicy(roles) },
+    { name: `${label}: plan role policy`, use: 'identity', document: iam.planRolePolicy({ ...roles, memberRole: 'TrailGuardPlanReadOnly' }) },
+    { name: `${label}: apply role trust (branch)`, use: 'trust', document: iam.applyRoleTrustPolicy(github) },
+    { name: `${label}: apply role trust (environment)`, use: 'trust', document: iam.applyRoleTrustPolicy({ ...github, environment: 'production' }) },
+    { name: `${label}: plan role trust`, use: 'trust', document: iam.planRoleTrustPolicy(github) },
+    { name: `${label}: permissions boundary`, use: 'boundary', document: permissionsBoundaryPolicy(config) },
+    {
+      name: `${label}: Slack app role policy`,
+      use: 'identity',
+      document: iam.slackAppPolicy({ region: config.central.region, readerRole: config.roles.reader, members: config.members.organization && config.organizationId ? null : members, organizationId: config.organizationId }),
+    },
+  );
   // One document per distinct text: members' roles differ only by account.
   const seen = new Set<string>();
   return out.filter((p) => {

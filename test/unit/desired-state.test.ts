@@ -77,13 +77,14 @@ describe('desiredState', () => {
     });
   });
 
-  it('lets member remediation roles trust the Slack app role when one is configured', () => {
-    const role = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx).find(
-      (r) => r.key === '222222222222/global/iam-role/TrailGuardRemediator',
-    );
+  it('lets the Slack app role assume only the members' read-only reader role, never the remediation role', () => {
+    const desired = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx);
+    const trust = (name: string) => {
+      const role = desired.find((r) => r.key === `222222222222/global/iam-role/${name}`);
+      return role?.kind === 'iam-role' ? role.trust.Statement[0]?.Principal : undefined;
+    };
 
-    expect(role?.kind === 'iam-role' && role.trust.Statement[0]?.Principal).toEqual({
-      AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator', 'arn:aws:iam::111111111111:role/trailguard-slack'],
-    });
+    expect(trust('TrailGuardRemediator')).toEqual({ AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator'] });
+    expect(trust('TrailGuardReader')).toEqual({ AWS: ['arn:aws:iam::111111111111:role/trailguard-slack'] });
   });
 });

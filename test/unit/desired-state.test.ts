@@ -77,7 +77,7 @@ describe('desiredState', () => {
     });
   });
 
-  it('lets the Slack app role assume only the members' read-only reader role, never the remediation role', () => {
+  it('lets the Slack app role assume only the members’ read-only reader role, never the remediation role', () => {
     const desired = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx);
     const trust = (name: string) => {
       const role = desired.find((r) => r.key === `222222222222/global/iam-role/${name}`);

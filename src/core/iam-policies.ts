@@ -375,7 +375,7 @@ function githubTrust(ctx: GitHubOidc, sid: string, sub: string): PolicyDocument 
  */
 export function applyRoleTrustPolicy(ctx: GitHubOidc): PolicyDocument {
   const sub = ctx.environment ? `repo:${ctx.repository}:environment:${ctx.environment}` : `repo:${ctx.repository}:ref:refs/heads/${ctx.branch ?? 'main'}`;
-  return githubTrust(ctx, 'GitHubDefaultBranchOnly', sub);
+  return githubTrust(ctx, ctx.environment ? 'GitHubEnvironmentOnly' : 'GitHubDefaultBranchOnly', sub);
 }
 
 /** Trust of the read-only PLAN role: GitHub's OIDC tokens of this repository's pull requests (`sub` `repo:<owner>/<name>:pull_request`). */

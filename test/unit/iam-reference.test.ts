@@ -1,9 +1,10 @@
 // Every IAM document TrailGuard generates, for every branch of the config, checked against IAM's Service Authorization Reference.
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
-import { busStatement, centralArns, desiredState, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
+import { busStatement, centralArns, desiredState } from '../../src/core/desired-state.js';
 import * as iam from '../../src/core/iam-policies.js';
 import { canonical } from '../../src/core/plan.js';
+import { iamDocuments, parseIamArgs } from '../../src/iam-command.js';
 import { checkAgainstReference, type NamedPolicy } from '../support/iam-reference.js';
 
 const doc = (...Statement: iam.Statement[]): iam.PolicyDocument => ({ Version: '2012-10-17', Statement });
@@ -45,21 +46,14 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
     if (r.kind === 'sqs-queue' && r.attributes.Policy) out.push({ name: `${label}: queue ${r.name} policy`, use: 'resource', document: JSON.parse(r.attributes.Policy) });
     if (r.kind === 'bus-permission') out.push({ name: `${label}: bus grant ${r.name}`, use: 'resource', document: doc(busStatement(r, busArn) as unknown as iam.Statement) });
   }
-  const roles = { region: config.central.region, deployRole: config.roles.deploy, remediationRole: config.roles.remediation, readerRole: config.roles.reader };
-  const github = { account: config.central.account, region: config.central.region, repository: 'acme/infra' };
-  out.push(
-    { name: `${label}: deploy role policy`, use: 'identity', document: iam.deployRolePolicy(roles) },
-    { name: `${label}: plan role policy`, use: 'identity', document: iam.planRolePolicy({ ...roles, memberRole: 'TrailGuardPlanReadOnly' }) },
-    { name: `${label}: apply role trust (branch)`, use: 'trust', document: iam.applyRoleTrustPolicy(github) },
-    { name: `${label}: apply role trust (environment)`, use: 'trust', document: iam.applyRoleTrustPolicy({ ...github, environment: 'production' }) },
-    { name: `${label}: plan role trust`, use: 'trust', document: iam.planRoleTrustPolicy(github) },
-    { name: `${label}: permissions boundary`, use: 'boundary', document: permissionsBoundaryPolicy(config) },
-    {
-      name: `${label}: Slack app role policy`,
-      use: 'identity',
-      document: iam.slackAppPolicy({ region: config.central.region, readerRole: config.roles.reader, members: config.members.organization && config.organizationId ? null : members, organizationId: config.organizationId }),
-    },
-  );
+  // Everything `trailguard iam` prints: boundary, OIDC trusts, apply/plan/member-plan/Slack role permissions.
+  const withPlan = { ...config, roles: { ...config.roles, plan: 'TrailGuardPlanReadOnly' } };
+  for (const environment of [null, 'production']) {
+    const args = { ...parseIamArgs(['--repository', 'acme/infra'], {}), environment };
+    for (const d of Object.values(iamDocuments(withPlan, args)).flat()) {
+      if (d.document) out.push({ name: `${label}: ${d.title}`, use: d.use, document: d.document });
+    }
+  }
   // One document per distinct text: members' roles differ only by account.
   const seen = new Set<string>();
   return out.filter((p) => {
@@ -78,6 +72,8 @@ describe("IAM documents against IAM's Service Authorization Reference", () => {
       const findings = await checkAgainstReference(policies);
 
       expect(policies.length).toBeGreaterThan(5);
+      expect(policies.map((p) => p.use)).toEqual(expect.arrayContaining(['trust', 'identity', 'resource', 'boundary']));
+      expect(policies.some((p) => p.name.includes('GitHub OIDC'))).toBe(true);
       expect(findings).toEqual([]);
     });
   }

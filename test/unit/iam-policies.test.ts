@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { arnMatches, roleArn } from '../../src/core/arn.js';
-import { validateConfig } from '../../src/core/config.js';
+import { memberRoleFor, validateConfig } from '../../src/core/config.js';
 import { desiredState, IAM_LIMITS, iamPolicyLength, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
 import {
   applyRoleTrustPolicy,
@@ -346,5 +346,21 @@ describe('GitHub OIDC roles', () => {
     expect(statement(policy, 'AssumeReadOnlyRoleInMembers').Resource).toBe('arn:aws:iam::*:role/TrailGuardPlanReadOnly');
     expect(statement(policy, 'NeverAssumeTrailGuardRoles').Effect).toBe('Deny');
     expect(allowed).toEqual(expect.arrayContaining(['events:DescribeRule', 'iam:GetRole', 'lambda:GetFunction', 'cloudtrail:DescribeTrails']));
+  });
+});
+
+describe('which member role a run assumes', () => {
+  const raw = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] } };
+
+  it('plan and status assume the read-only roles.plan when set; apply always assumes roles.deploy', () => {
+    const withPlan = validateConfig({ ...raw, roles: { plan: 'TrailGuardPlanReadOnly' } });
+    const without = validateConfig(raw);
+
+    expect([memberRoleFor(withPlan, 'plan'), memberRoleFor(withPlan, 'status'), memberRoleFor(withPlan, 'apply')]).toEqual([
+      'TrailGuardPlanReadOnly',
+      'TrailGuardPlanReadOnly',
+      'OrganizationAccountAccessRole',
+    ]);
+    expect(memberRoleFor(without, 'plan')).toBe('OrganizationAccountAccessRole');
   });
 });

@@ -43,11 +43,8 @@ function formatTokens(format: string): Token[] {
   });
 }
 
-/**
- * Whether some ARN is both matched by the policy's Resource and of the resource type's format: a walk over
- * the product of the two patterns (each a sequence of single characters and starred sets).
- */
-function overlaps(resource: string, format: string): boolean {
+/** Whether some text is matched by both patterns: a walk over their product (each a sequence of single characters and starred sets). */
+function overlapsText(resource: string, format: string): boolean {
   const a = patternTokens(resource);
   const b = formatTokens(format);
   const alphabet = [...new Set([...resource, ...format, 'x', ':', '/'])].filter((c) => c !== '*' && c !== '?');
@@ -70,6 +67,21 @@ function overlaps(resource: string, format: string): boolean {
     for (const c of alphabet) for (const x of step(a, i, c)) for (const y of step(b, j, c)) queue.push([x, y]);
   }
   return false;
+}
+
+/**
+ * Whether some ARN is both matched by the policy's Resource and of the resource type's format. IAM matches
+ * the partition, service, region and account segments each on its own (a wildcard never spans their
+ * colons); the resource part, which may hold colons, is matched as a whole.
+ */
+function overlaps(resource: string, format: string): boolean {
+  const split = (arn: string) => {
+    const parts = arn.split(':');
+    return [...parts.slice(0, 5), parts.slice(5).join(':')];
+  };
+  const [a, b] = [split(resource), split(format)];
+  if (a.length !== 6 || b.length !== 6) return false;
+  return a.every((segment, i) => overlapsText(segment, b[i]!));
 }
 
 /** Condition key templates of the reference (`aws:RequestTag/${TagKey}`) as regexes. */

@@ -86,6 +86,7 @@ describe("IAM documents against IAM's Service Authorization Reference", () => {
         { Sid: 'BusPolicyOnBusArn', Effect: 'Allow', Action: 'events:PutPermission', Resource: 'arn:aws:events:*:*:event-bus/trailguard' },
         { Sid: 'Typo', Effect: 'Allow', Action: 'cloudtrail:StartLoging', Resource: '*' },
         { Sid: 'TopicArnForQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts' },
+        { Sid: 'RuleArnForBus', Effect: 'Allow', Action: 'events:DescribeEventBus', Resource: 'arn:aws:events:*:*:rule/trailguard-*' },
         { Sid: 'WrongKey', Effect: 'Allow', Action: 'sns:Publish', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'sns.amazonaws.com' } } },
       ),
     };
@@ -96,6 +97,7 @@ describe("IAM documents against IAM's Service Authorization Reference", () => {
       'bad: statement BusPolicyOnBusArn: events:PutPermission supports no resource type, so its Resource must be "*", not arn:aws:events:*:*:event-bus/trailguard',
       'bad: statement Typo: cloudtrail:StartLoging is not an action of cloudtrail',
       expect.stringMatching(/^bad: statement TopicArnForQueue: arn:aws:sns:\S+ is none of the resource types sqs:SendMessage supports/),
+      expect.stringMatching(/^bad: statement RuleArnForBus: arn:aws:events:\*:\*:rule\/trailguard-\* is none of the resource types events:DescribeEventBus supports/),
       'bad: statement WrongKey: condition key iam:PassedToService is not one sns:Publish supports',
     ]);
   });

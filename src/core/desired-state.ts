@@ -316,14 +316,18 @@ export function busStatement(resource: Extract<Resource, { kind: 'bus-permission
   };
 }
 
-/** Characters IAM allows (whitespace not counted): a role's inline policies together, a trust policy (default quota), a managed policy. */
+/**
+ * Characters IAM allows, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"): a role's
+ * inline policies together, a role trust policy (the default quota), a managed policy.
+ */
 export const IAM_LIMITS = { inlinePolicy: 10_240, trustPolicy: 2_048, managedPolicy: 6_144 } as const;
 
-/** IAM's length of a policy document: its JSON without whitespace. */
+/** IAM's length of a policy document, in characters: its JSON without whitespace, as IAM counts it against the quotas. */
 export function iamPolicyLength(document: PolicyDocument): number {
   return JSON.stringify(document).replace(/\s/g, '').length;
 }
 
+/** Throws DesiredStateError, before any AWS call, for a role whose policy or trust would be over IAM's quota. */
 function checkRoleLimits(resources: Resource[]): void {
   for (const r of resources) {
     if (r.kind !== 'iam-role') continue;

@@ -343,7 +343,11 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
   );
 }
 
-/** Where GitHub's OIDC tokens may come from: the repository, and the default branch or a GitHub environment. */
+/**
+ * Where GitHub's OIDC tokens may come from: the repository, and the default branch or a GitHub environment.
+ * The `sub` formats follow GitHub's "About security hardening with OpenID Connect"; the `aud`/`sub` keys
+ * are IAM's web identity federation keys of the provider `token.actions.githubusercontent.com`.
+ */
 export interface GitHubOidc {
   /** Account that holds the OIDC provider `token.actions.githubusercontent.com` (the central account). */
   account: string;

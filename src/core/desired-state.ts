@@ -2,6 +2,7 @@
 import { partitionOf, roleArn } from './arn.js';
 import type { Config } from './config.js';
 import {
+  PERMISSIONS_BOUNDARY,
   boundaryArn,
   forwarderPermissionsPolicy,
   forwarderTrustPolicy,
@@ -64,6 +65,8 @@ export type Resource = Base &
       }
     | { kind: 'lambda-permission'; functionName: string; sourceArn: string }
     | { kind: 'event-source-mapping'; functionName: string; queueArn: string; batchSize: number }
+    /** The `trailguard-boundary` managed policy in the central account: read and compared, never written (an administrator owns it). */
+    | { kind: 'iam-boundary'; arn: string; document: PolicyDocument }
   );
 export type ResourceKind = Resource['kind'];
 
@@ -78,6 +81,8 @@ export const APPLY_ORDER: ResourceKind[] = [
   'lambda-permission',
   'event-rule',
   'event-source-mapping',
+  // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
+  'iam-boundary',
 ];
 
 /** Kinds that carry the trailguard:managed tag; the others are owned by their TrailGuard name. */
@@ -369,7 +374,17 @@ export function permissionsBoundaryPolicy(config: Config): PolicyDocument {
 }
 
 export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
-  const resources = [...centralResources(config, ctx), ...ctx.members.flatMap((m) => memberResources(config, m))];
+  const { account, region } = config.central;
+  const boundary: Resource = {
+    key: key(account, GLOBAL, 'iam-boundary', PERMISSIONS_BOUNDARY),
+    account,
+    region: GLOBAL,
+    name: PERMISSIONS_BOUNDARY,
+    kind: 'iam-boundary',
+    arn: boundaryArn(account, region),
+    document: permissionsBoundaryPolicy(config),
+  };
+  const resources = [...centralResources(config, ctx), boundary, ...ctx.members.flatMap((m) => memberResources(config, m))];
   checkRoleLimits(resources);
   const busArn = centralArns(config).bus;
   const statements = resources.flatMap((r) => (r.kind === 'bus-permission' ? [busStatement(r, busArn)] : []));

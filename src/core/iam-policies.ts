@@ -278,6 +278,8 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
     // Whatever a TrailGuard role's trust or policy says, the deploy role never becomes it.
     { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roles },
     { Sid: 'ReadAndTagTrailGuardRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:TagRole'], Resource: roles },
+    // Read only: an administrator owns the boundary, apply compares it with what the config needs.
+    { Sid: 'ReadPermissionsBoundary', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: `arn:${p}:iam::*:policy/${PERMISSIONS_BOUNDARY}` },
     {
       Sid: 'WriteTrailGuardRolesOnlyWithBoundary',
       Effect: 'Allow',

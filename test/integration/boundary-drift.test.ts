@@ -1,9 +1,10 @@
 // Apply against moto: every TrailGuard role carries the trailguard-boundary permissions boundary, a role without it is drift, and the Slack reader role exists.
-import { DeleteRolePermissionsBoundaryCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, CreatePolicyVersionCommand, DeleteRolePermissionsBoundaryCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
 import { validateConfig } from '../../src/core/config.js';
+import { permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
 import { runPipeline, type Mode } from '../../src/core/pipeline.js';
 import { loadRemediatorCode } from '../../src/core/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
@@ -64,5 +65,24 @@ describe('permissions boundary on every TrailGuard role', () => {
     expect((await run('apply')).drift).toBe(false);
     expect((await role(MEMBER, 'TrailGuardRemediator')).PermissionsBoundary?.PermissionsBoundaryArn).toBe(`arn:aws:iam::${MEMBER}:policy/trailguard-boundary`);
     expect((await run('plan')).changes).toEqual([]);
+  });
+
+  it('a widened boundary in the central account fails the run, naming who must fix it, after every other repair', async () => {
+    const iam = await world.memberClient(IAMClient, CENTRAL, 'us-east-1');
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'trailguard-boundary', PolicyDocument: JSON.stringify(permissionsBoundaryPolicy(config)) }));
+    expect((await run('plan')).changes).toEqual([]);
+    const everything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    await iam.send(new CreatePolicyVersionCommand({ PolicyArn: Policy!.Arn, PolicyDocument: everything, SetAsDefault: true }));
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'trailguard-remediator', PolicyName: 'trailguard-remediator' }));
+
+    const plan = await run('plan');
+    const apply = await run('apply');
+
+    expect(plan.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)).toEqual([
+      'iam-role trailguard-remediator: update: inline policy trailguard-remediator',
+      'iam-boundary trailguard-boundary: update: document; an administrator updates it (trailguard iam boundary)',
+    ]);
+    expect(apply.errors.map((e) => e.message)).toEqual([expect.stringContaining(`the permissions boundary arn:aws:iam::${CENTRAL}:policy/trailguard-boundary differs from what this config needs`)]);
+    expect((await run('plan')).changes.map((c) => c.kind)).toEqual(['iam-boundary']);
   });
 });

@@ -22,6 +22,7 @@ describe('desiredState', () => {
       '111111111111/us-east-1/bus-permission/trailguard-333333333333',
       '111111111111/us-east-1/event-rule/trailguard-tamper',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
+      '111111111111/global/iam-boundary/trailguard-boundary',
       ...['222222222222', '333333333333'].flatMap((m) => [
         `${m}/global/iam-role/trailguard-forwarder`,
         `${m}/global/iam-role/TrailGuardRemediator`,

@@ -114,6 +114,12 @@ export async function applyChange(change: Change, resource: Resource | undefined
       }
       return;
     }
+    case 'iam-boundary':
+      // The deploy role can neither create nor change it: that is what makes it a boundary.
+      throw new Error(
+        `the permissions boundary ${resource.arn} ${create ? 'does not exist' : 'differs from what this config needs (changed by someone, or the config now needs more)'}: ` +
+          'an administrator creates or updates it with the document `trailguard iam boundary` prints (every account), then apply again',
+      );
     case 'event-bus': {
       const events = await accounts.client(EventBridgeClient, account, region);
       await events.send(new CreateEventBusCommand({ Name: resource.name, Tags: TAG_LIST }));

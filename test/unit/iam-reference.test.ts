@@ -45,6 +45,11 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
     }
     if (r.kind === 'sqs-queue' && r.attributes.Policy) out.push({ name: `${label}: queue ${r.name} policy`, use: 'resource', document: JSON.parse(r.attributes.Policy) });
     if (r.kind === 'bus-permission') out.push({ name: `${label}: bus grant ${r.name}`, use: 'resource', document: doc(busStatement(r, busArn) as unknown as iam.Statement) });
+    if (r.kind === 'lambda-permission') {
+      // The statement Lambda's AddPermission writes from what the writer sends.
+      const statement = { Sid: r.name, Effect: 'Allow' as const, Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: centralArns(config).function };
+      out.push({ name: `${label}: function permission ${r.name}`, use: 'resource', document: doc({ ...statement, Condition: { ArnLike: { 'aws:SourceArn': r.sourceArn }, StringEquals: { 'aws:SourceAccount': r.account } } }) });
+    }
   }
   // Everything `trailguard iam` prints: boundary, OIDC trusts, apply/plan/member-plan/Slack role permissions.
   const withPlan = { ...config, roles: { ...config.roles, plan: 'TrailGuardPlanReadOnly' } };

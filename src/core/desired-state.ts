@@ -386,6 +386,12 @@ export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
   };
   const resources = [...centralResources(config, ctx), boundary, ...ctx.members.flatMap((m) => memberResources(config, m))];
   checkRoleLimits(resources);
+  if (iamPolicyLength(boundary.document) > IAM_LIMITS.managedPolicy) {
+    throw new DesiredStateError(
+      `the ${PERMISSIONS_BOUNDARY} policy would be ${iamPolicyLength(boundary.document)} characters, over IAM's ${IAM_LIMITS.managedPolicy} for a managed policy: ` +
+        'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter',
+    );
+  }
   const busArn = centralArns(config).bus;
   const statements = resources.flatMap((r) => (r.kind === 'bus-permission' ? [busStatement(r, busArn)] : []));
   const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));

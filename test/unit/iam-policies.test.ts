@@ -365,3 +365,12 @@ describe('which member role a run assumes', () => {
     expect(memberRoleFor(without, 'plan')).toBe('OrganizationAccountAccessRole');
   });
 });
+
+describe('IAM quotas, before any AWS call', () => {
+  it('a boundary over the managed-policy quota stops the plan and says what makes it shorter', () => {
+    const trails = Array.from({ length: 60 }, (_, i) => ({ name: `baseline-trail-number-${i}`, s3BucketName: 'central-trail-logs', cloudWatchLogsRoleArn: `arn:aws:iam::555555555555:role/ct-logs-${i}` }));
+    const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] }, trails });
+
+    expect(() => desiredState(config, { members: ['222222222222'], codeSha256: 'x' })).toThrow(/trailguard-boundary policy would be \d+ characters, over IAM's 6144 for a managed policy/);
+  });
+});

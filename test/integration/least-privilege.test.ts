@@ -31,6 +31,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,7 @@ if (remediator.kind !== 'iam-role') throw new Error('no remediator role in the d
 let moto: MotoServer;
 let deploy: AwsCredentialIdentity;
 let deploySession: string;
+const queues: Record<'ours' | 'theirs', string> = { ours: '', theirs: '' };
 
 const client = <C>(Client: new (config: never) => C, credentials: AwsCredentialIdentity): C =>
   createClient(Client as never, { region: REGION, endpoint: moto.endpoint, credentials, maxAttempts: 1 }) as C;
@@ -62,6 +64,10 @@ async function outcome(call: Promise<unknown>): Promise<string> {
     await call;
     return 'allowed';
   } catch (error) {
+    // Moto answers a denial in XML even to JSON-protocol services (SQS, EventBridge): the SDK then fails to
+    // parse it, and the raw response is all there is to read.
+    const raw = (error as { $response?: { statusCode?: number; body?: unknown } }).$response;
+    if (errorCode(error) === 'SyntaxError' && raw?.statusCode === 403) return 'AccessDenied (XML)';
     return errorCode(error);
   }
 }
@@ -96,6 +102,9 @@ beforeAll(async () => {
   await iam.send(new CreateRoleCommand({ RoleName: remediator.name, AssumeRolePolicyDocument: JSON.stringify(remediator.trust), PermissionsBoundary: boundary }));
   await iam.send(new PutRolePolicyCommand({ RoleName: remediator.name, PolicyName: remediator.policyName, PolicyDocument: JSON.stringify(remediator.policy) }));
   await client(EventBridgeClient, adminCredentials).send(new CreateEventBusCommand({ Name: 'trailguard' }));
+  const sqs = client(SQSClient, adminCredentials);
+  queues.ours = (await sqs.send(new CreateQueueCommand({ QueueName: 'trailguard-dlq' }))).QueueUrl!;
+  queues.theirs = (await sqs.send(new CreateQueueCommand({ QueueName: 'payroll-events' }))).QueueUrl!;
 
   await enforceIam(moto.endpoint);
   const ci = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
@@ -122,12 +131,22 @@ describe('the deploy policy on moto with IAM enforcement', () => {
       // The grant IAM's reference says takes Resource "*": with the bus ARN the first real apply was denied here.
       busPolicy: await outcome(client(EventBridgeClient, deploy).send(new PutPermissionCommand({ EventBusName: 'trailguard', Action: 'events:PutEvents', Principal: MEMBER, StatementId: `trailguard-${MEMBER}` }))),
       readTrails: await outcome(client(CloudTrailClient, deploy).send(new DescribeTrailsCommand({}))),
+      readOwnQueue: await outcome(client(SQSClient, deploy).send(new GetQueueAttributesCommand({ QueueUrl: queues.ours, AttributeNames: ['All'] }))),
       assumeMemberDeployRole: await outcome(
         client(STSClient, deploy).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/${config.roles.deploy}`, RoleSessionName: 'trailguard-action' })),
       ),
     };
 
-    expect(results).toEqual({ getRole: 'allowed', putRolePolicy: 'allowed', updateTrust: 'allowed', setBoundary: 'allowed', busPolicy: 'allowed', readTrails: 'allowed', assumeMemberDeployRole: 'allowed' });
+    expect(results).toEqual({
+      getRole: 'allowed',
+      putRolePolicy: 'allowed',
+      updateTrust: 'allowed',
+      setBoundary: 'allowed',
+      busPolicy: 'allowed',
+      readTrails: 'allowed',
+      readOwnQueue: 'allowed',
+      assumeMemberDeployRole: 'allowed',
+    });
   });
 
   it('denies the escalation: re-trust a TrailGuard role to itself, widen its policy, then assume it', async () => {
@@ -143,7 +162,7 @@ describe('the deploy policy on moto with IAM enforcement', () => {
     expect(assume).toBe('AccessDenied');
   });
 
-  it('denies every way around the boundary: remove it, rewrite it, attach a managed policy, edit its own role', async () => {
+  it("denies every way around the boundary (remove it, rewrite it, attach a managed policy, edit its own role) and what is not TrailGuard's", async () => {
     const iam = client(IAMClient, deploy);
     const admin = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
 
@@ -152,11 +171,19 @@ describe('the deploy policy on moto with IAM enforcement', () => {
       rewriteBoundary: await outcome(iam.send(new CreatePolicyVersionCommand({ PolicyArn: `arn:aws:iam::${CENTRAL}:policy/${PERMISSIONS_BOUNDARY}`, PolicyDocument: admin, SetAsDefault: true }))),
       attachAdministrator: await outcome(iam.send(new AttachRolePolicyCommand({ RoleName: remediator.name, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }))),
       widenOwnRole: await outcome(iam.send(new PutRolePolicyCommand({ RoleName: 'TrailGuardDeploy', PolicyName: 'more', PolicyDocument: admin }))),
+      changeSomeoneElsesQueue: await outcome(client(SQSClient, deploy).send(new SetQueueAttributesCommand({ QueueUrl: queues.theirs, Attributes: { MessageRetentionPeriod: '60' } }))),
       assumeForwarderInMember: await outcome(
         client(STSClient, deploy).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/trailguard-forwarder`, RoleSessionName: 'escalate' })),
       ),
     };
 
-    expect(results).toEqual({ removeBoundary: 'AccessDenied', rewriteBoundary: 'AccessDenied', attachAdministrator: 'AccessDenied', widenOwnRole: 'AccessDenied', assumeForwarderInMember: 'AccessDenied' });
+    expect(results).toEqual({
+      removeBoundary: 'AccessDenied',
+      rewriteBoundary: 'AccessDenied',
+      attachAdministrator: 'AccessDenied',
+      widenOwnRole: 'AccessDenied',
+      changeSomeoneElsesQueue: 'AccessDenied (XML)',
+      assumeForwarderInMember: 'AccessDenied',
+    });
   });
 });

@@ -334,10 +334,17 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'lambda:PutFunctionEventInvokeConfig',
         'lambda:DeleteFunctionEventInvokeConfig',
         'lambda:GetPolicy',
-        'lambda:AddPermission',
         'lambda:RemovePermission',
       ],
       Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+    },
+    // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
+    {
+      Sid: 'LetOnlyEventBridgeInvokeRemediator',
+      Effect: 'Allow',
+      Action: 'lambda:AddPermission',
+      Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+      Condition: { StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } },
     },
     // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
     { Sid: 'RemediatorQueueMapping', Effect: 'Allow', Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: '*' },

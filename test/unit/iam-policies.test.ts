@@ -374,3 +374,12 @@ describe('IAM quotas, before any AWS call', () => {
     expect(() => desiredState(config, { members: ['222222222222'], codeSha256: 'x' })).toThrow(/trailguard-boundary policy would be \d+ characters, over IAM's 6144 for a managed policy/);
   });
 });
+
+describe('the deploy role lets only EventBridge invoke the remediator', () => {
+  it('grants lambda:AddPermission only for the events.amazonaws.com principal the writer sends', () => {
+    const granting = deployRolePolicy().Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('lambda:AddPermission'));
+
+    expect(granting.map((s) => s.Condition)).toEqual([{ StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } }]);
+    expect(readFileSync('src/core/aws/writers.ts', 'utf8')).toMatch(/AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/);
+  });
+});

@@ -80,12 +80,32 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+export interface MotoOptions {
+  /**
+   * Enforce IAM: moto_server authenticates and authorizes every request once this many requests have been
+   * served unchecked (its INITIAL_NO_AUTH_ACTION_COUNT); `enforceIam` (POST /moto-api/reset-auth) switches it on later.
+   * Unset: nothing is checked, as for every other test.
+   */
+  initialNoAuthActionCount?: number;
+}
+
+/**
+ * Switches IAM enforcement on from the next request (moto's `/moto-api/reset-auth`): after the setup an
+ * administrator would do, every call must be signed by a known principal and allowed by its policies.
+ */
+export async function enforceIam(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+  if (!res.ok) throw new Error(`moto reset-auth answered ${res.status}: ${await res.text()}`);
+}
+
 /** Starts moto_server on 127.0.0.1 and resolves once it answers. */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const bin = await ensureMoto();
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { ...process.env };
+  delete env.INITIAL_NO_AUTH_ACTION_COUNT;
+  if (options.initialNoAuthActionCount !== undefined) env.INITIAL_NO_AUTH_ACTION_COUNT = String(options.initialNoAuthActionCount);
   delete env.MOTO_ACCOUNT_ID; // per-account state comes from AssumeRole, never from a fixed account
   // moto_server.py is moto_server plus fixes for the pinned moto's gaps (each explained there).
   const child: ChildProcess = spawn(join(dirname(bin), 'python'), [join(repoRoot, 'scripts', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {

@@ -1,4 +1,4 @@
-// What the listeners need, injected: config, store, poster, AWS access through the remediation role.
+// What the listeners need, injected: config, store, poster, AWS access through the read-only member reader role.
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { Accounts } from '../src/core/aws/accounts.js';
 import { createLimiter } from '../src/core/concurrency.js';
@@ -18,7 +18,7 @@ export interface Services {
   channel: string;
   store: Store;
   poster: AlertPoster;
-  /** AWS access through the member remediation role (Re-check, /trail-status). */
+  /** AWS access through the read-only member reader role `roles.reader` (Re-check, /trail-status). */
   accounts: Accounts;
   /** Member accounts with display names: the config's list, or the Organization's. */
   members(): Promise<{ ids: string[]; names: Map<string, string> }>;
@@ -49,12 +49,16 @@ export interface ServicesOptions {
   membersTtlMs?: number;
 }
 
-/** The services of the app, the same for the server and Lambda: the remediation role, the poster, member names. */
+/**
+ * The services of the app, the same for the server and Lambda: the reader role, the poster, member names.
+ * The app faces the internet, so it assumes `roles.reader` (CloudTrail reads only), never the
+ * remediation role that can change trails.
+ */
 export function createServices(o: ServicesOptions): Services {
   const { config } = o;
   const accounts = new Accounts({
     region: config.central.region,
-    roleName: config.roles.remediation,
+    roleName: config.roles.reader,
     externalId: config.roles.externalId,
     sessionName: 'trailguard-slack',
     limit: createLimiter(16),

@@ -9,13 +9,15 @@ import { loadRemediatorCode } from './core/remediator-code.js';
 import { failureMessage, headline } from './core/report.js';
 import { collectTrailStatus, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
+import { runIamCommand } from './iam-command.js';
 
-export const USAGE = `usage: trailguard <plan|apply|status> [--config trailguard.yml] [--concurrency 16] [--json]
+export const USAGE = `usage: trailguard <plan|apply|status|iam> [--config trailguard.yml] [--concurrency 16] [--json]
 
   plan     show what apply would change in every account and region (exit 2 on drift)
   apply    converge the detection pipeline, then verify it (exit 1 if drift remains)
   status   every trail of every member and region: logging, last delivery, errors
            (exit 2 when a trail is not logging, a region has no trail, or an account cannot be read)
+  iam      print the IAM documents an administrator creates: boundary, apply and plan roles (trailguard iam --help)
 
 AWS credentials come from the environment; AWS_ENDPOINT_URL is honoured.`;
 
@@ -90,12 +92,13 @@ export function statusTable(rows: TrailStatusRow[]): string {
   );
 }
 
-function accountsFor(config: Config, concurrency: number): Accounts {
-  return new Accounts({ ...deployRoleOptions(config), region: config.central.region, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
+function accountsFor(config: Config, concurrency: number, command: Args['command']): Accounts {
+  return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
 }
 
 /** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'iam') return runIamCommand(argv.slice(1), io);
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -105,7 +108,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const config = parseConfig(readFileSync(args.config, 'utf8'), args.config);
-    const accounts = accountsFor(config, args.concurrency);
+    const accounts = accountsFor(config, args.concurrency, args.command);
     if (args.command === 'status') {
       const members = await resolveMembers(config, accounts);
       const rows = await collectTrailStatus(accounts, members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })), config.members.regions);

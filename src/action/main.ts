@@ -50,7 +50,7 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     const mode = resolveMode(inputs.mode, deps.context);
     core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${config.members.regions.join(', ')}`);
     const accounts = new Accounts({
-      ...deployRoleOptions(config),
+      ...deployRoleOptions(config, mode),
       region: config.central.region,
       sessionName: 'trailguard-action',
       limit: createLimiter(inputs.concurrency),

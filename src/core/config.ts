@@ -11,6 +11,9 @@ export type WatchedEvent = (typeof WATCHED_EVENTS)[number];
 export const DEFAULT_ROLES = {
   deploy: 'OrganizationAccountAccessRole',
   remediation: 'TrailGuardRemediator',
+  /** Read-only member role for the Slack app (Re-check, /trail-status); created only when `slack.roleArn` is set. */
+  reader: 'TrailGuardReader',
+  plan: null,
   externalId: null,
 } as const;
 
@@ -127,6 +130,9 @@ export const ConfigSchema = z
       .object({
         deploy: RoleNameSchema.default(DEFAULT_ROLES.deploy),
         remediation: RoleNameSchema.default(DEFAULT_ROLES.remediation),
+        reader: RoleNameSchema.default(DEFAULT_ROLES.reader),
+        /** Read-only role `plan` assumes in members; null: `deploy` (an administrator role there makes every plan one). */
+        plan: RoleNameSchema.nullable().default(null),
         externalId: z
           .string()
           .regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 of A-Z a-z 0-9 +=,.@:/-')
@@ -185,6 +191,18 @@ export const ConfigSchema = z
     duplicates(config.trails.map((t) => t.name)).forEach((index) =>
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
     );
+    // The deploy role is denied assuming TrailGuard's own roles, and each reader has its own role.
+    const { roles } = config;
+    const runtime = (name: string) => /^trailguard-/i.test(name) || name === roles.remediation || name === roles.reader;
+    for (const field of ['deploy', 'plan'] as const) {
+      const name = roles[field];
+      if (name && runtime(name)) ctx.addIssue({ code: 'custom', path: ['roles', field], message: 'must not be a role TrailGuard creates (trailguard-*, roles.remediation, roles.reader)' });
+    }
+    const central = ['trailguard-forwarder', 'trailguard-remediator'];
+    if (central.includes(roles.remediation)) ctx.addIssue({ code: 'custom', path: ['roles', 'remediation'], message: `must not be ${central.join(' or ')} (TrailGuard's own roles)` });
+    if (central.includes(roles.reader) || roles.reader === roles.remediation) {
+      ctx.addIssue({ code: 'custom', path: ['roles', 'reader'], message: 'must differ from roles.remediation and from trailguard-forwarder and trailguard-remediator' });
+    }
     duplicates(config.watch).forEach((index) => ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' }));
     const management = config.organization?.managementAccount;
     if (management && (members.exclude.includes(management) || (!members.organization && !members.accounts.some((a) => a.id === management)))) {
@@ -251,6 +269,11 @@ export function parseConfig(text: string, source = 'trailguard.yml'): Config {
     );
   }
   return validateConfig(doc.toJS(), source);
+}
+
+/** The role a run assumes in members: `roles.plan` for a plan when set (read-only), else `roles.deploy`. */
+export function memberRoleFor(config: Config, mode: 'plan' | 'apply' | 'status'): string {
+  return mode !== 'apply' && config.roles.plan ? config.roles.plan : config.roles.deploy;
 }
 
 /** Display name of a member account (`payments-prod`), or its id when it has none. */

@@ -2,13 +2,17 @@
 import { partitionOf, roleArn } from './arn.js';
 import type { Config } from './config.js';
 import {
+  PERMISSIONS_BOUNDARY,
+  boundaryArn,
   forwarderPermissionsPolicy,
   forwarderTrustPolicy,
   memberRemediationPermissionsPolicy,
   memberRemediationTrustPolicy,
+  readerPermissionsPolicy,
   remediatorPermissionsPolicy,
   remediatorTrustPolicy,
   type PolicyDocument,
+  type Statement,
 } from './iam-policies.js';
 import { NAMES } from './names.js';
 
@@ -33,7 +37,15 @@ export interface RuleTarget {
 
 export type Resource = Base &
   (
-    | { kind: 'iam-role'; trust: PolicyDocument; policyName: string; policy: PolicyDocument; description: string }
+    | {
+        kind: 'iam-role';
+        trust: PolicyDocument;
+        policyName: string;
+        policy: PolicyDocument;
+        description: string;
+        /** ARN of the `trailguard-boundary` managed policy in the role's account: caps what the role can ever do. */
+        permissionsBoundary: string;
+      }
     | { kind: 'event-bus' }
     | { kind: 'bus-permission'; bus: string; principal: string; organizationId?: string }
     | { kind: 'event-rule'; bus: string; pattern: Record<string, unknown>; description: string; targets: RuleTarget[] }
@@ -58,6 +70,8 @@ export type Resource = Base &
       }
     | { kind: 'lambda-permission'; functionName: string; sourceArn: string }
     | { kind: 'event-source-mapping'; functionName: string; queueArn: string; batchSize: number }
+    /** The `trailguard-boundary` managed policy in the central account: read and compared, never written (an administrator owns it). */
+    | { kind: 'iam-boundary'; arn: string; document: PolicyDocument }
   );
 export type ResourceKind = Resource['kind'];
 
@@ -72,6 +86,8 @@ export const APPLY_ORDER: ResourceKind[] = [
   'lambda-permission',
   'event-rule',
   'event-source-mapping',
+  // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
+  'iam-boundary',
 ];
 
 /** Kinds that carry the trailguard:managed tag; the others are owned by their TrailGuard name. */
@@ -168,13 +184,15 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       ...c('iam-role', NAMES.remediatorRole, GLOBAL),
       kind: 'iam-role',
       description: 'TrailGuard remediator Lambda: assumes TrailGuardRemediator in members, publishes alerts',
+      permissionsBoundary: boundaryArn(account, region),
       trust: remediatorTrustPolicy({ centralAccount: account }),
       policyName: NAMES.remediatorRole,
       policy: remediatorPermissionsPolicy({
         centralAccount: account,
         region,
         remediationRole: config.roles.remediation,
-        members: config.members.organization ? null : ctx.members,
+        // Without organizationId, the accounts resolved from the Organization: never every AWS account.
+        members: config.members.organization && config.organizationId ? null : ctx.members,
         organizationId: config.organizationId,
         delivery: config.remediator.delivery,
       }),
@@ -244,12 +262,14 @@ function memberResources(config: Config, account: string): Resource[] {
   const central = config.central;
   const arns = centralArns(config);
   const g = (kind: ResourceKind, name: string) => ({ key: key(account, GLOBAL, kind, name), account, region: GLOBAL, name });
-  const trusted = [arns.remediatorRole, ...(config.slack?.roleArn ? [config.slack.roleArn] : [])];
+  // Each reader its own role: the internet-facing Slack app never gets the role that can change trails.
+  const remediationCtx = { account, centralAccount: central.account, region: central.region, externalId: config.roles.externalId, baseline: config.trails, organization: config.organization };
   const out: Resource[] = [
     {
       ...g('iam-role', NAMES.forwarderRole),
       kind: 'iam-role',
       description: 'TrailGuard: lets EventBridge forward CloudTrail tampering to the central bus',
+      permissionsBoundary: boundaryArn(account, central.region),
       trust: forwarderTrustPolicy(account),
       policyName: NAMES.forwarderRole,
       policy: forwarderPermissionsPolicy({ centralAccount: central.account, region: central.region }),
@@ -258,18 +278,23 @@ function memberResources(config: Config, account: string): Resource[] {
       ...g('iam-role', config.roles.remediation),
       kind: 'iam-role',
       description: 'TrailGuard: restarts and restores CloudTrail trails; can never stop or delete one',
-      trust: memberRemediationTrustPolicy({ account, centralAccount: central.account, region: central.region, trustedPrincipalArns: trusted, externalId: config.roles.externalId, baseline: config.trails }),
+      permissionsBoundary: boundaryArn(account, central.region),
+      trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
       policyName: config.roles.remediation,
-      policy: memberRemediationPermissionsPolicy({
-        account,
-        centralAccount: central.account,
-        region: central.region,
-        trustedPrincipalArns: trusted,
-        baseline: config.trails,
-        organization: config.organization,
-      }),
+      policy: memberRemediationPermissionsPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
     },
   ];
+  if (config.slack?.roleArn) {
+    out.push({
+      ...g('iam-role', config.roles.reader),
+      kind: 'iam-role',
+      description: 'TrailGuard: read-only CloudTrail status for the Slack app (Re-check, /trail-status)',
+      permissionsBoundary: boundaryArn(account, central.region),
+      trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [config.slack.roleArn] }),
+      policyName: config.roles.reader,
+      policy: readerPermissionsPolicy({ account, region: central.region }),
+    });
+  }
   for (const region of config.members.regions) {
     out.push({
       key: key(account, region, 'event-rule', NAMES.forwardRule),
@@ -302,8 +327,77 @@ export function busStatement(resource: Extract<Resource, { kind: 'bus-permission
   };
 }
 
+/**
+ * Characters IAM allows, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"): a role's
+ * inline policies together, a role trust policy (the default quota), a managed policy.
+ */
+export const IAM_LIMITS = { inlinePolicy: 10_240, trustPolicy: 2_048, managedPolicy: 6_144 } as const;
+
+/** IAM's length of a policy document, in characters: its JSON without whitespace, as IAM counts it against the quotas. */
+export function iamPolicyLength(document: PolicyDocument): number {
+  return JSON.stringify(document).replace(/\s/g, '').length;
+}
+
+/** Throws DesiredStateError, before any AWS call, for a role whose policy or trust would be over IAM's quota. */
+function checkRoleLimits(resources: Resource[]): void {
+  for (const r of resources) {
+    if (r.kind !== 'iam-role') continue;
+    const [policy, trust] = [iamPolicyLength(r.policy), iamPolicyLength(r.trust)];
+    if (policy > IAM_LIMITS.inlinePolicy || trust > IAM_LIMITS.trustPolicy) {
+      throw new DesiredStateError(
+        `the ${r.name} role in ${r.account} would have a ${policy}-character policy and a ${trust}-character trust policy, over IAM's ` +
+          `${IAM_LIMITS.inlinePolicy} and ${IAM_LIMITS.trustPolicy}: set organizationId in trailguard.yml so that one aws:ResourceOrgID condition covers every member`,
+      );
+    }
+  }
+}
+
+/** Stands for "any member account" while the boundary is built from the members' own policies. */
+const ANY_MEMBER = '000000000000';
+
+/**
+ * The `trailguard-boundary` managed policy: the most any TrailGuard role can do, whatever its own policy
+ * says. It is the union of every role's statements for this config, member accounts generalised to `*`,
+ * so it does not change when members come or go, and any statement a role gains is in it by construction.
+ * An administrator creates it once per account (`trailguard iam boundary` prints it); the deploy role
+ * can neither create nor change it, nor remove it from a role.
+ */
+export function permissionsBoundaryPolicy(config: Config): PolicyDocument {
+  const seen = new Set<string>();
+  const statements: Statement[] = [];
+  const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
+  for (const r of resources) {
+    if (r.kind !== 'iam-role') continue;
+    for (const statement of r.policy.Statement) {
+      const general = JSON.parse(JSON.stringify(statement).replaceAll(ANY_MEMBER, '*')) as Statement;
+      const text = JSON.stringify({ ...general, Sid: '' });
+      if (seen.has(text)) continue;
+      seen.add(text);
+      statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
+    }
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
 export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
-  const resources = [...centralResources(config, ctx), ...ctx.members.flatMap((m) => memberResources(config, m))];
+  const { account, region } = config.central;
+  const boundary: Resource = {
+    key: key(account, GLOBAL, 'iam-boundary', PERMISSIONS_BOUNDARY),
+    account,
+    region: GLOBAL,
+    name: PERMISSIONS_BOUNDARY,
+    kind: 'iam-boundary',
+    arn: boundaryArn(account, region),
+    document: permissionsBoundaryPolicy(config),
+  };
+  const resources = [...centralResources(config, ctx), boundary, ...ctx.members.flatMap((m) => memberResources(config, m))];
+  checkRoleLimits(resources);
+  if (iamPolicyLength(boundary.document) > IAM_LIMITS.managedPolicy) {
+    throw new DesiredStateError(
+      `the ${PERMISSIONS_BOUNDARY} policy would be ${iamPolicyLength(boundary.document)} characters, over IAM's ${IAM_LIMITS.managedPolicy} for a managed policy: ` +
+        'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter',
+    );
+  }
   const busArn = centralArns(config).bus;
   const statements = resources.flatMap((r) => (r.kind === 'bus-permission' ? [busStatement(r, busArn)] : []));
   const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));

@@ -8,7 +8,7 @@ export interface Statement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource?: string | string[];
-  Principal?: { Service: string } | { AWS: string | string[] };
+  Principal?: { Service: string } | { AWS: string | string[] } | { Federated: string };
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 export interface PolicyDocument {
@@ -40,9 +40,15 @@ export function remediatorTrustPolicy(ctx: Pick<CentralContext, 'centralAccount'
   });
 }
 
-/** Permissions of `trailguard-remediator`: assume the member role, publish one topic, write its own logs. */
+/**
+ * Permissions of `trailguard-remediator`: assume the member role, publish one topic, write its own logs.
+ * The member role is named per account (`members`), or for an Organization with `aws:ResourceOrgID`;
+ * with neither it throws: it never grants the role in every AWS account.
+ */
 export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument {
   const p = partitionOf(ctx.region);
+  // An unscoped grant would let the remediator assume a role of that name in any AWS account.
+  if (!ctx.members && !ctx.organizationId) throw new Error('remediatorPermissionsPolicy: members from the Organization need organizationId, or pass the account list');
   const assume: Statement = {
     Sid: 'AssumeMemberRemediationRole',
     Effect: 'Allow',
@@ -62,14 +68,18 @@ export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument
       Action: 'sns:Publish',
       Resource: `arn:${p}:sns:${ctx.region}:${ctx.centralAccount}:${NAMES.topic}`,
     },
+    // CreateLogGroup takes the log group, the writes take its streams (IAM's Service Authorization Reference).
     {
-      Sid: 'WriteOwnLogs',
+      Sid: 'CreateOwnLogGroup',
       Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [
-        `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}`,
-        `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}:*`,
-      ],
+      Action: 'logs:CreateLogGroup',
+      Resource: `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}`,
+    },
+    {
+      Sid: 'WriteOwnLogStreams',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}:log-stream:*`,
     },
   ];
   if (ctx.delivery === 'direct') {
@@ -104,7 +114,7 @@ export interface MemberContext {
   organization?: Organization | null | undefined;
 }
 
-/** Trust of `TrailGuardRemediator` in a member: named central roles only, with the external id when set. */
+/** Trust of `TrailGuardRemediator` (and of the reader role) in a member: named central roles only, with the external id when set. */
 export function memberRemediationTrustPolicy(ctx: MemberContext): PolicyDocument {
   const statement: Statement = {
     Sid: 'TrailGuardCentralRolesOnly',
@@ -216,6 +226,42 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
   return doc(...statements);
 }
 
+/**
+ * Permissions of the member reader role (`roles.reader`, default `TrailGuardReader`) the Slack app assumes:
+ * only the CloudTrail reads of Re-check and `/trail-status` (`collectTrailStatus`), nothing that writes.
+ * DescribeTrails takes no resource type in IAM's reference; the others take this account's trails.
+ */
+export function readerPermissionsPolicy(ctx: { account: string; region: string }): PolicyDocument {
+  const p = partitionOf(ctx.region);
+  return doc(
+    { Sid: 'ListTrails', Effect: 'Allow', Action: 'cloudtrail:DescribeTrails', Resource: '*' },
+    {
+      Sid: 'ReadTrailStatusAndSelectors',
+      Effect: 'Allow',
+      Action: ['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+      Resource: `arn:${p}:cloudtrail:*:${ctx.account}:trail/*`,
+    },
+  );
+}
+
+/**
+ * Permissions of the Slack app's own role (`slack.roleArn`, in the central account): assume the reader
+ * role in members (the listed ones, or any inside `organizationId`), and list the Organization's accounts
+ * when members come from it. Its DynamoDB table, when it runs on Lambda, is granted where it is deployed.
+ */
+export function slackAppPolicy(ctx: { region: string; readerRole: string; members: string[] | null; organizationId?: string | undefined }): PolicyDocument {
+  const p = partitionOf(ctx.region);
+  if (!ctx.members && !ctx.organizationId) throw new Error('slackAppPolicy: members from the Organization need organizationId, or pass the account list');
+  const assume: Statement = {
+    Sid: 'AssumeMemberReaderRole',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: ctx.members ? ctx.members.map((account) => `arn:${p}:iam::${account}:role/${ctx.readerRole}`) : `arn:${p}:iam::*:role/${ctx.readerRole}`,
+    ...(ctx.members ? {} : { Condition: { StringEquals: { 'aws:ResourceOrgID': ctx.organizationId! } } }),
+  };
+  return doc(assume, ...(ctx.members ? [] : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow' as const, Action: 'organizations:ListAccounts', Resource: '*' }]));
+}
+
 /** Trust of `trailguard-forwarder`: EventBridge, on behalf of this member account only. */
 export function forwarderTrustPolicy(account: string): PolicyDocument {
   return doc({
@@ -237,26 +283,62 @@ export function forwarderPermissionsPolicy(ctx: { centralAccount: string; region
   });
 }
 
+/** Name of the managed policy every TrailGuard role carries as its permissions boundary; an administrator creates it once per account. */
+export const PERMISSIONS_BOUNDARY = 'trailguard-boundary';
+
+/** `arn:<partition>:iam::<account>:policy/trailguard-boundary`. */
+export function boundaryArn(account: string, region: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:policy/${PERMISSIONS_BOUNDARY}`;
+}
+
+/** Role names the deploy policy is written for; the defaults are the config's. */
+export interface DeployContext {
+  /** Region whose partition the ARNs use (default us-east-1). */
+  region?: string;
+  /** `roles.deploy`: the role the action and CLI assume in members. */
+  deployRole?: string;
+  /** `roles.remediation`: created in members, assumed by the remediator. */
+  remediationRole?: string;
+  /** `roles.reader`: created in members, assumed by the Slack app. */
+  readerRole?: string;
+}
+
+/** ARNs of every role TrailGuard creates and runs as, in any account (`trailguard-*` and the configured member role names). */
+export function trailGuardRoleArns(ctx: DeployContext = {}): string[] {
+  const p = partitionOf(ctx.region ?? 'us-east-1');
+  const names = ['trailguard-*', ctx.remediationRole ?? 'TrailGuardRemediator', ctx.readerRole ?? 'TrailGuardReader'];
+  return [...new Set(names)].map((name) => `arn:${p}:iam::*:role/${name}`);
+}
+
 /**
  * What the action and the CLI need in the central account (and, where the deploy role is not
  * an administrator, in members): read and converge TrailGuard's own resources only, by name.
+ *
+ * It cannot make itself an administrator: it creates and edits roles only when they carry the
+ * `trailguard-boundary` permissions boundary (`iam:PermissionsBoundary`), has no call that removes or
+ * changes a boundary or a managed policy, and is explicitly denied assuming any TrailGuard role, so
+ * re-trusting a TrailGuard role to itself and widening its policy gains nothing. Actions and resource
+ * types follow IAM's Service Authorization Reference (a test checks every statement against it).
  */
-export function deployRolePolicy(ctx: { region?: string; remediationRole?: string } = {}): PolicyDocument {
+export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
   const p = partitionOf(ctx.region ?? 'us-east-1');
-  const remediation = ctx.remediationRole ?? 'TrailGuardRemediator';
+  const roles = trailGuardRoleArns(ctx);
   const own = (service: string, resource: string) => `arn:${p}:${service}:*:*:${resource}`;
   return doc(
+    { Sid: 'DiscoverAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' },
+    { Sid: 'AssumeDeployRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.deployRole ?? 'OrganizationAccountAccessRole'}` },
+    // Whatever a TrailGuard role's trust or policy says, the deploy role never becomes it.
+    { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roles },
+    { Sid: 'ReadAndTagTrailGuardRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:TagRole'], Resource: roles },
+    // Read only: an administrator owns the boundary, apply compares it with what the config needs.
+    { Sid: 'ReadPermissionsBoundary', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: `arn:${p}:iam::*:policy/${PERMISSIONS_BOUNDARY}` },
     {
-      Sid: 'DiscoverAccountsAndAssumeDeployRole',
+      Sid: 'WriteTrailGuardRolesOnlyWithBoundary',
       Effect: 'Allow',
-      Action: ['organizations:ListAccounts', 'sts:AssumeRole'],
-      Resource: '*',
-    },
-    {
-      Sid: 'TrailGuardRoles',
-      Effect: 'Allow',
-      Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:CreateRole', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'],
-      Resource: [`arn:${p}:iam::*:role/trailguard-*`, `arn:${p}:iam::*:role/${remediation}`],
+      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      Resource: roles,
+      // The boundary in the caller's own account: a role without it, or with another, cannot be created or edited.
+      Condition: { StringEquals: { 'iam:PermissionsBoundary': `arn:${p}:iam::\${aws:PrincipalAccount}:policy/${PERMISSIONS_BOUNDARY}` } },
     },
     {
       Sid: 'PassOnlyTrailGuardRolesToLambdaAndEventBridge',
@@ -266,42 +348,30 @@ export function deployRolePolicy(ctx: { region?: string; remediationRole?: strin
       Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'events.amazonaws.com'] } },
     },
     {
-      Sid: 'TrailGuardBusAndRules',
+      Sid: 'TrailGuardBus',
       Effect: 'Allow',
-      Action: [
-        'events:DescribeEventBus',
-        'events:CreateEventBus',
-        'events:PutPermission',
-        'events:RemovePermission',
-        'events:DescribeRule',
-        'events:PutRule',
-        'events:ListTargetsByRule',
-        'events:PutTargets',
-        'events:RemoveTargets',
-        'events:ListTagsForResource',
-        'events:TagResource',
-      ],
-      Resource: [own('events', `event-bus/${NAMES.bus}`), own('events', 'event-bus/default'), own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
+      Action: ['events:DescribeEventBus', 'events:CreateEventBus', 'events:ListTagsForResource', 'events:TagResource'],
+      Resource: own('events', `event-bus/${NAMES.bus}`),
+    },
+    // IAM's reference lists no resource type for these two: scoped to a bus ARN, AWS denies them.
+    { Sid: 'BusPolicyGrants', Effect: 'Allow', Action: ['events:PutPermission', 'events:RemovePermission'], Resource: '*' },
+    {
+      Sid: 'TrailGuardRules',
+      Effect: 'Allow',
+      Action: ['events:DescribeRule', 'events:PutRule', 'events:ListTargetsByRule', 'events:PutTargets', 'events:RemoveTargets', 'events:ListTagsForResource', 'events:TagResource'],
+      Resource: [own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
     },
     {
-      Sid: 'TrailGuardQueuesAndTopic',
+      Sid: 'TrailGuardQueues',
       Effect: 'Allow',
-      Action: [
-        'sqs:GetQueueUrl',
-        'sqs:GetQueueAttributes',
-        'sqs:ListQueueTags',
-        'sqs:CreateQueue',
-        'sqs:SetQueueAttributes',
-        'sqs:TagQueue',
-        'sns:GetTopicAttributes',
-        'sns:ListTagsForResource',
-        'sns:ListSubscriptionsByTopic',
-        'sns:CreateTopic',
-        'sns:SetTopicAttributes',
-        'sns:TagResource',
-        'sns:Subscribe',
-      ],
-      Resource: [own('sqs', 'trailguard-*'), own('sns', NAMES.topic)],
+      Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue'],
+      Resource: own('sqs', 'trailguard-*'),
+    },
+    {
+      Sid: 'TrailGuardTopic',
+      Effect: 'Allow',
+      Action: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic', 'sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:Subscribe'],
+      Resource: own('sns', NAMES.topic),
     },
     {
       Sid: 'TrailGuardRemediatorFunction',
@@ -316,22 +386,89 @@ export function deployRolePolicy(ctx: { region?: string; remediationRole?: strin
         'lambda:PutFunctionEventInvokeConfig',
         'lambda:DeleteFunctionEventInvokeConfig',
         'lambda:GetPolicy',
-        'lambda:AddPermission',
         'lambda:RemovePermission',
       ],
       Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
     },
+    // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
     {
-      Sid: 'RemediatorQueueMapping',
+      Sid: 'LetOnlyEventBridgeInvokeRemediator',
       Effect: 'Allow',
-      Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
-      Resource: '*',
+      Action: 'lambda:AddPermission',
+      Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+      Condition: { StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } },
     },
-    {
-      Sid: 'ReadTrailStatus',
-      Effect: 'Allow',
-      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
-      Resource: '*',
-    },
+    // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
+    { Sid: 'RemediatorQueueMapping', Effect: 'Allow', Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: '*' },
+    { Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'], Resource: '*' },
+  );
+}
+
+/**
+ * Where GitHub's OIDC tokens may come from: the repository, and the default branch or a GitHub environment.
+ * The `sub` formats follow GitHub's "About security hardening with OpenID Connect"; the `aud`/`sub` keys
+ * are IAM's web identity federation keys of the provider `token.actions.githubusercontent.com`.
+ */
+export interface GitHubOidc {
+  /** Account that holds the OIDC provider `token.actions.githubusercontent.com` (the central account). */
+  account: string;
+  region: string;
+  /** `owner/name`. */
+  repository: string;
+  /** Branch the apply role trusts (default `main`); ignored when `environment` is set. */
+  branch?: string;
+  /** GitHub environment the apply job runs in: then the token's `sub` names it instead of the branch. */
+  environment?: string;
+}
+
+const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+
+function githubTrust(ctx: GitHubOidc, sid: string, sub: string): PolicyDocument {
+  return doc({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Federated: `arn:${partitionOf(ctx.region)}:iam::${ctx.account}:oidc-provider/${GITHUB_OIDC}` },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC}:sub`]: sub } },
+  });
+}
+
+/**
+ * Trust of the APPLY role: GitHub's OIDC tokens of this repository on its default branch only (`sub`
+ * `repo:<owner>/<name>:ref:refs/heads/<branch>`), or of a GitHub environment (`...:environment:<name>`),
+ * whose protection rules then gate every apply. Exact match (StringEquals), never a wildcard.
+ */
+export function applyRoleTrustPolicy(ctx: GitHubOidc): PolicyDocument {
+  const sub = ctx.environment ? `repo:${ctx.repository}:environment:${ctx.environment}` : `repo:${ctx.repository}:ref:refs/heads/${ctx.branch ?? 'main'}`;
+  return githubTrust(ctx, ctx.environment ? 'GitHubEnvironmentOnly' : 'GitHubDefaultBranchOnly', sub);
+}
+
+/** Trust of the read-only PLAN role: GitHub's OIDC tokens of this repository's pull requests (`sub` `repo:<owner>/<name>:pull_request`). */
+export function planRoleTrustPolicy(ctx: GitHubOidc): PolicyDocument {
+  return githubTrust(ctx, 'GitHubPullRequests', `repo:${ctx.repository}:pull_request`);
+}
+
+/** Actions that only read: the plan role keeps these and nothing else. */
+const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*$/;
+
+/**
+ * Permissions of the read-only PLAN role (trusted from pull requests): the deploy policy's read calls,
+ * and no call that creates, changes, tags or passes anything. In members it assumes `memberRole`, which
+ * must itself be read-only (an administrator role there would make every pull request an administrator).
+ */
+export function planRolePolicy(ctx: DeployContext & { memberRole: string }): PolicyDocument {
+  const p = partitionOf(ctx.region ?? 'us-east-1');
+  const reads = deployRolePolicy(ctx)
+    .Statement.filter((st) => st.Effect === 'Allow')
+    .flatMap((st): Statement[] => {
+      const actions = [st.Action].flat().filter((a) => READ_ONLY.test(a));
+      if (actions.length === 0) return [];
+      const { Condition: _unused, ...rest } = st;
+      return [{ ...rest, Sid: `Read${st.Sid}`, Action: actions.length === 1 ? actions[0]! : actions }];
+    });
+  return doc(
+    ...reads,
+    { Sid: 'AssumeReadOnlyRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.memberRole}` },
+    { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: trailGuardRoleArns(ctx) },
   );
 }

@@ -54,7 +54,7 @@ export const inlinePolicyField = (name: string) => `inline policy ${name}`;
 export function desiredFields(resource: Resource): Record<string, unknown> {
   switch (resource.kind) {
     case 'iam-role':
-      return { trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy };
+      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy };
     case 'event-bus':
       return {};
     case 'bus-permission':
@@ -83,6 +83,8 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
       return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };
     case 'event-source-mapping':
       return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true };
+    case 'iam-boundary':
+      return { document: resource.document };
   }
 }
 
@@ -107,7 +109,8 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     const wanted = desiredFields(resource);
     const differing = Object.keys(wanted).filter((field) => canonical(wanted[field]) !== canonical(seen.fields[field]));
     if (differing.length > 0) {
-      changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}`, fields: differing });
+      const who = resource.kind === 'iam-boundary' ? '; an administrator updates it (trailguard iam boundary)' : '';
+      changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing });
     }
   }
   for (const extra of extraneous) {

@@ -232,7 +232,7 @@ describe('buttons and commands over signed requests', () => {
     await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('rc2')), { secret: SECRET });
     await waitFor(() => slack.ok('chat.update').length > 0);
 
-    expect(text(slack.ok('chat.update')[0]!)).toContain(`AccessDenied assuming TrailGuardRemediator in ${DENIED}`);
+    expect(text(slack.ok('chat.update')[0]!)).toContain(`AccessDenied assuming TrailGuardReader in ${DENIED}`);
   });
 
   it('/trail-status answers the organization summary ephemerally, an account by name, and open incidents', async () => {
@@ -245,7 +245,7 @@ describe('buttons and commands over signed requests', () => {
     const body = (id: string) => slack.responses.find((r) => r.path === `/respond/${id}`)!.body;
     expect(body('s1')).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(body('s1'))).toContain('Trails logging*\\n1 of 1');
-    expect(JSON.stringify(body('s1'))).toContain(`AccessDenied assuming TrailGuardRemediator in ${DENIED}`);
+    expect(JSON.stringify(body('s1'))).toContain(`AccessDenied assuming TrailGuardReader in ${DENIED}`);
     expect(JSON.stringify(body('s2'))).toContain(`CloudTrail in ${HEALTHY} (payments-prod)`);
     expect(JSON.stringify(body('s3'))).toMatch(/unacknowledged incident/);
   });

@@ -24,7 +24,7 @@ describe('parseConfig', () => {
   it('fills every default from DESIGN.md', () => {
     const config = parseConfig(minimal);
 
-    expect(config.roles).toEqual({ deploy: 'OrganizationAccountAccessRole', remediation: 'TrailGuardRemediator', externalId: null });
+    expect(config.roles).toEqual({ deploy: 'OrganizationAccountAccessRole', remediation: 'TrailGuardRemediator', reader: 'TrailGuardReader', plan: null, externalId: null });
     expect(config.watch).toEqual([...WATCHED_EVENTS]);
     expect(config.members.regions).toEqual(['us-east-1']);
     expect(config.members.organization).toBe(false);

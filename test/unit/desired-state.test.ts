@@ -22,6 +22,7 @@ describe('desiredState', () => {
       '111111111111/us-east-1/bus-permission/trailguard-333333333333',
       '111111111111/us-east-1/event-rule/trailguard-tamper',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
+      '111111111111/global/iam-boundary/trailguard-boundary',
       ...['222222222222', '333333333333'].flatMap((m) => [
         `${m}/global/iam-role/trailguard-forwarder`,
         `${m}/global/iam-role/TrailGuardRemediator`,
@@ -77,13 +78,14 @@ describe('desiredState', () => {
     });
   });
 
-  it('lets member remediation roles trust the Slack app role when one is configured', () => {
-    const role = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx).find(
-      (r) => r.key === '222222222222/global/iam-role/TrailGuardRemediator',
-    );
+  it('lets the Slack app role assume only the members’ read-only reader role, never the remediation role', () => {
+    const desired = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx);
+    const trust = (name: string) => {
+      const role = desired.find((r) => r.key === `222222222222/global/iam-role/${name}`);
+      return role?.kind === 'iam-role' ? role.trust.Statement[0]?.Principal : undefined;
+    };
 
-    expect(role?.kind === 'iam-role' && role.trust.Statement[0]?.Principal).toEqual({
-      AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator', 'arn:aws:iam::111111111111:role/trailguard-slack'],
-    });
+    expect(trust('TrailGuardRemediator')).toEqual({ AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator'] });
+    expect(trust('TrailGuardReader')).toEqual({ AWS: ['arn:aws:iam::111111111111:role/trailguard-slack'] });
   });
 });

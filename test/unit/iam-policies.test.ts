@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { roleArn } from '../../src/core/arn.js';
+import { memberRoleFor, validateConfig } from '../../src/core/config.js';
+import { desiredState, IAM_LIMITS, iamPolicyLength, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
 import {
+  applyRoleTrustPolicy,
+  deployRolePolicy,
+  planRolePolicy,
+  planRoleTrustPolicy,
   forwarderPermissionsPolicy,
   forwarderTrustPolicy,
   memberRemediationPermissionsPolicy,
@@ -58,7 +66,8 @@ describe('remediator role (central)', () => {
     const policy = remediatorPermissionsPolicy({ ...central, members: ['222222222222'] });
 
     expect(statement(policy, 'PublishAlerts').Resource).toBe('arn:aws:sns:us-east-1:111111111111:trailguard-alerts');
-    expect([statement(policy, 'WriteOwnLogs').Resource].flat().every((r) => r?.includes('log-group:/aws/lambda/trailguard-remediator'))).toBe(true);
+    expect(statement(policy, 'CreateOwnLogGroup').Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator');
+    expect(statement(policy, 'WriteOwnLogStreams').Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator:log-stream:*');
     expect(actions(policy).some((a) => a.startsWith('cloudtrail:'))).toBe(false);
   });
 
@@ -139,5 +148,244 @@ describe('trailguard-forwarder (member)', () => {
       Action: 'events:PutEvents',
       Resource: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
     });
+  });
+});
+
+describe('the deploy role cannot make itself an administrator', () => {
+  const config = validateConfig({
+    version: 1,
+    central: { account: '111111111111', region: 'us-east-1' },
+    members: { accounts: [{ id: '222222222222' }] },
+    roles: { remediation: 'TgRemediate', reader: 'TgRead' },
+    trails: [{ name: 'org-audit', s3BucketName: 'central-trail-logs' }],
+    slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack-app' },
+  });
+  const ctx = { deployRole: config.roles.deploy, remediationRole: config.roles.remediation, readerRole: config.roles.reader };
+  const policy = deployRolePolicy(ctx);
+  const roleArns = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) => (r.kind === 'iam-role' ? [roleArn(r.account, r.name, 'us-east-1')] : []));
+  const allows = (action: string, resource: string) =>
+    policy.Statement.some((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action) && [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)));
+  const denies = (action: string, resource: string) =>
+    policy.Statement.some((s) => s.Effect === 'Deny' && [s.Action].flat().includes(action) && [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)));
+
+  it('is explicitly denied assuming every role TrailGuard creates, and assumes only roles.deploy', () => {
+    expect(roleArns.length).toBeGreaterThanOrEqual(4);
+    expect(roleArns.filter((arn) => !denies('sts:AssumeRole', arn))).toEqual([]);
+    expect(statement(policy, 'AssumeDeployRoleInMembers').Resource).toBe('arn:aws:iam::*:role/OrganizationAccountAccessRole');
+    expect(policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sts:AssumeRole')).flatMap((s) => [s.Resource].flat())).toEqual([
+      'arn:aws:iam::*:role/OrganizationAccountAccessRole',
+    ]);
+  });
+
+  it('creates and edits roles only with the trailguard-boundary permissions boundary attached', () => {
+    const writes = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary'];
+
+    for (const action of writes) {
+      const granting = policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action));
+      expect(granting.map((s) => s.Condition), action).toEqual([{ StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::${aws:PrincipalAccount}:policy/trailguard-boundary' } }]);
+    }
+    expect(roleArns.filter((arn) => !allows('iam:CreateRole', arn))).toEqual([]);
+  });
+
+  it('has no call that removes or changes a boundary, a managed policy or a role’s attached policies', () => {
+    const iamActions = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('iam:'));
+
+    expect(iamActions.sort()).toEqual(
+      ['iam:CreateRole', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:PassRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy'].sort(),
+    );
+    expect(statement(policy, 'ReadPermissionsBoundary').Resource).toBe('arn:aws:iam::*:policy/trailguard-boundary');
+  });
+
+  it('rejects a config whose deploy or plan role is one TrailGuard creates', () => {
+    const raw = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] } };
+
+    expect(() => validateConfig({ ...raw, roles: { deploy: 'trailguard-deploy' } })).toThrow(/roles\.deploy: must not be a role TrailGuard creates/);
+    expect(() => validateConfig({ ...raw, roles: { plan: 'TrailGuardRemediator' } })).toThrow(/roles\.plan: must not be a role TrailGuard creates/);
+    expect(() => validateConfig({ ...raw, roles: { reader: 'TrailGuardRemediator' } })).toThrow(/roles\.reader: must differ from roles\.remediation/);
+  });
+});
+
+/** IAM's Resource matching: `*` spans any characters (also `/` and `:`), `?` one; unlike the allow list's principal patterns. */
+function resourceGlob(pattern: string, resource: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(resource);
+}
+
+describe('the permissions boundary', () => {
+  const configs = [
+    { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }, { id: '333333333333' }] } },
+    {
+      version: 1,
+      central: { account: '111111111111', region: 'us-east-1' },
+      organizationId: 'o-abc123def4',
+      members: { organization: true },
+      remediator: { delivery: 'queue' },
+      trails: [{ name: 'org-audit', s3BucketName: 'b-logs', cloudWatchLogsRoleArn: 'arn:aws:iam::555555555555:role/ct-logs' }],
+      slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack-app' },
+    },
+  ];
+
+  it('contains every permission every TrailGuard role has, so it never breaks one, for any member', () => {
+    for (const raw of configs) {
+      const config = validateConfig(raw);
+      const boundary = permissionsBoundaryPolicy(config);
+      const inBoundary = (action: string, resource: string) =>
+        boundary.Statement.some((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action) && [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)));
+      const roles = desiredState(config, { members: ['222222222222', '333333333333'], codeSha256: 'x' }).filter((r) => r.kind === 'iam-role');
+
+      const outside = roles.flatMap((r) =>
+        r.policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) =>
+          [s.Action].flat().flatMap((a) => [s.Resource].flat().flatMap((res) => (res && !inBoundary(a, res) ? [`${r.name}: ${a} on ${res}`] : []))),
+        ),
+      );
+
+      expect(roles.length).toBeGreaterThan(3);
+      expect(outside).toEqual([]);
+    }
+  });
+
+  it('is the same document whatever the members are, denies stopping or deleting trails, and fits a managed policy', () => {
+    const config = validateConfig(configs[1]);
+    const boundary = permissionsBoundaryPolicy(config);
+
+    expect(JSON.stringify(boundary)).not.toMatch(/222222222222|333333333333/);
+    expect(boundary.Statement.some((s) => s.Effect === 'Deny' && [s.Action].flat().includes('cloudtrail:StopLogging'))).toBe(true);
+    expect(boundary.Statement.flatMap((s) => [s.Action].flat()).filter((a) => /^iam:(?!PassRole)/.test(a))).toEqual([]);
+    expect(iamPolicyLength(boundary)).toBeLessThanOrEqual(IAM_LIMITS.managedPolicy);
+  });
+
+  it('is attached to every role TrailGuard creates, from the role’s own account', () => {
+    const config = validateConfig(configs[1]);
+
+    const roles = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) => (r.kind === 'iam-role' ? [r] : []));
+
+    expect(roles.map((r) => [r.account, r.name, r.permissionsBoundary])).toEqual([
+      ['111111111111', 'trailguard-remediator', 'arn:aws:iam::111111111111:policy/trailguard-boundary'],
+      ['222222222222', 'trailguard-forwarder', 'arn:aws:iam::222222222222:policy/trailguard-boundary'],
+      ['222222222222', 'TrailGuardRemediator', 'arn:aws:iam::222222222222:policy/trailguard-boundary'],
+      ['222222222222', 'TrailGuardReader', 'arn:aws:iam::222222222222:policy/trailguard-boundary'],
+    ]);
+  });
+});
+
+describe('each reader its own least-privilege role', () => {
+  const raw = {
+    version: 1,
+    central: { account: '111111111111', region: 'us-east-1' },
+    members: { accounts: [{ id: '222222222222' }] },
+    roles: { externalId: 'tg-ext-1' },
+    slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack-app' },
+  };
+  const roles = () => desiredState(validateConfig(raw), { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) => (r.kind === 'iam-role' ? [r] : []));
+
+  it('the Slack app gets a reader role it alone can assume, and no longer the remediation role', () => {
+    const remediation = roles().find((r) => r.name === 'TrailGuardRemediator')!;
+    const reader = roles().find((r) => r.name === 'TrailGuardReader')!;
+
+    expect(statement(remediation.trust, 'TrailGuardCentralRolesOnly').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator'] });
+    expect(statement(reader.trust, 'TrailGuardCentralRolesOnly')).toMatchObject({
+      Principal: { AWS: ['arn:aws:iam::111111111111:role/slack-app'] },
+      Condition: { StringEquals: { 'sts:ExternalId': 'tg-ext-1' } },
+    });
+  });
+
+  it('the reader role can only read trails: every CloudTrail call the status code makes, nothing that writes', () => {
+    const reader = roles().find((r) => r.name === 'TrailGuardReader')!;
+    const granted = reader.policy.Statement.flatMap((s) => [s.Action].flat());
+    const source = readFileSync('src/core/status.ts', 'utf8');
+    const calls = [...source.matchAll(/(\w+)Command\b/g)].map((m) => `cloudtrail:${m[1]}`);
+
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((a) => !granted.includes(a))).toEqual([]);
+    expect(granted.filter((a) => !/^cloudtrail:(Get|Describe|List)/.test(a))).toEqual([]);
+  });
+
+  it('without slack.roleArn there is no reader role: nobody to trust', () => {
+    const { slack: _slack, ...withoutSlack } = raw;
+
+    expect(desiredState(validateConfig(withoutSlack), { members: ['222222222222'], codeSha256: 'x' }).some((r) => r.name === 'TrailGuardReader')).toBe(false);
+  });
+});
+
+describe('the remediator never assumes its member role in every AWS account', () => {
+  const org = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { organization: true } };
+
+  it('organization without organizationId: scoped to the accounts resolved from the Organization', () => {
+    const role = desiredState(validateConfig(org), { members: ['222222222222', '333333333333'], codeSha256: 'x' }).find((r) => r.name === 'trailguard-remediator');
+
+    expect(role?.kind === 'iam-role' && statement(role.policy, 'AssumeMemberRemediationRole').Resource).toEqual([
+      'arn:aws:iam::222222222222:role/TrailGuardRemediator',
+      'arn:aws:iam::333333333333:role/TrailGuardRemediator',
+    ]);
+  });
+
+  it('refuses an unscoped grant, and a list past IAM’s policy size, before any AWS call', () => {
+    const many = Array.from({ length: 300 }, (_, i) => String(400000000000 + i));
+
+    expect(() => remediatorPermissionsPolicy({ ...central, members: null })).toThrow(/need organizationId/);
+    expect(() => desiredState(validateConfig({ ...org, organizationId: undefined }), { members: many, codeSha256: 'x' })).toThrow(
+      /trailguard-remediator role in 111111111111 would have a \d+-character policy .* set organizationId/,
+    );
+  });
+});
+
+describe('GitHub OIDC roles', () => {
+  const github = { account: '111111111111', region: 'us-east-1', repository: 'acme/infra' };
+
+  it('the apply role trusts the default branch only, or a GitHub environment; the plan role trusts pull requests', () => {
+    expect(applyRoleTrustPolicy(github).Statement[0]).toEqual({
+      Sid: 'GitHubDefaultBranchOnly',
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/infra:ref:refs/heads/main' } },
+    });
+    expect(applyRoleTrustPolicy({ ...github, environment: 'production' }).Statement[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
+      'repo:acme/infra:environment:production',
+    );
+    expect(planRoleTrustPolicy(github).Statement[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe('repo:acme/infra:pull_request');
+  });
+
+  it('the plan role only reads, assumes only the read-only member role, and never a TrailGuard role', () => {
+    const policy = planRolePolicy({ memberRole: 'TrailGuardPlanReadOnly' });
+    const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
+
+    expect(allowed.filter((a) => !/^[a-z-]+:(Get|List|Describe)/.test(a))).toEqual(['sts:AssumeRole']);
+    expect(statement(policy, 'AssumeReadOnlyRoleInMembers').Resource).toBe('arn:aws:iam::*:role/TrailGuardPlanReadOnly');
+    expect(statement(policy, 'NeverAssumeTrailGuardRoles').Effect).toBe('Deny');
+    expect(allowed).toEqual(expect.arrayContaining(['events:DescribeRule', 'iam:GetRole', 'lambda:GetFunction', 'cloudtrail:DescribeTrails']));
+  });
+});
+
+describe('which member role a run assumes', () => {
+  const raw = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] } };
+
+  it('plan and status assume the read-only roles.plan when set; apply always assumes roles.deploy', () => {
+    const withPlan = validateConfig({ ...raw, roles: { plan: 'TrailGuardPlanReadOnly' } });
+    const without = validateConfig(raw);
+
+    expect([memberRoleFor(withPlan, 'plan'), memberRoleFor(withPlan, 'status'), memberRoleFor(withPlan, 'apply')]).toEqual([
+      'TrailGuardPlanReadOnly',
+      'TrailGuardPlanReadOnly',
+      'OrganizationAccountAccessRole',
+    ]);
+    expect(memberRoleFor(without, 'plan')).toBe('OrganizationAccountAccessRole');
+  });
+});
+
+describe('IAM quotas, before any AWS call', () => {
+  it('a boundary over the managed-policy quota stops the plan and says what makes it shorter', () => {
+    const trails = Array.from({ length: 60 }, (_, i) => ({ name: `baseline-trail-number-${i}`, s3BucketName: 'central-trail-logs', cloudWatchLogsRoleArn: `arn:aws:iam::555555555555:role/ct-logs-${i}` }));
+    const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] }, trails });
+
+    expect(() => desiredState(config, { members: ['222222222222'], codeSha256: 'x' })).toThrow(/trailguard-boundary policy would be \d+ characters, over IAM's 6144 for a managed policy/);
+  });
+});
+
+describe('the deploy role lets only EventBridge invoke the remediator', () => {
+  it('grants lambda:AddPermission only for the events.amazonaws.com principal the writer sends', () => {
+    const granting = deployRolePolicy().Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('lambda:AddPermission'));
+
+    expect(granting.map((s) => s.Condition)).toEqual([{ StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } }]);
+    expect(readFileSync('src/core/aws/writers.ts', 'utf8')).toMatch(/AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/);
   });
 });

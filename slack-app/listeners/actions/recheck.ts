@@ -1,4 +1,4 @@
-// Re-check: acknowledge the click at once, read every trail of the account(s) through the remediation role, report on the message and in its thread.
+// Re-check: acknowledge the click at once, read every trail of the account(s) through the read-only reader role (roles.reader), report on the message and in its thread.
 import { errorText } from '../../../src/core/errors.js';
 import { collectTrailStatus } from '../../../src/core/status.js';
 import type { Services } from '../../services.js';

@@ -2,7 +2,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RoleCredentialsCache } from './assume-role.js';
-import type { Config } from '../config.js';
+import { memberRoleFor, type Config } from '../config.js';
 import { createClient, type ClientOptions } from './clients.js';
 
 export interface AccountsOptions {
@@ -24,8 +24,10 @@ export interface AccountsOptions {
 type ClientClass<C> = new (config: never) => C;
 
 /** The deploy role of trailguard.yml for `Accounts`: `roles.deploy`, and `roles.deployOverrides` per account. */
-export function deployRoleOptions(config: Pick<Config, 'roles'>): Pick<AccountsOptions, 'roleName' | 'roleOverrides'> {
-  return { roleName: config.roles.deploy, roleOverrides: config.roles.deployOverrides ?? {} };
+export function deployRoleOptions(config: Config, mode: 'plan' | 'apply' | 'status' = 'apply'): Pick<AccountsOptions, 'roleName' | 'roleOverrides'> {
+  const roleName = memberRoleFor(config, mode);
+  // Overrides name deploy roles: a read-only plan role is assumed everywhere under its own name.
+  return { roleName, roleOverrides: roleName === config.roles.deploy ? (config.roles.deployOverrides ?? {}) : {} };
 }
 
 export class Accounts {

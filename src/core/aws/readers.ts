@@ -1,6 +1,6 @@
 // Readers: what exists for each desired resource, in the field shapes the plan compares.
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as ListTopicTagsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -100,8 +100,23 @@ export class StateReader {
         return {
           exists: true,
           managed: managedIn(role.Role.Tags),
-          fields: { trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument), [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument) },
+          fields: {
+            // A role without the boundary (removed, or created before TrailGuard set one) is drift.
+            permissionsBoundary: role.Role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+            trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument),
+            [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument),
+          },
         };
+      }
+      case 'iam-boundary': {
+        const iam = await this.accounts.client(IAMClient, account, region);
+        const policy = await orMissing(iam.send(new GetIamPolicyCommand({ PolicyArn: resource.arn })));
+        // Missing: nothing to compare, and every role write that needs it fails saying who creates it.
+        // (IAM refuses to delete a policy while a role uses it as its boundary.)
+        if (!policy?.Policy) return { exists: true, managed: true, fields: { document: resource.document } };
+        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: resource.arn, VersionId: policy.Policy.DefaultVersionId }));
+        // Someone widening the boundary, or a config that now needs more, both show here.
+        return { exists: true, managed: true, fields: { document: parsePolicy(version.PolicyVersion?.Document) } };
       }
       case 'event-bus': {
         const bus = await this.bus(account, region, resource.name);

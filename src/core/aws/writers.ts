@@ -8,7 +8,7 @@ import {
   RemovePermissionCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePermissionsBoundaryCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   AddPermissionCommand,
   CreateEventSourceMappingCommand,
@@ -58,6 +58,23 @@ async function whileRoleIsPropagating<T>(fn: () => Promise<T>, sleep: (ms: numbe
   }
 }
 
+/**
+ * IAM answers NoSuchEntity when the boundary policy does not exist yet: say who creates it and how,
+ * since the deploy role is deliberately unable to.
+ */
+async function withBoundaryHint<T>(resource: Extract<Resource, { kind: 'iam-role' }>, account: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (errorCode(error) !== 'NoSuchEntity' && errorCode(error) !== 'NoSuchEntityException') throw error;
+    throw new Error(
+      `role ${resource.name} in ${account}: the permissions boundary ${resource.permissionsBoundary} does not exist; ` +
+        `an administrator creates it once in every account with the document \`trailguard iam boundary\` prints (${errorText(error)})`,
+      { cause: error },
+    );
+  }
+}
+
 export async function applyChange(change: Change, resource: Resource | undefined, observed: Observed | undefined, options: WriterOptions): Promise<void> {
   const { accounts } = options;
   const { account } = change;
@@ -76,11 +93,20 @@ export async function applyChange(change: Change, resource: Resource | undefined
   switch (resource.kind) {
     case 'iam-role': {
       const iam = await accounts.client(IAMClient, account, region);
+      // The deploy policy edits only roles that carry the boundary, so the boundary goes first.
+      const boundary = { PermissionsBoundary: resource.permissionsBoundary };
       if (create) {
-        await iam.send(
-          new CreateRoleCommand({ RoleName: resource.name, AssumeRolePolicyDocument: JSON.stringify(resource.trust), Description: resource.description, Tags: TAG_LIST }),
+        await withBoundaryHint(
+          resource,
+          account,
+          iam.send(
+            new CreateRoleCommand({ RoleName: resource.name, AssumeRolePolicyDocument: JSON.stringify(resource.trust), Description: resource.description, Tags: TAG_LIST, ...boundary }),
+          ),
         );
-      } else if (fields.has('trustPolicy')) {
+      } else if (fields.has('permissionsBoundary')) {
+        await withBoundaryHint(resource, account, iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: resource.name, ...boundary })));
+      }
+      if (!create && fields.has('trustPolicy')) {
         await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: resource.name, PolicyDocument: JSON.stringify(resource.trust) }));
       }
       if (create || fields.has(inlinePolicyField(resource.policyName))) {
@@ -88,6 +114,12 @@ export async function applyChange(change: Change, resource: Resource | undefined
       }
       return;
     }
+    case 'iam-boundary':
+      // The deploy role can neither create nor change it: that is what makes it a boundary.
+      throw new Error(
+        `the permissions boundary ${resource.arn} ${create ? 'does not exist' : 'differs from what this config needs (changed by someone, or the config now needs more)'}: ` +
+          'an administrator creates or updates it with the document `trailguard iam boundary` prints (every account), then apply again',
+      );
     case 'event-bus': {
       const events = await accounts.client(EventBridgeClient, account, region);
       await events.send(new CreateEventBusCommand({ Name: resource.name, Tags: TAG_LIST }));

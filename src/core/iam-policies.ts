@@ -277,7 +277,8 @@ export function deployRolePolicy(ctx: { region?: string; remediationRole?: strin
     {
       Sid: 'ReadTrailStatus',
       Effect: 'Allow',
-      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
+      // ListTrails: each trail's home region, for members.regions: auto and the uncovered-trail check.
+      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrailStatus'],
       Resource: '*',
     },
   );

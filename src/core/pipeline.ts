@@ -244,7 +244,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   }
 
   const planned = new Map(accountIds.map((id) => [id, planChanges(byAccount.get(id)!, states.get(id)!.observed, states.get(id)!.extraneous)]));
-  let remaining = new Map<string, Change[]>();
+  // Drift still there after apply's re-read; a plan leaves it empty (its changes say it all).
+  const remaining = new Map<string, Change[]>();
   if (mode === 'apply') {
     // Verify: read everything that changed again; an apply that leaves drift fails.
     const touched = accountIds.filter((id) => (made.get(id) ?? []).length > 0);
@@ -253,8 +254,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
       remaining.set(id, planChanges(byAccount.get(id)!, state.observed, state.extraneous).filter((c) => c.action !== 'conflict'));
       for (const [region, message] of state.errors) applyErrors.get(id)?.set(region, `re-read: ${message}`);
     }
-  } else {
-    remaining = new Map([...planned].map(([id, changes]) => [id, changes.filter((c) => c.action !== 'conflict')]));
   }
 
   const rows: Row[] = [];

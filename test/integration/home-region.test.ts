@@ -86,6 +86,7 @@ describe('a member trail whose home region has no forwarding rule (case 18)', ()
 
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(new RegExp(`${MEMBER}\\s+workloads\\s+us-east-1\\s+drift\\s+event-rule trailguard-forward: create`));
+    expect(plan.stdout, 'a plan lists each change once, not again as drift left after apply').not.toContain('still drifting');
     expect(apply.code, apply.stderr).toBe(0);
     expect(status.code, status.stdout).toBe(0);
     expect(after.code, after.stderr).toBe(0);

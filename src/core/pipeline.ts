@@ -124,13 +124,12 @@ export function uncoveredTrails(trails: ReadonlyMap<string, TrailInfo[]>, region
   return out.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.trail.localeCompare(b.trail));
 }
 
-/** Resolves the members, lists each one's trails (one ListTrails per member, all at once) and the regions to watch. */
-export async function discover(config: Config, accounts: Accounts): Promise<Discovery> {
-  const members = await resolveMembers(config, accounts);
+/** Lists each member's trails (one ListTrails per member, all at once); an unreachable member is left to the read to report. */
+async function listMemberTrails(config: Config, accounts: Accounts, ids: string[]): Promise<Pick<Discovery, 'trails' | 'errors'>> {
   const trails = new Map<string, TrailInfo[]>();
   const errors = new Map<string, string>();
   await Promise.all(
-    members.ids.map(async (id) => {
+    ids.map(async (id) => {
       try {
         await accounts.reach(id);
       } catch (error) {
@@ -144,7 +143,31 @@ export async function discover(config: Config, accounts: Accounts): Promise<Disc
       }
     }),
   );
+  return { trails, errors };
+}
+
+/** Resolves the members, lists each one's trails (one ListTrails per member, all at once) and the regions to watch. */
+export async function discover(config: Config, accounts: Accounts): Promise<Discovery> {
+  const members = await resolveMembers(config, accounts);
+  const { trails, errors } = await listMemberTrails(config, accounts, members.ids);
   return { members, trails, errors, regions: resolveRegions(config, trails) };
+}
+
+/**
+ * The discovery a run needs before it can compute the desired state. With `auto` the regions depend on the trails, so
+ * they are listed first; with a list, ListTrails runs alongside the read (no extra round trip) and is awaited later.
+ */
+async function startDiscovery(config: Config, accounts: Accounts): Promise<{ members: Discovery['members']; regions: string[]; rest: Promise<Discovery> }> {
+  if (config.members.discoverRegions) {
+    const found = await discover(config, accounts);
+    return { members: found.members, regions: found.regions, rest: Promise.resolve(found) };
+  }
+  const members = await resolveMembers(config, accounts);
+  const listing = listMemberTrails(config, accounts, members.ids);
+  // Handled here so a failure cannot go unobserved while the read runs; awaited (and rethrown) below.
+  listing.catch(() => undefined);
+  const regions = config.members.regions;
+  return { members, regions, rest: listing.then((l) => ({ members, regions, ...l })) };
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -202,8 +225,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   const started = Date.now();
   const { accounts, mode } = options;
   const home = options.config.central.region;
-  const discovery = options.discovery ?? (await discover(options.config, accounts));
-  const { members, regions } = discovery;
+  const begun = options.discovery
+    ? { members: options.discovery.members, regions: options.discovery.regions, rest: Promise.resolve(options.discovery) }
+    : await startDiscovery(options.config, accounts);
+  const { members, regions } = begun;
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
   const config: Config = { ...options.config, members: { ...options.config.members, regions } };
   const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });
@@ -258,6 +283,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
 
   const rows: Row[] = [];
   const errors: PipelineReport['errors'] = [];
+  const discovery = await begun.rest;
   const uncovered = uncoveredTrails(discovery.trails, regions);
   const nameOf = (id: string) => (id === config.central.account && !members.names.has(id) ? 'central' : (members.names.get(id) ?? accountName(config, id)));
   for (const id of accountIds) {

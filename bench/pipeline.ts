@@ -49,12 +49,13 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
     const memberCalls = members.reduce((n, m) => n + (perAccount.get(m) ?? 0), 0);
     const centralCalls = counted.calls.length - memberCalls;
     const perMember = memberCalls / members.length;
-    const design = 1 + 2 * 2 + 3 * regions.length; // AssumeRole; GetRole + GetRolePolicy per role; DescribeRule + ListTargetsByRule + ListTagsForResource per region
+    // AssumeRole; ListTrails (home regions: uncovered trails, regions: auto); GetRole + GetRolePolicy per role; DescribeRule + ListTargetsByRule + ListTagsForResource per region
+    const design = 1 + 1 + 2 * 2 + 3 * regions.length;
     const ops = [...new Set(counted.calls.filter((c) => keyAccount.get(c.accessKeyId) === members[0]).map((c) => c.operation))].sort();
     out.push(
       `No-drift plan, ${members.length} members x ${regions.length} regions: ${counted.calls.length} AWS calls (${centralCalls} central incl. GetCallerIdentity, ${memberCalls} members)`,
-      `Per member account: ${perMember.toFixed(2)} calls (design minimum ${design}: 1 AssumeRole + 2 x (GetRole + GetRolePolicy) + ${regions.length} x (DescribeRule + ListTargetsByRule + ListTagsForResource))`,
-      `Per member account-region: ${(perMember / regions.length).toFixed(2)} calls (minimum 3 + 5/${regions.length} = ${(3 + 5 / regions.length).toFixed(2)}); member operations: ${ops.join(', ')}`,
+      `Per member account: ${perMember.toFixed(2)} calls (design minimum ${design}: 1 AssumeRole + 1 ListTrails + 2 x (GetRole + GetRolePolicy) + ${regions.length} x (DescribeRule + ListTargetsByRule + ListTagsForResource))`,
+      `Per member account-region: ${(perMember / regions.length).toFixed(2)} calls (minimum 3 + 6/${regions.length} = ${(3 + 6 / regions.length).toFixed(2)}); member operations: ${ops.join(', ')}`,
     );
 
     proxy.options.latencyMs = LATENCY_MS;
@@ -76,7 +77,7 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
       '',
       `Speed-up of concurrency 16 over 1: ${ratio(c1.ms, best16)}.`,
     );
-    const callsAt = (accounts: number, r: number) => accounts * (1 + 4 + 3 * r) + centralCalls;
+    const callsAt = (accounts: number, r: number) => accounts * (1 + 1 + 4 + 3 * r) + centralCalls;
     const big = callsAt(1000, 4);
     const bigBound = (big * LATENCY_MS) / 16;
     out.push(

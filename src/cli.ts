@@ -4,19 +4,21 @@ import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import { createLimiter } from './core/concurrency.js';
 import { parseConfig, type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
-import { resolveMembers, runPipeline, type PipelineReport } from './core/pipeline.js';
+import { discover, runPipeline, type PipelineReport } from './core/pipeline.js';
 import { loadRemediatorCode } from './core/remediator-code.js';
-import { failureMessage, headline } from './core/report.js';
-import { collectTrailStatus, sortStatus, type TrailStatusRow } from './core/status.js';
+import { describeUncovered, failureMessage, headline } from './core/report.js';
+import { collectTrailStatus, needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
 import { runIamCommand } from './iam-command.js';
 
 export const USAGE = `usage: trailguard <plan|apply|status|iam> [--config trailguard.yml] [--concurrency 16] [--json]
 
-  plan     show what apply would change in every account and region (exit 2 on drift)
-  apply    converge the detection pipeline, then verify it (exit 1 if drift remains)
-  status   every trail of every member and region: logging, last delivery, errors
-           (exit 2 when a trail is not logging, a region has no trail, or an account cannot be read)
+  plan     show what apply would change in every account and region (exit 2 on drift apply fixes;
+           exit 1 on what it cannot: a conflict, an error, a trail homed in a region without a forwarding rule)
+  apply    converge the detection pipeline, then verify it (exit 1 if anything is left unprotected)
+  status   every trail of every member and region: logging, last delivery, errors, and whether its home region
+           forwards its tampering; plus TrailGuard's own resources where they are not in place (exit 2 when
+           anything needs attention, or an account cannot be read)
   iam      print the IAM documents an administrator creates: boundary, apply and plan roles (trailguard iam --help)
 
 AWS credentials come from the environment; AWS_ENDPOINT_URL is honoured.`;
@@ -71,7 +73,12 @@ function progress(io: CliIo, verb: string) {
 
 function printReport(report: PipelineReport, io: CliIo): void {
   const rows = report.rows.flatMap((r) => {
-    const details = [...r.errors, ...r.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`), ...r.remaining.map((c) => `still drifting: ${c.kind} ${c.name}: ${c.reason}`)];
+    const details = [
+      ...r.errors,
+      ...r.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`),
+      ...r.remaining.map((c) => `still drifting: ${c.kind} ${c.name}: ${c.reason}`),
+      ...r.uncovered.map(describeUncovered),
+    ];
     return (details.length ? details : ['']).map((d, i) => (i === 0 ? [r.account, r.name, r.region, r.status, d] : ['', '', '', '', d]));
   });
   io.stdout(`${textTable(['ACCOUNT', 'NAME', 'REGION', 'STATUS', 'DETAILS'], rows)}\n\n${headline(report)}\n`);
@@ -87,7 +94,7 @@ export function statusTable(rows: TrailStatusRow[]): string {
       r.trail ? `${r.trail}${r.multiRegion ? ' (all regions)' : ''}` : '-',
       r.isLogging === null ? '?' : r.isLogging ? 'yes' : 'NO',
       r.latestDeliveryTime ?? '-',
-      r.error ?? r.latestDeliveryError ?? '',
+      [r.error, r.uncovered, r.latestDeliveryError].filter(Boolean).join('; '),
     ]),
   );
 }
@@ -110,10 +117,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const config = parseConfig(readFileSync(args.config, 'utf8'), args.config);
     const accounts = accountsFor(config, args.concurrency, args.command);
     if (args.command === 'status') {
-      const members = await resolveMembers(config, accounts);
-      const rows = await collectTrailStatus(accounts, members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })), config.members.regions);
+      // One discovery (members, ListTrails) for both halves: the trails, and whether TrailGuard's pipeline watches them.
+      const discovery = await discover(config, accounts);
+      const { members } = discovery;
+      const [report, trails] = await Promise.all([
+        runPipeline({ config, mode: 'plan', accounts, code: loadRemediatorCode(), discovery }),
+        collectTrailStatus(accounts, members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })), discovery.regions, {
+          listed: discovery.trails,
+          watched: discovery.regions,
+        }),
+      ]);
+      const rows = [...trails, ...pipelineStatusRows(report)];
       io.stdout(args.json ? `${JSON.stringify(sortStatus(rows), null, 2)}\n` : `${statusTable(rows)}\n`);
-      return rows.some((r) => r.error || r.isLogging === false) ? 2 : 0;
+      return rows.some(needsAttention) ? 2 : 0;
     }
     const report = await runPipeline({ config, mode: args.command, accounts, code: loadRemediatorCode(), onProgress: progress(io, args.command === 'plan' ? 'read' : 'converged') });
     if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

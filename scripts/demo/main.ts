@@ -38,7 +38,8 @@ try {
   await demo.createOrganization();
   say(`2. Organization: central (security) account ${CENTRAL}; members ${demo.members.map((m) => `${m.name} ${m.id}`).join(', ')}`);
   say(`   every member has ${TRAILS.map((t) => `${t.name} in ${t.region}`).join(' and ')}, logging.`);
-  say(`3. Generated ${demo.writeConfig()} (organization: true, regions ${REGIONS.join(', ')}, delivery: queue, a baseline for both trails)`);
+  say(`3. Generated ${demo.writeConfig()} (organization: true, regions: auto, delivery: queue, a baseline for both trails)`);
+  say(`   regions: auto: TrailGuard lists each member's trails and watches every home region it finds (${REGIONS.join(', ')}) plus the central region.`);
 
   const plan = await demo.trailguard('plan');
   say(`\n$ trailguard plan --config ${demo.configPath}   (exit ${plan.code}: drift, nothing deployed yet)\n${indent(plan.stdout)}`);

@@ -26,14 +26,19 @@ import { LambdaSqsRunner } from './lambda-runner.js';
 import { SnsHttpsBridge } from './sns-bridge.js';
 
 export const CENTRAL = MOTO_DEFAULT_ACCOUNT;
+/** The regions TrailGuard ends up watching: the config says `regions: auto`, and the trails live here. */
 export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 export const CHANNEL = 'C0SECURITY1';
 export const RESPONDER = 'UALICE0001';
 const SIGNING_SECRET = 'demo-signing-secret';
-/** Trails every member has, one per region; the baseline restores or recreates them. */
+/**
+ * Trails every member has, one homed in each region; the baseline restores or recreates them. eu-audit is multi-region:
+ * `regions: auto` finds home regions with CloudTrail ListTrails, which on AWS lists every trail of the account, but
+ * on moto only multi-region trails and those homed in the called region (us-east-1, the central region).
+ */
 export const TRAILS = [
-  { name: 'org-audit', region: 'us-east-1', s3BucketName: 'trailguard-demo-logs-use1' },
-  { name: 'eu-audit', region: 'eu-west-1', s3BucketName: 'trailguard-demo-logs-euw1' },
+  { name: 'org-audit', region: 'us-east-1', s3BucketName: 'trailguard-demo-logs-use1', isMultiRegionTrail: false },
+  { name: 'eu-audit', region: 'eu-west-1', s3BucketName: 'trailguard-demo-logs-euw1', isMultiRegionTrail: true },
 ] as const;
 const MEMBER_NAMES = ['payments-prod', 'data-platform', 'sandbox'];
 
@@ -103,7 +108,7 @@ export class DemoWorld {
     this.hops.length = 0;
   }
 
-  /** An Organization with three named members, each with a logging trail in both regions, delivering to central log buckets. */
+  /** An Organization with three named members, each with a logging trail homed in each region, delivering to central log buckets. */
   async createOrganization(): Promise<void> {
     const org = this.world.client(OrganizationsClient, 'us-east-1');
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
@@ -119,7 +124,7 @@ export class DemoWorld {
     for (const m of this.members) {
       for (const t of TRAILS) {
         const trails = await this.world.memberClient(CloudTrailClient, m.id, t.region);
-        await trails.send(new CreateTrailCommand({ Name: t.name, S3BucketName: t.s3BucketName, IsMultiRegionTrail: false }));
+        await trails.send(new CreateTrailCommand({ Name: t.name, S3BucketName: t.s3BucketName, IsMultiRegionTrail: t.isMultiRegionTrail }));
         await trails.send(new StartLoggingCommand({ Name: t.name }));
       }
     }
@@ -137,10 +142,10 @@ export class DemoWorld {
         'members:',
         '  organization: true',
         `  exclude: ["${CENTRAL}"]`,
-        `  regions: [${REGIONS.join(', ')}]`,
+        '  regions: auto                     # every region where a member trail lives, plus the central region',
         'remediator: { delivery: queue }',
         'trails:',
-        ...TRAILS.map((t) => `  - { name: ${t.name}, s3BucketName: ${t.s3BucketName}, isMultiRegionTrail: false }`),
+        ...TRAILS.map((t) => `  - { name: ${t.name}, s3BucketName: ${t.s3BucketName}, isMultiRegionTrail: ${t.isMultiRegionTrail} }`),
         `slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`,
         '',
       ].join('\n'),

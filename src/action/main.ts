@@ -9,7 +9,7 @@ import { parseConfig } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import { runPipeline, type PipelineReport } from '../core/pipeline.js';
 import { loadRemediatorCode } from '../core/remediator-code.js';
-import { failureMessage, renderComment, renderSummary } from '../core/report.js';
+import { describeUncovered, failureMessage, renderComment, renderSummary } from '../core/report.js';
 import { pullRequestComments, upsertComment, type CommentApi } from './comment.js';
 import { parseInputs, resolveMode } from './inputs.js';
 
@@ -48,7 +48,8 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     }
     const config = parseConfig(text, inputs.config);
     const mode = resolveMode(inputs.mode, deps.context);
-    core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${config.members.regions.join(', ')}`);
+    const where = config.members.discoverRegions ? `${config.members.regions.join(', ')} and every region where a member trail lives (regions: auto)` : config.members.regions.join(', ');
+    core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${where}`);
     const accounts = new Accounts({
       ...deployRoleOptions(config, mode),
       region: config.central.region,
@@ -73,7 +74,9 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     if (deps.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report), true).write();
     else core.info(renderSummary(report));
     for (const e of report.errors) core.error(e.message, { title: `TrailGuard: ${e.account} ${e.region}` });
-    for (const c of report.conflicts) core.warning(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+    // Errors, not warnings: each of these leaves an account-region unprotected and fails the step.
+    for (const c of report.conflicts) core.error(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+    for (const u of report.uncovered) core.error(describeUncovered(u), { title: `TrailGuard uncovered trail: ${u.account} ${u.region}` });
 
     const comments = inputs.comment && deps.context.eventName.startsWith('pull_request') ? deps.comments(inputs.githubToken) : null;
     if (comments) {

@@ -1,7 +1,7 @@
 // The trailguard.yml schema: parsed and checked in full before any AWS call, every error with its path.
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ACCOUNT_ID, REGION } from './arn.js';
+import { ACCOUNT_ID, isKnownRegion, partitionOf, REGION } from './arn.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { TrailNameSchema } from './trail-name.js';
 
@@ -21,7 +21,16 @@ export const DEFAULT_ROLES = {
 export const AccountIdSchema = z
   .string({ error: 'expected a 12-digit account id as a quoted string (YAML reads unquoted digits as a number)' })
   .regex(ACCOUNT_ID, 'expected 12 digits');
-export const RegionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
+// The shape first (a clear message for `moon-1`), then the SDK's region list: `eu-wst-1` has the shape of a region.
+export const RegionSchema = z
+  .string()
+  .regex(REGION, { error: 'expected an AWS region such as us-east-1', abort: true })
+  .refine(isKnownRegion, { error: (issue) => `unknown AWS region ${JSON.stringify(issue.input)} (not in the AWS SDK's region list)`, abort: true });
+/** `auto`: every region where a member's trail lives, plus the central region (resolved at run time from ListTrails). */
+export const AUTO_REGIONS = 'auto';
+const RegionsSchema = z.union([z.literal(AUTO_REGIONS), z.array(RegionSchema).min(1, 'expected at least one region')], {
+  error: 'expected auto or a list of regions such as [us-east-1, eu-west-1]',
+});
 const RoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
 
 /**
@@ -123,7 +132,7 @@ export const ConfigSchema = z
         accounts: z.array(MemberAccountSchema).default([]),
         organization: z.boolean().default(false),
         exclude: z.array(AccountIdSchema).default([]),
-        regions: z.array(RegionSchema).min(1, 'expected at least one region').optional(),
+        regions: RegionsSchema.optional(),
       })
       .strict(),
     roles: z
@@ -185,9 +194,20 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['members', 'accounts', index, 'id'], message: `duplicate of members.accounts[${first}].id` });
       } else seen.set(account.id, index);
     });
-    duplicates(members.regions ?? []).forEach((index) =>
-      ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' }),
-    );
+    const listed = Array.isArray(members.regions) ? members.regions : [];
+    duplicates(listed).forEach((index) => ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' }));
+    // A member's rule targets the central bus by ARN: EventBridge delivers within one partition only.
+    const home = partitionOf(config.central.region);
+    listed.forEach((region, index) => {
+      const p = partitionOf(region);
+      if (p !== home) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', 'regions', index],
+          message: `${region} is in partition ${p}, central.region ${config.central.region} is in ${home}: EventBridge cannot forward across partitions`,
+        });
+      }
+    });
     duplicates(config.trails.map((t) => t.name)).forEach((index) =>
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
     );
@@ -219,10 +239,19 @@ export const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message }),
     );
   })
-  .transform((config) => ({
-    ...config,
-    members: { ...config.members, regions: config.members.regions ?? [config.central.region] },
-  }));
+  .transform((config) => {
+    const { regions, ...members } = config.members;
+    return {
+      ...config,
+      members: {
+        ...members,
+        /** The regions that get a forwarding rule; with `auto`, the central region until `resolveRegions` adds the trails' home regions. */
+        regions: Array.isArray(regions) ? regions : [config.central.region],
+        /** `regions: auto`: the run adds every home region of a member trail (ListTrails) to `regions`. */
+        discoverRegions: regions === AUTO_REGIONS,
+      },
+    };
+  });
 
 export type Config = z.output<typeof ConfigSchema>;
 
@@ -241,11 +270,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export function issuesOf(error: z.ZodError): ConfigIssue[] {
-  return error.issues.flatMap((issue): ConfigIssue[] => {
+  return flatIssues(error.issues);
+}
+
+function flatIssues(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): ConfigIssue[] {
+  return issues.flatMap((issue): ConfigIssue[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field' }));
+      return issue.keys.map((key) => ({ path: formatPath([...base, ...issue.path, key]), message: 'unknown field' }));
     }
-    return [{ path: formatPath(issue.path), message: issue.message.replace(/^Invalid input: /, '') }];
+    // `auto` or a list: when the value is a list, the list's own errors (with their index) say more than the union.
+    if (issue.code === 'invalid_union') {
+      const inner = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+      if (inner) return flatIssues(inner, [...base, ...issue.path]);
+      return [{ path: formatPath([...base, ...issue.path]), message: issue.message }];
+    }
+    return [{ path: formatPath([...base, ...issue.path]), message: issue.message.replace(/^Invalid input: /, '') }];
   });
 }
 

@@ -1,6 +1,7 @@
 // Presenting a pipeline run: Markdown for the job summary and the sticky PR comment, JSON for the report output.
 import type { Change } from './plan.js';
-import type { PipelineReport, Row, RowStatus } from './pipeline.js';
+import { NAMES } from './names.js';
+import type { PipelineReport, Row, RowStatus, UncoveredTrail } from './pipeline.js';
 
 export const COMMENT_MARKER = '<!-- trailguard-plan -->';
 /** GitHub refuses comment bodies over 65,536 characters. */
@@ -8,7 +9,17 @@ export const COMMENT_LIMIT = 65_536;
 /** Beyond this many account-regions, `ok` rows are counted instead of listed. */
 export const FULL_TABLE_ROWS = 200;
 
-const ICON: Record<RowStatus, string> = { ok: '✅ ok', drift: '⚠️ drift', created: '🆕 created', updated: '🔧 updated', conflict: '⛔ conflict', error: '❌ error' };
+const ICON: Record<RowStatus, string> = {
+  ok: '✅ ok',
+  drift: '⚠️ drift',
+  created: '🆕 created',
+  updated: '🔧 updated',
+  conflict: '⛔ conflict',
+  error: '❌ error',
+  uncovered: '🕳️ uncovered',
+};
+/** Failures listed above the table (the rest are in the table, the JSON report and the step's error). */
+export const WHY_LINES = 10;
 
 const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -16,8 +27,18 @@ function describe(change: Change): string {
   return `\`${change.kind} ${change.name}\` ${change.reason}`;
 }
 
+/** `trail org-audit (arn...): ...`: what an uncovered row says about each trail. */
+export function describeUncovered(u: UncoveredTrail): string {
+  return `trail ${u.trail} (${u.arn}): no ${NAMES.forwardRule} rule in ${u.region}, its tampering is never seen`;
+}
+
 function cell(row: Row): string {
-  const parts = [...row.errors.map(escape), ...row.changes.map(describe), ...row.remaining.map((c) => `still drifting: ${describe(c)}`)];
+  const parts = [
+    ...row.errors.map(escape),
+    ...row.changes.map(describe),
+    ...row.remaining.map((c) => `still drifting: ${describe(c)}`),
+    ...row.uncovered.map((u) => escape(describeUncovered(u))),
+  ];
   return parts.length ? parts.join('<br>') : '';
 }
 
@@ -31,7 +52,9 @@ export function headline(report: PipelineReport): string {
   ];
   if (report.conflicts.length) parts.push(`${report.conflicts.length} conflict${report.conflicts.length === 1 ? '' : 's'}`);
   if (report.errors.length) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
-  const state = report.errors.length ? '❌ failed' : report.drift ? (report.mode === 'plan' ? '⚠️ drift' : '❌ drift remains') : '✅ no drift';
+  if (report.uncovered.length) parts.push(`${report.uncovered.length} uncovered trail${report.uncovered.length === 1 ? '' : 's'}`);
+  const unfixable = report.errors.length + report.conflicts.length + report.uncovered.length > 0;
+  const state = unfixable ? '❌ failed' : report.drift ? (report.mode === 'plan' ? '⚠️ drift' : '❌ drift remains') : '✅ no drift';
   return `${state}: ${parts.join(', ')} (${(report.durationMs / 1000).toFixed(1)} s)`;
 }
 
@@ -45,14 +68,25 @@ export function renderTable(report: PipelineReport, maxRows = FULL_TABLE_ROWS): 
   return lines.join('\n');
 }
 
+/** Why the run failed, first thing under the headline: a reviewer reads this before the table. Empty when it did not. */
+export function renderWhy(report: PipelineReport, max = WHY_LINES): string {
+  const items = failureItems(report);
+  if (items.length === 0) return '';
+  const shown = items.slice(0, max).map((i) => `- ${i.replace(/\r?\n/g, ' ')}`);
+  if (items.length > max) shown.push(`- … and ${items.length - max} more (see the table)`);
+  return [`**Why it failed: ${items.length} account-region${items.length === 1 ? ' is' : 's are'} not protected**`, '', ...shown, ''].join('\n');
+}
+
 export function renderSummary(report: PipelineReport): string {
-  return [`## TrailGuard ${report.mode}`, '', headline(report), '', renderTable(report)].join('\n');
+  const why = renderWhy(report);
+  return [`## TrailGuard ${report.mode}`, '', headline(report), '', ...(why ? [why] : []), renderTable(report)].join('\n');
 }
 
 /** The sticky PR comment: found again by its marker, cut to GitHub's size limit with a note of what was left out. */
 export function renderComment(report: PipelineReport, runUrl?: string): string {
   const footer = runUrl ? `\n\n[Workflow run](${runUrl}) · updated on every push` : '\n\nUpdated on every push.';
-  const body = `${COMMENT_MARKER}\n## TrailGuard plan\n\n${headline(report)}\n\n${renderTable(report)}${footer}`;
+  const why = renderWhy(report);
+  const body = `${COMMENT_MARKER}\n## TrailGuard plan\n\n${headline(report)}\n\n${why ? `${why}\n` : ''}${renderTable(report)}${footer}`;
   if (body.length <= COMMENT_LIMIT) return body;
   const lines = body.split('\n');
   const kept: string[] = [];
@@ -66,11 +100,29 @@ export function renderComment(report: PipelineReport, runUrl?: string): string {
   return `${kept.join('\n')}\n\n… ${left} more line${left === 1 ? '' : 's'} left out (GitHub's comment limit); the job summary and the JSON report have them all.${footer}`;
 }
 
-/** One-line failure message naming each failure, for setFailed and the CLI. */
-export function failureMessage(report: PipelineReport): string | null {
-  const problems = [
+/**
+ * Every reason the run failed, one line each, `<account> <region>: <what, and what to do>`: errors (an account or
+ * resource that could not be read or written), conflicts (a resource with TrailGuard's name it does not own),
+ * uncovered trails (home region without a forwarding rule), and drift left after apply. Drift a plan found that
+ * apply will fix is not a failure. Empty when the run succeeded.
+ */
+export function failureItems(report: PipelineReport): string[] {
+  return [
     ...report.errors.map((e) => `${e.account} ${e.region}: ${e.message}`),
+    ...report.conflicts.map(
+      (c) =>
+        `${c.account} ${c.region}: ${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
+    ),
+    ...report.uncovered.map(
+      (u) =>
+        `${u.account} ${u.region}: trail ${u.trail} lives in ${u.region}, which has no ${NAMES.forwardRule} rule: StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on it are made there and never seen; add ${u.region} to members.regions, or set members.regions: auto`,
+    ),
     ...(report.mode === 'apply' ? report.rows.flatMap((r) => r.remaining.map((c) => `${c.account} ${c.region}: ${describe(c)} still drifting after apply`)) : []),
   ];
+}
+
+/** The failure message naming each failure, for setFailed and the CLI; null when the run succeeded. */
+export function failureMessage(report: PipelineReport): string | null {
+  const problems = failureItems(report);
   return problems.length ? `TrailGuard ${report.mode} failed for ${problems.length} item${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `- ${p}`).join('\n')}` : null;
 }

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { COMMENT_MARKER } from '../../src/core/report.js';
+import { MotoWorld } from '../support/aws.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 
 const run = promisify(execFile);
@@ -167,5 +169,42 @@ describe('dist/index.js as GitHub runs it', () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('::error::mode: expected auto, plan or apply, got "destroy"');
+  });
+
+  it('fails plan and apply when an account-region is not protected: a look-alike rule, a trail homed where nothing forwards', async () => {
+    // Accounts of their own: an attacker replaced one member's rule with an untagged look-alike that forwards nothing,
+    // and another member's trail lives in ap-south-1, which this config does not watch.
+    const [central, lookAlike, elsewhere] = ['430000000020', '430000000021', '430000000022'];
+    const world = new MotoWorld(inject('motoEndpoint'));
+    const events = await world.memberClient(EventBridgeClient, lookAlike, 'us-east-1');
+    await events.send(new PutRuleCommand({ Name: 'trailguard-forward', EventPattern: JSON.stringify({ source: ['attacker.noop'] }) }));
+    await world.createLoggingTrail(elsewhere, 'ap-south-1', 'org-audit', 'org-audit-logs-430000000022', true);
+    writeFileSync(
+      join(workspace, 'unprotected.yml'),
+      `version: 1\ncentral: { account: "${central}", region: us-east-1 }\nmembers:\n  accounts: [ { id: "${lookAlike}", name: look-alike }, { id: "${elsewhere}", name: elsewhere } ]\n`,
+    );
+
+    const applied = await runAction(pushToMain, { config: 'unprotected.yml' });
+    const planned = await runAction(pullRequest, { config: 'unprotected.yml' });
+
+    const conflictLine = `- ${lookAlike} us-east-1: event-rule trailguard-forward exists without the trailguard:managed=true tag`;
+    const uncoveredLine = `- ${elsewhere} ap-south-1: trail org-audit lives in ap-south-1, which has no trailguard-forward rule`;
+    for (const result of [applied, planned]) {
+      expect(result.code).toBe(1);
+      expect(result.outputs.drift).toBe('true');
+      expect(result.summary).toMatch(/^## TrailGuard (apply|plan)\n\n❌ failed: .*1 conflict, 1 uncovered trail .*\n\n\*\*Why it failed: 2 account-regions are not protected\*\*\n/);
+      expect(result.summary).toContain(conflictLine);
+      expect(result.summary).toContain(uncoveredLine);
+      expect(result.summary).toContain(`| ${lookAlike} (look-alike) | us-east-1 | ⛔ conflict |`);
+      expect(result.summary).toContain(`| ${elsewhere} (elsewhere) | ap-south-1 | 🕳️ uncovered |`);
+      expect(result.stdout).toContain(`::error::TrailGuard ${result === applied ? 'apply' : 'plan'} failed for 2 items:`);
+      expect(JSON.parse(readFileSync(result.outputs.report!, 'utf8'))).toMatchObject({
+        drift: true,
+        conflicts: [{ account: lookAlike, region: 'us-east-1', kind: 'event-rule', name: 'trailguard-forward' }],
+        uncovered: [{ account: elsewhere, region: 'ap-south-1', trail: 'org-audit' }],
+      });
+    }
+    const comment = github.comments.find((c) => c.body.includes(conflictLine))!.body;
+    expect(comment.indexOf(uncoveredLine)).toBeLessThan(comment.indexOf('| Account |'));
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudTrailClient, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { MotoWorld } from '../support/aws.js';
 
@@ -17,8 +18,12 @@ let config: string;
 let world: MotoWorld;
 
 async function trailguard(...args: string[]) {
+  return trailguardWith(config, ...args);
+}
+
+async function trailguardWith(configPath: string, ...args: string[]) {
   try {
-    const { stdout, stderr } = await exec(BIN, [...args, '--config', config], {
+    const { stdout, stderr } = await exec(BIN, [...args, '--config', configPath], {
       env: {
         PATH: process.env.PATH,
         AWS_ENDPOINT_URL: inject('motoEndpoint'),
@@ -81,6 +86,33 @@ describe('trailguard CLI', () => {
     const rows = JSON.parse((await trailguard('status', '--json')).stdout) as { account: string; isLogging: boolean | null }[];
 
     expect(rows.filter((r) => r.account === HEALTHY).map((r) => r.isLogging)).toEqual([true]);
+  });
+
+  it('an attacker\'s look-alike forwarding rule makes status, plan and apply fail, naming it', async () => {
+    const [central, member] = ['430000000030', '430000000031'];
+    const own = join(mkdtempSync(join(tmpdir(), 'tg-cli-')), 'trailguard.yml');
+    writeFileSync(own, `version: 1\ncentral: { account: "${central}", region: us-east-1 }\nmembers:\n  accounts: [ { id: "${member}", name: victim } ]\n`);
+    await world.createLoggingTrail(member, 'us-east-1', 'org-audit', 'cli-logs-430000000031', true);
+    expect((await trailguardWith(own, 'apply')).code).toBe(0);
+    expect((await trailguardWith(own, 'status')).code).toBe(0);
+    // The attacker deletes TrailGuard's rule and puts an untagged one of the same name that forwards nothing.
+    const events = await world.memberClient(EventBridgeClient, member, 'us-east-1');
+    await events.send(new RemoveTargetsCommand({ Rule: 'trailguard-forward', Ids: ['trailguard-central-bus'] }));
+    await events.send(new DeleteRuleCommand({ Name: 'trailguard-forward' }));
+    await events.send(new PutRuleCommand({ Name: 'trailguard-forward', EventPattern: JSON.stringify({ source: ['attacker.noop'] }) }));
+
+    const status = await trailguardWith(own, 'status');
+    const plan = await trailguardWith(own, 'plan');
+    const apply = await trailguardWith(own, 'apply');
+
+    expect(status.code).toBe(2);
+    expect(status.stdout.split('\n')[2]).toMatch(new RegExp(`^${member}\\s+victim\\s+us-east-1\\s+-\\s+\\?\\s+-\\s+pipeline conflict: event-rule trailguard-forward: conflict: not managed by TrailGuard$`));
+    for (const run of [plan, apply]) {
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`${member}\\s+victim\\s+us-east-1\\s+conflict\\s+event-rule trailguard-forward: conflict`));
+      expect(run.stderr).toContain(`- ${member} us-east-1: event-rule trailguard-forward exists without the trailguard:managed=true tag`);
+    }
+    expect(apply.stdout).toContain('❌ failed');
   });
 
   it('explains usage and exits 1 on a bad command', async () => {

@@ -6,6 +6,7 @@ import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
 import { validateConfig, type Config } from '../../src/core/config.js';
 import { runPipeline, type Mode } from '../../src/core/pipeline.js';
+import { failureMessage } from '../../src/core/report.js';
 import { loadRemediatorCode } from '../../src/core/remediator-code.js';
 import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
@@ -111,7 +112,7 @@ describe('pipeline against a simulated organization in moto', () => {
     expect((await run('plan')).changes).toEqual([]);
   });
 
-  it('an untagged rule with our name is a conflict: reported, never changed; a denied member fails alone', async () => {
+  it('an untagged rule with our name is a conflict: reported, never changed, and the run fails with drift; a denied member fails alone', async () => {
     const events = await world.memberClient(EventBridgeClient, CONFLICTED, 'us-east-1');
     const theirs = JSON.stringify({ source: ['their.app'] });
     await events.send(new PutRuleCommand({ Name: 'trailguard-forward', EventPattern: theirs }));
@@ -125,6 +126,19 @@ describe('pipeline against a simulated organization in moto', () => {
     expect(status(DENIED)).toEqual(['global error', 'us-east-1 error', 'eu-west-1 error']);
     expect(report.errors.map((e) => e.message)).toEqual(Array(3).fill(expect.stringMatching(new RegExp(`^AccessDenied assuming OrganizationAccountAccessRole in ${DENIED}`))));
     expect(status(MEMBERS[0]!)).toEqual(['global ok', 'us-east-1 ok', 'eu-west-1 ok']);
-    expect(report.drift).toBe(false);
+    // A look-alike rule forwards nothing: that account-region is not protected, whatever apply did elsewhere.
+    expect(report.drift).toBe(true);
+    expect(failureMessage(report)).toContain(
+      `- ${CONFLICTED} us-east-1: event-rule trailguard-forward exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
+    );
+    expect(failureMessage(report)).toContain(`- ${DENIED} global: AccessDenied assuming OrganizationAccountAccessRole in ${DENIED}`);
+  });
+
+  it('a plan that finds a conflict fails too, naming it', async () => {
+    const plan = await run('plan', [...MEMBERS, CONFLICTED]);
+
+    expect(plan.rows.filter((r) => r.status !== 'ok').map((r) => `${r.account} ${r.region} ${r.status}`)).toContain(`${CONFLICTED} us-east-1 conflict`);
+    expect(plan.drift).toBe(true);
+    expect(failureMessage(plan)).toContain(`- ${CONFLICTED} us-east-1: event-rule trailguard-forward exists without the trailguard:managed=true tag`);
   });
 });

@@ -144,3 +144,40 @@ describe('the README', () => {
     expect(parseConfig(example!).members.regions).toEqual(['us-east-1', 'eu-west-1']);
   });
 });
+
+describe('regions', () => {
+  it('refuses a region typo with the path of the field, even where the shape looks right', () => {
+    expect(issues(`${minimal}  regions: [eu-wst-1, eu-west-1, us-esat-1]\n`)).toEqual([
+      'members.regions[0]: unknown AWS region "eu-wst-1" (not in the AWS SDK\'s region list)',
+      'members.regions[2]: unknown AWS region "us-esat-1" (not in the AWS SDK\'s region list)',
+    ]);
+    expect(issues(minimal.replace('region: us-east-1', 'region: eu-wst-1'))).toEqual([
+      'central.region: unknown AWS region "eu-wst-1" (not in the AWS SDK\'s region list)',
+    ]);
+  });
+
+  it('accepts regions of every partition', () => {
+    const gov = minimal.replace('region: us-east-1', 'region: us-gov-west-1');
+    expect(parseConfig(`${gov}  regions: [us-gov-west-1, us-gov-east-1]\n`).members.regions).toEqual(['us-gov-west-1', 'us-gov-east-1']);
+    expect(parseConfig(minimal.replace('region: us-east-1', 'region: cn-north-1')).central.region).toBe('cn-north-1');
+  });
+
+  it('refuses regions from two partitions: one deployment cannot forward between them', () => {
+    expect(issues(`${minimal}  regions: [us-east-1, cn-north-1]\n`)).toEqual([
+      'members.regions[1]: cn-north-1 is in partition aws-cn, central.region us-east-1 is in aws: EventBridge cannot forward across partitions',
+    ]);
+  });
+
+  it('reads `auto`: regions discovered from the members\' trails, starting with the central region', () => {
+    const config = parseConfig(`${minimal.replace('region: us-east-1', 'region: eu-west-1')}  regions: auto\n`);
+
+    expect(config.members.discoverRegions).toBe(true);
+    expect(config.members.regions).toEqual(['eu-west-1']);
+    expect(parseConfig(minimal).members.discoverRegions).toBe(false);
+  });
+
+  it('explains a value that is neither auto nor a list', () => {
+    expect(issues(`${minimal}  regions: automatic\n`)).toEqual(['members.regions: expected auto or a list of regions such as [us-east-1, eu-west-1]']);
+    expect(issues(`${minimal}  regions: []\n`)).toEqual(['members.regions: expected at least one region']);
+  });
+});

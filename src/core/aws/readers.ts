@@ -1,4 +1,5 @@
-// Readers: what exists for each desired resource, in the field shapes the plan compares.
+// Readers: what exists for each desired resource, in the field shapes the plan compares; and every trail of an account.
+import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
@@ -253,4 +254,33 @@ export class StateReader {
       .filter((s) => s.Sid?.startsWith('trailguard-') && !wanted.has(s.Sid))
       .map((s) => ({ key: `${account}/${region}/bus-permission/${s.Sid}`, account, region, kind: 'bus-permission' as const, name: s.Sid! }));
   }
+}
+
+/** A trail as CloudTrail's ListTrails reports it. */
+export interface TrailInfo {
+  name: string;
+  arn: string;
+  /** The region the trail was created in: the only region where StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on it are called (and recorded). */
+  homeRegion: string;
+}
+
+/**
+ * Every trail of `account`, in every region, from CloudTrail ListTrails (all pages), called once in `region`.
+ * AWS documents ListTrails as listing the trails "in the current account" with each one's HomeRegion, unlike
+ * DescribeTrails, which answers for one region; so one call per account finds trails in regions TrailGuard does not
+ * watch yet. Organization trails of another account that the member can see are listed too. Moto (5.2) lists only
+ * multi-region trails and those homed in the called region. Call `accounts.reach(account)` first; AWS errors propagate.
+ */
+export async function listTrails(accounts: Accounts, account: string, region: string): Promise<TrailInfo[]> {
+  const client = await accounts.client(CloudTrailClient, account, region);
+  const out: TrailInfo[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListTrailsCommand({ NextToken }));
+    for (const t of page.Trails ?? []) {
+      if (t.TrailARN && t.HomeRegion) out.push({ name: t.Name ?? t.TrailARN, arn: t.TrailARN, homeRegion: t.HomeRegion });
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
 }

@@ -71,8 +71,10 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     core.setOutput('changes', String(report.changes.length));
     core.setOutput('report', reportPath);
     // Outside a runner (local-action, a shell) there is no summary file: the summary is then printed instead.
-    if (deps.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report), true).write();
-    else core.info(renderSummary(report));
+    // A pull request's plan previews what apply does after the merge; any other plan is a drift check and fails on drift.
+    const strictness = { failOnDrift: !deps.context.eventName.startsWith('pull_request') };
+    if (deps.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, strictness), true).write();
+    else core.info(renderSummary(report, strictness));
     for (const e of report.errors) core.error(e.message, { title: `TrailGuard: ${e.account} ${e.region}` });
     // Errors, not warnings: each of these leaves an account-region unprotected and fails the step.
     for (const c of report.conflicts) core.error(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
@@ -85,7 +87,7 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
       const outcome = await upsertComment(comments, renderComment(report, `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`));
       core.info(`plan comment ${outcome}`);
     }
-    const failure = failureMessage(report);
+    const failure = failureMessage(report, strictness);
     if (failure) core.setFailed(failure);
   } catch (error) {
     core.setFailed(errorText(error));

@@ -69,16 +69,16 @@ export function renderTable(report: PipelineReport, maxRows = FULL_TABLE_ROWS): 
 }
 
 /** Why the run failed, first thing under the headline: a reviewer reads this before the table. Empty when it did not. */
-export function renderWhy(report: PipelineReport, max = WHY_LINES): string {
-  const items = failureItems(report);
+export function renderWhy(report: PipelineReport, max = WHY_LINES, options: FailureOptions = {}): string {
+  const items = failureItems(report, options);
   if (items.length === 0) return '';
   const shown = items.slice(0, max).map((i) => `- ${i.replace(/\r?\n/g, ' ')}`);
   if (items.length > max) shown.push(`- … and ${items.length - max} more (see the table)`);
   return [`**Why it failed: ${items.length} account-region${items.length === 1 ? ' is' : 's are'} not protected**`, '', ...shown, ''].join('\n');
 }
 
-export function renderSummary(report: PipelineReport): string {
-  const why = renderWhy(report);
+export function renderSummary(report: PipelineReport, options: FailureOptions = {}): string {
+  const why = renderWhy(report, WHY_LINES, options);
   return [`## TrailGuard ${report.mode}`, '', headline(report), '', ...(why ? [why] : []), renderTable(report)].join('\n');
 }
 
@@ -106,8 +106,27 @@ export function renderComment(report: PipelineReport, runUrl?: string): string {
  * uncovered trails (home region without a forwarding rule), and drift left after apply. Drift a plan found that
  * apply will fix is not a failure. Empty when the run succeeded.
  */
-export function failureItems(report: PipelineReport): string[] {
+/** How strict a run is about drift a plan finds and apply would fix. */
+export interface FailureOptions {
+  /**
+   * A plan fails on every missing or drifted resource too, not only on what apply cannot fix: for a
+   * plan run as a drift check (a schedule, a push), where a missing forwarding rule is a blind spot
+   * now. A pull request's plan previews changes that apply makes after the merge, so it leaves this off.
+   */
+  failOnDrift?: boolean;
+}
+
+export function failureItems(report: PipelineReport, options: FailureOptions = {}): string[] {
+  const drift =
+    options.failOnDrift && report.mode === 'plan'
+      ? report.rows.flatMap((r) =>
+          r.changes
+            .filter((c) => c.action !== 'conflict')
+            .map((c) => `${c.account} ${c.region}: ${describe(c)}: not in place, so this account-region is not fully protected until apply`),
+        )
+      : [];
   return [
+    ...drift,
     ...report.errors.map((e) => `${e.account} ${e.region}: ${e.message}`),
     ...report.conflicts.map(
       (c) =>
@@ -122,7 +141,7 @@ export function failureItems(report: PipelineReport): string[] {
 }
 
 /** The failure message naming each failure, for setFailed and the CLI; null when the run succeeded. */
-export function failureMessage(report: PipelineReport): string | null {
-  const problems = failureItems(report);
+export function failureMessage(report: PipelineReport, options: FailureOptions = {}): string | null {
+  const problems = failureItems(report, options);
   return problems.length ? `TrailGuard ${report.mode} failed for ${problems.length} item${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `- ${p}`).join('\n')}` : null;
 }

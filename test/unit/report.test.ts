@@ -94,4 +94,11 @@ describe('report rendering', () => {
     expect(renderSummary(planned)).not.toContain('Why it failed');
     expect(failureMessage(planned)).toBeNull();
   });
+
+  it('a plan run as a drift check (not a pull request) fails on that drift, naming the missing resource', () => {
+    const planned = report([row('222222222222', 'us-east-1', 'drift', { changes: [change('222222222222', 'us-east-1')] })]);
+
+    expect(failureMessage(planned, { failOnDrift: true })).toMatch(/^TrailGuard plan failed for 1 item:\n- 222222222222 us-east-1: .*not in place/);
+    expect(renderSummary(planned, { failOnDrift: true })).toContain('Why it failed: 1 account-region is not protected');
+  });
 });

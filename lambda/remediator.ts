@@ -9,6 +9,7 @@ import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
 import { AlertPublishError, RejectedEventError, errorText } from '../src/core/errors.js';
 import type { Log } from '../src/core/log.js';
 import { parseTamperEvent } from '../src/core/tamper-event.js';
+import { handlePipelineEvent, isPipelineEvent } from './guard.js';
 import { remediate, type RemediateDeps } from './remediate.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
@@ -59,6 +60,7 @@ function rejected(reason: string): RemediationResult {
 
 /** One event: parse, decide, publish. Throws only when the alert could not be published. */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
+  if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
   const started = Date.now();
   let event;
   try {

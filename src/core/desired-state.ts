@@ -89,37 +89,45 @@ export function tamperPattern(watch: readonly string[]): Record<string, unknown>
 }
 
 const API_CALL = 'AWS API Call via CloudTrail';
-const ownRules = [{ prefix: OWN_PREFIX }];
 
-/** The parts of the guard pattern for calls on TrailGuard's rules: the rule name is `name` or, for target calls, `rule`. */
-function rulePatterns(): Record<string, unknown>[] {
+/**
+ * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls.
+ * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
+ */
+function ruleCallsPattern(names: readonly string[]): Record<string, unknown>[] {
+  const detail = (eventName: readonly string[], key: 'name' | 'rule') => ({ eventSource: ['events.amazonaws.com'], eventName: [...eventName], requestParameters: { [key]: [...names] } });
   return [
-    { source: ['aws.events'], 'detail-type': [API_CALL], detail: { eventSource: ['events.amazonaws.com'], eventName: [...RULE_NAME_CALLS], requestParameters: { name: ownRules } } },
-    { source: ['aws.events'], 'detail-type': [API_CALL], detail: { eventSource: ['events.amazonaws.com'], eventName: [...RULE_TARGET_CALLS], requestParameters: { rule: ownRules } } },
+    { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_NAME_CALLS, 'name') },
+    { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_TARGET_CALLS, 'rule') },
   ];
 }
 
-/**
- * Pattern of `trailguard-guard` (member default buses and the central bus): EventBridge calls on
- * `trailguard-*` rules and IAM calls on `trailguard-*` roles and the remediation role, filtered by
- * name with EventBridge prefix matching so that no other rule's or role's traffic leaves the account.
- */
-export function guardPattern(remediationRole: string): Record<string, unknown> {
-  const roles = remediationRole.startsWith(OWN_PREFIX) ? ownRules : [...ownRules, remediationRole];
-  return {
-    $or: [
-      ...rulePatterns(),
-      { source: ['aws.iam'], 'detail-type': [API_CALL], detail: { eventSource: ['iam.amazonaws.com'], eventName: [...ROLE_CALLS], requestParameters: { roleName: roles } } },
-    ],
-  };
+/** IAM calls on `trailguard-*` roles (EventBridge prefix matching) and on the remediation role, whatever its name. */
+function roleCallsPattern(remediationRole: string): Record<string, unknown> {
+  const roles = remediationRole.startsWith(OWN_PREFIX) ? [{ prefix: OWN_PREFIX }] : [{ prefix: OWN_PREFIX }, remediationRole];
+  return { source: ['aws.iam'], 'detail-type': [API_CALL], detail: { eventSource: ['iam.amazonaws.com'], eventName: [...ROLE_CALLS], requestParameters: { roleName: roles } } };
 }
 
 /**
- * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on TrailGuard's
- * rules, so that deleting `trailguard-guard` is seen by the forward rule as the reverse is seen by the guard.
+ * Pattern of the member `trailguard-guard` rule: calls on `trailguard-forward`, and IAM calls on
+ * TrailGuard's roles (they arrive only in the partition's global region). Filtered by name, so no
+ * other rule's or role's traffic leaves the account.
+ */
+export function guardPattern(remediationRole: string): Record<string, unknown> {
+  return { $or: [...ruleCallsPattern([NAMES.forwardRule]), roleCallsPattern(remediationRole)] };
+}
+
+/** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
+export function centralGuardPattern(remediationRole: string): Record<string, unknown> {
+  return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
+}
+
+/**
+ * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on
+ * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
  */
 export function forwardPattern(watch: readonly string[]): Record<string, unknown> {
-  return { $or: [tamperPattern(watch), ...rulePatterns()] };
+  return { $or: [tamperPattern(watch), ...ruleCallsPattern([NAMES.guardRule])] };
 }
 
 /**
@@ -279,7 +287,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     kind: 'event-rule',
     bus: NAMES.bus,
     description: "TrailGuard: changes to TrailGuard's own member rules and roles, forwarded by member accounts",
-    pattern: guardPattern(config.roles.remediation),
+    pattern: centralGuardPattern(config.roles.remediation),
     targets: [queue ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter } : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter }],
   });
   if (queue) {

@@ -8,7 +8,7 @@ import { createDefaultGuardDeps, type PipelineResult } from '../../lambda/guard.
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
 import { parseAlert, type PipelineAlert } from '../../src/core/alert.js';
 import { validateConfig } from '../../src/core/config.js';
-import { desiredState, guardPattern, memberRules, remediatorEnvironment, type RuleResource } from '../../src/core/desired-state.js';
+import { centralGuardPattern, desiredState, forwardPattern, guardPattern, memberRules, remediatorEnvironment, type RuleResource } from '../../src/core/desired-state.js';
 import { PIPELINE_CALLS, parsePipelineEvent, type PipelineCall } from '../../src/core/pipeline-event.js';
 import { guardEvent } from '../support/guard-events.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -61,13 +61,17 @@ describe('trailguard-guard in the desired state', () => {
     expect(rules[0]!.targets[0]!.RoleArn).toBe('arn:aws-us-gov:iam::222222222222:role/trailguard-forwarder');
   });
 
-  it('filters by name prefix, covers a remediation role outside the prefix, and stays within PutRule’s 4096-character pattern limit', () => {
-    const pattern = guardPattern('TrailGuardRemediator');
-    const text = JSON.stringify(pattern);
+  it('watches the other rule by exact name, TrailGuard roles by prefix plus the remediation role, within PutRule’s 4096-character pattern limit', () => {
+    const text = JSON.stringify(guardPattern('TrailGuardRemediator'));
+    const forward = JSON.stringify(forwardPattern(['StopLogging']));
 
-    expect(text).toContain('{"prefix":"trailguard-"}');
+    expect(text).toContain('"requestParameters":{"name":["trailguard-forward"]}');
+    expect(text).toContain('"requestParameters":{"rule":["trailguard-forward"]}');
+    expect(text).not.toContain('trailguard-guard');
+    expect(forward).toContain('"requestParameters":{"name":["trailguard-guard"]}');
+    expect(forward).not.toContain('"trailguard-forward"');
     expect(text).toContain('"roleName":[{"prefix":"trailguard-"},"TrailGuardRemediator"]');
-    expect(text.length).toBeLessThan(4096);
+    expect(JSON.stringify(centralGuardPattern('TrailGuardRemediator')).length).toBeLessThan(4096);
     expect(JSON.stringify(guardPattern('trailguard-remediation'))).not.toContain('"trailguard-remediation"');
   });
 
@@ -76,7 +80,7 @@ describe('trailguard-guard in the desired state', () => {
     const central = queued.find((r) => r.key === '111111111111/us-east-1/event-rule/trailguard-guard') as RuleResource;
     const queue = queued.find((r) => r.key === '111111111111/us-east-1/sqs-queue/trailguard-events');
 
-    expect(central).toMatchObject({ bus: 'trailguard', pattern: guardPattern('TrailGuardRemediator'), targets: [{ Arn: 'arn:aws:sqs:us-east-1:111111111111:trailguard-events' }] });
+    expect(central).toMatchObject({ bus: 'trailguard', pattern: centralGuardPattern('TrailGuardRemediator'), targets: [{ Arn: 'arn:aws:sqs:us-east-1:111111111111:trailguard-events' }] });
     expect(queue?.kind === 'sqs-queue' && JSON.parse(queue.attributes.Policy!).Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
       'arn:aws:events:us-east-1:111111111111:rule/trailguard/trailguard-tamper',
       'arn:aws:events:us-east-1:111111111111:rule/trailguard/trailguard-guard',

@@ -313,7 +313,7 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
     deps.log.error('alert publish failed; the event will be retried', { ...line, publishError: errorText(error) });
     throw new AlertPublishError(`publishing the ${verdict.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`, { cause: error });
   }
-  // Restored is a warning; anything TrailGuard could not put back needs a human now.
-  (verdict.restored === true ? deps.log.warn : deps.log.error).call(deps.log, 'guard decided', { ...line, alertMessageId: result.alertMessageId });
+  // The alert carries the news; the log shouts only when TrailGuard could not put the resource back.
+  (verdict.restored === false ? deps.log.error : deps.log.info).call(deps.log, 'guard decided', { ...line, alertMessageId: result.alertMessageId });
   return result;
 }

@@ -178,11 +178,14 @@ interface Repair {
 }
 
 /** Puts a member rule back to its desired definition (rule, state, targets) and reads it again to verify. */
-async function repairRule(events: EventBridgeClient, desired: RuleResource): Promise<Repair> {
+async function repairRule(events: EventBridgeClient, desired: RuleResource, mayWrite: boolean): Promise<Repair> {
   const actions: string[] = [];
   const before = await readRule(events, desired.name);
   const drift = differing(desired, before);
   if (drift.length === 0) return { restored: null, actions, error: null, drift };
+  // The record of TrailGuard's own repair that did not converge: repairing again would answer each of its
+  // calls with more calls (a loop); one alert, and no write, bounds it.
+  if (!mayWrite) return { restored: false, actions, error: `TrailGuard's own change left the rule not as desired: ${drift.join(', ')}`, drift };
   await events.send(
     new PutRuleCommand({
       Name: desired.name,
@@ -238,7 +241,7 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   }
   let repair: Repair;
   try {
-    repair = await repairRule(await guard.events(event.account, event.region), desired);
+    repair = await repairRule(await guard.events(event.account, event.region), desired, actor !== 'remediator');
   } catch (error) {
     return { outcome: 'pipeline-tampered', restored: false, actions: [], error: `${errorCode(error)} repairing ${desired.name} in ${event.account}/${event.region}: ${errorText(error)}`, reason: 'repair failed' };
   }
@@ -250,7 +253,7 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   return {
     ...repair,
     outcome: 'pipeline-tampered',
-    reason: repair.restored === null ? 'the rule is still as desired' : repair.restored ? `rule restored (${repair.drift.join(', ')})` : 'repair did not converge',
+    reason: repair.restored === null ? 'the rule is still as desired' : repair.restored ? `rule restored (${repair.drift.join(', ')})` : (repair.error ?? 'repair did not converge'),
   };
 }
 

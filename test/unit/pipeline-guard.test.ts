@@ -207,6 +207,17 @@ describe('the remediator on guard events', () => {
     expect(published().map((p) => p.alert.resource.restored)).toEqual([null]);
   });
 
+  it('never answers its own non-converging repair with another repair (no loop), but alerts it once', async () => {
+    memberEventBridge({ 'trailguard-forward': { ...asDesired(desired('trailguard-forward', 'us-east-1')), state: 'DISABLED' } });
+    const { handle } = setup();
+
+    const result = await handle(guardEvent('PutRule', { actorRole: 'TrailGuardRemediator' }));
+
+    expect(result).toMatchObject({ outcome: 'pipeline-tampered', resource: { restored: false }, error: "TrailGuard's own change left the rule not as desired: state" });
+    expect([...events.commandCalls(PutRuleCommand), ...events.commandCalls(PutTargetsCommand)]).toHaveLength(0);
+    expect(published()).toHaveLength(1);
+  });
+
   it.each(['DeleteRole', 'UpdateAssumeRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary'] as const)(
     'alerts %s on a TrailGuard role as not restored (apply repairs roles), without touching EventBridge',
     async (call) => {

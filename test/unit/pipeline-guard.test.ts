@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDefaultGuardDeps, type PipelineResult } from '../../lambda/guard.js';
+import { createDefaultGuardDeps, loadPipelineEnvironment, type PipelineResult } from '../../lambda/guard.js';
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
 import { parseAlert, type PipelineAlert } from '../../src/core/alert.js';
 import { validateConfig } from '../../src/core/config.js';
@@ -264,6 +264,12 @@ describe('the remediator on guard events', () => {
 
     expect([otherBus, unwatched].map((r) => [r.outcome, r.resource?.restored])).toEqual([['pipeline-tampered', null], ['pipeline-tampered', null]]);
     expect(events.commandCalls(PutRuleCommand)).toHaveLength(0);
+  });
+
+  it('names the bad field of TRAILGUARD_PIPELINE', () => {
+    expect(() => loadPipelineEnvironment({ TRAILGUARD_PIPELINE: '{"watch":[],"regions":["eu-west-1"],"deployRole":"Deploy"}' })).toThrow(/^TRAILGUARD_PIPELINE\.watch: /);
+    expect(() => loadPipelineEnvironment({ TRAILGUARD_PIPELINE: '{"watch":["StopLogging"],"regions":["eu-west-1"],"deployRole":"no spaces"}' })).toThrow(/^TRAILGUARD_PIPELINE\.deployRole: /);
+    expect(() => loadPipelineEnvironment({ TRAILGUARD_PIPELINE: '{' })).toThrow('TRAILGUARD_PIPELINE: expected JSON');
   });
 
   it('rejects a malformed guard event without any AWS call or alert', async () => {

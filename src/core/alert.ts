@@ -145,6 +145,10 @@ export interface PipelineAlertFacts {
   changes: string[];
 }
 
+/**
+ * The pipeline alert for a guard event (DESIGN.md "Alert", additive): `trail: null`, `isLogging: null`,
+ * `resource` naming the rule (`arn:<partition>:events:<region>:<account>:rule/<name>`) or role and whether it was restored.
+ */
 export function buildPipelineAlert(event: PipelineEvent, facts: PipelineAlertFacts): PipelineAlert {
   return {
     schema: ALERT_SCHEMA,

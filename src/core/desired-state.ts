@@ -198,6 +198,7 @@ export interface PipelineEnvironment {
   deployRole: string;
 }
 
+/** The `TRAILGUARD_PIPELINE` value for a config; `apply` writes it JSON-encoded into the remediator's environment. */
 export function pipelineEnvironment(config: Config): PipelineEnvironment {
   return { watch: [...config.watch], regions: [...config.members.regions], deployRole: config.roles.deploy };
 }
@@ -350,6 +351,7 @@ export interface MemberRuleSpec {
   remediationRole: string;
 }
 
+/** The member-rule facts of a config (the action's side of `memberRules`). */
 export function memberRuleSpec(config: Config): MemberRuleSpec {
   return { centralBusArn: centralArns(config).bus, watch: config.watch, regions: config.members.regions, remediationRole: config.roles.remediation };
 }

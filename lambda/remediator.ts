@@ -11,6 +11,7 @@ import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
 import { AlertPublishError, RejectedEventError, errorCode, errorText } from '../src/core/errors.js';
 import type { Log } from '../src/core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '../src/core/tamper-event.js';
+import { handlePipelineEvent, isPipelineEvent } from './guard.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
@@ -83,6 +84,7 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  * Throws AlertPublishError only, when the alert could not be published.
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
+  if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
   const started = Date.now();
   let event: TamperEvent;
   try {

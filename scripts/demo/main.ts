@@ -2,6 +2,9 @@
 import { resolve } from 'node:path';
 import { ensureMoto } from '../moto.js';
 import { blockKitBuilderLink, renderMessage } from './terminal.js';
+import { forwardPattern } from '../../src/core/desired-state.js';
+import { WATCHED_EVENTS } from '../../src/core/config.js';
+import { canonical } from '../../src/core/plan.js';
 import { CENTRAL, CHANNEL, DemoWorld, REGIONS, RESPONDER, TRAILS } from './world.js';
 
 const keep = process.argv.includes('--keep');
@@ -85,6 +88,46 @@ try {
   check(demo.slack.ok('chat.postMessage').filter((c) => !c.args.thread_ts).length === 1, 'one alert message was posted');
   check(acked === RESPONDER, `acknowledgement stored for @${RESPONDER}`);
   check(String(status.text).includes('healthy'), '/trail-status shows the organization healthy');
+
+  // Act 2: the attacker knows about TrailGuard and removes the forwarding rule before stopping the trail.
+  const target = demo.member('sandbox');
+  say(`\n6. The attack on the pipeline: delete trailguard-forward in ${target.name} (${target.id}), region eu-west-1, then stop ${TRAILS[1].name} there`);
+  demo.startClock();
+  const ruleRecords = await demo.deleteForwardRule(target.name, 'eu-west-1');
+  const ruleIds = ruleRecords.map((r) => r.detail.eventID as string);
+  const guarded = await demo.waitFor('the guard events', () => {
+    const found = ruleIds.map((id) => demo.results.find((r) => r.result.eventId === id)?.result);
+    return found.every(Boolean) ? found : undefined;
+  });
+  const rule = await demo.memberRule(target.name, 'eu-west-1', 'trailguard-forward');
+  demo.mark(`trailguard-forward in ${target.id}/eu-west-1 exists again: ${rule ? `${rule.state}, target ${rule.targets.map((t) => t.Arn).join(', ')}` : 'NO'}`);
+  const stop2 = await demo.stopTrail(target.name, 'eu-west-1');
+  const stopId2 = stop2.detail.eventID as string;
+  const restarted = await demo.waitFor('the remediator', () => demo.results.find((r) => r.result.eventId === stopId2));
+  const state2 = await demo.trailState(target.name, 'eu-west-1');
+  demo.mark(`${TRAILS[1].name} in ${target.id}/eu-west-1 is logging again: ${state2.isLogging}`);
+  const posted2 = await demo.waitFor('the Slack messages', async () => {
+    const incidents = await Promise.all([...ruleIds, stopId2].map((id) => demo.app.services.store.get(id)));
+    return incidents.every((i) => i?.state === 'posted') ? incidents : undefined;
+  });
+  demo.mark(`alerts in #${CHANNEL}: ${[...new Set(posted2.map((i) => i!.ts))].length} messages for ${posted2.length} alerts (repeats of the same rule go to its thread)`);
+
+  say('\nTimeline (since the attacker\'s first call):');
+  for (const hop of demo.hops) say(`  +${hop.at.toFixed(0).padStart(5)} ms  ${hop.what}`);
+  say('');
+  check(guarded.every((r) => r!.outcome === 'pipeline-tampered'), `remediator outcome for ${guarded.map((r) => r!.eventName).join(' and ')}: ${guarded.map((r) => r!.outcome).join(', ')}`);
+  check(
+    rule !== null && rule.state === 'ENABLED' && canonical(rule.pattern) === canonical(forwardPattern(WATCHED_EVENTS)) && rule.targets.length === 1 && rule.targets[0]!.Arn === `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard`,
+    'trailguard-forward is back: enabled, its pattern, one target (the central bus through trailguard-forwarder)',
+  );
+  check(restarted.result.outcome === 'restarted' && state2.isLogging, `the StopLogging that followed went through the restored rule: ${restarted.result.outcome}, ${TRAILS[1].name} logging`);
+  const pipelineAlerts = demo.deliveries.filter((d) => ruleIds.includes(d.alert.id));
+  check(
+    pipelineAlerts.length === 2 && pipelineAlerts.every((d) => d.alert.trail === null && d.alert.resource.name === 'trailguard-forward') && pipelineAlerts.some((d) => d.alert.trail === null && d.alert.resource.restored === true),
+    'two pipeline-tampered alerts reached the Slack app, naming trailguard-forward, one saying it was restored',
+  );
+  check(demo.slack.ok('chat.postMessage').some((c) => JSON.stringify(c.args).includes('pipeline-tampered') && JSON.stringify(c.args).includes('trailguard-forward')), 'Slack shows the pipeline-tampered message');
+  check((await demo.trailguard('plan')).code === 0, 'trailguard plan: no drift left');
   say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {
   failed = true;

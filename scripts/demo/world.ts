@@ -5,11 +5,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { PipelineResult } from '../../lambda/guard.js';
 import type { SqsBatchResult } from '../../lambda/remediator.js';
 import { ACTION_ACK } from '../../slack-app/ids.js';
 import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-app/server.js';
@@ -57,7 +58,7 @@ export interface DemoOptions {
 
 export class DemoWorld {
   readonly hops: Hop[] = [];
-  readonly results: { at: number; result: SqsBatchResult['results'][number] }[] = [];
+  readonly results: { at: number; result: SqsBatchResult['results'][number] & Partial<Pick<PipelineResult, 'resource'>> }[] = [];
   readonly deliveries: { at: number; status: number; alert: Alert }[] = [];
   members: { id: string; name: string }[] = [];
   configPath = '';
@@ -216,13 +217,17 @@ export class DemoWorld {
       // EventBridge keeps the source's. Restore both from the CloudTrail record itself.
       adapt: (body) => {
         const event = JSON.parse(body) as Envelope;
-        this.mark(`event reached ${NAMES.eventsQueue}: forwarded by ${NAMES.forwardRule}, matched ${NAMES.tamperRule} on the central bus`);
+        const guarded = event.source === 'aws.events' || event.source === 'aws.iam';
+        // The member rule that forwarded it: calls on trailguard-forward go through the guard, calls on the guard through the forward rule.
+        const by = !guarded ? NAMES.forwardRule : event.detail.requestParameters?.name === NAMES.guardRule || event.detail.requestParameters?.rule === NAMES.guardRule ? NAMES.forwardRule : NAMES.guardRule;
+        this.mark(`event reached ${NAMES.eventsQueue}: forwarded by ${by}, matched ${guarded ? NAMES.guardRule : NAMES.tamperRule} on the central bus (${event.detail.eventName})`);
         return JSON.stringify({ ...event, account: event.detail.recipientAccountId, region: event.detail.awsRegion });
       },
       onBatch: (_records, result) => {
         for (const r of (result as SqsBatchResult).results) {
           this.results.push({ at: performance.now() - this.t0, result: r });
-          this.mark(`remediator handler: ${r.outcome} ${r.eventName} on ${r.trail} in ${r.account}/${r.region} (${r.actions.join(', ')})`);
+          const on = (r as PipelineResult).resource?.name ?? r.trail;
+          this.mark(`remediator handler: ${r.outcome} ${r.eventName} on ${on} in ${r.account}/${r.region} (${r.actions.join(', ') || 'no action'})`);
         }
       },
       onError: (e) => this.log(`  lambda runner error: ${String(e)}`),
@@ -237,15 +242,52 @@ export class DemoWorld {
     return m;
   }
 
+  /** Puts a CloudTrail record on the member's default bus, as CloudTrail would deliver it to EventBridge. */
+  private async putRecord(account: string, region: string, event: Envelope): Promise<void> {
+    const events = await this.world.memberClient(EventBridgeClient, account, region);
+    const out = await events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }));
+    if (out.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
+    this.mark(`CloudTrail record of ${event.detail.eventName} put on ${account}'s default bus in ${region}`);
+  }
+
+  /**
+   * The attacker removes the forwarding rule's target and deletes it (EventBridge refuses to delete a rule with
+   * targets): two calls, two CloudTrail records, which the guard rule forwards.
+   */
+  async deleteForwardRule(memberName: string, region: string): Promise<Envelope[]> {
+    const m = this.member(memberName);
+    const events = await this.world.memberClient(EventBridgeClient, m.id, region);
+    const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: NAMES.forwardRule }));
+    const ids = Targets.map((t) => t.Id!);
+    await events.send(new RemoveTargetsCommand({ Rule: NAMES.forwardRule, Ids: ids }));
+    await events.send(new DeleteRuleCommand({ Name: NAMES.forwardRule }));
+    this.mark(`attacker (AdminAccess/jdoe) called RemoveTargets and DeleteRule on ${NAMES.forwardRule} in ${m.name} ${m.id}/${region}`);
+    const records = [
+      guardRecord(m.id, region, 'RemoveTargets', { rule: NAMES.forwardRule, ids }),
+      guardRecord(m.id, region, 'DeleteRule', { name: NAMES.forwardRule }),
+    ];
+    for (const record of records) await this.putRecord(m.id, region, record);
+    return records;
+  }
+
+  /** The member rule as EventBridge has it now; null when it does not exist. */
+  async memberRule(memberName: string, region: string, name: string): Promise<{ state: string; pattern: unknown; targets: { Id?: string; Arn?: string; RoleArn?: string }[] } | null> {
+    const events = await this.world.memberClient(EventBridgeClient, this.member(memberName).id, region);
+    try {
+      const rule = await events.send(new DescribeRuleCommand({ Name: name }));
+      const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: name }));
+      return { state: rule.State!, pattern: JSON.parse(rule.EventPattern ?? 'null'), targets: Targets.map((t) => ({ Id: t.Id, Arn: t.Arn, RoleArn: t.RoleArn })) };
+    } catch {
+      return null;
+    }
+  }
+
   /** CloudTrail does not run in moto: the attacker's call is made, and its CloudTrail record is put on the member's default bus. */
   private async emit(account: string, region: string, fixture: 'stop-logging' | 'delete-trail', trail: string): Promise<Envelope> {
     const event = retarget(loadFixture(fixture), { account, region, trail, eventId: crypto.randomUUID() });
     event.detail.eventTime = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     event.detail.requestParameters.name = trail;
-    const events = await this.world.memberClient(EventBridgeClient, account, region);
-    const out = await events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }));
-    if (out.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
-    this.mark(`CloudTrail record of ${event.detail.eventName} put on ${account}'s default bus in ${region}`);
+    await this.putRecord(account, region, event);
     return event;
   }
 
@@ -310,4 +352,44 @@ export class DemoWorld {
     await this.slack?.close();
     await this.moto?.stop();
   }
+}
+
+/** The CloudTrail record of an EventBridge call by the demo's attacker (AdminAccess/jdoe), as EventBridge delivers it. */
+function guardRecord(account: string, region: string, eventName: string, requestParameters: Record<string, unknown>): Envelope {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.events',
+    account,
+    time: now,
+    region,
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      userIdentity: {
+        type: 'AssumedRole',
+        principalId: 'AROAEXAMPLE2222:jdoe',
+        arn: `arn:aws:sts::${account}:assumed-role/AdminAccess/jdoe`,
+        accountId: account,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/AdminAccess`, accountId: account, userName: 'AdminAccess' } },
+      },
+      eventTime: now,
+      eventSource: 'events.amazonaws.com',
+      eventName,
+      awsRegion: region,
+      sourceIPAddress: '203.0.113.24',
+      userAgent: 'aws-cli/2.22.4',
+      requestParameters,
+      responseElements: null,
+      requestID: crypto.randomUUID(),
+      eventID: crypto.randomUUID(),
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: account,
+      eventCategory: 'Management',
+    },
+  };
 }

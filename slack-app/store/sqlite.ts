@@ -1,6 +1,6 @@
 // SQLite store for the long-lived server: one file, synchronous and fast, survives restarts.
 import Database from 'better-sqlite3';
-import type { Alert } from '../../src/core/alert.js';
+import { alertTarget, type Alert } from '../../src/core/alert.js';
 import type { Incident, Store } from './types.js';
 
 interface Row {
@@ -40,7 +40,7 @@ const toIncident = (r: Row): Incident => ({
   digest: r.digest === 1,
 });
 
-export const trailKey = (alert: Alert) => `${alert.account}/${alert.region}/${alert.trail.name}`;
+export const trailKey = (alert: Alert) => `${alert.account}/${alert.region}/${alertTarget(alert).name}`;
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;

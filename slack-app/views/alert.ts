@@ -1,5 +1,5 @@
 // The alert message: who did what to which trail, what TrailGuard did, and the Acknowledge / Re-check buttons.
-import type { Alert, Outcome } from '../../src/core/alert.js';
+import { alertTarget, type Alert, type Outcome } from '../../src/core/alert.js';
 import { ACTION_ACK, ACTION_RECHECK, BLOCK_ACTIONS, BLOCK_STATUS } from '../ids.js';
 import type { Incident } from '../store/types.js';
 import { clip, duration, esc, MAX_FIELD, MAX_HEADER, slackDate } from './format.js';
@@ -15,6 +15,8 @@ export const OUTCOME_STYLE: Record<Exclude<Outcome, 'ignored' | 'rejected'>, Sty
   'already-compliant': { emoji: 'ℹ️', color: '#36C5F0', level: 'info' },
   blocked: { emoji: '🛡️', color: '#2EB67D', level: 'info' },
   allowed: { emoji: 'ℹ️', color: '#36C5F0', level: 'info' },
+  // Someone went for the detection pipeline itself: the next step may be the trail, unseen.
+  'pipeline-tampered': { emoji: '🚨', color: '#E01E5A', level: 'urgent' },
 };
 
 const DID: Record<Exclude<Outcome, 'ignored' | 'rejected'>, string> = {
@@ -26,7 +28,19 @@ const DID: Record<Exclude<Outcome, 'ignored' | 'rejected'>, string> = {
   blocked: 'Nothing: the call itself failed, so nothing changed',
   'alert-only': 'Alert only: no baseline to restore from',
   failed: 'Remediation FAILED',
+  'pipeline-tampered': "TrailGuard's own pipeline was tampered with",
 };
+
+const TARGET_LABEL = { trail: 'Trail', 'event-rule': 'EventBridge rule', 'iam-role': 'IAM role' } as const;
+
+/** For a pipeline alert: whether the rule or role is back, in words. */
+function restoredLine(alert: Alert): string | null {
+  if (alert.trail) return null;
+  const { restored, type } = alert.resource;
+  if (restored === true) return 'Restored to its desired definition and verified';
+  if (restored === null) return 'Nothing to restore: it still matches its desired definition';
+  return type === 'iam-role' ? '*NOT restored*: run `trailguard apply` to repair the role' : '*NOT restored*: see the error; `trailguard apply` repairs it';
+}
 
 export interface AlertView {
   accountName: string;
@@ -41,17 +55,19 @@ export function loggingGap(alert: Alert): string | null {
 
 export function alertTitle(alert: Alert): string {
   const style = OUTCOME_STYLE[alert.outcome];
-  return clip(`${style.emoji} ${alert.eventName} on ${alert.trail.name} in ${alert.account} (${alert.region}): ${alert.outcome}`, MAX_HEADER);
+  return clip(`${style.emoji} ${alert.eventName} on ${alertTarget(alert).name} in ${alert.account} (${alert.region}): ${alert.outcome}`, MAX_HEADER);
 }
 
 export function alertBlocks(incident: Incident, view: AlertView): unknown[] {
   const { alert } = incident;
-  const did = [DID[alert.outcome], ...alert.actions.map((a) => `• ${a}`)].join('\n');
+  const restored = restoredLine(alert);
+  const did = [DID[alert.outcome], ...(restored ? [restored] : []), ...alert.actions.map((a) => `• ${a}`)].join('\n');
+  const target = alertTarget(alert);
   const gap = loggingGap(alert);
   const fields = [
     `*Account*\n${esc(alert.account)} (${esc(view.accountName)})`,
     `*Region*\n${esc(alert.region)}`,
-    `*Trail*\n${esc(alert.trail.name)}`,
+    `*${TARGET_LABEL[target.type]}*\n${esc(target.name)}`,
     `*Event time*\n${slackDate(alert.eventTime)}`,
     `*Actor*\n\`${esc(alert.actor.arn)}\` (${esc(alert.actor.type)})`,
     `*Source IP*\n${esc(alert.actor.sourceIp ?? 'unknown')}`,

@@ -1,5 +1,5 @@
 // The storm digest: many alerts within a minute become one message grouped by account, details in its thread.
-import type { Alert } from '../../src/core/alert.js';
+import { alertTarget, type Alert } from '../../src/core/alert.js';
 import { ACTION_ACK, ACTION_RECHECK, BLOCK_ACTIONS } from '../ids.js';
 import type { Incident } from '../store/types.js';
 import { clip, esc, MAX_BLOCKS, slackDate } from './format.js';
@@ -65,7 +65,7 @@ export function digestReplies(alerts: Alert[], nameOf: (account: string) => stri
   let blocks: unknown[] = [];
   for (const group of groupByAccount(alerts, nameOf)) {
     const lines = group.alerts.map(
-      (a) => `• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(a.trail.name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`,
+      (a) => `• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(alertTarget(a).name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`,
     );
     let text = `*${esc(group.account)}* (${esc(group.name)})`;
     for (const line of lines) {

@@ -1,4 +1,5 @@
 // /trail-status and Re-check views: what needs attention first, within Block Kit's limits, saying what was left out.
+import { alertTarget } from '../../src/core/alert.js';
 import { NO_TRAIL, sortStatus, type TrailStatusRow } from '../../src/core/status.js';
 import type { Incident } from '../store/types.js';
 import { clip, esc, MAX_BLOCKS, messageLink, slackDate } from './format.js';
@@ -67,7 +68,7 @@ export function incidentsList(open: Incident[]) {
   const lines = open.map((i) => {
     const a = i.alert;
     const link = i.channel && i.ts ? `<${messageLink(i.channel, i.ts)}|open>` : '';
-    return `• ${slackDate(i.receivedAt)} ${i.digest ? 'storm digest' : `${esc(a.eventName)} on ${esc(a.trail.name)}`} in ${esc(a.account)} (${esc(a.region)}): *${a.outcome}*${i.count > 1 ? ` ×${i.count}` : ''} ${link}`;
+    return `• ${slackDate(i.receivedAt)} ${i.digest ? 'storm digest' : `${esc(a.eventName)} on ${esc(alertTarget(a).name)}`} in ${esc(a.account)} (${esc(a.region)}): *${a.outcome}*${i.count > 1 ? ` ×${i.count}` : ''} ${link}`;
   });
   return { text: head[0]!.text.text, blocks: withOmitted(head, lines) };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { WATCHED_EVENTS } from './config.js';
+import { PIPELINE_CALLS, type PipelineEvent } from './pipeline-event.js';
 import type { TamperEvent } from './tamper-event.js';
 
 export const ALERT_SCHEMA = 'trailguard.alert/v1';
@@ -17,9 +18,12 @@ export const OUTCOMES = [
   'failed',
   'ignored',
   'rejected',
+  /** Someone changed TrailGuard's own member rules or roles; restored or not, it is alerted. */
+  'pipeline-tampered',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** An alert about a trail (the alert as it has always been). */
 export const AlertSchema = z.looseObject({
   schema: z.literal(ALERT_SCHEMA),
   id: z.string().min(1).max(256),
@@ -49,7 +53,55 @@ export const AlertSchema = z.looseObject({
   /** Why TrailGuard decided as it did (`cannot be acted on: detail.requestParameters is absent...`). */
   reason: z.string().nullable().default(null),
 });
-export type Alert = z.output<typeof AlertSchema>;
+export type TrailAlert = z.output<typeof AlertSchema>;
+
+const ActorSchema = z.looseObject({
+  arn: z.string(),
+  type: z.string(),
+  sourceIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  issuerArn: z.string().nullable().optional(),
+});
+
+/**
+ * An alert about TrailGuard's own pipeline (outcome `pipeline-tampered`, or `blocked` when the
+ * call failed): the same fields as a trail alert, except that `trail` is null, `eventName` is the
+ * EventBridge or IAM call, and `resource` says which rule or role and whether it was restored.
+ */
+export const PipelineAlertSchema = z.looseObject({
+  schema: z.literal(ALERT_SCHEMA),
+  id: z.string().min(1).max(256),
+  eventName: z.enum(PIPELINE_CALLS),
+  account: z.string().regex(ACCOUNT_ID),
+  region: z.string().regex(REGION),
+  trail: z.null(),
+  resource: z.looseObject({
+    type: z.enum(['event-rule', 'iam-role']),
+    name: z.string().min(1),
+    arn: z.string().startsWith('arn:'),
+    /** true: put back to its desired definition and verified; false: not (roles: `apply` repairs them; or the repair failed); null: nothing to restore. */
+    restored: z.boolean().nullable(),
+  }),
+  actor: ActorSchema,
+  eventTime: z.string(),
+  outcome: z.enum(['pipeline-tampered', 'blocked']),
+  isLogging: z.null(),
+  remediatedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  actions: z.array(z.string()).default([]),
+  changes: z.array(z.string()).default([]),
+  callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
+});
+export type PipelineAlert = z.output<typeof PipelineAlertSchema>;
+
+/** Every alert on the topic: a trail alert, or (`trail: null`) a pipeline alert. */
+export const AnyAlertSchema = z.union([AlertSchema, PipelineAlertSchema]);
+export type Alert = TrailAlert | PipelineAlert;
+
+/** What the alert is about: the trail, or TrailGuard's rule or role. Keys incidents and titles. */
+export function alertTarget(alert: Alert): { type: 'trail' | 'event-rule' | 'iam-role'; name: string; arn: string } {
+  return alert.trail ? { type: 'trail', ...alert.trail } : { type: alert.resource.type, name: alert.resource.name, arn: alert.resource.arn };
+}
 
 export interface AlertFacts {
   outcome: Exclude<Outcome, 'ignored' | 'rejected'>;
@@ -62,7 +114,7 @@ export interface AlertFacts {
   reason?: string | null;
 }
 
-export function buildAlert(event: TamperEvent, facts: AlertFacts): Alert {
+export function buildAlert(event: TamperEvent, facts: AlertFacts): TrailAlert {
   return {
     schema: ALERT_SCHEMA,
     id: event.id,
@@ -89,6 +141,41 @@ export function buildAlert(event: TamperEvent, facts: AlertFacts): Alert {
   };
 }
 
+export interface PipelineAlertFacts {
+  outcome: 'pipeline-tampered' | 'blocked';
+  resourceArn: string;
+  restored: boolean | null;
+  remediatedAt: string | null;
+  error: string | null;
+  actions: string[];
+  changes: string[];
+}
+
+/**
+ * The pipeline alert for a guard event (DESIGN.md "Alert", additive): `trail: null`, `isLogging: null`,
+ * `resource` naming the rule (`arn:<partition>:events:<region>:<account>:rule/<name>`) or role and whether it was restored.
+ */
+export function buildPipelineAlert(event: PipelineEvent, facts: PipelineAlertFacts): PipelineAlert {
+  return {
+    schema: ALERT_SCHEMA,
+    id: event.id,
+    eventName: event.eventName,
+    account: event.account,
+    region: event.region,
+    trail: null,
+    resource: { type: event.resource.kind, name: event.resource.name, arn: facts.resourceArn, restored: facts.restored },
+    actor: { arn: event.actor.arn, type: event.actor.type, sourceIp: event.actor.sourceIp, userAgent: event.actor.userAgent, issuerArn: event.actor.issuerArn },
+    eventTime: event.eventTime,
+    outcome: facts.outcome,
+    isLogging: null,
+    remediatedAt: facts.remediatedAt,
+    error: facts.error,
+    actions: facts.actions,
+    changes: facts.changes,
+    callError: event.errorCode ? { code: event.errorCode, message: event.errorMessage } : null,
+  };
+}
+
 /** SNS message attributes: subscribers filter on these without parsing the body. */
 export function alertAttributes(alert: Alert): Record<'outcome' | 'account' | 'eventName', { DataType: 'String'; StringValue: string }> {
   return {
@@ -100,11 +187,11 @@ export function alertAttributes(alert: Alert): Record<'outcome' | 'account' | 'e
 
 /** E-mail subject: ASCII, at most 100 characters (SNS limits). */
 export function alertSubject(alert: Alert): string {
-  const subject = `TrailGuard ${alert.outcome}: ${alert.eventName} on ${alert.trail.name} in ${alert.account}/${alert.region}`;
+  const subject = `TrailGuard ${alert.outcome}: ${alert.eventName} on ${alertTarget(alert).name} in ${alert.account}/${alert.region}`;
   return subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
 /** Reads an alert from an SNS message body; throws a ZodError on anything else. */
 export function parseAlert(body: string): Alert {
-  return AlertSchema.parse(JSON.parse(body));
+  return AnyAlertSchema.parse(JSON.parse(body));
 }

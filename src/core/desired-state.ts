@@ -1,4 +1,5 @@
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
+import { partition } from '@aws-sdk/util-endpoints';
 import { partitionOf, roleArn } from './arn.js';
 import type { Config } from './config.js';
 import {
@@ -15,6 +16,7 @@ import {
   type Statement,
 } from './iam-policies.js';
 import { NAMES } from './names.js';
+import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
 
 export const GLOBAL = 'global';
 
@@ -107,6 +109,56 @@ export function tamperPattern(watch: readonly string[]): Record<string, unknown>
   };
 }
 
+const API_CALL = 'AWS API Call via CloudTrail';
+
+/**
+ * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls.
+ * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
+ */
+function ruleCallsPattern(names: readonly string[]): Record<string, unknown>[] {
+  const detail = (eventName: readonly string[], key: 'name' | 'rule') => ({ eventSource: ['events.amazonaws.com'], eventName: [...eventName], requestParameters: { [key]: [...names] } });
+  return [
+    { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_NAME_CALLS, 'name') },
+    { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_TARGET_CALLS, 'rule') },
+  ];
+}
+
+/** IAM calls on `trailguard-*` roles (EventBridge prefix matching) and on the remediation role, whatever its name. */
+function roleCallsPattern(remediationRole: string): Record<string, unknown> {
+  const roles = remediationRole.startsWith(OWN_PREFIX) ? [{ prefix: OWN_PREFIX }] : [{ prefix: OWN_PREFIX }, remediationRole];
+  return { source: ['aws.iam'], 'detail-type': [API_CALL], detail: { eventSource: ['iam.amazonaws.com'], eventName: [...ROLE_CALLS], requestParameters: { roleName: roles } } };
+}
+
+/**
+ * Pattern of the member `trailguard-guard` rule: calls on `trailguard-forward`, and IAM calls on
+ * TrailGuard's roles (they arrive only in the partition's global region). Filtered by name, so no
+ * other rule's or role's traffic leaves the account.
+ */
+export function guardPattern(remediationRole: string): Record<string, unknown> {
+  return { $or: [...ruleCallsPattern([NAMES.forwardRule]), roleCallsPattern(remediationRole)] };
+}
+
+/** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
+export function centralGuardPattern(remediationRole: string): Record<string, unknown> {
+  return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
+}
+
+/**
+ * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on
+ * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
+ */
+export function forwardPattern(watch: readonly string[]): Record<string, unknown> {
+  return { $or: [tamperPattern(watch), ...ruleCallsPattern([NAMES.guardRule])] };
+}
+
+/**
+ * Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws`,
+ * from the SDK's partition data (`implicitGlobalRegion`, the region global endpoints are signed for).
+ */
+export function globalEventsRegion(region: string): string {
+  return (partition(region) as { implicitGlobalRegion?: string }).implicitGlobalRegion ?? region;
+}
+
 export function busPermissionSid(principal: string): string {
   return principal === '*' ? 'trailguard-organization' : `trailguard-${principal}`;
 }
@@ -114,6 +166,7 @@ export function busPermissionSid(principal: string): string {
 export interface CentralArns {
   bus: string;
   tamperRule: string;
+  guardRule: string;
   function: string;
   remediatorRole: string;
   topic: string;
@@ -127,6 +180,7 @@ export function centralArns(config: Config): CentralArns {
   return {
     bus: `arn:${p}:events:${region}:${account}:event-bus/${NAMES.bus}`,
     tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
+    guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
     function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
     remediatorRole: roleArn(account, NAMES.remediatorRole, region),
     topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
@@ -151,14 +205,31 @@ export function remediatorEnvironment(config: Config): Record<string, string> {
     TRAILGUARD_ALLOW: JSON.stringify(config.allow),
     TRAILGUARD_TRAILS: JSON.stringify(config.trails),
     ...(config.organization ? { TRAILGUARD_ORGANIZATION: JSON.stringify(config.organization) } : {}),
+    TRAILGUARD_PIPELINE: JSON.stringify(pipelineEnvironment(config)),
   };
+}
+
+/**
+ * `TRAILGUARD_PIPELINE`: what the remediator needs to put a member rule back to its desired
+ * definition (with `memberRules`) and to recognise the deploy role's own changes. Compact: Lambda
+ * allows 4 KB of environment in all.
+ */
+export interface PipelineEnvironment {
+  watch: string[];
+  regions: string[];
+  deployRole: string;
+}
+
+/** The `TRAILGUARD_PIPELINE` value for a config; `apply` writes it JSON-encoded into the remediator's environment. */
+export function pipelineEnvironment(config: Config): PipelineEnvironment {
+  return { watch: [...config.watch], regions: [...config.members.regions], deployRole: config.roles.deploy };
 }
 
 function key(account: string, region: string, kind: ResourceKind, name: string): string {
   return `${account}/${region}/${kind}/${name}`;
 }
 
-function queuePolicy(queueArn: string, sourceArn: string): string {
+function queuePolicy(queueArn: string, sourceArns: string[]): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -168,7 +239,7 @@ function queuePolicy(queueArn: string, sourceArn: string): string {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } },
+        Condition: { ArnEquals: { 'aws:SourceArn': sourceArns } },
       },
     ],
   });
@@ -200,7 +271,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     {
       ...c('sqs-queue', NAMES.dlq),
       kind: 'sqs-queue',
-      attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true', Policy: queuePolicy(arns.dlq, arns.tamperRule) },
+      attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true', Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]) },
     },
     { ...c('sns-topic', NAMES.topic), kind: 'sns-topic', httpsEndpoint: config.alerts.endpoint, signatureVersion: '2' },
     {
@@ -236,6 +307,14 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     pattern: tamperPattern(config.watch),
     targets: [queue ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter } : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter }],
   });
+  out.push({
+    ...c('event-rule', NAMES.guardRule),
+    kind: 'event-rule',
+    bus: NAMES.bus,
+    description: "TrailGuard: changes to TrailGuard's own member rules and roles, forwarded by member accounts",
+    pattern: centralGuardPattern(config.roles.remediation),
+    targets: [queue ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter } : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter }],
+  });
   if (queue) {
     out.push(
       {
@@ -247,13 +326,14 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
           MessageRetentionPeriod: '1209600',
           SqsManagedSseEnabled: 'true',
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.dlq, maxReceiveCount: 5 }),
-          Policy: queuePolicy(arns.eventsQueue, arns.tamperRule),
+          Policy: queuePolicy(arns.eventsQueue, [arns.tamperRule, arns.guardRule]),
         },
       },
       { ...c('event-source-mapping', NAMES.eventsQueue), kind: 'event-source-mapping', functionName: NAMES.remediatorFunction, queueArn: arns.eventsQueue, batchSize: 10 },
     );
   } else {
     out.push({ ...c('lambda-permission', 'trailguard-tamper-rule'), kind: 'lambda-permission', functionName: NAMES.remediatorFunction, sourceArn: arns.tamperRule });
+    out.push({ ...c('lambda-permission', 'trailguard-guard-rule'), kind: 'lambda-permission', functionName: NAMES.remediatorFunction, sourceArn: arns.guardRule });
   }
   return out;
 }
@@ -295,20 +375,52 @@ function memberResources(config: Config, account: string): Resource[] {
       policy: readerPermissionsPolicy({ account, region: central.region }),
     });
   }
-  for (const region of config.members.regions) {
-    out.push({
-      key: key(account, region, 'event-rule', NAMES.forwardRule),
-      account,
-      region,
-      name: NAMES.forwardRule,
-      kind: 'event-rule',
-      bus: 'default',
-      description: 'TrailGuard: forwards CloudTrail tampering to the central bus',
-      pattern: tamperPattern(config.watch),
-      targets: [{ Id: 'trailguard-central-bus', Arn: arns.bus, RoleArn: roleArn(account, NAMES.forwarderRole, region) }],
-    });
-  }
+  out.push(...memberRules(memberRuleSpec(config), account));
   return out;
+}
+
+/** What the member rules depend on: the same facts in the action (from the config) and in the remediator (from its environment). */
+export interface MemberRuleSpec {
+  /** ARN of the central bus `trailguard`. */
+  centralBusArn: string;
+  watch: readonly string[];
+  /** Watched regions: each gets `trailguard-forward` and `trailguard-guard`. */
+  regions: readonly string[];
+  remediationRole: string;
+}
+
+/** The member-rule facts of a config (the action's side of `memberRules`). */
+export function memberRuleSpec(config: Config): MemberRuleSpec {
+  return { centralBusArn: centralArns(config).bus, watch: config.watch, regions: config.members.regions, remediationRole: config.roles.remediation };
+}
+
+export type RuleResource = Extract<Resource, { kind: 'event-rule' }>;
+
+/**
+ * The member rules of one account, each forwarding to the central bus through `trailguard-forwarder`:
+ * `trailguard-forward` in every watched region, `trailguard-guard` in every watched region and in the
+ * partition's global region, where IAM's events arrive even when that region is not watched.
+ */
+export function memberRules(spec: MemberRuleSpec, account: string): RuleResource[] {
+  const home = spec.centralBusArn.split(':')[3]!;
+  const guardRegions = [...new Set([...spec.regions, globalEventsRegion(home)])];
+  const rule = (region: string, name: string, description: string, pattern: Record<string, unknown>): RuleResource => ({
+    key: key(account, region, 'event-rule', name),
+    account,
+    region,
+    name,
+    kind: 'event-rule',
+    bus: 'default',
+    description,
+    pattern,
+    targets: [{ Id: 'trailguard-central-bus', Arn: spec.centralBusArn, RoleArn: roleArn(account, NAMES.forwarderRole, region) }],
+  });
+  return [
+    ...spec.regions.map((region) => rule(region, NAMES.forwardRule, 'TrailGuard: forwards CloudTrail tampering to the central bus', forwardPattern(spec.watch))),
+    ...guardRegions.map((region) =>
+      rule(region, NAMES.guardRule, "TrailGuard: forwards changes to TrailGuard's own rules and roles to the central bus", guardPattern(spec.remediationRole)),
+    ),
+  ];
 }
 
 /** Thrown before any AWS call when the desired state cannot exist (e.g. a bus policy over EventBridge's limit). */

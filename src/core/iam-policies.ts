@@ -217,6 +217,22 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       });
     }
   }
+  // Guard events: put TrailGuard's member rules back (default bus only), passing only the forwarder role, only to EventBridge.
+  statements.push(
+    {
+      Sid: 'RestoreTrailGuardRules',
+      Effect: 'Allow',
+      Action: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource'],
+      Resource: `arn:${p}:events:*:${ctx.account}:rule/trailguard-*`,
+    },
+    {
+      Sid: 'PassForwarderRoleToEventBridge',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: `arn:${p}:iam::${ctx.account}:role/${NAMES.forwarderRole}`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
+    },
+  );
   statements.push({
     Sid: 'NeverStopOrDeleteTrails',
     Effect: 'Deny',

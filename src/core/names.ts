@@ -3,6 +3,8 @@ export const NAMES = {
   bus: 'trailguard',
   tamperRule: 'trailguard-tamper',
   forwardRule: 'trailguard-forward',
+  /** Member rule (and its central twin on the TrailGuard bus) for calls that touch TrailGuard's own rules and roles. */
+  guardRule: 'trailguard-guard',
   forwarderRole: 'trailguard-forwarder',
   remediatorFunction: 'trailguard-remediator',
   remediatorRole: 'trailguard-remediator',

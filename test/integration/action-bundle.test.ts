@@ -14,9 +14,9 @@ const run = promisify(execFile);
 const BUNDLE = resolve('dist/index.js');
 const CENTRAL = '240000000000';
 const MEMBERS = ['240000000001', '240000000002'];
-// central: role, DLQ, topic, function, bus, invoke permission, tamper rule, plus one bus grant per member;
-// each member: two roles and one forwarding rule (one region).
-const ALL_RESOURCES = 7 + MEMBERS.length * (1 + 3);
+// central: role, DLQ, topic, function, bus, invoke permissions and rules for tamper and guard, plus one bus grant per member;
+// each member: two roles, the forwarding and the guard rule (one region, us-east-1, also IAM's).
+const ALL_RESOURCES = 9 + MEMBERS.length * (1 + 4);
 
 let github: FakeGitHub;
 let workspace: string;

@@ -66,8 +66,9 @@ describe('pipeline against a simulated organization in moto', () => {
       `${CENTRAL} us-east-1 created`,
       ...MEMBERS.flatMap((m) => [`${m} global created`, ...REGIONS.map((r) => `${m} ${r} created`)]),
     ]);
-    // central: role, DLQ, topic, function, bus, 5 grants, invoke permission, rule; members: 2 roles + 2 rules each
-    expect(report.changes).toHaveLength(12 + MEMBERS.length * 4);
+    // central: role, DLQ, topic, function, bus, 5 grants, 2 invoke permissions, tamper and guard rules;
+    // members: 2 roles + a forward and a guard rule per region each
+    expect(report.changes).toHaveLength(14 + MEMBERS.length * 6);
   });
 
   it('a second apply changes nothing', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
-import { BUS_POLICY_LIMIT, DesiredStateError, desiredState, remediatorEnvironment, tamperPattern } from '../../src/core/desired-state.js';
+import { BUS_POLICY_LIMIT, DesiredStateError, desiredState, forwardPattern, remediatorEnvironment, tamperPattern } from '../../src/core/desired-state.js';
 
 const base = {
   version: 1,
@@ -21,13 +21,17 @@ describe('desiredState', () => {
       '111111111111/us-east-1/bus-permission/trailguard-222222222222',
       '111111111111/us-east-1/bus-permission/trailguard-333333333333',
       '111111111111/us-east-1/event-rule/trailguard-tamper',
+      '111111111111/us-east-1/event-rule/trailguard-guard',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
+      '111111111111/us-east-1/lambda-permission/trailguard-guard-rule',
       '111111111111/global/iam-boundary/trailguard-boundary',
       ...['222222222222', '333333333333'].flatMap((m) => [
         `${m}/global/iam-role/trailguard-forwarder`,
         `${m}/global/iam-role/TrailGuardRemediator`,
         `${m}/us-east-1/event-rule/trailguard-forward`,
         `${m}/eu-west-1/event-rule/trailguard-forward`,
+        `${m}/us-east-1/event-rule/trailguard-guard`,
+        `${m}/eu-west-1/event-rule/trailguard-guard`,
       ]),
     ]);
   });
@@ -56,12 +60,13 @@ describe('desiredState', () => {
     expect(() => desiredState(validateConfig({ ...config, organizationId: 'o-abc123def4' }), { ...ctx, members: many })).not.toThrow();
   });
 
-  it('forwards only the watched tamper calls, to the central bus through the member forwarder role', () => {
+  it('forwards only the watched tamper calls (and calls on its own rules), to the central bus through the member forwarder role', () => {
     const rule = desiredState(validateConfig({ ...base, watch: ['StopLogging', 'DeleteTrail'] }), ctx).find((r) => r.key === '222222222222/eu-west-1/event-rule/trailguard-forward');
 
+    expect(rule?.kind === 'event-rule' && (rule.pattern.$or as unknown[])[0]).toEqual(tamperPattern(['StopLogging', 'DeleteTrail']));
     expect(rule).toMatchObject({
       bus: 'default',
-      pattern: tamperPattern(['StopLogging', 'DeleteTrail']),
+      pattern: forwardPattern(['StopLogging', 'DeleteTrail']),
       targets: [{ Arn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', RoleArn: 'arn:aws:iam::222222222222:role/trailguard-forwarder' }],
     });
   });
@@ -75,6 +80,7 @@ describe('desiredState', () => {
       TRAILGUARD_EXTERNAL_ID: 'ext-123',
       TRAILGUARD_ALLOW: '["arn:aws:iam::*:role/BreakGlass"]',
       TRAILGUARD_TRAILS: '[]',
+      TRAILGUARD_PIPELINE: '{"watch":["StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors"],"regions":["us-east-1","eu-west-1"],"deployRole":"OrganizationAccountAccessRole"}',
     });
   });
 

@@ -23,6 +23,7 @@ const statement = (policy: PolicyDocument, sid: string) => {
   return found;
 };
 const actions = (policy: PolicyDocument) => policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
+const sidOf = (policy: PolicyDocument, action: string) => policy.Statement.find((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))?.Sid ?? '';
 
 const central = { centralAccount: '111111111111', region: 'us-east-1', remediationRole: 'TrailGuardRemediator', delivery: 'direct' as const };
 const member = {
@@ -124,8 +125,11 @@ describe('TrailGuardRemediator (member)', () => {
 
     expect(statement(policy, 'ReadTrails').Action).toEqual(expect.arrayContaining(['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors']));
     expect(statement(policy, 'NeverStopOrDeleteTrails')).toMatchObject({ Effect: 'Deny', Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'], Resource: '*' });
-    // Beyond CloudTrail, only DescribeOrganization: is this the management account, whose deleted trail may have been the organization trail?
-    expect(actions(policy).filter((a) => !a.startsWith('cloudtrail:'))).toEqual(['organizations:DescribeOrganization']);
+    // Beyond CloudTrail: DescribeOrganization (is this the management account, whose deleted trail may have been the organization
+    // trail?), repairing TrailGuard's own member rules (guard events), and passing only its forwarder role.
+    expect(actions(policy).filter((a) => !a.startsWith('cloudtrail:') && !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge'].includes(sidOf(policy, a)))).toEqual([
+      'organizations:DescribeOrganization',
+    ]);
   });
 
   it('passes a CloudWatch Logs role only to CloudTrail, only when the baseline names one', () => {
@@ -135,7 +139,7 @@ describe('TrailGuardRemediator (member)', () => {
       Resource: ['arn:aws:iam::222222222222:role/ct-logs'],
       Condition: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } },
     });
-    expect(actions(memberRemediationPermissionsPolicy(member))).not.toContain('iam:PassRole');
+    expect(memberRemediationPermissionsPolicy(member).Statement.filter((st) => st.Action === 'iam:PassRole').map((st) => st.Resource)).toEqual(['arn:aws:iam::222222222222:role/trailguard-forwarder']);
   });
 });
 

@@ -1,0 +1,322 @@
+// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { STSClient } from '@aws-sdk/client-sts';
+import { z } from 'zod';
+import { buildPipelineAlert, type Outcome } from '../src/core/alert.js';
+import { partitionOf, roleOfPrincipal } from '../src/core/arn.js';
+import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
+import { createClient } from '../src/core/aws/clients.js';
+import { memberRules, type PipelineEnvironment, type RuleResource } from '../src/core/desired-state.js';
+import { AlertPublishError, errorCode, errorText, RejectedEventError } from '../src/core/errors.js';
+import { MANAGED_TAG, NAMES } from '../src/core/names.js';
+import { canonical, desiredFields } from '../src/core/plan.js';
+import { parsePipelineEvent, type PipelineEvent } from '../src/core/pipeline-event.js';
+import type { HandlerDeps, RemediationResult } from './remediator.js';
+
+export { isPipelineEvent } from '../src/core/pipeline-event.js';
+
+/** What repairing member rules needs beyond the trail remediator's dependencies. */
+export interface GuardDeps {
+  /** From `TRAILGUARD_PIPELINE`; null when the deployed function predates it (then nothing is restored, and the alert says why). */
+  pipeline: PipelineEnvironment | null;
+  /** An EventBridge client acting in `account` (the member remediation role) in `region`. */
+  events(account: string, region: string): Promise<EventBridgeClient>;
+}
+
+export interface PipelineResult extends RemediationResult {
+  /** The rule or role the call touched, and whether TrailGuard put it back (null: nothing to put back). */
+  resource: { type: PipelineEvent['resource']['kind']; name: string; arn: string; restored: boolean | null } | null;
+}
+
+const PipelineEnvironmentSchema = z.object({
+  watch: z.array(z.string().min(1)).min(1),
+  regions: z.array(z.string().min(1)).min(1),
+  deployRole: z.string().regex(/^[\w+=,.@-]{1,64}$/),
+});
+
+/** Reads `TRAILGUARD_PIPELINE`; throws naming the variable and the bad field. */
+export function loadPipelineEnvironment(env: NodeJS.ProcessEnv): PipelineEnvironment | null {
+  const text = env.TRAILGUARD_PIPELINE;
+  if (!text) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('TRAILGUARD_PIPELINE: expected JSON');
+  }
+  const result = PipelineEnvironmentSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`TRAILGUARD_PIPELINE.${issue.path.join('.')}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+let defaultGuard: GuardDeps | undefined;
+
+/** Real guard dependencies from the environment: one STS client, credentials cached per account, one client per account and region. */
+export function createDefaultGuardDeps(deps: Pick<HandlerDeps, 'settings'>, env: NodeJS.ProcessEnv = process.env): GuardDeps {
+  const home = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? deps.settings.topicRegion;
+  const roles = new RoleCredentialsCache({
+    sts: createClient(STSClient, { region: home }),
+    roleName: deps.settings.remediationRole,
+    region: home,
+    externalId: deps.settings.externalId,
+    sessionName: 'trailguard-remediator',
+  });
+  const clients = new Map<string, EventBridgeClient>();
+  return {
+    pipeline: loadPipelineEnvironment(env),
+    async events(account, region) {
+      await roles.credentials(account);
+      const key = `${account}/${region}`;
+      let client = clients.get(key);
+      if (!client) clients.set(key, (client = createClient(EventBridgeClient, { region, credentials: roles.provider(account) })));
+      return client;
+    },
+  };
+}
+
+type Actor = 'remediator' | 'deploy' | 'other';
+
+function actorOf(event: PipelineEvent, deps: HandlerDeps, pipeline: PipelineEnvironment | null): Actor {
+  const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
+  if (!role || role.account !== event.account) return 'other';
+  if (role.roleName === deps.settings.remediationRole) return 'remediator';
+  if (pipeline && role.roleName === pipeline.deployRole) return 'deploy';
+  return 'other';
+}
+
+/** What the call did, as far as its request tells; never the policy documents themselves (they go to Slack). */
+export function describeGuardChange(event: PipelineEvent): string[] {
+  const p = event.requestParameters;
+  const name = event.resource.name;
+  switch (event.eventName) {
+    case 'DeleteRule':
+      return [`rule ${name} deleted`];
+    case 'DisableRule':
+      return [`rule ${name} disabled`];
+    case 'PutRule':
+      return [`rule ${name} put${typeof p.state === 'string' ? ` with state ${p.state}` : ''}${typeof p.eventPattern === 'string' ? ', event pattern replaced' : ''}`];
+    case 'PutTargets': {
+      const targets = Array.isArray(p.targets) ? (p.targets as { id?: unknown; arn?: unknown }[]) : [];
+      return targets.length ? targets.map((t) => `target ${String(t.id)} of ${name} set to ${String(t.arn)}`) : [`targets of ${name} put`];
+    }
+    case 'RemoveTargets':
+      return [`targets ${Array.isArray(p.ids) ? p.ids.join(', ') : '?'} removed from ${name}`];
+    case 'DeleteRole':
+      return [`role ${name} deleted`];
+    case 'UpdateAssumeRolePolicy':
+      return [`trust policy of ${name} replaced`];
+    case 'PutRolePolicy':
+      return [`inline policy ${String(p.policyName)} of ${name} put`];
+    case 'DeleteRolePolicy':
+      return [`inline policy ${String(p.policyName)} of ${name} deleted`];
+    case 'AttachRolePolicy':
+      return [`managed policy ${String(p.policyArn)} attached to ${name}`];
+    case 'DetachRolePolicy':
+      return [`managed policy ${String(p.policyArn)} detached from ${name}`];
+    case 'PutRolePermissionsBoundary':
+      return [`permissions boundary ${String(p.permissionsBoundary)} set on ${name}`];
+    case 'DeleteRolePermissionsBoundary':
+      return [`permissions boundary removed from ${name}`];
+  }
+}
+
+function resourceArn(event: PipelineEvent): string {
+  const p = partitionOf(event.region);
+  if (event.resource.kind === 'iam-role') return `arn:${p}:iam::${event.account}:role/${event.resource.name}`;
+  const bus = event.resource.bus === 'default' || !event.resource.bus ? '' : `${event.resource.bus}/`;
+  return `arn:${p}:events:${event.region}:${event.account}:rule/${bus}${event.resource.name}`;
+}
+
+/** The rule's desired definition in this account and region, or undefined when TrailGuard has no such member rule there. */
+function desiredRule(event: PipelineEvent, deps: HandlerDeps, pipeline: PipelineEnvironment): RuleResource | undefined {
+  if (event.resource.bus !== 'default') return undefined;
+  const [, partition, , region, account] = deps.settings.topicArn.split(':');
+  const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${NAMES.bus}`;
+  const rules = memberRules({ centralBusArn, watch: pipeline.watch, regions: pipeline.regions, remediationRole: deps.settings.remediationRole }, event.account);
+  return rules.find((r) => r.region === event.region && r.name === event.resource.name);
+}
+
+/** The rule as EventBridge has it, in the shape `desiredFields` gives; null when it does not exist. */
+async function readRule(events: EventBridgeClient, name: string): Promise<{ fields: Record<string, unknown>; targetIds: string[] } | null> {
+  let rule;
+  try {
+    rule = await events.send(new DescribeRuleCommand({ Name: name }));
+  } catch (error) {
+    if (errorCode(error) === 'ResourceNotFoundException') return null;
+    throw error;
+  }
+  const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: name }));
+  const targets = Targets.map((t) => ({ Id: t.Id, Arn: t.Arn, ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}) })).sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+  return {
+    fields: { eventPattern: rule.EventPattern ? (JSON.parse(rule.EventPattern) as unknown) : null, state: rule.State, targets },
+    targetIds: targets.map((t) => String(t.Id)),
+  };
+}
+
+function differing(desired: RuleResource, seen: { fields: Record<string, unknown> } | null): string[] {
+  if (!seen) return ['missing'];
+  const wanted = desiredFields(desired);
+  return Object.keys(wanted).filter((k) => canonical(wanted[k]) !== canonical(seen.fields[k]));
+}
+
+interface Repair {
+  restored: boolean | null;
+  actions: string[];
+  error: string | null;
+  /** Fields that differed from the desired definition when TrailGuard looked ([] = as desired). */
+  drift: string[];
+}
+
+/** Puts a member rule back to its desired definition (rule, state, targets) and reads it again to verify. */
+async function repairRule(events: EventBridgeClient, desired: RuleResource, mayWrite: boolean): Promise<Repair> {
+  const actions: string[] = [];
+  const before = await readRule(events, desired.name);
+  const drift = differing(desired, before);
+  if (drift.length === 0) return { restored: null, actions, error: null, drift };
+  // The record of TrailGuard's own repair that did not converge: repairing again would answer each of its
+  // calls with more calls (a loop); one alert, and no write, bounds it.
+  if (!mayWrite) return { restored: false, actions, error: `TrailGuard's own change left the rule not as desired: ${drift.join(', ')}`, drift };
+  await events.send(
+    new PutRuleCommand({
+      Name: desired.name,
+      EventPattern: JSON.stringify(desired.pattern),
+      State: 'ENABLED',
+      Description: desired.description,
+      ...(before ? {} : { Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }] }),
+    }),
+  );
+  actions.push(before ? 'PutRule: pattern and state ENABLED' : 'PutRule: recreated');
+  const wanted = new Set(desired.targets.map((t) => t.Id));
+  const stale = (before?.targetIds ?? []).filter((id) => !wanted.has(id));
+  if (stale.length) {
+    await events.send(new RemoveTargetsCommand({ Rule: desired.name, Ids: stale }));
+    actions.push(`RemoveTargets: ${stale.join(', ')}`);
+  }
+  const out = await events.send(new PutTargetsCommand({ Rule: desired.name, Targets: desired.targets }));
+  if (out.FailedEntryCount) throw new Error(`PutTargets: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}`).join('; ')}`);
+  actions.push('PutTargets: central bus');
+  const left = differing(desired, await readRule(events, desired.name));
+  return left.length === 0
+    ? { restored: true, actions, error: null, drift }
+    : { restored: false, actions, error: `still differs after repair: ${left.join(', ')}`, drift };
+}
+
+interface Verdict {
+  outcome: Extract<Outcome, 'pipeline-tampered' | 'blocked' | 'ignored'>;
+  restored: boolean | null;
+  actions: string[];
+  error: string | null;
+  reason: string;
+}
+
+async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardDeps }, guard: GuardDeps, actor: Actor): Promise<Verdict> {
+  const none = { actions: [] as string[], error: null };
+  if (event.errorCode) {
+    return actor === 'remediator'
+      ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
+      : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
+  }
+  if (event.resource.kind === 'iam-role') {
+    // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
+    return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
+  }
+  if (!guard.pipeline) {
+    return { ...none, outcome: 'pipeline-tampered', restored: false, error: 'TRAILGUARD_PIPELINE is missing or invalid in the remediator environment: run trailguard apply', reason: 'cannot tell the desired rule' };
+  }
+  const desired = desiredRule(event, deps, guard.pipeline);
+  if (!desired) {
+    return actor === 'other'
+      ? { ...none, outcome: 'pipeline-tampered', restored: null, reason: 'a trailguard-* rule TrailGuard does not manage here: nothing to restore' }
+      : { ...none, outcome: 'ignored', restored: null, reason: 'TrailGuard changed a rule that is not a member rule' };
+  }
+  let repair: Repair;
+  try {
+    repair = await repairRule(await guard.events(event.account, event.region), desired, actor !== 'remediator');
+  } catch (error) {
+    return { outcome: 'pipeline-tampered', restored: false, actions: [], error: `${errorCode(error)} repairing ${desired.name} in ${event.account}/${event.region}: ${errorText(error)}`, reason: 'repair failed' };
+  }
+  // TrailGuard's own roles pass silently only when the rule is exactly as desired: any other result is alerted,
+  // so a deploy role in an attacker's hands can never delete, disable or retarget a rule unseen.
+  if (repair.restored === null && actor !== 'other') {
+    return { ...repair, outcome: 'ignored', reason: `made by TrailGuard's ${actor} role and the rule is as desired` };
+  }
+  return {
+    ...repair,
+    outcome: 'pipeline-tampered',
+    reason: repair.restored === null ? 'the rule is still as desired' : repair.restored ? `rule restored (${repair.drift.join(', ')})` : (repair.error ?? 'repair did not converge'),
+  };
+}
+
+/**
+ * One guard event (DESIGN.md "Remediator"): parse, put a member rule back when it is not as desired,
+ * publish a `pipeline-tampered` (or `blocked`) alert. TrailGuard's own remediation and deploy roles are
+ * `ignored` only when the rule ends as desired. Throws only when the alert could not be published.
+ */
+export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { guard?: GuardDeps }): Promise<PipelineResult> {
+  const started = Date.now();
+  let event: PipelineEvent;
+  try {
+    event = parsePipelineEvent(raw);
+  } catch (error) {
+    const reason = error instanceof RejectedEventError ? error.reason : `unexpected parse failure: ${errorText(error)}`;
+    deps.log.warn('event rejected', { outcome: 'rejected', reason });
+    return { outcome: 'rejected', account: null, region: null, trail: null, eventId: null, eventName: null, isLogging: null, actions: [], error: null, reason, alertMessageId: null, resource: null };
+  }
+  let guard: GuardDeps;
+  try {
+    guard = deps.guard ?? (defaultGuard ??= createDefaultGuardDeps(deps));
+  } catch (error) {
+    guard = { pipeline: null, events: () => Promise.reject(error) };
+    deps.log.error('guard environment unusable', { error: errorText(error) });
+  }
+  const actor = actorOf(event, deps, guard.pipeline);
+  const verdict = await decide(event, deps, guard, actor);
+  const arn = resourceArn(event);
+  const result: PipelineResult = {
+    outcome: verdict.outcome,
+    account: event.account,
+    region: event.region,
+    trail: null,
+    eventId: event.id,
+    eventName: event.eventName,
+    isLogging: null,
+    actions: verdict.actions,
+    error: verdict.error,
+    reason: verdict.reason,
+    alertMessageId: null,
+    resource: { type: event.resource.kind, name: event.resource.name, arn, restored: verdict.restored },
+  };
+  const line = { outcome: verdict.outcome, eventId: event.id, eventName: event.eventName, account: event.account, region: event.region, resource: arn, actor: event.actor.arn, reason: verdict.reason, actions: verdict.actions, restored: verdict.restored, error: verdict.error, durationMs: Date.now() - started };
+  if (verdict.outcome === 'ignored') {
+    deps.log.info('guard decided', line);
+    return result;
+  }
+  const alert = buildPipelineAlert(event, {
+    outcome: verdict.outcome,
+    resourceArn: arn,
+    restored: verdict.restored,
+    remediatedAt: verdict.restored ? deps.now().toISOString() : null,
+    error: verdict.error,
+    actions: verdict.actions,
+    changes: describeGuardChange(event),
+  });
+  try {
+    result.alertMessageId = await deps.publish(alert);
+  } catch (error) {
+    deps.log.error('alert publish failed; the event will be retried', { ...line, publishError: errorText(error) });
+    throw new AlertPublishError(`publishing the ${verdict.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`, { cause: error });
+  }
+  // The alert carries the news; the log shouts only when TrailGuard could not put the resource back.
+  (verdict.restored === false ? deps.log.error : deps.log.info).call(deps.log, 'guard decided', { ...line, alertMessageId: result.alertMessageId });
+  return result;
+}

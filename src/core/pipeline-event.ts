@@ -1,0 +1,154 @@
+// The guard-event model: CloudTrail records of calls that touch TrailGuard's own member rules and roles.
+import { z } from 'zod';
+import { ACCOUNT_ID, REGION } from './arn.js';
+import { RejectedEventError } from './errors.js';
+
+/**
+ * EventBridge calls on a rule that name it in `requestParameters.name` (CloudTrail logs the API's
+ * request members in lowerCamelCase: `DeleteRule {name, force}`, `DisableRule {name}`,
+ * `PutRule {name, eventPattern, state, eventBusName}`).
+ */
+export const RULE_NAME_CALLS = ['DeleteRule', 'DisableRule', 'PutRule'] as const;
+/** EventBridge target calls name the rule in `requestParameters.rule` (`PutTargets {rule, targets}`, `RemoveTargets {rule, ids}`). */
+export const RULE_TARGET_CALLS = ['PutTargets', 'RemoveTargets'] as const;
+/** IAM calls on a role name it in `requestParameters.roleName`. IAM is global: EventBridge gets them in the partition's global region only. */
+export const ROLE_CALLS = [
+  'DeleteRole',
+  'UpdateAssumeRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+] as const;
+export const PIPELINE_CALLS = [...RULE_NAME_CALLS, ...RULE_TARGET_CALLS, ...ROLE_CALLS] as const;
+export type PipelineCall = (typeof PIPELINE_CALLS)[number];
+
+/** Name prefix of every TrailGuard rule and role (`trailguard-forward`, `trailguard-forwarder`...). */
+export const OWN_PREFIX = 'trailguard-';
+
+const Str = z.string().min(1).max(2048);
+
+const DetailSchema = z.looseObject({
+  eventSource: z.enum(['events.amazonaws.com', 'iam.amazonaws.com']),
+  eventName: z.enum(PIPELINE_CALLS),
+  eventTime: z.iso.datetime({ offset: true }),
+  eventID: Str,
+  awsRegion: z.string().regex(REGION),
+  recipientAccountId: z.string().regex(ACCOUNT_ID),
+  userIdentity: z.looseObject({
+    type: Str,
+    arn: Str.optional(),
+    principalId: Str.optional(),
+    invokedBy: Str.optional(),
+    sessionContext: z.looseObject({ sessionIssuer: z.looseObject({ arn: Str.optional() }).optional() }).optional(),
+  }),
+  sourceIPAddress: Str.optional(),
+  userAgent: z.string().max(4096).optional(),
+  requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  errorCode: Str.optional(),
+  errorMessage: z.string().max(8192).optional(),
+});
+
+const EnvelopeSchema = z.looseObject({
+  id: Str,
+  'detail-type': z.literal('AWS API Call via CloudTrail'),
+  source: z.enum(['aws.events', 'aws.iam']),
+  account: z.string().regex(ACCOUNT_ID),
+  region: z.string().regex(REGION),
+  detail: DetailSchema,
+});
+
+export type PipelineResourceKind = 'event-rule' | 'iam-role';
+
+export interface PipelineEvent {
+  /** CloudTrail eventID: the alert id. */
+  id: string;
+  eventName: PipelineCall;
+  eventTime: string;
+  account: string;
+  /** Where the call was made: the rule's region; for IAM, the partition's global region. */
+  region: string;
+  resource: {
+    kind: PipelineResourceKind;
+    name: string;
+    /** Event bus of a rule (`default` when the call named none); null for a role. */
+    bus: string | null;
+  };
+  actor: { arn: string; type: string; issuerArn: string | null; sourceIp: string | null; userAgent: string | null };
+  errorCode: string | null;
+  errorMessage: string | null;
+  requestParameters: Record<string, unknown>;
+}
+
+/** Cheap test the remediator's dispatch uses: the envelope claims to be an EventBridge or IAM API call. */
+export function isPipelineEvent(raw: unknown): boolean {
+  const source = (raw as { source?: unknown } | null)?.source;
+  return source === 'aws.events' || source === 'aws.iam';
+}
+
+const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+function resourceOf(eventName: PipelineCall, eventSource: string, params: Record<string, unknown>): PipelineEvent['resource'] {
+  const isRole = (ROLE_CALLS as readonly string[]).includes(eventName);
+  if (isRole !== (eventSource === 'iam.amazonaws.com')) {
+    throw new RejectedEventError(`detail.eventName ${eventName} is not a call of detail.eventSource ${eventSource}`);
+  }
+  const key = isRole ? 'roleName' : (RULE_TARGET_CALLS as readonly string[]).includes(eventName) ? 'rule' : 'name';
+  const value = params[key];
+  if (typeof value !== 'string' || !(isRole ? ROLE_NAME : RULE_NAME).test(value)) {
+    throw new RejectedEventError(`detail.requestParameters.${key}: expected ${isRole ? 'an IAM role name' : 'an EventBridge rule name'} for ${eventName}`);
+  }
+  if (isRole) return { kind: 'iam-role', name: value, bus: null };
+  const bus = params.eventBusName;
+  if (bus !== undefined && (typeof bus !== 'string' || bus.length === 0)) {
+    throw new RejectedEventError('detail.requestParameters.eventBusName: expected an event bus name or ARN');
+  }
+  // A bus may be named by ARN; the rule's bus is its last path segment.
+  return { kind: 'event-rule', name: value, bus: typeof bus === 'string' ? bus.split('/').pop()! : 'default' };
+}
+
+/**
+ * Parses a guard event (an EventBridge envelope of a CloudTrail record from `events.amazonaws.com`
+ * or `iam.amazonaws.com`). Throws RejectedEventError, naming the bad field's path, for anything
+ * malformed, inconsistent or not one of PIPELINE_CALLS.
+ */
+export function parsePipelineEvent(raw: unknown): PipelineEvent {
+  const result = EnvelopeSchema.safeParse(raw);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const where = first?.path.length ? first.path.join('.') : '(root)';
+    throw new RejectedEventError(`not a guard event: ${where}: ${first?.message ?? 'invalid'}`);
+  }
+  const envelope = result.data;
+  const { detail } = envelope;
+  const expectedSource = detail.eventSource === 'iam.amazonaws.com' ? 'aws.iam' : 'aws.events';
+  if (envelope.source !== expectedSource) {
+    throw new RejectedEventError(`source ${envelope.source} does not match detail.eventSource ${detail.eventSource}`);
+  }
+  if (envelope.account !== detail.recipientAccountId) {
+    throw new RejectedEventError(`envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`);
+  }
+  if (envelope.region !== detail.awsRegion) {
+    throw new RejectedEventError(`envelope region ${envelope.region} does not match detail.awsRegion ${detail.awsRegion}`);
+  }
+  const params = detail.requestParameters ?? {};
+  const identity = detail.userIdentity;
+  const issuerArn = identity.sessionContext?.sessionIssuer?.arn ?? null;
+  const arn = identity.arn ?? issuerArn ?? identity.invokedBy ?? identity.principalId;
+  if (!arn) throw new RejectedEventError('detail.userIdentity names no principal (arn, invokedBy or principalId)');
+  return {
+    id: detail.eventID,
+    eventName: detail.eventName,
+    eventTime: detail.eventTime,
+    account: envelope.account,
+    region: envelope.region,
+    resource: resourceOf(detail.eventName, detail.eventSource, params),
+    actor: { arn, type: identity.type, issuerArn, sourceIp: detail.sourceIPAddress ?? null, userAgent: detail.userAgent ?? null },
+    errorCode: detail.errorCode ?? null,
+    errorMessage: detail.errorMessage ?? null,
+    requestParameters: params,
+  };
+}

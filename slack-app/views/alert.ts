@@ -79,6 +79,8 @@ export function alertBlocks(incident: Incident, view: AlertView): unknown[] {
     { type: 'section', fields: fields.slice(0, 10) },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*What TrailGuard did*\n${esc(did)}`) } },
   ];
+  // Above all for alert-only: the responder reads why TrailGuard could not (or chose not to) act.
+  if (typeof alert.reason === 'string' && alert.reason && alert.reason !== alert.error) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why*\n${esc(alert.reason)}`) } });
   if (alert.changes.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*What changed*\n${alert.changes.map((c) => `• ${esc(c)}`).join('\n')}`) } });
   if (alert.error) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Error*\n\`\`\`${esc(alert.error)}\`\`\``) } });
   if (alert.callError) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`The call failed with ${esc(alert.callError.code)}: ${esc(alert.callError.message ?? '')}`) }] });

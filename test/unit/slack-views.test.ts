@@ -42,6 +42,13 @@ describe('alert message', () => {
     expect(JSON.stringify(acked)).toContain('Acknowledged by <@U1>');
   });
 
+  it('says why TrailGuard could not act, escaped, for an alert-only record', () => {
+    const reason = 'cannot be acted on: detail.requestParameters is absent: cannot tell which trail StopLogging concerned <!channel>';
+    const message = alertMessage(incident(makeAlert({ outcome: 'alert-only', reason })), { accountName: 'payments' });
+
+    expect(texts(blocksOf(message))).toContain(`*Why*\n${reason.replace('<!channel>', '&lt;!channel&gt;')}`);
+  });
+
   it('says how long logging was off', () => {
     const alert = makeAlert({ eventTime: '2026-11-20T10:02:13Z', remediatedAt: '2026-11-20T10:02:17Z' });
     expect(loggingGap(alert)).toBe('4s');

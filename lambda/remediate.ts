@@ -461,8 +461,11 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
   if (event.errorCode) {
     return { ...base, outcome: 'blocked', reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed` };
   }
-  const principals = [event.actor.arn, event.actor.issuerArn].filter((p): p is string => p !== null);
-  const allowedBy = policy.allow.find((pattern) => principals.some((arn) => arnMatches(pattern, arn)));
+  // The issuer ARN, when CloudTrail gives it, carries the role's path: a session is then matched as a role only through it.
+  const { arn: actorArn, issuerArn } = event.actor;
+  const allowedBy = policy.allow.find((pattern) =>
+    issuerArn ? arnMatches(pattern, actorArn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, actorArn),
+  );
   if (allowedBy) {
     return { ...base, outcome: 'allowed', reason: `actor matches allow pattern ${allowedBy}: reported, not reverted` };
   }

@@ -1,0 +1,91 @@
+// Review r1: guard records (calls on trailguard-forward / trailguard-guard) that end `rejected`, a log line only.
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDefaultGuardDeps, type PipelineResult } from '../../lambda/guard.js';
+import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
+import { validateConfig } from '../../src/core/config.js';
+import { memberRules, remediatorEnvironment } from '../../src/core/desired-state.js';
+import { guardEvent } from '../support/guard-events.js';
+import { recordingLog } from '../support/recording-log.js';
+
+const sts = mockClient(STSClient);
+const events = mockClient(EventBridgeClient);
+const sns = mockClient(SNSClient);
+
+const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }], regions: ['us-east-1'] } });
+const env = { AWS_REGION: 'us-east-1', ...remediatorEnvironment(config) };
+const forward = memberRules({ centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', watch: config.watch, regions: config.members.regions, remediationRole: 'TrailGuardRemediator' }, '222222222222').find(
+  (r) => r.name === 'trailguard-forward' && r.region === 'us-east-1',
+)!;
+
+function setup() {
+  const log = recordingLog();
+  const base = createDefaultDeps({ env, log, clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } } });
+  const deps = { ...base, guard: createDefaultGuardDeps(base, env) };
+  const handler = createHandler(() => deps);
+  return { log, handle: (event: unknown) => handler(event) as Promise<PipelineResult> };
+}
+
+beforeEach(() => {
+  sts.reset();
+  events.reset();
+  sns.reset();
+  sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'member-secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) } });
+  sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  // The attacker deleted trailguard-forward: DescribeRule finds nothing until the remediator puts it back.
+  let exists = false;
+  events.on(DescribeRuleCommand).callsFake(() => {
+    if (!exists) throw Object.assign(new Error('Rule trailguard-forward does not exist.'), { name: 'ResourceNotFoundException' });
+    return { Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' };
+  });
+  events.on(ListTargetsByRuleCommand).callsFake(() => ({ Targets: exists ? forward.targets : [] }));
+  events.on(PutRuleCommand).callsFake(() => {
+    exists = true;
+    return {};
+  });
+  events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+  events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
+});
+
+describe('review r1: a guard record that is real but not in the parser\'s strict shape', () => {
+  // The userAgent of a call is chosen by the caller (every SDK and the CLI let it be set). The guard
+  // parser required it to be at most 4,096 characters: DeleteRule trailguard-forward with a longer
+  // user agent was `rejected` (one warn line), so the forward rule stayed deleted and nobody was
+  // alerted; every later StopLogging in that account and region then went unseen. The trail path
+  // clips display fields instead (README "Which records are acted on").
+  it('a DeleteRule of trailguard-forward with a 5,000-character userAgent is repaired and alerted, not rejected', async () => {
+    const event = guardEvent('DeleteRule');
+    event.detail.userAgent = `aws-cli/2.22.4 ${'x'.repeat(5000)}`;
+    const { handle } = setup();
+
+    const result = await handle(event);
+
+    expect(result.outcome).toBe('pipeline-tampered');
+    expect(result.resource).toMatchObject({ name: 'trailguard-forward', restored: true });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('a DeleteRule with a long errorMessage (it failed) is still alerted as blocked', async () => {
+    const event = guardEvent('DeleteRule', { errorCode: 'AccessDenied' });
+    event.detail.errorMessage = 'x'.repeat(9000);
+    const { handle } = setup();
+
+    expect((await handle(event)).outcome).toBe('blocked');
+  });
+
+  // recipientAccountId is optional in CloudTrail's record contents reference; the trail path accepts
+  // its absence, the guard path rejected the record: the deleted rule was neither repaired nor alerted.
+  it('a DeleteRule record without recipientAccountId is repaired and alerted', async () => {
+    const event = guardEvent('DeleteRule');
+    delete event.detail.recipientAccountId;
+    const { handle } = setup();
+
+    const result = await handle(event);
+
+    expect(result.outcome).toBe('pipeline-tampered');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+});

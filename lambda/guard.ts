@@ -211,6 +211,41 @@ async function repairRule(events: EventBridgeClient, desired: RuleResource, mayW
     : { restored: false, actions, error: `still differs after repair: ${left.join(', ')}`, drift };
 }
 
+/**
+ * Whether the call itself, as its request tells, moved the rule towards its definition (what
+ * `apply` and the remediator's own repair do). DeleteRule and DisableRule never do. The rule as
+ * read later is not enough: a window (DisableRule, StopLogging, EnableRule) may already be closed.
+ */
+function towardsDesired(event: PipelineEvent, desired: RuleResource): boolean {
+  const p = event.requestParameters;
+  const wanted = new Map(desired.targets.map((t) => [t.Id, t]));
+  switch (event.eventName) {
+    case 'PutRule': {
+      if (p.state !== undefined && p.state !== 'ENABLED') return false;
+      if (typeof p.eventPattern !== 'string') return false;
+      try {
+        return canonical(JSON.parse(p.eventPattern)) === canonical(desired.pattern);
+      } catch {
+        return false;
+      }
+    }
+    case 'PutTargets': {
+      const targets = Array.isArray(p.targets) ? (p.targets as Record<string, unknown>[]) : [];
+      return (
+        targets.length > 0 &&
+        targets.every((t) => {
+          const want = wanted.get(String(t?.id));
+          return want !== undefined && t.arn === want.Arn && (t.roleArn === undefined || t.roleArn === want.RoleArn);
+        })
+      );
+    }
+    case 'RemoveTargets':
+      return Array.isArray(p.ids) && p.ids.every((id) => !wanted.has(String(id)));
+    default:
+      return false;
+  }
+}
+
 interface Verdict {
   outcome: Extract<Outcome, 'pipeline-tampered' | 'blocked' | 'ignored'>;
   restored: boolean | null;
@@ -247,7 +282,7 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   }
   // TrailGuard's own roles pass silently only when the rule is exactly as desired: any other result is alerted,
   // so a deploy role in an attacker's hands can never delete, disable or retarget a rule unseen.
-  if (repair.restored === null && actor !== 'other') {
+  if (repair.restored === null && actor !== 'other' && towardsDesired(event, desired)) {
     return { ...repair, outcome: 'ignored', reason: `made by TrailGuard's ${actor} role and the rule is as desired` };
   }
   return {

@@ -89,3 +89,40 @@ describe('review r1: a guard record that is real but not in the parser\'s strict
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 });
+
+describe('review r1: a blind window opened and closed by TrailGuard\'s deploy role', () => {
+  // roles.deploy defaults to OrganizationAccountAccessRole, the organization's admin role. Its calls
+  // on a member rule were `ignored` (no alert) whenever the rule was as desired when the remediator
+  // read it. DisableRule trailguard-forward, StopLogging, EnableRule (not watched) takes under a
+  // second; the guard event reaches the remediator later, finds the rule enabled again and ignores
+  // it. The StopLogging was never forwarded: logging stays off and nothing at all is alerted.
+  it.each([
+    ['DisableRule', {}],
+    ['DeleteRule', {}],
+    ['RemoveTargets', { ids: ['trailguard-central-bus'] }],
+    ['PutTargets', { targets: [{ id: 'trailguard-central-bus', arn: 'arn:aws:events:us-east-1:999999999999:event-bus/attacker' }] }],
+    ['PutRule', { eventPattern: '{"source":["nothing"]}', state: 'ENABLED' }],
+  ] as const)('alerts a deploy-role %s that took the rule away from its definition, even when the rule is back by the time it is read', async (call, params) => {
+    const { handle } = setup();
+    // The rule is already back (re-enabled, re-targeted or re-put) when the remediator reads it.
+    events.on(DescribeRuleCommand).resolves({ Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' });
+    events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
+
+    const result = await handle(guardEvent(call, { actorRole: 'OrganizationAccountAccessRole', params }));
+
+    expect(result.outcome).toBe('pipeline-tampered');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('still lets the deploy role converge silently with calls towards the definition (apply)', async () => {
+    const { handle } = setup();
+    events.on(DescribeRuleCommand).resolves({ Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' });
+    events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
+    const lower = forward.targets.map((t) => ({ id: t.Id, arn: t.Arn, roleArn: t.RoleArn }));
+
+    expect((await handle(guardEvent('PutRule', { actorRole: 'OrganizationAccountAccessRole', params: { eventPattern: JSON.stringify(forward.pattern), state: 'ENABLED' } }))).outcome).toBe('ignored');
+    expect((await handle(guardEvent('PutTargets', { actorRole: 'OrganizationAccountAccessRole', params: { targets: lower } }))).outcome).toBe('ignored');
+    expect((await handle(guardEvent('RemoveTargets', { actorRole: 'OrganizationAccountAccessRole', params: { ids: ['stranger'] } }))).outcome).toBe('ignored');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+});

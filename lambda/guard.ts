@@ -257,7 +257,10 @@ interface Verdict {
 async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardDeps }, guard: GuardDeps, actor: Actor): Promise<Verdict> {
   const none = { actions: [] as string[], error: null };
   if (event.errorCode) {
-    return actor === 'remediator'
+    // Only a failed call TrailGuard itself makes (towards the rule's definition) is its own; a failed
+    // DeleteRule or DisableRule with its role is someone holding the role, as on the trail path.
+    const desired = actor === 'remediator' && guard.pipeline ? desiredRule(event, deps, guard.pipeline) : undefined;
+    return desired && towardsDesired(event, desired)
       ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
       : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
   }

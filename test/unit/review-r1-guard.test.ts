@@ -154,3 +154,25 @@ describe('review r1: what was missed while the forward rule was down', () => {
     expect(cloudtrail).toHaveReceivedCommand(StartLoggingCommand);
   });
 });
+
+describe('review r1: failed calls made with TrailGuard\'s remediation role', () => {
+  // The trail path reports a failed tamper call made with TrailGuard's own role as `blocked` (someone
+  // holds the role). The guard path ignored every failed call of that role, even a DeleteRule or
+  // DisableRule that TrailGuard never makes (and that its role may not make): a probe with stolen
+  // role credentials left no alert.
+  it.each(['DeleteRule', 'DisableRule'] as const)('alerts a failed %s made with the remediation role as blocked', async (call) => {
+    const { handle } = setup();
+
+    const result = await handle(guardEvent(call, { actorRole: 'TrailGuardRemediator', errorCode: 'AccessDeniedException' }));
+
+    expect(result.outcome).toBe('blocked');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('still ignores its own failed repair call towards the definition', async () => {
+    const { handle } = setup();
+    const own = forward.targets.map((t) => ({ id: t.Id, arn: t.Arn, roleArn: t.RoleArn }));
+
+    expect((await handle(guardEvent('PutTargets', { actorRole: 'TrailGuardRemediator', errorCode: 'ThrottlingException', params: { targets: own } }))).outcome).toBe('ignored');
+  });
+});

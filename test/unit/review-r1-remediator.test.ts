@@ -1,12 +1,12 @@
 // Review r1: attacks on the remediator's trail event path (allow list, own role, records that slip past).
-import { CloudTrailClient, GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand, PutEventSelectorsCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult } from '../../lambda/remediator.js';
-import { AlertSchema, type Alert } from '../../src/core/alert.js';
 import { loadFixture, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -14,6 +14,7 @@ const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const sns = mockClient(SNSClient);
 const organizations = mockClient(OrganizationsClient);
+const kms = mockClient(KMSClient);
 
 const baseline = { name: 'org-audit', s3BucketName: 'central-trail-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true };
 const env = {
@@ -30,7 +31,6 @@ function setup(overrides: Record<string, string> = {}) {
   return { log, handle: (event: unknown) => handler(event) as Promise<RemediationResult> };
 }
 
-const publishedAlerts = (): Alert[] => sns.commandCalls(PublishCommand).map((call) => AlertSchema.parse(JSON.parse(call.args[0].input.Message!)));
 
 /** The same record, made by a session of the role at `rolePath` + `roleName` in the event's account. */
 function bySessionOf(event: Envelope, roleName: string, rolePath = '/'): Envelope {
@@ -85,5 +85,32 @@ describe('review r1: the allow list and role paths', () => {
     expect((await handle(bySessionOf(loadFixture('stop-logging'), 'BreakGlass'))).outcome).toBe('allowed');
     expect((await handle(bySessionOf(loadFixture('stop-logging'), 'Deployer', '/ops/'))).outcome).toBe('allowed');
     expect(cloudtrail).toHaveReceivedCommandTimes(StartLoggingCommand, 0);
+  });
+});
+
+describe('review r1: a KMS alias baseline resolved where the attacker is administrator', () => {
+  // README: a baseline kmsKeyId alias is resolved with kms:DescribeKey "in the trail's account and
+  // home region". A bare alias (`alias/org-trail-key`) therefore means whatever the MEMBER account's
+  // administrator makes it mean: they create or retarget alias/org-trail-key to a key they own, call
+  // UpdateTrail --kms-key-id <their key>, and TrailGuard resolves the baseline to the same key and
+  // reports `already-compliant`. They can then disable the key: the trail "logs" but no log file can
+  // be written. Suggested fix: reject (or warn about) bare aliases in the baseline and require an
+  // alias ARN naming the key owner's account (or pin the key ARN); or at least never report
+  // `already-compliant` when a bare alias resolves to a key of the account where the call was made.
+  it.fails('an UpdateTrail to a key of the member\'s own account is not already-compliant because the member\'s alias points at it', async () => {
+    const attackerKey = 'arn:aws:kms:us-east-1:222222222222:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    kms.reset();
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', Arn: attackerKey } });
+    cloudtrail.on(GetTrailCommand).resolves({
+      Trail: { Name: 'org-audit', TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, KmsKeyId: attackerKey },
+    });
+    const event = loadFixture('update-trail');
+    event.detail.requestParameters = { name: 'org-audit', kmsKeyId: attackerKey };
+    const { handle } = setup({ TRAILGUARD_TRAILS: JSON.stringify([{ ...baseline, kmsKeyId: 'alias/org-trail-key' }]) });
+
+    const result = await handle(event);
+
+    expect(cloudtrail).toHaveReceivedCommandTimes(UpdateTrailCommand, 0);
+    expect(result.outcome).not.toBe('already-compliant');
   });
 });

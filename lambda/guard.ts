@@ -288,11 +288,39 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   if (repair.restored === null && actor !== 'other' && towardsDesired(event, desired)) {
     return { ...repair, outcome: 'ignored', reason: `made by TrailGuard's ${actor} role and the rule is as desired` };
   }
-  return {
+  const verdict: Verdict = {
     ...repair,
     outcome: 'pipeline-tampered',
     reason: repair.restored === null ? 'the rule is still as desired' : repair.restored ? `rule restored (${repair.drift.join(', ')})` : (repair.error ?? 'repair did not converge'),
   };
+  // The other member rule of this region may have been taken down while this one was (DisableRule
+  // trailguard-guard, then DeleteRule trailguard-forward: the second call was forwarded by nothing).
+  // Read it too, and put it back: otherwise the region stays blind after an alert that looks resolved.
+  if (actor !== 'remediator') await checkSiblings(event, deps, guard, desired, verdict);
+  return verdict;
+}
+
+/** Reads (and repairs) the member rules of the event's region other than `touched`, adding what it found to `verdict`. */
+async function checkSiblings(event: PipelineEvent, deps: HandlerDeps, guard: GuardDeps, touched: RuleResource, verdict: Verdict): Promise<void> {
+  const [, partition, , region, account] = deps.settings.topicArn.split(':');
+  const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${NAMES.bus}`;
+  const siblings = memberRules({ centralBusArn, watch: guard.pipeline!.watch, regions: guard.pipeline!.regions, remediationRole: deps.settings.remediationRole }, event.account).filter(
+    (r) => r.region === event.region && r.name !== touched.name,
+  );
+  for (const sibling of siblings) {
+    try {
+      const repair = await repairRule(await guard.events(event.account, event.region), sibling, true);
+      verdict.actions.push(...repair.actions.map((a) => `${sibling.name}: ${a}`));
+      if (repair.restored === true) verdict.reason += `; ${sibling.name} was not as desired either (${repair.drift.join(', ')}) and is restored`;
+      if (repair.restored === false) {
+        verdict.reason += `; ${sibling.name} is not as desired either and could not be restored`;
+        verdict.error = [verdict.error, `${sibling.name}: ${repair.error}`].filter(Boolean).join('; ');
+      }
+    } catch (error) {
+      verdict.reason += `; ${sibling.name} could not be checked`;
+      verdict.error = [verdict.error, `${errorCode(error)} checking ${sibling.name} in ${event.account}/${event.region}: ${errorText(error)}`].filter(Boolean).join('; ');
+    }
+  }
 }
 
 /**

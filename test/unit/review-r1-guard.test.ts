@@ -176,3 +176,39 @@ describe('review r1: failed calls made with TrailGuard\'s remediation role', () 
     expect((await handle(guardEvent('PutTargets', { actorRole: 'TrailGuardRemediator', errorCode: 'ThrottlingException', params: { targets: own } }))).outcome).toBe('ignored');
   });
 });
+
+describe('review r1: the other member rule of the region', () => {
+  // DisableRule trailguard-guard (forwarded by trailguard-forward), then at once DeleteRule
+  // trailguard-forward: the second call is watched only by the disabled guard, so it is never
+  // forwarded. The remediator re-enabled the guard and alerted "rule restored (state)", an alert that
+  // reads as resolved, while trailguard-forward stayed deleted and every later StopLogging in the
+  // region went unseen until the next apply.
+  it('puts trailguard-forward back too when it finds it gone while repairing trailguard-guard, and says so', async () => {
+    const guardRule = memberRules({ centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', watch: config.watch, regions: config.members.regions, remediationRole: 'TrailGuardRemediator' }, '222222222222').find(
+      (r) => r.name === 'trailguard-guard' && r.region === 'us-east-1',
+    )!;
+    const rules: Record<string, { pattern: unknown; state: string; targets: unknown[] }> = { 'trailguard-guard': { pattern: guardRule.pattern, state: 'DISABLED', targets: guardRule.targets } };
+    events.on(DescribeRuleCommand).callsFake((input: { Name: string }) => {
+      const rule = rules[input.Name];
+      if (!rule) throw Object.assign(new Error(`Rule ${input.Name} does not exist.`), { name: 'ResourceNotFoundException' });
+      return { Name: input.Name, EventPattern: JSON.stringify(rule.pattern), State: rule.state };
+    });
+    events.on(ListTargetsByRuleCommand).callsFake((input: { Rule: string }) => ({ Targets: rules[input.Rule]?.targets ?? [] }));
+    events.on(PutRuleCommand).callsFake((input: { Name: string; EventPattern: string; State: string }) => {
+      rules[input.Name] = { targets: [], ...rules[input.Name], pattern: JSON.parse(input.EventPattern), state: input.State };
+      return {};
+    });
+    events.on(PutTargetsCommand).callsFake((input: { Rule: string; Targets: unknown[] }) => {
+      rules[input.Rule]!.targets = input.Targets;
+      return { FailedEntryCount: 0 };
+    });
+    const { handle } = setup();
+
+    const result = await handle(guardEvent('DisableRule', { name: 'trailguard-guard' }));
+
+    expect(result).toMatchObject({ outcome: 'pipeline-tampered', resource: { name: 'trailguard-guard', restored: true } });
+    expect(rules['trailguard-forward']).toMatchObject({ pattern: forward.pattern, state: 'ENABLED', targets: forward.targets });
+    expect(result.reason).toMatch(/trailguard-forward was not as desired either \(missing\) and is restored/);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+});

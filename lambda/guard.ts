@@ -375,6 +375,7 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
     error: verdict.error,
     actions: verdict.actions,
     changes: describeGuardChange(event),
+    reason: verdict.reason,
   });
   try {
     result.alertMessageId = await deps.publish(alert);

@@ -210,5 +210,9 @@ describe('review r1: the other member rule of the region', () => {
     expect(rules['trailguard-forward']).toMatchObject({ pattern: forward.pattern, state: 'ENABLED', targets: forward.targets });
     expect(result.reason).toMatch(/trailguard-forward was not as desired either \(missing\) and is restored/);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    // The alert itself says so (the pipeline alert had no reason field at all).
+    const alert = JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!) as { reason?: string; actions: string[] };
+    expect(alert.reason).toMatch(/trailguard-forward was not as desired either/);
+    expect(alert.actions).toContain('trailguard-forward: PutRule: recreated');
   });
 });

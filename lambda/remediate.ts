@@ -433,6 +433,13 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
       const { isLogging, restarted } = await ensureLogging(step);
       restored ||= restarted;
       if (!isLogging) return { outcome: 'failed', isLogging, reason: 'the trail does not report logging after remediation' };
+      if (baseline?.isOrganizationTrail) {
+        // An organization trail is never reported as fine unless AWS shows it still is one.
+        const now = await step.run('GetTrail', () => getTrail(client, trail));
+        if (now?.IsOrganizationTrail !== true) {
+          return { outcome: 'failed', isLogging, reason: 'GetTrail does not show isOrganizationTrail, which the baseline pins: the member accounts are not logged by this trail' };
+        }
+      }
       return restored
         ? { outcome: 'restored', isLogging, reason: 'management events recorded again' }
         : { outcome: 'already-compliant', isLogging, reason: 'management events are still fully recorded' };

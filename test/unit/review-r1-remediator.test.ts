@@ -1,5 +1,5 @@
 // Review r1: attacks on the remediator's trail event path (allow list, own role, records that slip past).
-import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand, PutEventSelectorsCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -112,5 +112,32 @@ describe('review r1: a KMS alias baseline resolved where the attacker is adminis
 
     expect(cloudtrail).toHaveReceivedCommandTimes(UpdateTrailCommand, 0);
     expect(result.outcome).not.toBe('already-compliant');
+  });
+});
+
+describe('review r1: an organization trail is never reported restored unless AWS shows it is one', () => {
+  // README: "recreated and restored are reported only when GetTrail shows IsOrganizationTrail and
+  // GetTrailStatus shows logging". The PutEventSelectors path reports `restored` from the selectors
+  // alone: after UpdateTrail IsOrganizationTrail=false (whose own repair may fail) and a
+  // PutEventSelectors, the second alert says `restored` for an organization trail that no longer
+  // logs a single member account.
+  it('a PutEventSelectors on a pinned organization trail that AWS shows is no longer one is not restored', async () => {
+    const full = { EventSelectors: [{ ReadWriteType: 'All' as const, IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] };
+    const off = { EventSelectors: [{ ReadWriteType: 'ReadOnly' as const, IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] }] };
+    cloudtrail.on(GetEventSelectorsCommand).resolvesOnce(off).resolves(full);
+    cloudtrail.on(PutEventSelectorsCommand).resolves({});
+    cloudtrail.on(GetTrailCommand).resolves({
+      Trail: { Name: 'org-audit', TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, IsOrganizationTrail: false },
+    });
+    const { handle } = setup({
+      TRAILGUARD_TRAILS: JSON.stringify([{ ...baseline, isOrganizationTrail: true }]),
+      TRAILGUARD_ORGANIZATION: JSON.stringify({ managementAccount: '222222222222' }),
+    });
+
+    const result = await handle(loadFixture('put-event-selectors'));
+
+    expect(cloudtrail).toHaveReceivedCommandTimes(PutEventSelectorsCommand, 1);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/isOrganizationTrail/);
   });
 });

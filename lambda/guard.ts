@@ -211,6 +211,41 @@ async function repairRule(events: EventBridgeClient, desired: RuleResource, mayW
     : { restored: false, actions, error: `still differs after repair: ${left.join(', ')}`, drift };
 }
 
+/**
+ * Whether the call itself, as its request tells, moved the rule towards its definition (what
+ * `apply` and the remediator's own repair do). DeleteRule and DisableRule never do. The rule as
+ * read later is not enough: a window (DisableRule, StopLogging, EnableRule) may already be closed.
+ */
+function towardsDesired(event: PipelineEvent, desired: RuleResource): boolean {
+  const p = event.requestParameters;
+  const wanted = new Map(desired.targets.map((t) => [t.Id, t]));
+  switch (event.eventName) {
+    case 'PutRule': {
+      if (p.state !== undefined && p.state !== 'ENABLED') return false;
+      if (typeof p.eventPattern !== 'string') return false;
+      try {
+        return canonical(JSON.parse(p.eventPattern)) === canonical(desired.pattern);
+      } catch {
+        return false;
+      }
+    }
+    case 'PutTargets': {
+      const targets = Array.isArray(p.targets) ? (p.targets as Record<string, unknown>[]) : [];
+      return (
+        targets.length > 0 &&
+        targets.every((t) => {
+          const want = wanted.get(String(t?.id));
+          return want !== undefined && t.arn === want.Arn && (t.roleArn === undefined || t.roleArn === want.RoleArn);
+        })
+      );
+    }
+    case 'RemoveTargets':
+      return Array.isArray(p.ids) && p.ids.every((id) => !wanted.has(String(id)));
+    default:
+      return false;
+  }
+}
+
 interface Verdict {
   outcome: Extract<Outcome, 'pipeline-tampered' | 'blocked' | 'ignored'>;
   restored: boolean | null;
@@ -222,7 +257,10 @@ interface Verdict {
 async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardDeps }, guard: GuardDeps, actor: Actor): Promise<Verdict> {
   const none = { actions: [] as string[], error: null };
   if (event.errorCode) {
-    return actor === 'remediator'
+    // Only a failed call TrailGuard itself makes (towards the rule's definition) is its own; a failed
+    // DeleteRule or DisableRule with its role is someone holding the role, as on the trail path.
+    const desired = actor === 'remediator' && guard.pipeline ? desiredRule(event, deps, guard.pipeline) : undefined;
+    return desired && towardsDesired(event, desired)
       ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
       : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
   }
@@ -247,14 +285,42 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   }
   // TrailGuard's own roles pass silently only when the rule is exactly as desired: any other result is alerted,
   // so a deploy role in an attacker's hands can never delete, disable or retarget a rule unseen.
-  if (repair.restored === null && actor !== 'other') {
+  if (repair.restored === null && actor !== 'other' && towardsDesired(event, desired)) {
     return { ...repair, outcome: 'ignored', reason: `made by TrailGuard's ${actor} role and the rule is as desired` };
   }
-  return {
+  const verdict: Verdict = {
     ...repair,
     outcome: 'pipeline-tampered',
     reason: repair.restored === null ? 'the rule is still as desired' : repair.restored ? `rule restored (${repair.drift.join(', ')})` : (repair.error ?? 'repair did not converge'),
   };
+  // The other member rule of this region may have been taken down while this one was (DisableRule
+  // trailguard-guard, then DeleteRule trailguard-forward: the second call was forwarded by nothing).
+  // Read it too, and put it back: otherwise the region stays blind after an alert that looks resolved.
+  if (actor !== 'remediator') await checkSiblings(event, deps, guard, desired, verdict);
+  return verdict;
+}
+
+/** Reads (and repairs) the member rules of the event's region other than `touched`, adding what it found to `verdict`. */
+async function checkSiblings(event: PipelineEvent, deps: HandlerDeps, guard: GuardDeps, touched: RuleResource, verdict: Verdict): Promise<void> {
+  const [, partition, , region, account] = deps.settings.topicArn.split(':');
+  const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${NAMES.bus}`;
+  const siblings = memberRules({ centralBusArn, watch: guard.pipeline!.watch, regions: guard.pipeline!.regions, remediationRole: deps.settings.remediationRole }, event.account).filter(
+    (r) => r.region === event.region && r.name !== touched.name,
+  );
+  for (const sibling of siblings) {
+    try {
+      const repair = await repairRule(await guard.events(event.account, event.region), sibling, true);
+      verdict.actions.push(...repair.actions.map((a) => `${sibling.name}: ${a}`));
+      if (repair.restored === true) verdict.reason += `; ${sibling.name} was not as desired either (${repair.drift.join(', ')}) and is restored`;
+      if (repair.restored === false) {
+        verdict.reason += `; ${sibling.name} is not as desired either and could not be restored`;
+        verdict.error = [verdict.error, `${sibling.name}: ${repair.error}`].filter(Boolean).join('; ');
+      }
+    } catch (error) {
+      verdict.reason += `; ${sibling.name} could not be checked`;
+      verdict.error = [verdict.error, `${errorCode(error)} checking ${sibling.name} in ${event.account}/${event.region}: ${errorText(error)}`].filter(Boolean).join('; ');
+    }
+  }
 }
 
 /**
@@ -309,6 +375,7 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
     error: verdict.error,
     actions: verdict.actions,
     changes: describeGuardChange(event),
+    reason: verdict.reason,
   });
   try {
     result.alertMessageId = await deps.publish(alert);

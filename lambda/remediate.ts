@@ -433,6 +433,13 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
       const { isLogging, restarted } = await ensureLogging(step);
       restored ||= restarted;
       if (!isLogging) return { outcome: 'failed', isLogging, reason: 'the trail does not report logging after remediation' };
+      if (baseline?.isOrganizationTrail) {
+        // An organization trail is never reported as fine unless AWS shows it still is one.
+        const now = await step.run('GetTrail', () => getTrail(client, trail));
+        if (now?.IsOrganizationTrail !== true) {
+          return { outcome: 'failed', isLogging, reason: 'GetTrail does not show isOrganizationTrail, which the baseline pins: the member accounts are not logged by this trail' };
+        }
+      }
       return restored
         ? { outcome: 'restored', isLogging, reason: 'management events recorded again' }
         : { outcome: 'already-compliant', isLogging, reason: 'management events are still fully recorded' };
@@ -461,8 +468,11 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
   if (event.errorCode) {
     return { ...base, outcome: 'blocked', reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed` };
   }
-  const principals = [event.actor.arn, event.actor.issuerArn].filter((p): p is string => p !== null);
-  const allowedBy = policy.allow.find((pattern) => principals.some((arn) => arnMatches(pattern, arn)));
+  // The issuer ARN, when CloudTrail gives it, carries the role's path: a session is then matched as a role only through it.
+  const { arn: actorArn, issuerArn } = event.actor;
+  const allowedBy = policy.allow.find((pattern) =>
+    issuerArn ? arnMatches(pattern, actorArn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, actorArn),
+  );
   if (allowedBy) {
     return { ...base, outcome: 'allowed', reason: `actor matches allow pattern ${allowedBy}: reported, not reverted` };
   }

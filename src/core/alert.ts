@@ -91,6 +91,8 @@ export const PipelineAlertSchema = z.looseObject({
   actions: z.array(z.string()).default([]),
   changes: z.array(z.string()).default([]),
   callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
+  /** Why TrailGuard decided as it did, as in a trail alert (additive: older pipeline alerts have none). */
+  reason: z.string().nullable().default(null),
 });
 export type PipelineAlert = z.output<typeof PipelineAlertSchema>;
 
@@ -149,6 +151,8 @@ export interface PipelineAlertFacts {
   error: string | null;
   actions: string[];
   changes: string[];
+  /** Why: the same sentence as the log line's `reason`. */
+  reason?: string;
 }
 
 /**
@@ -173,6 +177,7 @@ export function buildPipelineAlert(event: PipelineEvent, facts: PipelineAlertFac
     actions: facts.actions,
     changes: facts.changes,
     callError: event.errorCode ? { code: event.errorCode, message: event.errorMessage } : null,
+    reason: facts.reason ?? null,
   };
 }
 

@@ -120,13 +120,18 @@ function partsMatch(pattern: ArnParts, arn: ArnParts): boolean {
  * role `arn:<p>:iam::<account>:role/X`. Its ARN does not carry the role's path, so a pattern with
  * a path (`role/ops/X`) matches the session only through its issuer ARN (CloudTrail's
  * `sessionContext.sessionIssuer.arn`), which the caller checks too. Role names are unique within
- * an account, so the name alone identifies the role.
+ * an account, so the name alone identifies the role. When the issuer ARN is known, pass
+ * `{ sessionAsRole: false }` for the session ARN: the issuer carries the path, and a role at
+ * another path (which an administrator confined to that path can create) must not match.
  */
-export function arnMatches(pattern: string, arn: string): boolean {
+export function arnMatches(pattern: string, arn: string, options: { sessionAsRole?: boolean } = {}): boolean {
   const p = splitArn(pattern);
   const a = splitArn(arn);
   if (!p || !a) return false;
   if (partsMatch(p, a)) return true;
+  // A caller that knows the session's issuer (with its path) matches the role through the issuer only:
+  // the session ARN drops the path, so role/team/BreakGlass would otherwise pass as role/BreakGlass.
+  if (options.sessionAsRole === false) return false;
   const [partition, service, region, account] = a.fields;
   if (service === 'sts' && region === '' && a.resource.length === 3 && a.resource[0] === 'assumed-role') {
     return partsMatch(p, { fields: [partition, 'iam', '', account], resource: ['role', a.resource[1]!] });

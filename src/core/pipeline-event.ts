@@ -33,23 +33,32 @@ const Str = z.string().min(1).max(2048);
 const DetailSchema = z.looseObject({
   eventSource: z.enum(['events.amazonaws.com', 'iam.amazonaws.com']),
   eventName: z.enum(PIPELINE_CALLS),
-  eventTime: z.iso.datetime({ offset: true }),
-  eventID: Str,
+  // Display fields are read tolerantly (absent, empty, of another type, too long: clipped), as on the
+  // trail path: a caller chooses its userAgent, and a real guard record must never end `rejected`.
+  eventTime: z.unknown().optional(),
+  eventID: z.unknown().optional(),
   awsRegion: z.string().regex(REGION),
-  recipientAccountId: z.string().regex(ACCOUNT_ID),
+  // Optional in CloudTrail's record contents reference; when present it must agree with the envelope.
+  recipientAccountId: z.string().regex(ACCOUNT_ID).optional(),
   userIdentity: z.looseObject({
-    type: Str,
+    type: z.unknown().optional(),
     arn: Str.optional(),
     principalId: Str.optional(),
     invokedBy: Str.optional(),
     sessionContext: z.looseObject({ sessionIssuer: z.looseObject({ arn: Str.optional() }).optional() }).optional(),
   }),
-  sourceIPAddress: Str.optional(),
-  userAgent: z.string().max(4096).optional(),
+  sourceIPAddress: z.unknown().optional(),
+  userAgent: z.unknown().optional(),
   requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
-  errorCode: Str.optional(),
-  errorMessage: z.string().max(8192).optional(),
+  errorCode: z.unknown().optional(),
+  errorMessage: z.unknown().optional(),
 });
+
+/** A display string, clipped; null when absent, empty or not a string. */
+function display(value: unknown, max: number): string | null {
+  if (typeof value !== 'string' || value.length === 0) return null;
+  return value.length <= max ? value : `${value.slice(0, max)}…[truncated ${value.length - max} characters]`;
+}
 
 const EnvelopeSchema = z.looseObject({
   id: Str,
@@ -128,7 +137,7 @@ export function parsePipelineEvent(raw: unknown): PipelineEvent {
   if (envelope.source !== expectedSource) {
     throw new RejectedEventError(`source ${envelope.source} does not match detail.eventSource ${detail.eventSource}`);
   }
-  if (envelope.account !== detail.recipientAccountId) {
+  if (detail.recipientAccountId !== undefined && envelope.account !== detail.recipientAccountId) {
     throw new RejectedEventError(`envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`);
   }
   if (envelope.region !== detail.awsRegion) {
@@ -140,15 +149,21 @@ export function parsePipelineEvent(raw: unknown): PipelineEvent {
   const arn = identity.arn ?? issuerArn ?? identity.invokedBy ?? identity.principalId;
   if (!arn) throw new RejectedEventError('detail.userIdentity names no principal (arn, invokedBy or principalId)');
   return {
-    id: detail.eventID,
+    id: display(detail.eventID, 256) ?? envelope.id,
     eventName: detail.eventName,
-    eventTime: detail.eventTime,
+    eventTime: display(detail.eventTime, 64) ?? display(envelope.time, 64) ?? '',
     account: envelope.account,
     region: envelope.region,
     resource: resourceOf(detail.eventName, detail.eventSource, params),
-    actor: { arn, type: identity.type, issuerArn, sourceIp: detail.sourceIPAddress ?? null, userAgent: detail.userAgent ?? null },
-    errorCode: detail.errorCode ?? null,
-    errorMessage: detail.errorMessage ?? null,
+    actor: {
+      arn,
+      type: display(identity.type, 256) ?? 'Unknown',
+      issuerArn,
+      sourceIp: display(detail.sourceIPAddress, 1024),
+      userAgent: display(detail.userAgent, 1024),
+    },
+    errorCode: display(detail.errorCode, 256),
+    errorMessage: display(detail.errorMessage, 4096),
     requestParameters: params,
   };
 }

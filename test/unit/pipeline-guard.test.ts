@@ -188,7 +188,8 @@ describe('the remediator on guard events', () => {
     const rules = memberEventBridge({ 'trailguard-forward': asDesired(desired('trailguard-forward', 'us-east-1')) });
     const { handle, log } = setup();
 
-    const converged = await handle(guardEvent('PutRule', { actorRole: 'OrganizationAccountAccessRole' }));
+    // apply's PutRule carries the rule's own pattern (review r1: a call away from it is never ignored).
+    const converged = await handle(guardEvent('PutRule', { actorRole: 'OrganizationAccountAccessRole', params: { eventPattern: JSON.stringify(desired('trailguard-forward', 'us-east-1').pattern) } }));
     expect(converged.outcome).toBe('ignored');
     expect(published()).toEqual([]);
     expect(log.lines.find((l) => l.message === 'guard decided')?.attributes.reason).toMatch(/deploy role and the rule is as desired/);
@@ -203,7 +204,9 @@ describe('the remediator on guard events', () => {
     memberEventBridge({ 'trailguard-forward': asDesired(desired('trailguard-forward', 'us-east-1')) });
     const { handle } = setup();
 
-    expect((await handle(guardEvent('PutTargets', { actorRole: 'TrailGuardRemediator' }))).outcome).toBe('ignored');
+    // The remediator's own PutTargets names the central bus (review r1: a call away from it is never ignored).
+    const own = desired('trailguard-forward', 'us-east-1').targets.map((t) => ({ id: t.Id, arn: t.Arn, roleArn: t.RoleArn }));
+    expect((await handle(guardEvent('PutTargets', { actorRole: 'TrailGuardRemediator', params: { targets: own } }))).outcome).toBe('ignored');
     expect(await handle(guardEvent('PutTargets'))).toMatchObject({ outcome: 'pipeline-tampered', resource: { restored: null } });
     expect(published().map((p) => p.alert.resource.restored)).toEqual([null]);
   });

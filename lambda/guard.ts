@@ -18,6 +18,8 @@ import { AlertPublishError, errorCode, errorText, RejectedEventError } from '../
 import { MANAGED_TAG, NAMES } from '../src/core/names.js';
 import { canonical, desiredFields } from '../src/core/plan.js';
 import { parsePipelineEvent, type PipelineEvent } from '../src/core/pipeline-event.js';
+import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '../src/core/aws/cloudtrail.js';
+import { managementFullyRecorded, restoreManagementEvents } from '../src/core/event-selectors.js';
 import type { HandlerDeps, RemediationResult } from './remediator.js';
 
 export { isPipelineEvent } from '../src/core/pipeline-event.js';
@@ -297,7 +299,45 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   // trailguard-guard, then DeleteRule trailguard-forward: the second call was forwarded by nothing).
   // Read it too, and put it back: otherwise the region stays blind after an alert that looks resolved.
   if (actor !== 'remediator') await checkSiblings(event, deps, guard, desired, verdict);
+  // While trailguard-forward was down (DisableRule, StopLogging, EnableRule), tamper calls in this region
+  // were forwarded by nothing: check the trails homed here now, as the event path would have.
+  if (desired.name === NAMES.forwardRule && actor !== 'remediator') await recheckTrails(event, deps, verdict);
   return verdict;
+}
+
+/**
+ * Reads every trail homed in the event's account and region and puts back what a missed tamper call
+ * would have taken: logging (StartLogging, verified) and all management events (the selectors restore
+ * of the event path). Adds what it did to `verdict`; a failure is reported in the alert, never thrown.
+ */
+async function recheckTrails(event: PipelineEvent, deps: HandlerDeps, verdict: Verdict): Promise<void> {
+  const where = `${event.account}/${event.region}`;
+  const found: string[] = [];
+  try {
+    const client = await deps.cloudtrail(event.account, event.region);
+    for (const arn of await trailsHomedHere(client)) {
+      const name = arn.slice(arn.indexOf(':trail/') + 7);
+      const selectors = await getEventSelectors(client, arn);
+      if (!managementFullyRecorded(selectors)) {
+        await putEventSelectors(client, arn, restoreManagementEvents(selectors));
+        verdict.actions.push(`PutEventSelectors: all management events on ${name}`);
+        found.push(`${name} did not record all management events: restored`);
+      }
+      if (!(await getTrailStatus(client, arn)).isLogging) {
+        await startLogging(client, arn);
+        const { isLogging } = await getTrailStatus(client, arn);
+        verdict.actions.push(`StartLogging: ${name}`);
+        found.push(isLogging ? `${name} was not logging: restarted` : `${name} was not logging and does not log after StartLogging`);
+        if (!isLogging) verdict.restored = false;
+      }
+    }
+  } catch (error) {
+    found.push(`could not re-check the trails in ${where}: ${errorCode(error)}: ${errorText(error)}`);
+    verdict.error ??= found[found.length - 1]!;
+  }
+  verdict.reason += found.length
+    ? `; tamper calls made while ${NAMES.forwardRule} was down were not forwarded, and the trails in ${where} showed: ${found.join('; ')}`
+    : `; the trails homed in ${where} were re-checked: all logging, all management events recorded`;
 }
 
 /** Reads (and repairs) the member rules of the event's region other than `touched`, adding what it found to `verdict`. */

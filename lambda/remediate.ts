@@ -126,6 +126,19 @@ function sameSetting(field: keyof TrailBaseline, requested: unknown, wanted: unk
   }
 }
 
+/**
+ * The baseline's KMS alias when the UpdateTrail set `kmsKeyId` and that alias lives in the account
+ * that made the call (a bare `alias/…` names the trail's account): its administrators can retarget
+ * the alias to their own key first, so "the key matches the alias" is no evidence. Null otherwise.
+ */
+function aliasControlledByCaller(event: TamperEvent, baseline: TrailBaseline): string | null {
+  const wanted = baseline.kmsKeyId;
+  if (!wanted || event.requestParameters.kmsKeyId === undefined) return null;
+  if (wanted.startsWith('alias/')) return trailOwner(event) === event.account ? wanted : null;
+  const arn = /^arn:[^:]+:kms:[^:]*:(\d{12}):alias\//.exec(wanted);
+  return arn && arn[1] === event.account ? wanted : null;
+}
+
 /** Request fields of an UpdateTrail (other than the name) that the baseline does not pin. */
 function unpinnedChanges(event: TamperEvent, baseline: TrailBaseline | undefined): string[] {
   return Object.keys(event.requestParameters).filter((key) => {
@@ -409,6 +422,16 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
           outcome: 'alert-only',
           isLogging,
           reason: `${restored ? 'baseline settings restored, but the' : 'the'} call changed settings the baseline does not pin: ${unpinned.join(', ')}; reported, not restored${hint}`,
+        };
+      }
+      const alias = aliasControlledByCaller(event, baseline);
+      if (!restored && alias) {
+        return {
+          outcome: 'alert-only',
+          isLogging,
+          reason:
+            `the call set kmsKeyId, and the baseline's ${alias} is an alias in ${event.account}, the account that made the call, whose administrators can point it at any key: ` +
+            'the key matches the alias now, which proves nothing; pin the key ARN (or an alias ARN in an account members do not administer)',
         };
       }
       return restored

@@ -1,5 +1,5 @@
 // Review r1: guard records (calls on trailguard-forward / trailguard-guard) that end `rejected`, a log line only.
-import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -137,9 +137,12 @@ describe('review r1: what was missed while the forward rule was down', () => {
   // guard event on trailguard-forward, re-check the baseline trails of that account and region
   // (GetTrailStatus, GetEventSelectors, baseline drift) and remediate as for a tamper event; or at
   // least say in the alert's reason that tamper calls in the window were not seen.
-  it.fails('re-checks the baseline trails of the account and region after the forward rule was disabled', async () => {
+  it('re-checks the baseline trails of the account and region after the forward rule was disabled', async () => {
     cloudtrail.reset();
-    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    const trail = 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit';
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'org-audit', TrailARN: trail, HomeRegion: 'us-east-1' }] });
+    cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+    cloudtrail.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: false }).resolves({ IsLogging: true });
     cloudtrail.on(StartLoggingCommand).resolves({});
     events.on(DescribeRuleCommand).resolves({ Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
@@ -148,10 +151,12 @@ describe('review r1: what was missed while the forward rule was down', () => {
     const base = createDefaultDeps({ env: trailEnv, log, clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } } });
     const handler = createHandler(() => ({ ...base, guard: createDefaultGuardDeps(base, trailEnv) }));
 
-    await handler(guardEvent('DisableRule'));
+    const result = (await handler(guardEvent('DisableRule'))) as { outcome: string; reason: string; actions: string[] };
 
-    expect(cloudtrail).toHaveReceivedCommand(GetTrailStatusCommand);
-    expect(cloudtrail).toHaveReceivedCommand(StartLoggingCommand);
+    expect(cloudtrail).toHaveReceivedCommandWith(StartLoggingCommand, { Name: trail });
+    expect(result.outcome).toBe('pipeline-tampered');
+    expect(result.actions).toContain('StartLogging: org-audit');
+    expect(result.reason).toMatch(/were not forwarded.*org-audit was not logging: restarted/);
   });
 });
 

@@ -1,6 +1,7 @@
 // CloudTrail reads and writes the remediator, the CLI and the Slack app share.
 import {
   CreateTrailCommand,
+  DescribeTrailsCommand,
   GetEventSelectorsCommand,
   GetTrailCommand,
   GetTrailStatusCommand,
@@ -186,4 +187,14 @@ export async function putEventSelectors(client: CloudTrailClient, trail: string,
         : { TrailName: trail, EventSelectors: selectors.eventSelectors },
     ),
   );
+}
+
+/**
+ * ARNs of the trails homed in the client's region (CloudTrail DescribeTrails without shadow trails:
+ * a multi-region trail is listed only in its home region), the account's own and, for a delegated
+ * administrator or the management account, the organization trails it may manage.
+ */
+export async function trailsHomedHere(client: CloudTrailClient): Promise<string[]> {
+  const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: false }));
+  return trailList.flatMap((t) => (t.TrailARN ? [t.TrailARN] : []));
 }

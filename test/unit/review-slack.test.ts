@@ -1,0 +1,162 @@
+// Review (r3): attacks on the Slack app's SNS verification, its message views and its poster.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AlertPoster } from '../../slack-app/alerts/poster.js';
+import { SqliteStore } from '../../slack-app/store/sqlite.js';
+import { isSnsUrl, SnsRejection, SnsVerifier } from '../../slack-app/sns/verify.js';
+import { alertMessage } from '../../slack-app/views/alert.js';
+import { digestReplies } from '../../slack-app/views/digest.js';
+import type { Incident } from '../../slack-app/store/types.js';
+import { makeAlert } from '../support/alerts.js';
+import { notification, signSns, TEST_CERT_PATH } from '../support/sns-sign.js';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts';
+const SNS_PEM = readFileSync(join(TEST_CERT_PATH, '..', 'test-sns-host-cert.pem'), 'utf8');
+const REAL_CERT_URL = 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem';
+
+const incident = (alert = makeAlert({ account: '531111111112' })): Incident => ({
+  id: alert.id,
+  alert,
+  receivedAt: new Date().toISOString(),
+  state: 'pending',
+  channel: null,
+  ts: null,
+  parentId: null,
+  count: 1,
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  attempts: 0,
+  nextAttemptAt: new Date().toISOString(),
+  lastError: null,
+  statusLine: null,
+  digest: false,
+});
+
+describe('review: SigningCertURL', () => {
+  // The certificate URL is chosen by an unauthenticated caller and then fetched from the real SNS
+  // endpoint. A query string turns that GET into an SNS Query API call of the caller's choosing
+  // (e.g. ?Action=Unsubscribe&SubscriptionArn=...), sent from the app's own address.
+  it('refuses a certificate URL with a query string or fragment (it is fetched from SNS as is)', () => {
+    expect(isSnsUrl(`${REAL_CERT_URL}?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:531111111111:trailguard-alerts:x`, 'eu-west-1', true)).toBe(false);
+    expect(isSnsUrl(`${REAL_CERT_URL}#frag`, 'eu-west-1', true)).toBe(false);
+    expect(isSnsUrl('https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&x=.pem', 'eu-west-1', true)).toBe(false);
+    expect(isSnsUrl(REAL_CERT_URL, 'eu-west-1', true)).toBe(true);
+  });
+
+  it('a query string on the certificate URL is refused before anything is fetched', async () => {
+    const fetched: string[] = [];
+    const v = new SnsVerifier({ topicArn: TOPIC, fetchCertificate: async (url) => (fetched.push(url), SNS_PEM) });
+    const body = JSON.stringify(signSns({ ...notification(TOPIC, 'x'), SigningCertURL: `${REAL_CERT_URL}?Action=ListTopics` }));
+
+    await expect(v.verify(body)).rejects.toBeInstanceOf(SnsRejection);
+    expect(fetched).toEqual([]);
+  });
+
+  // NOT FIXED. The fetch budget (maxFetchesPerWindow, default 10/min) is one bucket shared by every
+  // caller. An unauthenticated attacker who POSTs 10 unsigned junk messages a minute, each naming a
+  // different https://sns.<region>.amazonaws.com/<junk>.pem, keeps it spent. After a restart (empty
+  // cache) or when SNS rotates its signing certificate, every genuine alert is then answered 503 until
+  // SNS gives up on the delivery: the alert is lost, GET /healthz still says ok, only warn lines are
+  // logged. Suggested fix: only fetch paths shaped like SNS's own (/SimpleNotificationService-<hex>.pem),
+  // keep part of the budget for the URL of the last good certificate / URLs never seen failing, and
+  // count budget refusals in /healthz (ok:false while genuine deliveries are being refused).
+  it.fails('junk certificate URLs from an unauthenticated caller cannot lock out the genuine certificate', async () => {
+    const fetched: string[] = [];
+    const v = new SnsVerifier({
+      topicArn: TOPIC,
+      fetchCertificate: async (url) => {
+        fetched.push(url);
+        if (url === REAL_CERT_URL) return SNS_PEM;
+        throw new Error('certificate fetch answered HTTP 404');
+      },
+    });
+    // Unsigned junk: the signature is never looked at before the fetch.
+    for (let i = 0; i < 10; i++) {
+      const junk = JSON.stringify({ ...notification(TOPIC, 'x'), SigningCertURL: `https://sns.eu-west-1.amazonaws.com/junk-${i}.pem`, Signature: 'AAAA' });
+      await v.verify(junk).catch(() => undefined);
+    }
+
+    const genuine = await v.verify(JSON.stringify(notification(TOPIC, 'a genuine alert'))).then(
+      () => 200,
+      (e: SnsRejection) => e.status,
+    );
+
+    expect(fetched).toHaveLength(10);
+    expect(genuine).toBe(200);
+  });
+});
+
+describe('review: alert text is mrkdwn', () => {
+  // The top-level `text` of a message with attachments is rendered as mrkdwn (it is the message body).
+  // The trail name of an unactionable record is whatever the caller sent (displayTrail keeps 256
+  // characters), so `aws cloudtrail stop-logging --name '<!channel> <https://evil.example|restore>'`
+  // pinged the channel and posted a disguised link through TrailGuard.
+  it('escapes a trail name carrying <!channel> and a link in the message text', () => {
+    const name = '<!channel> <https://evil.example/restore|Click to restore logging>';
+    const alert = makeAlert({ account: '531111111112', outcome: 'blocked', trail: { name, arn: `arn:aws:cloudtrail:eu-west-1:531111111112:trail/${name}` } });
+
+    const message = alertMessage(incident(alert), { accountName: 'payments' });
+
+    expect(message.text).not.toContain('<!channel>');
+    expect(message.text).not.toContain('<https://');
+    expect(message.text).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('review: storm digest replies stay within Block Kit limits', () => {
+  // A section's text is at most 3,000 characters. One alert with a long error (or actor ARN or trail
+  // name) in a storm made a reply Slack refuses (invalid_blocks): postDigest failed on every retry,
+  // re-posting the replies before it each time, and the storm's alerts stayed pending.
+  it('clips a single long line so that every section is at most 3,000 characters', () => {
+    const long = makeAlert({ account: '531111111112', outcome: 'failed', error: 'AccessDenied: '.padEnd(5000, 'x') });
+    const others = Array.from({ length: 3 }, () => makeAlert({ account: '531111111112' }));
+
+    const replies = digestReplies([long, ...others], (a) => a);
+
+    for (const reply of replies) {
+      for (const block of reply.blocks as { text: { text: string } }[]) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    }
+  });
+});
+
+describe('review: the poster survives a store error', () => {
+  // A store error inside a timer-started drain was an unhandled rejection: Node ends the long-lived
+  // server on one, and with it every alert SNS delivers until someone restarts it. No retry was scheduled either.
+  it('a failing store read neither rejects unhandled nor stops later passes', async () => {
+    const store = new SqliteStore(':memory:');
+    const alert = makeAlert({ account: '531111111112' });
+    await store.insertAlert(alert, new Date());
+    let failures = 1;
+    const due = store.due.bind(store);
+    store.due = async (now, limit) => {
+      if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+      return due(now, limit);
+    };
+    const posts: string[] = [];
+    const warnings: string[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const poster = new AlertPoster({
+      store,
+      chat: { postMessage: async (args) => (posts.push(args.text), { ts: '1.1' }), update: async () => ({}) },
+      channel: 'C1',
+      nameOf: (a) => a,
+      log: { info: () => undefined, warn: (msg: string) => void warnings.push(msg) },
+      batchDelayMs: 0,
+      maxBackoffMs: 20,
+    } as never);
+    try {
+      poster.start();
+      for (let i = 0; i < 100 && posts.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await poster.stop();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+
+    expect(unhandled).toEqual([]);
+    expect(posts).toHaveLength(1);
+    expect(warnings.join('\n')).toMatch(/SQLITE_BUSY/);
+  });
+});

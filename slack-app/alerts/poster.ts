@@ -111,7 +111,12 @@ export class AlertPoster {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      void this.drain();
+      // A pass that throws (the store failing) must neither end the process (an unhandled rejection)
+      // nor leave pending alerts without a next attempt.
+      this.drain().catch((error: unknown) => {
+        this.o.log.warn('alert posting pass failed; trying again', { error: errorText(error) });
+        this.schedule(this.backoff(0));
+      });
     }, at - Date.now());
     this.timer.unref?.();
   }

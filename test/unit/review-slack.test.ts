@@ -143,7 +143,7 @@ describe('review: the poster survives a store error', () => {
       chat: { postMessage: async (args) => (posts.push(args.text), { ts: '1.1' }), update: async () => ({}) },
       channel: 'C1',
       nameOf: (a) => a,
-      log: { info: () => undefined, warn: (msg: string) => void warnings.push(msg) },
+      log: { info: () => undefined, warn: (msg: string, fields?: unknown) => void warnings.push(`${msg} ${JSON.stringify(fields)}`) },
       batchDelayMs: 0,
       maxBackoffMs: 20,
     } as never);

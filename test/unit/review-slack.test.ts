@@ -140,13 +140,13 @@ describe('review: the poster survives a store error', () => {
     process.on('unhandledRejection', onUnhandled);
     const poster = new AlertPoster({
       store,
-      chat: { postMessage: async (args) => (posts.push(args.text), { ts: '1.1' }), update: async () => ({}) },
+      chat: { postMessage: async (args: { text: string }) => (posts.push(args.text), { ts: '1.1' }), update: async () => ({}) },
       channel: 'C1',
-      nameOf: (a) => a,
+      nameOf: (a: string) => a,
       log: { info: () => undefined, warn: (msg: string, fields?: unknown) => void warnings.push(`${msg} ${JSON.stringify(fields)}`) },
       batchDelayMs: 0,
       maxBackoffMs: 20,
-    } as never);
+    });
     try {
       poster.start();
       for (let i = 0; i < 100 && posts.length === 0; i++) await new Promise((r) => setTimeout(r, 20));

@@ -160,3 +160,53 @@ describe('review: the poster survives a store error', () => {
     expect(warnings.join('\n')).toMatch(/SQLITE_BUSY/);
   });
 });
+
+describe('review: folding a repeat into the first message never hides a worse or new incident', () => {
+  const trail = { name: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:531111111112:trail/org-audit' };
+  async function poster() {
+    const store = new SqliteStore(':memory:');
+    const calls: { method: 'postMessage' | 'update'; args: Record<string, unknown> }[] = [];
+    let ts = 100;
+    const p = new AlertPoster({
+      store,
+      chat: {
+        postMessage: async (args: Record<string, unknown>) => (calls.push({ method: 'postMessage', args }), { ts: `1.${ts++}` }),
+        update: async (args: Record<string, unknown>) => (calls.push({ method: 'update', args }), {}),
+      },
+      channel: 'C1',
+      nameOf: (a: string) => a,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    const topLevel = () => calls.filter((c) => c.method === 'postMessage' && !c.args.thread_ts).map((c) => String(c.args.text));
+    return { store, p, calls, topLevel };
+  }
+
+  // A harmless first alert on a trail (a StopLogging that failed: `blocked`, shown green/informational)
+  // made every later alert on that trail within the hour a counter on that green message plus a thread
+  // reply: a `failed` remediation (logging still off) never got a message of its own, and the message
+  // in the channel kept saying "blocked".
+  it('a failed remediation after an informational alert on the same trail gets its own urgent message', async () => {
+    const { p, topLevel } = await poster();
+    await p.receive(makeAlert({ account: '531111111112', trail, outcome: 'blocked', isLogging: true }));
+    await p.drain();
+    await p.receive(makeAlert({ account: '531111111112', trail, outcome: 'failed', isLogging: false, error: 'AccessDenied' }));
+    await p.drain();
+
+    expect(topLevel()).toHaveLength(2);
+    expect(topLevel()[1]).toMatch(/failed/);
+  });
+
+  // Once a responder acknowledged the first message, tampering again with the same trail within the
+  // hour only bumped the counter on an acknowledged message and replied in its thread: nobody is told.
+  it('a repeat after the first message was acknowledged gets a message of its own', async () => {
+    const { store, p, topLevel } = await poster();
+    const first = makeAlert({ account: '531111111112', trail, outcome: 'restarted' });
+    await p.receive(first);
+    await p.drain();
+    await store.acknowledge(first.id, 'URESPONDER1', new Date());
+    await p.receive(makeAlert({ account: '531111111112', trail, outcome: 'restarted' }));
+    await p.drain();
+
+    expect(topLevel()).toHaveLength(2);
+  });
+});

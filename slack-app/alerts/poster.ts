@@ -3,7 +3,7 @@ import type { Alert } from '../../src/core/alert.js';
 import { errorText } from '../../src/core/errors.js';
 import type { Log } from '../../src/core/log.js';
 import type { Incident, Store } from '../store/types.js';
-import { alertMessage, repeatReply } from '../views/alert.js';
+import { alertMessage, OUTCOME_STYLE, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 
 /** The slice of Slack's chat API the poster uses (WebClient's `chat` fits). */
@@ -30,6 +30,17 @@ export interface PosterOptions {
   /** The longest a burst may hold posting back. */
   maxBatchWaitMs?: number;
   maxBackoffMs?: number;
+}
+
+const URGENCY = { info: 0, warning: 1, urgent: 2 } as const;
+
+/**
+ * Whether a repeat may be folded into `parent`'s message (a counter and a thread reply): only while
+ * nobody acknowledged that message and the repeat is not more urgent than what it shows. Otherwise
+ * a `failed` remediation could hide under an informational or acknowledged message.
+ */
+export function mayFoldInto(parent: Incident, alert: Alert): boolean {
+  return !parent.acknowledgedBy && URGENCY[OUTCOME_STYLE[alert.outcome].level] <= URGENCY[OUTCOME_STYLE[parent.alert.outcome].level];
 }
 
 /** Seconds Slack asked us to wait (429 Retry-After), when the error is a rate limit. */
@@ -201,7 +212,7 @@ export class AlertPoster {
     const { store, channel, nameOf } = this.o;
     try {
       const parent = await store.findRepeatParent(incident.alert, new Date(this.o.now().getTime() - this.o.repeatWindowMs));
-      if (parent?.ts) {
+      if (parent?.ts && mayFoldInto(parent, incident.alert)) {
         // Render the counter first and store it last: a retry after a failure shows the same count.
         const shown = { ...parent, count: parent.count + 1 };
         await this.update(parent.ts, alertMessage(shown, { accountName: nameOf(parent.alert.account) }));

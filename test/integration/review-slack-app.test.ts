@@ -158,11 +158,10 @@ describe('review: the Slack app over HTTP', () => {
     expect(health.body.ok).toBe(false);
   });
 
-  // NOT FIXED (low). With slack.responders set, Acknowledge refuses anyone else, but Re-check does not
-  // look: any workspace member who can see the message makes the app assume the reader role into the
-  // account (every account of a storm digest) and rewrites the status line shown on the alert message.
-  // Suggested fix: the same mayRespond check as Acknowledge (ephemeral refusal, nothing read or written).
-  it.fails('Re-check from a user who is not a responder changes nothing and reads nothing', async () => {
+  // With slack.responders set, Acknowledge refused anyone else, but Re-check did not look: any workspace
+  // member who could see the message made the app assume the reader role into the account (every account
+  // of a storm digest) and rewrote the status line shown on the alert message. Fixed: the same check.
+  it('Re-check from a user who is not a responder changes nothing and reads nothing', async () => {
     const alert = makeAlert({ account: MEMBER, trail: { name: 'recheck-outsider', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/recheck-outsider` } });
     await postSns(notification(TOPIC, alert));
     await app.services.poster.drain();
@@ -174,6 +173,7 @@ describe('review: the Slack app over HTTP', () => {
 
     expect(res.status).toBe(200);
     expect((await app.services.store.get(alert.id))!.statusLine).toBeNull();
+    expect(JSON.stringify(slack.responses)).toMatch(/Only TrailGuard responders can re-check/);
   });
 
   // NOT FIXED: the same on Lambda. A record from the topic that is not a readable alert is logged as a

@@ -210,3 +210,36 @@ describe('review: folding a repeat into the first message never hides a worse or
     expect(topLevel()).toHaveLength(2);
   });
 });
+
+describe('review: exactly once when several posters share a store (Lambda)', () => {
+  // NOT FIXED. On Lambda every invocation drains everything due (the SNS invocations and the schedule),
+  // and they run concurrently against one DynamoDB table. The Store has no claim step: two drains that
+  // list the same pending incident both post it (and DynamoStore.due reads a GSI, eventually consistent,
+  // so even a drain just after a post can list it again). A storm delivered as N concurrent invocations
+  // posts its alerts up to N times. Suggested fix: a conditional claim before posting
+  // (`claim(id, until)`: UpdateItem ... ConditionExpression state = pending AND (no claim OR claim expired),
+  // SQLite: UPDATE ... WHERE ... RETURNING), and post only what this drain claimed; re-read by id
+  // (consistent) before posting.
+  it.fails('two concurrent drains over one store post each alert once', async () => {
+    const store = new SqliteStore(':memory:');
+    const posts: string[] = [];
+    let ts = 100;
+    const chat = {
+      postMessage: async (args: { text: string }) => {
+        await new Promise((r) => setTimeout(r, 20));
+        posts.push(args.text);
+        return { ts: `1.${ts++}` };
+      },
+      update: async () => ({}),
+    };
+    const make = () => new AlertPoster({ store, chat, channel: 'C1', nameOf: (a: string) => a, log: { info: () => undefined, warn: () => undefined }, batchDelayMs: 0 });
+    const [a, b] = [make(), make()];
+    for (const name of ['t1', 't2', 't3']) {
+      await store.insertAlert(makeAlert({ account: '531111111112', trail: { name, arn: `arn:aws:cloudtrail:us-east-1:531111111112:trail/${name}` } }), new Date());
+    }
+
+    await Promise.all([a.drain(), b.drain()]);
+
+    expect(posts).toHaveLength(3);
+  });
+});

@@ -243,3 +243,62 @@ describe('review: exactly once when several posters share a store (Lambda)', () 
     expect(posts).toHaveLength(3);
   });
 });
+
+describe('review: a repeat whose first message cannot be updated is still posted', () => {
+  const trail = { name: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:531111111112:trail/org-audit' };
+  const platformError = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
+  function chatFor(messages: Set<string>, posts: { channel: unknown; text: string; thread_ts?: unknown }[]) {
+    let ts = 100;
+    return {
+      postMessage: async (args: Record<string, unknown> & { channel: string; text: string }) => {
+        const t = `1.${ts++}`;
+        messages.add(`${args.channel}/${t}`);
+        posts.push({ channel: args.channel, text: args.text, thread_ts: args.thread_ts });
+        return { ts: t };
+      },
+      update: async (args: Record<string, unknown> & { channel: string; ts: string }) => {
+        if (!messages.has(`${args.channel}/${args.ts}`)) throw platformError('message_not_found');
+        return {};
+      },
+    };
+  }
+  const log = { info: () => undefined, warn: () => undefined };
+
+  // The channel moved (slack.channel / TRAILGUARD_SLACK_CHANNEL changed, app restarted): a repeat within
+  // the hour was folded into the old message by updating its ts in the NEW channel, which Slack answers
+  // message_not_found, on every retry: the repeat was never posted anywhere.
+  it('after the channel changes, a repeat of an earlier alert is posted in the new channel', async () => {
+    const store = new SqliteStore(':memory:');
+    const messages = new Set<string>();
+    const posts: { channel: unknown; text: string; thread_ts?: unknown }[] = [];
+    const before = new AlertPoster({ store, chat: chatFor(messages, posts), channel: 'COLD', nameOf: (a: string) => a, log });
+    await before.receive(makeAlert({ account: '531111111112', trail }));
+    await before.drain();
+    const after = new AlertPoster({ store, chat: chatFor(messages, posts), channel: 'CNEW', nameOf: (a: string) => a, log });
+    const repeat = makeAlert({ account: '531111111112', trail });
+    await after.receive(repeat);
+    await after.drain();
+
+    expect((await store.get(repeat.id))?.state).toBe('posted');
+    expect(posts.filter((p) => p.channel === 'CNEW' && !p.thread_ts)).toHaveLength(1);
+  });
+
+  // The first message was deleted (a workspace admin, or anyone who can delete it): every repeat on that
+  // trail within the hour failed its update with message_not_found and was retried forever, never shown.
+  it('a repeat whose first message was deleted is posted on its own', async () => {
+    const store = new SqliteStore(':memory:');
+    const messages = new Set<string>();
+    const posts: { channel: unknown; text: string; thread_ts?: unknown }[] = [];
+    const poster = new AlertPoster({ store, chat: chatFor(messages, posts), channel: 'C1', nameOf: (a: string) => a, log });
+    const first = makeAlert({ account: '531111111112', trail });
+    await poster.receive(first);
+    await poster.drain();
+    messages.clear(); // deleted in Slack
+    const repeat = makeAlert({ account: '531111111112', trail, outcome: 'restarted' });
+    await poster.receive(repeat);
+    await poster.drain();
+
+    expect((await store.get(repeat.id))?.state).toBe('posted');
+    expect(posts.filter((p) => !p.thread_ts)).toHaveLength(2);
+  });
+});

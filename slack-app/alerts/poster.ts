@@ -43,6 +43,12 @@ export function mayFoldInto(parent: Incident, alert: Alert): boolean {
   return !parent.acknowledgedBy && URGENCY[OUTCOME_STYLE[alert.outcome].level] <= URGENCY[OUTCOME_STYLE[parent.alert.outcome].level];
 }
 
+/** Slack answered that the message to update no longer exists or cannot be updated (no retry changes that). */
+function messageGone(error: unknown): boolean {
+  const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  return code === 'message_not_found' || code === 'cant_update_message';
+}
+
 /** Seconds Slack asked us to wait (429 Retry-After), when the error is a rate limit. */
 export function retryAfterMs(error: unknown): number | null {
   const e = error as { code?: string; retryAfter?: number } | null;
@@ -212,15 +218,26 @@ export class AlertPoster {
     const { store, channel, nameOf } = this.o;
     try {
       const parent = await store.findRepeatParent(incident.alert, new Date(this.o.now().getTime() - this.o.repeatWindowMs));
-      if (parent?.ts && mayFoldInto(parent, incident.alert)) {
+      // Only into a message of the channel posted to now (the channel may have changed since).
+      if (parent?.ts && parent.channel === channel && mayFoldInto(parent, incident.alert)) {
         // Render the counter first and store it last: a retry after a failure shows the same count.
         const shown = { ...parent, count: parent.count + 1 };
-        await this.update(parent.ts, alertMessage(shown, { accountName: nameOf(parent.alert.account) }));
-        await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
-        await store.incrementCount(parent.id);
-        await store.markPosted(incident.id, channel, parent.ts, parent.id);
-        this.o.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
-        return;
+        const folded = await this.update(parent.ts, alertMessage(shown, { accountName: nameOf(parent.alert.account) })).then(
+          () => true,
+          (error: unknown) => {
+            // The first message is gone (deleted): no retry can update it, so the repeat gets its own message.
+            if (!messageGone(error)) throw error;
+            this.o.log.warn('first message of the trail is gone; posting the repeat on its own', { alertId: incident.id, parentId: parent.id, error: errorText(error) });
+            return false;
+          },
+        );
+        if (folded) {
+          await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
+          await store.incrementCount(parent.id);
+          await store.markPosted(incident.id, channel, parent.ts, parent.id);
+          this.o.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
+          return;
+        }
       }
       const ts = await this.post(alertMessage(incident, { accountName: nameOf(incident.alert.account) }));
       await store.markPosted(incident.id, channel, ts, null);

@@ -205,4 +205,18 @@ describe('review: the Slack app over HTTP', () => {
     expect(text).not.toContain('xoxb-test-token');
     expect(text).not.toContain(SECRET);
   });
+
+  // NOT FIXED. On Lambda a record from a topic other than the one configured (central.account/region
+  // wrong in trailguard.yml, TRAILGUARD_TOPIC_ARN mistyped, a second topic subscribed) is skipped with a
+  // warn line and the invocation succeeds: every alert is dropped, nothing fails, nothing retries. Only
+  // SNS (with the function's resource policy) can invoke it with aws:sns records, so the mismatch is a
+  // misconfiguration, not an attack. Left unfixed because slack-lambda.test.ts pins "ignores SNS records
+  // from another topic". Suggested fix: fail the invocation with an error naming TRAILGUARD_TOPIC_ARN and
+  // the record's topic (Lambda's Errors metric, SNS retries, then the DLQ), and log it as an error.
+  it.fails('on Lambda, a record from a topic other than the configured one fails the invocation', async () => {
+    const handler = createLambdaHandler({ ...settings, topicArn: `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts-old` }, { store: new SqliteStore(':memory:'), log: recordingLog() });
+    const alert = makeAlert({ account: MEMBER });
+
+    await expect(handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(alert) } }] }, {})).rejects.toThrow(/TRAILGUARD_TOPIC_ARN/);
+  });
 });

@@ -25,6 +25,7 @@ let slack: FakeSlack;
 let settings: SlackAppSettings;
 let app: SlackAppHandle;
 const logs = recordingLog();
+let confirmFails = false;
 
 const postSns = (body: unknown) => fetch(`${app.url}/sns`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
 const posted = () => slack.ok('chat.postMessage').filter((c) => !c.args.thread_ts);
@@ -50,7 +51,9 @@ beforeAll(async () => {
     PORT: '0',
   });
   // AWS: a closed local port, so that Re-check and /trail-status fail fast instead of reaching real AWS.
-  app = await startSlackApp(settings, { log: logs, aws: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review' } }, poster: { batchDelayMs: 50, maxBackoffMs: 200 }, confirmSubscription: async () => undefined });
+  app = await startSlackApp(settings, { log: logs, aws: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review' } }, poster: { batchDelayMs: 50, maxBackoffMs: 200 }, confirmSubscription: async () => {
+      if (confirmFails) throw new Error('connect ETIMEDOUT sns.us-east-1.amazonaws.com:443');
+    } });
 });
 
 afterAll(async () => {
@@ -218,5 +221,24 @@ describe('review: the Slack app over HTTP', () => {
     const alert = makeAlert({ account: MEMBER });
 
     await expect(handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(alert) } }] }, {})).rejects.toThrow(/TRAILGUARD_TOPIC_ARN/);
+  });
+
+  // NOT FIXED. The subscription is confirmed by the app itself (GET SubscribeURL). When that GET fails
+  // (egress to SNS blocked, a proxy), the app answers 500 and logs an error; the subscription stays
+  // pending and, once SNS stops retrying, the app never receives an alert. /healthz stays green.
+  // Suggested fix: keep the subscription state (confirmed / pending since / unsubscribed since) in the
+  // store, show it in /healthz (503 while not confirmed), and say it in the channel.
+  it.fails('a subscription the app could not confirm turns /healthz red', async () => {
+    confirmFails = true;
+    try {
+      const confirmation = signSns({ Type: 'SubscriptionConfirmation', MessageId: 'c-review', TopicArn: TOPIC, Message: 'confirm', Timestamp: new Date().toISOString(), SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=tok', Token: 'tok' });
+      const res = await postSns(confirmation);
+      const health = await healthz();
+
+      expect(res.status).toBe(500);
+      expect(health.status).toBe(503);
+    } finally {
+      confirmFails = false;
+    }
   });
 });

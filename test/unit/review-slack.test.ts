@@ -344,3 +344,26 @@ describe('review: a storm digest retried after a failed thread reply', () => {
     expect(headings).toHaveLength(60);
   });
 });
+
+describe('review: a stale Organization list does not refuse a new member for good', () => {
+  // With members.organization: true the list is cached for 5 minutes, and a refused alert is answered
+  // 200 (SNS does not deliver it again). An account that joined (or was created in) the Organization
+  // after the last listing, tampered with within those minutes, had its alert dropped for good, while the
+  // remediator (which lists the Organization itself) had handled and published it.
+  it('an account missing from a list older than a minimum interval is looked up again before refusing', async () => {
+    const { validateConfig } = await import('../../src/core/config.js');
+    const { MemberDirectory } = await import('../../slack-app/members.js');
+    const orgConfig = validateConfig({ version: 1, central: { account: '531111111111', region: 'us-east-1' }, members: { organization: true } });
+    let now = 0;
+    const answers = [['531111111112'], ['531111111112', '531111111113']];
+    let loads = 0;
+    const directory = new MemberDirectory({ config: orgConfig, load: async () => ({ ids: answers[Math.min(loads++, 1)]!, names: new Map() }), log: { warn: () => undefined }, now: () => now });
+
+    expect(await directory.isMember('531111111112')).toBe(true);
+    now = 60_000; // a minute later, well within the 5-minute TTL
+    expect(await directory.isMember('531111111113')).toBe(true);
+    // A non-member right after does not list again (at most one listing per interval).
+    expect(await directory.isMember('539999999999')).toBe(false);
+    expect(loads).toBe(2);
+  });
+});

@@ -367,3 +367,27 @@ describe('review: a stale Organization list does not refuse a new member for goo
     expect(loads).toBe(2);
   });
 });
+
+describe('review: the early listing of the Organization failing', () => {
+  it('keeps the last list (logged) and answers no', async () => {
+    const { validateConfig } = await import('../../src/core/config.js');
+    const { MemberDirectory } = await import('../../slack-app/members.js');
+    const orgConfig = validateConfig({ version: 1, central: { account: '531111111111', region: 'us-east-1' }, members: { organization: true } });
+    let now = 0;
+    let loads = 0;
+    const warnings: string[] = [];
+    const directory = new MemberDirectory({
+      config: orgConfig,
+      load: async () => (loads++ === 0 ? { ids: ['531111111112'], names: new Map() } : Promise.reject(new Error('TooManyRequestsException'))),
+      log: { warn: (m: string) => void warnings.push(m) },
+      now: () => now,
+    });
+
+    await directory.isMember('531111111112');
+    now = 60_000;
+
+    expect(await directory.isMember('531111111113')).toBe(false);
+    expect(await directory.isMember('531111111112')).toBe(true);
+    expect(warnings).toEqual(['organization accounts not listed; using the last list']);
+  });
+});

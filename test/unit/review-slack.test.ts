@@ -391,3 +391,33 @@ describe('review: the early listing of the Organization failing', () => {
     expect(warnings).toEqual(['organization accounts not listed; using the last list']);
   });
 });
+
+describe('review: the Slack app environment names its bad fields', () => {
+  async function settingsWith(env: Record<string, string>) {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadSettings } = await import('../../slack-app/server.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tg-review-env-'));
+    writeFileSync(join(dir, 'trailguard.yml'), 'version: 1\ncentral: { account: "531111111111", region: us-east-1 }\nmembers: { accounts: [ { id: "531111111112" } ] }\nslack: { channel: C0SECURITY1 }\n');
+    return () => loadSettings({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'), ...env });
+  }
+
+  // slack.channel in the config must be a channel id; the variable that overrides it was taken as is.
+  // `#security` (a name) makes every post fail (channel_not_found / chat.update needs the id): every alert
+  // stays pending, retried and logged, never shown.
+  it('refuses a TRAILGUARD_SLACK_CHANNEL that is not a channel id, naming the variable', async () => {
+    const load = await settingsWith({ TRAILGUARD_SLACK_CHANNEL: '#security' });
+    expect(load).toThrow(/TRAILGUARD_SLACK_CHANNEL/);
+  });
+
+  // TRAILGUARD_TOPIC_ARN was not checked: on the server a bad value failed later without naming the
+  // variable; on Lambda (no verifier) every record was then "from another topic" and dropped.
+  it('refuses a TRAILGUARD_TOPIC_ARN that is not an SNS topic ARN, naming the variable', async () => {
+    for (const value of ['trailguard-alerts', 'arn:aws:sqs:us-east-1:531111111111:trailguard-alerts', 'arn:aws:sns:us-east-1:5311:trailguard-alerts']) {
+      const load = await settingsWith({ TRAILGUARD_TOPIC_ARN: value });
+      expect(load).toThrow(/TRAILGUARD_TOPIC_ARN/);
+    }
+    const good = await settingsWith({ TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts', TRAILGUARD_SLACK_CHANNEL: 'C0OTHER0001' });
+    expect(good()).toMatchObject({ topicArn: 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts', channel: 'C0OTHER0001' });
+  });
+});

@@ -421,3 +421,36 @@ describe('review: the Slack app environment names its bad fields', () => {
     expect(good()).toMatchObject({ topicArn: 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts', channel: 'C0OTHER0001' });
   });
 });
+
+describe('review: storm alerts after the digest was acknowledged', () => {
+  // Alerts of a storm within a minute of its digest were folded into that digest (a count on the
+  // message, details in its thread) even when a responder had already acknowledged it: the new
+  // tampering, a failed remediation included, reached nobody. Same rule as for repeats now.
+  it('get a new digest instead of folding into the acknowledged one', async () => {
+    const store = new SqliteStore(':memory:');
+    const top: string[] = [];
+    let ts = 100;
+    const poster = new AlertPoster({
+      store,
+      chat: {
+        postMessage: async (args: Record<string, unknown> & { text: string }) => {
+          if (!args.thread_ts) top.push(args.text);
+          return { ts: `1.${ts++}` };
+        },
+        update: async () => ({}),
+      },
+      channel: 'C1',
+      nameOf: (a: string) => a,
+      log: { info: () => undefined, warn: () => undefined },
+      stormThreshold: 3,
+    });
+    for (let i = 0; i < 3; i++) await poster.receive(makeAlert({ account: `53111111111${i}` }));
+    await poster.drain();
+    const root = (await store.openIncidents(10)).find((i) => i.digest)!;
+    await store.acknowledge(root.id, 'URESPONDER1', new Date());
+    await poster.receive(makeAlert({ account: '531111111115', outcome: 'failed', isLogging: false }));
+    await poster.drain();
+
+    expect(top).toHaveLength(2);
+  });
+});

@@ -251,6 +251,8 @@ export class AlertPoster {
   private async postDigest(due: Incident[]): Promise<void> {
     const { store, channel, nameOf } = this.o;
     let root = await store.recentDigest(new Date(this.o.now().getTime() - this.o.stormWindowMs));
+    // Never into a digest someone acknowledged (or one in another channel): new tampering gets a new digest.
+    if (root && (root.acknowledgedBy || root.channel !== channel)) root = null;
     let rest = due;
     try {
       if (!root) {

@@ -7,7 +7,7 @@ import { loadSettings, startSlackApp, type SlackAppHandle, type SlackAppSettings
 import { makeAlert } from '../support/alerts.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { recordingLog } from '../support/recording-log.js';
-import { blockAction, postSigned } from '../support/slack-sign.js';
+import { blockAction, postSigned, slashCommand } from '../support/slack-sign.js';
 import { ACTION_RECHECK } from '../../slack-app/ids.js';
 import { createLambdaHandler } from '../../slack-app/lambda.js';
 import { SqliteStore } from '../../slack-app/store/sqlite.js';
@@ -240,5 +240,21 @@ describe('review: the Slack app over HTTP', () => {
     } finally {
       confirmFails = false;
     }
+  });
+
+  // With slack.responders set, /trail-status still answered anyone in the workspace, in any channel or
+  // DM: the list of trails NOT LOGGING (where an attacker's tampering worked) and the open incidents, and
+  // every call made the app read CloudTrail in every member account and region. Fixed: refused like
+  // Acknowledge and Re-check.
+  it('/trail-status from a user who is not a responder is refused and reads nothing', async () => {
+    const before = logs.lines.length;
+    const res = await postSigned(`${app.url}/slack/events`, slashCommand('incidents', OUTSIDER, 'D0OUTSIDER1', slack.responseUrl('ts-outsider')), { secret: SECRET });
+    for (let i = 0; i < 50 && !slack.responses.some((r) => r.path.endsWith('ts-outsider')); i++) await new Promise((r) => setTimeout(r, 50));
+
+    expect(res.status).toBe(200);
+    const answer = JSON.stringify(slack.responses.filter((r) => r.path.endsWith('ts-outsider')));
+    expect(answer).toMatch(/Only TrailGuard responders/);
+    expect(answer).not.toMatch(/unacknowledged incident/);
+    expect(logs.lines.slice(before).some((l) => l.message === '/trail-status refused: not a responder')).toBe(true);
   });
 });

@@ -13,6 +13,9 @@ export interface Members {
 /** How long the Organization's account list is trusted before it is listed again (5 minutes). */
 export const MEMBERS_TTL_MS = 300_000;
 
+/** An account missing from a list at least this old (30 seconds) is looked up again before it is refused. */
+export const MEMBERS_RECHECK_MS = 30_000;
+
 export interface MemberDirectoryOptions {
   config: Config;
   /** Resolves the members from the config and, with `members.organization: true`, the Organization (the core's `resolveMembers`). */
@@ -33,6 +36,8 @@ export interface MemberDirectoryOptions {
 export class MemberDirectory {
   private cached: { at: number; members: Members } | null = null;
   private refreshing: Promise<Members> | null = null;
+  /** Set by isMember to list once more before the TTL runs out. */
+  private listAgain = false;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -44,7 +49,8 @@ export class MemberDirectory {
   async resolve(): Promise<Members> {
     // Without the Organization the list is the config's: nothing to fetch, nothing to cache.
     if (!this.o.config.members.organization) return this.o.load();
-    if (this.cached && this.now() - this.cached.at < this.ttlMs) return this.cached.members;
+    if (this.cached && !this.listAgain && this.now() - this.cached.at < this.ttlMs) return this.cached.members;
+    this.listAgain = false;
     this.refreshing ??= this.o
       .load()
       .then(
@@ -62,8 +68,17 @@ export class MemberDirectory {
     return this.refreshing;
   }
 
-  /** True when `account` is a member now; throws when membership cannot be known (see `resolve`). */
+  /**
+   * True when `account` is a member now; throws when membership cannot be known (see `resolve`).
+   * An account missing from an Organization list older than MEMBERS_RECHECK_MS is looked up again once
+   * before the answer is no: a refused alert is not delivered again, so a stale list must not refuse
+   * an account that joined the Organization since.
+   */
   async isMember(account: string): Promise<boolean> {
+    const members = await this.resolve();
+    if (members.ids.includes(account)) return true;
+    if (!this.o.config.members.organization || !this.cached || this.now() - this.cached.at < MEMBERS_RECHECK_MS) return false;
+    this.listAgain = true;
     return (await this.resolve()).ids.includes(account);
   }
 }

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { parseConfig, type Config } from '../src/core/config.js';
+import { isKnownRegion, partitionOf } from '../src/core/arn.js';
 import { centralArns } from '../src/core/desired-state.js';
 import { errorText } from '../src/core/errors.js';
 import type { PosterOptions } from './alerts/poster.js';
@@ -14,6 +15,14 @@ import { createServices, type AppLog, type Services } from './services.js';
 import { SnsVerifier } from './sns/verify.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
+
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
+
+/** `arn:<partition>:sns:<known region of that partition>:<12 digits>:<topic name>`. */
+function isSnsTopicArn(value: string): boolean {
+  const m = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(\.fifo)?)$/.exec(value);
+  return m !== null && isKnownRegion(m[2]!) && partitionOf(m[2]!) === m[1];
+}
 
 export interface SlackAppSettings {
   token: string;
@@ -46,6 +55,14 @@ export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
   }
   const channel = env.TRAILGUARD_SLACK_CHANNEL ?? config?.slack?.channel ?? '';
   if (config && !channel) problems.push('no Slack channel: set slack.channel in the config or TRAILGUARD_SLACK_CHANNEL');
+  // The same rule as slack.channel: a channel name would make every post and update fail.
+  if (env.TRAILGUARD_SLACK_CHANNEL && !SLACK_CHANNEL_ID.test(env.TRAILGUARD_SLACK_CHANNEL)) {
+    problems.push(`TRAILGUARD_SLACK_CHANNEL: expected a Slack channel id such as C0123456789, got ${JSON.stringify(env.TRAILGUARD_SLACK_CHANNEL)}`);
+  }
+  const topicArn = env.TRAILGUARD_TOPIC_ARN;
+  if (topicArn !== undefined && !isSnsTopicArn(topicArn)) {
+    problems.push(`TRAILGUARD_TOPIC_ARN: expected an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<name>), got ${JSON.stringify(topicArn)}`);
+  }
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got ${JSON.stringify(env.PORT)}`);
   const trustedCertPath = env.TRAILGUARD_SNS_TRUSTED_CERT || undefined;
@@ -59,7 +76,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
     dbPath: env.TRAILGUARD_DB ?? './trailguard.db',
     port,
     slackApiUrl: env.SLACK_API_URL || undefined,
-    topicArn: env.TRAILGUARD_TOPIC_ARN ?? centralArns(config).topic,
+    topicArn: topicArn ?? centralArns(config).topic,
     trustedCertPath,
   };
 }

@@ -3,7 +3,7 @@ import type { Alert } from '../../src/core/alert.js';
 import { errorText } from '../../src/core/errors.js';
 import type { Log } from '../../src/core/log.js';
 import type { Incident, Store } from '../store/types.js';
-import { alertMessage, repeatReply } from '../views/alert.js';
+import { alertMessage, OUTCOME_STYLE, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 
 /** The slice of Slack's chat API the poster uses (WebClient's `chat` fits). */
@@ -30,6 +30,23 @@ export interface PosterOptions {
   /** The longest a burst may hold posting back. */
   maxBatchWaitMs?: number;
   maxBackoffMs?: number;
+}
+
+const URGENCY = { info: 0, warning: 1, urgent: 2 } as const;
+
+/**
+ * Whether a repeat may be folded into `parent`'s message (a counter and a thread reply): only while
+ * nobody acknowledged that message and the repeat is not more urgent than what it shows. Otherwise
+ * a `failed` remediation could hide under an informational or acknowledged message.
+ */
+export function mayFoldInto(parent: Incident, alert: Alert): boolean {
+  return !parent.acknowledgedBy && URGENCY[OUTCOME_STYLE[alert.outcome].level] <= URGENCY[OUTCOME_STYLE[parent.alert.outcome].level];
+}
+
+/** Slack answered that the message to update no longer exists or cannot be updated (no retry changes that). */
+function messageGone(error: unknown): boolean {
+  const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  return code === 'message_not_found' || code === 'cant_update_message';
 }
 
 /** Seconds Slack asked us to wait (429 Retry-After), when the error is a rate limit. */
@@ -111,7 +128,12 @@ export class AlertPoster {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      void this.drain();
+      // A pass that throws (the store failing) must neither end the process (an unhandled rejection)
+      // nor leave pending alerts without a next attempt.
+      this.drain().catch((error: unknown) => {
+        this.o.log.warn('alert posting pass failed; trying again', { error: errorText(error) });
+        this.schedule(this.backoff(0));
+      });
     }, at - Date.now());
     this.timer.unref?.();
   }
@@ -196,15 +218,26 @@ export class AlertPoster {
     const { store, channel, nameOf } = this.o;
     try {
       const parent = await store.findRepeatParent(incident.alert, new Date(this.o.now().getTime() - this.o.repeatWindowMs));
-      if (parent?.ts) {
+      // Only into a message of the channel posted to now (the channel may have changed since).
+      if (parent?.ts && parent.channel === channel && mayFoldInto(parent, incident.alert)) {
         // Render the counter first and store it last: a retry after a failure shows the same count.
         const shown = { ...parent, count: parent.count + 1 };
-        await this.update(parent.ts, alertMessage(shown, { accountName: nameOf(parent.alert.account) }));
-        await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
-        await store.incrementCount(parent.id);
-        await store.markPosted(incident.id, channel, parent.ts, parent.id);
-        this.o.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
-        return;
+        const folded = await this.update(parent.ts, alertMessage(shown, { accountName: nameOf(parent.alert.account) })).then(
+          () => true,
+          (error: unknown) => {
+            // The first message is gone (deleted): no retry can update it, so the repeat gets its own message.
+            if (!messageGone(error)) throw error;
+            this.o.log.warn('first message of the trail is gone; posting the repeat on its own', { alertId: incident.id, parentId: parent.id, error: errorText(error) });
+            return false;
+          },
+        );
+        if (folded) {
+          await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
+          await store.incrementCount(parent.id);
+          await store.markPosted(incident.id, channel, parent.ts, parent.id);
+          this.o.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
+          return;
+        }
       }
       const ts = await this.post(alertMessage(incident, { accountName: nameOf(incident.alert.account) }));
       await store.markPosted(incident.id, channel, ts, null);
@@ -218,6 +251,8 @@ export class AlertPoster {
   private async postDigest(due: Incident[]): Promise<void> {
     const { store, channel, nameOf } = this.o;
     let root = await store.recentDigest(new Date(this.o.now().getTime() - this.o.stormWindowMs));
+    // Never into a digest someone acknowledged (or one in another channel): new tampering gets a new digest.
+    if (root && (root.acknowledgedBy || root.channel !== channel)) root = null;
     let rest = due;
     try {
       if (!root) {

@@ -40,7 +40,8 @@ export function stringToSign(m: SnsMessage): string {
 
 /**
  * True when `url` is an SNS endpoint of `region`: https, no port or user info, the host exactly
- * `snsHost(region)` (so `.amazonaws.com.cn` only for China regions), and (for certificates) a .pem path.
+ * `snsHost(region)` (so `.amazonaws.com.cn` only for China regions), and (for certificates) a .pem path
+ * with no query string or fragment.
  * Follows "Verifying the signatures of Amazon SNS messages" (Amazon SNS Developer Guide).
  */
 export function isSnsUrl(url: string, region: string, pem: boolean): boolean {
@@ -51,6 +52,9 @@ export function isSnsUrl(url: string, region: string, pem: boolean): boolean {
     return false;
   }
   if (!isKnownRegion(region)) return false;
+  // A certificate URL is fetched as is from the real SNS endpoint: a query string (or fragment) would turn
+  // that GET into an SNS Query API call of an unauthenticated caller's choosing (?Action=Unsubscribe...).
+  if (pem && (parsed.search !== '' || parsed.hash !== '' || url.includes('?') || url.includes('#'))) return false;
   return parsed.protocol === 'https:' && parsed.port === '' && !parsed.username && !parsed.password && parsed.hostname === snsHost(region) && (!pem || parsed.pathname.endsWith('.pem'));
 }
 

@@ -102,7 +102,9 @@ export function alertBlocks(incident: Incident, view: AlertView): unknown[] {
 /** chat.postMessage / chat.update arguments: the colour bar of the outcome around the blocks, and a plain-text fallback. */
 export function alertMessage(incident: Incident, view: AlertView) {
   return {
-    text: alertTitle(incident.alert),
+    // With attachments, `text` is the message body and Slack parses it as mrkdwn: the title carries
+    // caller-chosen names (a failed call's trail or rule name), so it is escaped (the header block is plain_text).
+    text: esc(alertTitle(incident.alert)),
     attachments: [{ color: OUTCOME_STYLE[incident.alert.outcome].color, blocks: alertBlocks(incident, view) }],
   };
 }

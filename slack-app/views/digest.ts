@@ -64,8 +64,9 @@ export function digestReplies(alerts: Alert[], nameOf: (account: string) => stri
   const replies: { text: string; blocks: unknown[] }[] = [];
   let blocks: unknown[] = [];
   for (const group of groupByAccount(alerts, nameOf)) {
-    const lines = group.alerts.map(
-      (a) => `• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(alertTarget(a).name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`,
+    // Each line is clipped: one long error, ARN or name must not make a section Slack refuses (3,000 characters).
+    const lines = group.alerts.map((a) =>
+      clip(`• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(alertTarget(a).name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`, 2000),
     );
     let text = `*${esc(group.account)}* (${esc(group.name)})`;
     for (const line of lines) {

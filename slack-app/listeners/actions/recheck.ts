@@ -4,11 +4,17 @@ import { collectTrailStatus } from '../../../src/core/status.js';
 import type { Services } from '../../services.js';
 import { renderIncident } from '../../views/render.js';
 import { accountDetail, recheckLine } from '../../views/status.js';
-import type { ButtonArgs } from './acknowledge.js';
+import { mayRespond, type ButtonArgs } from './acknowledge.js';
 
 export function recheck(services: Services) {
   return async ({ ack, body, action, client, respond }: ButtonArgs): Promise<void> => {
     await ack();
+    // Like Acknowledge: with slack.responders set, nobody else makes the app read AWS or rewrite the message.
+    if (!mayRespond(services, body.user.id)) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only TrailGuard responders can re-check alerts in this channel; nothing was checked.' });
+      services.log.warn('re-check refused: not a responder', { user: body.user.id, alertId: action.value });
+      return;
+    }
     const incident = await services.store.get(action.value ?? '');
     if (!incident) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'TrailGuard does not know this alert any more.' });
@@ -16,7 +22,7 @@ export function recheck(services: Services) {
     }
     const family = incident.digest ? await services.store.family(incident.id) : [incident];
     const named = [...new Set(family.map((i) => i.alert.account))];
-    // Re-check assumes the remediation role into each account: only into members, whatever the stored alert names.
+    // Re-check assumes the read-only reader role into each account: only into members, whatever the stored alert names.
     let members: string[];
     try {
       members = (await services.members()).ids;

@@ -2,8 +2,9 @@
 import { Accounts } from '../src/core/aws/accounts.js';
 import { createLimiter } from '../src/core/concurrency.js';
 import { validateConfig } from '../src/core/config.js';
-import { runPipeline, type Mode } from '../src/core/pipeline.js';
-import { loadRemediatorCode } from '../src/core/remediator-code.js';
+import { runPipeline } from '../src/core/aws/run-pipeline.js';
+import type { Mode } from '../src/core/pipeline.js';
+import { loadRemediatorCode } from '../src/action/remediator-code.js';
 import { startAwsProxy, type AwsProxy } from '../test/support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS } from '../test/support/aws.js';
 import { ratio } from './stats.js';

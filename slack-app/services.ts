@@ -4,7 +4,7 @@ import { Accounts } from '../src/core/aws/accounts.js';
 import { createLimiter } from '../src/core/concurrency.js';
 import { accountName, type Config } from '../src/core/config.js';
 import type { Log } from '../src/core/log.js';
-import { resolveMembers } from '../src/core/pipeline.js';
+import { resolveMembers } from '../src/core/aws/discovery.js';
 import type { Alert } from '../src/core/alert.js';
 import { AlertPoster, type ChatApi, type PosterOptions } from './alerts/poster.js';
 import { MemberDirectory } from './members.js';

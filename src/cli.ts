@@ -4,10 +4,13 @@ import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import { createLimiter } from './core/concurrency.js';
 import { parseConfig, type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
-import { discover, runPipeline, type PipelineReport } from './core/pipeline.js';
-import { loadRemediatorCode } from './core/remediator-code.js';
-import { describeUncovered, failureMessage, headline } from './core/report.js';
-import { collectTrailStatus, needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
+import { loadRemediatorCode } from './action/remediator-code.js';
+import { describeUncovered, failureMessage, headline } from './action/report.js';
+import { discover } from './core/aws/discovery.js';
+import { runPipeline } from './core/aws/run-pipeline.js';
+import { collectTrailStatus } from './core/aws/trail-status.js';
+import type { PipelineReport } from './core/pipeline.js';
+import { needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
 import { runIamCommand } from './iam-command.js';
 

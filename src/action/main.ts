@@ -7,9 +7,10 @@ import { Accounts, deployRoleOptions } from '../core/aws/accounts.js';
 import { createLimiter } from '../core/concurrency.js';
 import { parseConfig } from '../core/config.js';
 import { errorText } from '../core/errors.js';
-import { runPipeline, type PipelineReport } from '../core/pipeline.js';
-import { loadRemediatorCode } from '../core/remediator-code.js';
-import { describeUncovered, failureMessage, renderComment, renderSummary } from '../core/report.js';
+import type { PipelineReport } from '../core/pipeline.js';
+import { runPipeline } from '../core/aws/run-pipeline.js';
+import { loadRemediatorCode } from './remediator-code.js';
+import { describeUncovered, failureMessage, renderComment, renderSummary } from './report.js';
 import { pullRequestComments, upsertComment, type CommentApi } from './comment.js';
 import { parseInputs, resolveMode } from './inputs.js';
 

@@ -5,8 +5,9 @@ import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
 import { validateConfig } from '../../src/core/config.js';
 import { permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
-import { runPipeline, type Mode } from '../../src/core/pipeline.js';
-import { loadRemediatorCode } from '../../src/core/remediator-code.js';
+import { runPipeline } from '../../src/core/aws/run-pipeline.js';
+import type { Mode } from '../../src/core/pipeline.js';
+import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
 const CENTRAL = '450000000200';

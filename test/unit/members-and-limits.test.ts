@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
 import { validateConfig } from '../../src/core/config.js';
-import { resolveMembers } from '../../src/core/pipeline.js';
+import { resolveMembers } from '../../src/core/aws/discovery.js';
 
 describe('resolveMembers', () => {
   it('takes every ACTIVE account of the organization over all pages, minus exclude', async () => {

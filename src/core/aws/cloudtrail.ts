@@ -1,6 +1,7 @@
 // CloudTrail reads and writes the remediator, the CLI and the Slack app share.
 import {
   CreateTrailCommand,
+  DescribeTrailsCommand,
   GetEventSelectorsCommand,
   GetTrailCommand,
   GetTrailStatusCommand,
@@ -36,6 +37,15 @@ export async function getTrailStatus(client: CloudTrailClient, trail: string): P
     latestDeliveryTime: out.LatestDeliveryTime ?? null,
     latestDeliveryError: out.LatestDeliveryError || null,
   };
+}
+
+/**
+ * Every trail CloudTrail DescribeTrails reports in the client's region, shadow trails included (multi-region trails
+ * homed elsewhere, and organization trails the account can see). DescribeTrails is not paginated. Errors propagate.
+ */
+export async function describeTrails(client: CloudTrailClient): Promise<Trail[]> {
+  const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+  return trailList;
 }
 
 /** The trail's settings, or null when it does not exist. */

@@ -9,6 +9,7 @@ import { partitionOf } from '../arn.js';
 import { GLOBAL, type Resource } from '../desired-state.js';
 import { errorCode } from '../errors.js';
 import { MANAGED_TAG, NAMES } from '../names.js';
+import type { TrailInfo } from '../pipeline.js';
 import { inlinePolicyField, type Extraneous, type Observed } from '../plan.js';
 import type { Accounts } from './accounts.js';
 
@@ -256,13 +257,7 @@ export class StateReader {
   }
 }
 
-/** A trail as CloudTrail's ListTrails reports it. */
-export interface TrailInfo {
-  name: string;
-  arn: string;
-  /** The region the trail was created in: the only region where StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on it are called (and recorded). */
-  homeRegion: string;
-}
+export type { TrailInfo } from '../pipeline.js';
 
 /**
  * Every trail of `account`, in every region, from CloudTrail ListTrails (all pages), called once in `region`.

@@ -1,7 +1,7 @@
 // `trailguard plan|apply|status`: the action's core as a command line.
 import { readFileSync } from 'node:fs';
 import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
-import { createLimiter } from './core/concurrency.js';
+import pLimit from 'p-limit';
 import { parseConfig, type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
 import { loadRemediatorCode } from './action/remediator-code.js';
@@ -103,7 +103,7 @@ export function statusTable(rows: TrailStatusRow[]): string {
 }
 
 function accountsFor(config: Config, concurrency: number, command: Args['command']): Accounts {
-  return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
+  return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: pLimit(concurrency) });
 }
 
 /** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */

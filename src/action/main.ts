@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { Accounts, deployRoleOptions } from '../core/aws/accounts.js';
-import { createLimiter } from '../core/concurrency.js';
+import pLimit from 'p-limit';
 import { parseConfig } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import type { PipelineReport } from '../core/pipeline.js';
@@ -55,7 +55,7 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
       ...deployRoleOptions(config, mode),
       region: config.central.region,
       sessionName: 'trailguard-action',
-      limit: createLimiter(inputs.concurrency),
+      limit: pLimit(inputs.concurrency),
     });
     const report = await runPipeline({
       config,

@@ -1,7 +1,7 @@
 // What the listeners need, injected: config, store, poster, AWS access through the read-only member reader role.
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { Accounts } from '../src/core/aws/accounts.js';
 import pLimit from 'p-limit';
+import { Accounts } from '../src/core/aws/accounts.js';
 import { accountName, type Config } from '../src/core/config.js';
 import type { Log } from '../src/core/log.js';
 import { resolveMembers } from '../src/core/aws/discovery.js';

@@ -113,16 +113,16 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 
 export { groupBy };
 
-/**
- * The changes in the order they are applied (roles before the functions that assume them, the bus before its rules),
- * and which ones a failure skips: within an account a failure stops what depends on it (the rest of its region, and
- * everything when a global resource such as a role failed); other regions still go on.
- */
+/** The changes in the order they are applied (APPLY_ORDER: roles before the functions that assume them, the bus before its rules). */
 export function applyOrder(changes: readonly Change[]): Change[] {
   return [...changes].sort((a, b) => APPLY_ORDER.indexOf(a.kind) - APPLY_ORDER.indexOf(b.kind));
 }
 
-/** Whether a change is skipped (or, after the fact, not made) because of the failures so far, by region. */
+/**
+ * Whether a change is skipped (or, after the fact, counted as not made) because of `failed` (region -> error): within
+ * an account a failure stops the rest of its region, and everything when a global resource such as a role failed;
+ * other regions still go on.
+ */
 export function blockedBy(change: Change, failed: ReadonlyMap<string, string>): boolean {
   return failed.has(change.region) || (change.region !== GLOBAL && failed.has(GLOBAL));
 }

@@ -1,9 +1,10 @@
 // Pipeline benchmark: AWS calls per member account-region for a no-drift plan, and wall time through a 50 ms-latency proxy.
 import { Accounts } from '../src/core/aws/accounts.js';
-import { createLimiter } from '../src/core/concurrency.js';
+import pLimit from 'p-limit';
 import { validateConfig } from '../src/core/config.js';
-import { runPipeline, type Mode } from '../src/core/pipeline.js';
-import { loadRemediatorCode } from '../src/core/remediator-code.js';
+import { runPipeline } from '../src/core/aws/run-pipeline.js';
+import type { Mode } from '../src/core/pipeline.js';
+import { loadRemediatorCode } from '../src/action/remediator-code.js';
 import { startAwsProxy, type AwsProxy } from '../test/support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS } from '../test/support/aws.js';
 import { ratio } from './stats.js';
@@ -23,7 +24,7 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
   const code = loadRemediatorCode();
   const proxy: AwsProxy = await startAwsProxy({ target: motoEndpoint });
   const run = async (mode: Mode, concurrency: number) => {
-    const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'bench', credentials: CENTRAL_CREDENTIALS, endpoint: proxy.endpoint, limit: createLimiter(concurrency) });
+    const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'bench', credentials: CENTRAL_CREDENTIALS, endpoint: proxy.endpoint, limit: pLimit(concurrency) });
     const from = proxy.calls.length;
     const started = performance.now();
     const report = await runPipeline({ config, mode, accounts, code, sleep: async () => undefined });

@@ -5,6 +5,7 @@ import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/clien
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '../src/core/alert.js';
 import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
@@ -22,6 +23,11 @@ export interface HandlerDeps extends RemediateDeps {
   /** Publishes the alert; resolves to the SNS message id. */
   publish(alert: Alert): Promise<string>;
   log: Log;
+  /**
+   * Binds an invocation's Lambda context to every log line that follows (request id, cold start, function name and
+   * ARN): Powertools `Logger.addContext`. Unset when `log` is not a Powertools Logger (tests, local runners).
+   */
+  addContext?(context: Context): void;
 }
 
 export interface RemediationResult {
@@ -192,9 +198,16 @@ export function unwrap(input: unknown): Unwrapped {
   return { kind: 'eventbridge', event: input };
 }
 
+/**
+ * The Lambda handler over `getDeps()` (called on every invocation; cache inside it). `context` is Lambda's invocation
+ * context: its request id and cold start go on every log line of the invocation. Resolves to one result (EventBridge,
+ * one SNS record), several (SNS), or an SQS batch response; throws AlertPublishError when an alert could not be
+ * published (EventBridge, SNS), so Lambda retries and the dead-letter queue keep the event.
+ */
 export function createHandler(getDeps: () => HandlerDeps) {
-  return async function handler(input: unknown): Promise<RemediationResult | RemediationResult[] | SqsBatchResult> {
+  return async function handler(input: unknown, context?: Context): Promise<RemediationResult | RemediationResult[] | SqsBatchResult> {
     const deps = getDeps();
+    if (context) deps.addContext?.(context);
     const unwrapped = unwrap(input);
     switch (unwrapped.kind) {
       case 'eventbridge':
@@ -239,12 +252,14 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
     externalId: settings.externalId,
     sessionName: 'trailguard-remediator',
   });
+  const logger = options.log ? null : new Logger({ serviceName: 'trailguard-remediator' });
   const clients = new Map<string, CloudTrailClient>();
   const kmsClients = new Map<string, KMSClient>();
   const managementAccounts = new Map<string, Promise<string | null>>();
   return {
     settings,
-    log: options.log ?? powertoolsLog(new Logger({ serviceName: 'trailguard-remediator' })),
+    log: logger ? powertoolsLog(logger) : options.log!,
+    ...(logger ? { addContext: (context: Context) => logger.addContext(context) } : {}),
     now: () => new Date(),
     async cloudtrail(account, region) {
       // Assume (or reuse cached credentials) first, so that a denied role fails here, before any CloudTrail call.
@@ -300,7 +315,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
   };
 }
 
-/** Powertools Logger as a Log: JSON lines with the Lambda context Powertools adds. */
+/** Powertools Logger as a Log: JSON lines, with the Lambda context once the handler has called `addContext`. */
 function powertoolsLog(logger: Logger): Log {
   return {
     info: (message, attributes = {}) => logger.info(message, attributes),

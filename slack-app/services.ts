@@ -1,10 +1,10 @@
 // What the listeners need, injected: config, store, poster, AWS access through the read-only member reader role.
 import type { AwsCredentialIdentity } from '@smithy/types';
+import pLimit from 'p-limit';
 import { Accounts } from '../src/core/aws/accounts.js';
-import { createLimiter } from '../src/core/concurrency.js';
 import { accountName, type Config } from '../src/core/config.js';
 import type { Log } from '../src/core/log.js';
-import { resolveMembers } from '../src/core/pipeline.js';
+import { resolveMembers } from '../src/core/aws/discovery.js';
 import type { Alert } from '../src/core/alert.js';
 import { AlertPoster, type ChatApi, type PosterOptions } from './alerts/poster.js';
 import { MemberDirectory } from './members.js';
@@ -61,7 +61,7 @@ export function createServices(o: ServicesOptions): Services {
     roleName: config.roles.reader,
     externalId: config.roles.externalId,
     sessionName: 'trailguard-slack',
-    limit: createLimiter(16),
+    limit: pLimit(16),
     ...(o.aws?.endpoint ? { endpoint: o.aws.endpoint } : {}),
     ...(o.aws?.credentials ? { credentials: o.aws.credentials } : {}),
   });

@@ -1,13 +1,16 @@
 // `trailguard plan|apply|status`: the action's core as a command line.
 import { readFileSync } from 'node:fs';
 import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
-import { createLimiter } from './core/concurrency.js';
+import pLimit from 'p-limit';
 import { parseConfig, type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
-import { discover, runPipeline, type PipelineReport } from './core/pipeline.js';
-import { loadRemediatorCode } from './core/remediator-code.js';
-import { describeUncovered, failureMessage, headline } from './core/report.js';
-import { collectTrailStatus, needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
+import { loadRemediatorCode } from './action/remediator-code.js';
+import { describeUncovered, failureMessage, headline } from './action/report.js';
+import { discover } from './core/aws/discovery.js';
+import { runPipeline } from './core/aws/run-pipeline.js';
+import { collectTrailStatus } from './core/aws/trail-status.js';
+import type { PipelineReport } from './core/pipeline.js';
+import { needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
 import { runIamCommand } from './iam-command.js';
 
@@ -100,7 +103,7 @@ export function statusTable(rows: TrailStatusRow[]): string {
 }
 
 function accountsFor(config: Config, concurrency: number, command: Args['command']): Accounts {
-  return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: createLimiter(concurrency) });
+  return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: pLimit(concurrency) });
 }
 
 /** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */

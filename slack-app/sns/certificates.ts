@@ -59,8 +59,6 @@ export class CertificateCache {
   private readonly inFlight = new Map<string, Promise<X509Certificate>>();
   private fetchTimes: number[] = [];
   private readonly o: Required<Omit<CertificateCacheOptions, 'fetchPem' | 'region'>>;
-  /** Fetches started since creation (tests count them under a flood). */
-  fetches = 0;
 
   constructor(private readonly options: CertificateCacheOptions) {
     this.o = { maxEntries: 16, maxConcurrentFetches: 2, maxFetchesPerWindow: 10, windowMs: 60_000, now: () => Date.now(), ...stripUndefined(options) };
@@ -90,7 +88,6 @@ export class CertificateCache {
     this.fetchTimes = this.fetchTimes.filter((t) => now - t < this.o.windowMs);
     if (this.fetchTimes.length >= this.o.maxFetchesPerWindow) return Promise.reject(new CertificateRefused(`certificate fetch budget spent (${this.o.maxFetchesPerWindow} per ${this.o.windowMs} ms)`, true));
     this.fetchTimes.push(now);
-    this.fetches += 1;
     const fetching = this.fetchAndCheck(url).then(
       (certificate) => {
         this.inFlight.delete(url);

@@ -105,11 +105,6 @@ export class SnsVerifier {
     return this.trusted !== null;
   }
 
-  /** Certificate fetches started, for tests that prove what was (not) fetched. */
-  get fetches(): number {
-    return this.certificates.fetches;
-  }
-
   /** Good certificates cached (bounded). */
   get cachedCertificates(): number {
     return this.certificates.size;

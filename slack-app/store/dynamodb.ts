@@ -6,7 +6,7 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../src/core/alert.js';
 import { errorCode } from '../../src/core/errors.js';
 import { trailKey } from './sqlite.js';
@@ -76,14 +76,13 @@ export class DynamoStore implements Store {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit = Infinity): Promise<Incident[]> {
+  private async query(input: Omit<QueryCommandInput, 'TableName'>, limit = Infinity): Promise<Incident[]> {
     const out: Incident[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey }));
+    // Leaving the loop stops the paginator: no page past `limit` is read.
+    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, ...input })) {
       out.push(...(page.Items ?? []).map(toIncident));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey && out.length < limit);
+      if (out.length >= limit) break;
+    }
     return out.slice(0, limit);
   }
 
@@ -211,21 +210,17 @@ export class DynamoStore implements Store {
 
   async countReceivedSince(since: Date): Promise<number> {
     let count = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byTime',
-          KeyConditionExpression: 'bucket = :all AND receivedAt >= :since',
-          ExpressionAttributeValues: { ':all': ALL, ':since': since.toISOString() },
-          Select: 'COUNT',
-          ExclusiveStartKey,
-        }),
-      );
-      count += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        IndexName: 'byTime',
+        KeyConditionExpression: 'bucket = :all AND receivedAt >= :since',
+        ExpressionAttributeValues: { ':all': ALL, ':since': since.toISOString() },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
     return count;
   }
 

@@ -1,6 +1,6 @@
 // The sticky PR comment: one per pull request, found by its hidden marker AND its author, and updated in place.
 import * as github from '@actions/github';
-import { COMMENT_MARKER } from '../core/report.js';
+import { COMMENT_MARKER } from './report.js';
 
 /** The login of comments made with the workflow's GITHUB_TOKEN (the GitHub Actions app's bot user). */
 export const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';

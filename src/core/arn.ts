@@ -27,6 +27,15 @@ export function isKnownRegion(region: string): boolean {
   return REGION.test(region) && typeof (partition(region) as { description?: unknown }).description === 'string';
 }
 
+/**
+ * The region a partition's global services (IAM, Organizations) are signed for and send their events to:
+ * `us-east-1` in `aws`, `us-gov-west-1` in `aws-us-gov`, `cn-northwest-1` in `aws-cn`. From the SDK's partition
+ * data (`implicitGlobalRegion`); a partition without one answers `region` itself.
+ */
+export function globalRegionOf(region: string): string {
+  return (partition(region) as { implicitGlobalRegion?: string }).implicitGlobalRegion ?? region;
+}
+
 export interface TrailArn {
   partition: string;
   region: string;

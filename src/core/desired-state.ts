@@ -1,6 +1,5 @@
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
-import { partition } from '@aws-sdk/util-endpoints';
-import { partitionOf, roleArn } from './arn.js';
+import { globalRegionOf, partitionOf, roleArn } from './arn.js';
 import type { Config } from './config.js';
 import {
   PERMISSIONS_BOUNDARY,
@@ -151,12 +150,9 @@ export function forwardPattern(watch: readonly string[]): Record<string, unknown
   return { $or: [tamperPattern(watch), ...ruleCallsPattern([NAMES.guardRule])] };
 }
 
-/**
- * Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws`,
- * from the SDK's partition data (`implicitGlobalRegion`, the region global endpoints are signed for).
- */
+/** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */
 export function globalEventsRegion(region: string): string {
-  return (partition(region) as { implicitGlobalRegion?: string }).implicitGlobalRegion ?? region;
+  return globalRegionOf(region);
 }
 
 export function busPermissionSid(principal: string): string {

@@ -1,11 +1,8 @@
-// Trail status across accounts and regions: every trail, whether it logs, its last delivery; used by the CLI and the Slack app.
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+// Trail status across accounts and regions, as rows: every trail, whether it logs, its last delivery; for the CLI and
+// the Slack app. Pure: `collectTrailStatus` (src/core/aws/trail-status.ts) reads AWS and hands the answers to these.
 import { parseTrailArn } from './arn.js';
-import { errorText } from './errors.js';
 import { NAMES } from './names.js';
-import type { Accounts } from './aws/accounts.js';
-import type { TrailInfo } from './aws/readers.js';
-import type { PipelineReport } from './pipeline.js';
+import type { PipelineReport, TrailInfo } from './pipeline.js';
 
 export interface TrailStatusRow {
   account: string;
@@ -38,75 +35,82 @@ export interface StatusTarget {
 
 export const NO_TRAIL = 'no trail covers this region';
 
+/** A trail as DescribeTrails reports it (the fields status needs; the SDK's `Trail` fits). */
+export interface DescribedTrail {
+  Name?: string | undefined;
+  TrailARN?: string | undefined;
+  HomeRegion?: string | undefined;
+  IsMultiRegionTrail?: boolean | undefined;
+}
+
+/** What DescribeTrails answered in one region of an account, or why it could not be asked. */
+export interface RegionTrails {
+  region: string;
+  trails: DescribedTrail[];
+  error: string | null;
+}
+
+/** A trail whose status is read once, in its home region. */
+export interface TrailToRead {
+  arn: string;
+  trail: string;
+  home: string;
+  multiRegion: boolean;
+}
+
+/** GetTrailStatus of one trail (`latestDeliveryTime` as ISO 8601), or why it could not be read. */
+export type TrailReading = { status: { isLogging: boolean; latestDeliveryTime: string | null; latestDeliveryError: string | null } } | { error: string };
+
+/** A row with nothing read: the account or region could not be read (`error`), or no trail covers it (NO_TRAIL). */
+export function blankStatusRow(account: string, name: string, region: string, error: string): TrailStatusRow {
+  return { account, name, region, trail: null, arn: null, multiRegion: false, isLogging: null, latestDeliveryTime: null, latestDeliveryError: null, error, uncovered: null };
+}
+
 /**
- * Reads every trail of every target account seen from `regions` (DescribeTrails with shadow trails, one call per
- * region), plus the trails in `options.listed` (from ListTrails: single-region trails in other regions), then each
- * trail's GetTrailStatus in its home region. An account that cannot be reached gives error rows, never a throw.
- * A region no trail covers gets a NO_TRAIL row; with `options.watched`, an own trail homed outside it is `uncovered`.
+ * The trails of one account to read the status of, each once: a multi-region trail shows in every region's
+ * DescribeTrails, and a single-region trail outside the described regions is known from ListTrails (`listed`) alone.
  */
-export async function collectTrailStatus(accounts: Accounts, targets: StatusTarget[], regions: string[], options: StatusOptions = {}): Promise<TrailStatusRow[]> {
-  const watched = options.watched ? new Set(options.watched) : null;
-  const perAccount = await Promise.all(
-    targets.map(async ({ account, name }): Promise<TrailStatusRow[]> => {
-      const blank = (region: string, error: string): TrailStatusRow => ({
-        account, name, region, trail: null, arn: null, multiRegion: false, isLogging: null, latestDeliveryTime: null, latestDeliveryError: null, error, uncovered: null,
-      });
-      try {
-        await accounts.reach(account);
-      } catch (error) {
-        return regions.map((region) => blank(region, errorText(error)));
-      }
-      const perRegion = await Promise.all(
-        regions.map(async (region) => {
-          try {
-            const client = await accounts.client(CloudTrailClient, account, region);
-            const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
-            return { region, trails: trailList, error: null as string | null };
-          } catch (error) {
-            return { region, trails: [], error: errorText(error) };
-          }
-        }),
-      );
-      // A multi-region trail shows in every region: read its status once, in its home region.
-      const unique = new Map<string, { arn: string; trail: string; home: string; multiRegion: boolean }>();
-      for (const { region, trails } of perRegion) {
-        for (const t of trails) {
-          if (t.TrailARN && !unique.has(t.TrailARN)) unique.set(t.TrailARN, { arn: t.TrailARN, trail: t.Name ?? t.TrailARN, home: t.HomeRegion ?? region, multiRegion: t.IsMultiRegionTrail === true });
-        }
-      }
-      // DescribeTrails answers for its region only: a single-region trail elsewhere is found by ListTrails alone.
-      for (const t of options.listed?.get(account) ?? []) {
-        if (!unique.has(t.arn)) unique.set(t.arn, { arn: t.arn, trail: t.name, home: t.homeRegion, multiRegion: false });
-      }
-      const uncoveredWhy = (t: { arn: string; home: string }) =>
-        watched && !watched.has(t.home) && parseTrailArn(t.arn)?.account === account
-          ? `not watched: no ${NAMES.forwardRule} rule in ${t.home}, so tampering with this trail is never seen`
-          : null;
-      const rows = await Promise.all(
-        [...unique.values()].map(async (t): Promise<TrailStatusRow> => {
-          try {
-            const client = await accounts.client(CloudTrailClient, account, t.home);
-            const s = await client.send(new GetTrailStatusCommand({ Name: t.arn }));
-            return {
-              account, name, region: t.home, trail: t.trail, arn: t.arn, multiRegion: t.multiRegion,
-              isLogging: s.IsLogging === true,
-              latestDeliveryTime: s.LatestDeliveryTime ? new Date(s.LatestDeliveryTime).toISOString() : null,
-              latestDeliveryError: s.LatestDeliveryError || null,
-              error: null,
-              uncovered: uncoveredWhy(t),
-            };
-          } catch (error) {
-            return { ...blank(t.home, errorText(error)), trail: t.trail, arn: t.arn, multiRegion: t.multiRegion, uncovered: uncoveredWhy(t) };
-          }
-        }),
-      );
-      // A stopped trail is its own row (LOGGING: NO); a gap row means no trail covers the region at all.
-      const covered = (region: string) => rows.some((r) => r.region === region || r.multiRegion);
-      const gaps = perRegion.flatMap(({ region, error }) => (error ? [blank(region, error)] : covered(region) ? [] : [blank(region, NO_TRAIL)]));
-      return [...rows, ...gaps];
-    }),
+export function trailsToRead(perRegion: readonly RegionTrails[], listed: readonly TrailInfo[] = []): TrailToRead[] {
+  const unique = new Map<string, TrailToRead>();
+  for (const { region, trails } of perRegion) {
+    for (const t of trails) {
+      if (t.TrailARN && !unique.has(t.TrailARN)) unique.set(t.TrailARN, { arn: t.TrailARN, trail: t.Name ?? t.TrailARN, home: t.HomeRegion ?? region, multiRegion: t.IsMultiRegionTrail === true });
+    }
+  }
+  for (const t of listed) {
+    if (!unique.has(t.arn)) unique.set(t.arn, { arn: t.arn, trail: t.name, home: t.homeRegion, multiRegion: false });
+  }
+  return [...unique.values()];
+}
+
+/**
+ * One account's status rows from what was read: a row per trail (in its home region), then a row per described
+ * region no trail covers (NO_TRAIL) or that could not be described (its error). With `watched`, an own trail (its ARN
+ * names `account`) homed outside it is `uncovered`: no forwarding rule sees its tampering.
+ */
+export function accountStatusRows(
+  target: StatusTarget,
+  perRegion: readonly RegionTrails[],
+  readings: readonly { trail: TrailToRead; reading: TrailReading }[],
+  watched?: readonly string[],
+): TrailStatusRow[] {
+  const { account, name } = target;
+  const watchedSet = watched ? new Set(watched) : null;
+  const uncoveredWhy = (t: TrailToRead) =>
+    watchedSet && !watchedSet.has(t.home) && parseTrailArn(t.arn)?.account === account
+      ? `not watched: no ${NAMES.forwardRule} rule in ${t.home}, so tampering with this trail is never seen`
+      : null;
+  const rows = readings.map(({ trail: t, reading }): TrailStatusRow => {
+    const where = { trail: t.trail, arn: t.arn, multiRegion: t.multiRegion, uncovered: uncoveredWhy(t) };
+    if ('error' in reading) return { ...blankStatusRow(account, name, t.home, reading.error), ...where };
+    return { ...blankStatusRow(account, name, t.home, ''), ...where, ...reading.status, error: null };
+  });
+  // A stopped trail is its own row (LOGGING: NO); a gap row means no trail covers the region at all.
+  const covered = (region: string) => rows.some((r) => r.region === region || r.multiRegion);
+  const gaps = perRegion.flatMap(({ region, error }) =>
+    error ? [blankStatusRow(account, name, region, error)] : covered(region) ? [] : [blankStatusRow(account, name, region, NO_TRAIL)],
   );
-  return perAccount.flat();
+  return [...rows, ...gaps];
 }
 
 /**

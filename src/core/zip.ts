@@ -7,6 +7,8 @@ export interface ZipEntry {
   data: Buffer;
 }
 
+// Not zlib.crc32: Node added it in 22.2.0 and 20.15.0, and `engines` (>=20) still admits 20.0-20.14 and 22.0-22.1,
+// where the action or the CLI would fail at deploy time. Switch when `engines` is raised to ^20.15 || >=22.2.
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n += 1) {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
-import { COMMENT_MARKER } from '../../src/core/report.js';
+import { COMMENT_MARKER } from '../../src/action/report.js';
 import { MotoWorld } from '../support/aws.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 

@@ -2,10 +2,11 @@
 import { GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
-import { createLimiter } from '../../src/core/concurrency.js';
+import pLimit from 'p-limit';
 import { validateConfig } from '../../src/core/config.js';
-import { runPipeline, type Mode } from '../../src/core/pipeline.js';
-import { loadRemediatorCode } from '../../src/core/remediator-code.js';
+import { runPipeline } from '../../src/core/aws/run-pipeline.js';
+import type { Mode } from '../../src/core/pipeline.js';
+import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
 const CENTRAL = '460000000000';
@@ -14,7 +15,7 @@ const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
 const code = loadRemediatorCode();
 
 function run(world: MotoWorld, mode: Mode) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: createLimiter(4) });
+  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(4) });
   const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] } });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }

@@ -2,11 +2,12 @@
 import { CreatePolicyCommand, CreatePolicyVersionCommand, DeleteRolePermissionsBoundaryCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
-import { createLimiter } from '../../src/core/concurrency.js';
+import pLimit from 'p-limit';
 import { validateConfig } from '../../src/core/config.js';
 import { permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
-import { runPipeline, type Mode } from '../../src/core/pipeline.js';
-import { loadRemediatorCode } from '../../src/core/remediator-code.js';
+import { runPipeline } from '../../src/core/aws/run-pipeline.js';
+import type { Mode } from '../../src/core/pipeline.js';
+import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
 const CENTRAL = '450000000200';
@@ -22,7 +23,7 @@ const config = validateConfig({
 let world: MotoWorld;
 
 function run(mode: Mode) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: createLimiter(8) });
+  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(8) });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 

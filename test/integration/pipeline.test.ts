@@ -3,11 +3,12 @@ import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, RemovePermissionC
 import { DeleteRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
-import { createLimiter } from '../../src/core/concurrency.js';
+import pLimit from 'p-limit';
 import { validateConfig, type Config } from '../../src/core/config.js';
-import { runPipeline, type Mode } from '../../src/core/pipeline.js';
-import { failureMessage } from '../../src/core/report.js';
-import { loadRemediatorCode } from '../../src/core/remediator-code.js';
+import { runPipeline } from '../../src/core/aws/run-pipeline.js';
+import type { Mode } from '../../src/core/pipeline.js';
+import { failureMessage } from '../../src/action/report.js';
+import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
@@ -37,7 +38,7 @@ function run(mode: Mode, members = MEMBERS) {
     sessionName: 'trailguard-test',
     credentials: CENTRAL_CREDENTIALS,
     endpoint: proxy.endpoint,
-    limit: createLimiter(8),
+    limit: pLimit(8),
   });
   return runPipeline({ config: config(members), mode, accounts, code, sleep: async () => undefined });
 }

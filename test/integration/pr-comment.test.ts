@@ -1,7 +1,7 @@
 // The sticky PR comment over HTTP with the real Octokit against a fake GitHub API: found by its marker AND its author.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pullRequestComments, upsertComment } from '../../src/action/comment.js';
-import { COMMENT_MARKER } from '../../src/core/report.js';
+import { COMMENT_MARKER } from '../../src/action/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 
 let github: FakeGitHub;

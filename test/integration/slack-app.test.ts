@@ -4,7 +4,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { loadSettings, startSlackApp, type SlackAppHandle, type SlackAppSettings } from '../../slack-app/server.js';
 import { ACTION_ACK, ACTION_RECHECK } from '../../slack-app/ids.js';
 import type { Alert } from '../../src/core/alert.js';
@@ -133,8 +133,14 @@ describe('alerts from SNS', () => {
     await deliver(alert);
     expect(posted()).toHaveLength(0);
     expect((await app.services.store.get(alert.id))?.state).toBe('pending');
-    await new Promise((r) => setTimeout(r, 1100));
-    await app.services.poster.drain();
+    // Draining before Retry-After has passed posts nothing; once it has, the alert goes out.
+    await vi.waitFor(
+      async () => {
+        await app.services.poster.drain();
+        expect((await app.services.store.get(alert.id))?.state).toBe('posted');
+      },
+      { timeout: 5_000, interval: 100 },
+    );
 
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
     expect((await app.services.store.get(alert.id))?.state).toBe('posted');
@@ -187,10 +193,11 @@ describe('buttons and commands over signed requests', () => {
   it('Acknowledge records who, updates the message in place without the button, and is idempotent', async () => {
     const { alert, ts } = await postedAlert();
 
+    const acknowledged = () => logs.lines.filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id).length;
     const res = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('a1')), { secret: SECRET });
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(slack.ok('chat.update')).toHaveLength(1));
     const again = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('a2')), { secret: SECRET });
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(acknowledged()).toBe(2));
 
     expect(res.status).toBe(200);
     expect(again.status).toBe(200);
@@ -207,7 +214,7 @@ describe('buttons and commands over signed requests', () => {
     const { alert, ts } = await postedAlert();
 
     const res = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, alert.id, OUTSIDER, CHANNEL, ts, slack.responseUrl('refuse')), { secret: SECRET });
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.waitFor(() => expect(slack.responses).toHaveLength(1));
 
     expect(res.status).toBe(200);
     expect(slack.responses).toEqual([{ path: '/respond/refuse', body: expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('Only TrailGuard responders') }) }]);
@@ -414,10 +421,12 @@ describe('only member accounts', () => {
   });
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Resolves once `check` is true (vitest's waitFor retries until it stops throwing). */
+async function waitFor(check: () => boolean | Promise<boolean>, timeout = 10_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error('condition not met yet');
+    },
+    { timeout, interval: 20 },
+  );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { upsertComment, type CommentApi } from '../../src/action/comment.js';
 import { parseBoolean, parseInputs, resolveMode } from '../../src/action/inputs.js';
-import { COMMENT_MARKER } from '../../src/core/report.js';
+import { COMMENT_MARKER } from '../../src/action/report.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 

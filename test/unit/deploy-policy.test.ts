@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deployRolePolicy } from '../../src/core/iam-policies.js';
+import { sdkOperationsCalled } from '../support/sdk-calls.js';
 
 /** The IAM actions behind every AWS SDK command the action and CLI import, read from their sources. */
 function actionsUsed(files: string[]): string[] {
@@ -10,9 +11,15 @@ function actionsUsed(files: string[]): string[] {
     const source = readFileSync(file, 'utf8');
     for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z]+)'/g)) {
       for (const name of m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!)) {
-        const command = /^(\w+)Command$/.exec(name);
+        // A paginator calls its operation once per page.
+        const command = /^(\w+)Command$/.exec(name) ?? /^paginate(\w+)$/.exec(name);
         if (command) out.add(`${prefix[m[2]!]}:${command[1]}`);
       }
+    }
+    // An adapter calling another's functions (trail-status.ts -> cloudtrail.ts): the operations inside those.
+    for (const op of sdkOperationsCalled(file)) {
+      const [service, operation] = op.split(':') as [string, string];
+      out.add(`${prefix[service]}:${operation}`);
     }
   }
   // GetCallerIdentity needs no permission; it always works.
@@ -20,7 +27,7 @@ function actionsUsed(files: string[]): string[] {
   return [...out].sort();
 }
 
-const FILES = ['src/core/aws/readers.ts', 'src/core/aws/writers.ts', 'src/core/aws/organizations.ts', 'src/core/aws/assume-role.ts', 'src/core/status.ts'];
+const FILES = ['src/core/aws/readers.ts', 'src/core/aws/writers.ts', 'src/core/aws/organizations.ts', 'src/core/aws/assume-role.ts', 'src/core/aws/trail-status.ts'];
 
 describe('deployRolePolicy', () => {
   it('allows every AWS call the action and the CLI make, and nothing beyond their own resources', () => {

@@ -6,7 +6,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { validateConfig } from '../../src/core/config.js';
-import { discover, uncoveredTrails } from '../../src/core/pipeline.js';
+import { discover } from '../../src/core/aws/discovery.js';
+import { uncoveredTrails } from '../../src/core/pipeline.js';
 
 const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);

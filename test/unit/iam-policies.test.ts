@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sdkOperationsCalled } from '../support/sdk-calls.js';
 import { roleArn } from '../../src/core/arn.js';
 import { memberRoleFor, validateConfig } from '../../src/core/config.js';
 import { desiredState, IAM_LIMITS, iamPolicyLength, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
@@ -295,8 +296,7 @@ describe('each reader its own least-privilege role', () => {
   it('the reader role can only read trails: every CloudTrail call the status code makes, nothing that writes', () => {
     const reader = roles().find((r) => r.name === 'TrailGuardReader')!;
     const granted = reader.policy.Statement.flatMap((s) => [s.Action].flat());
-    const source = readFileSync('src/core/status.ts', 'utf8');
-    const calls = [...source.matchAll(/(\w+)Command\b/g)].map((m) => `cloudtrail:${m[1]}`);
+    const calls = sdkOperationsCalled('src/core/aws/trail-status.ts');
 
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.filter((a) => !granted.includes(a))).toEqual([]);

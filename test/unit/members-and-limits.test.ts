@@ -3,9 +3,9 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
-import { createLimiter } from '../../src/core/concurrency.js';
+import pLimit from 'p-limit';
 import { validateConfig } from '../../src/core/config.js';
-import { resolveMembers } from '../../src/core/pipeline.js';
+import { resolveMembers } from '../../src/core/aws/discovery.js';
 
 describe('resolveMembers', () => {
   it('takes every ACTIVE account of the organization over all pages, minus exclude', async () => {
@@ -28,7 +28,7 @@ describe('resolveMembers', () => {
 
 describe('concurrency', () => {
   it('never has more than the limit in flight, and keeps result order', async () => {
-    const limit = createLimiter(3);
+    const limit = pLimit(3);
     let active = 0;
     let peak = 0;
     const task = (i: number) =>
@@ -44,5 +44,33 @@ describe('concurrency', () => {
 
     expect(peak).toBe(3);
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('with limit 1 never runs two at once, whichever microtask a new caller arrives in', async () => {
+    // A task ends and hands its slot to a waiting one; a caller arriving before the waiter resumes must still wait.
+    const peaks: number[] = [];
+    for (let delay = 0; delay <= 8; delay += 1) {
+      const limit = pLimit(1);
+      let active = 0;
+      let peak = 0;
+      const task = (until: Promise<void>) => async () => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await until;
+        active -= 1;
+      };
+      let release!: () => void;
+      const first = limit(task(new Promise<void>((r) => (release = r))));
+      const waiting = limit(task(Promise.resolve()));
+      release();
+      let caller: Promise<void> = Promise.resolve();
+      for (let i = 0; i < delay; i += 1) caller = caller.then(() => undefined);
+      const late = caller.then(() => limit(task(Promise.resolve())));
+
+      await Promise.all([first, waiting, late]);
+      peaks.push(peak);
+    }
+
+    expect(peaks).toEqual(Array(9).fill(1));
   });
 });

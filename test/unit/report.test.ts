@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/plan.js';
 import type { PipelineReport, Row } from '../../src/core/pipeline.js';
-import { COMMENT_LIMIT, COMMENT_MARKER, failureMessage, renderComment, renderSummary, renderTable } from '../../src/core/report.js';
+import { COMMENT_LIMIT, COMMENT_MARKER, failureMessage, renderComment, renderSummary, renderTable } from '../../src/action/report.js';
 
 const change = (account: string, region: string): Change => ({
   key: `${account}/${region}/event-rule/trailguard-forward`, account, region, kind: 'event-rule', name: 'trailguard-forward', action: 'create', reason: 'create', fields: [],

@@ -4,7 +4,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
-import { collectTrailStatus } from '../../src/core/status.js';
+import { collectTrailStatus } from '../../src/core/aws/trail-status.js';
 import type { ChatApi } from '../../slack-app/alerts/poster.js';
 import { createServices } from '../../slack-app/services.js';
 import type { Store } from '../../slack-app/store/types.js';

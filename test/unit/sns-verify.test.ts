@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isSnsUrl, SnsRejection, SnsVerifier, stringToSign } from '../../slack-app/sns/verify.js';
 import { notification, signSns, TEST_CERT_PATH } from '../support/sns-sign.js';
 
@@ -130,14 +130,19 @@ describe('SnsVerifier', () => {
     const url = (i: number) => `https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-${i}.pem`;
 
     const concurrent = Array.from({ length: 200 }, (_, i) => v.verify(withCert(url(i))).then(() => 200, (e: SnsRejection) => e.status));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(fetched.length).toBeGreaterThanOrEqual(2));
     const inFlight = fetched.length;
     held.splice(0).forEach((release) => release());
     const statuses = await Promise.all(concurrent);
     const sequential: number[] = [];
     for (let i = 200; i < 400; i++) {
-      const pending = v.verify(withCert(url(i))).then(() => 200, (e: SnsRejection) => e.status);
-      await new Promise((r) => setTimeout(r, 0));
+      let settled = false;
+      const pending = v.verify(withCert(url(i))).then(
+        () => 200,
+        (e: SnsRejection) => e.status,
+      ).finally(() => (settled = true));
+      // Either its certificate fetch started (and is held) or it was refused without one.
+      await vi.waitFor(() => expect(held.length > 0 || settled).toBe(true), { interval: 1 });
       held.splice(0).forEach((release) => release());
       sequential.push(await pending);
     }

@@ -5,7 +5,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
-import { collectTrailStatus, needsAttention } from '../../src/core/status.js';
+import { collectTrailStatus } from '../../src/core/aws/trail-status.js';
+import { needsAttention } from '../../src/core/status.js';
 
 const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);

@@ -34,7 +34,6 @@ export interface RoleCacheOptions {
 export class RoleCredentialsCache {
   private readonly entries = new Map<string, Promise<AwsCredentialIdentity>>();
   private readonly providers = new Map<string, AwsCredentialIdentityProvider>();
-  assumeRoleCalls = 0;
 
   constructor(private readonly options: RoleCacheOptions) {}
 
@@ -73,7 +72,6 @@ export class RoleCredentialsCache {
 
   private async assume(account: string): Promise<AwsCredentialIdentity> {
     const { sts, roleName, region, externalId, sessionName, durationSeconds } = this.options;
-    this.assumeRoleCalls += 1;
     try {
       const out = await sts.send(
         new AssumeRoleCommand({

@@ -39,6 +39,15 @@ export async function getTrailStatus(client: CloudTrailClient, trail: string): P
   };
 }
 
+/**
+ * Every trail CloudTrail DescribeTrails reports in the client's region, shadow trails included (multi-region trails
+ * homed elsewhere, and organization trails the account can see). DescribeTrails is not paginated. Errors propagate.
+ */
+export async function describeTrails(client: CloudTrailClient): Promise<Trail[]> {
+  const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+  return trailList;
+}
+
 /** The trail's settings, or null when it does not exist. */
 export async function getTrail(client: CloudTrailClient, trail: string): Promise<Trail | null> {
   try {

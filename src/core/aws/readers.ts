@@ -1,14 +1,15 @@
 // Readers: what exists for each desired resource, in the field shapes the plan compares; and every trail of an account.
-import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, paginateListTrails } from '@aws-sdk/client-cloudtrail';
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as ListTopicTagsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, ListTagsForResourceCommand as ListTopicTagsCommand, paginateListSubscriptionsByTopic, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { partitionOf } from '../arn.js';
 import { GLOBAL, type Resource } from '../desired-state.js';
 import { errorCode } from '../errors.js';
 import { MANAGED_TAG, NAMES } from '../names.js';
+import type { TrailInfo } from '../pipeline.js';
 import { inlinePolicyField, type Extraneous, type Observed } from '../plan.js';
 import type { Accounts } from './accounts.js';
 
@@ -35,6 +36,13 @@ async function orMissing<T>(call: Promise<T>): Promise<T | undefined> {
     if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+/** Every item of every page an SDK paginator yields. */
+async function allPages<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(items(page) ?? []));
+  return out;
 }
 
 const managedIn = (tags: { Key?: string; Value?: string }[] | undefined) => (tags ?? []).some((t) => t.Key === MANAGED_TAG.key && t.Value === MANAGED_TAG.value);
@@ -186,10 +194,11 @@ export class StateReader {
         const [attributes, tags, subscriptions] = await Promise.all([
           orMissing(sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))),
           orMissing(sns.send(new ListTopicTagsCommand({ ResourceArn: arn }))),
-          orMissing(sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))),
+          // 100 subscriptions a page: the HTTPS one may follow any number of hand-added ones.
+          orMissing(allPages(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: arn }), (page) => page.Subscriptions)),
         ]);
         if (!attributes) return { exists: false };
-        const https = (subscriptions?.Subscriptions ?? []).find((s) => s.Protocol === 'https');
+        const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https');
         // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
         const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
         return { exists: true, managed: managedIn(tags?.Tags), fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion } };
@@ -256,13 +265,7 @@ export class StateReader {
   }
 }
 
-/** A trail as CloudTrail's ListTrails reports it. */
-export interface TrailInfo {
-  name: string;
-  arn: string;
-  /** The region the trail was created in: the only region where StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on it are called (and recorded). */
-  homeRegion: string;
-}
+export type { TrailInfo } from '../pipeline.js';
 
 /**
  * Every trail of `account`, in every region, from CloudTrail ListTrails (all pages), called once in `region`.
@@ -273,14 +276,6 @@ export interface TrailInfo {
  */
 export async function listTrails(accounts: Accounts, account: string, region: string): Promise<TrailInfo[]> {
   const client = await accounts.client(CloudTrailClient, account, region);
-  const out: TrailInfo[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await client.send(new ListTrailsCommand({ NextToken }));
-    for (const t of page.Trails ?? []) {
-      if (t.TrailARN && t.HomeRegion) out.push({ name: t.Name ?? t.TrailARN, arn: t.TrailARN, homeRegion: t.HomeRegion });
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return out;
+  const trails = await allPages(paginateListTrails({ client }, {}), (page) => page.Trails);
+  return trails.flatMap((t) => (t.TrailARN && t.HomeRegion ? [{ name: t.Name ?? t.TrailARN, arn: t.TrailARN, homeRegion: t.HomeRegion }] : []));
 }

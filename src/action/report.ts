@@ -1,7 +1,7 @@
 // Presenting a pipeline run: Markdown for the job summary and the sticky PR comment, JSON for the report output.
-import type { Change } from './plan.js';
-import { NAMES } from './names.js';
-import type { PipelineReport, Row, RowStatus, UncoveredTrail } from './pipeline.js';
+import { NAMES } from '../core/names.js';
+import type { PipelineReport, Row, RowStatus, UncoveredTrail } from '../core/pipeline.js';
+import type { Change } from '../core/plan.js';
 
 export const COMMENT_MARKER = '<!-- trailguard-plan -->';
 /** GitHub refuses comment bodies over 65,536 characters. */

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeSha256, createZip } from './zip.js';
+import { codeSha256, createZip } from '../core/zip.js';
 
 /** dist/remediator beside the action bundle, or in the repository when running from source. */
 export function findRemediatorDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -11,7 +11,7 @@ export function findRemediatorDir(env: NodeJS.ProcessEnv = process.env): string 
     env.TRAILGUARD_REMEDIATOR_DIR,
     join(here, 'remediator'), // dist/index.js -> dist/remediator
     resolve(here, '..', 'remediator'), // dist/cli/index.js -> dist/remediator
-    resolve(here, '..', '..', 'dist', 'remediator'), // src/core -> dist/remediator
+    resolve(here, '..', '..', 'dist', 'remediator'), // src/action -> dist/remediator
   ].filter((c): c is string => Boolean(c));
   const found = candidates.find((dir) => existsSync(join(dir, 'index.js')));
   if (!found) throw new Error(`remediator bundle not found (looked in ${candidates.join(', ')}); run \`npm run build\``);

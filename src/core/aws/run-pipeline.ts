@@ -1,0 +1,136 @@
+// The pipeline run shared by the action and the CLI: resolve members, read, plan, and in apply mode converge and verify.
+// The I/O lives here; what it decides (plan, apply order, report) is pure, in src/core/pipeline.ts and plan.ts.
+import type { Config } from '../config.js';
+import { desiredState, type Resource } from '../desired-state.js';
+import { errorText } from '../errors.js';
+import { applyOrder, blockedBy, buildReport, groupBy, type AccountState, type Discovery, type Mode, type PipelineReport } from '../pipeline.js';
+import { planChanges, type Change } from '../plan.js';
+import type { Accounts } from './accounts.js';
+import { startDiscovery } from './discovery.js';
+import { StateReader } from './readers.js';
+import { applyChange } from './writers.js';
+
+export interface PipelineOptions {
+  config: Config;
+  mode: Mode;
+  accounts: Accounts;
+  code: { zip: Buffer; sha256: string };
+  /** Told after each account has been read (and applied): for a progress line. */
+  onProgress?: (done: number, total: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+  /** Members and their trails, when the caller already discovered them (the CLI's status shares one discovery). */
+  discovery?: Discovery;
+}
+
+/** Reads one account: AssumeRole, then every resource at once (the shared request limit keeps the pace). */
+async function readAccount(account: string, resources: Resource[], reader: StateReader, accounts: Accounts, config: Config): Promise<AccountState> {
+  const state: AccountState = { observed: new Map(), extraneous: [], errors: new Map() };
+  try {
+    await accounts.reach(account);
+  } catch (error) {
+    for (const r of resources) state.errors.set(r.region, errorText(error));
+    return state;
+  }
+  await Promise.all(
+    resources.map(async (resource) => {
+      try {
+        state.observed.set(resource.key, await reader.read(resource));
+      } catch (error) {
+        state.errors.set(resource.region, `${resource.kind} ${resource.name}: ${errorText(error)}`);
+      }
+    }),
+  );
+  if (account === config.central.account) {
+    try {
+      state.extraneous = await reader.extraneousGrants(account, config.central.region, resources);
+    } catch (error) {
+      state.errors.set(config.central.region, `bus policy: ${errorText(error)}`);
+    }
+  }
+  // An error in a region voids what was read there: half a picture would plan wrong changes.
+  for (const r of resources) if (state.errors.has(r.region)) state.observed.delete(r.key);
+  return state;
+}
+
+/** Applies an account's changes in order; resolves to the failures by region (a failure skips what depends on it). */
+async function applyAccount(changes: Change[], byKey: Map<string, Resource>, state: AccountState, options: PipelineOptions, homeRegion: string): Promise<Map<string, string>> {
+  const failed = new Map<string, string>();
+  for (const change of applyOrder(changes)) {
+    if (blockedBy(change, failed)) continue;
+    try {
+      await applyChange(change, byKey.get(change.key), state.observed.get(change.key), { accounts: options.accounts, homeRegion, code: options.code.zip, sleep: options.sleep });
+    } catch (error) {
+      failed.set(change.region, `${change.reason} ${change.kind} ${change.name}: ${errorText(error)}`);
+    }
+  }
+  return failed;
+}
+
+/**
+ * Plans (reads every account and region, changes nothing) or applies (converges each account, the central one first,
+ * then re-reads what changed to verify it) the detection pipeline in every account and region of `config`. AWS errors
+ * of an account or region become report rows and `errors`, never a throw; Organizations errors while resolving members
+ * propagate. Time in `durationMs`.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
+  const started = Date.now();
+  const { accounts, mode } = options;
+  const home = options.config.central.region;
+  const begun = options.discovery
+    ? { members: options.discovery.members, regions: options.discovery.regions, rest: Promise.resolve(options.discovery) }
+    : await startDiscovery(options.config, accounts);
+  const { members, regions } = begun;
+  // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
+  const config: Config = { ...options.config, members: { ...options.config.members, regions } };
+  const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });
+  const byKey = new Map(desired.map((r) => [r.key, r]));
+  const byAccount = groupBy(desired, (r) => r.account);
+  const reader = new StateReader(accounts, home);
+  const accountIds = [...byAccount.keys()];
+  let done = 0;
+  const total = accountIds.length;
+
+  const states = new Map<string, AccountState>();
+  const applyErrors = new Map<string, Map<string, string>>();
+  const made = new Map<string, Change[]>();
+
+  const readAll = async (ids: string[], freshReader: StateReader) =>
+    Promise.all(ids.map(async (id) => [id, await readAccount(id, byAccount.get(id)!, freshReader, accounts, config)] as const));
+
+  if (mode === 'plan') {
+    for (const [id, state] of await readAll(accountIds, reader)) {
+      states.set(id, state);
+      options.onProgress?.((done += 1), total);
+    }
+  } else {
+    // The central account first: members' rules target its bus, and the bus grants them access.
+    const central = config.central.account;
+    const converge = async (id: string) => {
+      const [, state] = (await readAll([id], reader))[0]!;
+      states.set(id, state);
+      const changes = planChanges(byAccount.get(id)!, state.observed, state.extraneous).filter((c) => c.action !== 'conflict');
+      const failed = await applyAccount(changes, byKey, state, options, home);
+      applyErrors.set(id, failed);
+      made.set(id, changes.filter((c) => !blockedBy(c, failed)));
+      options.onProgress?.((done += 1), total);
+    };
+    // The desired state always has central resources (bus, rule, remediator), so the central account is in it.
+    await converge(central);
+    await Promise.all(accountIds.filter((id) => id !== central).map(converge));
+  }
+
+  // Drift still there after apply's re-read; a plan leaves it empty (its changes say it all).
+  const remaining = new Map<string, Change[]>();
+  if (mode === 'apply') {
+    // Verify: read everything that changed again; an apply that leaves drift fails.
+    const touched = accountIds.filter((id) => (made.get(id) ?? []).length > 0);
+    const verifier = new StateReader(accounts, home);
+    for (const [id, state] of await readAll(touched, verifier)) {
+      remaining.set(id, planChanges(byAccount.get(id)!, state.observed, state.extraneous).filter((c) => c.action !== 'conflict'));
+      for (const [region, message] of state.errors) applyErrors.get(id)?.set(region, `re-read: ${message}`);
+    }
+  }
+
+  const discovery = await begun.rest;
+  return buildReport({ mode, config, members, regions, byAccount, states, made, applyErrors, remaining, discovery, durationMs: Date.now() - started });
+}

@@ -1,6 +1,7 @@
 // The pipeline run's model and its pure steps: which regions to watch, which trails nobody watches, the order changes
 // are applied in, and the report built from what was read and written. The run itself, which does the I/O, is
 // `runPipeline` in src/core/aws/run-pipeline.ts.
+import { NAMES } from './names.js';
 import { parseTrailArn } from './arn.js';
 import type { Config } from './config.js';
 import { APPLY_ORDER, GLOBAL, type Resource } from './desired-state.js';
@@ -56,6 +57,11 @@ export interface PipelineReport {
   errors: { account: string; region: string; message: string }[];
   /** Member trails whose home region has no forwarding rule. */
   uncovered: UncoveredTrail[];
+  /**
+   * TrailGuard's dead-letter queues that hold messages: each is a tamper event the remediator could not
+   * handle (its alert could not be published, it failed every retry), so logging may be off unalerted.
+   */
+  deadLetters: { account: string; region: string; queue: string; messages: number }[];
   durationMs: number;
 }
 
@@ -185,6 +191,14 @@ export function buildReport(run: RunResults): PipelineReport {
       rows.push({ account: id, name: nameOf(id), region, status: 'uncovered', changes: [], remaining: [], errors: [], uncovered: trails });
     }
   }
+  const deadLetters = deadLetterDepths(run);
+  for (const dead of deadLetters) {
+    const row = rows.find((r) => r.account === dead.account && r.region === dead.region);
+    // An error, not drift: apply cannot fix it, a responder has to read the events.
+    if (row) row.status = 'error';
+    row?.errors.push(describeDeadLetters(dead));
+    errors.push({ account: dead.account, region: dead.region, message: describeDeadLetters(dead) });
+  }
   const all = rows.flatMap((r) => r.changes);
   // Created and updated rows were verified by the re-read; anything else after apply, or anything at all in a plan, is unprotected.
   const settled: RowStatus[] = mode === 'plan' ? ['ok'] : ['ok', 'created', 'updated'];
@@ -199,6 +213,30 @@ export function buildReport(run: RunResults): PipelineReport {
     drift: rows.some((r) => !settled.includes(r.status)),
     errors,
     uncovered,
+    deadLetters,
     durationMs: run.durationMs,
   };
+}
+
+/** The dead-letter message, as the summary, the PR comment and the CLI show it. */
+export function describeDeadLetters(dead: PipelineReport['deadLetters'][number]): string {
+  return (
+    `${dead.messages} message${dead.messages === 1 ? '' : 's'} in ${dead.queue}: tamper events the remediator could not handle (an alert that could not be ` +
+    'published, an event that failed every retry), so a trail may be off with no alert; read them, fix the cause, and redrive them'
+  );
+}
+
+/** Depth of the dead-letter queue(s) the central read saw (SQS ApproximateNumberOfMessages, visible and in flight). */
+function deadLetterDepths(run: RunResults): PipelineReport['deadLetters'] {
+  const { account, region } = run.config.central;
+  const observed = run.states.get(account)?.observed;
+  const out: PipelineReport['deadLetters'] = [];
+  for (const resource of run.byAccount.get(account) ?? []) {
+    if (resource.kind !== 'sqs-queue' || resource.name !== NAMES.dlq) continue;
+    const seen = observed?.get(resource.key);
+    if (!seen?.exists) continue;
+    const messages = Number(seen.fields.ApproximateNumberOfMessages ?? 0) + Number(seen.fields.ApproximateNumberOfMessagesNotVisible ?? 0);
+    if (messages > 0) out.push({ account, region: resource.region === GLOBAL ? region : resource.region, queue: resource.name, messages });
+  }
+  return out;
 }

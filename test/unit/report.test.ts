@@ -9,7 +9,7 @@ const change = (account: string, region: string): Change => ({
 const row = (account: string, region: string, status: Row['status'], extra: Partial<Row> = {}): Row => ({ account, name: `n-${account}`, region, status, changes: [], remaining: [], errors: [], uncovered: [], ...extra });
 const report = (rows: Row[], extra: Partial<PipelineReport> = {}): PipelineReport => ({
   mode: 'plan', central: { account: '111111111111', region: 'us-east-1' }, members: [], regions: ['us-east-1'], rows,
-  changes: rows.flatMap((r) => r.changes), conflicts: [], drift: rows.some((r) => r.changes.length > 0), errors: [], uncovered: [], durationMs: 1234, ...extra,
+  changes: rows.flatMap((r) => r.changes), conflicts: [], drift: rows.some((r) => r.changes.length > 0), errors: [], uncovered: [], deadLetters: [], durationMs: 1234, ...extra,
 });
 
 describe('report rendering', () => {

@@ -184,6 +184,12 @@ export function renderInitialConfig(found: Findings, now: Date): InitialConfig {
       'List CloudTrail delegated administrators (at most 3) under delegatedAdministrators: they may recreate one.',
     );
   }
+  if (management && !organizationActive) {
+    keyOf(root, 'members')!.commentBefore = comment(
+      `The management account ${management} owns every organization trail; to let TrailGuard repair them, list it in`,
+      `members.accounts and add: organization: { managementAccount: "${management}" }`,
+    );
+  }
   const memberMap = at(['members']) as YAMLMap;
   const accounts = memberMap.get('accounts', true) as unknown as YAMLSeq;
   accounts.items.forEach((item, index) => {

@@ -63,6 +63,8 @@ describe('trailguard usage errors exit 2 with the usage line, before anything is
     [['plan', 'extra'], 'unexpected argument extra', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
     [['init', '--accounts', '61000000001x'], '--accounts[0]: expected a 12-digit account id, got "61000000001x"', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
     [['init', '--accounts', '610000000001,,610000000002'], '--accounts[1]: expected a 12-digit account id, got ""', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
+    [['init', '--accounts', '610000000001,610000000001'], '--accounts[1]: duplicate of --accounts[0] (610000000001)', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
+    [['init', '--force=yes'], '--force: takes no value', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
     [['iam', '--bogus'], 'unknown option --bogus', 'usage: trailguard iam [boundary|apply-role|plan-role|member-plan-role|slack-role] [--config trailguard.yml]'],
   ])('%j', async (argv, message, usage) => {
     const out = await run(...argv);

@@ -35,7 +35,7 @@ commands:
   iam      print the IAM documents an administrator creates: boundary, apply and plan roles
 
 options:
-  -h, --help   show this help; \`trailguard <command> --help\` (or \`trailguard help <command>\`) shows a command's
+  -h, --help   show this help; a command's options: \`trailguard <command> --help\` or \`trailguard help <command>\`
   --version    print the version
 
 Exit codes: 0 done; 1 failed; 2 drift (plan), attention needed (status), or a usage error.

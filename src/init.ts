@@ -81,10 +81,12 @@ export async function runInitCommand(
     return 1;
   }
   let rendered: ReturnType<typeof renderInitialConfig>;
+  let members: number;
   try {
     const accounts = new Accounts({ region, roleName: DEFAULT_ROLES.deploy, sessionName: 'trailguard-init', limit: createLimiter(16) });
     rendered = renderInitialConfig(await takeInventory(accounts, region, args.accounts), new Date());
-    parseConfig(rendered.text, args.config);
+    // What is written must be what plan and apply accept: a file the parser refuses is never written.
+    members = parseConfig(rendered.text, `the generated ${args.config}`).members.accounts.length;
   } catch (error) {
     io.stderr(`trailguard: ${errorText(error)}\nNothing was written.\n`);
     return 1;
@@ -95,7 +97,6 @@ export async function runInitCommand(
     io.stderr(errorCode(error) === 'EEXIST' ? refusal(args.config) : `trailguard: cannot write ${args.config}: ${errorText(error)}\n`);
     return 1;
   }
-  const members = rendered.text.match(/^ {4}- \{ id: /gm)?.length ?? 0;
   const lines = [
     `Wrote ${args.config}: ${members} member account${members === 1 ? '' : 's'}, ${rendered.baseline.length} baseline trail${rendered.baseline.length === 1 ? '' : 's'}, regions: auto.`,
     ...rendered.added.map((a) => `Added ${a.id} to the members: ${a.why}.`),

@@ -1,5 +1,5 @@
 // What a new user meets first: help, version, usage errors (exit 2 with the usage line) and a missing trailguard.yml.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +96,26 @@ describe('a missing trailguard.yml', () => {
 
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(new RegExp(`^trailguard: cannot read ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*directory`));
+  });
+});
+
+describe('trailguard init before any AWS call', () => {
+  it.each([
+    [undefined, "trailguard: no AWS region: set AWS_REGION (or a region in your AWS profile) to the central account's region\n"],
+    ['moon-1', 'trailguard: the caller\'s region "moon-1" is not an AWS region the SDK knows: set AWS_REGION to the central account\'s region\n'],
+  ])('AWS_REGION=%s: says how to set the region, exit 1, nothing written', async (region, message) => {
+    const saved = { ...process.env };
+    const path = join(mkdtempSync(join(tmpdir(), 'tg-usage-')), 'trailguard.yml');
+    Object.assign(process.env, { AWS_CONFIG_FILE: join(tmpdir(), 'tg-no-such-aws-config'), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[name];
+    if (region) process.env.AWS_REGION = region;
+    try {
+      const out = await run('init', '--config', path);
+
+      expect(out).toEqual({ code: 1, stdout: '', stderr: message });
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -1,8 +1,7 @@
-// `trailguard plan|apply|status`: the action's core as a command line.
-import { readFileSync } from 'node:fs';
+// `trailguard init|plan|apply|status|iam`: the action's core as a command line.
 import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { parseConfig, type Config } from './core/config.js';
+import { type Config } from './core/config.js';
 import { errorText } from './core/errors.js';
 import { loadRemediatorCode } from './action/remediator-code.js';
 import { describeUncovered, failureMessage, headline } from './action/report.js';
@@ -12,19 +11,71 @@ import { collectTrailStatus } from './core/aws/trail-status.js';
 import type { PipelineReport } from './core/pipeline.js';
 import { needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
-import { runIamCommand } from './iam-command.js';
+import { VERSION } from './core/version.js';
+import { parseCommandArgs, UsageError, wantsHelp } from './cli-args.js';
+import { loadConfigFile } from './config-file.js';
+import { IAM_USAGE, runIamCommand } from './iam-command.js';
+import { INIT_USAGE, runInitCommand } from './init.js';
 
-export const USAGE = `usage: trailguard <plan|apply|status|iam> [--config trailguard.yml] [--concurrency 16] [--json]
+export { UsageError } from './cli-args.js';
 
+const COMMANDS = ['init', 'plan', 'apply', 'status', 'iam'] as const;
+type Command = (typeof COMMANDS)[number];
+
+export const USAGE = `usage: trailguard <init|plan|apply|status|iam> [options]
+
+Keeps CloudTrail logging on across an AWS Organization: plans and converges TrailGuard's detection pipeline in every
+member account and region, and reports every trail's state.
+
+commands:
+  init     write a commented trailguard.yml from what your AWS account finds (members, trails, regions)
   plan     show what apply would change in every account and region (exit 2 on drift apply fixes;
            exit 1 on what it cannot: a conflict, an error, a trail homed in a region without a forwarding rule)
   apply    converge the detection pipeline, then verify it (exit 1 if anything is left unprotected)
   status   every trail of every member and region: logging, last delivery, errors, and whether its home region
            forwards its tampering; plus TrailGuard's own resources where they are not in place (exit 2 when
            anything needs attention, or an account cannot be read)
-  iam      print the IAM documents an administrator creates: boundary, apply and plan roles (trailguard iam --help)
+  iam      print the IAM documents an administrator creates: boundary, apply and plan roles
 
-AWS credentials come from the environment; AWS_ENDPOINT_URL is honoured.`;
+options:
+  -h, --help   show this help; a command's options: \`trailguard <command> --help\` or \`trailguard help <command>\`
+  --version    print the version
+
+Exit codes: 0 done; 1 failed; 2 drift (plan), attention needed (status), or a usage error.
+AWS credentials and region come from the environment (AWS_REGION, AWS_PROFILE, ...); AWS_ENDPOINT_URL is honoured.`;
+
+const RUN_OPTIONS = '[--config trailguard.yml] [--concurrency 16] [--json]';
+const RUN_FLAGS = `
+  --config <path>       the config file (default trailguard.yml; \`trailguard init\` writes one)
+  --concurrency <n>     AWS requests in flight, across all accounts and regions (1 to 256, default 16)
+  --json                print the report as JSON`;
+
+const COMMAND_USAGE: Record<Exclude<Command, 'iam' | 'init'>, string> = {
+  plan: `usage: trailguard plan ${RUN_OPTIONS}
+
+  Shows what apply would change in every account and region; changes nothing.
+  Exit 0: no drift. Exit 2: drift that apply fixes. Exit 1: what apply cannot fix (a conflict, an error, a trail
+  homed in a region without a forwarding rule).
+${RUN_FLAGS}`,
+  apply: `usage: trailguard apply ${RUN_OPTIONS}
+
+  Converges the detection pipeline in every account and region, then verifies it.
+  Exit 0: in place. Exit 1: anything left unprotected.
+${RUN_FLAGS}`,
+  status: `usage: trailguard status ${RUN_OPTIONS}
+
+  Lists every trail of every member and region (logging, last delivery, errors, whether its home region forwards
+  its tampering) and TrailGuard's own resources where they are not in place.
+  Exit 0: all well. Exit 2: anything needs attention, or an account cannot be read.
+${RUN_FLAGS}`,
+};
+
+/** The help text of a command (its first line is the usage line). */
+export function commandUsage(command: Command): string {
+  if (command === 'iam') return IAM_USAGE;
+  if (command === 'init') return INIT_USAGE;
+  return COMMAND_USAGE[command];
+}
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -41,25 +92,26 @@ interface Args {
   json: boolean;
 }
 
-export class UsageError extends Error {}
-
+/** Parses the arguments after plan, apply or status (node:util parseArgs); throws UsageError naming the bad flag. */
 export function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'plan' && command !== 'apply' && command !== 'status') throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
-  const args: Args = { command, config: 'trailguard.yml', concurrency: 16, json: false };
-  for (let i = 0; i < rest.length; i += 1) {
-    const flag = rest[i]!;
-    const [name, inline] = flag.split('=', 2) as [string, string | undefined];
-    const value = () => inline ?? rest[++i] ?? '';
-    if (name === '--config') args.config = value();
-    else if (name === '--concurrency') {
-      const text = value();
-      args.concurrency = Number(text);
-      if (!/^\d+$/.test(text) || args.concurrency < 1 || args.concurrency > 256) throw new UsageError(`--concurrency: expected 1 to 256, got ${JSON.stringify(text)}`);
-    } else if (name === '--json') args.json = true;
-    else throw new UsageError(`unknown option ${flag}`);
-  }
-  return args;
+  const { values } = parseCommandArgs(rest, { config: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' } });
+  const text = (values.concurrency as string | undefined) ?? '16';
+  const concurrency = Number(text);
+  if (!/^\d+$/.test(text) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency: expected 1 to 256, got ${JSON.stringify(text)}`);
+  return { command, config: (values.config as string | undefined) ?? 'trailguard.yml', concurrency, json: values.json === true };
+}
+
+function isCommand(value: string | undefined): value is Command {
+  return (COMMANDS as readonly string[]).includes(value ?? '');
+}
+
+/** Prints a usage error the way every command does: the problem, the usage line, where the help is. Exit code 2. */
+function usageError(io: CliIo, error: unknown, command: Command | null): number {
+  const usage = command ? commandUsage(command) : USAGE;
+  io.stderr(`trailguard: ${errorText(error)}\n${usage.split('\n')[0]}\nRun \`trailguard ${command ? `${command} ` : ''}--help\` for details.\n`);
+  return 2;
 }
 
 function progress(io: CliIo, verb: string) {
@@ -106,18 +158,42 @@ function accountsFor(config: Config, concurrency: number, command: Args['command
   return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: pLimit(concurrency) });
 }
 
-/** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */
+/**
+ * Runs one command line; resolves to the exit code: 0 done (and for --help, help, --version), 1 failed, 2 drift in
+ * plan, attention needed in status, or a usage error (printed with the usage line, before any file or AWS call).
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  if (argv[0] === 'iam') return runIamCommand(argv.slice(1), io);
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    if (first === 'help' && rest[0] !== undefined) {
+      if (!isCommand(rest[0])) return usageError(io, new UsageError(`unknown command ${rest[0]}`), null);
+      io.stdout(`${commandUsage(rest[0])}\n`);
+    } else io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (first === '--version') {
+    io.stdout(`trailguard ${VERSION}\n`);
+    return 0;
+  }
+  if (!isCommand(first)) {
+    const problem = first === undefined ? 'a command is required' : first.startsWith('-') ? `unknown option ${first}` : `unknown command ${first}`;
+    return usageError(io, new UsageError(problem), null);
+  }
+  if (wantsHelp(rest)) {
+    io.stdout(`${commandUsage(first)}\n`);
+    return 0;
+  }
+  if (first === 'iam') return runIamCommand(rest, io, (error) => usageError(io, error, 'iam'));
+  if (first === 'init') return runInitCommand(rest, io, (error) => usageError(io, error, 'init'));
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (error) {
-    io.stderr(`${errorText(error)}\n\n${USAGE}\n`);
-    return 1;
+    if (error instanceof UsageError) return usageError(io, error, first);
+    throw error;
   }
   try {
-    const config = parseConfig(readFileSync(args.config, 'utf8'), args.config);
+    const config = loadConfigFile(args.config);
     const accounts = accountsFor(config, args.concurrency, args.command);
     if (args.command === 'status') {
       // One discovery (members, ListTrails) for both halves: the trails, and whether TrailGuard's pipeline watches them.

@@ -1,6 +1,7 @@
 // `trailguard iam`: prints every IAM document an administrator creates for TrailGuard, generated from trailguard.yml, without any AWS call.
-import { readFileSync } from 'node:fs';
-import { parseConfig, type Config } from './core/config.js';
+import { parseCommandArgs, UsageError } from './cli-args.js';
+import { loadConfigFile } from './config-file.js';
+import { type Config } from './core/config.js';
 import { permissionsBoundaryPolicy } from './core/desired-state.js';
 import { errorText } from './core/errors.js';
 import {
@@ -44,25 +45,23 @@ export interface IamArgs {
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-/** Parses the arguments after `iam`; throws IamUsageError naming the bad flag. */
+/** Parses the arguments after `iam` (node:util parseArgs); throws IamUsageError naming the bad flag. */
 export function parseIamArgs(argv: string[], env: NodeJS.ProcessEnv): IamArgs {
-  const args: IamArgs = { section: null, config: 'trailguard.yml', repository: env.GITHUB_REPOSITORY ?? null, branch: 'main', environment: null, applyRole: 'TrailGuardDeploy', planRole: 'TrailGuardPlan', json: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.split('=', 2) as [string, string | undefined];
-    const value = () => inline ?? argv[++i] ?? '';
-    if (!flag.startsWith('--')) {
-      if (args.section || !(SECTIONS as readonly string[]).includes(flag)) throw new IamUsageError(`unknown section ${flag} (expected one of ${SECTIONS.join(', ')})`);
-      args.section = flag as Section;
-    } else if (name === '--config') args.config = value();
-    else if (name === '--repository') args.repository = value();
-    else if (name === '--branch') args.branch = value();
-    else if (name === '--environment') args.environment = value();
-    else if (name === '--apply-role') args.applyRole = value();
-    else if (name === '--plan-role') args.planRole = value();
-    else if (name === '--json') args.json = true;
-    else throw new IamUsageError(`unknown option ${flag}`);
-  }
+  const flags = ['config', 'repository', 'branch', 'environment', 'apply-role', 'plan-role'] as const;
+  const { values, positionals } = parseCommandArgs(argv, { ...Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])), json: { type: 'boolean' } }, 1);
+  const section = positionals[0] ?? null;
+  if (section !== null && !(SECTIONS as readonly string[]).includes(section)) throw new IamUsageError(`unknown section ${section} (expected one of ${SECTIONS.join(', ')})`);
+  const text = (name: (typeof flags)[number]) => values[name] as string | undefined;
+  const args: IamArgs = {
+    section: section as Section | null,
+    config: text('config') ?? 'trailguard.yml',
+    repository: text('repository') ?? env.GITHUB_REPOSITORY ?? null,
+    branch: text('branch') ?? 'main',
+    environment: text('environment') ?? null,
+    applyRole: text('apply-role') ?? 'TrailGuardDeploy',
+    planRole: text('plan-role') ?? 'TrailGuardPlan',
+    json: values.json === true,
+  };
   if (args.repository !== null && !/^[\w.-]+\/[\w.-]+$/.test(args.repository)) throw new IamUsageError(`--repository: expected owner/name, got ${JSON.stringify(args.repository)}`);
   if (!/^[\w./-]+$/.test(args.branch)) throw new IamUsageError(`--branch: expected a branch name, got ${JSON.stringify(args.branch)}`);
   if (args.environment !== null && !/^[\w. -]{1,255}$/.test(args.environment)) throw new IamUsageError(`--environment: expected a GitHub environment name, got ${JSON.stringify(args.environment)}`);
@@ -73,7 +72,7 @@ export function parseIamArgs(argv: string[], env: NodeJS.ProcessEnv): IamArgs {
   return args;
 }
 
-export class IamUsageError extends Error {}
+export class IamUsageError extends UsageError {}
 
 export interface IamDocument {
   title: string;
@@ -154,18 +153,25 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
   };
 }
 
-/** Runs `trailguard iam ...`; resolves to the exit code (0 printed, 1 bad config, 2 usage error). */
-export async function runIamCommand(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void; env: NodeJS.ProcessEnv }): Promise<number> {
+/**
+ * Runs `trailguard iam ...`; resolves to the exit code (0 printed, 1 bad or missing config). A usage error goes to
+ * `onUsageError` (the CLI prints it with the usage line and exits 2).
+ */
+export async function runIamCommand(
+  argv: string[],
+  io: { stdout: (text: string) => void; stderr: (text: string) => void; env: NodeJS.ProcessEnv },
+  onUsageError: (error: unknown) => number,
+): Promise<number> {
   let args: IamArgs;
   try {
     args = parseIamArgs(argv, io.env);
   } catch (error) {
-    io.stderr(`${errorText(error)}\n\n${IAM_USAGE}\n`);
-    return 2;
+    if (error instanceof UsageError) return onUsageError(error);
+    throw error;
   }
   let config: Config;
   try {
-    config = parseConfig(readFileSync(args.config, 'utf8'), args.config);
+    config = loadConfigFile(args.config);
   } catch (error) {
     io.stderr(`trailguard: ${errorText(error)}\n`);
     return 1;

@@ -115,11 +115,11 @@ describe('trailguard CLI', () => {
     expect(apply.stdout).toContain('❌ failed');
   });
 
-  it('explains usage and exits 1 on a bad command', async () => {
+  it('explains usage and exits 2 on a bad command', async () => {
     const result = await trailguard('destroy');
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command destroy');
-    expect(result.stderr).toContain('usage: trailguard <plan|apply|status|iam>');
+    expect(result.stderr).toContain('usage: trailguard <init|plan|apply|status|iam> [options]');
   });
 });

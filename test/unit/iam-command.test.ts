@@ -75,8 +75,8 @@ describe('trailguard iam', () => {
     const badRole = await run('--config', configFile(CONFIG), '--apply-role', 'trailguard-deploy');
     const badConfig = await run('--config', configFile(CONFIG.replace('"222222222222"', '"2222"')));
 
-    expect([badRepo.code, badRepo.stderr.split('\n')[0]]).toEqual([2, '--repository: expected owner/name, got "not a repo"']);
-    expect([badRole.code, badRole.stderr.split('\n')[0]]).toEqual([2, '--apply-role: must not start with trailguard- (the deploy role may edit those roles)']);
+    expect([badRepo.code, badRepo.stderr.split('\n')[0]]).toEqual([2, 'trailguard: --repository: expected owner/name, got "not a repo"']);
+    expect([badRole.code, badRole.stderr.split('\n')[0]]).toEqual([2, 'trailguard: --apply-role: must not start with trailguard- (the deploy role may edit those roles)']);
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('members.accounts[0].id: expected 12 digits');
   });

@@ -26,7 +26,7 @@ const blocksOf = (m: { attachments?: { blocks: unknown[] }[]; blocks?: unknown[]
 const longest = (m: unknown) => Math.max(...texts(m).map((t) => t.length));
 
 // An alert's error and actor come from AWS and the tamperer; nothing bounds their length before Slack.
-const hostile = (i: number) => makeAlert({ account: String(222222222200 + (i % 3)), error: `AccessDenied ${'x'.repeat(9000)}`, outcome: 'failed', actor: { arn: `arn:aws:sts::222222222222:assumed-role/${'r'.repeat(3000)}/x`, type: 'AssumedRole' } });
+const hostile = (i: number) => makeAlert({ account: String(222222222200 + (i % 3)), error: `AccessDenied ${'x'.repeat(9000)}`, outcome: 'failed', actor: { arn: `arn:aws:sts::222222222222:assumed-role/${'r'.repeat(3000)}/x`, type: 'AssumedRole', sourceIp: '203.0.113.24', userAgent: 'aws-cli/2' } });
 
 describe('one line packer for every view', () => {
   const cases: [string, () => unknown[]][] = [

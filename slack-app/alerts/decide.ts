@@ -1,0 +1,160 @@
+// The poster's rules as pure functions: which stored alerts to post now and how (alone, folded, storm digest), and when to look again.
+import { alertTarget, type Alert } from '../../src/core/alert.js';
+import type { Incident } from '../store/types.js';
+
+export interface PostingRules {
+  /** Alerts received within `stormWindowMs` of each other that turn posting into a digest. */
+  stormThreshold: number;
+  stormWindowMs: number;
+  /** Tampering with the same trail within this window updates the first message. */
+  repeatWindowMs: number;
+  /** Quiet time after the latest alert before posting, so that a burst is posted (or digested) together. */
+  batchDelayMs: number;
+  /** The longest a burst may hold posting back, from its first alert. */
+  maxBatchWaitMs: number;
+  /** Cap of the exponential backoff after a failed post. */
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_POSTING_RULES: PostingRules = {
+  stormThreshold: 10,
+  stormWindowMs: 60_000,
+  repeatWindowMs: 3_600_000,
+  batchDelayMs: 500,
+  maxBatchWaitMs: 3000,
+  maxBackoffMs: 300_000,
+};
+
+/** What the poster read from the store before deciding. Times are milliseconds since the epoch. */
+export interface PostingSnapshot {
+  /** Pending incidents whose next attempt is due, oldest received first (`Store.due`). */
+  due: readonly Incident[];
+  /** Alerts received within `stormWindowMs` before now, posted or not (`Store.countReceivedSince`). */
+  receivedInWindow: number;
+  /** A storm digest with a message of its own, received since `digestSince(due)` (`Store.recentDigest`). */
+  openDigest: Incident | null;
+  /**
+   * For due incidents outside a storm: the earlier message of the same trail within `repeatWindowMs`
+   * (`Store.findRepeatParent`), by incident id. Not needed (may be empty) when `isStorm` is true.
+   */
+  repeatParents: ReadonlyMap<string, Incident>;
+}
+
+/**
+ * One thing the poster does in Slack.
+ * - `post`: a message of its own (chat.postMessage).
+ * - `fold`: a repeat of the same tampering: the parent's counter goes up (chat.update) and a thread reply says when.
+ *   The parent may be a `post` earlier in the same plan; if that post fails, the fold waits with it.
+ * - `digest`: a storm. `root` is the digest message: posted first when `isNew`, else an existing one to extend;
+ *   `incidents` are the alerts it details in its thread: the root's own first when it is new, or when its detail
+ *   did not reach the thread before (the root's `lastError` is set), then the due ones.
+ */
+export type PostAction =
+  | { kind: 'post'; incident: Incident }
+  | { kind: 'fold'; incident: Incident; parentId: string }
+  | { kind: 'digest'; root: Incident; isNew: boolean; incidents: Incident[] };
+
+const ms = (iso: string) => Date.parse(iso);
+
+/** Tampering with the same account, region and trail is a repeat (the store's `trailKey`). */
+export const trailKeyOf = (alert: Alert) => `${alert.account}/${alert.region}/${alertTarget(alert).name}`;
+
+/** Most alerts received within any `windowMs`-long span, by their `receivedAt` (oldest first or not). */
+export function densestWindow(incidents: readonly Pick<Incident, 'receivedAt'>[], windowMs: number): number {
+  const times = incidents.map((i) => ms(i.receivedAt)).sort((a, b) => a - b);
+  let best = 0;
+  for (let first = 0, last = 0; last < times.length; last += 1) {
+    while (times[last]! - times[first]! > windowMs) first += 1;
+    best = Math.max(best, last - first + 1);
+  }
+  return best;
+}
+
+/**
+ * A storm: `stormThreshold` alerts received within `stormWindowMs`, either just now or among the alerts still
+ * waiting to be posted. The second half matters when Slack was down, or the app stopped, for longer than the
+ * window: the alerts of a storm are then all older than the window, and without it they would be posted one by one.
+ */
+export function isStorm(snapshot: Pick<PostingSnapshot, 'due' | 'receivedInWindow'>, rules: PostingRules): boolean {
+  return snapshot.receivedInWindow >= rules.stormThreshold || densestWindow(snapshot.due, rules.stormWindowMs) >= rules.stormThreshold;
+}
+
+/** Since when an existing digest can take the due alerts: a digest of the same storm, however late it is posted. */
+export function digestSince(due: readonly Pick<Incident, 'receivedAt'>[], now: number, rules: PostingRules): Date {
+  const oldest = due.length ? Math.min(...due.map((i) => ms(i.receivedAt))) : now;
+  return new Date(Math.min(oldest, now) - rules.stormWindowMs);
+}
+
+/**
+ * The actions for the due incidents: one digest in a storm; otherwise, in order, a post per incident or a fold
+ * into the earlier message of the same trail (stored, or posted earlier in this plan). Pure: the same snapshot
+ * gives the same actions. An empty plan means nothing is due.
+ */
+export function planPosts(snapshot: PostingSnapshot, rules: PostingRules): PostAction[] {
+  const { due } = snapshot;
+  if (due.length === 0) return [];
+  if (isStorm(snapshot, rules)) {
+    const root = snapshot.openDigest;
+    if (root) {
+      // A digest whose own detail line failed to reach its thread (lastError) gets it with this extension.
+      const others = due.filter((i) => i.id !== root.id);
+      return [{ kind: 'digest', root, isNew: false, incidents: root.lastError ? [root, ...others] : others }];
+    }
+    return [{ kind: 'digest', root: due[0]!, isNew: true, incidents: [...due] }];
+  }
+  const postedHere = new Map<string, Incident>();
+  const actions: PostAction[] = [];
+  for (const incident of due) {
+    const key = trailKeyOf(incident.alert);
+    const parent = snapshot.repeatParents.get(incident.id) ?? postedHere.get(key);
+    if (parent && ms(incident.receivedAt) - ms(parent.receivedAt) <= rules.repeatWindowMs) {
+      actions.push({ kind: 'fold', incident, parentId: parent.id });
+    } else {
+      actions.push({ kind: 'post', incident });
+      postedHere.set(key, incident);
+    }
+  }
+  return actions;
+}
+
+/** Milliseconds Slack asked to wait (HTTP 429 Retry-After, as @slack/web-api reports it); null for any other error. */
+export function retryAfterMs(error: unknown): number | null {
+  const e = error as { code?: string; retryAfter?: number } | null;
+  return e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : null;
+}
+
+/**
+ * When to try again after a failed post, in ms since the epoch: Slack's Retry-After when it gave one, else an
+ * exponential backoff from 2 s, capped at `maxBackoffMs`, with "equal jitter" (half fixed, half random).
+ * One time for every incident of a failed action, so that a storm stays together for its retry.
+ */
+export function retryAt(error: unknown, attempts: number, now: number, rules: PostingRules, random: () => number = Math.random): number {
+  const wait = retryAfterMs(error);
+  if (wait !== null) return now + wait;
+  const base = Math.min(rules.maxBackoffMs, 2000 * 2 ** attempts);
+  return now + base / 2 + random() * (base / 2);
+}
+
+/** The poster's clock: when the current burst began, and until when Slack asked us to pause (ms since the epoch). */
+export interface PostingClock {
+  burstStartedAt: number | null;
+  pausedUntil: number;
+}
+
+export const IDLE_CLOCK: PostingClock = { burstStartedAt: null, pausedUntil: 0 };
+
+/**
+ * After an alert arrives: post `batchDelayMs` after the latest alert, but no later than `maxBatchWaitMs` after the
+ * burst's first one, and never while paused. Returns the new clock and the time to post at (replacing any earlier
+ * wake-up, which is what lets a burst gather).
+ */
+export function wakeAfterReceive(clock: PostingClock, now: number, rules: PostingRules): { clock: PostingClock; at: number } {
+  const burstStartedAt = clock.burstStartedAt ?? now;
+  const at = Math.max(Math.min(now + rules.batchDelayMs, burstStartedAt + rules.maxBatchWaitMs), clock.pausedUntil);
+  return { clock: { ...clock, burstStartedAt }, at };
+}
+
+/** After a pass: wake when the next pending incident is due (null: nothing pending), never while paused. */
+export function wakeAfterPass(clock: PostingClock, nextDue: number | null): number | null {
+  return nextDue === null ? null : Math.max(nextDue, clock.pausedUntil);
+}

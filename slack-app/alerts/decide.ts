@@ -123,6 +123,19 @@ export function retryAfterMs(error: unknown): number | null {
   return e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : null;
 }
 
+/** Slack errors that refuse the message itself (its blocks, attachments or size), whenever it is sent. */
+const MESSAGE_REFUSALS = new Set(['invalid_blocks', 'invalid_blocks_format', 'invalid_attachments', 'msg_too_long', 'too_many_attachments']);
+
+/**
+ * True when Slack refused the message's content (chat.postMessage / chat.update error `invalid_blocks`,
+ * `invalid_attachments`, `msg_too_long`, …, as @slack/web-api reports a platform error): sending the same
+ * message again can never succeed, so the poster sends a plain-text one instead of retrying forever.
+ */
+export function isMessageRefused(error: unknown): boolean {
+  const e = error as { code?: string; data?: { error?: unknown } } | null;
+  return e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' && MESSAGE_REFUSALS.has(e.data.error);
+}
+
 /**
  * When to try again after a failed post, in ms since the epoch: Slack's Retry-After when it gave one, else an
  * exponential backoff from 2 s, capped at `maxBackoffMs`, with "equal jitter" (half fixed, half random).

@@ -5,10 +5,12 @@ import type { Log } from '../../src/core/log.js';
 import type { Incident, Store } from '../store/types.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
+import { clip } from '../views/format.js';
 import {
   DEFAULT_POSTING_RULES,
   digestSince,
   IDLE_CLOCK,
+  isMessageRefused,
   isStorm,
   planPosts,
   retryAfterMs,
@@ -202,15 +204,34 @@ export class AlertPoster {
   }
 
   private async post(args: Record<string, unknown> & { text: string }): Promise<string> {
-    this.calls.postMessage += 1;
-    const out = await this.chat.postMessage({ channel: this.channel, unfurl_links: false, ...args });
+    const out = await this.withPlainFallback(args, (message) => {
+      this.calls.postMessage += 1;
+      return this.chat.postMessage({ channel: this.channel, unfurl_links: false, ...message });
+    });
     if (!out.ts) throw new Error('chat.postMessage returned no ts');
     return out.ts;
   }
 
   private async update(ts: string, args: Record<string, unknown> & { text: string }): Promise<void> {
-    this.calls.update += 1;
-    await this.chat.update({ channel: this.channel, ts, ...args });
+    await this.withPlainFallback(args, (message) => {
+      this.calls.update += 1;
+      return this.chat.update({ channel: this.channel, ts, ...message });
+    });
+  }
+
+  /**
+   * Sends the message; if Slack refuses its content (a view that broke a Block Kit rule, or a value crafted to),
+   * sends its plain-text summary instead: an alert must reach the channel even when its details cannot.
+   */
+  private async withPlainFallback<T>(args: Record<string, unknown> & { text: string }, send: (message: Record<string, unknown> & { text: string }) => Promise<T>): Promise<T> {
+    try {
+      return await send(args);
+    } catch (error) {
+      if (!isMessageRefused(error) || (!args.blocks && !args.attachments)) throw error;
+      const { blocks: _b, attachments: _a, ...rest } = args;
+      this.log.warn('slack refused the message; sending it as plain text', { error: errorText(error) });
+      return send({ ...rest, text: clip(`${args.text}\n(Slack refused the details of this message: ${errorText(error)}. \`/trail-status incidents\` lists it.)`) });
+    }
   }
 
   private async postOne(incident: Incident): Promise<void> {

@@ -47,6 +47,7 @@ function scriptedSlack() {
 }
 
 const rateLimited = (seconds: number) => Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: seconds });
+const refused = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
 const serverError = () => Object.assign(new Error('An API error occurred: internal_error'), { code: 'slack_webapi_platform_error' });
 const stormOf = (n: number, accounts: number) => Array.from({ length: n }, (_, i) => makeAlert({ account: String(222222222200 + (i % accounts)), trail: { name: `storm-${i}`, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/storm-${i}` } }));
 const detailLines = (calls: Call[]) => JSON.stringify(calls.map((c) => c.args.blocks)).split('\\n').filter((l) => l.includes('• '));
@@ -205,5 +206,38 @@ describe('failures keep what belongs together together', () => {
     expect([whilePaused, stillPaused, slack.topLevel().length]).toEqual([1, 1, 3]);
     expect(slack.topLevel().map((c) => JSON.stringify(c.args).match(/on t\d/)![0])).toEqual(['on t0', 'on t1', 'on t2']);
     expect(await store.due(new Date(T0 + 3600_000), 10)).toEqual([]);
+  });
+});
+
+describe('a message Slack refuses', () => {
+  it.each(['invalid_blocks', 'invalid_attachments', 'msg_too_long'])('%s: the alert still reaches the channel, as plain text, at once', async (error) => {
+    const slack = scriptedSlack();
+    const { poster: p, store } = poster(slack);
+    const alert = makeAlert({ outcome: 'failed', error: 'AccessDenied' });
+    await receiveAll(p, [alert]);
+    slack.failures.push(refused(error));
+
+    await p.drain();
+
+    expect(slack.topLevel()).toHaveLength(1);
+    const message = slack.topLevel()[0]!.args;
+    expect(message.attachments).toBeUndefined();
+    expect(message.text).toContain(`StopLogging on org-audit in ${alert.account} (us-east-1): failed`);
+    expect(message.text).toContain(`Slack refused the details of this message: An API error occurred: ${error}`);
+    expect((await store.get(alert.id))!.state).toBe('posted');
+  });
+
+  it('any other error is retried with the full message, not replaced by plain text', async () => {
+    const slack = scriptedSlack();
+    const { poster: p } = poster(slack);
+    await receiveAll(p, [makeAlert()]);
+    slack.failures.push(refused('channel_not_found'));
+
+    await p.drain();
+    at(60_000);
+    await p.drain();
+
+    expect(slack.topLevel()).toHaveLength(1);
+    expect(slack.topLevel()[0]!.args.attachments).toBeDefined();
   });
 });

@@ -27,8 +27,13 @@ export const DEFAULT_POSTING_RULES: PostingRules = {
 
 /** What the poster read from the store before deciding. Times are milliseconds since the epoch. */
 export interface PostingSnapshot {
-  /** Pending incidents whose next attempt is due, oldest received first (`Store.due`). */
+  /** Pending incidents whose next attempt is due, oldest received first (`Store.due(now)`). */
   due: readonly Incident[];
+  /**
+   * Pending incidents waiting for a later attempt (after a failure), oldest first. A storm is looked for among
+   * them too, and a digest takes them along: alerts that failed one by one have scattered retry times.
+   */
+  waiting?: readonly Incident[];
   /** Alerts received within `stormWindowMs` before now, posted or not (`Store.countReceivedSince`). */
   receivedInWindow: number;
   /** A storm digest with a message of its own, received since `digestSince(due)` (`Store.recentDigest`). */
@@ -75,13 +80,21 @@ export function densestWindow(incidents: readonly Pick<Incident, 'receivedAt'>[]
  * waiting to be posted. The second half matters when Slack was down, or the app stopped, for longer than the
  * window: the alerts of a storm are then all older than the window, and without it they would be posted one by one.
  */
-export function isStorm(snapshot: Pick<PostingSnapshot, 'due' | 'receivedInWindow'>, rules: PostingRules): boolean {
-  return snapshot.receivedInWindow >= rules.stormThreshold || densestWindow(snapshot.due, rules.stormWindowMs) >= rules.stormThreshold;
+export function isStorm(snapshot: Pick<PostingSnapshot, 'due' | 'waiting' | 'receivedInWindow'>, rules: PostingRules): boolean {
+  if (snapshot.receivedInWindow >= rules.stormThreshold) return true;
+  return densestWindow([...snapshot.due, ...(snapshot.waiting ?? [])], rules.stormWindowMs) >= rules.stormThreshold;
 }
 
-/** Since when an existing digest can take the due alerts: a digest of the same storm, however late it is posted. */
-export function digestSince(due: readonly Pick<Incident, 'receivedAt'>[], now: number, rules: PostingRules): Date {
-  const oldest = due.length ? Math.min(...due.map((i) => ms(i.receivedAt))) : now;
+/** Every pending incident, due first or not, once each, oldest received first (ties by id, as the stores order them). */
+function allPending(snapshot: Pick<PostingSnapshot, 'due' | 'waiting'>): Incident[] {
+  const byId = new Map<string, Incident>();
+  for (const incident of [...snapshot.due, ...(snapshot.waiting ?? [])]) byId.set(incident.id, incident);
+  return [...byId.values()].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+}
+
+/** Since when an existing digest can take the pending alerts: a digest of the same storm, however late it is posted. */
+export function digestSince(pending: readonly Pick<Incident, 'receivedAt'>[], now: number, rules: PostingRules): Date {
+  const oldest = pending.length ? Math.min(...pending.map((i) => ms(i.receivedAt))) : now;
   return new Date(Math.min(oldest, now) - rules.stormWindowMs);
 }
 
@@ -94,13 +107,15 @@ export function planPosts(snapshot: PostingSnapshot, rules: PostingRules): PostA
   const { due } = snapshot;
   if (due.length === 0) return [];
   if (isStorm(snapshot, rules)) {
+    // Slack takes posts again (something is due): the digest takes every waiting alert along, not only the due ones.
+    const storm = allPending(snapshot);
     const root = snapshot.openDigest;
     if (root) {
       // A digest whose own detail line failed to reach its thread (lastError) gets it with this extension.
-      const others = due.filter((i) => i.id !== root.id);
+      const others = storm.filter((i) => i.id !== root.id);
       return [{ kind: 'digest', root, isNew: false, incidents: root.lastError ? [root, ...others] : others }];
     }
-    return [{ kind: 'digest', root: due[0]!, isNew: true, incidents: [...due] }];
+    return [{ kind: 'digest', root: storm[0]!, isNew: true, incidents: storm }];
   }
   const postedHere = new Map<string, Incident>();
   const actions: PostAction[] = [];

@@ -42,6 +42,8 @@ export interface PosterOptions extends Partial<PostingRules> {
 
 /** Due incidents read per pass; a larger backlog is worked through in further passes. */
 const PASS_LIMIT = 500;
+/** How far ahead waiting (retrying) incidents are read to find a storm: past any backoff or Retry-After. */
+const WAITING_HORIZON_MS = 7 * 24 * 3600_000;
 
 /** A failed action: its incidents stay pending until `retryAt`; a rate limit also pauses every post until then. */
 class ActionFailed extends Error {
@@ -144,9 +146,12 @@ export class AlertPoster {
   private async snapshot(): Promise<PostingSnapshot> {
     const now = this.now();
     const due = await this.store.due(new Date(now), PASS_LIMIT);
-    const receivedInWindow = due.length ? await this.store.countReceivedSince(new Date(now - this.rules.stormWindowMs)) : 0;
-    const storm = isStorm({ due, receivedInWindow }, this.rules);
-    const openDigest = storm ? await this.store.recentDigest(digestSince(due, now, this.rules)) : null;
+    if (due.length === 0) return { due, waiting: [], receivedInWindow: 0, openDigest: null, repeatParents: new Map() };
+    const dueIds = new Set(due.map((i) => i.id));
+    const waiting = (await this.store.due(new Date(now + WAITING_HORIZON_MS), PASS_LIMIT)).filter((i) => !dueIds.has(i.id));
+    const receivedInWindow = await this.store.countReceivedSince(new Date(now - this.rules.stormWindowMs));
+    const storm = isStorm({ due, waiting, receivedInWindow }, this.rules);
+    const openDigest = storm ? await this.store.recentDigest(digestSince([...due, ...waiting], now, this.rules)) : null;
     const repeatParents = new Map<string, Incident>();
     if (!storm) {
       for (const incident of due) {
@@ -154,7 +159,7 @@ export class AlertPoster {
         if (parent?.ts) repeatParents.set(incident.id, parent);
       }
     }
-    return { due, receivedInWindow, openDigest, repeatParents };
+    return { due, waiting, receivedInWindow, openDigest, repeatParents };
   }
 
   private async pass(): Promise<void> {

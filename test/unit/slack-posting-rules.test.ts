@@ -50,6 +50,16 @@ describe('planPosts', () => {
       [digestOf(30)],
     ],
     [
+      'a storm whose alerts failed one by one, with scattered retry times: one digest of all of them once one is due',
+      snapshot({ due: [pending('a0', 0)], waiting: many(12, 0, 100).slice(1).map((i, n) => ({ ...i, nextAttemptAt: iso(90_000 + n * 700) })), receivedInWindow: 0 }),
+      [digestOf(12)],
+    ],
+    [
+      'one due alert and a few waiting ones are no storm: only the due one is posted',
+      snapshot({ due: [pending('a0', 0)], waiting: many(5, 0, 100).slice(1), receivedInWindow: 0 }),
+      ['post a0'],
+    ],
+    [
       'ten old alerts spread over ten minutes are no storm, whenever they are posted',
       snapshot({ due: many(10, 0, 61_000), receivedInWindow: 0 }),
       Array.from({ length: 10 }, (_, i) => `post a${i}`),

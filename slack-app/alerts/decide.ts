@@ -151,14 +151,17 @@ export function isMessageRefused(error: unknown): boolean {
   return e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' && MESSAGE_REFUSALS.has(e.data.error);
 }
 
+const MIN_RETRY_AFTER_MS = 1000;
+
 /**
- * When to try again after a failed post, in ms since the epoch: Slack's Retry-After when it gave one, else an
+ * When to try again after a failed post, in ms since the epoch: Slack's Retry-After when it gave one (at least 1 s), else an
  * exponential backoff from 2 s, capped at `maxBackoffMs`, with "equal jitter" (half fixed, half random).
  * One time for every incident of a failed action, so that a storm stays together for its retry.
  */
 export function retryAt(error: unknown, attempts: number, now: number, rules: PostingRules, random: () => number = Math.random): number {
   const wait = retryAfterMs(error);
-  if (wait !== null) return now + wait;
+  // A Retry-After of 0 (or a negative one) must not turn the retry loop into a busy loop against Slack.
+  if (wait !== null) return now + Math.max(wait, MIN_RETRY_AFTER_MS);
   const base = Math.min(rules.maxBackoffMs, 2000 * 2 ** attempts);
   return now + base / 2 + random() * (base / 2);
 }

@@ -52,6 +52,12 @@ class ActionFailed extends Error {
   }
 }
 
+/**
+ * Posts the alerts the store holds to one Slack channel (chat.postMessage, chat.update), following the rules of
+ * decide.ts. `receive` stores an alert and sets a timer; each pass reads the store, plans with `planPosts` and
+ * carries the plan out; a failure keeps the alerts pending with their next attempt (`Store.markFailed`), so a
+ * restart resumes where the last run stopped. Errors from Slack never escape: they become retries.
+ */
 export class AlertPoster {
   private readonly store: Store;
   private readonly chat: ChatApi;
@@ -170,8 +176,8 @@ export class AlertPoster {
       const failedParents = new Map<string, ActionFailed>();
       for (const action of actions) {
         try {
-          const waiting = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
-          if (waiting) throw waiting;
+          const parentFailure = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
+          if (parentFailure) throw parentFailure;
           await this.execute(action);
         } catch (error) {
           const failure = error instanceof ActionFailed ? error : this.failure(error, action);

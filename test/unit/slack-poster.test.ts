@@ -188,6 +188,22 @@ describe('failures keep what belongs together together', () => {
     expect((await store.get(repeat.id))!.parentId).toBe(first.id);
   });
 
+  it('a 429 with Retry-After: 0 waits a second before the next call, rather than calling Slack again at once', async () => {
+    const slack = scriptedSlack();
+    const { poster: p } = poster(slack);
+    await receiveAll(p, [makeAlert()]);
+    slack.failures.push(rateLimited(0));
+
+    await p.drain();
+    await p.drain();
+    const attemptsAtOnce = p.calls.postMessage;
+    at(1500);
+    await p.drain();
+
+    expect(attemptsAtOnce).toBe(1);
+    expect(slack.topLevel()).toHaveLength(1);
+  });
+
   it('a 429 pauses every post until Retry-After, then posts each waiting alert once', async () => {
     const slack = scriptedSlack();
     const { poster: p, store } = poster(slack);

@@ -122,6 +122,7 @@ describe('retryAt', () => {
     // [name, error, attempts, random, expected ms after T0]
     ['429 with Retry-After: 30 waits exactly 30 s', rateLimited(30), 0, 0.5, 30_000],
     ['429 waits Retry-After however many attempts came before', rateLimited(1), 9, 0.99, 1000],
+    ['429 with Retry-After: 0 still waits a second, never a busy loop', rateLimited(0), 0, 0, 1000],
     ['a first failure waits 1–2 s (low end)', new Error('internal_error'), 0, 0, 1000],
     ['a first failure waits 1–2 s (high end)', new Error('internal_error'), 0, 1, 2000],
     ['the third failure waits 4–8 s', new Error('internal_error'), 2, 0.5, 6000],

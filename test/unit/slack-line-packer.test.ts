@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../slack-app/store/types.js';
 import { digestMessage, digestReplies } from '../../slack-app/views/digest.js';
-import { MAX_BLOCKS, MAX_TEXT } from '../../slack-app/views/format.js';
+import { MAX_BLOCKS, MAX_TEXT, packLines } from '../../slack-app/views/format.js';
 import { accountDetail, incidentsList } from '../../slack-app/views/status.js';
 import type { Alert } from '../../src/core/alert.js';
 import type { TrailStatusRow } from '../../src/core/status.js';
@@ -72,5 +72,30 @@ describe('one line packer for every view', () => {
       const shown = texts(reply.blocks).join('\n');
       for (const id of reply.alertIds) expect(shown).toContain(alerts.find((a) => a.id === id)!.trail.name);
     }
+  });
+});
+
+describe('packLines', () => {
+  const line = (n: number, size = 1000) => `${n}:${'x'.repeat(size - String(n).length - 1)}`;
+  const cases: [string, string[], Parameters<typeof packLines>[1], { sections: number[]; packed: number }][] = [
+    // [name, lines, options, lines per section and how many were packed]
+    ['no lines: no sections', [], {}, { sections: [], packed: 0 }],
+    ['two 1,000-character lines share a section; a third does not fit', [line(1), line(2), line(3)], {}, { sections: [2, 1], packed: 3 }],
+    ['a section limit leaves the rest out and says how many made it', Array.from({ length: 10 }, (_, i) => line(i)), { maxSections: 2 }, { sections: [2, 2], packed: 4 }],
+    ['a heading takes room in every section', [line(1, 1400), line(2, 1400)], { heading: 'h'.repeat(200) }, { sections: [1, 1], packed: 2 }],
+    ['a line longer than a section is clipped, never split or dropped', [line(1, 10_000), line(2, 10)], {}, { sections: [1, 1], packed: 2 }],
+  ];
+
+  it.each(cases)('%s', (_name, lines, options, expected) => {
+    const { sections, packed } = packLines(lines, options);
+
+    expect({ sections: sections.map((s) => s.lines), packed }).toEqual(expected);
+    for (const section of sections) expect(section.text.length).toBeLessThanOrEqual(MAX_TEXT);
+  });
+
+  it('starts later sections with the continued heading', () => {
+    const { sections } = packLines([line(1, 2000), line(2, 2000)], { heading: '*222222222222* (payments)', continued: '*222222222222* (continued)' });
+
+    expect(sections.map((s) => s.text.split('\n')[0])).toEqual(['*222222222222* (payments)', '*222222222222* (continued)']);
   });
 });

@@ -139,7 +139,13 @@ export function retryAfterMs(error: unknown): number | null {
 }
 
 /** Slack errors that refuse the message itself (its blocks, attachments or size), whenever it is sent. */
-const MESSAGE_REFUSALS = new Set(['invalid_blocks', 'invalid_blocks_format', 'invalid_attachments', 'msg_too_long', 'too_many_attachments']);
+const MESSAGE_REFUSALS = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_attachments',
+  'msg_too_long',
+  'too_many_attachments',
+]);
 
 /**
  * True when Slack refused the message's content (chat.postMessage / chat.update error `invalid_blocks`,

@@ -40,6 +40,8 @@ export interface PosterOptions extends Partial<PostingRules> {
   now?: () => Date;
 }
 
+type Message = Record<string, unknown> & { text: string };
+
 /** Due incidents read per pass; a larger backlog is worked through in further passes. */
 const PASS_LIMIT = 500;
 /** How far ahead waiting (retrying) incidents are read to find a storm: past any backoff or Retry-After. */
@@ -161,7 +163,8 @@ export class AlertPoster {
     const repeatParents = new Map<string, Incident>();
     if (!storm) {
       for (const incident of due) {
-        const parent = await this.store.findRepeatParent(incident.alert, new Date(Date.parse(incident.receivedAt) - this.rules.repeatWindowMs));
+        const since = new Date(Date.parse(incident.receivedAt) - this.rules.repeatWindowMs);
+        const parent = await this.store.findRepeatParent(incident.alert, since);
         if (parent?.ts) repeatParents.set(incident.id, parent);
       }
     }
@@ -204,7 +207,12 @@ export class AlertPoster {
     for (const incident of incidentsOf(action)) {
       if ((await this.store.get(incident.id))?.state !== 'pending') continue;
       await this.store.markFailed(incident.id, failure.message, new Date(failure.retryAt));
-      this.log.warn('alert not posted yet; kept for retry', { alertId: incident.id, attempts: incident.attempts + 1, retryInMs: Math.round(failure.retryAt - this.now()), error: failure.message });
+      this.log.warn('alert not posted yet; kept for retry', {
+        alertId: incident.id,
+        attempts: incident.attempts + 1,
+        retryInMs: Math.round(failure.retryAt - this.now()),
+        error: failure.message,
+      });
     }
   }
 
@@ -234,14 +242,15 @@ export class AlertPoster {
    * Sends the message; if Slack refuses its content (a view that broke a Block Kit rule, or a value crafted to),
    * sends its plain-text summary instead: an alert must reach the channel even when its details cannot.
    */
-  private async withPlainFallback<T>(args: Record<string, unknown> & { text: string }, send: (message: Record<string, unknown> & { text: string }) => Promise<T>): Promise<T> {
+  private async withPlainFallback<T>(args: Message, send: (message: Message) => Promise<T>): Promise<T> {
     try {
       return await send(args);
     } catch (error) {
       if (!isMessageRefused(error) || (!args.blocks && !args.attachments)) throw error;
       const { blocks: _b, attachments: _a, ...rest } = args;
       this.log.warn('slack refused the message; sending it as plain text', { error: errorText(error) });
-      return send({ ...rest, text: clip(`${args.text}\n(Slack refused the details of this message: ${errorText(error)}. \`/trail-status incidents\` lists it.)`) });
+      const note = `(Slack refused the details of this message: ${errorText(error)}. \`/trail-status incidents\` lists it.)`;
+      return send({ ...rest, text: clip(`${args.text}\n${note}`) });
     }
   }
 

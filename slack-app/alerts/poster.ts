@@ -1,10 +1,29 @@
-// Posts stored alerts to Slack: once each, repeats folded into the first message, storms into a digest, failures retried.
+// Posts stored alerts to Slack by carrying out the pure decisions of decide.ts: reads the store, plans, calls Slack, records.
 import type { Alert } from '../../src/core/alert.js';
 import { errorText } from '../../src/core/errors.js';
 import type { Log } from '../../src/core/log.js';
 import type { Incident, Store } from '../store/types.js';
-import { alertMessage, OUTCOME_STYLE, repeatReply } from '../views/alert.js';
+import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
+import { clip } from '../views/format.js';
+import {
+  DEFAULT_POSTING_RULES,
+  digestSince,
+  IDLE_CLOCK,
+  isMessageRefused,
+  isStorm,
+  planPosts,
+  retryAfterMs,
+  retryAt,
+  wakeAfterPass,
+  wakeAfterReceive,
+  type PostAction,
+  type PostingClock,
+  type PostingRules,
+  type PostingSnapshot,
+} from './decide.js';
+
+export { retryAfterMs } from './decide.js';
 
 /** The slice of Slack's chat API the poster uses (WebClient's `chat` fits). */
 export interface ChatApi {
@@ -12,36 +31,19 @@ export interface ChatApi {
   update(args: Record<string, unknown> & { channel: string; ts: string; text: string }): Promise<unknown>;
 }
 
-
-export interface PosterOptions {
+export interface PosterOptions extends Partial<PostingRules> {
   store: Store;
   chat: ChatApi;
   channel: string;
   nameOf: (account: string) => string;
   log: Pick<Log, 'info' | 'warn'>;
   now?: () => Date;
-  /** Alerts received within `stormWindowMs` that turn posting into a digest. */
-  stormThreshold?: number;
-  stormWindowMs?: number;
-  /** Tampering with the same trail within this window updates the first message. */
-  repeatWindowMs?: number;
-  /** Quiet time after the latest alert before posting, so that a burst is posted (or digested) together. */
-  batchDelayMs?: number;
-  /** The longest a burst may hold posting back. */
-  maxBatchWaitMs?: number;
-  maxBackoffMs?: number;
 }
 
-const URGENCY = { info: 0, warning: 1, urgent: 2 } as const;
+type Message = Record<string, unknown> & { text: string };
 
-/**
- * Whether a repeat may be folded into `parent`'s message (a counter and a thread reply): only while
- * nobody acknowledged that message and the repeat is not more urgent than what it shows. Otherwise
- * a `failed` remediation could hide under an informational or acknowledged message.
- */
-export function mayFoldInto(parent: Incident, alert: Alert): boolean {
-  return !parent.acknowledgedBy && URGENCY[OUTCOME_STYLE[alert.outcome].level] <= URGENCY[OUTCOME_STYLE[parent.alert.outcome].level];
-}
+/** After a pass failed on the store: try again this much later. */
+const STORE_RETRY_MS = 5_000;
 
 /** Slack answered that the message to update no longer exists or cannot be updated (no retry changes that). */
 function messageGone(error: unknown): boolean {
@@ -49,93 +51,95 @@ function messageGone(error: unknown): boolean {
   return code === 'message_not_found' || code === 'cant_update_message';
 }
 
-/** Seconds Slack asked us to wait (429 Retry-After), when the error is a rate limit. */
-export function retryAfterMs(error: unknown): number | null {
-  const e = error as { code?: string; retryAfter?: number } | null;
-  return e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : null;
-}
+/** Due incidents read per pass; a larger backlog is worked through in further passes. */
+const PASS_LIMIT = 500;
+/** How far ahead waiting (retrying) incidents are read to find a storm: past any backoff or Retry-After. */
+const WAITING_HORIZON_MS = 7 * 24 * 3600_000;
 
-class RateLimited extends Error {
-  constructor(readonly waitMs: number, cause: unknown) {
-    super(`rate limited by Slack for ${Math.ceil(waitMs / 1000)}s`, { cause });
+/** A failed action: its incidents stay pending until `retryAt`; a rate limit also pauses every post until then. */
+class ActionFailed extends Error {
+  constructor(readonly retryAt: number, readonly rateLimited: boolean, cause: unknown) {
+    super(errorText(cause), { cause });
   }
 }
 
+/**
+ * Posts the alerts the store holds to one Slack channel (chat.postMessage, chat.update), following the rules of
+ * decide.ts. `receive` stores an alert and sets a timer; each pass reads the store, plans with `planPosts` and
+ * carries the plan out; a failure keeps the alerts pending with their next attempt (`Store.markFailed`), so a
+ * restart resumes where the last run stopped. Errors from Slack never escape: they become retries.
+ */
 export class AlertPoster {
-  private readonly o: Required<Omit<PosterOptions, 'chat'>> & { chat: ChatApi };
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Infinity;
+  private readonly store: Store;
+  private readonly chat: ChatApi;
+  private readonly channel: string;
+  private readonly nameOf: (account: string) => string;
+  private readonly log: Pick<Log, 'info' | 'warn'>;
+  private readonly now: () => number;
+  private readonly rules: PostingRules;
+  private clock: PostingClock = IDLE_CLOCK;
+  private timer: { handle: NodeJS.Timeout; at: number } | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private pausedUntil = 0;
   private stopped = true;
-  private burstStartedAt: number | null = null;
   /** Slack calls made, by method: the benchmark reads it. */
   readonly calls = { postMessage: 0, update: 0 };
 
   constructor(options: PosterOptions) {
-    this.o = {
-      now: () => new Date(),
-      stormThreshold: 10,
-      stormWindowMs: 60_000,
-      repeatWindowMs: 3_600_000,
-      batchDelayMs: 500,
-      maxBatchWaitMs: 3000,
-      maxBackoffMs: 300_000,
-      ...options,
-    };
+    const { store, chat, channel, nameOf, log, now, ...rules } = options;
+    this.store = store;
+    this.chat = chat;
+    this.channel = channel;
+    this.nameOf = nameOf;
+    this.log = log;
+    this.now = now ? () => now().getTime() : () => Date.now();
+    this.rules = { ...DEFAULT_POSTING_RULES, ...Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)) };
   }
 
   /** Stores the alert (once per id) and schedules a post; false for a duplicate delivery. */
   async receive(alert: Alert): Promise<boolean> {
-    const isNew = await this.o.store.insertAlert(alert, this.o.now());
-    if (isNew) this.debounce();
-    else this.o.log.info('duplicate alert ignored', { alertId: alert.id });
-    return isNew;
+    const isNew = await this.store.insertAlert(alert, new Date(this.now()));
+    if (!isNew) {
+      this.log.info('duplicate alert ignored', { alertId: alert.id });
+      return false;
+    }
+    if (!this.stopped) {
+      const { clock, at } = wakeAfterReceive(this.clock, this.now(), this.rules);
+      this.clock = clock;
+      this.wakeAt(at, { replace: true });
+    }
+    return true;
   }
 
   /** Starts posting, including whatever was left pending before a restart. */
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.wakeAt(this.now(), { replace: false });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearTimeout(this.timer.handle);
     this.timer = null;
     await this.running;
   }
 
-  /** Waits for a burst to settle (quiet for batchDelayMs), but no longer than maxBatchWaitMs from its first alert. */
-  private debounce(): void {
+  /** Sets the timer to `at`: `replace` moves it later too (a burst gathering), otherwise only earlier. */
+  private wakeAt(at: number, { replace }: { replace: boolean }): void {
     if (this.stopped) return;
-    const now = Date.now();
-    this.burstStartedAt ??= now;
-    const at = Math.max(Math.min(now + this.o.batchDelayMs, this.burstStartedAt + this.o.maxBatchWaitMs), this.pausedUntil);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerAt = Infinity;
-    this.schedule(at - now);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    const at = Math.max(Date.now() + delayMs, this.pausedUntil);
-    if (this.timer && this.timerAt <= at) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
+    if (this.timer && !replace && this.timer.at <= at) return;
+    if (this.timer) clearTimeout(this.timer.handle);
+    const handle = setTimeout(() => {
       this.timer = null;
-      this.timerAt = Infinity;
       // A pass that throws (the store failing) must neither end the process (an unhandled rejection)
       // nor leave pending alerts without a next attempt.
       this.drain().catch((error: unknown) => {
-        this.o.log.warn('alert posting pass failed; trying again', { error: errorText(error) });
-        this.schedule(this.backoff(0));
+        this.log.warn('alert posting pass failed; trying again', { error: errorText(error) });
+        this.wakeAt(this.now() + Math.min(STORE_RETRY_MS, this.rules.maxBackoffMs), { replace: false });
       });
-    }, at - Date.now());
-    this.timer.unref?.();
+    }, Math.max(0, at - this.now()));
+    handle.unref?.();
+    this.timer = { handle, at };
   }
 
   /** Posts everything due; one pass at a time. Resolves when the pass (and any it triggered) is done. */
@@ -144,7 +148,7 @@ export class AlertPoster {
       this.again = true;
       return this.running;
     }
-    this.burstStartedAt = null;
+    this.clock = { ...this.clock, burstStartedAt: null };
     this.running = (async () => {
       try {
         do {
@@ -154,123 +158,175 @@ export class AlertPoster {
       } finally {
         this.running = null;
       }
-      const next = await this.o.store.nextDue();
-      if (next) this.schedule(Math.max(0, next.getTime() - Date.now()));
+      const next = wakeAfterPass(this.clock, (await this.store.nextDue())?.getTime() ?? null);
+      if (next !== null) this.wakeAt(next, { replace: false });
     })();
     return this.running;
   }
 
-  private backoff(attempts: number): number {
-    const base = Math.min(this.o.maxBackoffMs, 2000 * 2 ** attempts);
-    return base / 2 + Math.random() * (base / 2);
+  /** Reads what the rules need from the store: repeat parents only outside a storm (a storm never folds). */
+  private async snapshot(): Promise<PostingSnapshot> {
+    const now = this.now();
+    const due = await this.store.due(new Date(now), PASS_LIMIT);
+    if (due.length === 0) return { due, waiting: [], receivedInWindow: 0, openDigest: null, repeatParents: new Map() };
+    const dueIds = new Set(due.map((i) => i.id));
+    const waiting = (await this.store.due(new Date(now + WAITING_HORIZON_MS), PASS_LIMIT)).filter((i) => !dueIds.has(i.id));
+    const receivedInWindow = await this.store.countReceivedSince(new Date(now - this.rules.stormWindowMs));
+    const storm = isStorm({ due, waiting, receivedInWindow }, this.rules);
+    const openDigest = storm ? await this.store.recentDigest(digestSince([...due, ...waiting], now, this.rules)) : null;
+    const repeatParents = new Map<string, Incident>();
+    if (!storm) {
+      for (const incident of due) {
+        const since = new Date(Date.parse(incident.receivedAt) - this.rules.repeatWindowMs);
+        const parent = await this.store.findRepeatParent(incident.alert, since);
+        if (parent?.ts) repeatParents.set(incident.id, parent);
+      }
+    }
+    return { due, waiting, receivedInWindow, openDigest, repeatParents, channel: this.channel };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const wait = retryAfterMs(error);
-      if (wait !== null) throw new RateLimited(wait, error);
-      throw error;
+  private async pass(): Promise<void> {
+    for (;;) {
+      if (this.now() < this.clock.pausedUntil) return;
+      const actions = planPosts(await this.snapshot(), this.rules);
+      if (actions.length === 0) return;
+      const failedParents = new Map<string, ActionFailed>();
+      for (const action of actions) {
+        try {
+          const parentFailure = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
+          if (parentFailure) throw parentFailure;
+          await this.execute(action);
+        } catch (error) {
+          const failure = error instanceof ActionFailed ? error : this.failure(error, action);
+          if (action.kind === 'post') failedParents.set(action.incident.id, failure);
+          await this.recordFailure(action, failure);
+          if (failure.rateLimited) {
+            this.clock = { ...this.clock, pausedUntil: failure.retryAt };
+            this.log.warn('slack rate limit: pausing', { waitMs: failure.retryAt - this.now() });
+            // The actions not tried stay due, and are planned afresh once the pause is over.
+            return;
+          }
+        }
+      }
     }
   }
 
+  private failure(error: unknown, action: PostAction): ActionFailed {
+    const attempts = Math.max(...incidentsOf(action).map((i) => i.attempts));
+    return new ActionFailed(retryAt(error, attempts, this.now(), this.rules), retryAfterMs(error) !== null, error);
+  }
+
+  /** Keeps every still-pending incident of a failed action pending, all with the same next attempt. */
+  private async recordFailure(action: PostAction, failure: ActionFailed): Promise<void> {
+    for (const incident of incidentsOf(action)) {
+      if ((await this.store.get(incident.id))?.state !== 'pending') continue;
+      await this.store.markFailed(incident.id, failure.message, new Date(failure.retryAt));
+      this.log.warn('alert not posted yet; kept for retry', {
+        alertId: incident.id,
+        attempts: incident.attempts + 1,
+        retryInMs: Math.round(failure.retryAt - this.now()),
+        error: failure.message,
+      });
+    }
+  }
+
+  private async execute(action: PostAction): Promise<void> {
+    if (action.kind === 'post') return this.postOne(action.incident);
+    if (action.kind === 'fold') return this.fold(action.incident, action.parentId);
+    return this.postDigest(action.root, action.isNew, action.incidents);
+  }
+
   private async post(args: Record<string, unknown> & { text: string }): Promise<string> {
-    this.calls.postMessage += 1;
-    const out = await this.call(() => this.o.chat.postMessage({ channel: this.o.channel, unfurl_links: false, ...args }));
+    const out = await this.withPlainFallback(args, (message) => {
+      this.calls.postMessage += 1;
+      return this.chat.postMessage({ channel: this.channel, unfurl_links: false, ...message });
+    });
     if (!out.ts) throw new Error('chat.postMessage returned no ts');
     return out.ts;
   }
 
   private async update(ts: string, args: Record<string, unknown> & { text: string }): Promise<void> {
-    this.calls.update += 1;
-    await this.call(() => this.o.chat.update({ channel: this.o.channel, ts, ...args }));
+    await this.withPlainFallback(args, (message) => {
+      this.calls.update += 1;
+      return this.chat.update({ channel: this.channel, ts, ...message });
+    });
   }
 
-  private async pass(): Promise<void> {
-    const now = this.o.now();
-    if (now.getTime() < this.pausedUntil) return;
-    for (;;) {
-      const due = await this.o.store.due(this.o.now(), 500);
-      if (due.length === 0) return;
-      const storm = (await this.o.store.countReceivedSince(new Date(this.o.now().getTime() - this.o.stormWindowMs))) >= this.o.stormThreshold;
-      try {
-        if (storm) await this.postDigest(due);
-        else for (const incident of due) await this.postOne(incident);
-      } catch (error) {
-        if (error instanceof RateLimited) {
-          this.pausedUntil = Date.now() + error.waitMs;
-          this.o.log.warn('slack rate limit: pausing', { waitMs: error.waitMs });
-          return;
-        }
-        throw error;
-      }
+  /**
+   * Sends the message; if Slack refuses its content (a view that broke a Block Kit rule, or a value crafted to),
+   * sends its plain-text summary instead: an alert must reach the channel even when its details cannot.
+   */
+  private async withPlainFallback<T>(args: Message, send: (message: Message) => Promise<T>): Promise<T> {
+    try {
+      return await send(args);
+    } catch (error) {
+      if (!isMessageRefused(error) || (!args.blocks && !args.attachments)) throw error;
+      const { blocks: _b, attachments: _a, ...rest } = args;
+      this.log.warn('slack refused the message; sending it as plain text', { error: errorText(error) });
+      const note = `(Slack refused the details of this message: ${errorText(error)}. \`/trail-status incidents\` lists it.)`;
+      return send({ ...rest, text: clip(`${args.text}\n${note}`) });
     }
-  }
-
-  private async fail(incident: Incident, error: unknown): Promise<void> {
-    const wait = error instanceof RateLimited ? error.waitMs : this.backoff(incident.attempts);
-    await this.o.store.markFailed(incident.id, errorText(error), new Date(this.o.now().getTime() + wait));
-    this.o.log.warn('alert not posted yet; kept for retry', { alertId: incident.id, attempts: incident.attempts + 1, retryInMs: Math.round(wait), error: errorText(error) });
   }
 
   private async postOne(incident: Incident): Promise<void> {
-    const { store, channel, nameOf } = this.o;
-    try {
-      const parent = await store.findRepeatParent(incident.alert, new Date(this.o.now().getTime() - this.o.repeatWindowMs));
-      // Only into a message of the channel posted to now (the channel may have changed since).
-      if (parent?.ts && parent.channel === channel && mayFoldInto(parent, incident.alert)) {
-        // Render the counter first and store it last: a retry after a failure shows the same count.
-        const shown = { ...parent, count: parent.count + 1 };
-        const folded = await this.update(parent.ts, alertMessage(shown, { accountName: nameOf(parent.alert.account) })).then(
-          () => true,
-          (error: unknown) => {
-            // The first message is gone (deleted): no retry can update it, so the repeat gets its own message.
-            if (!messageGone(error)) throw error;
-            this.o.log.warn('first message of the trail is gone; posting the repeat on its own', { alertId: incident.id, parentId: parent.id, error: errorText(error) });
-            return false;
-          },
-        );
-        if (folded) {
-          await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
-          await store.incrementCount(parent.id);
-          await store.markPosted(incident.id, channel, parent.ts, parent.id);
-          this.o.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
-          return;
-        }
-      }
-      const ts = await this.post(alertMessage(incident, { accountName: nameOf(incident.alert.account) }));
-      await store.markPosted(incident.id, channel, ts, null);
-      this.o.log.info('alert posted', { alertId: incident.id, outcome: incident.alert.outcome, ts });
-    } catch (error) {
-      await this.fail(incident, error);
-      if (error instanceof RateLimited) throw error;
-    }
+    const ts = await this.post(alertMessage(incident, { accountName: this.nameOf(incident.alert.account) }));
+    await this.store.markPosted(incident.id, this.channel, ts, null);
+    this.log.info('alert posted', { alertId: incident.id, outcome: incident.alert.outcome, ts });
   }
 
-  private async postDigest(due: Incident[]): Promise<void> {
-    const { store, channel, nameOf } = this.o;
-    let root = await store.recentDigest(new Date(this.o.now().getTime() - this.o.stormWindowMs));
-    // Never into a digest someone acknowledged (or one in another channel): new tampering gets a new digest.
-    if (root && (root.acknowledgedBy || root.channel !== channel)) root = null;
-    let rest = due;
+  private async fold(incident: Incident, parentId: string): Promise<void> {
+    const parent = await this.store.get(parentId);
+    if (!parent?.ts) throw new Error(`the message of ${parentId} this repeat belongs to is not posted yet`);
+    // Render the counter first and store it last: a retry after a failure shows the same count.
+    const shown = { ...parent, count: parent.count + 1 };
     try {
-      if (!root) {
-        const first = due[0]!;
-        const ts = await this.post(digestMessage(first, due.map((i) => i.alert), nameOf));
-        await store.markPosted(first.id, channel, ts, null, true);
-        root = { ...first, ts, channel, digest: true, state: 'posted' };
-        this.o.log.info('storm digest posted', { alertId: first.id, alerts: due.length });
-      } else {
-        rest = due.filter((i) => i.id !== root!.id);
-      }
-      for (const reply of digestReplies(due.map((i) => i.alert), nameOf)) await this.post({ thread_ts: root.ts!, ...reply });
-      for (const incident of rest) if (incident.id !== root.id) await store.markPosted(incident.id, channel, root.ts!, root.id);
-      const family = await store.family(root.id);
-      await this.update(root.ts!, digestMessage(root, family.map((i) => i.alert), nameOf));
+      await this.update(parent.ts, alertMessage(shown, { accountName: this.nameOf(parent.alert.account) }));
     } catch (error) {
-      for (const incident of rest) if (incident.id !== root?.id && (await store.get(incident.id))?.state === 'pending') await this.fail(incident, error);
-      if (error instanceof RateLimited) throw error;
+      // The first message is gone (deleted): no retry can update it, so the repeat gets its own message.
+      if (!messageGone(error)) throw error;
+      this.log.warn('first message of the trail is gone; posting the repeat on its own', { alertId: incident.id, parentId: parent.id, error: errorText(error) });
+      return this.postOne(incident);
     }
+    await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
+    await this.store.incrementCount(parent.id);
+    await this.store.markPosted(incident.id, this.channel, parent.ts, parent.id);
+    this.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
   }
+
+  /**
+   * Posts (or extends) a storm digest. Each thread reply's alerts are marked posted as soon as it is in Slack, so a
+   * failure part-way (a 429 on the third reply) retries only the replies that did not go out.
+   */
+  private async postDigest(root: Incident, isNew: boolean, incidents: Incident[]): Promise<void> {
+    const { store, channel, nameOf } = this;
+    let ts = root.ts;
+    if (isNew) {
+      ts = await this.post(digestMessage(root, incidents.map((i) => i.alert), nameOf));
+      await store.markPosted(root.id, channel, ts, null, true);
+      this.log.info('storm digest posted', { alertId: root.id, alerts: incidents.length });
+    }
+    if (!ts) throw new Error(`storm digest ${root.id} has no message`);
+    let rootDetailed = !incidents.some((i) => i.id === root.id);
+    try {
+      for (const reply of digestReplies(incidents.map((i) => i.alert), nameOf)) {
+        await this.post({ thread_ts: ts, text: reply.text, blocks: reply.blocks });
+        for (const id of reply.alertIds) {
+          // The root stays the digest (clearing its lastError); every other alert now points at it.
+          if (id === root.id) rootDetailed = true;
+          await store.markPosted(id, channel, ts, id === root.id ? null : root.id, id === root.id);
+        }
+      }
+    } catch (error) {
+      // The root is posted either way; its lastError tells the next extension its detail line is still missing.
+      if (!rootDetailed) await store.markFailed(root.id, errorText(error), new Date(this.now()));
+      throw error;
+    }
+    const family = await store.family(root.id);
+    await this.update(ts, digestMessage({ ...root, ts, channel, digest: true, state: 'posted' }, family.map((i) => i.alert), nameOf));
+  }
+}
+
+function incidentsOf(action: PostAction): Incident[] {
+  // A digest's root is among its incidents only while its own detail line is not in the thread.
+  return action.kind === 'digest' ? action.incidents : [action.incident];
 }

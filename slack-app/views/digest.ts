@@ -2,7 +2,7 @@
 import { alertTarget, type Alert } from '../../src/core/alert.js';
 import { ACTION_ACK, ACTION_RECHECK, BLOCK_ACTIONS } from '../ids.js';
 import type { Incident } from '../store/types.js';
-import { clip, esc, MAX_BLOCKS, slackDate } from './format.js';
+import { clip, esc, MAX_BLOCKS, packLines, sectionBlocks, slackDate } from './format.js';
 
 interface Group {
   account: string;
@@ -31,24 +31,12 @@ export function digestMessage(root: Incident, alerts: Alert[], nameOf: (account:
   const failed = alerts.filter((a) => a.outcome === 'failed').length;
   const title = `🚨 Tampering storm: ${alerts.length} CloudTrail tamper events in ${groups.length} account${groups.length === 1 ? '' : 's'}`;
   const lines = groups.map((g) => `• *${esc(g.account)}* (${esc(g.name)}): ${g.alerts.length} — ${tally(g.alerts)}`);
-  const budget = MAX_BLOCKS - 5;
-  const sections: string[] = [];
-  let current = '';
-  let shown = 0;
-  for (const line of lines) {
-    if (current.length + line.length + 1 > 2900) {
-      if (sections.length + 1 >= budget) break;
-      sections.push(current);
-      current = '';
-    }
-    current += `${current ? '\n' : ''}${line}`;
-    shown += 1;
-  }
-  if (current) sections.push(current);
+  // Header, summary, "more accounts", acknowledgement and actions take five blocks; one more is kept spare.
+  const { sections, packed: shown } = packLines(lines, { maxSections: MAX_BLOCKS - 6 });
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: `Since ${slackDate(root.receivedAt)}: ${tally(alerts)}.${failed ? ` *${failed} failed to remediate.*` : ''} Details per account are in the thread.` } },
-    ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    ...sectionBlocks(sections),
   ];
   if (shown < lines.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${lines.length - shown} more accounts not listed here; all are in the thread.` }] });
   const buttons: unknown[] = [];
@@ -59,33 +47,40 @@ export function digestMessage(root: Incident, alerts: Alert[], nameOf: (account:
   return { text: title, attachments: [{ color: failed ? '#E01E5A' : '#ECB22E', blocks }] };
 }
 
-/** Thread replies with the detail of each alert, several accounts per reply, each reply within Slack's limits. */
-export function digestReplies(alerts: Alert[], nameOf: (account: string) => string): { text: string; blocks: unknown[] }[] {
-  const replies: { text: string; blocks: unknown[] }[] = [];
-  let blocks: unknown[] = [];
+/** Blocks in one thread reply: Slack allows 50; two are kept spare. */
+const REPLY_BLOCKS = MAX_BLOCKS - 2;
+
+export interface DigestReply {
+  text: string;
+  blocks: unknown[];
+  /** The alerts this reply details: once it is posted they are shown, and a retry posts only the others. */
+  alertIds: string[];
+}
+
+/**
+ * Thread replies with the detail of each alert, grouped by account, several accounts per reply, each reply within
+ * Slack's limits (50 blocks, 3,000 characters a section). Every alert is in exactly one reply, one line each.
+ */
+export function digestReplies(alerts: Alert[], nameOf: (account: string) => string): DigestReply[] {
+  const replies: DigestReply[] = [];
+  let current: DigestReply = { text: 'TrailGuard storm details', blocks: [], alertIds: [] };
   for (const group of groupByAccount(alerts, nameOf)) {
     // Each line is clipped: one long error, ARN or name must not make a section Slack refuses (3,000 characters).
     const lines = group.alerts.map((a) =>
       clip(`• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(alertTarget(a).name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`, 2000),
     );
-    let text = `*${esc(group.account)}* (${esc(group.name)})`;
-    for (const line of lines) {
-      if (text.length + line.length + 1 > 2900) {
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-        text = `*${esc(group.account)}* (continued)`;
-        if (blocks.length >= 48) {
-          replies.push({ text: 'TrailGuard storm details', blocks });
-          blocks = [];
-        }
+    const { sections } = packLines(lines, { heading: `*${esc(group.account)}* (${esc(group.name)})`, continued: `*${esc(group.account)}* (continued)` });
+    let next = 0;
+    for (const section of sections) {
+      if (current.blocks.length >= REPLY_BLOCKS) {
+        replies.push(current);
+        current = { text: 'TrailGuard storm details', blocks: [], alertIds: [] };
       }
-      text += `\n${line}`;
-    }
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-    if (blocks.length >= 48) {
-      replies.push({ text: 'TrailGuard storm details', blocks });
-      blocks = [];
+      current.blocks.push(...sectionBlocks([section]));
+      current.alertIds.push(...group.alerts.slice(next, next + section.lines).map((a) => a.id));
+      next += section.lines;
     }
   }
-  if (blocks.length) replies.push({ text: 'TrailGuard storm details', blocks });
+  if (current.blocks.length) replies.push(current);
   return replies;
 }

@@ -8,6 +8,64 @@ export function clip(text: string, max = MAX_TEXT): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Room kept below MAX_TEXT in a packed section, so a caller's escaping or a heading never tips it over. */
+const PACK_MARGIN = 100;
+
+export interface PackOptions {
+  /** Most sections to fill; lines that do not fit are left out and counted. Default: no limit. */
+  maxSections?: number;
+  /** Most characters in a section's text. Default MAX_TEXT − 100 (Slack: 3,000 per text field). */
+  maxChars?: number;
+  /** First line of the first section (e.g. the account a group of lines is about). */
+  heading?: string;
+  /** First line of every later section (e.g. "… (continued)"); default `heading`. */
+  continued?: string;
+}
+
+export interface PackedSection {
+  text: string;
+  /** How many input lines this section holds, in input order after the previous section's. */
+  lines: number;
+}
+
+/**
+ * Packs lines, in order, into section texts that each stay within Slack's 3,000-character text limit
+ * (https://api.slack.com/reference/block-kit/blocks#section), never splitting a line: a line too long for a
+ * section on its own is clipped and ends in "…". Stops at `maxSections`; `packed` says how many lines made it,
+ * so the caller can say what it left out (a view) or post the rest later (the digest thread).
+ */
+export function packLines(lines: readonly string[], options: PackOptions = {}): { sections: PackedSection[]; packed: number } {
+  const maxChars = options.maxChars ?? MAX_TEXT - PACK_MARGIN;
+  const maxSections = options.maxSections ?? Infinity;
+  const headingOf = (h: string | undefined) => (h === undefined ? '' : clip(h, Math.floor(maxChars / 2)));
+  const sections: PackedSection[] = [];
+  let heading = headingOf(options.heading);
+  let text = heading;
+  let count = 0;
+  // A line must fit in a section under either heading.
+  const room = maxChars - Math.max(heading.length, headingOf(options.continued).length) - 1;
+  for (const raw of lines) {
+    const line = clip(raw, room);
+    if (count > 0 && text.length + 1 + line.length > maxChars) {
+      if (sections.length + 1 >= maxSections) break;
+      sections.push({ text, lines: count });
+      heading = headingOf(options.continued ?? options.heading);
+      text = heading;
+      count = 0;
+    }
+    if (sections.length >= maxSections) break;
+    text = text ? `${text}\n${line}` : line;
+    count += 1;
+  }
+  if (count > 0) sections.push({ text, lines: count });
+  return { sections, packed: sections.reduce((n, s) => n + s.lines, 0) };
+}
+
+/** Section blocks of packed lines. */
+export function sectionBlocks(sections: readonly PackedSection[]): { type: 'section'; text: { type: 'mrkdwn'; text: string } }[] {
+  return sections.map(({ text }) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+}
+
 /** Escapes &, < and > as Slack's mrkdwn requires for user-controlled text. */
 export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -2,7 +2,7 @@
 import { alertTarget } from '../../src/core/alert.js';
 import { NO_TRAIL, sortStatus, type TrailStatusRow } from '../../src/core/status.js';
 import type { Incident } from '../store/types.js';
-import { clip, esc, MAX_BLOCKS, messageLink, slackDate } from './format.js';
+import { clip, esc, MAX_BLOCKS, messageLink, packLines, sectionBlocks, slackDate } from './format.js';
 
 function rowLine(r: TrailStatusRow): string {
   const where = `${esc(r.account)} (${esc(r.name)}) ${esc(r.region)}`;
@@ -15,20 +15,8 @@ function rowLine(r: TrailStatusRow): string {
 
 /** Packs lines into section blocks of at most 3,000 characters, at most `maxBlocks` of them; says how many lines were left out. */
 export function lineSections(lines: string[], maxBlocks: number): { blocks: unknown[]; omitted: number } {
-  const blocks: unknown[] = [];
-  let text = '';
-  let used = 0;
-  for (const line of lines) {
-    if (text && text.length + line.length + 1 > 2900) {
-      if (blocks.length + 1 >= maxBlocks) break;
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-      text = '';
-    }
-    text += `${text ? '\n' : ''}${clip(line, 2900)}`;
-    used += 1;
-  }
-  if (text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-  return { blocks, omitted: lines.length - used };
+  const { sections, packed } = packLines(lines, { maxSections: maxBlocks });
+  return { blocks: sectionBlocks(sections), omitted: lines.length - packed };
 }
 
 function withOmitted(head: unknown[], lines: string[], tail: unknown[] = []): unknown[] {

@@ -304,12 +304,8 @@ describe('review: a repeat whose first message cannot be updated is still posted
 });
 
 describe('review: a storm digest retried after a failed thread reply', () => {
-  // NOT FIXED. A storm's details go into several thread replies (48 sections each). When Slack fails one
-  // of them, the pending incidents are retried; the retry finds the digest and posts ALL the replies
-  // again, including those Slack had already accepted: responders see the same details twice (and once
-  // more per further failure). Suggested fix: record per incident that its detail line was posted
-  // (markPosted right after the reply that carries it) and build the retry's replies only from the rest.
-  it.fails('replies that Slack accepted are not posted again on the retry', async () => {
+  // Fixed with the pure posting rules: each reply's alerts are marked posted as soon as Slack has the reply.
+  it('replies that Slack accepted are not posted again on the retry', async () => {
     const store = new SqliteStore(':memory:');
     const replies: string[] = [];
     let calls = 0;

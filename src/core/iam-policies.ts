@@ -398,6 +398,7 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'lambda:TagResource',
         'lambda:UpdateFunctionCode',
         'lambda:UpdateFunctionConfiguration',
+        'lambda:DeleteFunctionConcurrency',
         'lambda:GetFunctionEventInvokeConfig',
         'lambda:PutFunctionEventInvokeConfig',
         'lambda:DeleteFunctionEventInvokeConfig',

@@ -78,11 +78,12 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         environment: resource.environment,
         code: resource.codeSha256,
         onFailure: resource.onFailureArn,
+        throttled: false,
       };
     case 'lambda-permission':
       return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };
     case 'event-source-mapping':
-      return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true };
+      return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true, filterCriteria: null };
     case 'iam-boundary':
       return { document: resource.document };
   }

@@ -51,8 +51,12 @@ interface Statement {
 export function grantOf(statement: Statement): { principal: string; organizationId: string | null } {
   const raw = statement.Principal;
   const aws = typeof raw === 'string' ? raw : ((raw as { AWS?: unknown } | undefined)?.AWS ?? '');
-  const text = String(Array.isArray(aws) ? aws[0] : aws);
-  const account = /^arn:[\w-]+:iam::(\d{12}|\*):root$/.exec(text)?.[1] ?? text;
+  // Every principal counts: a list that admits the member and someone else is not the member's grant.
+  const account = (Array.isArray(aws) ? aws : [aws])
+    .map((p) => String(p))
+    .map((text) => /^arn:[\w-]+:iam::(\d{12}|\*):root$/.exec(text)?.[1] ?? text)
+    .sort()
+    .join(',');
   const org = statement.Condition?.StringEquals?.['aws:PrincipalOrgID'];
   return { principal: account, organizationId: typeof org === 'string' ? org : null };
 }
@@ -148,6 +152,11 @@ export class StateReader {
             ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}),
             ...(t.DeadLetterConfig?.Arn ? { DeadLetterConfig: { Arn: t.DeadLetterConfig.Arn } } : {}),
             ...(t.RetryPolicy ? { RetryPolicy: { MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts, MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds } } : {}),
+            // TrailGuard's targets forward the whole event: anything that rewrites it (a constant, a path, a template)
+            // means the central rules never see a tamper record, so it must show as drift (PutTargets replaces it).
+            ...(t.Input !== undefined ? { Input: t.Input } : {}),
+            ...(t.InputPath !== undefined ? { InputPath: t.InputPath } : {}),
+            ...(t.InputTransformer ? { InputTransformer: t.InputTransformer } : {}),
           }))
           .sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
         return {
@@ -214,6 +223,8 @@ export class StateReader {
             environment: c.Environment?.Variables ?? {},
             code: c.CodeSha256,
             onFailure: invoke?.DestinationConfig?.OnFailure?.Destination ?? null,
+            // Reserved concurrency 0 throttles every invocation: the remediator never runs.
+            throttled: fn.Concurrency?.ReservedConcurrentExecutions === 0,
           },
         };
       }
@@ -239,7 +250,10 @@ export class StateReader {
         return {
           exists: true,
           managed: true,
-          fields: { batchSize: mapping.BatchSize, functionResponseTypes: mapping.FunctionResponseTypes ?? [], enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? '') },
+          fields: { batchSize: mapping.BatchSize, functionResponseTypes: mapping.FunctionResponseTypes ?? [], enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? ''),
+            // A filter makes Lambda delete every message it does not match without invoking the remediator.
+            filterCriteria: mapping.FilterCriteria?.Filters?.length ? mapping.FilterCriteria.Filters : null,
+          },
           ids: { uuid: mapping.UUID },
         };
       }

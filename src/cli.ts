@@ -10,6 +10,7 @@ import { describeUncovered, failureMessage, headline } from './core/report.js';
 import { collectTrailStatus, needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
 import { runIamCommand } from './iam-command.js';
+import { VERSION } from './core/version.js';
 
 export const USAGE = `usage: trailguard <plan|apply|status|iam> [--config trailguard.yml] [--concurrency 16] [--json]
 
@@ -106,6 +107,15 @@ function accountsFor(config: Config, concurrency: number, command: Args['command
 /** Runs one command; resolves to the exit code (0 ok, 1 failure, 2 drift in plan). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'iam') return runIamCommand(argv.slice(1), io);
+  // Asking for help or the version is not a usage error: it succeeds (DESIGN: `--help`/`--version` exit 0).
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout(`trailguard ${VERSION}\n`);
+    return 0;
+  }
   let args: Args;
   try {
     args = parseArgs(argv);

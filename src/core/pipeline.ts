@@ -229,6 +229,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     ? { members: options.discovery.members, regions: options.discovery.regions, rest: Promise.resolve(options.discovery) }
     : await startDiscovery(options.config, accounts);
   const { members, regions } = begun;
+  // No member at all (every account excluded, or an Organization that lists none): a green run would protect nothing.
+  if (members.ids.length === 0) throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
   const config: Config = { ...options.config, members: { ...options.config.members, regions } };
   const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });

@@ -90,6 +90,8 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     const failure = failureMessage(report, strictness);
     if (failure) core.setFailed(failure);
   } catch (error) {
+    // A run that could not finish saw nothing it can vouch for: never leave `drift` unset (a gate on it would pass).
+    core.setOutput('drift', 'true');
     core.setFailed(errorText(error));
   }
 }

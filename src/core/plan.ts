@@ -33,6 +33,8 @@ export interface Extraneous {
   region: string;
   kind: ResourceKind;
   name: string;
+  /** Set on a statement TrailGuard did not write (a foreign Sid on its own bus): reported as a conflict, never deleted. */
+  foreign?: string;
 }
 
 /** JSON with sorted object keys: equal values give equal strings whatever the key order. */
@@ -115,6 +117,10 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     }
   }
   for (const extra of extraneous) {
+    if (extra.foreign) {
+      changes.push({ ...identity(extra), action: 'conflict', reason: `conflict: not written by TrailGuard (${extra.foreign})`, fields: [] });
+      continue;
+    }
     changes.push({ ...identity(extra), action: 'delete', reason: 'delete: no longer desired', fields: [] });
   }
   return changes;

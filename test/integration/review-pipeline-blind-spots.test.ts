@@ -1,5 +1,5 @@
 // Review r2 on moto: half-broken pipeline resources that plan used to read as "ok", and that apply must now repair.
-import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
@@ -47,13 +47,21 @@ describe('review: look-alike pipeline resources on moto', () => {
   // Reserved concurrency 0 on the remediator is covered by test/unit/review-plan-blind-spots.test.ts: moto (5.x) does not
   // report `Concurrency` in GetFunction, so it cannot be reproduced here.
 
-  // NOT FIXED: a statement with a foreign Sid on TrailGuard's own bus is never looked at. Anyone it admits can put
-  // forged CloudTrail-shaped events on the central bus (alert floods, forged "restarted" outcomes, AssumeRole spam).
-  it.fails('a foreign bus statement admitting every AWS account is reported, and plan fails', async () => {
+  // A statement with a foreign Sid on TrailGuard's own bus used to be ignored. Anyone it admits can put forged
+  // CloudTrail-shaped events on the central bus (alert floods, forged outcomes, AssumeRole spam). Now a conflict.
+  it('a foreign bus statement admitting every AWS account is reported, and plan fails', async () => {
     const central = await world.memberClient(EventBridgeClient, CENTRAL, 'us-east-1');
     await central.send(new PutPermissionCommand({ EventBusName: 'trailguard', Action: 'events:PutEvents', Principal: '*', StatementId: 'open-door' }));
 
     const plan = await run('plan');
     expect(plan.drift).toBe(true);
+    expect(plan.conflicts.map((c) => `${c.account} ${c.kind} ${c.name}`)).toEqual([`${CENTRAL} bus-permission open-door`]);
+    expect(plan.rows.find((r) => r.account === CENTRAL && r.region === 'us-east-1')?.status).toBe('conflict');
+
+    const apply = await run('apply');
+    expect(apply.drift).toBe(true);
+    // Reported, never removed: TrailGuard changes only what it wrote.
+    await central.send(new RemovePermissionCommand({ EventBusName: 'trailguard', StatementId: 'open-door' }));
+    expect((await run('plan')).drift).toBe(false);
   });
 });

@@ -157,9 +157,9 @@ describe('review: central bus policy', () => {
 
   // A statement with any other Sid that lets everyone put events on TrailGuard's bus is neither desired nor reported:
   // plan is green while anyone on the internet can feed the remediator forged records.
-  // NOT FIXED: extraneousGrants() only looks at Sids starting with `trailguard-`. Suggested fix: report every other
-  // statement of TrailGuard's (tagged) bus policy as a conflict row (plan/apply exit 1), naming its Sid and principal.
-  it.fails('a foreign statement letting everyone PutEvents on the trailguard bus is reported, not ignored', async () => {
+  // Fixed: extraneousGrants() used to look only at Sids starting with `trailguard-`; every other statement of
+  // TrailGuard's bus policy is now a conflict (reported, never changed; plan and apply fail).
+  it('a foreign statement letting everyone PutEvents on the trailguard bus is reported, not ignored', async () => {
     const { desired, reader } = setup();
     sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
     const grant = desired.find((r) => r.kind === 'bus-permission')!;

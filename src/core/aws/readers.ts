@@ -264,9 +264,23 @@ export class StateReader {
   async extraneousGrants(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
     const bus = await this.bus(account, region, NAMES.bus);
     const wanted = new Set(desired.filter((r) => r.kind === 'bus-permission').map((r) => r.name));
-    return (bus?.statements ?? [])
+    const statements = bus?.statements ?? [];
+    const stale = statements
       .filter((s) => s.Sid?.startsWith('trailguard-') && !wanted.has(s.Sid))
       .map((s) => ({ key: `${account}/${region}/bus-permission/${s.Sid}`, account, region, kind: 'bus-permission' as const, name: s.Sid! }));
+    // Whoever another statement admits can put forged tamper records on TrailGuard's bus: a conflict, reported, never removed.
+    const foreign = statements
+      .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
+      .filter(({ s }) => !s.Sid?.startsWith('trailguard-'))
+      .map(({ s, name }) => ({
+        key: `${account}/${region}/bus-permission/${name}`,
+        account,
+        region,
+        kind: 'bus-permission' as const,
+        name,
+        foreign: `a bus policy statement admitting ${JSON.stringify(s.Principal ?? null)} to ${JSON.stringify(s.Action ?? null)}`,
+      }));
+    return [...stale, ...foreign];
   }
 }
 

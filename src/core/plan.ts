@@ -56,7 +56,7 @@ export const inlinePolicyField = (name: string) => `inline policy ${name}`;
 export function desiredFields(resource: Resource): Record<string, unknown> {
   switch (resource.kind) {
     case 'iam-role':
-      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy };
+      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy, otherPolicies: [] };
     case 'event-bus':
       return {};
     case 'bus-permission':

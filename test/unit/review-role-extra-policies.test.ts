@@ -52,11 +52,11 @@ describe('review: extra policies on TrailGuard roles', () => {
     expect(planChanges([role], new Map([[role.key, await reader.read(role)]]))).toEqual([]);
   });
 
-  // NOT FIXED: the reader never calls ListRolePolicies / ListAttachedRolePolicies. Suggested fix: read both (add
-  // iam:ListRolePolicies and iam:ListAttachedRolePolicies to the deploy and plan policies), report any policy but
-  // TrailGuard's own as drift (`update: extra policies`), and have apply remove extra inline policies (DeleteRolePolicy,
-  // already allowed under the boundary condition?) or fail with a conflict naming them.
-  it.fails('an extra inline policy denying events:PutEvents on trailguard-forwarder is drift, not ok', async () => {
+  // Fixed: the reader now lists the role's inline and attached policies (iam:ListRolePolicies and
+  // iam:ListAttachedRolePolicies added to the deploy policy, hence to the plan role); any other policy is drift
+  // (`update: otherPolicies`). Apply cannot remove it (the deploy role has no DeleteRolePolicy/DetachRolePolicy), so it
+  // stays drift after apply's re-read and fails the run (exit 1) after every other repair.
+  it('an extra inline policy denying events:PutEvents on trailguard-forwarder is drift, not ok', async () => {
     const { role, reader } = forwarderAsDesired();
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [role.policyName, 'maintenance'] });
     iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
@@ -64,7 +64,7 @@ describe('review: extra policies on TrailGuard roles', () => {
     expect(planChanges([role], new Map([[role.key, await reader.read(role)]]))).not.toEqual([]);
   });
 
-  it.fails('an attached managed policy on trailguard-forwarder (e.g. an explicit deny) is drift, not ok', async () => {
+  it('an attached managed policy on trailguard-forwarder (e.g. an explicit deny) is drift, not ok', async () => {
     const { role, reader } = forwarderAsDesired();
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [role.policyName] });
     iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'DenyAll', PolicyArn: `arn:aws:iam::${MEMBER}:policy/DenyAll` }] });

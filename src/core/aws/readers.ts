@@ -1,7 +1,7 @@
 // Readers: what exists for each desired resource, in the field shapes the plan compares; and every trail of an account.
 import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as ListTopicTagsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -97,11 +97,20 @@ export class StateReader {
     switch (resource.kind) {
       case 'iam-role': {
         const iam = await this.accounts.client(IAMClient, account, region);
-        const [role, inline] = await Promise.all([
+        const [role, inline, names, attached] = await Promise.all([
           orMissing(iam.send(new GetRoleCommand({ RoleName: resource.name }))),
           orMissing(iam.send(new GetRolePolicyCommand({ RoleName: resource.name, PolicyName: resource.policyName }))),
+          orMissing(iam.send(new ListRolePoliciesCommand({ RoleName: resource.name }))),
+          orMissing(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: resource.name }))),
         ]);
         if (!role?.Role) return { exists: false };
+        // Any other policy on the role (an inline Deny on the forwarder blinds every rule of the account; an attached
+        // policy widens the role up to its boundary) is drift. Apply cannot remove it: it stays drift and fails the run.
+        const otherPolicies = [
+          ...(names?.PolicyNames ?? []).filter((n) => n !== resource.policyName).map((n) => `inline ${n}`),
+          ...(attached?.AttachedPolicies ?? []).map((a) => `attached ${a.PolicyArn ?? a.PolicyName}`),
+          ...(names?.IsTruncated || attached?.IsTruncated ? ['more (truncated)'] : []),
+        ].sort();
         return {
           exists: true,
           managed: managedIn(role.Role.Tags),
@@ -110,6 +119,7 @@ export class StateReader {
             permissionsBoundary: role.Role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
             trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument),
             [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument),
+            otherPolicies,
           },
         };
       }

@@ -34,7 +34,7 @@ function forwarderAsDesired() {
       Arn: `arn:aws:iam::${MEMBER}:role/${role.name}`,
       CreateDate: new Date(),
       AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(role.trust)),
-      PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary as string },
+      PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: role.permissionsBoundary as string },
       Tags: [{ Key: 'trailguard:managed', Value: 'true' }],
     },
   });

@@ -1,10 +1,12 @@
 // Review r2 on moto: half-broken pipeline resources that plan used to read as "ok", and that apply must now repair.
 import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
 import { validateConfig } from '../../src/core/config.js';
 import { runPipeline, type Mode } from '../../src/core/pipeline.js';
+import { failureMessage } from '../../src/core/report.js';
 import { loadRemediatorCode } from '../../src/core/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
@@ -62,6 +64,23 @@ describe('review: look-alike pipeline resources on moto', () => {
     expect(apply.drift).toBe(true);
     // Reported, never removed: TrailGuard changes only what it wrote.
     await central.send(new RemovePermissionCommand({ EventBusName: 'trailguard', StatementId: 'open-door' }));
+    expect((await run('plan')).drift).toBe(false);
+  });
+
+  it('an extra inline Deny policy on the member forwarder role is drift that apply cannot hide: the run fails', async () => {
+    const iam = await world.memberClient(IAMClient, MEMBER, 'us-east-1');
+    const deny = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'events:PutEvents', Resource: '*' }] };
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'trailguard-forwarder', PolicyName: 'maintenance', PolicyDocument: JSON.stringify(deny) }));
+
+    const plan = await run('plan');
+    expect(brief(plan.changes)).toEqual([`${MEMBER} global iam-role trailguard-forwarder: update: otherPolicies`]);
+    expect(plan.drift).toBe(true);
+
+    const apply = await run('apply');
+    expect(apply.drift).toBe(true);
+    expect(failureMessage(apply)).toBeTruthy();
+
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'trailguard-forwarder', PolicyName: 'maintenance' }));
     expect((await run('plan')).drift).toBe(false);
   });
 });

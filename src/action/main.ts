@@ -77,7 +77,13 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     else core.info(renderSummary(report, strictness));
     for (const e of report.errors) core.error(e.message, { title: `TrailGuard: ${e.account} ${e.region}` });
     // Errors, not warnings: each of these leaves an account-region unprotected and fails the step.
-    for (const c of report.conflicts) core.error(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+    for (const c of report.conflicts) {
+      const what =
+        c.kind === 'bus-permission'
+          ? `statement ${c.name} of TrailGuard's bus policy: ${c.reason}; whoever it admits can put forged events on the central bus`
+          : `${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`;
+      core.error(what, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+    }
     for (const u of report.uncovered) core.error(describeUncovered(u), { title: `TrailGuard uncovered trail: ${u.account} ${u.region}` });
 
     const comments = inputs.comment && deps.context.eventName.startsWith('pull_request') ? deps.comments(inputs.githubToken) : null;

@@ -128,9 +128,10 @@ export function failureItems(report: PipelineReport, options: FailureOptions = {
   return [
     ...drift,
     ...report.errors.map((e) => `${e.account} ${e.region}: ${e.message}`),
-    ...report.conflicts.map(
-      (c) =>
-        `${c.account} ${c.region}: ${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
+    ...report.conflicts.map((c) =>
+      c.kind === 'bus-permission'
+        ? `${c.account} ${c.region}: statement ${c.name} of TrailGuard's bus policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can put forged events on the central bus; TrailGuard never changes it, remove it`
+        : `${c.account} ${c.region}: ${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
     ),
     ...report.uncovered.map(
       (u) =>

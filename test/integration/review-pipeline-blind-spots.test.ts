@@ -59,6 +59,7 @@ describe('review: look-alike pipeline resources on moto', () => {
     expect(plan.drift).toBe(true);
     expect(plan.conflicts.map((c) => `${c.account} ${c.kind} ${c.name}`)).toEqual([`${CENTRAL} bus-permission open-door`]);
     expect(plan.rows.find((r) => r.account === CENTRAL && r.region === 'us-east-1')?.status).toBe('conflict');
+    expect(failureMessage(plan)).toContain(`${CENTRAL} us-east-1: statement open-door of TrailGuard's bus policy not written by TrailGuard`);
 
     const apply = await run('apply');
     expect(apply.drift).toBe(true);

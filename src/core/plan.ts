@@ -81,6 +81,8 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         code: resource.codeSha256,
         onFailure: resource.onFailureArn,
         throttled: false,
+        layers: [],
+        vpcSubnets: [],
       };
     case 'lambda-permission':
       return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };

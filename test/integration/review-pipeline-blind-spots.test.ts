@@ -1,6 +1,7 @@
 // Review r2 on moto: half-broken pipeline resources that plan used to read as "ok", and that apply must now repair.
 import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
@@ -83,5 +84,18 @@ describe('review: look-alike pipeline resources on moto', () => {
 
     await iam.send(new DeleteRolePolicyCommand({ RoleName: 'trailguard-forwarder', PolicyName: 'maintenance' }));
     expect((await run('plan')).drift).toBe(false);
+  });
+
+  it('a layer added to the remediator is drift, and apply removes it', async () => {
+    const lambda = await world.memberClient(LambdaClient, CENTRAL, 'us-east-1');
+    const layer = await lambda.send(new PublishLayerVersionCommand({ LayerName: 'helper', Content: { ZipFile: code.zip } }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'trailguard-remediator', Layers: [layer.LayerVersionArn!] }));
+
+    const plan = await run('plan');
+    expect(brief(plan.changes)).toEqual([`${CENTRAL} us-east-1 lambda-function trailguard-remediator: update: layers`]);
+
+    const apply = await run('apply');
+    expect(apply.drift).toBe(false);
+    expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'trailguard-remediator' }))).Configuration?.Layers ?? []).toEqual([]);
   });
 });

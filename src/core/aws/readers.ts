@@ -235,6 +235,10 @@ export class StateReader {
             onFailure: invoke?.DestinationConfig?.OnFailure?.Destination ?? null,
             // Reserved concurrency 0 throttles every invocation: the remediator never runs.
             throttled: fn.Concurrency?.ReservedConcurrentExecutions === 0,
+            // A layer can ship an extension that runs beside the handler with its role's credentials; CodeSha256 misses it.
+            layers: (c.Layers ?? []).map((l) => l.Arn ?? '').sort(),
+            // Private subnets without a route to AWS: every call times out and no alert is published.
+            vpcSubnets: [...(c.VpcConfig?.SubnetIds ?? [])].sort(),
           },
         };
       }

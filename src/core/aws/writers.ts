@@ -235,7 +235,12 @@ export async function applyChange(change: Change, resource: Resource | undefined
       // Reserved concurrency 0 throttles every invocation; removing it gives the function the account's pool again.
       if (fields.has('throttled')) await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: resource.name }));
       if ([...fields].some((f) => f !== 'code' && f !== 'onFailure' && f !== 'throttled')) {
-        await lambda.send(new UpdateFunctionConfigurationCommand(configuration));
+        // Layers and a VPC attachment TrailGuard never sets are removed when they show up.
+        const extras = {
+          ...(fields.has('layers') ? { Layers: [] } : {}),
+          ...(fields.has('vpcSubnets') ? { VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } } : {}),
+        };
+        await lambda.send(new UpdateFunctionConfigurationCommand({ ...configuration, ...extras }));
         await waitUpdated();
       }
       if (fields.has('code')) {

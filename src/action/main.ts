@@ -81,7 +81,9 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
       const what =
         c.kind === 'bus-permission'
           ? `statement ${c.name} of TrailGuard's bus policy: ${c.reason}; whoever it admits can put forged events on the central bus`
-          : `${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`;
+          : c.kind === 'lambda-permission'
+            ? `statement ${c.name} of the remediator's function policy: ${c.reason}; whoever it admits can invoke the remediator with forged records`
+            : `${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`;
       core.error(what, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
     }
     for (const u of report.uncovered) core.error(describeUncovered(u), { title: `TrailGuard uncovered trail: ${u.account} ${u.region}` });

@@ -200,6 +200,11 @@ async function readAccount(account: string, resources: Resource[], reader: State
     } catch (error) {
       state.errors.set(config.central.region, `bus policy: ${errorText(error)}`);
     }
+    try {
+      state.extraneous.push(...(await reader.foreignFunctionStatements(account, config.central.region, resources)));
+    } catch (error) {
+      state.errors.set(config.central.region, `remediator function policy: ${errorText(error)}`);
+    }
   }
   // An error in a region voids what was read there: half a picture would plan wrong changes.
   for (const r of resources) if (state.errors.has(r.region)) state.observed.delete(r.key);

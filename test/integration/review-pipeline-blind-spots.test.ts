@@ -1,7 +1,7 @@
 // Review r2 on moto: half-broken pipeline resources that plan used to read as "ok", and that apply must now repair.
 import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, GetFunctionCommand, LambdaClient, RemovePermissionCommand as RemoveLambdaPermissionCommand, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
@@ -97,5 +97,17 @@ describe('review: look-alike pipeline resources on moto', () => {
     const apply = await run('apply');
     expect(apply.drift).toBe(false);
     expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'trailguard-remediator' }))).Configuration?.Layers ?? []).toEqual([]);
+  });
+
+  it('a foreign statement letting another account invoke the remediator is a conflict, and plan fails', async () => {
+    const lambda = await world.memberClient(LambdaClient, CENTRAL, 'us-east-1');
+    await lambda.send(new AddPermissionCommand({ FunctionName: 'trailguard-remediator', StatementId: 'debug', Action: 'lambda:InvokeFunction', Principal: '529999999999' }));
+
+    const plan = await run('plan');
+    expect(plan.conflicts.map((c) => `${c.account} ${c.kind} ${c.name}`)).toEqual([`${CENTRAL} lambda-permission debug`]);
+    expect(failureMessage(plan)).toContain("statement debug of the remediator's function policy not written by TrailGuard");
+
+    await lambda.send(new RemoveLambdaPermissionCommand({ FunctionName: 'trailguard-remediator', StatementId: 'debug' }));
+    expect((await run('plan')).drift).toBe(false);
   });
 });

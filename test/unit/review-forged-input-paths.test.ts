@@ -34,9 +34,9 @@ describe('review: the remediator function policy', () => {
   // An extra statement in the remediator's resource policy lets anyone (here every AWS principal) invoke it with a
   // hand-made CloudTrail record: forged alerts in Slack, AssumeRole into every member, StartLogging/UpdateTrail calls.
   // The reader looks only at TrailGuard's two Sids, so the plan is green.
-  // NOT FIXED. Suggested fix: as for the bus policy, report every statement of the function policy whose Sid is not
-  // TrailGuard's as a conflict (plan and apply fail), naming its principal.
-  it.fails('a foreign statement letting everyone invoke trailguard-remediator is reported', async () => {
+  // Fixed: as for the bus policy, every statement of the function policy whose Sid is not TrailGuard's is a conflict
+  // (plan and apply fail), naming its principal.
+  it('a foreign statement letting everyone invoke trailguard-remediator is reported', async () => {
     const { desired, reader } = setup();
     const permissions = desired.filter((r): r is Extract<Resource, { kind: 'lambda-permission' }> => r.kind === 'lambda-permission');
     const statement = (sid: string, sourceArn: string) => ({
@@ -54,9 +54,10 @@ describe('review: the remediator function policy', () => {
     });
 
     const observed = new Map(await Promise.all(permissions.map(async (p) => [p.key, await reader.read(p)] as const)));
-    const changes = planChanges(permissions, observed);
+    const foreign = await reader.foreignFunctionStatements(CENTRAL, 'us-east-1', desired);
+    const changes = planChanges(permissions, observed, foreign);
 
-    expect(changes).not.toEqual([]);
+    expect(changes).toEqual([expect.objectContaining({ kind: 'lambda-permission', name: 'debug', action: 'conflict' })]);
   });
 });
 

@@ -274,6 +274,30 @@ export class StateReader {
     }
   }
 
+  /**
+   * Statements of the remediator's resource policy that TrailGuard did not write: whoever they admit can invoke it with a
+   * hand-made CloudTrail record (forged alerts, AssumeRole into every member). Reported as conflicts, never removed.
+   */
+  async foreignFunctionStatements(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
+    const functionName = desired.find((r) => r.kind === 'lambda-function' && r.account === account)?.name;
+    if (!functionName) return [];
+    const lambda = await this.accounts.client(LambdaClient, account, region);
+    const policy = await orMissing(lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+    const statements = (policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: Statement[] }).Statement : undefined) ?? [];
+    // TrailGuard's own Sids (`trailguard-*`, also those of a delivery mode since switched) are the planner's business.
+    return statements
+      .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
+      .filter(({ s }) => !s.Sid?.startsWith('trailguard-'))
+      .map(({ s, name }) => ({
+        key: `${account}/${region}/lambda-permission/${name}`,
+        account,
+        region,
+        kind: 'lambda-permission' as const,
+        name,
+        foreign: `a ${functionName} policy statement admitting ${JSON.stringify(s.Principal ?? null)} to ${JSON.stringify(s.Action ?? null)}`,
+      }));
+  }
+
   /** TrailGuard's bus grants that are no longer desired (a member removed from the config). */
   async extraneousGrants(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
     const bus = await this.bus(account, region, NAMES.bus);

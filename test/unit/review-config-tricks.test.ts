@@ -63,3 +63,17 @@ describe('review: an Organization that resolves to no member', () => {
     sts.restore();
   });
 });
+
+describe('review: allow patterns that exempt everyone', () => {
+  // `allow` is for break-glass roles: their changes are reported, not reverted. A pattern whose role name is only
+  // wildcards exempts every role at path / in every account (in practice every human and CI role), and passes
+  // validation: one line in a pull request turns remediation off organization-wide; the plan shows it only as
+  // `update: environment` on the remediator.
+  // NOT FIXED (a design decision: the matcher supports it on purpose). Suggested fix: refuse, with the path
+  // `allow[i]`, a pattern whose principal name (the last component of role/ and user/, the role of assumed-role/) has
+  // no character other than * and ?, or at least name the allow change in the plan's summary.
+  it.fails('`allow: [arn:aws:iam::*:role/*]` is refused with its path', () => {
+    const found = issues(() => validateConfig({ ...base, members: { accounts: [{ id: '522222222222' }] }, allow: ['arn:aws:iam::*:role/*'] }));
+    expect(found.some((i) => i.startsWith('allow[0]'))).toBe(true);
+  });
+});

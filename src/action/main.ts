@@ -37,6 +37,7 @@ function writeReport(report: PipelineReport, env: NodeJS.ProcessEnv): string {
 }
 
 export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
+  let reported = false;
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     const configPath = resolve(deps.env.GITHUB_WORKSPACE ?? '.', inputs.config);
@@ -68,6 +69,7 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
 
     const reportPath = writeReport(report, deps.env);
     core.setOutput('drift', String(report.drift));
+    reported = true;
     core.setOutput('changes', String(report.changes.length));
     core.setOutput('report', reportPath);
     // Outside a runner (local-action, a shell) there is no summary file: the summary is then printed instead.
@@ -99,7 +101,7 @@ export async function run(deps: ActionDeps = defaultDeps): Promise<void> {
     if (failure) core.setFailed(failure);
   } catch (error) {
     // A run that could not finish saw nothing it can vouch for: never leave `drift` unset (a gate on it would pass).
-    core.setOutput('drift', 'true');
+    if (!reported) core.setOutput('drift', 'true');
     core.setFailed(errorText(error));
   }
 }

@@ -69,7 +69,8 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         Object.entries(resource.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v]),
       );
     case 'sns-topic':
-      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion };
+      // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
+      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion, publishers: [] };
     case 'lambda-function':
       return {
         role: resource.roleArn,

@@ -64,10 +64,10 @@ describe('review: the remediator function policy', () => {
 describe('review: the alerts topic policy', () => {
   // `sns:Publish` for everyone on trailguard-alerts: anyone can post SNS-signed, correctly-topic'd alerts that the Slack
   // app verifies and shows ("restarted", "allowed" ...), or drown the channel. The reader never reads the topic policy.
-  // NOT FIXED. Suggested fix: read `Policy` from GetTopicAttributes (already called) and report as drift any Allow of
-  // sns:Publish (or sns:* / *) to a principal other than the central account without an AWS:SourceOwner/SourceAccount
-  // condition naming it; apply resets the policy (sns:SetTopicAttributes is already granted).
-  it.fails('a topic policy letting everyone publish to trailguard-alerts is drift', async () => {
+  // Fixed: the reader reads `Policy` from GetTopicAttributes (already called) and reports as drift (`update:
+  // publishers`) any Allow of sns:Publish (or sns:* / *) to a principal outside the central account without an
+  // AWS:SourceOwner/SourceAccount condition naming it. Apply does not rewrite the policy: the drift stays and fails it.
+  it('a topic policy letting everyone publish to trailguard-alerts is drift', async () => {
     const { desired, reader } = setup();
     const topic = desired.find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
@@ -83,7 +83,32 @@ describe('review: the alerts topic policy', () => {
 
     const changes = planChanges([topic], new Map([[topic.key, await reader.read(topic)]]));
 
-    expect(changes).not.toEqual([]);
+    expect(changes).toEqual([expect.objectContaining({ action: 'update', fields: ['publishers'] })]);
+  });
+
+  it('SNS’s default topic policy (owner-only, by AWS:SourceOwner) is not drift (control)', async () => {
+    const { desired, reader } = setup();
+    const topic = desired.find((r) => r.kind === 'sns-topic')!;
+    const arn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
+    const defaultPolicy = {
+      Version: '2008-10-17',
+      Id: '__default_policy_ID',
+      Statement: [
+        {
+          Sid: '__default_statement_ID',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+          Resource: arn,
+          Condition: { StringEquals: { 'AWS:SourceOwner': CENTRAL } },
+        },
+      ],
+    };
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2', Policy: JSON.stringify(defaultPolicy) } });
+    sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
+    sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
+
+    expect(planChanges([topic], new Map([[topic.key, await reader.read(topic)]]))).toEqual([]);
   });
 });
 

@@ -211,7 +211,11 @@ export class StateReader {
         const https = (subscriptions?.Subscriptions ?? []).find((s) => s.Protocol === 'https');
         // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
         const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
-        return { exists: true, managed: managedIn(tags?.Tags), fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion } };
+        return {
+          exists: true,
+          managed: managedIn(tags?.Tags),
+          fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion, publishers: topicPublishers(attributes.Attributes?.Policy, account) },
+        };
       }
       case 'lambda-function': {
         const lambda = await this.accounts.client(LambdaClient, account, region);
@@ -320,6 +324,35 @@ export class StateReader {
       }));
     return [...stale, ...foreign];
   }
+}
+
+/**
+ * Who the topic policy lets publish besides the topic's own account: principals of Allow statements granting
+ * sns:Publish (or sns:*, *) without a condition pinning AWS:SourceOwner / AWS:SourceAccount / aws:PrincipalAccount to
+ * `account` (SNS's default statement has that condition). Anyone listed can post SNS-signed alerts to the Slack app.
+ */
+export function topicPublishers(policyText: string | undefined, account: string): string[] {
+  if (!policyText) return [];
+  type PolicyStatement = Statement & { Effect?: string };
+  const policy = JSON.parse(policyText) as { Statement?: PolicyStatement[] | PolicyStatement };
+  const statements: PolicyStatement[] = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
+  const out = new Set<string>();
+  for (const st of statements) {
+    if (st.Effect !== 'Allow') continue;
+    const actions = [st.Action].flat().map((a) => String(a).toLowerCase());
+    if (!actions.some((a) => a === 'sns:publish' || a === 'sns:*' || a === '*')) continue;
+    const pinned = Object.values(st.Condition ?? {}).some((block) =>
+      Object.entries(block ?? {}).some(([key, value]) => ['aws:sourceowner', 'aws:sourceaccount', 'aws:principalaccount'].includes(key.toLowerCase()) && [value].flat().every((v) => v === account)),
+    );
+    if (pinned) continue;
+    const raw = st.Principal;
+    const principals = typeof raw === 'string' ? [raw] : Object.values((raw ?? {}) as Record<string, unknown>).flatMap((v) => [v].flat().map(String));
+    for (const p of principals) {
+      if (p === account || new RegExp(`^arn:[\\w-]+:iam::${account}:`).test(p)) continue;
+      out.add(p);
+    }
+  }
+  return [...out].sort();
 }
 
 /** A trail as CloudTrail's ListTrails reports it. */

@@ -2,6 +2,7 @@
 import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, GetFunctionCommand, LambdaClient, RemovePermissionCommand as RemoveLambdaPermissionCommand, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand as AddSnsPermissionCommand, RemovePermissionCommand as RemoveSnsPermissionCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import { createLimiter } from '../../src/core/concurrency.js';
@@ -108,6 +109,22 @@ describe('review: look-alike pipeline resources on moto', () => {
     expect(failureMessage(plan)).toContain("statement debug of the remediator's function policy not written by TrailGuard");
 
     await lambda.send(new RemoveLambdaPermissionCommand({ FunctionName: 'trailguard-remediator', StatementId: 'debug' }));
+    expect((await run('plan')).drift).toBe(false);
+  });
+
+  it('a topic policy letting another account publish alerts is drift that apply cannot hide', async () => {
+    const sns = await world.memberClient(SNSClient, CENTRAL, 'us-east-1');
+    const TopicArn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
+    await sns.send(new AddSnsPermissionCommand({ TopicArn, Label: 'open', AWSAccountId: ['529999999999'], ActionName: ['Publish'] }));
+
+    const plan = await run('plan');
+    expect(brief(plan.changes)).toEqual([`${CENTRAL} us-east-1 sns-topic trailguard-alerts: update: publishers`]);
+
+    const apply = await run('apply');
+    expect(apply.drift).toBe(true);
+    expect(failureMessage(apply)).toContain('sns-topic trailguard-alerts');
+
+    await sns.send(new RemoveSnsPermissionCommand({ TopicArn, Label: 'open' }));
     expect((await run('plan')).drift).toBe(false);
   });
 });

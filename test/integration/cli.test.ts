@@ -120,6 +120,6 @@ describe('trailguard CLI', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('unknown command destroy');
-    expect(result.stderr).toContain('usage: trailguard <plan|apply|status>');
+    expect(result.stderr).toContain('usage: trailguard <plan|apply|status|iam>');
   });
 });

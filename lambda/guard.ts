@@ -13,6 +13,7 @@ import { buildPipelineAlert, type Outcome } from '../src/core/alert.js';
 import { partitionOf, roleOfPrincipal } from '../src/core/arn.js';
 import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient } from '../src/core/aws/clients.js';
+import { ruleTargetFields } from '../src/core/aws/readers.js';
 import { memberRules, type PipelineEnvironment, type RuleResource } from '../src/core/desired-state.js';
 import { AlertPublishError, errorCode, errorText, RejectedEventError } from '../src/core/errors.js';
 import { MANAGED_TAG, NAMES } from '../src/core/names.js';
@@ -158,7 +159,7 @@ async function readRule(events: EventBridgeClient, name: string): Promise<{ fiel
     throw error;
   }
   const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: name }));
-  const targets = Targets.map((t) => ({ Id: t.Id, Arn: t.Arn, ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}) })).sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+  const targets = ruleTargetFields(Targets);
   return {
     fields: { eventPattern: rule.EventPattern ? (JSON.parse(rule.EventPattern) as unknown) : null, state: rule.State, targets },
     targetIds: targets.map((t) => String(t.Id)),

@@ -35,6 +35,7 @@ function writeReport(report: PipelineReport, env: NodeJS.ProcessEnv): string {
 export async function run(): Promise<void> {
   const env = process.env;
   const context = github.context;
+  let reported = false;
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     const configPath = resolve(env.GITHUB_WORKSPACE ?? '.', inputs.config);
@@ -66,6 +67,7 @@ export async function run(): Promise<void> {
 
     const reportPath = writeReport(report, env);
     core.setOutput('drift', String(report.drift));
+    reported = true;
     core.setOutput('changes', String(report.changes.length));
     core.setOutput('report', reportPath);
     // Outside a runner (local-action, a shell) there is no summary file: the summary is then printed instead.
@@ -75,7 +77,15 @@ export async function run(): Promise<void> {
     else core.info(renderSummary(report, strictness));
     for (const e of report.errors) core.error(e.message, { title: `TrailGuard: ${e.account} ${e.region}` });
     // Errors, not warnings: each of these leaves an account-region unprotected and fails the step.
-    for (const c of report.conflicts) core.error(`${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+    for (const c of report.conflicts) {
+      const what =
+        c.kind === 'bus-permission'
+          ? `statement ${c.name} of TrailGuard's bus policy: ${c.reason}; whoever it admits can put forged events on the central bus`
+          : c.kind === 'lambda-permission'
+            ? `statement ${c.name} of the remediator's function policy: ${c.reason}; whoever it admits can invoke the remediator with forged records`
+            : `${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`;
+      core.error(what, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
+    }
     for (const u of report.uncovered) core.error(describeUncovered(u), { title: `TrailGuard uncovered trail: ${u.account} ${u.region}` });
 
     const comments = inputs.comment && context.eventName.startsWith('pull_request') ? prComments(inputs.githubToken) : null;
@@ -88,6 +98,8 @@ export async function run(): Promise<void> {
     const failure = failureMessage(report, strictness);
     if (failure) core.setFailed(failure);
   } catch (error) {
+    // A run that could not finish saw nothing it can vouch for: never leave `drift` unset (a gate on it would pass).
+    if (!reported) core.setOutput('drift', 'true');
     core.setFailed(errorText(error));
   }
 }

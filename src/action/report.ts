@@ -128,9 +128,12 @@ export function failureItems(report: PipelineReport, options: FailureOptions = {
   return [
     ...drift,
     ...report.errors.map((e) => `${e.account} ${e.region}: ${e.message}`),
-    ...report.conflicts.map(
-      (c) =>
-        `${c.account} ${c.region}: ${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
+    ...report.conflicts.map((c) =>
+      c.kind === 'bus-permission'
+        ? `${c.account} ${c.region}: statement ${c.name} of TrailGuard's bus policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can put forged events on the central bus; TrailGuard never changes it, remove it`
+        : c.kind === 'lambda-permission'
+          ? `${c.account} ${c.region}: statement ${c.name} of the remediator's function policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke the remediator with forged records; TrailGuard never changes it, remove it`
+          : `${c.account} ${c.region}: ${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
     ),
     ...report.uncovered.map(
       (u) =>

@@ -187,6 +187,10 @@ export const ConfigSchema = z
     if (members.accounts.length === 0 && !members.organization) {
       ctx.addIssue({ code: 'custom', path: ['members'], message: 'list accounts or set organization: true' });
     }
+    // Every listed member excluded: nothing would be protected while every run reports ok.
+    if (!members.organization && members.accounts.length > 0 && members.accounts.every((a) => members.exclude.includes(a.id))) {
+      ctx.addIssue({ code: 'custom', path: ['members', 'exclude'], message: 'excludes every account in members.accounts: TrailGuard would protect no member' });
+    }
     const seen = new Map<string, number>();
     members.accounts.forEach((account, index) => {
       const first = seen.get(account.id);

@@ -345,7 +345,7 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
     { Sid: 'AssumeDeployRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.deployRole ?? 'OrganizationAccountAccessRole'}` },
     // Whatever a TrailGuard role's trust or policy says, the deploy role never becomes it.
     { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roles },
-    { Sid: 'ReadAndTagTrailGuardRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:TagRole'], Resource: roles },
+    { Sid: 'ReadAndTagTrailGuardRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:TagRole'], Resource: roles },
     // Read only: an administrator owns the boundary, apply compares it with what the config needs.
     { Sid: 'ReadPermissionsBoundary', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: `arn:${p}:iam::*:policy/${PERMISSIONS_BOUNDARY}` },
     {
@@ -398,6 +398,7 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'lambda:TagResource',
         'lambda:UpdateFunctionCode',
         'lambda:UpdateFunctionConfiguration',
+        'lambda:DeleteFunctionConcurrency',
         'lambda:GetFunctionEventInvokeConfig',
         'lambda:PutFunctionEventInvokeConfig',
         'lambda:DeleteFunctionEventInvokeConfig',

@@ -33,6 +33,8 @@ export interface Extraneous {
   region: string;
   kind: ResourceKind;
   name: string;
+  /** Set on a statement TrailGuard did not write (a foreign Sid on its own bus): reported as a conflict, never deleted. */
+  foreign?: string;
 }
 
 /** JSON with sorted object keys: equal values give equal strings whatever the key order. */
@@ -54,7 +56,7 @@ export const inlinePolicyField = (name: string) => `inline policy ${name}`;
 export function desiredFields(resource: Resource): Record<string, unknown> {
   switch (resource.kind) {
     case 'iam-role':
-      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy };
+      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy, otherPolicies: [] };
     case 'event-bus':
       return {};
     case 'bus-permission':
@@ -67,7 +69,8 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         Object.entries(resource.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v]),
       );
     case 'sns-topic':
-      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion };
+      // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
+      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion, publishers: [] };
     case 'lambda-function':
       return {
         role: resource.roleArn,
@@ -78,11 +81,14 @@ export function desiredFields(resource: Resource): Record<string, unknown> {
         environment: resource.environment,
         code: resource.codeSha256,
         onFailure: resource.onFailureArn,
+        throttled: false,
+        layers: [],
+        vpcSubnets: [],
       };
     case 'lambda-permission':
       return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };
     case 'event-source-mapping':
-      return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true };
+      return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true, filterCriteria: null };
     case 'iam-boundary':
       return { document: resource.document };
   }
@@ -114,6 +120,10 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     }
   }
   for (const extra of extraneous) {
+    if (extra.foreign) {
+      changes.push({ ...identity(extra), action: 'conflict', reason: `conflict: not written by TrailGuard (${extra.foreign})`, fields: [] });
+      continue;
+    }
     changes.push({ ...identity(extra), action: 'delete', reason: 'delete: no longer desired', fields: [] });
   }
   return changes;

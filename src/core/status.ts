@@ -136,13 +136,16 @@ export function pipelineStatusRows(report: PipelineReport): TrailStatusRow[] {
     }));
 }
 
-/** Whether a status row needs someone's attention: an error, a trail not logging, a gap, or a trail nobody watches. */
+/**
+ * Whether a status row needs someone's attention: an error, a trail not logging, a trail that logs but cannot deliver
+ * (its bucket gone or its policy removed: nothing is recorded anywhere), a gap, or a trail nobody watches.
+ */
 export function needsAttention(r: TrailStatusRow): boolean {
-  return Boolean(r.error || r.isLogging === false || r.uncovered);
+  return Boolean(r.error || r.isLogging === false || r.latestDeliveryError || r.uncovered);
 }
 
 /** Rows that need attention first: errors, not logging, unwatched trails, gaps; then the healthy ones. */
 export function sortStatus(rows: TrailStatusRow[]): TrailStatusRow[] {
-  const rank = (r: TrailStatusRow) => (r.error && r.error !== NO_TRAIL ? 0 : r.isLogging === false ? 1 : r.uncovered ? 2 : r.error === NO_TRAIL ? 3 : 4);
+  const rank = (r: TrailStatusRow) => (r.error && r.error !== NO_TRAIL ? 0 : r.isLogging === false || r.latestDeliveryError ? 1 : r.uncovered ? 2 : r.error === NO_TRAIL ? 3 : 4);
   return [...rows].sort((a, b) => rank(a) - rank(b) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
 }

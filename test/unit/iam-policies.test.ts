@@ -196,7 +196,7 @@ describe('the deploy role cannot make itself an administrator', () => {
     const iamActions = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('iam:'));
 
     expect(iamActions.sort()).toEqual(
-      ['iam:CreateRole', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:PassRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy'].sort(),
+      ['iam:CreateRole', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:PassRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy'].sort(),
     );
     expect(statement(policy, 'ReadPermissionsBoundary').Resource).toBe('arn:aws:iam::*:policy/trailguard-boundary');
   });

@@ -1,7 +1,7 @@
 // Readers: what exists for each desired resource, in the field shapes the plan compares; and every trail of an account.
 import { CloudTrailClient, paginateListTrails } from '@aws-sdk/client-cloudtrail';
-import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
+import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, ListTagsForResourceCommand as ListTopicTagsCommand, paginateListSubscriptionsByTopic, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -59,10 +59,34 @@ interface Statement {
 export function grantOf(statement: Statement): { principal: string; organizationId: string | null } {
   const raw = statement.Principal;
   const aws = typeof raw === 'string' ? raw : ((raw as { AWS?: unknown } | undefined)?.AWS ?? '');
-  const text = String(Array.isArray(aws) ? aws[0] : aws);
-  const account = /^arn:[\w-]+:iam::(\d{12}|\*):root$/.exec(text)?.[1] ?? text;
+  // Every principal counts: a list that admits the member and someone else is not the member's grant.
+  const account = (Array.isArray(aws) ? aws : [aws])
+    .map((p) => String(p))
+    .map((text) => /^arn:[\w-]+:iam::(\d{12}|\*):root$/.exec(text)?.[1] ?? text)
+    .sort()
+    .join(',');
   const org = statement.Condition?.StringEquals?.['aws:PrincipalOrgID'];
   return { principal: account, organizationId: typeof org === 'string' ? org : null };
+}
+
+/**
+ * A rule's targets (EventBridge ListTargetsByRule) in the shape the plan compares, sorted by Id. Everything that
+ * changes what reaches the target is kept: TrailGuard's targets forward the whole event, so a constant `Input`, an
+ * `InputPath` or an `InputTransformer` means the central rules never see a tamper record, and must show as drift.
+ */
+export function ruleTargetFields(targets: readonly Target[]): Record<string, unknown>[] {
+  return targets
+    .map((t) => ({
+      Id: t.Id,
+      Arn: t.Arn,
+      ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}),
+      ...(t.DeadLetterConfig?.Arn ? { DeadLetterConfig: { Arn: t.DeadLetterConfig.Arn } } : {}),
+      ...(t.RetryPolicy ? { RetryPolicy: { MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts, MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds } } : {}),
+      ...(t.Input !== undefined ? { Input: t.Input } : {}),
+      ...(t.InputPath !== undefined ? { InputPath: t.InputPath } : {}),
+      ...(t.InputTransformer ? { InputTransformer: t.InputTransformer } : {}),
+    }))
+    .sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
 }
 
 export class StateReader {
@@ -101,11 +125,20 @@ export class StateReader {
     switch (resource.kind) {
       case 'iam-role': {
         const iam = await this.accounts.client(IAMClient, account, region);
-        const [role, inline] = await Promise.all([
+        const [role, inline, names, attached] = await Promise.all([
           orMissing(iam.send(new GetRoleCommand({ RoleName: resource.name }))),
           orMissing(iam.send(new GetRolePolicyCommand({ RoleName: resource.name, PolicyName: resource.policyName }))),
+          orMissing(iam.send(new ListRolePoliciesCommand({ RoleName: resource.name }))),
+          orMissing(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: resource.name }))),
         ]);
         if (!role?.Role) return { exists: false };
+        // Any other policy on the role (an inline Deny on the forwarder blinds every rule of the account; an attached
+        // policy widens the role up to its boundary) is drift. Apply cannot remove it: it stays drift and fails the run.
+        const otherPolicies = [
+          ...(names?.PolicyNames ?? []).filter((n) => n !== resource.policyName).map((n) => `inline ${n}`),
+          ...(attached?.AttachedPolicies ?? []).map((a) => `attached ${a.PolicyArn ?? a.PolicyName}`),
+          ...(names?.IsTruncated || attached?.IsTruncated ? ['more (truncated)'] : []),
+        ].sort();
         return {
           exists: true,
           managed: managedIn(role.Role.Tags),
@@ -114,6 +147,7 @@ export class StateReader {
             permissionsBoundary: role.Role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
             trustPolicy: parsePolicy(role.Role.AssumeRolePolicyDocument),
             [inlinePolicyField(resource.policyName)]: parsePolicy(inline?.PolicyDocument),
+            otherPolicies,
           },
         };
       }
@@ -149,15 +183,7 @@ export class StateReader {
           orMissing(events.send(new ListTagsForResourceCommand({ ResourceARN: arn }))),
         ]);
         if (!rule) return { exists: false };
-        const normalized = (targets?.Targets ?? [])
-          .map((t) => ({
-            Id: t.Id,
-            Arn: t.Arn,
-            ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}),
-            ...(t.DeadLetterConfig?.Arn ? { DeadLetterConfig: { Arn: t.DeadLetterConfig.Arn } } : {}),
-            ...(t.RetryPolicy ? { RetryPolicy: { MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts, MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds } } : {}),
-          }))
-          .sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+        const normalized = ruleTargetFields(targets?.Targets ?? []);
         return {
           exists: true,
           managed: managedIn(tags?.Tags),
@@ -201,7 +227,11 @@ export class StateReader {
         const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https');
         // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
         const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
-        return { exists: true, managed: managedIn(tags?.Tags), fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion } };
+        return {
+          exists: true,
+          managed: managedIn(tags?.Tags),
+          fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion, publishers: topicPublishers(attributes.Attributes?.Policy, account) },
+        };
       }
       case 'lambda-function': {
         const lambda = await this.accounts.client(LambdaClient, account, region);
@@ -223,6 +253,12 @@ export class StateReader {
             environment: c.Environment?.Variables ?? {},
             code: c.CodeSha256,
             onFailure: invoke?.DestinationConfig?.OnFailure?.Destination ?? null,
+            // Reserved concurrency 0 throttles every invocation: the remediator never runs.
+            throttled: fn.Concurrency?.ReservedConcurrentExecutions === 0,
+            // A layer can ship an extension that runs beside the handler with its role's credentials; CodeSha256 misses it.
+            layers: (c.Layers ?? []).map((l) => l.Arn ?? '').sort(),
+            // Private subnets without a route to AWS: every call times out and no alert is published.
+            vpcSubnets: [...(c.VpcConfig?.SubnetIds ?? [])].sort(),
           },
         };
       }
@@ -248,24 +284,95 @@ export class StateReader {
         return {
           exists: true,
           managed: true,
-          fields: { batchSize: mapping.BatchSize, functionResponseTypes: mapping.FunctionResponseTypes ?? [], enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? '') },
+          fields: { batchSize: mapping.BatchSize, functionResponseTypes: mapping.FunctionResponseTypes ?? [], enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? ''),
+            // A filter makes Lambda delete every message it does not match without invoking the remediator.
+            filterCriteria: mapping.FilterCriteria?.Filters?.length ? mapping.FilterCriteria.Filters : null,
+          },
           ids: { uuid: mapping.UUID },
         };
       }
     }
   }
 
+  /**
+   * Statements of the remediator's resource policy that TrailGuard did not write: whoever they admit can invoke it with a
+   * hand-made CloudTrail record (forged alerts, AssumeRole into every member). Reported as conflicts, never removed.
+   */
+  async foreignFunctionStatements(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
+    const functionName = desired.find((r) => r.kind === 'lambda-function' && r.account === account)?.name;
+    if (!functionName) return [];
+    const lambda = await this.accounts.client(LambdaClient, account, region);
+    const policy = await orMissing(lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+    const statements = (policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: Statement[] }).Statement : undefined) ?? [];
+    // TrailGuard's own Sids (`trailguard-*`, also those of a delivery mode since switched) are the planner's business.
+    return statements
+      .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
+      .filter(({ s }) => !s.Sid?.startsWith('trailguard-'))
+      .map(({ s, name }) => ({
+        key: `${account}/${region}/lambda-permission/${name}`,
+        account,
+        region,
+        kind: 'lambda-permission' as const,
+        name,
+        foreign: `a ${functionName} policy statement admitting ${JSON.stringify(s.Principal ?? null)} to ${JSON.stringify(s.Action ?? null)}`,
+      }));
+  }
+
   /** TrailGuard's bus grants that are no longer desired (a member removed from the config). */
   async extraneousGrants(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
     const bus = await this.bus(account, region, NAMES.bus);
     const wanted = new Set(desired.filter((r) => r.kind === 'bus-permission').map((r) => r.name));
-    return (bus?.statements ?? [])
+    const statements = bus?.statements ?? [];
+    const stale = statements
       .filter((s) => s.Sid?.startsWith('trailguard-') && !wanted.has(s.Sid))
       .map((s) => ({ key: `${account}/${region}/bus-permission/${s.Sid}`, account, region, kind: 'bus-permission' as const, name: s.Sid! }));
+    // Whoever another statement admits can put forged tamper records on TrailGuard's bus: a conflict, reported, never removed.
+    const foreign = statements
+      .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
+      .filter(({ s }) => !s.Sid?.startsWith('trailguard-'))
+      .map(({ s, name }) => ({
+        key: `${account}/${region}/bus-permission/${name}`,
+        account,
+        region,
+        kind: 'bus-permission' as const,
+        name,
+        foreign: `a bus policy statement admitting ${JSON.stringify(s.Principal ?? null)} to ${JSON.stringify(s.Action ?? null)}`,
+      }));
+    return [...stale, ...foreign];
   }
 }
 
 export type { TrailInfo } from '../pipeline.js';
+
+/**
+ * Who the topic policy lets publish besides the topic's own account: principals of Allow statements granting
+ * sns:Publish (or sns:*, *) without a condition pinning AWS:SourceOwner / AWS:SourceAccount / aws:PrincipalAccount to
+ * `account` (SNS's default statement has that condition). Anyone listed can post SNS-signed alerts to the Slack app.
+ */
+export function topicPublishers(policyText: string | undefined, account: string): string[] {
+  if (!policyText) return [];
+  type PolicyStatement = Statement & { Effect?: string };
+  const policy = JSON.parse(policyText) as { Statement?: PolicyStatement[] | PolicyStatement };
+  const statements: PolicyStatement[] = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
+  const out = new Set<string>();
+  for (const st of statements) {
+    if (st.Effect !== 'Allow') continue;
+    const actions = [st.Action].flat().map((a) => String(a).toLowerCase());
+    if (!actions.some((a) => a === 'sns:publish' || a === 'sns:*' || a === '*')) continue;
+    const pinned = Object.values(st.Condition ?? {}).some((block) =>
+      Object.entries(block ?? {}).some(([key, value]) => ['aws:sourceowner', 'aws:sourceaccount', 'aws:principalaccount'].includes(key.toLowerCase()) && [value].flat().every((v) => v === account)),
+    );
+    if (pinned) continue;
+    const raw = st.Principal;
+    const principals = typeof raw === 'string' ? [raw] : Object.values((raw ?? {}) as Record<string, unknown>).flatMap((v) => [v].flat().map(String));
+    for (const p of principals) {
+      if (p === account || new RegExp(`^arn:[\\w-]+:iam::${account}:`).test(p)) continue;
+      out.add(p);
+    }
+  }
+  return [...out].sort();
+}
+
 
 /**
  * Every trail of `account`, in every region, from CloudTrail ListTrails (all pages), called once in `region`.

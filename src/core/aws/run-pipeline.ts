@@ -46,6 +46,11 @@ async function readAccount(account: string, resources: Resource[], reader: State
     } catch (error) {
       state.errors.set(config.central.region, `bus policy: ${errorText(error)}`);
     }
+    try {
+      state.extraneous.push(...(await reader.foreignFunctionStatements(account, config.central.region, resources)));
+    } catch (error) {
+      state.errors.set(config.central.region, `remediator function policy: ${errorText(error)}`);
+    }
   }
   // An error in a region voids what was read there: half a picture would plan wrong changes.
   for (const r of resources) if (state.errors.has(r.region)) state.observed.delete(r.key);
@@ -80,6 +85,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     ? { members: options.discovery.members, regions: options.discovery.regions, rest: Promise.resolve(options.discovery) }
     : await startDiscovery(options.config, accounts);
   const { members, regions } = begun;
+  // No member at all (every account excluded, or an Organization that lists none): a green run would protect nothing.
+  if (members.ids.length === 0) throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
   const config: Config = { ...options.config, members: { ...options.config.members, regions } };
   const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });

@@ -13,6 +13,7 @@ import {
   AddPermissionCommand,
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
   DeleteFunctionEventInvokeConfigCommand,
   PutFunctionEventInvokeConfigCommand,
   LambdaClient,
@@ -231,8 +232,15 @@ export async function applyChange(change: Change, resource: Resource | undefined
       }
       const waitUpdated = () => waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 300 }, { FunctionName: resource.name });
       if (fields.has('onFailure')) await putOnFailure();
-      if ([...fields].some((f) => f !== 'code' && f !== 'onFailure')) {
-        await lambda.send(new UpdateFunctionConfigurationCommand(configuration));
+      // Reserved concurrency 0 throttles every invocation; removing it gives the function the account's pool again.
+      if (fields.has('throttled')) await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: resource.name }));
+      if ([...fields].some((f) => f !== 'code' && f !== 'onFailure' && f !== 'throttled')) {
+        // Layers and a VPC attachment TrailGuard never sets are removed when they show up.
+        const extras = {
+          ...(fields.has('layers') ? { Layers: [] } : {}),
+          ...(fields.has('vpcSubnets') ? { VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } } : {}),
+        };
+        await lambda.send(new UpdateFunctionConfigurationCommand({ ...configuration, ...extras }));
         await waitUpdated();
       }
       if (fields.has('code')) {
@@ -260,7 +268,11 @@ export async function applyChange(change: Change, resource: Resource | undefined
       const lambda = await accounts.client(LambdaClient, account, region);
       const settings = { BatchSize: resource.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures' as const], Enabled: true };
       if (create) await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn, ...settings }));
-      else await lambda.send(new UpdateEventSourceMappingCommand({ UUID: ids.uuid, FunctionName: resource.functionName, ...settings }));
+      else {
+        // An empty FilterCriteria removes a filter that would drop TrailGuard's messages unseen.
+        const filters = fields.has('filterCriteria') ? { FilterCriteria: {} } : {};
+        await lambda.send(new UpdateEventSourceMappingCommand({ UUID: ids.uuid, FunctionName: resource.functionName, ...settings, ...filters }));
+      }
       return;
     }
   }

@@ -20,6 +20,23 @@ def _get_topic_attributes_with_signature_version(self):
 
 sns_responses.SNSResponse.get_topic_attributes = _get_topic_attributes_with_signature_version
 
+from moto.cloudtrail import models as cloudtrail_models  # noqa: E402
+
+_get_event_selectors = cloudtrail_models.Trail.get_event_selectors
+
+
+def _get_event_selectors_with_default(self):
+    # A trail created without selectors logs all management events, and AWS's GetEventSelectors shows that default
+    # selector (CloudTrail API reference, GetEventSelectors; the AWS CLI's get-event-selectors example on a new trail);
+    # moto answers with no selector at all, which reads as "records nothing".
+    event_selectors, advanced_event_selectors = _get_event_selectors(self)
+    if not event_selectors and not advanced_event_selectors:
+        event_selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []}]
+    return event_selectors, advanced_event_selectors
+
+
+cloudtrail_models.Trail.get_event_selectors = _get_event_selectors_with_default
+
 from moto.server import main  # noqa: E402
 
 if __name__ == "__main__":

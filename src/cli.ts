@@ -149,7 +149,7 @@ export function statusTable(rows: TrailStatusRow[]): string {
       r.trail ? `${r.trail}${r.multiRegion ? ' (all regions)' : ''}` : '-',
       r.isLogging === null ? '?' : r.isLogging ? 'yes' : 'NO',
       r.latestDeliveryTime ?? '-',
-      [r.error, r.uncovered, r.latestDeliveryError].filter(Boolean).join('; '),
+      [r.error, r.uncovered, r.latestDeliveryError, r.selectorsProblem].filter(Boolean).join('; '),
     ]),
   );
 }

@@ -115,7 +115,15 @@ export function organizationTrailIssues(
 
 const AllowPatternSchema = z
   .string()
-  .regex(/^arn:[\w*?-]+:(iam|sts)::[\d*?]+:[\w+=,.@/*?-]+$/, 'expected an IAM or STS principal ARN (wildcards * and ? allowed)');
+  .regex(/^arn:[\w*?-]+:(iam|sts)::[\d*?]+:[\w+=,.@/*?-]+$/, 'expected an IAM or STS principal ARN (wildcards * and ? allowed)')
+  // A pattern that names no principal (`role/*`, `user/?*`, `*`) would exempt whole classes of callers from
+  // remediation: one line in a pull request would switch TrailGuard off. Name the principal, wildcards around it.
+  .refine((pattern) => {
+    const parts = pattern.split(':').slice(5).join(':').split('/');
+    // assumed-role/<role>/<session>: the role must be named; role|user/<path>/<name>: a named path may hold a wildcard name.
+    if (parts[0] === 'assumed-role') return /[^*?]/.test(parts[1] ?? '');
+    return parts.slice(1).some((part) => /[^*?]/.test(part));
+  }, 'names no principal (its name is only wildcards, so it would exempt every role or user it reaches): name the break-glass principal, e.g. arn:aws:iam::*:role/BreakGlass');
 
 const MemberAccountSchema = z
   .object({ id: AccountIdSchema, name: z.string().min(1).max(64).optional() })

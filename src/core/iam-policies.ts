@@ -418,7 +418,7 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
     // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
     { Sid: 'RemediatorQueueMapping', Effect: 'Allow', Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: '*' },
     // ListTrails: each trail's home region, for members.regions: auto and the uncovered-trail check.
-    { Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrailStatus'], Resource: '*' },
+    { Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'], Resource: '*' },
   );
 }
 

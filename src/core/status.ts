@@ -15,6 +15,11 @@ export interface TrailStatusRow {
   isLogging: boolean | null;
   latestDeliveryTime: string | null;
   latestDeliveryError: string | null;
+  /**
+   * What the trail's event selectors leave out of management events (a trail that logs but does not record them
+   * misses StopLogging itself); null when all management events are recorded, or when not read.
+   */
+  selectorsProblem?: string | null;
   /** Why the row could not be read, or NO_TRAIL; on a pipeline row, what is wrong with TrailGuard's own resources there. */
   error: string | null;
   /** Why tampering with this trail is never seen (its home region has no forwarding rule); null when it is watched or not asked. */
@@ -59,7 +64,9 @@ export interface TrailToRead {
 }
 
 /** GetTrailStatus of one trail (`latestDeliveryTime` as ISO 8601), or why it could not be read. */
-export type TrailReading = { status: { isLogging: boolean; latestDeliveryTime: string | null; latestDeliveryError: string | null } } | { error: string };
+export type TrailReading =
+  | { status: { isLogging: boolean; latestDeliveryTime: string | null; latestDeliveryError: string | null; selectorsProblem?: string | null } }
+  | { error: string };
 
 /** A row with nothing read: the account or region could not be read (`error`), or no trail covers it (NO_TRAIL). */
 export function blankStatusRow(account: string, name: string, region: string, error: string): TrailStatusRow {
@@ -141,11 +148,11 @@ export function pipelineStatusRows(report: PipelineReport): TrailStatusRow[] {
  * (its bucket gone or its policy removed: nothing is recorded anywhere), a gap, or a trail nobody watches.
  */
 export function needsAttention(r: TrailStatusRow): boolean {
-  return Boolean(r.error || r.isLogging === false || r.latestDeliveryError || r.uncovered);
+  return Boolean(r.error || r.isLogging === false || r.latestDeliveryError || r.uncovered || r.selectorsProblem);
 }
 
 /** Rows that need attention first: errors, not logging, unwatched trails, gaps; then the healthy ones. */
 export function sortStatus(rows: TrailStatusRow[]): TrailStatusRow[] {
-  const rank = (r: TrailStatusRow) => (r.error && r.error !== NO_TRAIL ? 0 : r.isLogging === false || r.latestDeliveryError ? 1 : r.uncovered ? 2 : r.error === NO_TRAIL ? 3 : 4);
+  const rank = (r: TrailStatusRow) => (r.error && r.error !== NO_TRAIL ? 0 : r.isLogging === false || r.latestDeliveryError || r.selectorsProblem ? 1 : r.uncovered ? 2 : r.error === NO_TRAIL ? 3 : 4);
   return [...rows].sort((a, b) => rank(a) - rank(b) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
 }

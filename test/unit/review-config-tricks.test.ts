@@ -72,8 +72,19 @@ describe('review: allow patterns that exempt everyone', () => {
   // NOT FIXED (a design decision: the matcher supports it on purpose). Suggested fix: refuse, with the path
   // `allow[i]`, a pattern whose principal name (the last component of role/ and user/, the role of assumed-role/) has
   // no character other than * and ?, or at least name the allow change in the plan's summary.
-  it.fails('`allow: [arn:aws:iam::*:role/*]` is refused with its path', () => {
+  it('`allow: [arn:aws:iam::*:role/*]` is refused with its path', () => {
     const found = issues(() => validateConfig({ ...base, members: { accounts: [{ id: '522222222222' }] }, allow: ['arn:aws:iam::*:role/*'] }));
     expect(found.some((i) => i.startsWith('allow[0]'))).toBe(true);
+  });
+
+  it('refuses every pattern that names no principal, and keeps named ones (a path, a name with wildcards)', () => {
+    const allowed = (pattern: string) => issues(() => validateConfig({ ...base, members: { accounts: [{ id: '522222222222' }] }, allow: [pattern] })).length === 0;
+
+    for (const pattern of ['arn:aws:iam::*:role/*', 'arn:aws:iam::*:user/?*', 'arn:aws:iam::*:*', 'arn:aws:sts::*:assumed-role/*/*', 'arn:aws:iam::522222222222:role/**']) {
+      expect(allowed(pattern), pattern).toBe(false);
+    }
+    for (const pattern of ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/breakglass/*', 'arn:aws:iam::*:role/*Admin', 'arn:aws:sts::*:assumed-role/BreakGlass/*']) {
+      expect(allowed(pattern), pattern).toBe(true);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Trail status with recorded CloudTrail answers: a single-region trail homed outside the watched regions (which
 // DescribeTrails in those regions never returns, and moto's ListTrails does not list) is found and marked uncovered.
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, GetEventSelectorsCommand, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ const arn = (region: string, name: string) => `arn:aws:cloudtrail:${region}:${AC
 beforeEach(() => {
   sts.reset();
   cloudtrail.reset();
+  // Every trail records all management events unless a test says otherwise.
+  cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
   // The caller's own account: no AssumeRole needed.
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   cloudtrail.on(DescribeTrailsCommand).resolves({

@@ -23,38 +23,6 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** An alert about a trail (the alert as it has always been). */
-export const AlertSchema = z.looseObject({
-  schema: z.literal(ALERT_SCHEMA),
-  id: z.string().min(1).max(256),
-  eventName: z.enum(WATCHED_EVENTS),
-  account: z.string().regex(ACCOUNT_ID),
-  region: z.string().regex(REGION),
-  /** `account` owns the trail (an organization trail: the management account); absent in older alerts. */
-  trail: z.looseObject({ name: z.string().min(1), arn: z.string().startsWith('arn:'), account: z.string().regex(ACCOUNT_ID).optional() }),
-  actor: z.looseObject({
-    arn: z.string(),
-    type: z.string(),
-    sourceIp: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    issuerArn: z.string().nullable().optional(),
-  }),
-  eventTime: z.string(),
-  outcome: z.enum(OUTCOMES).exclude(['ignored', 'rejected']),
-  isLogging: z.boolean().nullable(),
-  remediatedAt: z.string().nullable(),
-  error: z.string().nullable(),
-  /** What TrailGuard did, in order (`StartLogging`, `UpdateTrail: s3BucketName`...). */
-  actions: z.array(z.string()).default([]),
-  /** What the tamper call changed, as far as the event tells (`s3BucketName -> attacker-owned-bucket`). */
-  changes: z.array(z.string()).default([]),
-  /** The tamper call's own error when it failed (outcome `blocked`). */
-  callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
-  /** Why TrailGuard decided as it did (`cannot be acted on: detail.requestParameters is absent...`). */
-  reason: z.string().nullable().default(null),
-});
-export type TrailAlert = z.output<typeof AlertSchema>;
-
 const ActorSchema = z.looseObject({
   arn: z.string(),
   type: z.string(),
@@ -63,17 +31,43 @@ const ActorSchema = z.looseObject({
   issuerArn: z.string().nullable().optional(),
 });
 
+/** The fields every alert carries, whatever it is about. */
+const AlertBaseSchema = z.looseObject({
+  schema: z.literal(ALERT_SCHEMA),
+  id: z.string().min(1).max(256),
+  account: z.string().regex(ACCOUNT_ID),
+  region: z.string().regex(REGION),
+  actor: ActorSchema,
+  eventTime: z.string(),
+  remediatedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** What TrailGuard did, in order (`StartLogging`, `UpdateTrail: s3BucketName`...). */
+  actions: z.array(z.string()).default([]),
+  /** What the tamper call changed, as far as the event tells (`s3BucketName -> attacker-owned-bucket`). */
+  changes: z.array(z.string()).default([]),
+  /** The tamper call's own error when it failed (outcome `blocked`). */
+  callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
+  /** Why TrailGuard decided as it did (`cannot be acted on: detail.requestParameters is absent...`); absent in older alerts. */
+  reason: z.string().nullable().default(null),
+});
+
+/** An alert about a trail (the alert as it has always been). */
+export const AlertSchema = AlertBaseSchema.extend({
+  eventName: z.enum(WATCHED_EVENTS),
+  /** `account` owns the trail (an organization trail: the management account); absent in older alerts. */
+  trail: z.looseObject({ name: z.string().min(1), arn: z.string().startsWith('arn:'), account: z.string().regex(ACCOUNT_ID).optional() }),
+  outcome: z.enum(OUTCOMES).exclude(['ignored', 'rejected']),
+  isLogging: z.boolean().nullable(),
+});
+export type TrailAlert = z.output<typeof AlertSchema>;
+
 /**
  * An alert about TrailGuard's own pipeline (outcome `pipeline-tampered`, or `blocked` when the
  * call failed): the same fields as a trail alert, except that `trail` is null, `eventName` is the
  * EventBridge or IAM call, and `resource` says which rule or role and whether it was restored.
  */
-export const PipelineAlertSchema = z.looseObject({
-  schema: z.literal(ALERT_SCHEMA),
-  id: z.string().min(1).max(256),
+export const PipelineAlertSchema = AlertBaseSchema.extend({
   eventName: z.enum(PIPELINE_CALLS),
-  account: z.string().regex(ACCOUNT_ID),
-  region: z.string().regex(REGION),
   trail: z.null(),
   resource: z.looseObject({
     type: z.enum(['event-rule', 'iam-role']),
@@ -82,17 +76,8 @@ export const PipelineAlertSchema = z.looseObject({
     /** true: put back to its desired definition and verified; false: not (roles: `apply` repairs them; or the repair failed); null: nothing to restore. */
     restored: z.boolean().nullable(),
   }),
-  actor: ActorSchema,
-  eventTime: z.string(),
   outcome: z.enum(['pipeline-tampered', 'blocked']),
   isLogging: z.null(),
-  remediatedAt: z.string().nullable(),
-  error: z.string().nullable(),
-  actions: z.array(z.string()).default([]),
-  changes: z.array(z.string()).default([]),
-  callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
-  /** Why TrailGuard decided as it did, as in a trail alert (additive: older pipeline alerts have none). */
-  reason: z.string().nullable().default(null),
 });
 export type PipelineAlert = z.output<typeof PipelineAlertSchema>;
 

@@ -128,6 +128,20 @@ try {
   );
   check(demo.slack.ok('chat.postMessage').some((c) => JSON.stringify(c.args).includes('pipeline-tampered') && JSON.stringify(c.args).includes('trailguard-forward')), 'Slack shows the pipeline-tampered message');
   check((await demo.trailguard('plan')).code === 0, 'trailguard plan: no drift left');
+
+  // Act 3: a trail homed where no rule forwards: its StopLogging would never be seen. Never green while blind.
+  const owner = demo.member('data-platform');
+  say(`\n7. A new trail in a region nobody watches: ${owner.name} (${owner.id}) creates shadow-audit, homed in ap-south-1`);
+  await demo.world.createLoggingTrail(owner.id, 'ap-south-1', 'shadow-audit', `trailguard-demo-shadow-${owner.id}`, true);
+  const blind = await demo.trailguard('status');
+  const southLines = blind.stdout.split('\n').filter((l) => l.includes('ap-south-1'));
+  say(`\n$ trailguard status --config ${demo.configPath}   (exit ${blind.code}; its ap-south-1 rows)\n${indent(southLines.join('\n'))}`);
+  check(blind.code === 2 && southLines.some((l) => l.includes('trailguard-forward')), 'status exits 2: nothing forwards tampering from ap-south-1 yet, and it says so');
+  const widen = await demo.trailguard('apply');
+  say(`\n$ trailguard apply --config ${demo.configPath}   (exit ${widen.code}: regions: auto found ap-south-1)`);
+  check(widen.code === 0, 'apply added the forwarding and guard rules in ap-south-1');
+  const watched = await demo.trailguard('status');
+  check(watched.code === 0, `status exits 0 again: every trail's home region is watched`);
   say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {
   failed = true;

@@ -14,85 +14,19 @@ import {
   type PolicyDocument,
   type Statement,
 } from './iam-policies.js';
+import { KINDS, type Resource, type ResourceKind } from './kinds/index.js';
 import { NAMES } from './names.js';
 import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
 
 export const GLOBAL = 'global';
 
-interface Base {
-  /** Unique: account/region/kind/name. */
-  key: string;
-  account: string;
-  /** A region, or `global` for IAM. */
-  region: string;
-  name: string;
-}
+export type { Resource, ResourceKind, RuleTarget } from './kinds/index.js';
 
-export interface RuleTarget {
-  Id: string;
-  Arn: string;
-  RoleArn?: string;
-  DeadLetterConfig?: { Arn: string };
-  RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
-}
-
-export type Resource = Base &
-  (
-    | {
-        kind: 'iam-role';
-        trust: PolicyDocument;
-        policyName: string;
-        policy: PolicyDocument;
-        description: string;
-        /** ARN of the `trailguard-boundary` managed policy in the role's account: caps what the role can ever do. */
-        permissionsBoundary: string;
-      }
-    | { kind: 'event-bus' }
-    | { kind: 'bus-permission'; bus: string; principal: string; organizationId?: string }
-    | { kind: 'event-rule'; bus: string; pattern: Record<string, unknown>; description: string; targets: RuleTarget[] }
-    | { kind: 'sqs-queue'; attributes: Record<string, string> }
-    | {
-        kind: 'sns-topic';
-        httpsEndpoint: string | null;
-        /** The topic attribute SignatureVersion: '2' signs deliveries with RSA-SHA256 instead of SNS's default SHA1 ('1'). */
-        signatureVersion: '2';
-      }
-    | {
-        kind: 'lambda-function';
-        roleArn: string;
-        runtime: string;
-        handler: string;
-        timeout: number;
-        memorySize: number;
-        environment: Record<string, string>;
-        codeSha256: string;
-        /** Where asynchronous invocations that failed every retry go (an on-failure destination). */
-        onFailureArn: string | null;
-      }
-    | { kind: 'lambda-permission'; functionName: string; sourceArn: string }
-    | { kind: 'event-source-mapping'; functionName: string; queueArn: string; batchSize: number }
-    /** The `trailguard-boundary` managed policy in the central account: read and compared, never written (an administrator owns it). */
-    | { kind: 'iam-boundary'; arn: string; document: PolicyDocument }
-  );
-export type ResourceKind = Resource['kind'];
-
-/** Order in which apply creates and updates resources: each kind only depends on kinds before it. */
-export const APPLY_ORDER: ResourceKind[] = [
-  'iam-role',
-  'sqs-queue',
-  'sns-topic',
-  'lambda-function',
-  'event-bus',
-  'bus-permission',
-  'lambda-permission',
-  'event-rule',
-  'event-source-mapping',
-  // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
-  'iam-boundary',
-];
+/** Order in which apply creates and updates resources: the kind registry's order (each kind only depends on kinds before it). */
+export const APPLY_ORDER = Object.keys(KINDS) as ResourceKind[];
 
 /** Kinds that carry the trailguard:managed tag; the others are owned by their TrailGuard name. */
-export const TAGGED_KINDS: ResourceKind[] = ['iam-role', 'event-bus', 'event-rule', 'sqs-queue', 'sns-topic', 'lambda-function'];
+export const TAGGED_KINDS: ResourceKind[] = APPLY_ORDER.filter((kind) => KINDS[kind].tagged);
 
 export const REMEDIATOR_RUNTIME = 'nodejs22.x';
 export const REMEDIATOR_HANDLER = 'index.handler';

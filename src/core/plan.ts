@@ -1,5 +1,5 @@
 // The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
-import { TAGGED_KINDS, type Resource, type ResourceKind } from './desired-state.js';
+import { kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
 
 export type Observed =
   | { exists: false }
@@ -50,48 +50,11 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export const inlinePolicyField = (name: string) => `inline policy ${name}`;
+export { inlinePolicyField } from './kinds/index.js';
 
-/** The fields of a resource that apply compares and converges, in the shape readers report them. */
+/** The fields of a resource that apply compares and converges, in the shape readers report them (its kind module's). */
 export function desiredFields(resource: Resource): Record<string, unknown> {
-  switch (resource.kind) {
-    case 'iam-role':
-      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy, otherPolicies: [] };
-    case 'event-bus':
-      return {};
-    case 'bus-permission':
-      // Semantic, not textual: EventBridge and emulators store the same grant in different shapes.
-      return { grant: { principal: resource.principal, organizationId: resource.organizationId ?? null } };
-    case 'event-rule':
-      return { eventPattern: resource.pattern, state: 'ENABLED', targets: [...resource.targets].sort((a, b) => a.Id.localeCompare(b.Id)) };
-    case 'sqs-queue':
-      return Object.fromEntries(
-        Object.entries(resource.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v]),
-      );
-    case 'sns-topic':
-      // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
-      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion, publishers: [] };
-    case 'lambda-function':
-      return {
-        role: resource.roleArn,
-        runtime: resource.runtime,
-        handler: resource.handler,
-        timeout: resource.timeout,
-        memorySize: resource.memorySize,
-        environment: resource.environment,
-        code: resource.codeSha256,
-        onFailure: resource.onFailureArn,
-        throttled: false,
-        layers: [],
-        vpcSubnets: [],
-      };
-    case 'lambda-permission':
-      return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };
-    case 'event-source-mapping':
-      return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true, filterCriteria: null };
-    case 'iam-boundary':
-      return { document: resource.document };
-  }
+  return kindSpec(resource.kind).desiredFields(resource as never);
 }
 
 function identity(r: Resource | Extraneous) {
@@ -108,14 +71,14 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
       changes.push({ ...identity(resource), action: 'create', reason: 'create', fields: [] });
       continue;
     }
-    if (TAGGED_KINDS.includes(resource.kind) && !seen.managed) {
+    if (kindSpec(resource.kind).tagged && !seen.managed) {
       changes.push({ ...identity(resource), action: 'conflict', reason: 'conflict: not managed by TrailGuard', fields: [] });
       continue;
     }
     const wanted = desiredFields(resource);
     const differing = Object.keys(wanted).filter((field) => canonical(wanted[field]) !== canonical(seen.fields[field]));
     if (differing.length > 0) {
-      const who = resource.kind === 'iam-boundary' ? '; an administrator updates it (trailguard iam boundary)' : '';
+      const who = kindSpec(resource.kind).updateHint ?? '';
       changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing });
     }
   }

@@ -1,0 +1,17 @@
+// The `trailguard-boundary` managed policy in the central account: read and compared, never written (an administrator owns it).
+import type { PolicyDocument } from '../iam-policies.js';
+import type { KindSpec, ResourceBase } from './kind.js';
+
+export interface IamBoundaryResource extends ResourceBase {
+  kind: 'iam-boundary';
+  arn: string;
+  document: PolicyDocument;
+}
+
+export const iamBoundary: KindSpec<IamBoundaryResource> = {
+  kind: 'iam-boundary',
+  // IAM refuses to delete a policy a role uses as its boundary, and the deploy role cannot write it: owned by its name.
+  tagged: false,
+  desiredFields: (r) => ({ document: r.document }),
+  updateHint: '; an administrator updates it (trailguard iam boundary)',
+};

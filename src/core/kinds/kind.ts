@@ -1,0 +1,31 @@
+// What every resource kind module states about its kind (the pure half; the AWS half is src/core/aws/kinds/kind.ts).
+
+/** What every desired resource has, whatever its kind. */
+export interface ResourceBase {
+  /** Unique: account/region/kind/name. */
+  key: string;
+  account: string;
+  /** A region, or `global` for IAM. */
+  region: string;
+  name: string;
+}
+
+/**
+ * The pure part of a resource kind, as a Terraform provider's schema is: which fields apply compares and converges
+ * and how TrailGuard recognises the resource as its own. `R` is the kind's desired resource.
+ */
+export interface KindSpec<R extends ResourceBase & { kind: string }> {
+  readonly kind: R['kind'];
+  /**
+   * True when the resource carries the `trailguard:managed=true` tag and an untagged one with TrailGuard's name is a
+   * conflict; false for kinds AWS cannot tag, which TrailGuard owns by their `trailguard-` name.
+   */
+  readonly tagged: boolean;
+  /** The fields apply compares and converges, in the shape the kind's reader reports them (values are JSON). */
+  desiredFields(resource: R): Record<string, unknown>;
+  /** Appended to an update's reason when apply cannot make the change itself and someone else has to. */
+  readonly updateHint?: string;
+}
+
+/** The desired resource a kind spec describes. */
+export type ResourceOfSpec<S> = S extends KindSpec<infer R> ? R : never;

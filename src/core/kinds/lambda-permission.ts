@@ -1,0 +1,16 @@
+// A statement of the remediator's resource policy letting one central rule invoke it (delivery: direct).
+import type { KindSpec, ResourceBase } from './kind.js';
+
+export interface LambdaPermissionResource extends ResourceBase {
+  kind: 'lambda-permission';
+  functionName: string;
+  /** ARN of the rule allowed to invoke the function. */
+  sourceArn: string;
+}
+
+export const lambdaPermission: KindSpec<LambdaPermissionResource> = {
+  kind: 'lambda-permission',
+  // A policy statement has no tags: TrailGuard's are those whose Sid starts with `trailguard-`.
+  tagged: false,
+  desiredFields: (r) => ({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: r.sourceArn }),
+};

@@ -32,11 +32,22 @@ export function describeUncovered(u: UncoveredTrail): string {
   return `trail ${u.trail} (${u.arn}): no ${NAMES.forwardRule} rule in ${u.region}, its tampering is never seen`;
 }
 
+/**
+ * A before or after value as a code span: observed values are written by whoever changed the resource, so nothing in
+ * them may render (a mention, a link, HTML) or end the span (a backtick) or the table cell (a pipe).
+ */
+const codeSpan = (value: string) => `\`${escape(value.replace(/`/g, "'"))}\``;
+
+/** A change with the before → after of each field it changes, one line each, for a table cell. */
+function describeWithValues(change: Change): string {
+  return [describe(change), ...(change.diff ?? []).map((d) => `${escape(d.field)}: ${codeSpan(d.before)} → ${codeSpan(d.after)}`)].join('<br>');
+}
+
 function cell(row: Row): string {
   const parts = [
     ...row.errors.map(escape),
-    ...row.changes.map(describe),
-    ...row.remaining.map((c) => `still drifting: ${describe(c)}`),
+    ...row.changes.map(describeWithValues),
+    ...row.remaining.map((c) => `still drifting: ${describeWithValues(c)}`),
     ...row.uncovered.map((u) => escape(describeUncovered(u))),
   ];
   return parts.length ? parts.join('<br>') : '';

@@ -24,6 +24,27 @@ export interface Change {
   /** `create`, `update: targets, eventPattern`, `delete: no longer desired`, `conflict: not managed by TrailGuard`. */
   reason: string;
   fields: string[];
+  /**
+   * On an update: each differing field's observed (`before`) and desired (`after`) value, as canonical JSON clipped to
+   * VALUE_CLIP characters (ending in `…` when cut), in `fields` order. Absent on create, delete and conflict.
+   */
+  diff?: FieldDiff[];
+}
+
+/** One field of an update: what the reader saw and what apply writes, for people to read (clipped, not for machines). */
+export interface FieldDiff {
+  field: string;
+  before: string;
+  after: string;
+}
+
+/** Characters of a before or after value shown: enough for a state, an ARN or a short list; a policy is cut. */
+export const VALUE_CLIP = 80;
+
+/** `text` cut to `max` characters, the last one `…` when anything was left out. */
+export function clipValue(text: string, max = VALUE_CLIP): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** An owned resource that exists but is no longer desired (a bus statement for a removed member). */
@@ -79,7 +100,8 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     const differing = Object.keys(wanted).filter((field) => canonical(wanted[field]) !== canonical(seen.fields[field]));
     if (differing.length > 0) {
       const who = kindSpec(resource.kind).updateHint ?? '';
-      changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing });
+      const diff = differing.map((field) => ({ field, before: clipValue(canonical(seen.fields[field])), after: clipValue(canonical(wanted[field])) }));
+      changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
     }
   }
   for (const extra of extraneous) {

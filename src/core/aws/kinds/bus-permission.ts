@@ -20,6 +20,8 @@ export function grantOf(statement: Statement): { principal: string; organization
 }
 
 export const busPermissionIo: KindIo<BusPermissionResource> = {
+  actions: { read: ['events:DescribeEventBus'], write: ['events:PutPermission', 'events:RemovePermission'] },
+
   async read(resource, { bus }) {
     const statement = (await bus(resource.bus))?.statements.find((s) => s.Sid === resource.name);
     if (!statement) return { exists: false };

@@ -5,6 +5,8 @@ import { managedIn, TAG_LIST } from './common.js';
 import type { KindIo } from './kind.js';
 
 export const eventBusIo: KindIo<EventBusResource> = {
+  actions: { read: ['events:DescribeEventBus', 'events:ListTagsForResource'], write: ['events:CreateEventBus', 'events:TagResource'] },
+
   async read(resource, { accounts, account, region, bus: busOf }) {
     const bus = await busOf(resource.name);
     if (!bus) return { exists: false };

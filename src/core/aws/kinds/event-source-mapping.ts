@@ -5,6 +5,8 @@ import { orMissing } from './common.js';
 import type { KindIo } from './kind.js';
 
 export const eventSourceMappingIo: KindIo<EventSourceMappingResource> = {
+  actions: { read: ['lambda:ListEventSourceMappings'], write: ['lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'] },
+
   async read(resource, { accounts, account, region }) {
     const lambda = await accounts.client(LambdaClient, account, region);
     const out = await orMissing(lambda.send(new ListEventSourceMappingsCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn })));

@@ -5,6 +5,9 @@ import { orMissing, parsePolicy } from './common.js';
 import type { KindIo } from './kind.js';
 
 export const iamBoundaryIo: KindIo<IamBoundaryResource> = {
+  // Never written: an administrator owns it.
+  actions: { read: ['iam:GetPolicy', 'iam:GetPolicyVersion'], write: [] },
+
   async read(resource, { accounts, account, region }) {
     const iam = await accounts.client(IAMClient, account, region);
     const policy = await orMissing(iam.send(new GetPolicyCommand({ PolicyArn: resource.arn })));

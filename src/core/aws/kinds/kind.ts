@@ -42,9 +42,15 @@ export interface ApplyContext {
  * The AWS half of a resource kind, as a Terraform provider's read/create/update/delete: `read` reports what exists in
  * the shape the kind's `desiredFields` has (`{ exists: false }` when it does not; any other AWS error propagates);
  * `apply` creates the resource or converges the differing fields; `remove`, when the kind has it, deletes an owned
- * resource no longer desired (kinds without it are never deleted).
+ * resource no longer desired (kinds without it are never deleted); `actions` names what those calls need.
  */
 export interface KindIo<R extends ResourceBase> {
+  /**
+   * The IAM actions (`service:Action`, as IAM's Service Authorization Reference names them) that `read` calls, and
+   * that `apply` and `remove` call, including those a call implies (tags on create, iam:PassRole). The deploy policy
+   * must allow all of them and the plan role exactly the read ones (test/unit/resource-kind-permissions.test.ts).
+   */
+  readonly actions: { readonly read: readonly string[]; readonly write: readonly string[] };
   read(resource: R, ctx: ReadContext): Promise<Observed>;
   apply(resource: R, ctx: ApplyContext): Promise<void>;
   remove?(change: Change, ctx: Omit<ApplyContext, 'create' | 'fields' | 'ids'>): Promise<void>;

@@ -5,6 +5,8 @@ import { orMissing, type Statement } from './common.js';
 import type { KindIo } from './kind.js';
 
 export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
+  actions: { read: ['lambda:GetPolicy'], write: ['lambda:RemovePermission', 'lambda:AddPermission'] },
+
   async read(resource, { accounts, account, region }) {
     const lambda = await accounts.client(LambdaClient, account, region);
     const policy = await orMissing(lambda.send(new GetPolicyCommand({ FunctionName: resource.functionName })));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import { APPLY_ORDER, desiredState, TAGGED_KINDS, type Resource } from '../../src/core/desired-state.js';
 import { KINDS } from '../../src/core/kinds/index.js';
+import { DesiredStateError } from '../../src/core/kinds/kind.js';
 import { KIND_IO } from '../../src/core/aws/kinds/index.js';
 import { applyChange } from '../../src/core/aws/writers.js';
 import { desiredFields, planChanges, VALUE_CLIP, type Change, type Observed } from '../../src/core/plan.js';
@@ -51,6 +52,23 @@ describe('resource kinds: one module each, in two registries', () => {
     await expect(applyChange(change, undefined, undefined, { accounts, homeRegion: 'us-east-1', code: Buffer.alloc(0) })).rejects.toThrow('TrailGuard deletes only bus-permission, not event-rule');
 
     expect(clients).toEqual([]);
+  });
+});
+
+describe('each kind refuses what AWS would refuse, before any AWS call', () => {
+  it('bus grants over EventBridge’s policy limit, roles and the boundary over IAM’s quotas: DesiredStateError naming the fix', () => {
+    const grant = everyResource.find((r) => r.kind === 'bus-permission' && r.principal !== '*')!;
+    const grants = Array.from({ length: 120 }, (_, i) => ({ ...grant, name: `trailguard-${700000000000 + i}`, principal: String(700000000000 + i) }));
+    const role = everyResource.find((r) => r.kind === 'iam-role')!;
+    const bigRole = { ...role, policy: { Version: '2012-10-17', Statement: Array.from({ length: 200 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: `arn:aws:cloudtrail:us-east-1:222222222222:trail/t${i}` })) } };
+    const boundary = everyResource.find((r) => r.kind === 'iam-boundary')!;
+    const bigBoundary = { ...boundary, document: bigRole.policy };
+
+    expect(() => KINDS['bus-permission'].check!(grants as never)).toThrow(DesiredStateError);
+    expect(() => KINDS['bus-permission'].check!(grants as never)).toThrow(/set organizationId/);
+    expect(() => KINDS['iam-role'].check!([bigRole] as never)).toThrow(/over IAM's 10240 and 2048/);
+    expect(() => KINDS['iam-boundary'].check!([bigBoundary] as never)).toThrow(/over IAM's 6144 for a managed policy/);
+    expect(() => KINDS['bus-permission'].check!(grants.slice(0, 3) as never)).not.toThrow();
   });
 });
 

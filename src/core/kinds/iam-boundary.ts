@@ -1,6 +1,7 @@
 // The `trailguard-boundary` managed policy in the central account: read and compared, never written (an administrator owns it).
 import type { PolicyDocument } from '../iam-policies.js';
-import type { KindSpec, ResourceBase } from './kind.js';
+import { IAM_LIMITS, iamPolicyLength } from './iam-role.js';
+import { DesiredStateError, type KindSpec, type ResourceBase } from './kind.js';
 
 export interface IamBoundaryResource extends ResourceBase {
   kind: 'iam-boundary';
@@ -14,4 +15,14 @@ export const iamBoundary: KindSpec<IamBoundaryResource> = {
   tagged: false,
   desiredFields: (r) => ({ document: r.document }),
   updateHint: '; an administrator updates it (trailguard iam boundary)',
+  check(boundaries) {
+    for (const b of boundaries) {
+      const length = iamPolicyLength(b.document);
+      if (length <= IAM_LIMITS.managedPolicy) continue;
+      throw new DesiredStateError(
+        `the ${b.name} policy would be ${length} characters, over IAM's ${IAM_LIMITS.managedPolicy} for a managed policy: ` +
+          'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter',
+      );
+    }
+  },
 };

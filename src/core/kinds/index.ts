@@ -6,7 +6,7 @@ import { eventRule } from './event-rule.js';
 import { eventSourceMapping } from './event-source-mapping.js';
 import { iamBoundary } from './iam-boundary.js';
 import { iamRole } from './iam-role.js';
-import type { ResourceOfSpec } from './kind.js';
+import type { KindSpec, ResourceOfSpec } from './kind.js';
 import { lambdaFunction } from './lambda-function.js';
 import { lambdaPermission } from './lambda-permission.js';
 import { snsTopic } from './sns-topic.js';
@@ -37,7 +37,7 @@ export type ResourceKind = Resource['kind'];
 export type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
 
 /** The kind module of `kind`, typed for its resources. */
-export function kindSpec<K extends ResourceKind>(kind: K): { readonly kind: K; readonly tagged: boolean; readonly updateHint?: string; desiredFields(resource: ResourceOf<K>): Record<string, unknown> } {
+export function kindSpec<K extends ResourceKind>(kind: K): KindSpec<ResourceOf<K>> {
   return KINDS[kind] as never;
 }
 

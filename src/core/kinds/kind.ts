@@ -23,9 +23,17 @@ export interface KindSpec<R extends ResourceBase & { kind: string }> {
   readonly tagged: boolean;
   /** The fields apply compares and converges, in the shape the kind's reader reports them (values are JSON). */
   desiredFields(resource: R): Record<string, unknown>;
+  /**
+   * Throws DesiredStateError, before any AWS call, when the kind's desired resources (all of them, every account)
+   * could not exist in AWS (a quota, a size limit), saying what in trailguard.yml to change.
+   */
+  check?(resources: readonly R[]): void;
   /** Appended to an update's reason when apply cannot make the change itself and someone else has to. */
   readonly updateHint?: string;
 }
 
 /** The desired resource a kind spec describes. */
 export type ResourceOfSpec<S> = S extends KindSpec<infer R> ? R : never;
+
+/** Thrown before any AWS call when the desired state cannot exist (e.g. a bus policy over EventBridge's limit). */
+export class DesiredStateError extends Error {}

@@ -30,6 +30,8 @@ export const busPermission: KindSpec<BusPermissionResource> = {
   kind: 'bus-permission',
   // A policy statement has no tags: TrailGuard's are those whose Sid starts with `trailguard-`.
   tagged: false,
+  describeConflict: (c) =>
+    `statement ${c.name} of TrailGuard's bus policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can put forged events on the central bus; TrailGuard never changes it, remove it`,
   // Every grant is a statement of one policy per bus: together they must fit EventBridge's limit.
   check(grants) {
     const byBus = new Map<string, Record<string, unknown>[]>();

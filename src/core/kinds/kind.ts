@@ -1,4 +1,5 @@
 // What every resource kind module states about its kind (the pure half; the AWS half is src/core/aws/kinds/kind.ts).
+import type { Change } from '../plan.js';
 
 /** What every desired resource has, whatever its kind. */
 export interface ResourceBase {
@@ -28,6 +29,11 @@ export interface KindSpec<R extends ResourceBase & { kind: string }> {
    * could not exist in AWS (a quota, a size limit), saying what in trailguard.yml to change.
    */
   check?(resources: readonly R[]): void;
+  /**
+   * What a conflict on this kind means and what to do, after `<account> <region>: ` in the run's failure list. Unset:
+   * the tagged kinds' sentence (a resource with TrailGuard's name but without the tag).
+   */
+  describeConflict?(change: Pick<Change, 'name' | 'reason'>): string;
   /** Appended to an update's reason when apply cannot make the change itself and someone else has to. */
   readonly updateHint?: string;
 }

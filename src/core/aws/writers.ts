@@ -3,7 +3,7 @@
 import { GLOBAL, type Resource } from '../desired-state.js';
 import type { Change, Observed } from '../plan.js';
 import type { Accounts } from './accounts.js';
-import { kindIo, REMOVABLE_KINDS } from './kinds/index.js';
+import { kindIo, removableKinds } from './kinds/index.js';
 
 export interface WriterOptions {
   accounts: Accounts;
@@ -29,7 +29,7 @@ export async function applyChange(change: Change, resource: Resource | undefined
   if (change.action === 'conflict') return;
   if (change.action === 'delete') {
     const remove = kindIo(change.kind).remove;
-    if (!remove) throw new Error(`TrailGuard deletes only ${REMOVABLE_KINDS.join(', ')}, not ${change.kind}`);
+    if (!remove) throw new Error(`TrailGuard deletes only ${removableKinds().join(', ')}, not ${change.kind}`);
     await remove(change, { accounts, account, region, code: options.code, sleep });
     return;
   }

@@ -31,7 +31,12 @@ export function kindIo<K extends ResourceKind>(kind: K): KindIo<ResourceOf<K>> {
   return KIND_IO[kind] as KindIo<ResourceOf<K>>;
 }
 
-/** The kinds whose module can delete an owned resource that is no longer desired. */
-export const REMOVABLE_KINDS = (Object.keys(KIND_IO) as ResourceKind[]).filter((kind) => KIND_IO[kind].remove);
+/**
+ * The kinds whose module can delete an owned resource that is no longer desired. A function, not a constant: a
+ * top-level call would keep every kind's SDK client in bundles that import one helper (the remediator's guard).
+ */
+export function removableKinds(): ResourceKind[] {
+  return (Object.keys(KIND_IO) as ResourceKind[]).filter((kind) => KIND_IO[kind].remove);
+}
 
 export type { ApplyContext, BusState, KindIo, ReadContext } from './kind.js';

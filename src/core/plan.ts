@@ -26,7 +26,8 @@ export interface Change {
   fields: string[];
   /**
    * On an update: each differing field's observed (`before`) and desired (`after`) value, as canonical JSON clipped to
-   * VALUE_CLIP characters (ending in `…` when cut), in `fields` order. Absent on create, delete and conflict.
+   * VALUE_CLIP characters (ending in `…` when cut), in `fields` order; what may hold a secret is hidden by the kind
+   * module (`shownValue`: environment values, credentials in a URL). Absent on create, delete and conflict.
    */
   diff?: FieldDiff[];
 }
@@ -100,7 +101,9 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     const differing = Object.keys(wanted).filter((field) => canonical(wanted[field]) !== canonical(seen.fields[field]));
     if (differing.length > 0) {
       const who = kindSpec(resource.kind).updateHint ?? '';
-      const diff = differing.map((field) => ({ field, before: clipValue(canonical(seen.fields[field])), after: clipValue(canonical(wanted[field])) }));
+      const spec = kindSpec(resource.kind);
+      const shown = (field: string, value: unknown, other: unknown) => clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
+      const diff = differing.map((field) => ({ field, before: shown(field, seen.fields[field], wanted[field]), after: shown(field, wanted[field], seen.fields[field]) }));
       changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
     }
   }

@@ -100,6 +100,28 @@ describe('plan changes carry before and after', () => {
     expect(byField.get('targets')?.before.endsWith('…')).toBe(true);
   });
 
+  it('a secret in the function environment or in the alerts endpoint never reaches the plan: names and hosts only', () => {
+    const config = validateConfig({ ...base, alerts: { endpoint: 'https://alerts.example.com/sns?token=desired-token' } });
+    const resources = desiredState(config, { members: ['222222222222'], codeSha256: 'abc' });
+    const observed = inSync(resources);
+    const fnKey = '111111111111/us-east-1/lambda-function/trailguard-remediator';
+    const topicKey = '111111111111/us-east-1/sns-topic/trailguard-alerts';
+    const fn = observed.get(fnKey) as Extract<Observed, { exists: true }>;
+    const env = fn.fields.environment as Record<string, string>;
+    observed.set(fnKey, { ...fn, fields: { ...fn.fields, environment: { ...env, TRAILGUARD_ALLOW: '["x"]', DB_PASSWORD: 'hunter2-secret' } } });
+    const topic = observed.get(topicKey) as Extract<Observed, { exists: true }>;
+    observed.set(topicKey, { ...topic, fields: { ...topic.fields, httpsSubscription: 'https://admin:s3cret-pw@alerts.example.com/sns?token=observed-token' } });
+
+    const changes = planChanges(resources, observed);
+    const text = JSON.stringify(changes);
+    const envDiff = changes.find((c) => c.kind === 'lambda-function')!.diff!.find((d) => d.field === 'environment')!;
+    const urlDiff = changes.find((c) => c.kind === 'sns-topic')!.diff!.find((d) => d.field === 'httpsSubscription')!;
+
+    for (const secret of ['hunter2-secret', 's3cret-pw', 'admin', 'observed-token', 'desired-token', '["x"]']) expect(text).not.toContain(secret);
+    expect(envDiff).toEqual({ field: 'environment', before: '{"DB_PASSWORD":"***","TRAILGUARD_ALLOW":"***"}', after: '{"TRAILGUARD_ALLOW":"***"}' });
+    expect(urlDiff).toEqual({ field: 'httpsSubscription', before: '"https://***@alerts.example.com/sns?***"', after: '"https://alerts.example.com/sns?***"' });
+  });
+
   it('creates, conflicts and deletes carry no values (there is nothing to compare)', () => {
     const observed = inSync(desired);
     observed.set(forwardKey, { exists: false });

@@ -1,5 +1,5 @@
 // The remediator function `trailguard-remediator`: configuration, code, on-failure destination, and what must not be on it.
-import type { KindSpec, ResourceBase } from './kind.js';
+import { differingNamesOnly, type KindSpec, type ResourceBase } from './kind.js';
 
 export interface LambdaFunctionResource extends ResourceBase {
   kind: 'lambda-function';
@@ -19,6 +19,8 @@ export interface LambdaFunctionResource extends ResourceBase {
 export const lambdaFunction: KindSpec<LambdaFunctionResource> = {
   kind: 'lambda-function',
   tagged: true,
+  // Someone may have put a secret in the function's environment: the plan names the variables that differ, not their values.
+  shownValue: (field, value, other) => (field === 'environment' ? differingNamesOnly(value, other) : value),
   desiredFields: (r) => ({
     role: r.roleArn,
     runtime: r.runtime,

@@ -1,5 +1,5 @@
 // The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription and who may publish to it.
-import type { KindSpec, ResourceBase } from './kind.js';
+import { urlWithoutSecrets, type KindSpec, type ResourceBase } from './kind.js';
 
 export interface SnsTopicResource extends ResourceBase {
   kind: 'sns-topic';
@@ -11,6 +11,7 @@ export interface SnsTopicResource extends ResourceBase {
 export const snsTopic: KindSpec<SnsTopicResource> = {
   kind: 'sns-topic',
   tagged: true,
+  shownValue: (field, value) => (field === 'httpsSubscription' ? urlWithoutSecrets(value) : value),
   // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
   desiredFields: (r) => ({ httpsSubscription: r.httpsEndpoint, signatureVersion: r.signatureVersion, publishers: [] }),
 };

@@ -36,7 +36,10 @@ export function ruleTargetFields(targets: readonly Target[]): Record<string, unk
 
 export const eventRuleIo: KindIo<EventRuleResource> = {
   // PutTargets with a RoleArn (member rules: trailguard-forwarder) needs iam:PassRole.
-  actions: { read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'], write: ['events:PutRule', 'events:TagResource', 'events:RemoveTargets', 'events:PutTargets', 'iam:PassRole'] },
+  actions: {
+    read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+    write: ['events:PutRule', 'events:TagResource', 'events:RemoveTargets', 'events:PutTargets', 'iam:PassRole'],
+  },
 
   async read(resource, { accounts, account, region }) {
     const events = await accounts.client(EventBridgeClient, account, region);

@@ -34,7 +34,10 @@ async function withBoundaryHint<T>(resource: IamRoleResource, account: string, c
 
 export const iamRoleIo: KindIo<IamRoleResource> = {
   // CreateRole with Tags needs iam:TagRole too.
-  actions: { read: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'], write: ['iam:CreateRole', 'iam:TagRole', 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'] },
+  actions: {
+    read: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
+    write: ['iam:CreateRole', 'iam:TagRole', 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'],
+  },
 
   async read(resource, { accounts, account, region }) {
     const iam = await accounts.client(IAMClient, account, region);

@@ -33,7 +33,20 @@ async function whileRoleIsPropagating<T>(fn: () => Promise<T>, sleep: (ms: numbe
 
 export const lambdaFunctionIo: KindIo<LambdaFunctionResource> = {
   // CreateFunction passes the remediator role (iam:PassRole); the update waiter polls GetFunction.
-  actions: { read: ['lambda:GetFunction', 'lambda:GetFunctionEventInvokeConfig'], write: ['lambda:CreateFunction', 'lambda:TagResource', 'iam:PassRole', 'lambda:PutFunctionEventInvokeConfig', 'lambda:DeleteFunctionEventInvokeConfig', 'lambda:DeleteFunctionConcurrency', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:GetFunction'] },
+  actions: {
+    read: ['lambda:GetFunction', 'lambda:GetFunctionEventInvokeConfig'],
+    write: [
+      'lambda:CreateFunction',
+      'lambda:TagResource',
+      'iam:PassRole',
+      'lambda:PutFunctionEventInvokeConfig',
+      'lambda:DeleteFunctionEventInvokeConfig',
+      'lambda:DeleteFunctionConcurrency',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:UpdateFunctionCode',
+      'lambda:GetFunction',
+    ],
+  },
 
   async read(resource, { accounts, account, region }) {
     const lambda = await accounts.client(LambdaClient, account, region);

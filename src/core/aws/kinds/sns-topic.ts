@@ -44,7 +44,10 @@ export function topicPublishers(policyText: string | undefined, account: string)
 }
 
 export const snsTopicIo: KindIo<SnsTopicResource> = {
-  actions: { read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'], write: ['sns:CreateTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe'] },
+  actions: {
+    read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'],
+    write: ['sns:CreateTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+  },
 
   async read(resource, { accounts, account, region }) {
     const sns = await accounts.client(SNSClient, account, region);

@@ -6,7 +6,10 @@ import { orMissing, TAG_MAP } from './common.js';
 import type { KindIo } from './kind.js';
 
 export const sqsQueueIo: KindIo<SqsQueueResource> = {
-  actions: { read: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'], write: ['sqs:CreateQueue', 'sqs:TagQueue', 'sqs:SetQueueAttributes'] },
+  actions: {
+    read: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
+    write: ['sqs:CreateQueue', 'sqs:TagQueue', 'sqs:SetQueueAttributes'],
+  },
 
   async read(resource, { accounts, account, region }) {
     const sqs = await accounts.client(SQSClient, account, region);

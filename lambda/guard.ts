@@ -13,7 +13,7 @@ import { buildPipelineAlert, type Outcome } from '../src/core/alert.js';
 import { partitionOf, roleOfPrincipal } from '../src/core/arn.js';
 import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient } from '../src/core/aws/clients.js';
-import { ruleTargetFields } from '../src/core/aws/readers.js';
+import { ruleTargetFields } from '../src/core/aws/kinds/event-rule.js';
 import { memberRules, type PipelineEnvironment, type RuleResource } from '../src/core/desired-state.js';
 import { AlertPublishError, errorCode, errorText, RejectedEventError } from '../src/core/errors.js';
 import { MANAGED_TAG, NAMES } from '../src/core/names.js';

@@ -9,6 +9,7 @@ import { discover } from './core/aws/discovery.js';
 import { runPipeline } from './core/aws/run-pipeline.js';
 import { collectTrailStatus } from './core/aws/trail-status.js';
 import type { PipelineReport } from './core/pipeline.js';
+import type { Change } from './core/plan.js';
 import { needsAttention, pipelineStatusRows, sortStatus, type TrailStatusRow } from './core/status.js';
 import { textTable } from './core/table.js';
 import { VERSION } from './core/version.js';
@@ -126,17 +127,25 @@ function progress(io: CliIo, verb: string) {
   };
 }
 
-function printReport(report: PipelineReport, io: CliIo): void {
+/** A change and, indented under it, each field's before → after (clipped by the plan). */
+const changeLines = (c: Change, prefix = '') => [`${prefix}${c.kind} ${c.name}: ${c.reason}`, ...(c.diff ?? []).map((d) => `  ${d.field}: ${d.before} → ${d.after}`)];
+
+/** The plan or apply table the CLI prints: one line per detail, each change once with its fields' before → after. */
+export function reportTable(report: PipelineReport): string {
   const rows = report.rows.flatMap((r) => {
     const details = [
       ...r.errors,
-      ...r.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`),
-      ...r.remaining.map((c) => `still drifting: ${c.kind} ${c.name}: ${c.reason}`),
+      ...r.changes.flatMap((c) => changeLines(c)),
+      ...r.remaining.flatMap((c) => changeLines(c, 'still drifting: ')),
       ...r.uncovered.map(describeUncovered),
     ];
     return (details.length ? details : ['']).map((d, i) => (i === 0 ? [r.account, r.name, r.region, r.status, d] : ['', '', '', '', d]));
   });
-  io.stdout(`${textTable(['ACCOUNT', 'NAME', 'REGION', 'STATUS', 'DETAILS'], rows)}\n\n${headline(report)}\n`);
+  return textTable(['ACCOUNT', 'NAME', 'REGION', 'STATUS', 'DETAILS'], rows);
+}
+
+function printReport(report: PipelineReport, io: CliIo): void {
+  io.stdout(`${reportTable(report)}\n\n${headline(report)}\n`);
 }
 
 export function statusTable(rows: TrailStatusRow[]): string {

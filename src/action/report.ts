@@ -2,6 +2,7 @@
 import { NAMES } from '../core/names.js';
 import type { PipelineReport, Row, RowStatus, UncoveredTrail } from '../core/pipeline.js';
 import type { Change } from '../core/plan.js';
+import { kindSpec } from '../core/kinds/index.js';
 
 export const COMMENT_MARKER = '<!-- trailguard-plan -->';
 /** GitHub refuses comment bodies over 65,536 characters. */
@@ -32,11 +33,22 @@ export function describeUncovered(u: UncoveredTrail): string {
   return `trail ${u.trail} (${u.arn}): no ${NAMES.forwardRule} rule in ${u.region}, its tampering is never seen`;
 }
 
+/**
+ * A before or after value as a code span: observed values are written by whoever changed the resource, so nothing in
+ * them may render (a mention, a link, HTML) or end the span (a backtick) or the table cell (a pipe).
+ */
+const codeSpan = (value: string) => `\`${escape(value.replace(/`/g, "'"))}\``;
+
+/** A change with the before → after of each field it changes, one line each, for a table cell. */
+function describeWithValues(change: Change): string {
+  return [describe(change), ...(change.diff ?? []).map((d) => `${escape(d.field)}: ${codeSpan(d.before)} → ${codeSpan(d.after)}`)].join('<br>');
+}
+
 function cell(row: Row): string {
   const parts = [
     ...row.errors.map(escape),
-    ...row.changes.map(describe),
-    ...row.remaining.map((c) => `still drifting: ${describe(c)}`),
+    ...row.changes.map(describeWithValues),
+    ...row.remaining.map((c) => `still drifting: ${describeWithValues(c)}`),
     ...row.uncovered.map((u) => escape(describeUncovered(u))),
   ];
   return parts.length ? parts.join('<br>') : '';
@@ -128,13 +140,13 @@ export function failureItems(report: PipelineReport, options: FailureOptions = {
   return [
     ...drift,
     ...report.errors.map((e) => `${e.account} ${e.region}: ${e.message}`),
-    ...report.conflicts.map((c) =>
-      c.kind === 'bus-permission'
-        ? `${c.account} ${c.region}: statement ${c.name} of TrailGuard's bus policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can put forged events on the central bus; TrailGuard never changes it, remove it`
-        : c.kind === 'lambda-permission'
-          ? `${c.account} ${c.region}: statement ${c.name} of the remediator's function policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke the remediator with forged records; TrailGuard never changes it, remove it`
-          : `${c.account} ${c.region}: ${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
-    ),
+    ...report.conflicts.map((c) => {
+      const spec = kindSpec(c.kind);
+      const what = spec.describeConflict
+        ? spec.describeConflict(c)
+        : `${c.kind} ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`;
+      return `${c.account} ${c.region}: ${what}`;
+    }),
     ...report.uncovered.map(
       (u) =>
         `${u.account} ${u.region}: trail ${u.trail} lives in ${u.region}, which has no ${NAMES.forwardRule} rule: StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on it are made there and never seen; add ${u.region} to members.regions, or set members.regions: auto`,

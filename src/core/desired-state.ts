@@ -14,91 +14,23 @@ import {
   type PolicyDocument,
   type Statement,
 } from './iam-policies.js';
+import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
 import { NAMES } from './names.js';
 import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
 
 export const GLOBAL = 'global';
 
-interface Base {
-  /** Unique: account/region/kind/name. */
-  key: string;
-  account: string;
-  /** A region, or `global` for IAM. */
-  region: string;
-  name: string;
-}
+export type { Resource, ResourceKind, RuleTarget } from './kinds/index.js';
 
-export interface RuleTarget {
-  Id: string;
-  Arn: string;
-  RoleArn?: string;
-  DeadLetterConfig?: { Arn: string };
-  RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
-}
-
-export type Resource = Base &
-  (
-    | {
-        kind: 'iam-role';
-        trust: PolicyDocument;
-        policyName: string;
-        policy: PolicyDocument;
-        description: string;
-        /** ARN of the `trailguard-boundary` managed policy in the role's account: caps what the role can ever do. */
-        permissionsBoundary: string;
-      }
-    | { kind: 'event-bus' }
-    | { kind: 'bus-permission'; bus: string; principal: string; organizationId?: string }
-    | { kind: 'event-rule'; bus: string; pattern: Record<string, unknown>; description: string; targets: RuleTarget[] }
-    | { kind: 'sqs-queue'; attributes: Record<string, string> }
-    | {
-        kind: 'sns-topic';
-        httpsEndpoint: string | null;
-        /** The topic attribute SignatureVersion: '2' signs deliveries with RSA-SHA256 instead of SNS's default SHA1 ('1'). */
-        signatureVersion: '2';
-      }
-    | {
-        kind: 'lambda-function';
-        roleArn: string;
-        runtime: string;
-        handler: string;
-        timeout: number;
-        memorySize: number;
-        environment: Record<string, string>;
-        codeSha256: string;
-        /** Where asynchronous invocations that failed every retry go (an on-failure destination). */
-        onFailureArn: string | null;
-      }
-    | { kind: 'lambda-permission'; functionName: string; sourceArn: string }
-    | { kind: 'event-source-mapping'; functionName: string; queueArn: string; batchSize: number }
-    /** The `trailguard-boundary` managed policy in the central account: read and compared, never written (an administrator owns it). */
-    | { kind: 'iam-boundary'; arn: string; document: PolicyDocument }
-  );
-export type ResourceKind = Resource['kind'];
-
-/** Order in which apply creates and updates resources: each kind only depends on kinds before it. */
-export const APPLY_ORDER: ResourceKind[] = [
-  'iam-role',
-  'sqs-queue',
-  'sns-topic',
-  'lambda-function',
-  'event-bus',
-  'bus-permission',
-  'lambda-permission',
-  'event-rule',
-  'event-source-mapping',
-  // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
-  'iam-boundary',
-];
+/** Order in which apply creates and updates resources: the kind registry's order (each kind only depends on kinds before it). */
+export const APPLY_ORDER = Object.keys(KINDS) as ResourceKind[];
 
 /** Kinds that carry the trailguard:managed tag; the others are owned by their TrailGuard name. */
-export const TAGGED_KINDS: ResourceKind[] = ['iam-role', 'event-bus', 'event-rule', 'sqs-queue', 'sns-topic', 'lambda-function'];
+export const TAGGED_KINDS: ResourceKind[] = APPLY_ORDER.filter((kind) => KINDS[kind].tagged);
 
 export const REMEDIATOR_RUNTIME = 'nodejs22.x';
 export const REMEDIATOR_HANDLER = 'index.handler';
 export const REMEDIATOR_TIMEOUT = 60;
-/** Bytes EventBridge allows for an event bus's permission policy (PutPermission reference: 10 KB). */
-export const BUS_POLICY_LIMIT = 10_240;
 
 export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
   return {
@@ -419,46 +351,9 @@ export function memberRules(spec: MemberRuleSpec, account: string): RuleResource
   ];
 }
 
-/** Thrown before any AWS call when the desired state cannot exist (e.g. a bus policy over EventBridge's limit). */
-export class DesiredStateError extends Error {}
-
-/** Canonical bus-policy statement for a principal, as EventBridge stores it. */
-export function busStatement(resource: Extract<Resource, { kind: 'bus-permission' }>, busArn: string): Record<string, unknown> {
-  const p = busArn.split(':')[1];
-  return {
-    Sid: resource.name,
-    Effect: 'Allow',
-    Principal: resource.principal === '*' ? '*' : { AWS: `arn:${p}:iam::${resource.principal}:root` },
-    Action: 'events:PutEvents',
-    Resource: busArn,
-    ...(resource.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } } : {}),
-  };
-}
-
-/**
- * Characters IAM allows, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"): a role's
- * inline policies together, a role trust policy (the default quota), a managed policy.
- */
-export const IAM_LIMITS = { inlinePolicy: 10_240, trustPolicy: 2_048, managedPolicy: 6_144 } as const;
-
-/** IAM's length of a policy document, in characters: its JSON without whitespace, as IAM counts it against the quotas. */
-export function iamPolicyLength(document: PolicyDocument): number {
-  return JSON.stringify(document).replace(/\s/g, '').length;
-}
-
-/** Throws DesiredStateError, before any AWS call, for a role whose policy or trust would be over IAM's quota. */
-function checkRoleLimits(resources: Resource[]): void {
-  for (const r of resources) {
-    if (r.kind !== 'iam-role') continue;
-    const [policy, trust] = [iamPolicyLength(r.policy), iamPolicyLength(r.trust)];
-    if (policy > IAM_LIMITS.inlinePolicy || trust > IAM_LIMITS.trustPolicy) {
-      throw new DesiredStateError(
-        `the ${r.name} role in ${r.account} would have a ${policy}-character policy and a ${trust}-character trust policy, over IAM's ` +
-          `${IAM_LIMITS.inlinePolicy} and ${IAM_LIMITS.trustPolicy}: set organizationId in trailguard.yml so that one aws:ResourceOrgID condition covers every member`,
-      );
-    }
-  }
-}
+export { DesiredStateError } from './kinds/kind.js';
+export { BUS_POLICY_LIMIT, busStatement } from './kinds/bus-permission.js';
+export { IAM_LIMITS, iamPolicyLength } from './kinds/iam-role.js';
 
 /** Stands for "any member account" while the boundary is built from the members' own policies. */
 const ANY_MEMBER = '000000000000';
@@ -499,21 +394,7 @@ export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
     document: permissionsBoundaryPolicy(config),
   };
   const resources = [...centralResources(config, ctx), boundary, ...ctx.members.flatMap((m) => memberResources(config, m))];
-  checkRoleLimits(resources);
-  if (iamPolicyLength(boundary.document) > IAM_LIMITS.managedPolicy) {
-    throw new DesiredStateError(
-      `the ${PERMISSIONS_BOUNDARY} policy would be ${iamPolicyLength(boundary.document)} characters, over IAM's ${IAM_LIMITS.managedPolicy} for a managed policy: ` +
-        'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter',
-    );
-  }
-  const busArn = centralArns(config).bus;
-  const statements = resources.flatMap((r) => (r.kind === 'bus-permission' ? [busStatement(r, busArn)] : []));
-  const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
-  if (size > BUS_POLICY_LIMIT) {
-    throw new DesiredStateError(
-      `the central bus policy would be ${size} bytes for ${statements.length} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
-        'set organizationId in trailguard.yml so that one aws:PrincipalOrgID statement covers every member',
-    );
-  }
+  // Each kind refuses, before any AWS call, what AWS would refuse (a policy over IAM's quota, a bus policy over EventBridge's).
+  for (const kind of APPLY_ORDER) kindSpec(kind).check?.(resources.filter((r) => r.kind === kind) as never);
   return resources;
 }

@@ -1,5 +1,5 @@
 // The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
-import { TAGGED_KINDS, type Resource, type ResourceKind } from './desired-state.js';
+import { kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
 
 export type Observed =
   | { exists: false }
@@ -24,6 +24,28 @@ export interface Change {
   /** `create`, `update: targets, eventPattern`, `delete: no longer desired`, `conflict: not managed by TrailGuard`. */
   reason: string;
   fields: string[];
+  /**
+   * On an update: each differing field's observed (`before`) and desired (`after`) value, as canonical JSON clipped to
+   * VALUE_CLIP characters (ending in `…` when cut), in `fields` order; what may hold a secret is hidden by the kind
+   * module (`shownValue`: environment values, credentials in a URL). Absent on create, delete and conflict.
+   */
+  diff?: FieldDiff[];
+}
+
+/** One field of an update: what the reader saw and what apply writes, for people to read (clipped, not for machines). */
+export interface FieldDiff {
+  field: string;
+  before: string;
+  after: string;
+}
+
+/** Characters of a before or after value shown: enough for a state, an ARN or a short list; a policy is cut. */
+export const VALUE_CLIP = 80;
+
+/** `text` cut to `max` characters, the last one `…` when anything was left out. */
+export function clipValue(text: string, max = VALUE_CLIP): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** An owned resource that exists but is no longer desired (a bus statement for a removed member). */
@@ -50,48 +72,11 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export const inlinePolicyField = (name: string) => `inline policy ${name}`;
+export { inlinePolicyField } from './kinds/index.js';
 
-/** The fields of a resource that apply compares and converges, in the shape readers report them. */
+/** The fields of a resource that apply compares and converges, in the shape readers report them (its kind module's). */
 export function desiredFields(resource: Resource): Record<string, unknown> {
-  switch (resource.kind) {
-    case 'iam-role':
-      return { permissionsBoundary: resource.permissionsBoundary, trustPolicy: resource.trust, [inlinePolicyField(resource.policyName)]: resource.policy, otherPolicies: [] };
-    case 'event-bus':
-      return {};
-    case 'bus-permission':
-      // Semantic, not textual: EventBridge and emulators store the same grant in different shapes.
-      return { grant: { principal: resource.principal, organizationId: resource.organizationId ?? null } };
-    case 'event-rule':
-      return { eventPattern: resource.pattern, state: 'ENABLED', targets: [...resource.targets].sort((a, b) => a.Id.localeCompare(b.Id)) };
-    case 'sqs-queue':
-      return Object.fromEntries(
-        Object.entries(resource.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v]),
-      );
-    case 'sns-topic':
-      // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
-      return { httpsSubscription: resource.httpsEndpoint, signatureVersion: resource.signatureVersion, publishers: [] };
-    case 'lambda-function':
-      return {
-        role: resource.roleArn,
-        runtime: resource.runtime,
-        handler: resource.handler,
-        timeout: resource.timeout,
-        memorySize: resource.memorySize,
-        environment: resource.environment,
-        code: resource.codeSha256,
-        onFailure: resource.onFailureArn,
-        throttled: false,
-        layers: [],
-        vpcSubnets: [],
-      };
-    case 'lambda-permission':
-      return { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: resource.sourceArn };
-    case 'event-source-mapping':
-      return { batchSize: resource.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true, filterCriteria: null };
-    case 'iam-boundary':
-      return { document: resource.document };
-  }
+  return kindSpec(resource.kind).desiredFields(resource as never);
 }
 
 function identity(r: Resource | Extraneous) {
@@ -108,15 +93,18 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
       changes.push({ ...identity(resource), action: 'create', reason: 'create', fields: [] });
       continue;
     }
-    if (TAGGED_KINDS.includes(resource.kind) && !seen.managed) {
+    if (kindSpec(resource.kind).tagged && !seen.managed) {
       changes.push({ ...identity(resource), action: 'conflict', reason: 'conflict: not managed by TrailGuard', fields: [] });
       continue;
     }
     const wanted = desiredFields(resource);
     const differing = Object.keys(wanted).filter((field) => canonical(wanted[field]) !== canonical(seen.fields[field]));
     if (differing.length > 0) {
-      const who = resource.kind === 'iam-boundary' ? '; an administrator updates it (trailguard iam boundary)' : '';
-      changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing });
+      const who = kindSpec(resource.kind).updateHint ?? '';
+      const spec = kindSpec(resource.kind);
+      const shown = (field: string, value: unknown, other: unknown) => clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
+      const diff = differing.map((field) => ({ field, before: shown(field, seen.fields[field], wanted[field]), after: shown(field, wanted[field], seen.fields[field]) }));
+      changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
     }
   }
   for (const extra of extraneous) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deployRolePolicy } from '../../src/core/iam-policies.js';
 import { sdkOperationsCalled } from '../support/sdk-calls.js';
@@ -27,7 +27,9 @@ function actionsUsed(files: string[]): string[] {
   return [...out].sort();
 }
 
-const FILES = ['src/core/aws/readers.ts', 'src/core/aws/writers.ts', 'src/core/aws/organizations.ts', 'src/core/aws/assume-role.ts', 'src/core/aws/trail-status.ts'];
+// Each resource kind's reads and writes live in its module under src/core/aws/kinds/.
+const KIND_FILES = readdirSync('src/core/aws/kinds').filter((f) => f.endsWith('.ts')).map((f) => `src/core/aws/kinds/${f}`);
+const FILES = ['src/core/aws/readers.ts', 'src/core/aws/writers.ts', ...KIND_FILES, 'src/core/aws/organizations.ts', 'src/core/aws/assume-role.ts', 'src/core/aws/trail-status.ts'];
 
 describe('deployRolePolicy', () => {
   it('allows every AWS call the action and the CLI make, and nothing beyond their own resources', () => {

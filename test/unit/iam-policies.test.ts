@@ -390,6 +390,6 @@ describe('the deploy role lets only EventBridge invoke the remediator', () => {
     const granting = deployRolePolicy().Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('lambda:AddPermission'));
 
     expect(granting.map((s) => s.Condition)).toEqual([{ StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } }]);
-    expect(readFileSync('src/core/aws/writers.ts', 'utf8')).toMatch(/AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/);
+    expect(readFileSync('src/core/aws/kinds/lambda-permission.ts', 'utf8')).toMatch(/AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/);
   });
 });

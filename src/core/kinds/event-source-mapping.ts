@@ -1,0 +1,16 @@
+// The mapping from the events queue to the remediator (delivery: queue), reporting batch item failures.
+import type { KindSpec, ResourceBase } from './kind.js';
+
+export interface EventSourceMappingResource extends ResourceBase {
+  kind: 'event-source-mapping';
+  functionName: string;
+  queueArn: string;
+  batchSize: number;
+}
+
+export const eventSourceMapping: KindSpec<EventSourceMappingResource> = {
+  kind: 'event-source-mapping',
+  // Lambda tags mappings only by ARN after creation; TrailGuard owns the one between its queue and its function.
+  tagged: false,
+  desiredFields: (r) => ({ batchSize: r.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true, filterCriteria: null }),
+};

@@ -1,0 +1,17 @@
+// The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription and who may publish to it.
+import { urlWithoutSecrets, type KindSpec, type ResourceBase } from './kind.js';
+
+export interface SnsTopicResource extends ResourceBase {
+  kind: 'sns-topic';
+  httpsEndpoint: string | null;
+  /** The topic attribute SignatureVersion: '2' signs deliveries with RSA-SHA256 instead of SNS's default SHA1 ('1'). */
+  signatureVersion: '2';
+}
+
+export const snsTopic: KindSpec<SnsTopicResource> = {
+  kind: 'sns-topic',
+  tagged: true,
+  shownValue: (field, value) => (field === 'httpsSubscription' ? urlWithoutSecrets(value) : value),
+  // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
+  desiredFields: (r) => ({ httpsSubscription: r.httpsEndpoint, signatureVersion: r.signatureVersion, publishers: [] }),
+};

@@ -1,6 +1,7 @@
 // The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
 import {
   DescribeRuleCommand,
+  type DescribeRuleCommandOutput,
   EventBridgeClient,
   ListTargetsByRuleCommand,
   PutRuleCommand,
@@ -151,7 +152,7 @@ function desiredRule(event: PipelineEvent, deps: HandlerDeps, pipeline: Pipeline
 
 /** The rule as EventBridge has it, in the shape `desiredFields` gives; null when it does not exist. */
 async function readRule(events: EventBridgeClient, name: string): Promise<{ fields: Record<string, unknown>; targetIds: string[] } | null> {
-  let rule;
+  let rule: DescribeRuleCommandOutput;
   try {
     rule = await events.send(new DescribeRuleCommand({ Name: name }));
   } catch (error) {

@@ -27,9 +27,9 @@ const SettingsSchema = z.object({
   /** `organization` of trailguard.yml: where organization trails are restored and recreated. */
   TRAILGUARD_ORGANIZATION: json(OrganizationSchema.nullable(), 'null'),
 }).superRefine((s, ctx) => {
-  organizationTrailIssues(s.TRAILGUARD_TRAILS, s.TRAILGUARD_ORGANIZATION, { trails: 'TRAILGUARD_TRAILS', organization: 'TRAILGUARD_ORGANIZATION' }).forEach(
-    ({ index, message }) => ctx.addIssue({ code: 'custom', path: ['TRAILGUARD_TRAILS', index, 'isOrganizationTrail'], message }),
-  );
+  for (const { index, message } of organizationTrailIssues(s.TRAILGUARD_TRAILS, s.TRAILGUARD_ORGANIZATION, { trails: 'TRAILGUARD_TRAILS', organization: 'TRAILGUARD_ORGANIZATION' })) {
+    ctx.addIssue({ code: 'custom', path: ['TRAILGUARD_TRAILS', index, 'isOrganizationTrail'], message });
+  }
 });
 
 export interface RemediatorSettings {

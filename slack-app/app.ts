@@ -60,7 +60,7 @@ export function createApp(options: AppOptions, services: Services): App {
     ...(options.sns ? [{ path: '/sns', method: ['POST'], handler: snsIngress({ ...options.sns, poster: services.poster, log: services.log, admit: (alert) => services.admitAlert(alert) }) }] : []),
     { path: '/healthz', method: ['GET'], handler: healthz },
   ];
-  let app: App | undefined = undefined;
+  let app: App | undefined ;
   const authorize = lazyAuthorize(options.token, () => app!.client.auth.test({ token: options.token }));
   app = new App({
     authorize,

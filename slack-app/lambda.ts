@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { createClient } from '../src/core/aws/clients.js';
-import { parseAlert } from '../src/core/alert.js';
+import { parseAlert, type Alert } from '../src/core/alert.js';
 import { errorText } from '../src/core/errors.js';
 import { createApp, deferredChat } from './app.js';
 import { jsonLog } from './log.js';
@@ -43,7 +43,7 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
           log.warn('sns record from another topic ignored', { topic: record.Sns?.TopicArn });
           continue;
         }
-        let alert;
+        let alert: Alert;
         try {
           alert = parseAlert(record.Sns.Message ?? '');
         } catch (error) {

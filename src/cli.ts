@@ -1,7 +1,7 @@
 // `trailguard init|plan|apply|status|iam`: the action's core as a command line.
 import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { type Config } from './core/config.js';
+import type { Config } from './core/config.js';
 import { errorText } from './core/errors.js';
 import { loadRemediatorCode } from './action/remediator-code.js';
 import { describeUncovered, failureMessage, headline } from './action/report.js';

@@ -1,7 +1,7 @@
 // `trailguard iam`: prints every IAM document an administrator creates for TrailGuard, generated from trailguard.yml, without any AWS call.
 import { parseCommandArgs, UsageError } from './cli-args.js';
 import { loadConfigFile } from './config-file.js';
-import { type Config } from './core/config.js';
+import type { Config } from './core/config.js';
 import { permissionsBoundaryPolicy } from './core/desired-state.js';
 import { errorText } from './core/errors.js';
 import {

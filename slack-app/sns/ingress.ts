@@ -60,7 +60,7 @@ export function snsIngress(deps: IngressDeps) {
           deps.log.warn('sns subscription removed', { topic: message.TopicArn });
           return reply(res, 200, { ok: true });
         }
-        let alert;
+        let alert: Alert;
         try {
           alert = parseAlert(message.Message);
         } catch {

@@ -22,7 +22,7 @@ const ICON: Record<RowStatus, string> = {
 /** Failures listed above the table (the rest are in the table, the JSON report and the step's error). */
 export const WHY_LINES = 10;
 
-const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 function describe(change: Change): string {
   return `\`${change.kind} ${change.name}\` ${change.reason}`;
@@ -37,11 +37,11 @@ export function describeUncovered(u: UncoveredTrail): string {
  * A before or after value as a code span: observed values are written by whoever changed the resource, so nothing in
  * them may render (a mention, a link, HTML) or end the span (a backtick) or the table cell (a pipe).
  */
-const codeSpan = (value: string) => `\`${escape(value.replace(/`/g, "'"))}\``;
+const codeSpan = (value: string) => `\`${escapeCell(value.replace(/`/g, "'"))}\``;
 
 /** A change with the before → after of each field it changes, one line each, for a table cell. */
 function describeWithValues(change: Change): string {
-  return [describe(change), ...(change.diff ?? []).map((d) => `${escape(d.field)}: ${codeSpan(d.before)} → ${codeSpan(d.after)}`)].join('<br>');
+  return [describe(change), ...(change.diff ?? []).map((d) => `${escapeCell(d.field)}: ${codeSpan(d.before)} → ${codeSpan(d.after)}`)].join('<br>');
 }
 
 function cell(row: Row): string {
@@ -49,7 +49,7 @@ function cell(row: Row): string {
     ...row.errors.map(escape),
     ...row.changes.map(describeWithValues),
     ...row.remaining.map((c) => `still drifting: ${describeWithValues(c)}`),
-    ...row.uncovered.map((u) => escape(describeUncovered(u))),
+    ...row.uncovered.map((u) => escapeCell(describeUncovered(u))),
   ];
   return parts.length ? parts.join('<br>') : '';
 }
@@ -74,7 +74,7 @@ export function headline(report: PipelineReport): string {
 export function renderTable(report: PipelineReport, maxRows = FULL_TABLE_ROWS): string {
   const shown = report.rows.length <= maxRows ? report.rows : report.rows.filter((r) => r.status !== 'ok');
   const lines = ['| Account | Region | Status | Details |', '| --- | --- | --- | --- |'];
-  for (const row of shown) lines.push(`| ${row.account} (${escape(row.name)}) | ${row.region} | ${ICON[row.status]} | ${cell(row)} |`);
+  for (const row of shown) lines.push(`| ${row.account} (${escapeCell(row.name)}) | ${row.region} | ${ICON[row.status]} | ${cell(row)} |`);
   const hidden = report.rows.length - shown.length;
   if (hidden > 0) lines.push('', `${hidden} account-region${hidden === 1 ? '' : 's'} ok, not listed.`);
   return lines.join('\n');

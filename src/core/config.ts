@@ -207,7 +207,7 @@ export const ConfigSchema = z
       } else seen.set(account.id, index);
     });
     const listed = Array.isArray(members.regions) ? members.regions : [];
-    duplicates(listed).forEach((index) => ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' }));
+    for (const index of duplicates(listed)) ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' });
     // A member's rule targets the central bus by ARN: EventBridge delivers within one partition only.
     const home = partitionOf(config.central.region);
     listed.forEach((region, index) => {
@@ -220,9 +220,9 @@ export const ConfigSchema = z
         });
       }
     });
-    duplicates(config.trails.map((t) => t.name)).forEach((index) =>
-      ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' }),
-    );
+    for (const index of duplicates(config.trails.map((t) => t.name))) {
+      ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' });
+    }
     // The deploy role is denied assuming TrailGuard's own roles, and each reader has its own role.
     const { roles } = config;
     const runtime = (name: string) => /^trailguard-/i.test(name) || name === roles.remediation || name === roles.reader;
@@ -235,7 +235,7 @@ export const ConfigSchema = z
     if (central.includes(roles.reader) || roles.reader === roles.remediation) {
       ctx.addIssue({ code: 'custom', path: ['roles', 'reader'], message: 'must differ from roles.remediation and from trailguard-forwarder and trailguard-remediator' });
     }
-    duplicates(config.watch).forEach((index) => ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' }));
+    for (const index of duplicates(config.watch)) ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' });
     const management = config.organization?.managementAccount;
     if (management && (members.exclude.includes(management) || (!members.organization && !members.accounts.some((a) => a.id === management)))) {
       // Organization trails are repaired only through TrailGuard's role in the management account.
@@ -247,9 +247,9 @@ export const ConfigSchema = z
           : `list ${management} in members.accounts, so TrailGuard's role is deployed there and organization trails can be repaired`,
       });
     }
-    organizationTrailIssues(config.trails, config.organization, { trails: 'trails', organization: 'organization.managementAccount' }).forEach(({ index, message }) =>
-      ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message }),
-    );
+    for (const { index, message } of organizationTrailIssues(config.trails, config.organization, { trails: 'trails', organization: 'organization.managementAccount' })) {
+      ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message });
+    }
   })
   .transform((config) => {
     const { regions, ...members } = config.members;

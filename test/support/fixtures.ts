@@ -13,6 +13,7 @@ export type FixtureName = 'stop-logging' | 'stop-logging-console' | 'delete-trai
 export const FIXTURE_NAMES: FixtureName[] = ['stop-logging', 'stop-logging-console', 'delete-trail', 'update-trail', 'put-event-selectors'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into CloudTrail records of every shape
 export type Envelope = Record<string, any>;
 
 export function loadFixture(name: FixtureName): Envelope {

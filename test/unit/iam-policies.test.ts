@@ -187,6 +187,7 @@ describe('the deploy role cannot make itself an administrator', () => {
 
     for (const action of writes) {
       const granting = policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action));
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
       expect(granting.map((s) => s.Condition), action).toEqual([{ StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::${aws:PrincipalAccount}:policy/trailguard-boundary' } }]);
     }
     expect(roleArns.filter((arn) => !allows('iam:CreateRole', arn))).toEqual([]);

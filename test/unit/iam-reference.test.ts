@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import { busStatement, centralArns, desiredState } from '../../src/core/desired-state.js';
-import * as iam from '../../src/core/iam-policies.js';
+import type * as iam from '../../src/core/iam-policies.js';
 import { canonical } from '../../src/core/plan.js';
 import { iamDocuments, parseIamArgs } from '../../src/iam-command.js';
 import { checkAgainstReference, type NamedPolicy } from '../support/iam-reference.js';

@@ -94,7 +94,9 @@ describe('renderInitialConfig', () => {
       fc.property(
         word('A-Za-z0-9._-').filter((n) => !/[._-]{2}/.test(n) && !/^\d+\.\d+\.\d+\.\d+$/.test(n)),
         word('a-z0-9.-').filter((b) => !/\.\./.test(b)),
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to leave control characters out
         fc.string({ minLength: 1, maxLength: 30 }).filter((p) => !/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/.test(p)),
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to leave control characters out
         fc.string({ minLength: 1, maxLength: 64 }).filter((p) => !/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/.test(p) && p.trim() === p),
         (name, bucket, prefix, accountName) => {
           const trail: FoundTrail = { ...ORG_TRAIL, name, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/${name}`, owner: '222222222222', settings: { S3BucketName: bucket, S3KeyPrefix: prefix } };

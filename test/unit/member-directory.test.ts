@@ -44,7 +44,10 @@ describe('MemberDirectory', () => {
 
   it('without members.organization reads the config every time (no AWS, nothing to go stale)', async () => {
     let loads = 0;
-    const directory = new MemberDirectory({ config: listConfig, load: async () => (loads++, members('222222222222')), log: recordingLog() });
+    const directory = new MemberDirectory({ config: listConfig, load: async () => {
+        loads++;
+        return members('222222222222');
+      }, log: recordingLog() });
 
     await directory.isMember('222222222222');
     await directory.isMember('222222222222');

@@ -24,7 +24,9 @@ const SERVICES = [
   { client: SQSClient, prefix: 'sqs' },
 ] as const;
 const mocks = SERVICES.map((s) => ({ ...s, mock: mockClient(s.client as never) }));
-afterAll(() => mocks.forEach((m) => m.mock.restore()));
+afterAll(() => {
+  for (const m of mocks) m.mock.restore();
+});
 
 /** Every call resolves as if the resource existed, so each read makes all its calls and each waiter is satisfied. */
 function existing(): void {

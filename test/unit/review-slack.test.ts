@@ -46,7 +46,10 @@ describe('review: SigningCertURL', () => {
 
   it('a query string on the certificate URL is refused before anything is fetched', async () => {
     const fetched: string[] = [];
-    const v = new SnsVerifier({ topicArn: TOPIC, fetchCertificate: async (url) => (fetched.push(url), SNS_PEM) });
+    const v = new SnsVerifier({ topicArn: TOPIC, fetchCertificate: async (url) => {
+        fetched.push(url);
+        return SNS_PEM;
+      } });
     const body = JSON.stringify(signSns({ ...notification(TOPIC, 'x'), SigningCertURL: `${REAL_CERT_URL}?Action=ListTopics` }));
 
     await expect(v.verify(body)).rejects.toBeInstanceOf(SnsRejection);
@@ -140,7 +143,13 @@ describe('review: the poster survives a store error', () => {
     process.on('unhandledRejection', onUnhandled);
     const poster = new AlertPoster({
       store,
-      chat: { postMessage: async (args: { text: string }) => (posts.push(args.text), { ts: '1.1' }), update: async () => ({}) },
+      chat: {
+        postMessage: async (args: { text: string }) => {
+          posts.push(args.text);
+          return { ts: '1.1' };
+        },
+        update: async () => ({}),
+      },
       channel: 'C1',
       nameOf: (a: string) => a,
       log: { info: () => undefined, warn: (msg: string, fields?: unknown) => void warnings.push(`${msg} ${JSON.stringify(fields)}`) },
@@ -170,8 +179,14 @@ describe('review: folding a repeat into the first message never hides a worse or
     const p = new AlertPoster({
       store,
       chat: {
-        postMessage: async (args: Record<string, unknown>) => (calls.push({ method: 'postMessage', args }), { ts: `1.${ts++}` }),
-        update: async (args: Record<string, unknown>) => (calls.push({ method: 'update', args }), {}),
+        postMessage: async (args: Record<string, unknown>) => {
+          calls.push({ method: 'postMessage', args });
+          return { ts: `1.${ts++}` };
+        },
+        update: async (args: Record<string, unknown>) => {
+          calls.push({ method: 'update', args });
+          return {};
+        },
       },
       channel: 'C1',
       nameOf: (a: string) => a,

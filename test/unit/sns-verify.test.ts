@@ -81,7 +81,10 @@ describe('SnsVerifier', () => {
 
   it('takes the certificate host from the topic region: .amazonaws.com.cn in China, and nothing else there', async () => {
     const fetched: string[] = [];
-    const v = new SnsVerifier({ topicArn: CN_TOPIC, fetchCertificate: async (url) => (fetched.push(url), SNS_PEM) });
+    const v = new SnsVerifier({ topicArn: CN_TOPIC, fetchCertificate: async (url) => {
+        fetched.push(url);
+        return SNS_PEM;
+      } });
 
     const commercialHost = await rejection(v.verify(withCert('https://sns.cn-north-1.amazonaws.com/x.pem', CN_TOPIC)));
 
@@ -132,7 +135,7 @@ describe('SnsVerifier', () => {
     const concurrent = Array.from({ length: 200 }, (_, i) => v.verify(withCert(url(i))).then(() => 200, (e: SnsRejection) => e.status));
     await vi.waitFor(() => expect(fetched.length).toBeGreaterThanOrEqual(2));
     const inFlight = fetched.length;
-    held.splice(0).forEach((release) => release());
+    for (const release of held.splice(0)) release();
     const statuses = await Promise.all(concurrent);
     const sequential: number[] = [];
     for (let i = 200; i < 400; i++) {
@@ -143,7 +146,7 @@ describe('SnsVerifier', () => {
       ).finally(() => (settled = true));
       // Either its certificate fetch started (and is held) or it was refused without one.
       await vi.waitFor(() => expect(held.length > 0 || settled).toBe(true), { interval: 1 });
-      held.splice(0).forEach((release) => release());
+      for (const release of held.splice(0)) release();
       sequential.push(await pending);
     }
 

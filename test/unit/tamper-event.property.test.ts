@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, handleEvent } from '../../lambda/remediator.js';
 import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
+import { parseTamperEvent, type TamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
 import { FIXTURE_NAMES, loadFixture, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -67,7 +67,7 @@ describe('parseTamperEvent on hostile input', () => {
   it('accepts a mutated event only if it is still self-consistent', () => {
     fc.assert(
       fc.property(mutatedEvent, (raw) => {
-        let event;
+        let event: TamperEvent;
         try {
           event = parseTamperEvent(raw);
         } catch (error) {

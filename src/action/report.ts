@@ -46,7 +46,7 @@ function describeWithValues(change: Change): string {
 
 function cell(row: Row): string {
   const parts = [
-    ...row.errors.map(escape),
+    ...row.errors.map(escapeCell),
     ...row.changes.map(describeWithValues),
     ...row.remaining.map((c) => `still drifting: ${describeWithValues(c)}`),
     ...row.uncovered.map((u) => escapeCell(describeUncovered(u))),

@@ -1,4 +1,5 @@
 // Who the members are and what trails they have: AWS Organizations and CloudTrail ListTrails, for the run and for status.
+import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import { errorText } from '../errors.js';
 import { resolveRegions, type Discovery, type TrailInfo } from '../pipeline.js';
@@ -24,48 +25,81 @@ export async function resolveMembers(config: Config, accounts: Accounts): Promis
   return { ids: ids.filter((id) => !excluded.has(id)).sort(), names };
 }
 
-/** Lists each member's trails (one ListTrails per member, all at once); an unreachable member is left to the read to report. */
-async function listMemberTrails(config: Config, accounts: Accounts, ids: string[]): Promise<Pick<Discovery, 'trails' | 'errors'>> {
+/**
+ * Accounts a pass over the organization works on at once (discovery, read, apply). Each holds its SDK clients and
+ * credentials until it is done, so this, not the organization's size, bounds the memory a run needs. Far above any
+ * request concurrency TrailGuard uses (16 by default): an account's reads run side by side, so a few accounts keep
+ * every request slot busy.
+ */
+export const ACCOUNTS_AT_ONCE = 64;
+
+/**
+ * One member's trails (CloudTrail ListTrails in the central region, all pages): `trails`, or `error` when they could
+ * not be listed; neither when the account cannot be reached (AssumeRoleError: the read reports it). Other errors of
+ * reaching the account propagate. Does not hold the account: the caller does.
+ */
+export async function listAccountTrails(config: Config, accounts: Accounts, id: string): Promise<{ trails?: TrailInfo[]; error?: string }> {
+  try {
+    await accounts.reach(id);
+  } catch (error) {
+    if (error instanceof AssumeRoleError) return {};
+    throw error;
+  }
+  try {
+    return { trails: await listTrails(accounts, id, config.central.region) };
+  } catch (error) {
+    return { error: `ListTrails: ${errorText(error)}; trails in regions TrailGuard does not watch cannot be found` };
+  }
+}
+
+/**
+ * Lists each member's trails, `accountsAtOnce` accounts at a time. Each account's clients are let go when its listing
+ * is done; its credentials are kept, because the run reads the account next.
+ */
+async function listMemberTrails(config: Config, accounts: Accounts, ids: string[], accountsAtOnce: number): Promise<Pick<Discovery, 'trails' | 'errors'>> {
   const trails = new Map<string, TrailInfo[]>();
   const errors = new Map<string, string>();
+  const atOnce = pLimit(accountsAtOnce);
   await Promise.all(
-    ids.map(async (id) => {
-      try {
-        await accounts.reach(id);
-      } catch (error) {
-        if (error instanceof AssumeRoleError) return;
-        throw error;
-      }
-      try {
-        trails.set(id, await listTrails(accounts, id, config.central.region));
-      } catch (error) {
-        errors.set(id, `ListTrails: ${errorText(error)}; trails in regions TrailGuard does not watch cannot be found`);
-      }
-    }),
+    ids.map((id) =>
+      atOnce(async () => {
+        const release = accounts.hold(id);
+        try {
+          const listed = await listAccountTrails(config, accounts, id);
+          if (listed.trails) trails.set(id, listed.trails);
+          if (listed.error) errors.set(id, listed.error);
+        } finally {
+          release({ keepCredentials: true });
+        }
+      }),
+    ),
   );
   return { trails, errors };
 }
 
-/** Resolves the members, lists each one's trails (one ListTrails per member, all at once) and the regions to watch. */
-export async function discover(config: Config, accounts: Accounts): Promise<Discovery> {
+/**
+ * Resolves the members, lists each one's trails (one ListTrails per member, `accountsAtOnce` members at a time) and the
+ * regions to watch.
+ */
+export async function discover(config: Config, accounts: Accounts, accountsAtOnce = ACCOUNTS_AT_ONCE): Promise<Discovery> {
   const members = await resolveMembers(config, accounts);
-  const { trails, errors } = await listMemberTrails(config, accounts, members.ids);
+  const { trails, errors } = await listMemberTrails(config, accounts, members.ids, accountsAtOnce);
   return { members, trails, errors, regions: resolveRegions(config, trails) };
 }
 
 /**
  * The discovery a run needs before it can compute the desired state. With `auto` the regions depend on the trails, so
- * they are listed first; with a list, ListTrails runs alongside the read (no extra round trip) and is awaited later.
+ * every member's trails are listed first (`discovered`); with a list of regions nothing is listed here: the run lists
+ * each member's trails while it reads that member (no extra round trip, and the account is held once).
  */
-export async function startDiscovery(config: Config, accounts: Accounts): Promise<{ members: Discovery['members']; regions: string[]; rest: Promise<Discovery> }> {
+export async function startDiscovery(
+  config: Config,
+  accounts: Accounts,
+  accountsAtOnce = ACCOUNTS_AT_ONCE,
+): Promise<{ members: Discovery['members']; regions: string[]; discovered?: Discovery }> {
   if (config.members.discoverRegions) {
-    const found = await discover(config, accounts);
-    return { members: found.members, regions: found.regions, rest: Promise.resolve(found) };
+    const found = await discover(config, accounts, accountsAtOnce);
+    return { members: found.members, regions: found.regions, discovered: found };
   }
-  const members = await resolveMembers(config, accounts);
-  const listing = listMemberTrails(config, accounts, members.ids);
-  // Handled here so a failure cannot go unobserved while the read runs; awaited (and rethrown) below.
-  listing.catch(() => undefined);
-  const regions = config.members.regions;
-  return { members, regions, rest: listing.then((l) => ({ members, regions, ...l })) };
+  return { members: await resolveMembers(config, accounts), regions: config.members.regions };
 }

@@ -12,7 +12,7 @@ const OTHER = '333333333333';
 
 const accounts = () =>
   new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 's' } });
-const assumedInto = () => sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn);
+const assumedInto = () => sts.commandCalls(AssumeRoleCommand).map((c) => String(c.args[0].input.RoleArn));
 
 beforeEach(() => {
   sts.reset();

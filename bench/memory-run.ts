@@ -29,7 +29,7 @@ const config = validateConfig({
   members: { accounts: members.map((id) => ({ id })), organization: true, exclude: [MOTO_DEFAULT_ACCOUNT], regions },
 });
 const started = performance.now();
-const report = await runPipeline({ config, mode: 'apply', accounts, code: loadRemediatorCode(), sleep: async () => undefined });
+const report = await runPipeline({ config, mode: 'apply', accounts, code: loadRemediatorCode(), sleep: async () => undefined, ...(process.env.BENCH_AT_ONCE ? { accountsAtOnce: Number(process.env.BENCH_AT_ONCE) } : {}) });
 const ms = performance.now() - started;
 if (report.errors.length > 0 || report.drift) throw new Error(`memory bench apply failed: ${report.errors[0]?.message ?? 'drift left'}`);
 // maxRSS is in KiB (getrusage); it is the peak of the whole process, module loading included.

@@ -3,7 +3,9 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import pLimit from 'p-limit';
 import { Accounts } from '../../src/core/aws/accounts.js';
+import { ACCOUNTS_AT_ONCE, accountsAtOnce } from '../../src/core/aws/discovery.js';
 
 const sts = mockClient(STSClient);
 const CALLER = '111111111111';
@@ -68,5 +70,19 @@ describe('Accounts.hold', () => {
     expect(a.cachedAccounts()).toEqual([]);
     await a.reach(MEMBER);
     expect(assumedInto()).toEqual([`arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`]);
+  });
+});
+
+describe('accountsAtOnce', () => {
+  const withLimit = (concurrency?: number) =>
+    new Accounts({ region: 'us-east-1', roleName: 'r', sessionName: 's', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, ...(concurrency ? { limit: pLimit(concurrency) } : {}) });
+
+  it('is 16 for the default concurrency and without a limit, and follows a higher request concurrency so apply keeps every slot busy', () => {
+    expect([accountsAtOnce(withLimit()), accountsAtOnce(withLimit(4)), accountsAtOnce(withLimit(16)), accountsAtOnce(withLimit(48))]).toEqual([
+      ACCOUNTS_AT_ONCE,
+      16,
+      16,
+      48,
+    ]);
   });
 });

@@ -71,6 +71,12 @@ export class Accounts {
     return { region, credentials, endpoint: this.options.endpoint, onCall: this.options.onCall, limit: this.options.limit };
   }
 
+  /** The request concurrency of `limit` when it tells it (p-limit's `concurrency`); unset without a limit. */
+  get concurrency(): number | undefined {
+    const n = (this.options.limit as { concurrency?: unknown } | undefined)?.concurrency;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  }
+
   /** The account the caller's own credentials act in. */
   callerAccount(): Promise<string> {
     this.caller ??= this.sts.send(new GetCallerIdentityCommand({})).then((out) => out.Account ?? '');

@@ -7,7 +7,7 @@ import { errorText } from '../errors.js';
 import { applyOrder, blockedBy, buildReport, groupBy, summarizeRead, type AccountRead, type AccountState, type Discovery, type Mode, type PipelineReport } from '../pipeline.js';
 import { planChanges, type Change } from '../plan.js';
 import type { Accounts } from './accounts.js';
-import { ACCOUNTS_AT_ONCE, listAccountTrails, startDiscovery } from './discovery.js';
+import { accountsAtOnce, listAccountTrails, startDiscovery } from './discovery.js';
 import { StateReader } from './readers.js';
 import { applyChange } from './writers.js';
 
@@ -21,7 +21,7 @@ export interface PipelineOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Members and their trails, when the caller already discovered them (the CLI's status shares one discovery). */
   discovery?: Discovery;
-  /** Accounts worked on at once (default `ACCOUNTS_AT_ONCE`): what bounds the run's memory. */
+  /** Accounts worked on at once (default `accountsAtOnce(accounts)`): what bounds the run's memory. */
   accountsAtOnce?: number;
 }
 
@@ -80,7 +80,7 @@ async function applyAccount(changes: Change[], byKey: Map<string, Resource>, sta
  * of an account or region become report rows and `errors`, never a throw; Organizations errors while resolving members
  * propagate. Time in `durationMs`.
  *
- * Memory: accounts are worked on `ACCOUNTS_AT_ONCE` at a time, each one held (`Accounts.hold`) from its first call to
+ * Memory: accounts are worked on `accountsAtOnce` at a time (16, or the request concurrency when higher), each one held (`Accounts.hold`) from its first call to
  * its verifying re-read and then let go (its SDK clients and role credentials); what stays of it is `AccountRead`
  * (planned changes, errors), the changes made and the drift left. So the run's memory grows with the results, not with
  * what was observed or with the clients it needed.
@@ -88,8 +88,9 @@ async function applyAccount(changes: Change[], byKey: Map<string, Resource>, sta
 export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
   const started = Date.now();
   const { accounts, mode } = options;
+  const atOnceCount = options.accountsAtOnce ?? accountsAtOnce(accounts);
   const home = options.config.central.region;
-  const begun = options.discovery ? { members: options.discovery.members, regions: options.discovery.regions, discovered: options.discovery } : await startDiscovery(options.config, accounts, options.accountsAtOnce);
+  const begun = options.discovery ? { members: options.discovery.members, regions: options.discovery.regions, discovered: options.discovery } : await startDiscovery(options.config, accounts, atOnceCount);
   const { members, regions, discovered } = begun;
   // No member at all (every account excluded, or an Organization that lists none): a green run would protect nothing.
   if (members.ids.length === 0) throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
@@ -147,7 +148,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     }
   };
 
-  const atOnce = pLimit(options.accountsAtOnce ?? ACCOUNTS_AT_ONCE);
+  const atOnce = pLimit(atOnceCount);
   if (mode === 'plan') {
     await Promise.all(accountIds.map((id) => atOnce(() => work(id))));
   } else {

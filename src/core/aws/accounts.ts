@@ -43,12 +43,15 @@ export class Accounts {
   private readonly holders = new Map<string, number>();
   /**
    * One connection pool for every client: a client per account-region would otherwise each keep its own keep-alive
-   * sockets (and TLS sessions) open after its account is done. 50 sockets per host is the SDK's own default.
+   * sockets (and TLS sessions) open after its account is done. 50 sockets per host is the SDK's own default; a higher
+   * request concurrency gets as many, since every account's IAM calls now share one host's sockets.
    */
-  private readonly agents = { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
+  private readonly agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
   private caller?: Promise<string>;
 
   constructor(private readonly options: AccountsOptions) {
+    const maxSockets = Math.max(50, this.concurrency ?? 0);
+    this.agents = { httpAgent: new HttpAgent({ keepAlive: true, maxSockets }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }) };
     this.sts = createClient(STSClient, this.base(options.region), { requestHandler: this.agents });
     this.roles = this.cache(options.roleName);
   }

@@ -83,6 +83,22 @@ export interface AccountState {
 }
 
 /**
+ * What a run keeps of an account's first read (in plan, its only one) once the account is done: the changes it plans
+ * (conflicts included), its errors by region, and (central account) its dead-letter depths. The observed state itself is
+ * dropped, so a run holds results, not every account's resources.
+ */
+export interface AccountRead {
+  planned: Change[];
+  errors: ReadonlyMap<string, string>;
+  deadLetters: PipelineReport['deadLetters'];
+}
+
+/** Reduces `state`, read for `resources` of one account, to what the report needs of it (`AccountRead`). Pure. */
+export function summarizeRead(config: Config, resources: readonly Resource[], state: AccountState): AccountRead {
+  return { planned: planChanges([...resources], state.observed, state.extraneous), errors: state.errors, deadLetters: deadLetterDepths(config, resources, state.observed) };
+}
+
+/**
  * The regions that get a forwarding rule. A list in the config is used as it is; `auto` is the central region plus every
  * home region of the members' trails (organization trails of another account included: a member's attempt on one is
  * made, and recorded, in its home region), central region first, then sorted.
@@ -142,8 +158,8 @@ export interface RunResults {
   regions: string[];
   /** Desired resources by account. */
   byAccount: ReadonlyMap<string, Resource[]>;
-  /** The first read of each account (plan: the only one). */
-  states: ReadonlyMap<string, AccountState>;
+  /** What is kept of the first read of each account (plan: the only one). */
+  reads: ReadonlyMap<string, AccountRead>;
   /** Apply: the changes made per account (the ones no failure blocked). */
   made: ReadonlyMap<string, Change[]>;
   /** Apply: errors per account and region, from the writes and the verifying re-read. */
@@ -160,9 +176,9 @@ export interface RunResults {
  * is not protected. Pure: the same results give the same report.
  */
 export function buildReport(run: RunResults): PipelineReport {
-  const { mode, config, members, regions, byAccount, states, made, applyErrors, remaining, discovery } = run;
+  const { mode, config, members, regions, byAccount, reads, made, applyErrors, remaining, discovery } = run;
   const accountIds = [...byAccount.keys()];
-  const planned = new Map(accountIds.map((id) => [id, planChanges(byAccount.get(id)!, states.get(id)!.observed, states.get(id)!.extraneous)]));
+  const planned = new Map(accountIds.map((id) => [id, reads.get(id)!.planned]));
   const rows: Row[] = [];
   const errors: PipelineReport['errors'] = [];
   const uncovered = uncoveredTrails(discovery.trails, regions);
@@ -170,7 +186,7 @@ export function buildReport(run: RunResults): PipelineReport {
   const nameOf = (id: string) => members.names.get(id) ?? 'central';
   for (const id of accountIds) {
     const accountRegions = [...new Set(byAccount.get(id)!.map((r) => r.region))];
-    const state = states.get(id)!;
+    const state = reads.get(id)!;
     for (const region of accountRegions) {
       const inRegion = (c: Change) => c.region === region;
       const discoveryError = region === GLOBAL ? discovery.errors.get(id) : undefined;
@@ -191,7 +207,7 @@ export function buildReport(run: RunResults): PipelineReport {
       rows.push({ account: id, name: nameOf(id), region, status: 'uncovered', changes: [], remaining: [], errors: [], uncovered: trails });
     }
   }
-  const deadLetters = deadLetterDepths(run);
+  const deadLetters = accountIds.flatMap((id) => reads.get(id)!.deadLetters);
   for (const dead of deadLetters) {
     const row = rows.find((r) => r.account === dead.account && r.region === dead.region);
     // An error, not drift: apply cannot fix it, a responder has to read the events.
@@ -226,14 +242,13 @@ export function describeDeadLetters(dead: PipelineReport['deadLetters'][number])
   );
 }
 
-/** Depth of the dead-letter queue(s) the central read saw (SQS ApproximateNumberOfMessages, visible and in flight). */
-function deadLetterDepths(run: RunResults): PipelineReport['deadLetters'] {
-  const { account, region } = run.config.central;
-  const observed = run.states.get(account)?.observed;
+/** Depth of the dead-letter queue(s) a central read saw (SQS ApproximateNumberOfMessages, visible and in flight); none elsewhere. */
+function deadLetterDepths(config: Config, resources: readonly Resource[], observed: ReadonlyMap<string, Observed>): PipelineReport['deadLetters'] {
+  const { account, region } = config.central;
   const out: PipelineReport['deadLetters'] = [];
-  for (const resource of run.byAccount.get(account) ?? []) {
-    if (resource.kind !== 'sqs-queue' || resource.name !== NAMES.dlq) continue;
-    const seen = observed?.get(resource.key);
+  for (const resource of resources) {
+    if (resource.account !== account || resource.kind !== 'sqs-queue' || resource.name !== NAMES.dlq) continue;
+    const seen = observed.get(resource.key);
     if (!seen?.exists) continue;
     const messages = Number(seen.fields.ApproximateNumberOfMessages ?? 0) + Number(seen.fields.ApproximateNumberOfMessagesNotVisible ?? 0);
     if (messages > 0) out.push({ account, region: resource.region === GLOBAL ? region : resource.region, queue: resource.name, messages });

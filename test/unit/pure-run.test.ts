@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import { desiredState, type Resource } from '../../src/core/desired-state.js';
-import { buildReport, groupBy, type AccountState, type RunResults } from '../../src/core/pipeline.js';
+import { buildReport, groupBy, summarizeRead, type AccountState, type RunResults } from '../../src/core/pipeline.js';
 import { planChanges, type Observed } from '../../src/core/plan.js';
 import { accountStatusRows, NO_TRAIL, trailsToRead, type RegionTrails } from '../../src/core/status.js';
 
@@ -58,7 +58,7 @@ describe('buildReport', () => {
     members: { ids: [MEMBER], names: new Map([[MEMBER, 'payments']]) },
     regions: ['us-east-1'],
     byAccount,
-    states: new Map([...byAccount].map(([id, resources]) => [id, nothingExists(resources)])),
+    reads: new Map([...byAccount].map(([id, resources]) => [id, summarizeRead(config, resources, nothingExists(resources))])),
     made: new Map(),
     applyErrors: new Map(),
     remaining: new Map(),
@@ -77,7 +77,7 @@ describe('buildReport', () => {
 
   it('an apply whose member write failed is an error row and drift; the central account that converged is created', () => {
     const central = byAccount.get(CENTRAL)!;
-    const made = planChanges(central, results({}).states.get(CENTRAL)!.observed);
+    const made = planChanges(central, nothingExists(central).observed);
     const report = buildReport(
       results({ mode: 'apply', made: new Map([[CENTRAL, made]]), applyErrors: new Map([[MEMBER, new Map([['global', 'create iam-role trailguard-forwarder: AccessDenied']])]]) }),
     );

@@ -1,4 +1,6 @@
 // Reaching many accounts: the caller's own credentials for its account, the deploy role (cached) for every other one.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RoleCredentialsCache } from './assume-role.js';
@@ -35,11 +37,22 @@ export class Accounts {
   readonly roles: RoleCredentialsCache;
   private readonly overrideRoles = new Map<string, RoleCredentialsCache>();
   private readonly sts: STSClient;
-  private readonly clients = new Map<string, unknown>();
+  /** Account -> client key -> client. */
+  private readonly clients = new Map<string, Map<string, unknown>>();
+  /** Account -> how many callers hold it (`hold`). */
+  private readonly holders = new Map<string, number>();
+  /**
+   * One connection pool for every client: a client per account-region would otherwise each keep its own keep-alive
+   * sockets (and TLS sessions) open after its account is done. 50 sockets per host is the SDK's own default; a higher
+   * request concurrency gets as many, since every account's IAM calls now share one host's sockets.
+   */
+  private readonly agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
   private caller?: Promise<string>;
 
   constructor(private readonly options: AccountsOptions) {
-    this.sts = createClient(STSClient, this.base(options.region));
+    const maxSockets = Math.max(50, this.concurrency ?? 0);
+    this.agents = { httpAgent: new HttpAgent({ keepAlive: true, maxSockets }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }) };
+    this.sts = createClient(STSClient, this.base(options.region), { requestHandler: this.agents });
     this.roles = this.cache(options.roleName);
   }
 
@@ -61,6 +74,12 @@ export class Accounts {
     return { region, credentials, endpoint: this.options.endpoint, onCall: this.options.onCall, limit: this.options.limit };
   }
 
+  /** The request concurrency of `limit` when it tells it (p-limit's `concurrency`); unset without a limit. */
+  get concurrency(): number | undefined {
+    const n = (this.options.limit as { concurrency?: unknown } | undefined)?.concurrency;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  }
+
   /** The account the caller's own credentials act in. */
   callerAccount(): Promise<string> {
     this.caller ??= this.sts.send(new GetCallerIdentityCommand({})).then((out) => out.Account ?? '');
@@ -72,15 +91,53 @@ export class Accounts {
     if ((await this.callerAccount()) !== account) await this.rolesFor(account).credentials(account);
   }
 
-  /** A client acting in `account` and `region`, created once and reused. Call `reach` first. */
+  /**
+   * A client acting in `account` and `region`, created once and reused until the account is released (`hold`). Call
+   * `reach` first. Every client shares the Accounts' connection pool.
+   */
   async client<C>(Client: ClientClass<C>, account: string, region: string): Promise<C> {
-    const key = `${Client.name}/${account}/${region}`;
-    let client = this.clients.get(key) as C | undefined;
+    const key = `${Client.name}/${region}`;
+    let own = this.clients.get(account);
+    let client = own?.get(key) as C | undefined;
     if (!client) {
-      const own = (await this.callerAccount()) === account;
-      client = createClient(Client as never, this.base(region, own ? this.options.credentials : this.rolesFor(account).provider(account))) as C;
-      this.clients.set(key, client);
+      const caller = (await this.callerAccount()) === account;
+      client = createClient(Client as never, this.base(region, caller ? this.options.credentials : this.rolesFor(account).provider(account)), { requestHandler: this.agents }) as C;
+      // Looked up again: another caller may have created the account's map while this one awaited.
+      own = this.clients.get(account);
+      if (!own) this.clients.set(account, (own = new Map()));
+      own.set(key, client);
     }
     return client;
+  }
+
+  /**
+   * Marks `account` in use until the returned function is called. When its last holder lets go, the account's SDK
+   * clients are forgotten, and so are its role credentials unless that holder passes `keepCredentials` (a first pass
+   * over every account, such as discovery, whose accounts are read again later). Nothing else is dropped: an account
+   * nobody holds keeps what `client` and `reach` cached, as before, so a long-lived caller (the Slack app) is unchanged.
+   * Why: a run over 10,000 accounts must hold what a few accounts in flight need, not every account it has seen.
+   * Letting go twice is a no-op.
+   */
+  hold(account: string): (options?: { keepCredentials?: boolean }) => void {
+    this.holders.set(account, (this.holders.get(account) ?? 0) + 1);
+    let held = true;
+    return (options) => {
+      if (!held) return;
+      held = false;
+      const left = (this.holders.get(account) ?? 1) - 1;
+      if (left > 0) {
+        this.holders.set(account, left);
+        return;
+      }
+      this.holders.delete(account);
+      // Not `client.destroy()`: that would close the shared pool. Unreferenced, a client is garbage like any object.
+      this.clients.delete(account);
+      if (!options?.keepCredentials) this.rolesFor(account).forget(account);
+    };
+  }
+
+  /** Accounts whose clients are cached now: what `hold` has not released yet (for tests and the memory benchmark). */
+  cachedAccounts(): string[] {
+    return [...this.clients.keys()];
   }
 }

@@ -70,6 +70,17 @@ export class RoleCredentialsCache {
     return provider;
   }
 
+  /** Drops `account`'s credentials and provider: the next `credentials(account)` assumes the role again. */
+  forget(account: string): void {
+    this.entries.delete(account);
+    this.providers.delete(account);
+  }
+
+  /** Accounts with credentials cached (or being assumed) now. */
+  cachedAccounts(): string[] {
+    return [...this.entries.keys()];
+  }
+
   private async assume(account: string): Promise<AwsCredentialIdentity> {
     const { sts, roleName, region, externalId, sessionName, durationSeconds } = this.options;
     try {

@@ -1,12 +1,13 @@
 // The pipeline run shared by the action and the CLI: resolve members, read, plan, and in apply mode converge and verify.
 // The I/O lives here; what it decides (plan, apply order, report) is pure, in src/core/pipeline.ts and plan.ts.
+import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import { desiredState, type Resource } from '../desired-state.js';
 import { errorText } from '../errors.js';
-import { applyOrder, blockedBy, buildReport, groupBy, type AccountState, type Discovery, type Mode, type PipelineReport } from '../pipeline.js';
+import { applyOrder, blockedBy, buildReport, groupBy, summarizeRead, type AccountRead, type AccountState, type Discovery, type Mode, type PipelineReport } from '../pipeline.js';
 import { planChanges, type Change } from '../plan.js';
 import type { Accounts } from './accounts.js';
-import { startDiscovery } from './discovery.js';
+import { accountsAtOnce, listAccountTrails, startDiscovery } from './discovery.js';
 import { StateReader } from './readers.js';
 import { applyChange } from './writers.js';
 
@@ -20,6 +21,8 @@ export interface PipelineOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Members and their trails, when the caller already discovered them (the CLI's status shares one discovery). */
   discovery?: Discovery;
+  /** Accounts worked on at once (default `accountsAtOnce(accounts)`): what bounds the run's memory. */
+  accountsAtOnce?: number;
 }
 
 /** Reads one account: AssumeRole, then every resource at once (the shared request limit keeps the pace). */
@@ -76,15 +79,19 @@ async function applyAccount(changes: Change[], byKey: Map<string, Resource>, sta
  * then re-reads what changed to verify it) the detection pipeline in every account and region of `config`. AWS errors
  * of an account or region become report rows and `errors`, never a throw; Organizations errors while resolving members
  * propagate. Time in `durationMs`.
+ *
+ * Memory: accounts are worked on `accountsAtOnce` at a time (16, or the request concurrency when higher), each one held (`Accounts.hold`) from its first call to
+ * its verifying re-read and then let go (its SDK clients and role credentials); what stays of it is `AccountRead`
+ * (planned changes, errors), the changes made and the drift left. So the run's memory grows with the results, not with
+ * what was observed or with the clients it needed.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
   const started = Date.now();
   const { accounts, mode } = options;
+  const atOnceCount = options.accountsAtOnce ?? accountsAtOnce(accounts);
   const home = options.config.central.region;
-  const begun = options.discovery
-    ? { members: options.discovery.members, regions: options.discovery.regions, rest: Promise.resolve(options.discovery) }
-    : await startDiscovery(options.config, accounts);
-  const { members, regions } = begun;
+  const begun = options.discovery ? { members: options.discovery.members, regions: options.discovery.regions, discovered: options.discovery } : await startDiscovery(options.config, accounts, atOnceCount);
+  const { members, regions, discovered } = begun;
   // No member at all (every account excluded, or an Organization that lists none): a green run would protect nothing.
   if (members.ids.length === 0) throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
@@ -92,52 +99,66 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });
   const byKey = new Map(desired.map((r) => [r.key, r]));
   const byAccount = groupBy(desired, (r) => r.account);
+  // One reader for first reads: it shares the central bus's description between the bus and its permissions.
   const reader = new StateReader(accounts, home);
   const accountIds = [...byAccount.keys()];
+  const memberIds = new Set(members.ids);
   let done = 0;
   const total = accountIds.length;
 
-  const states = new Map<string, AccountState>();
+  const reads = new Map<string, AccountRead>();
   const applyErrors = new Map<string, Map<string, string>>();
   const made = new Map<string, Change[]>();
-
-  const readAll = async (ids: string[], freshReader: StateReader) =>
-    Promise.all(ids.map(async (id) => [id, await readAccount(id, byAccount.get(id)!, freshReader, accounts, config)] as const));
-
-  if (mode === 'plan') {
-    for (const [id, state] of await readAll(accountIds, reader)) {
-      states.set(id, state);
-      options.onProgress?.((done += 1), total);
-    }
-  } else {
-    // The central account first: members' rules target its bus, and the bus grants them access.
-    const central = config.central.account;
-    const converge = async (id: string) => {
-      const [, state] = (await readAll([id], reader))[0]!;
-      states.set(id, state);
-      const changes = planChanges(byAccount.get(id)!, state.observed, state.extraneous).filter((c) => c.action !== 'conflict');
-      const failed = await applyAccount(changes, byKey, state, options, home);
-      applyErrors.set(id, failed);
-      made.set(id, changes.filter((c) => !blockedBy(c, failed)));
-      options.onProgress?.((done += 1), total);
-    };
-    // The desired state always has central resources (bus, rule, remediator), so the central account is in it.
-    await converge(central);
-    await Promise.all(accountIds.filter((id) => id !== central).map(converge));
-  }
-
   // Drift still there after apply's re-read; a plan leaves it empty (its changes say it all).
   const remaining = new Map<string, Change[]>();
-  if (mode === 'apply') {
-    // Verify: read everything that changed again; an apply that leaves drift fails.
-    const touched = accountIds.filter((id) => (made.get(id) ?? []).length > 0);
-    const verifier = new StateReader(accounts, home);
-    for (const [id, state] of await readAll(touched, verifier)) {
-      remaining.set(id, planChanges(byAccount.get(id)!, state.observed, state.extraneous).filter((c) => c.action !== 'conflict'));
-      for (const [region, message] of state.errors) applyErrors.get(id)?.set(region, `re-read: ${message}`);
+  const trails = new Map(discovered?.trails ?? []);
+  const discoveryErrors = new Map(discovered?.errors ?? []);
+
+  /** Everything the run does in one account, from its first call to its last; then the account is let go. */
+  const work = async (id: string) => {
+    const release = accounts.hold(id);
+    try {
+      const resources = byAccount.get(id)!;
+      // Without a discovery, a member's trails are listed alongside its read (one AssumeRole serves both).
+      const listing = !discovered && memberIds.has(id) ? listAccountTrails(config, accounts, id) : undefined;
+      // Observed so that a failure cannot go unhandled while the read runs; awaited (and rethrown) below.
+      listing?.catch(() => undefined);
+      const state = await readAccount(id, resources, reader, accounts, config);
+      const read = summarizeRead(config, resources, state);
+      reads.set(id, read);
+      if (mode === 'apply') {
+        const changes = read.planned.filter((c) => c.action !== 'conflict');
+        const failed = await applyAccount(changes, byKey, state, options, home);
+        applyErrors.set(id, failed);
+        const applied = changes.filter((c) => !blockedBy(c, failed));
+        made.set(id, applied);
+        if (applied.length > 0) {
+          // Verify: read what changed again, with a fresh reader (no cached bus); an apply that leaves drift fails.
+          const again = await readAccount(id, resources, new StateReader(accounts, home), accounts, config);
+          remaining.set(id, planChanges(resources, again.observed, again.extraneous).filter((c) => c.action !== 'conflict'));
+          for (const [region, message] of again.errors) failed.set(region, `re-read: ${message}`);
+        }
+      }
+      const listed = await listing;
+      if (listed?.trails) trails.set(id, listed.trails);
+      if (listed?.error) discoveryErrors.set(id, listed.error);
+      options.onProgress?.((done += 1), total);
+    } finally {
+      release();
     }
+  };
+
+  const atOnce = pLimit(atOnceCount);
+  if (mode === 'plan') {
+    await Promise.all(accountIds.map((id) => atOnce(() => work(id))));
+  } else {
+    // The central account first: members' rules target its bus, and the bus grants them access. The desired state
+    // always has central resources (bus, rule, remediator), so the central account is in it.
+    const central = config.central.account;
+    await work(central);
+    await Promise.all(accountIds.filter((id) => id !== central).map((id) => atOnce(() => work(id))));
   }
 
-  const discovery = await begun.rest;
-  return buildReport({ mode, config, members, regions, byAccount, states, made, applyErrors, remaining, discovery, durationMs: Date.now() - started });
+  const discovery = { trails, errors: discoveryErrors };
+  return buildReport({ mode, config, members, regions, byAccount, reads, made, applyErrors, remaining, discovery, durationMs: Date.now() - started });
 }

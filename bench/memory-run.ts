@@ -17,7 +17,14 @@ const members = Array.from({ length: Number(count) }, (_, i) => String(Number(fi
 // organizationId lets one policy statement cover every member (past a few hundred members IAM's size limits require
 // it), and it needs `organization: true`: ListAccounts, called as the caller (moto's default account), lists only that
 // account, which is excluded; the members are listed.
-const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'bench', credentials: CENTRAL_CREDENTIALS, endpoint, limit: pLimit(16) });
+const accounts = new Accounts({
+  region: 'us-east-1',
+  roleName: 'OrganizationAccountAccessRole',
+  sessionName: 'bench',
+  credentials: CENTRAL_CREDENTIALS,
+  endpoint,
+  limit: pLimit(16),
+});
 const organizations = createClient(OrganizationsClient, { region: 'us-east-1', endpoint, credentials: CENTRAL_CREDENTIALS });
 const organization = await organizations
   .send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))
@@ -29,8 +36,23 @@ const config = validateConfig({
   members: { accounts: members.map((id) => ({ id })), organization: true, exclude: [MOTO_DEFAULT_ACCOUNT], regions },
 });
 const started = performance.now();
-const report = await runPipeline({ config, mode: 'apply', accounts, code: loadRemediatorCode(), sleep: async () => undefined, ...(process.env.BENCH_AT_ONCE ? { accountsAtOnce: Number(process.env.BENCH_AT_ONCE) } : {}) });
+const report = await runPipeline({
+  config,
+  mode: 'apply',
+  accounts,
+  code: loadRemediatorCode(),
+  sleep: async () => undefined,
+  ...(process.env.BENCH_AT_ONCE ? { accountsAtOnce: Number(process.env.BENCH_AT_ONCE) } : {}),
+});
 const ms = performance.now() - started;
 if (report.errors.length > 0 || report.drift) throw new Error(`memory bench apply failed: ${report.errors[0]?.message ?? 'drift left'}`);
 // maxRSS is in KiB (getrusage); it is the peak of the whole process, module loading included.
-console.log(JSON.stringify({ accounts: members.length, regions: regions.length, changes: report.changes.length, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    accounts: members.length,
+    regions: regions.length,
+    changes: report.changes.length,
+    ms,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);

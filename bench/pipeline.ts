@@ -14,13 +14,23 @@ import { ratio } from './stats.js';
 const LATENCY_MS = 50;
 const CENTRAL = '260000000000';
 
-export async function benchPipeline(motoEndpoint: string, accountCount = Number(process.env.BENCH_ACCOUNTS ?? 200), regionCount = 3): Promise<string[]> {
+export async function benchPipeline(
+  motoEndpoint: string,
+  accountCount = Number(process.env.BENCH_ACCOUNTS ?? 200),
+  regionCount = 3,
+): Promise<string[]> {
   const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'eu-central-1'].slice(0, regionCount);
   const members = Array.from({ length: accountCount }, (_, i) => String(260000000001 + i));
   // organizationId keeps the remediator's policy within IAM's limits past ~150 members, and needs `organization: true`:
   // moto's Organization (the caller's, moto's default account) lists only that account, which is excluded.
-  const organizations = createClient(OrganizationsClient, { region: 'us-east-1', endpoint: motoEndpoint, credentials: CENTRAL_CREDENTIALS });
-  const organization = await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' })).catch(() => organizations.send(new DescribeOrganizationCommand({})));
+  const organizations = createClient(OrganizationsClient, {
+    region: 'us-east-1',
+    endpoint: motoEndpoint,
+    credentials: CENTRAL_CREDENTIALS,
+  });
+  const organization = await organizations
+    .send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))
+    .catch(() => organizations.send(new DescribeOrganizationCommand({})));
   const config = validateConfig({
     version: 1,
     central: { account: CENTRAL, region: 'us-east-1' },
@@ -30,7 +40,14 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
   const code = loadRemediatorCode();
   const proxy: AwsProxy = await startAwsProxy({ target: motoEndpoint });
   const run = async (mode: Mode, concurrency: number) => {
-    const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'bench', credentials: CENTRAL_CREDENTIALS, endpoint: proxy.endpoint, limit: pLimit(concurrency) });
+    const accounts = new Accounts({
+      region: 'us-east-1',
+      roleName: 'OrganizationAccountAccessRole',
+      sessionName: 'bench',
+      credentials: CENTRAL_CREDENTIALS,
+      endpoint: proxy.endpoint,
+      limit: pLimit(concurrency),
+    });
     const from = proxy.calls.length;
     const started = performance.now();
     const report = await runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
@@ -50,7 +67,10 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
     for (const m of members) keyAccount.set((await counted.accounts.roles.credentials(m)).accessKeyId, m);
     const perAccount = new Map<string, number>();
     for (const call of counted.calls) {
-      const account = call.operation === 'AssumeRole' ? (/::(\d{12}):/.exec(String(call.params.RoleArn))?.[1] ?? '?') : (keyAccount.get(call.accessKeyId) ?? '?');
+      const account =
+        call.operation === 'AssumeRole'
+          ? (/::(\d{12}):/.exec(String(call.params.RoleArn))?.[1] ?? '?')
+          : (keyAccount.get(call.accessKeyId) ?? '?');
       perAccount.set(account, (perAccount.get(account) ?? 0) + 1);
     }
     const memberCalls = members.reduce((n, m) => n + (perAccount.get(m) ?? 0), 0);
@@ -81,7 +101,11 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
       '| --- | --- | --- | --- |',
       `| concurrency 16, first | ${(c16a.ms / 1000).toFixed(2)} s | ${(bound16 / 1000).toFixed(2)} s | ${ratio(c16a.ms, bound16)} |`,
       `| concurrency 16, second | ${(c16b.ms / 1000).toFixed(2)} s | ${(bound16 / 1000).toFixed(2)} s | ${ratio(c16b.ms, bound16)} |`,
-      ...(c1 ? [`| concurrency 1 | ${(c1.ms / 1000).toFixed(2)} s | ${((n * LATENCY_MS) / 1000).toFixed(2)} s | ${ratio(c1.ms, n * LATENCY_MS)} |`] : []),
+      ...(c1
+        ? [
+            `| concurrency 1 | ${(c1.ms / 1000).toFixed(2)} s | ${((n * LATENCY_MS) / 1000).toFixed(2)} s | ${ratio(c1.ms, n * LATENCY_MS)} |`,
+          ]
+        : []),
       '',
       ...(c1 ? [`Speed-up of concurrency 16 over 1: ${ratio(c1.ms, best16)}.`] : []),
     );
@@ -90,7 +114,7 @@ export async function benchPipeline(motoEndpoint: string, accountCount = Number(
     const bigBound = (big * LATENCY_MS) / 16;
     out.push(
       `Extrapolated to 1,000 accounts x 4 regions: ${big} calls, bound ${(bigBound / 1000).toFixed(1)} s at concurrency 16; at the measured ratio ${ratio(best16, bound16)}: ${((bigBound * best16) / bound16 / 1000).toFixed(1)} s` +
-        ` (at concurrency 32: ${((bigBound / 2) * (best16 / bound16) / 1000).toFixed(1)} s, if AWS's own throttling allows).`,
+        ` (at concurrency 32: ${(((bigBound / 2) * (best16 / bound16)) / 1000).toFixed(1)} s, if AWS's own throttling allows).`,
     );
   } finally {
     await proxy.close();

@@ -14,7 +14,11 @@ import { ms, percentile, ratio, timed } from './stats.js';
 const REGION = 'eu-west-1';
 const TRAIL = 'org-audit';
 /** Formats each log line as Lambda would print it, then drops it: the cost stays, the noise goes. */
-const quietLog: Log = { info: (m, a) => void JSON.stringify({ m, ...a }), warn: (m, a) => void JSON.stringify({ m, ...a }), error: (m, a) => void JSON.stringify({ m, ...a }) };
+const quietLog: Log = {
+  info: (m, a) => void JSON.stringify({ m, ...a }),
+  warn: (m, a) => void JSON.stringify({ m, ...a }),
+  error: (m, a) => void JSON.stringify({ m, ...a }),
+};
 
 const account = (i: number) => `3${String(i).padStart(11, '0')}`;
 
@@ -67,7 +71,9 @@ export async function benchRemediator(motoEndpoint: string, events = 200): Promi
   const sts = createClient(STSClient, { region: 'us-east-1', endpoint: motoEndpoint, credentials: CENTRAL_CREDENTIALS });
   const sns = createClient(SNSClient, { region: 'us-east-1', endpoint: motoEndpoint, credentials: CENTRAL_CREDENTIALS });
   const bare = async (acct: string) => {
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${acct}:role/TrailGuardRemediator`, RoleSessionName: 'bare' }));
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${acct}:role/TrailGuardRemediator`, RoleSessionName: 'bare' }),
+    );
     const trails = createClient(CloudTrailClient, {
       region: REGION,
       endpoint: motoEndpoint,
@@ -91,7 +97,9 @@ export async function benchRemediator(motoEndpoint: string, events = 200): Promi
     // Alternate the order (ABBA) so that drift on a noisy machine hits both sides alike.
     const order = i % 2 === 0 ? (['bare', 'cold', 'warm'] as const) : (['warm', 'cold', 'bare'] as const);
     for (const which of order) {
-      const [t] = await timed(() => (which === 'bare' ? bare(acct) : which === 'cold' ? coldHandler(stopEvent(acct)) : warmHandler(stopEvent(accounts[0]!))));
+      const [t] = await timed(() =>
+        which === 'bare' ? bare(acct) : which === 'cold' ? coldHandler(stopEvent(acct)) : warmHandler(stopEvent(accounts[0]!)),
+      );
       samples[which].push(t);
     }
   }
@@ -112,11 +120,23 @@ export async function benchRemediator(motoEndpoint: string, events = 200): Promi
   const bundle = 'dist/remediator/index.js';
   const inits = Array.from({ length: 15 }, () =>
     Number(
-      execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', `const t=performance.now(); const m=await import('./${bundle}'); if (typeof m.handler!=='function') process.exit(1); process.stdout.write(String(performance.now()-t));`], {
-        encoding: 'utf8',
-      }),
+      execFileSync(
+        process.execPath,
+        [
+          '--no-warnings',
+          '--input-type=module',
+          '-e',
+          `const t=performance.now(); const m=await import('./${bundle}'); if (typeof m.handler!=='function') process.exit(1); process.stdout.write(String(performance.now()-t));`,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ),
     ),
   );
-  out.push('', `Bundle ${bundle}: ${(statSync(bundle).size / 1024).toFixed(0)} KiB; init (import to ready) over 15 fresh processes: median ${ms(percentile(inits, 50))}, max ${ms(Math.max(...inits))}`);
+  out.push(
+    '',
+    `Bundle ${bundle}: ${(statSync(bundle).size / 1024).toFixed(0)} KiB; init (import to ready) over 15 fresh processes: median ${ms(percentile(inits, 50))}, max ${ms(Math.max(...inits))}`,
+  );
   return out;
 }

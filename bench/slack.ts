@@ -19,9 +19,11 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 export async function benchSlack(motoEndpoint: string, accountCount = Number(process.env.BENCH_ACCOUNTS ?? 200)): Promise<string[]> {
@@ -38,8 +40,13 @@ export async function benchSlack(motoEndpoint: string, accountCount = Number(pro
   const slack = await startFakeSlack();
   const proxy = await startAwsProxy({ target: motoEndpoint });
   const settings = loadSettings({
-    SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'), TRAILGUARD_DB: join(dir, 'bench.db'),
-    SLACK_API_URL: slack.apiUrl, TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH, PORT: '0',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'),
+    TRAILGUARD_DB: join(dir, 'bench.db'),
+    SLACK_API_URL: slack.apiUrl,
+    TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
+    PORT: '0',
   });
   const app = await startSlackApp(settings, { log: quiet, aws: { endpoint: proxy.endpoint, credentials: CENTRAL_CREDENTIALS } });
   try {
@@ -72,14 +79,24 @@ export async function benchSlack(motoEndpoint: string, accountCount = Number(pro
 
     // 2. Acknowledge latency: signature check + store write + Bolt's ack, over HTTP; 300 clicks on digest members.
     const ids = alerts.slice(0, 300).map((a) => a.id);
-    for (const id of ids.slice(0, 20)) await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, id, 'UBENCHUSR1', 'C0BENCH001', '1.1', slack.responseUrl('w')), { secret: SECRET });
+    for (const id of ids.slice(0, 20))
+      await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, id, 'UBENCHUSR1', 'C0BENCH001', '1.1', slack.responseUrl('w')), {
+        secret: SECRET,
+      });
     const acks: number[] = [];
     for (const id of ids) {
-      const [t, res] = await timed(() => postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, id, 'UBENCHUSR1', 'C0BENCH001', '1.1', slack.responseUrl('a')), { secret: SECRET }));
+      const [t, res] = await timed(() =>
+        postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, id, 'UBENCHUSR1', 'C0BENCH001', '1.1', slack.responseUrl('a')), {
+          secret: SECRET,
+        }),
+      );
       if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
       acks.push(t);
     }
-    out.push('', `Acknowledge over HTTP (${ids.length} signed clicks, sequential): p50 ${ms(percentile(acks, 50))}, p99 ${ms(percentile(acks, 99))}, max ${ms(Math.max(...acks))} (goal p99 < 100 ms)`);
+    out.push(
+      '',
+      `Acknowledge over HTTP (${ids.length} signed clicks, sequential): p50 ${ms(percentile(acks, 50))}, p99 ${ms(percentile(acks, 99))}, max ${ms(Math.max(...acks))} (goal p99 < 100 ms)`,
+    );
 
     // 3. /trail-status for every member and region through a proxy adding 50 ms per AWS call.
     proxy.options.latencyMs = 50;
@@ -87,7 +104,9 @@ export async function benchSlack(motoEndpoint: string, accountCount = Number(pro
       const from = proxy.calls.length;
       const before = slack.responses.length;
       const [t] = await timed(async () => {
-        const res = await postSigned(`${app.url}/slack/events`, slashCommand('', 'UBENCHUSR1', 'C0BENCH001', slack.responseUrl(label)), { secret: SECRET });
+        const res = await postSigned(`${app.url}/slack/events`, slashCommand('', 'UBENCHUSR1', 'C0BENCH001', slack.responseUrl(label)), {
+          secret: SECRET,
+        });
         if (res.status !== 200) throw new Error(`/trail-status answered ${res.status}`);
         while (slack.responses.length === before) await new Promise((r) => setTimeout(r, 5));
       });

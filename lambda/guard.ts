@@ -108,7 +108,9 @@ export function describeGuardChange(event: PipelineEvent): string[] {
     case 'DisableRule':
       return [`rule ${name} disabled`];
     case 'PutRule':
-      return [`rule ${name} put${typeof p.state === 'string' ? ` with state ${p.state}` : ''}${typeof p.eventPattern === 'string' ? ', event pattern replaced' : ''}`];
+      return [
+        `rule ${name} put${typeof p.state === 'string' ? ` with state ${p.state}` : ''}${typeof p.eventPattern === 'string' ? ', event pattern replaced' : ''}`,
+      ];
     case 'PutTargets': {
       const targets = Array.isArray(p.targets) ? (p.targets as { id?: unknown; arn?: unknown }[]) : [];
       return targets.length ? targets.map((t) => `target ${String(t.id)} of ${name} set to ${String(t.arn)}`) : [`targets of ${name} put`];
@@ -146,7 +148,10 @@ function desiredRule(event: PipelineEvent, deps: HandlerDeps, pipeline: Pipeline
   if (event.resource.bus !== 'default') return undefined;
   const [, partition, , region, account] = deps.settings.topicArn.split(':');
   const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${NAMES.bus}`;
-  const rules = memberRules({ centralBusArn, watch: pipeline.watch, regions: pipeline.regions, remediationRole: deps.settings.remediationRole }, event.account);
+  const rules = memberRules(
+    { centralBusArn, watch: pipeline.watch, regions: pipeline.regions, remediationRole: deps.settings.remediationRole },
+    event.account,
+  );
   return rules.find((r) => r.region === event.region && r.name === event.resource.name);
 }
 
@@ -189,7 +194,8 @@ async function repairRule(events: EventBridgeClient, desired: RuleResource, mayW
   if (drift.length === 0) return { restored: null, actions, error: null, drift };
   // The record of TrailGuard's own repair that did not converge: repairing again would answer each of its
   // calls with more calls (a loop); one alert, and no write, bounds it.
-  if (!mayWrite) return { restored: false, actions, error: `TrailGuard's own change left the rule not as desired: ${drift.join(', ')}`, drift };
+  if (!mayWrite)
+    return { restored: false, actions, error: `TrailGuard's own change left the rule not as desired: ${drift.join(', ')}`, drift };
   await events.send(
     new PutRuleCommand({
       Name: desired.name,
@@ -207,7 +213,8 @@ async function repairRule(events: EventBridgeClient, desired: RuleResource, mayW
     actions.push(`RemoveTargets: ${stale.join(', ')}`);
   }
   const out = await events.send(new PutTargetsCommand({ Rule: desired.name, Targets: desired.targets }));
-  if (out.FailedEntryCount) throw new Error(`PutTargets: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}`).join('; ')}`);
+  if (out.FailedEntryCount)
+    throw new Error(`PutTargets: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}`).join('; ')}`);
   actions.push('PutTargets: central bus');
   const left = differing(desired, await readRule(events, desired.name));
   return left.length === 0
@@ -273,19 +280,36 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
     return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
   }
   if (!guard.pipeline) {
-    return { ...none, outcome: 'pipeline-tampered', restored: false, error: 'TRAILGUARD_PIPELINE is missing or invalid in the remediator environment: run trailguard apply', reason: 'cannot tell the desired rule' };
+    return {
+      ...none,
+      outcome: 'pipeline-tampered',
+      restored: false,
+      error: 'TRAILGUARD_PIPELINE is missing or invalid in the remediator environment: run trailguard apply',
+      reason: 'cannot tell the desired rule',
+    };
   }
   const desired = desiredRule(event, deps, guard.pipeline);
   if (!desired) {
     return actor === 'other'
-      ? { ...none, outcome: 'pipeline-tampered', restored: null, reason: 'a trailguard-* rule TrailGuard does not manage here: nothing to restore' }
+      ? {
+          ...none,
+          outcome: 'pipeline-tampered',
+          restored: null,
+          reason: 'a trailguard-* rule TrailGuard does not manage here: nothing to restore',
+        }
       : { ...none, outcome: 'ignored', restored: null, reason: 'TrailGuard changed a rule that is not a member rule' };
   }
   let repair: Repair;
   try {
     repair = await repairRule(await guard.events(event.account, event.region), desired, actor !== 'remediator');
   } catch (error) {
-    return { outcome: 'pipeline-tampered', restored: false, actions: [], error: `${errorCode(error)} repairing ${desired.name} in ${event.account}/${event.region}: ${errorText(error)}`, reason: 'repair failed' };
+    return {
+      outcome: 'pipeline-tampered',
+      restored: false,
+      actions: [],
+      error: `${errorCode(error)} repairing ${desired.name} in ${event.account}/${event.region}: ${errorText(error)}`,
+      reason: 'repair failed',
+    };
   }
   // TrailGuard's own roles pass silently only when the rule is exactly as desired: any other result is alerted,
   // so a deploy role in an attacker's hands can never delete, disable or retarget a rule unseen.
@@ -295,7 +319,12 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   const verdict: Verdict = {
     ...repair,
     outcome: 'pipeline-tampered',
-    reason: repair.restored === null ? 'the rule is still as desired' : repair.restored ? `rule restored (${repair.drift.join(', ')})` : (repair.error ?? 'repair did not converge'),
+    reason:
+      repair.restored === null
+        ? 'the rule is still as desired'
+        : repair.restored
+          ? `rule restored (${repair.drift.join(', ')})`
+          : (repair.error ?? 'repair did not converge'),
   };
   // The other member rule of this region may have been taken down while this one was (DisableRule
   // trailguard-guard, then DeleteRule trailguard-forward: the second call was forwarded by nothing).
@@ -343,24 +372,37 @@ async function recheckTrails(event: PipelineEvent, deps: HandlerDeps, verdict: V
 }
 
 /** Reads (and repairs) the member rules of the event's region other than `touched`, adding what it found to `verdict`. */
-async function checkSiblings(event: PipelineEvent, deps: HandlerDeps, guard: GuardDeps, touched: RuleResource, verdict: Verdict): Promise<void> {
+async function checkSiblings(
+  event: PipelineEvent,
+  deps: HandlerDeps,
+  guard: GuardDeps,
+  touched: RuleResource,
+  verdict: Verdict,
+): Promise<void> {
   const [, partition, , region, account] = deps.settings.topicArn.split(':');
   const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${NAMES.bus}`;
-  const siblings = memberRules({ centralBusArn, watch: guard.pipeline!.watch, regions: guard.pipeline!.regions, remediationRole: deps.settings.remediationRole }, event.account).filter(
-    (r) => r.region === event.region && r.name !== touched.name,
-  );
+  const siblings = memberRules(
+    { centralBusArn, watch: guard.pipeline!.watch, regions: guard.pipeline!.regions, remediationRole: deps.settings.remediationRole },
+    event.account,
+  ).filter((r) => r.region === event.region && r.name !== touched.name);
   for (const sibling of siblings) {
     try {
       const repair = await repairRule(await guard.events(event.account, event.region), sibling, true);
       verdict.actions.push(...repair.actions.map((a) => `${sibling.name}: ${a}`));
-      if (repair.restored === true) verdict.reason += `; ${sibling.name} was not as desired either (${repair.drift.join(', ')}) and is restored`;
+      if (repair.restored === true)
+        verdict.reason += `; ${sibling.name} was not as desired either (${repair.drift.join(', ')}) and is restored`;
       if (repair.restored === false) {
         verdict.reason += `; ${sibling.name} is not as desired either and could not be restored`;
         verdict.error = [verdict.error, `${sibling.name}: ${repair.error}`].filter(Boolean).join('; ');
       }
     } catch (error) {
       verdict.reason += `; ${sibling.name} could not be checked`;
-      verdict.error = [verdict.error, `${errorCode(error)} checking ${sibling.name} in ${event.account}/${event.region}: ${errorText(error)}`].filter(Boolean).join('; ');
+      verdict.error = [
+        verdict.error,
+        `${errorCode(error)} checking ${sibling.name} in ${event.account}/${event.region}: ${errorText(error)}`,
+      ]
+        .filter(Boolean)
+        .join('; ');
     }
   }
 }
@@ -378,7 +420,20 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
   } catch (error) {
     const reason = error instanceof RejectedEventError ? error.reason : `unexpected parse failure: ${errorText(error)}`;
     deps.log.warn('event rejected', { outcome: 'rejected', reason });
-    return { outcome: 'rejected', account: null, region: null, trail: null, eventId: null, eventName: null, isLogging: null, actions: [], error: null, reason, alertMessageId: null, resource: null };
+    return {
+      outcome: 'rejected',
+      account: null,
+      region: null,
+      trail: null,
+      eventId: null,
+      eventName: null,
+      isLogging: null,
+      actions: [],
+      error: null,
+      reason,
+      alertMessageId: null,
+      resource: null,
+    };
   }
   let guard: GuardDeps;
   try {
@@ -404,7 +459,20 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
     alertMessageId: null,
     resource: { type: event.resource.kind, name: event.resource.name, arn, restored: verdict.restored },
   };
-  const line = { outcome: verdict.outcome, eventId: event.id, eventName: event.eventName, account: event.account, region: event.region, resource: arn, actor: event.actor.arn, reason: verdict.reason, actions: verdict.actions, restored: verdict.restored, error: verdict.error, durationMs: Date.now() - started };
+  const line = {
+    outcome: verdict.outcome,
+    eventId: event.id,
+    eventName: event.eventName,
+    account: event.account,
+    region: event.region,
+    resource: arn,
+    actor: event.actor.arn,
+    reason: verdict.reason,
+    actions: verdict.actions,
+    restored: verdict.restored,
+    error: verdict.error,
+    durationMs: Date.now() - started,
+  };
   if (verdict.outcome === 'ignored') {
     deps.log.info('guard decided', line);
     return result;
@@ -423,9 +491,15 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
     result.alertMessageId = await deps.publish(alert);
   } catch (error) {
     deps.log.error('alert publish failed; the event will be retried', { ...line, publishError: errorText(error) });
-    throw new AlertPublishError(`publishing the ${verdict.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`, { cause: error });
+    throw new AlertPublishError(
+      `publishing the ${verdict.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`,
+      { cause: error },
+    );
   }
   // The alert carries the news; the log shouts only when TrailGuard could not put the resource back.
-  (verdict.restored === false ? deps.log.error : deps.log.info).call(deps.log, 'guard decided', { ...line, alertMessageId: result.alertMessageId });
+  (verdict.restored === false ? deps.log.error : deps.log.info).call(deps.log, 'guard decided', {
+    ...line,
+    alertMessageId: result.alertMessageId,
+  });
   return result;
 }

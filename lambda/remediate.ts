@@ -154,7 +154,11 @@ function selectorsKey(trail: string, selectors: Selectors): string {
     Array.isArray(value)
       ? value.map(sort)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sort(v)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, v]) => [k, sort(v)]),
+          )
         : value;
   const canonical = normalizeSelectors(selectors as unknown as Record<string, unknown>);
   return `${trail}\n${JSON.stringify(sort(canonical))}`;
@@ -239,7 +243,11 @@ class Step {
     } catch (error) {
       const code = errorCode(error);
       const { trail, region } = this.event;
-      throw new RemediationError(`${code} on ${action.split(':')[0]} for trail ${trail.name} in ${this.account}/${region}: ${errorText(error)}`, code, { cause: error });
+      throw new RemediationError(
+        `${code} on ${action.split(':')[0]} for trail ${trail.name} in ${this.account}/${region}: ${errorText(error)}`,
+        code,
+        { cause: error },
+      );
     }
   }
 }
@@ -269,7 +277,13 @@ async function resolvedBaseline(step: Step, baseline: TrailBaseline, where: Trai
  * Reads the trail back and compares it with the baseline: the only proof that a restore or a
  * recreate took. Returns the fields that still differ (empty when verified).
  */
-async function verifyBaseline(step: Step, trail: string, baseline: TrailBaseline, where: TrailLocation, deps: RemediateDeps): Promise<string[] | null> {
+async function verifyBaseline(
+  step: Step,
+  trail: string,
+  baseline: TrailBaseline,
+  where: TrailLocation,
+  deps: RemediateDeps,
+): Promise<string[] | null> {
   const wanted = await resolvedBaseline(step, baseline, where, deps);
   const current = await step.run('GetTrail', () => getTrail(step.client, trail));
   return current ? baselineDrift(wanted, current, where) : null;
@@ -313,7 +327,13 @@ async function reachOrganizationTrailCreator(
   return { reason, error: [reason, ...errors].join('; ') };
 }
 
-async function recreate(event: TamperEvent, policy: RemediationPolicy, baseline: TrailBaseline, step: Step, deps: RemediateDeps): Promise<Remedy> {
+async function recreate(
+  event: TamperEvent,
+  policy: RemediationPolicy,
+  baseline: TrailBaseline,
+  step: Step,
+  deps: RemediateDeps,
+): Promise<Remedy> {
   let trail = event.trail.arn;
   let where: TrailLocation = { region: event.region, account: step.account };
   if (baseline.isOrganizationTrail && policy.organization) {
@@ -323,7 +343,9 @@ async function recreate(event: TamperEvent, policy: RemediationPolicy, baseline:
     where = { region: event.region, account: management };
   }
   try {
-    await step.run(baseline.isOrganizationTrail ? 'CreateTrail: organization trail' : 'CreateTrail', () => createTrail(step.client, baseline));
+    await step.run(baseline.isOrganizationTrail ? 'CreateTrail: organization trail' : 'CreateTrail', () =>
+      createTrail(step.client, baseline),
+    );
   } catch (error) {
     if (!(error instanceof RemediationError) || error.code !== 'TrailAlreadyExistsException') throw error;
     // Someone recreated it first: make sure it matches the baseline instead.
@@ -332,7 +354,8 @@ async function recreate(event: TamperEvent, policy: RemediationPolicy, baseline:
   const { isLogging } = await ensureLogging(step, trail);
   const drift = await verifyBaseline(step, trail, baseline, where, deps);
   if (drift === null) return { outcome: 'failed', isLogging, reason: 'CreateTrail succeeded but the trail cannot be read back' };
-  if (drift.length > 0) return { outcome: 'failed', isLogging, reason: `trail recreated but it still differs from the baseline: ${drift.join(', ')}` };
+  if (drift.length > 0)
+    return { outcome: 'failed', isLogging, reason: `trail recreated but it still differs from the baseline: ${drift.join(', ')}` };
   if (!isLogging) return { outcome: 'failed', isLogging, reason: 'trail recreated but it does not report logging' };
   return {
     outcome: 'recreated',
@@ -348,7 +371,12 @@ async function recreate(event: TamperEvent, policy: RemediationPolicy, baseline:
  * organization trail, or null. Recreating it as a one-account trail and reporting `recreated`
  * would hide that every member account stopped being logged, so TrailGuard only alerts.
  */
-async function mayBeOrganizationTrail(policy: RemediationPolicy, event: TamperEvent, owner: string, deps: RemediateDeps): Promise<string | null> {
+async function mayBeOrganizationTrail(
+  policy: RemediationPolicy,
+  event: TamperEvent,
+  owner: string,
+  deps: RemediateDeps,
+): Promise<string | null> {
   const pin = 'set isOrganizationTrail (true or false) on this baseline trail to have it recreated';
   if (owner !== event.account) {
     return `trail ${event.trail.name} is owned by ${owner} but deleted from ${event.account}: only an organization trail can be, and the baseline does not say it is one; ${pin}`;
@@ -383,7 +411,8 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         : { outcome: 'failed', isLogging, reason: 'StartLogging succeeded but the trail still reports not logging' };
     }
     case 'DeleteTrail': {
-      const ambiguous = baseline && baseline.isOrganizationTrail === undefined ? await mayBeOrganizationTrail(policy, event, step.account, deps) : null;
+      const ambiguous =
+        baseline && baseline.isOrganizationTrail === undefined ? await mayBeOrganizationTrail(policy, event, step.account, deps) : null;
       if (!baseline || ambiguous) {
         const exists = await step.run('GetTrail', () => getTrail(client, trail));
         const isLogging = exists ? (await step.run('GetTrailStatus', () => getTrailStatus(client, trail))).isLogging : false;
@@ -405,7 +434,11 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
           const still = after ? baselineDrift(wanted, after, where) : drift;
           if (still.length > 0) {
             const { isLogging } = await step.run('GetTrailStatus', () => getTrailStatus(client, trail));
-            return { outcome: 'failed', isLogging, reason: `UpdateTrail succeeded but the trail still differs from the baseline: ${still.join(', ')}` };
+            return {
+              outcome: 'failed',
+              isLogging,
+              reason: `UpdateTrail succeeded but the trail still differs from the baseline: ${still.join(', ')}`,
+            };
           }
         }
       }
@@ -417,7 +450,9 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
       if (unpinned.length > 0) {
         // A change the baseline does not pin cannot be judged: above all IsOrganizationTrail=false,
         // which keeps this trail logging while every member account stops being logged.
-        const hint = unpinned.includes('isOrganizationTrail') ? ' (pin isOrganizationTrail in the baseline to have an organization trail restored)' : '';
+        const hint = unpinned.includes('isOrganizationTrail')
+          ? ' (pin isOrganizationTrail in the baseline to have an organization trail restored)'
+          : '';
         return {
           outcome: 'alert-only',
           isLogging,
@@ -450,7 +485,11 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         const after = await step.run('GetEventSelectors', () => getEventSelectors(client, trail));
         if (!managementFullyRecorded(after)) {
           const { isLogging } = await step.run('GetTrailStatus', () => getTrailStatus(client, trail));
-          return { outcome: 'failed', isLogging, reason: 'PutEventSelectors succeeded but the trail still does not record every management event' };
+          return {
+            outcome: 'failed',
+            isLogging,
+            reason: 'PutEventSelectors succeeded but the trail still does not record every management event',
+          };
         }
       }
       const { isLogging, restarted } = await ensureLogging(step);
@@ -460,7 +499,11 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         // An organization trail is never reported as fine unless AWS shows it still is one.
         const now = await step.run('GetTrail', () => getTrail(client, trail));
         if (now?.IsOrganizationTrail !== true) {
-          return { outcome: 'failed', isLogging, reason: 'GetTrail does not show isOrganizationTrail, which the baseline pins: the member accounts are not logged by this trail' };
+          return {
+            outcome: 'failed',
+            isLogging,
+            reason: 'GetTrail does not show isOrganizationTrail, which the baseline pins: the member accounts are not logged by this trail',
+          };
         }
       }
       return restored
@@ -476,7 +519,9 @@ function unreachableOwnerReason(policy: RemediationPolicy, event: TamperEvent, o
   return (
     `trail ${event.trail.name} is owned by ${owner}, not by ${event.account} where the call was made, and TrailGuard's role ${policy.remediationRole} ` +
     `cannot be assumed in ${owner}: list ${owner} in members so the action deploys the role there` +
-    (management ? ' (for the management account, name the role the action uses there in roles.deployOverrides)' : ', and set organization.managementAccount if it is the management account')
+    (management
+      ? ' (for the management account, name the role the action uses there in roles.deployOverrides)'
+      : ', and set organization.managementAccount if it is the management account')
   );
 }
 
@@ -485,7 +530,11 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
   const changes = describeChanges(event);
   const base = { changes, actions: [] as string[], error: null, remediatedAt: null, isLogging: null };
   if (isOwnRestoration(policy, event, deps)) {
-    return { ...base, outcome: 'ignored', reason: `TrailGuard's own call towards the baseline, made with its role ${policy.remediationRole}` };
+    return {
+      ...base,
+      outcome: 'ignored',
+      reason: `TrailGuard's own call towards the baseline, made with its role ${policy.remediationRole}`,
+    };
   }
   const ownRole = isOwnRole(policy, event) ? ` with TrailGuard's own role ${policy.remediationRole}` : '';
   if (event.errorCode) {

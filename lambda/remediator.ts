@@ -75,7 +75,9 @@ function unactionableDecision(error: UnactionableEventError): Decision {
   const { event, reason } = error;
   return {
     outcome: event.errorCode ? 'blocked' : 'alert-only',
-    reason: event.errorCode ? `the call itself failed with ${event.errorCode}; it cannot be acted on: ${reason}` : `cannot be acted on: ${reason}`,
+    reason: event.errorCode
+      ? `the call itself failed with ${event.errorCode}; it cannot be acted on: ${reason}`
+      : `cannot be acted on: ${reason}`,
     changes: describeChanges(event),
     actions: [],
     error: null,
@@ -143,9 +145,12 @@ async function report(event: TamperEvent, decision: Decision, deps: HandlerDeps,
     result.alertMessageId = await deps.publish(alert);
   } catch (error) {
     deps.log.error('alert publish failed; the event will be retried', { ...line, publishError: errorText(error) });
-    throw new AlertPublishError(`publishing the ${decision.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`, {
-      cause: error,
-    });
+    throw new AlertPublishError(
+      `publishing the ${decision.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   (decision.outcome === 'failed' ? deps.log.error : deps.log.info).call(deps.log, 'remediation decided', {
     ...line,
@@ -156,7 +161,10 @@ async function report(event: TamperEvent, decision: Decision, deps: HandlerDeps,
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-type Unwrapped = { kind: 'eventbridge'; event: unknown } | { kind: 'sns'; events: unknown[] } | { kind: 'sqs'; records: { id: string; event: unknown }[] };
+type Unwrapped =
+  | { kind: 'eventbridge'; event: unknown }
+  | { kind: 'sns'; events: unknown[] }
+  | { kind: 'sqs'; records: { id: string; event: unknown }[] };
 
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string') return text;

@@ -18,19 +18,30 @@ const json = <T extends z.ZodType>(schema: T, fallback: string) =>
     })
     .pipe(schema);
 
-const SettingsSchema = z.object({
-  TRAILGUARD_TOPIC_ARN: z.string().regex(/^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'expected an SNS topic ARN'),
-  TRAILGUARD_REMEDIATION_ROLE: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name').default(DEFAULT_ROLES.remediation),
-  TRAILGUARD_EXTERNAL_ID: z.string().optional().transform((v) => v || null),
-  TRAILGUARD_ALLOW: json(z.array(z.string().startsWith('arn:', 'expected a principal ARN pattern')), '[]'),
-  TRAILGUARD_TRAILS: json(z.array(TrailBaselineSchema), '[]'),
-  /** `organization` of trailguard.yml: where organization trails are restored and recreated. */
-  TRAILGUARD_ORGANIZATION: json(OrganizationSchema.nullable(), 'null'),
-}).superRefine((s, ctx) => {
-  for (const { index, message } of organizationTrailIssues(s.TRAILGUARD_TRAILS, s.TRAILGUARD_ORGANIZATION, { trails: 'TRAILGUARD_TRAILS', organization: 'TRAILGUARD_ORGANIZATION' })) {
-    ctx.addIssue({ code: 'custom', path: ['TRAILGUARD_TRAILS', index, 'isOrganizationTrail'], message });
-  }
-});
+const SettingsSchema = z
+  .object({
+    TRAILGUARD_TOPIC_ARN: z.string().regex(/^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'expected an SNS topic ARN'),
+    TRAILGUARD_REMEDIATION_ROLE: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name')
+      .default(DEFAULT_ROLES.remediation),
+    TRAILGUARD_EXTERNAL_ID: z
+      .string()
+      .optional()
+      .transform((v) => v || null),
+    TRAILGUARD_ALLOW: json(z.array(z.string().startsWith('arn:', 'expected a principal ARN pattern')), '[]'),
+    TRAILGUARD_TRAILS: json(z.array(TrailBaselineSchema), '[]'),
+    /** `organization` of trailguard.yml: where organization trails are restored and recreated. */
+    TRAILGUARD_ORGANIZATION: json(OrganizationSchema.nullable(), 'null'),
+  })
+  .superRefine((s, ctx) => {
+    for (const { index, message } of organizationTrailIssues(s.TRAILGUARD_TRAILS, s.TRAILGUARD_ORGANIZATION, {
+      trails: 'TRAILGUARD_TRAILS',
+      organization: 'TRAILGUARD_ORGANIZATION',
+    })) {
+      ctx.addIssue({ code: 'custom', path: ['TRAILGUARD_TRAILS', index, 'isOrganizationTrail'], message });
+    }
+  });
 
 export interface RemediatorSettings {
   topicArn: string;

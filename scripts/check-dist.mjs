@@ -6,8 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from './build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-const files = (dir) => walk(dir).map((f) => relative(dir, f)).sort();
+const walk = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+const files = (dir) =>
+  walk(dir)
+    .map((f) => relative(dir, f))
+    .sort();
 
 const fresh = mkdtempSync(join(tmpdir(), 'trailguard-dist-'));
 try {
@@ -23,7 +27,9 @@ try {
   const problems = [
     ...want.filter((f) => !have.includes(f)).map((f) => `missing: dist/${f}`),
     ...have.filter((f) => !want.includes(f)).map((f) => `not built from the sources: dist/${f}`),
-    ...want.filter((f) => have.includes(f) && !readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)))).map((f) => `stale: dist/${f}`),
+    ...want
+      .filter((f) => have.includes(f) && !readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f))))
+      .map((f) => `stale: dist/${f}`),
   ];
   if (problems.length > 0) {
     console.error(`dist/ does not match the sources; run \`npm run build\` and commit dist/:\n  ${problems.join('\n  ')}`);

@@ -108,10 +108,14 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
   if (options.initialNoAuthActionCount !== undefined) env.INITIAL_NO_AUTH_ACTION_COUNT = String(options.initialNoAuthActionCount);
   delete env.MOTO_ACCOUNT_ID; // per-account state comes from AssumeRole, never from a fixed account
   // moto_server.py is moto_server plus fixes for the pinned moto's gaps (each explained there).
-  const child: ChildProcess = spawn(join(dirname(bin), 'python'), [join(repoRoot, 'scripts', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    join(dirname(bin), 'python'),
+    [join(repoRoot, 'scripts', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

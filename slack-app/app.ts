@@ -57,10 +57,23 @@ export function createApp(options: AppOptions, services: Services): App {
     res.end(JSON.stringify({ ok: true, refused: services.refused }));
   };
   const customRoutes = [
-    ...(options.sns ? [{ path: '/sns', method: ['POST'], handler: snsIngress({ ...options.sns, poster: services.poster, log: services.log, admit: (alert) => services.admitAlert(alert) }) }] : []),
+    ...(options.sns
+      ? [
+          {
+            path: '/sns',
+            method: ['POST'],
+            handler: snsIngress({
+              ...options.sns,
+              poster: services.poster,
+              log: services.log,
+              admit: (alert) => services.admitAlert(alert),
+            }),
+          },
+        ]
+      : []),
     { path: '/healthz', method: ['GET'], handler: healthz },
   ];
-  let app: App | undefined ;
+  let app: App | undefined;
   const authorize = lazyAuthorize(options.token, () => app!.client.auth.test({ token: options.token }));
   app = new App({
     authorize,

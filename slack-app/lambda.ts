@@ -25,13 +25,27 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   const { config } = settings;
   const store =
     options.store ??
-    new DynamoStore(createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region }), process.env.TRAILGUARD_TABLE ?? 'trailguard-slack');
+    new DynamoStore(
+      createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region }),
+      process.env.TRAILGUARD_TABLE ?? 'trailguard-slack',
+    );
   const chat = deferredChat();
   // No timers on Lambda: each invocation drains what is due before it returns.
-  const services = createServices({ config, channel: settings.channel, store, chat, log, aws: options.aws, poster: { batchDelayMs: 0, ...options.poster } });
+  const services = createServices({
+    config,
+    channel: settings.channel,
+    store,
+    chat,
+    log,
+    aws: options.aws,
+    poster: { batchDelayMs: 0, ...options.poster },
+  });
   const { poster } = services;
   const receiver = new AwsLambdaReceiver({ signingSecret: settings.signingSecret });
-  const app = createApp({ token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver }, services);
+  const app = createApp(
+    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver },
+    services,
+  );
   chat.bind(app.client.chat as never, settings.token);
   const bolt = receiver.toHandler();
 

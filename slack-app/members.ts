@@ -60,7 +60,10 @@ export class MemberDirectory {
         },
         (error: unknown) => {
           if (!this.cached) throw error;
-          this.o.log.warn('organization accounts not listed; using the last list', { error: errorText(error), listedAt: new Date(this.cached.at).toISOString() });
+          this.o.log.warn('organization accounts not listed; using the last list', {
+            error: errorText(error),
+            listedAt: new Date(this.cached.at).toISOString(),
+          });
           return this.cached.members;
         },
       )

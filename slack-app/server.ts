@@ -57,16 +57,21 @@ export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
   if (config && !channel) problems.push('no Slack channel: set slack.channel in the config or TRAILGUARD_SLACK_CHANNEL');
   // The same rule as slack.channel: a channel name would make every post and update fail.
   if (env.TRAILGUARD_SLACK_CHANNEL && !SLACK_CHANNEL_ID.test(env.TRAILGUARD_SLACK_CHANNEL)) {
-    problems.push(`TRAILGUARD_SLACK_CHANNEL: expected a Slack channel id such as C0123456789, got ${JSON.stringify(env.TRAILGUARD_SLACK_CHANNEL)}`);
+    problems.push(
+      `TRAILGUARD_SLACK_CHANNEL: expected a Slack channel id such as C0123456789, got ${JSON.stringify(env.TRAILGUARD_SLACK_CHANNEL)}`,
+    );
   }
   const topicArn = env.TRAILGUARD_TOPIC_ARN;
   if (topicArn !== undefined && !isSnsTopicArn(topicArn)) {
-    problems.push(`TRAILGUARD_TOPIC_ARN: expected an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<name>), got ${JSON.stringify(topicArn)}`);
+    problems.push(
+      `TRAILGUARD_TOPIC_ARN: expected an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<name>), got ${JSON.stringify(topicArn)}`,
+    );
   }
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got ${JSON.stringify(env.PORT)}`);
   const trustedCertPath = env.TRAILGUARD_SNS_TRUSTED_CERT || undefined;
-  if (trustedCertPath && env.NODE_ENV === 'production') problems.push('TRAILGUARD_SNS_TRUSTED_CERT is for tests and local runs only and is refused when NODE_ENV=production');
+  if (trustedCertPath && env.NODE_ENV === 'production')
+    problems.push('TRAILGUARD_SNS_TRUSTED_CERT is for tests and local runs only and is refused when NODE_ENV=production');
   if (problems.length || !config) throw new Error(`the Slack app cannot start:\n  ${problems.join('\n  ')}`);
   return {
     token,
@@ -111,15 +116,24 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     fetchCertificate: options.fetchCertificate,
     allowSignatureVersion1: config.alerts.allowSignatureVersion1,
   });
-  if (verifier.trustsLocalCertificate) log.warn('SNS: trusting the local certificate TRAILGUARD_SNS_TRUSTED_CERT instead of fetching from SNS (tests and local runs only)', { path: settings.trustedCertPath });
+  if (verifier.trustsLocalCertificate)
+    log.warn('SNS: trusting the local certificate TRAILGUARD_SNS_TRUSTED_CERT instead of fetching from SNS (tests and local runs only)', {
+      path: settings.trustedCertPath,
+    });
   const app = createApp(
-    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, sns: { verifier, confirm: options.confirmSubscription } },
+    {
+      token: settings.token,
+      signingSecret: settings.signingSecret,
+      slackApiUrl: settings.slackApiUrl,
+      sns: { verifier, confirm: options.confirmSubscription },
+    },
     services,
   );
   chat.bind(app.client.chat as never, settings.token);
   const server = (await app.start(settings.port)) as Server;
   // Learn the Organization's account names before the first alert needs them; failures only cost names.
-  if (config.members.organization) void services.members().catch((error: unknown) => log.warn('member names not resolved yet', { error: errorText(error) }));
+  if (config.members.organization)
+    void services.members().catch((error: unknown) => log.warn('member names not resolved yet', { error: errorText(error) }));
   poster.start();
   const { port } = server.address() as AddressInfo;
   log.info('slack app listening', { port, channel: settings.channel, topic: settings.topicArn });

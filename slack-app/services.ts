@@ -68,7 +68,12 @@ export function createServices(o: ServicesOptions): Services {
   // Names learnt from the Organization, when members come from it.
   const orgNames = new Map<string, string>();
   const nameOf = (account: string) => orgNames.get(account) ?? accountName(config, account);
-  const directory = new MemberDirectory({ config, load: () => resolveMembers(config, accounts), log: o.log, ...(o.membersTtlMs !== undefined ? { ttlMs: o.membersTtlMs } : {}) });
+  const directory = new MemberDirectory({
+    config,
+    load: () => resolveMembers(config, accounts),
+    log: o.log,
+    ...(o.membersTtlMs !== undefined ? { ttlMs: o.membersTtlMs } : {}),
+  });
   const refused = { nonMember: 0 };
   return {
     config,
@@ -84,7 +89,13 @@ export function createServices(o: ServicesOptions): Services {
       if (await directory.isMember(alert.account)) return true;
       refused.nonMember += 1;
       // An alert for a non-member is never posted: no Re-check button may point TrailGuard at that account.
-      o.log.warn('alert refused: account is not a TrailGuard member', { alertId: alert.id, account: alert.account, region: alert.region, outcome: alert.outcome, refused: refused.nonMember });
+      o.log.warn('alert refused: account is not a TrailGuard member', {
+        alertId: alert.id,
+        account: alert.account,
+        region: alert.region,
+        outcome: alert.outcome,
+        refused: refused.nonMember,
+      });
       return false;
     },
     async members() {

@@ -40,7 +40,8 @@ export function parseCommandArgs(argv: readonly string[], options: Record<string
     } else {
       const value = token.value;
       // A separate argument that looks like an option is the next flag, not this one's value.
-      if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-') && value !== '-')) throw new UsageError(`${flag}: expected a value`);
+      if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-') && value !== '-'))
+        throw new UsageError(`${flag}: expected a value`);
       values[token.name] = value;
     }
   }

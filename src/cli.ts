@@ -96,11 +96,13 @@ interface Args {
 /** Parses the arguments after plan, apply or status (node:util parseArgs); throws UsageError naming the bad flag. */
 export function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'plan' && command !== 'apply' && command !== 'status') throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  if (command !== 'plan' && command !== 'apply' && command !== 'status')
+    throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   const { values } = parseCommandArgs(rest, { config: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' } });
   const text = (values.concurrency as string | undefined) ?? '16';
   const concurrency = Number(text);
-  if (!/^\d+$/.test(text) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency: expected 1 to 256, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || concurrency < 1 || concurrency > 256)
+    throw new UsageError(`--concurrency: expected 1 to 256, got ${JSON.stringify(text)}`);
   return { command, config: (values.config as string | undefined) ?? 'trailguard.yml', concurrency, json: values.json === true };
 }
 
@@ -111,7 +113,9 @@ function isCommand(value: string | undefined): value is Command {
 /** Prints a usage error the way every command does: the problem, the usage line, where the help is. Exit code 2. */
 function usageError(io: CliIo, error: unknown, command: Command | null): number {
   const usage = command ? commandUsage(command) : USAGE;
-  io.stderr(`trailguard: ${errorText(error)}\n${usage.split('\n')[0]}\nRun \`trailguard ${command ? `${command} ` : ''}--help\` for details.\n`);
+  io.stderr(
+    `trailguard: ${errorText(error)}\n${usage.split('\n')[0]}\nRun \`trailguard ${command ? `${command} ` : ''}--help\` for details.\n`,
+  );
   return 2;
 }
 
@@ -128,7 +132,10 @@ function progress(io: CliIo, verb: string) {
 }
 
 /** A change and, indented under it, each field's before → after (clipped by the plan). */
-const changeLines = (c: Change, prefix = '') => [`${prefix}${c.kind} ${c.name}: ${c.reason}`, ...(c.diff ?? []).map((d) => `  ${d.field}: ${d.before} → ${d.after}`)];
+const changeLines = (c: Change, prefix = '') => [
+  `${prefix}${c.kind} ${c.name}: ${c.reason}`,
+  ...(c.diff ?? []).map((d) => `  ${d.field}: ${d.before} → ${d.after}`),
+];
 
 /** The plan or apply table the CLI prints: one line per detail, each change once with its fields' before → after. */
 export function reportTable(report: PipelineReport): string {
@@ -164,7 +171,12 @@ export function statusTable(rows: TrailStatusRow[]): string {
 }
 
 function accountsFor(config: Config, concurrency: number, command: Args['command']): Accounts {
-  return new Accounts({ ...deployRoleOptions(config, command), region: config.central.region, sessionName: 'trailguard-cli', limit: pLimit(concurrency) });
+  return new Accounts({
+    ...deployRoleOptions(config, command),
+    region: config.central.region,
+    sessionName: 'trailguard-cli',
+    limit: pLimit(concurrency),
+  });
 }
 
 /**
@@ -185,7 +197,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!isCommand(first)) {
-    const problem = first === undefined ? 'a command is required' : first.startsWith('-') ? `unknown option ${first}` : `unknown command ${first}`;
+    const problem =
+      first === undefined ? 'a command is required' : first.startsWith('-') ? `unknown option ${first}` : `unknown command ${first}`;
     return usageError(io, new UsageError(problem), null);
   }
   if (wantsHelp(rest)) {
@@ -210,16 +223,27 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const { members } = discovery;
       const [report, trails] = await Promise.all([
         runPipeline({ config, mode: 'plan', accounts, code: loadRemediatorCode(), discovery }),
-        collectTrailStatus(accounts, members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })), discovery.regions, {
-          listed: discovery.trails,
-          watched: discovery.regions,
-        }),
+        collectTrailStatus(
+          accounts,
+          members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })),
+          discovery.regions,
+          {
+            listed: discovery.trails,
+            watched: discovery.regions,
+          },
+        ),
       ]);
       const rows = [...trails, ...pipelineStatusRows(report)];
       io.stdout(args.json ? `${JSON.stringify(sortStatus(rows), null, 2)}\n` : `${statusTable(rows)}\n`);
       return rows.some(needsAttention) ? 2 : 0;
     }
-    const report = await runPipeline({ config, mode: args.command, accounts, code: loadRemediatorCode(), onProgress: progress(io, args.command === 'plan' ? 'read' : 'converged') });
+    const report = await runPipeline({
+      config,
+      mode: args.command,
+      accounts,
+      code: loadRemediatorCode(),
+      onProgress: progress(io, args.command === 'plan' ? 'read' : 'converged'),
+    });
     if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else printReport(report, io);
     const failure = failureMessage(report);

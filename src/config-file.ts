@@ -16,7 +16,8 @@ export function loadConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') throw new ConfigFileError(`${path} not found: create one with \`trailguard init\` (or pass --config <path>)`, { cause: error });
+    if (errorCode(error) === 'ENOENT')
+      throw new ConfigFileError(`${path} not found: create one with \`trailguard init\` (or pass --config <path>)`, { cause: error });
     throw new ConfigFileError(`cannot read ${path}: ${errorText(error)}`, { cause: error });
   }
   return parseConfig(text, path);

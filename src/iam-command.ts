@@ -48,9 +48,14 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** Parses the arguments after `iam` (node:util parseArgs); throws IamUsageError naming the bad flag. */
 export function parseIamArgs(argv: string[], env: NodeJS.ProcessEnv): IamArgs {
   const flags = ['config', 'repository', 'branch', 'environment', 'apply-role', 'plan-role'] as const;
-  const { values, positionals } = parseCommandArgs(argv, { ...Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])), json: { type: 'boolean' } }, 1);
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { ...Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])), json: { type: 'boolean' } },
+    1,
+  );
   const section = positionals[0] ?? null;
-  if (section !== null && !(SECTIONS as readonly string[]).includes(section)) throw new IamUsageError(`unknown section ${section} (expected one of ${SECTIONS.join(', ')})`);
+  if (section !== null && !(SECTIONS as readonly string[]).includes(section))
+    throw new IamUsageError(`unknown section ${section} (expected one of ${SECTIONS.join(', ')})`);
   const text = (name: (typeof flags)[number]) => values[name] as string | undefined;
   const args: IamArgs = {
     section: section as Section | null,
@@ -62,12 +67,18 @@ export function parseIamArgs(argv: string[], env: NodeJS.ProcessEnv): IamArgs {
     planRole: text('plan-role') ?? 'TrailGuardPlan',
     json: values.json === true,
   };
-  if (args.repository !== null && !/^[\w.-]+\/[\w.-]+$/.test(args.repository)) throw new IamUsageError(`--repository: expected owner/name, got ${JSON.stringify(args.repository)}`);
+  if (args.repository !== null && !/^[\w.-]+\/[\w.-]+$/.test(args.repository))
+    throw new IamUsageError(`--repository: expected owner/name, got ${JSON.stringify(args.repository)}`);
   if (!/^[\w./-]+$/.test(args.branch)) throw new IamUsageError(`--branch: expected a branch name, got ${JSON.stringify(args.branch)}`);
-  if (args.environment !== null && !/^[\w. -]{1,255}$/.test(args.environment)) throw new IamUsageError(`--environment: expected a GitHub environment name, got ${JSON.stringify(args.environment)}`);
-  for (const [flag, name] of [['--apply-role', args.applyRole], ['--plan-role', args.planRole]] as const) {
+  if (args.environment !== null && !/^[\w. -]{1,255}$/.test(args.environment))
+    throw new IamUsageError(`--environment: expected a GitHub environment name, got ${JSON.stringify(args.environment)}`);
+  for (const [flag, name] of [
+    ['--apply-role', args.applyRole],
+    ['--plan-role', args.planRole],
+  ] as const) {
     if (!ROLE_NAME.test(name)) throw new IamUsageError(`${flag}: expected an IAM role name, got ${JSON.stringify(name)}`);
-    if (/^trailguard-/i.test(name)) throw new IamUsageError(`${flag}: must not start with trailguard- (the deploy role may edit those roles)`);
+    if (/^trailguard-/i.test(name))
+      throw new IamUsageError(`${flag}: must not start with trailguard- (the deploy role may edit those roles)`);
   }
   return args;
 }
@@ -88,9 +99,13 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
   const p = partitionOf(region);
   const roles = { region, deployRole: config.roles.deploy, remediationRole: config.roles.remediation, readerRole: config.roles.reader };
   const memberPlanRole = config.roles.plan;
-  const oidc = args.repository ? { account, region, repository: args.repository, branch: args.branch, ...(args.environment ? { environment: args.environment } : {}) } : null;
+  const oidc = args.repository
+    ? { account, region, repository: args.repository, branch: args.branch, ...(args.environment ? { environment: args.environment } : {}) }
+    : null;
   const needsRepository = 'needs --repository owner/name (or GITHUB_REPOSITORY)';
-  const slackMembers = config.members.organization ? null : config.members.accounts.map((a) => a.id).filter((id) => !config.members.exclude.includes(id));
+  const slackMembers = config.members.organization
+    ? null
+    : config.members.accounts.map((a) => a.id).filter((id) => !config.members.exclude.includes(id));
   return {
     boundary: [
       {
@@ -106,12 +121,25 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
         document: oidc ? applyRoleTrustPolicy(oidc) : null,
         ...(oidc ? {} : { note: needsRepository }),
       },
-      { use: 'identity', title: `Apply role ${args.applyRole}: permissions (also roles.deploy = ${config.roles.deploy} in members, unless it is an administrator there)`, document: deployRolePolicy(roles) },
+      {
+        use: 'identity',
+        title: `Apply role ${args.applyRole}: permissions (also roles.deploy = ${config.roles.deploy} in members, unless it is an administrator there)`,
+        document: deployRolePolicy(roles),
+      },
     ],
     'plan-role': [
-      { use: 'trust', title: `Plan role ${args.planRole} (central account): trust, GitHub OIDC from pull requests`, document: oidc ? planRoleTrustPolicy(oidc) : null, ...(oidc ? {} : { note: needsRepository }) },
+      {
+        use: 'trust',
+        title: `Plan role ${args.planRole} (central account): trust, GitHub OIDC from pull requests`,
+        document: oidc ? planRoleTrustPolicy(oidc) : null,
+        ...(oidc ? {} : { note: needsRepository }),
+      },
       memberPlanRole
-        ? { use: 'identity', title: `Plan role ${args.planRole}: permissions (read-only; assumes roles.plan = ${memberPlanRole} in members)`, document: planRolePolicy({ ...roles, memberRole: memberPlanRole }) }
+        ? {
+            use: 'identity',
+            title: `Plan role ${args.planRole}: permissions (read-only; assumes roles.plan = ${memberPlanRole} in members)`,
+            document: planRolePolicy({ ...roles, memberRole: memberPlanRole }),
+          }
         : {
             use: 'identity',
             title: `Plan role ${args.planRole}: permissions`,
@@ -124,14 +152,22 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
           {
             use: 'trust',
             title: `Member plan role ${memberPlanRole} (every member): trust, the central plan role only`,
-            document: memberRemediationTrustPolicy({ account: '<member>', centralAccount: account, region, trustedPrincipalArns: [`arn:${p}:iam::${account}:role/${args.planRole}`], baseline: [] }),
+            document: memberRemediationTrustPolicy({
+              account: '<member>',
+              centralAccount: account,
+              region,
+              trustedPrincipalArns: [`arn:${p}:iam::${account}:role/${args.planRole}`],
+              baseline: [],
+            }),
           },
           {
             use: 'identity',
             title: `Member plan role ${memberPlanRole}: permissions (read-only)`,
             document: {
               Version: '2012-10-17',
-              Statement: planRolePolicy({ ...roles, memberRole: memberPlanRole }).Statement.filter((s) => ![s.Action].flat().includes('sts:AssumeRole')),
+              Statement: planRolePolicy({ ...roles, memberRole: memberPlanRole }).Statement.filter(
+                (s) => ![s.Action].flat().includes('sts:AssumeRole'),
+              ),
             },
           },
         ]
@@ -141,13 +177,20 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
         ? {
             use: 'identity',
             title: `Slack app role ${config.slack.roleArn}: permissions (assumes roles.reader = ${config.roles.reader} in members)`,
-            document: slackAppPolicy({ region, readerRole: config.roles.reader, members: slackMembers, organizationId: config.organizationId }),
+            document: slackAppPolicy({
+              region,
+              readerRole: config.roles.reader,
+              members: slackMembers,
+              organizationId: config.organizationId,
+            }),
           }
         : {
             use: 'identity',
             title: 'Slack app role',
             document: null,
-            note: config.slack?.roleArn ? 'members come from the Organization: set organizationId so the role is scoped with aws:ResourceOrgID' : 'slack.roleArn is not set',
+            note: config.slack?.roleArn
+              ? 'members come from the Organization: set organizationId so the role is scoped with aws:ResourceOrgID'
+              : 'slack.roleArn is not set',
           },
     ],
   };

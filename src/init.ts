@@ -76,7 +76,7 @@ export async function runInitCommand(
     io.stderr(
       region
         ? `trailguard: the caller's region ${JSON.stringify(region)} is not an AWS region the SDK knows: set AWS_REGION to the central account's region\n`
-        : 'trailguard: no AWS region: set AWS_REGION (or a region in your AWS profile) to the central account\'s region\n',
+        : "trailguard: no AWS region: set AWS_REGION (or a region in your AWS profile) to the central account's region\n",
     );
     return 1;
   }
@@ -113,7 +113,9 @@ export async function runInitCommand(
   ];
   io.stdout(`${lines.join('\n')}\n`);
   if (rendered.gaps.length) {
-    io.stderr(`trailguard: ${args.config} was written with gaps:\n${rendered.gaps.map((g) => `  - ${g}`).join('\n')}\nFix them and run init again with --force, or edit the file.\n`);
+    io.stderr(
+      `trailguard: ${args.config} was written with gaps:\n${rendered.gaps.map((g) => `  - ${g}`).join('\n')}\nFix them and run init again with --force, or edit the file.\n`,
+    );
     return 1;
   }
   return 0;

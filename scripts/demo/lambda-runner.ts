@@ -1,6 +1,12 @@
 // Plays Lambda's SQS integration locally: polls the queue, hands each batch to the handler as Lambda would, deletes what succeeded.
 import { PollLoop } from './poll-loop.js';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 export interface SqsBatchResponse {
   batchItemFailures?: { itemIdentifier: string }[];
@@ -26,7 +32,9 @@ export class LambdaSqsRunner {
   }
 
   async start(): Promise<void> {
-    const { Attributes } = await this.o.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.o.queueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await this.o.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.o.queueUrl, AttributeNames: ['QueueArn'] }),
+    );
     this.queueArn = Attributes?.QueueArn ?? '';
     this.loop.start();
   }
@@ -38,7 +46,12 @@ export class LambdaSqsRunner {
   /** One receive and one invocation; resolves to the number of records handed over. */
   async pollOnce(waitSeconds = 0): Promise<number> {
     const { Messages = [] } = await this.o.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: this.o.queueUrl, MaxNumberOfMessages: this.o.batchSize ?? 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: this.o.queueUrl,
+        MaxNumberOfMessages: this.o.batchSize ?? 10,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+      }),
     );
     if (Messages.length === 0) return 0;
     const region = this.queueArn.split(':')[3];
@@ -58,7 +71,9 @@ export class LambdaSqsRunner {
     };
     let failed = new Set<string>();
     try {
-      const result = (await this.o.handler(event, { functionName: 'trailguard-remediator', awsRequestId: crypto.randomUUID() })) as SqsBatchResponse | undefined;
+      const result = (await this.o.handler(event, { functionName: 'trailguard-remediator', awsRequestId: crypto.randomUUID() })) as
+        | SqsBatchResponse
+        | undefined;
       failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       this.o.onBatch?.(Messages, result);
     } catch (error) {
@@ -68,7 +83,12 @@ export class LambdaSqsRunner {
     }
     const done = Messages.filter((m) => !failed.has(m.MessageId ?? ''));
     if (done.length) {
-      await this.o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await this.o.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.o.queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     }
     return Messages.length;
   }

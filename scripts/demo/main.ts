@@ -10,7 +10,12 @@ import { CENTRAL, CHANNEL, DemoWorld, REGIONS, RESPONDER, TRAILS } from './world
 const keep = process.argv.includes('--keep');
 const started = performance.now();
 const say = (line = '') => process.stdout.write(`${line}\n`);
-const indent = (text: string) => text.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 let linked = false;
 
 say('TrailGuard demo: an AWS Organization on a local emulator (moto) and a stand-in for Slack; no AWS account or workspace needed.\n');
@@ -42,7 +47,9 @@ try {
   say(`2. Organization: central (security) account ${CENTRAL}; members ${demo.members.map((m) => `${m.name} ${m.id}`).join(', ')}`);
   say(`   every member has ${TRAILS.map((t) => `${t.name} in ${t.region}`).join(' and ')}, logging.`);
   say(`3. Generated ${demo.writeConfig()} (organization: true, regions: auto, delivery: queue, a baseline for both trails)`);
-  say(`   regions: auto: TrailGuard lists each member's trails and watches every home region it finds (${REGIONS.join(', ')}) plus the central region.`);
+  say(
+    `   regions: auto: TrailGuard lists each member's trails and watches every home region it finds (${REGIONS.join(', ')}) plus the central region.`,
+  );
 
   const plan = await demo.trailguard('plan');
   say(`\n$ trailguard plan --config ${demo.configPath}   (exit ${plan.code}: drift, nothing deployed yet)\n${indent(plan.stdout)}`);
@@ -55,7 +62,7 @@ try {
   say(`\n4. Slack app listening on ${demo.app.url} (POST /slack/events, POST /sns, GET /healthz); channel ${CHANNEL}`);
   say('   SNS delivers alerts to a queue; a local bridge signs each one as SNS does (a test-only key the app trusts via');
   say('   TRAILGUARD_SNS_TRUSTED_CERT) and POSTs it to /sns. The remediator is dist/remediator/index.js, run by a local');
-  say('   stand-in for Lambda\'s SQS integration with the environment of the function TrailGuard deployed. Moto drops the');
+  say("   stand-in for Lambda's SQS integration with the environment of the function TrailGuard deployed. Moto drops the");
   say("   envelope's account and region on cross-account delivery: the runner restores them from the CloudTrail record.");
 
   const victim = demo.member('payments-prod');
@@ -79,7 +86,7 @@ try {
   demo.mark(`/trail-status answered: ${String(status.text)}`);
   say(`\n$ /trail-status   (ephemeral answer)\n${renderMessage(status)}`);
 
-  say('\nTimeline (since the attacker\'s call):');
+  say("\nTimeline (since the attacker's call):");
   for (const hop of demo.hops) say(`  +${hop.at.toFixed(0).padStart(5)} ms  ${hop.what}`);
   say('');
   check(result.result.outcome === 'restarted', `remediator outcome: ${result.result.outcome}`);
@@ -91,7 +98,9 @@ try {
 
   // Act 2: the attacker knows about TrailGuard and removes the forwarding rule before stopping the trail.
   const target = demo.member('sandbox');
-  say(`\n6. The attack on the pipeline: delete trailguard-forward in ${target.name} (${target.id}), region eu-west-1, then stop ${TRAILS[1].name} there`);
+  say(
+    `\n6. The attack on the pipeline: delete trailguard-forward in ${target.name} (${target.id}), region eu-west-1, then stop ${TRAILS[1].name} there`,
+  );
   demo.startClock();
   const ruleRecords = await demo.deleteForwardRule(target.name, 'eu-west-1');
   const ruleIds = ruleRecords.map((r) => r.detail.eventID as string);
@@ -100,7 +109,9 @@ try {
     return found.every(Boolean) ? found : undefined;
   });
   const rule = await demo.memberRule(target.name, 'eu-west-1', 'trailguard-forward');
-  demo.mark(`trailguard-forward in ${target.id}/eu-west-1 exists again: ${rule ? `${rule.state}, target ${rule.targets.map((t) => t.Arn).join(', ')}` : 'NO'}`);
+  demo.mark(
+    `trailguard-forward in ${target.id}/eu-west-1 exists again: ${rule ? `${rule.state}, target ${rule.targets.map((t) => t.Arn).join(', ')}` : 'NO'}`,
+  );
   const stop2 = await demo.stopTrail(target.name, 'eu-west-1');
   const stopId2 = stop2.detail.eventID as string;
   const restarted = await demo.waitFor('the remediator', () => demo.results.find((r) => r.result.eventId === stopId2));
@@ -110,23 +121,42 @@ try {
     const incidents = await Promise.all([...ruleIds, stopId2].map((id) => demo.app.services.store.get(id)));
     return incidents.every((i) => i?.state === 'posted') ? incidents : undefined;
   });
-  demo.mark(`alerts in #${CHANNEL}: ${[...new Set(posted2.map((i) => i!.ts))].length} messages for ${posted2.length} alerts (repeats of the same rule go to its thread)`);
+  demo.mark(
+    `alerts in #${CHANNEL}: ${[...new Set(posted2.map((i) => i!.ts))].length} messages for ${posted2.length} alerts (repeats of the same rule go to its thread)`,
+  );
 
-  say('\nTimeline (since the attacker\'s first call):');
+  say("\nTimeline (since the attacker's first call):");
   for (const hop of demo.hops) say(`  +${hop.at.toFixed(0).padStart(5)} ms  ${hop.what}`);
   say('');
-  check(guarded.every((r) => r!.outcome === 'pipeline-tampered'), `remediator outcome for ${guarded.map((r) => r!.eventName).join(' and ')}: ${guarded.map((r) => r!.outcome).join(', ')}`);
   check(
-    rule !== null && rule.state === 'ENABLED' && canonical(rule.pattern) === canonical(forwardPattern(WATCHED_EVENTS)) && rule.targets.length === 1 && rule.targets[0]!.Arn === `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard`,
+    guarded.every((r) => r!.outcome === 'pipeline-tampered'),
+    `remediator outcome for ${guarded.map((r) => r!.eventName).join(' and ')}: ${guarded.map((r) => r!.outcome).join(', ')}`,
+  );
+  check(
+    rule !== null &&
+      rule.state === 'ENABLED' &&
+      canonical(rule.pattern) === canonical(forwardPattern(WATCHED_EVENTS)) &&
+      rule.targets.length === 1 &&
+      rule.targets[0]!.Arn === `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard`,
     'trailguard-forward is back: enabled, its pattern, one target (the central bus through trailguard-forwarder)',
   );
-  check(restarted.result.outcome === 'restarted' && state2.isLogging, `the StopLogging that followed went through the restored rule: ${restarted.result.outcome}, ${TRAILS[1].name} logging`);
+  check(
+    restarted.result.outcome === 'restarted' && state2.isLogging,
+    `the StopLogging that followed went through the restored rule: ${restarted.result.outcome}, ${TRAILS[1].name} logging`,
+  );
   const pipelineAlerts = demo.deliveries.filter((d) => ruleIds.includes(d.alert.id));
   check(
-    pipelineAlerts.length === 2 && pipelineAlerts.every((d) => d.alert.trail === null && d.alert.resource.name === 'trailguard-forward') && pipelineAlerts.some((d) => d.alert.trail === null && d.alert.resource.restored === true),
+    pipelineAlerts.length === 2 &&
+      pipelineAlerts.every((d) => d.alert.trail === null && d.alert.resource.name === 'trailguard-forward') &&
+      pipelineAlerts.some((d) => d.alert.trail === null && d.alert.resource.restored === true),
     'two pipeline-tampered alerts reached the Slack app, naming trailguard-forward, one saying it was restored',
   );
-  check(demo.slack.ok('chat.postMessage').some((c) => JSON.stringify(c.args).includes('pipeline-tampered') && JSON.stringify(c.args).includes('trailguard-forward')), 'Slack shows the pipeline-tampered message');
+  check(
+    demo.slack
+      .ok('chat.postMessage')
+      .some((c) => JSON.stringify(c.args).includes('pipeline-tampered') && JSON.stringify(c.args).includes('trailguard-forward')),
+    'Slack shows the pipeline-tampered message',
+  );
   check((await demo.trailguard('plan')).code === 0, 'trailguard plan: no drift left');
 
   // Act 3: a trail homed where no rule forwards: its StopLogging would never be seen. Never green while blind.
@@ -136,7 +166,10 @@ try {
   const blind = await demo.trailguard('status');
   const southLines = blind.stdout.split('\n').filter((l) => l.includes('ap-south-1'));
   say(`\n$ trailguard status --config ${demo.configPath}   (exit ${blind.code}; its ap-south-1 rows)\n${indent(southLines.join('\n'))}`);
-  check(blind.code === 2 && southLines.some((l) => l.includes('trailguard-forward')), 'status exits 2: nothing forwards tampering from ap-south-1 yet, and it says so');
+  check(
+    blind.code === 2 && southLines.some((l) => l.includes('trailguard-forward')),
+    'status exits 2: nothing forwards tampering from ap-south-1 yet, and it says so',
+  );
   const widen = await demo.trailguard('apply');
   say(`\n$ trailguard apply --config ${demo.configPath}   (exit ${widen.code}: regions: auto found ap-south-1)`);
   check(widen.code === 0, 'apply added the forwarding and guard rules in ap-south-1');
@@ -150,7 +183,9 @@ try {
 
 if (keep && !failed) {
   say('\n--keep: everything stays up until Ctrl-C. Try:');
-  say(`  AWS_ENDPOINT_URL=${demo.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 npm run trailguard -- status --config ${demo.configPath}`);
+  say(
+    `  AWS_ENDPOINT_URL=${demo.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 npm run trailguard -- status --config ${demo.configPath}`,
+  );
   say(`  curl ${demo.app.url}/healthz`);
   await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
 }

@@ -52,12 +52,18 @@ export class SnsHttpsBridge {
   }
 
   async pollOnce(waitSeconds = 0): Promise<number> {
-    const { Messages = [] } = await this.o.sqs.send(new ReceiveMessageCommand({ QueueUrl: this.o.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));
+    const { Messages = [] } = await this.o.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: this.o.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
+    );
     for (const m of Messages) {
       const signed = this.sign(JSON.parse(m.Body ?? '{}') as Record<string, string>);
       const res = await fetch(this.o.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification', 'x-amz-sns-topic-arn': signed.TopicArn },
+        headers: {
+          'content-type': 'text/plain; charset=UTF-8',
+          'x-amz-sns-message-type': 'Notification',
+          'x-amz-sns-topic-arn': signed.TopicArn,
+        },
         body: JSON.stringify(signed),
       });
       await res.arrayBuffer();

@@ -20,13 +20,20 @@ export function renderMessage(args: Record<string, unknown>, indent = '    '): s
   const blocks = (args.blocks as unknown[] | undefined) ?? attachments.flatMap((a) => a.blocks ?? []);
   const lines: string[] = [];
   for (const raw of blocks) {
-    const b = raw as { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { type: string; text?: string | { text: string } }[] };
+    const b = raw as {
+      type: string;
+      text?: { text: string };
+      fields?: { text: string }[];
+      elements?: { type: string; text?: string | { text: string } }[];
+    };
     if (b.type === 'header' && b.text) lines.push(`== ${b.text.text} ==`);
     else if (b.type === 'section') {
       if (b.text) lines.push(...mrkdwn(b.text.text).split('\n'));
       for (const f of b.fields ?? []) lines.push(mrkdwn(f.text).replace('\n', ': '));
-    } else if (b.type === 'context') lines.push(...(b.elements ?? []).map((e) => `(${mrkdwn(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))})`));
-    else if (b.type === 'actions') lines.push((b.elements ?? []).map((e) => `[ ${typeof e.text === 'string' ? e.text : e.text?.text} ]`).join(' '));
+    } else if (b.type === 'context')
+      lines.push(...(b.elements ?? []).map((e) => `(${mrkdwn(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))})`));
+    else if (b.type === 'actions')
+      lines.push((b.elements ?? []).map((e) => `[ ${typeof e.text === 'string' ? e.text : e.text?.text} ]`).join(' '));
   }
   if (lines.length === 0 && typeof args.text === 'string') lines.push(mrkdwn(args.text));
   return lines.map((l) => `${indent}${l.replace(/\*/g, '')}`).join('\n');

@@ -3,9 +3,24 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  DeleteTrailCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  StartLoggingCommand,
+  StopLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { DeleteRuleCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DeleteRuleCommand,
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -119,7 +134,8 @@ export class DemoWorld {
     }
     for (const t of TRAILS) {
       const s3 = this.world.client(S3Client, t.region, CENTRAL_CREDENTIALS, { forcePathStyle: true });
-      const location = t.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: t.region as BucketLocationConstraint } };
+      const location =
+        t.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: t.region as BucketLocationConstraint } };
       await s3.send(new CreateBucketCommand({ Bucket: t.s3BucketName, ...location }));
     }
     for (const m of this.members) {
@@ -158,7 +174,12 @@ export class DemoWorld {
   async trailguard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    const code = await cli([...args, '--config', this.configPath], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), tty: false, env: process.env });
+    const code = await cli([...args, '--config', this.configPath], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      tty: false,
+      env: process.env,
+    });
     return { code, stdout, stderr };
   }
 
@@ -182,7 +203,11 @@ export class DemoWorld {
       PORT: process.env.TRAILGUARD_DEMO_PORT ?? '0',
     });
     this.app = await startSlackApp(settings, {
-      log: { info: () => undefined, warn: (m, a) => this.log(`  slack-app warning: ${m} ${JSON.stringify(a ?? {})}`), error: (m, a) => this.log(`  slack-app error: ${m} ${JSON.stringify(a ?? {})}`) },
+      log: {
+        info: () => undefined,
+        warn: (m, a) => this.log(`  slack-app warning: ${m} ${JSON.stringify(a ?? {})}`),
+        error: (m, a) => this.log(`  slack-app error: ${m} ${JSON.stringify(a ?? {})}`),
+      },
       aws: { endpoint: this.endpoint, credentials: CENTRAL_CREDENTIALS },
       poster: { batchDelayMs: 50 },
     });
@@ -192,7 +217,9 @@ export class DemoWorld {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'trailguard-demo-sns-https' }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     const topicArn = `arn:aws:sns:us-east-1:${CENTRAL}:${NAMES.topic}`;
-    await this.world.client(SNSClient, 'us-east-1').send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn! }));
+    await this.world
+      .client(SNSClient, 'us-east-1')
+      .send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn! }));
     this.bridge = new SnsHttpsBridge({
       sqs,
       queueUrl: QueueUrl!,
@@ -206,9 +233,13 @@ export class DemoWorld {
     });
 
     // The remediator as deployed: the committed bundle, with the environment of the function TrailGuard created.
-    const fn = await this.world.client(LambdaClient, 'us-east-1').send(new GetFunctionConfigurationCommand({ FunctionName: NAMES.remediatorFunction }));
+    const fn = await this.world
+      .client(LambdaClient, 'us-east-1')
+      .send(new GetFunctionConfigurationCommand({ FunctionName: NAMES.remediatorFunction }));
     Object.assign(process.env, fn.Environment?.Variables ?? {}, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
-    const bundle = (await import(pathToFileURL(resolve('dist/remediator/index.js')).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    const bundle = (await import(pathToFileURL(resolve('dist/remediator/index.js')).href)) as {
+      handler: (e: unknown, c: unknown) => Promise<unknown>;
+    };
     this.runner = new LambdaSqsRunner({
       sqs,
       queueUrl: await this.queueUrl(NAMES.eventsQueue),
@@ -219,15 +250,23 @@ export class DemoWorld {
         const event = JSON.parse(body) as Envelope;
         const guarded = event.source === 'aws.events' || event.source === 'aws.iam';
         // The member rule that forwarded it: calls on trailguard-forward go through the guard, calls on the guard through the forward rule.
-        const by = !guarded ? NAMES.forwardRule : event.detail.requestParameters?.name === NAMES.guardRule || event.detail.requestParameters?.rule === NAMES.guardRule ? NAMES.forwardRule : NAMES.guardRule;
-        this.mark(`event reached ${NAMES.eventsQueue}: forwarded by ${by}, matched ${guarded ? NAMES.guardRule : NAMES.tamperRule} on the central bus (${event.detail.eventName})`);
+        const by = !guarded
+          ? NAMES.forwardRule
+          : event.detail.requestParameters?.name === NAMES.guardRule || event.detail.requestParameters?.rule === NAMES.guardRule
+            ? NAMES.forwardRule
+            : NAMES.guardRule;
+        this.mark(
+          `event reached ${NAMES.eventsQueue}: forwarded by ${by}, matched ${guarded ? NAMES.guardRule : NAMES.tamperRule} on the central bus (${event.detail.eventName})`,
+        );
         return JSON.stringify({ ...event, account: event.detail.recipientAccountId, region: event.detail.awsRegion });
       },
       onBatch: (_records, result) => {
         for (const r of (result as SqsBatchResult).results) {
           this.results.push({ at: performance.now() - this.t0, result: r });
           const on = (r as PipelineResult).resource?.name ?? r.trail;
-          this.mark(`remediator handler: ${r.outcome} ${r.eventName} on ${on} in ${r.account}/${r.region} (${r.actions.join(', ') || 'no action'})`);
+          this.mark(
+            `remediator handler: ${r.outcome} ${r.eventName} on ${on} in ${r.account}/${r.region} (${r.actions.join(', ') || 'no action'})`,
+          );
         }
       },
       onError: (e) => this.log(`  lambda runner error: ${String(e)}`),
@@ -245,7 +284,9 @@ export class DemoWorld {
   /** Puts a CloudTrail record on the member's default bus, as CloudTrail would deliver it to EventBridge. */
   private async putRecord(account: string, region: string, event: Envelope): Promise<void> {
     const events = await this.world.memberClient(EventBridgeClient, account, region);
-    const out = await events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }));
+    const out = await events.send(
+      new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }),
+    );
     if (out.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
     this.mark(`CloudTrail record of ${event.detail.eventName} put on ${account}'s default bus in ${region}`);
   }
@@ -271,12 +312,20 @@ export class DemoWorld {
   }
 
   /** The member rule as EventBridge has it now; null when it does not exist. */
-  async memberRule(memberName: string, region: string, name: string): Promise<{ state: string; pattern: unknown; targets: { Id?: string; Arn?: string; RoleArn?: string }[] } | null> {
+  async memberRule(
+    memberName: string,
+    region: string,
+    name: string,
+  ): Promise<{ state: string; pattern: unknown; targets: { Id?: string; Arn?: string; RoleArn?: string }[] } | null> {
     const events = await this.world.memberClient(EventBridgeClient, this.member(memberName).id, region);
     try {
       const rule = await events.send(new DescribeRuleCommand({ Name: name }));
       const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: name }));
-      return { state: rule.State!, pattern: JSON.parse(rule.EventPattern ?? 'null'), targets: Targets.map((t) => ({ Id: t.Id, Arn: t.Arn, RoleArn: t.RoleArn })) };
+      return {
+        state: rule.State!,
+        pattern: JSON.parse(rule.EventPattern ?? 'null'),
+        targets: Targets.map((t) => ({ Id: t.Id, Arn: t.Arn, RoleArn: t.RoleArn })),
+      };
     } catch {
       return null;
     }
@@ -332,7 +381,11 @@ export class DemoWorld {
   /** A responder clicks Acknowledge: a request signed as Slack signs it. */
   async acknowledge(alertId: string): Promise<number> {
     const incident = await this.app.services.store.get(alertId);
-    const res = await postSigned(`${this.app.url}/slack/events`, blockAction(ACTION_ACK, alertId, RESPONDER, CHANNEL, incident?.ts ?? '', this.slack.responseUrl('ack')), { secret: SIGNING_SECRET });
+    const res = await postSigned(
+      `${this.app.url}/slack/events`,
+      blockAction(ACTION_ACK, alertId, RESPONDER, CHANNEL, incident?.ts ?? '', this.slack.responseUrl('ack')),
+      { secret: SIGNING_SECRET },
+    );
     return res.status;
   }
 
@@ -340,7 +393,9 @@ export class DemoWorld {
   async trailStatus(text = ''): Promise<Record<string, unknown>> {
     const before = this.slack.responses.length;
     const id = `status-${crypto.randomUUID().slice(0, 8)}`;
-    const res = await postSigned(`${this.app.url}/slack/events`, slashCommand(text, RESPONDER, CHANNEL, this.slack.responseUrl(id)), { secret: SIGNING_SECRET });
+    const res = await postSigned(`${this.app.url}/slack/events`, slashCommand(text, RESPONDER, CHANNEL, this.slack.responseUrl(id)), {
+      secret: SIGNING_SECRET,
+    });
     if (res.status !== 200) throw new Error(`/trail-status answered HTTP ${res.status}`);
     return (await this.waitFor('the /trail-status answer', () => this.slack.responses.slice(before).find((r) => r.path.endsWith(id)))).body;
   }
@@ -373,7 +428,9 @@ function guardRecord(account: string, region: string, eventName: string, request
         principalId: 'AROAEXAMPLE2222:jdoe',
         arn: `arn:aws:sts::${account}:assumed-role/AdminAccess/jdoe`,
         accountId: account,
-        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/AdminAccess`, accountId: account, userName: 'AdminAccess' } },
+        sessionContext: {
+          sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/AdminAccess`, accountId: account, userName: 'AdminAccess' },
+        },
       },
       eventTime: now,
       eventSource: 'events.amazonaws.com',

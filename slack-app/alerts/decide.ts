@@ -139,7 +139,11 @@ export function planPosts(snapshot: PostingSnapshot, rules: PostingRules): PostA
   for (const incident of due) {
     const key = trailKeyOf(incident.alert);
     const parent = snapshot.repeatParents.get(incident.id) ?? postedHere.get(key);
-    if (parent && ms(incident.receivedAt) - ms(parent.receivedAt) <= rules.repeatWindowMs && mayFoldInto(parent, incident.alert, snapshot.channel ?? null)) {
+    if (
+      parent &&
+      ms(incident.receivedAt) - ms(parent.receivedAt) <= rules.repeatWindowMs &&
+      mayFoldInto(parent, incident.alert, snapshot.channel ?? null)
+    ) {
       actions.push({ kind: 'fold', incident, parentId: parent.id });
     } else {
       actions.push({ kind: 'post', incident });

@@ -58,7 +58,11 @@ const WAITING_HORIZON_MS = 7 * 24 * 3600_000;
 
 /** A failed action: its incidents stay pending until `retryAt`; a rate limit also pauses every post until then. */
 class ActionFailed extends Error {
-  constructor(readonly retryAt: number, readonly rateLimited: boolean, cause: unknown) {
+  constructor(
+    readonly retryAt: number,
+    readonly rateLimited: boolean,
+    cause: unknown,
+  ) {
     super(errorText(cause), { cause });
   }
 }
@@ -129,15 +133,18 @@ export class AlertPoster {
     if (this.stopped) return;
     if (this.timer && !replace && this.timer.at <= at) return;
     if (this.timer) clearTimeout(this.timer.handle);
-    const handle = setTimeout(() => {
-      this.timer = null;
-      // A pass that throws (the store failing) must neither end the process (an unhandled rejection)
-      // nor leave pending alerts without a next attempt.
-      this.drain().catch((error: unknown) => {
-        this.log.warn('alert posting pass failed; trying again', { error: errorText(error) });
-        this.wakeAt(this.now() + Math.min(STORE_RETRY_MS, this.rules.maxBackoffMs), { replace: false });
-      });
-    }, Math.max(0, at - this.now()));
+    const handle = setTimeout(
+      () => {
+        this.timer = null;
+        // A pass that throws (the store failing) must neither end the process (an unhandled rejection)
+        // nor leave pending alerts without a next attempt.
+        this.drain().catch((error: unknown) => {
+          this.log.warn('alert posting pass failed; trying again', { error: errorText(error) });
+          this.wakeAt(this.now() + Math.min(STORE_RETRY_MS, this.rules.maxBackoffMs), { replace: false });
+        });
+      },
+      Math.max(0, at - this.now()),
+    );
     handle.unref?.();
     this.timer = { handle, at };
   }
@@ -284,7 +291,11 @@ export class AlertPoster {
     } catch (error) {
       // The first message is gone (deleted): no retry can update it, so the repeat gets its own message.
       if (!messageGone(error)) throw error;
-      this.log.warn('first message of the trail is gone; posting the repeat on its own', { alertId: incident.id, parentId: parent.id, error: errorText(error) });
+      this.log.warn('first message of the trail is gone; posting the repeat on its own', {
+        alertId: incident.id,
+        parentId: parent.id,
+        error: errorText(error),
+      });
       return this.postOne(incident);
     }
     await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
@@ -301,14 +312,23 @@ export class AlertPoster {
     const { store, channel, nameOf } = this;
     let ts = root.ts;
     if (isNew) {
-      ts = await this.post(digestMessage(root, incidents.map((i) => i.alert), nameOf));
+      ts = await this.post(
+        digestMessage(
+          root,
+          incidents.map((i) => i.alert),
+          nameOf,
+        ),
+      );
       await store.markPosted(root.id, channel, ts, null, true);
       this.log.info('storm digest posted', { alertId: root.id, alerts: incidents.length });
     }
     if (!ts) throw new Error(`storm digest ${root.id} has no message`);
     let rootDetailed = !incidents.some((i) => i.id === root.id);
     try {
-      for (const reply of digestReplies(incidents.map((i) => i.alert), nameOf)) {
+      for (const reply of digestReplies(
+        incidents.map((i) => i.alert),
+        nameOf,
+      )) {
         await this.post({ thread_ts: ts, text: reply.text, blocks: reply.blocks });
         for (const id of reply.alertIds) {
           // The root stays the digest (clearing its lastError); every other alert now points at it.
@@ -322,7 +342,14 @@ export class AlertPoster {
       throw error;
     }
     const family = await store.family(root.id);
-    await this.update(ts, digestMessage({ ...root, ts, channel, digest: true, state: 'posted' }, family.map((i) => i.alert), nameOf));
+    await this.update(
+      ts,
+      digestMessage(
+        { ...root, ts, channel, digest: true, state: 'posted' },
+        family.map((i) => i.alert),
+        nameOf,
+      ),
+    );
   }
 }
 

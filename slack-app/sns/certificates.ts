@@ -61,7 +61,14 @@ export class CertificateCache {
   private readonly o: Required<Omit<CertificateCacheOptions, 'fetchPem' | 'region'>>;
 
   constructor(private readonly options: CertificateCacheOptions) {
-    this.o = { maxEntries: 16, maxConcurrentFetches: 2, maxFetchesPerWindow: 10, windowMs: 60_000, now: () => Date.now(), ...stripUndefined(options) };
+    this.o = {
+      maxEntries: 16,
+      maxConcurrentFetches: 2,
+      maxFetchesPerWindow: 10,
+      windowMs: 60_000,
+      now: () => Date.now(),
+      ...stripUndefined(options),
+    };
   }
 
   get size(): number {
@@ -83,10 +90,15 @@ export class CertificateCache {
     const pending = this.inFlight.get(url);
     if (pending) return pending;
     const failure = this.failed.get(url);
-    if (failure && now - failure.at < this.o.windowMs) return Promise.reject(new CertificateRefused(`certificate ${url} failed recently (${failure.reason}); not fetched again yet`, true));
-    if (this.inFlight.size >= this.o.maxConcurrentFetches) return Promise.reject(new CertificateRefused(`${this.inFlight.size} certificate fetches already in flight`, true));
+    if (failure && now - failure.at < this.o.windowMs)
+      return Promise.reject(new CertificateRefused(`certificate ${url} failed recently (${failure.reason}); not fetched again yet`, true));
+    if (this.inFlight.size >= this.o.maxConcurrentFetches)
+      return Promise.reject(new CertificateRefused(`${this.inFlight.size} certificate fetches already in flight`, true));
     this.fetchTimes = this.fetchTimes.filter((t) => now - t < this.o.windowMs);
-    if (this.fetchTimes.length >= this.o.maxFetchesPerWindow) return Promise.reject(new CertificateRefused(`certificate fetch budget spent (${this.o.maxFetchesPerWindow} per ${this.o.windowMs} ms)`, true));
+    if (this.fetchTimes.length >= this.o.maxFetchesPerWindow)
+      return Promise.reject(
+        new CertificateRefused(`certificate fetch budget spent (${this.o.maxFetchesPerWindow} per ${this.o.windowMs} ms)`, true),
+      );
     this.fetchTimes.push(now);
     const fetching = this.fetchAndCheck(url).then(
       (certificate) => {
@@ -121,7 +133,8 @@ export class CertificateCache {
 
 /** Throws unless `certificate` is valid at `now` (ms) and names an SNS host of `region` (subjectAltName or CN, per RFC 6125). */
 export function checkSnsCertificate(certificate: X509Certificate, region: string, now: number): void {
-  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now) throw new Error('certificate is outside its validity period');
+  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now)
+    throw new Error('certificate is outside its validity period');
   const names = snsCertificateNames(region);
   if (!names.some((name) => certificate.checkHost(name, { wildcards: false }) !== undefined)) {
     throw new Error(`certificate is not issued to ${names.join(' or ')}`);

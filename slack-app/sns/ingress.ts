@@ -51,7 +51,8 @@ export function snsIngress(deps: IngressDeps) {
       try {
         const message = await deps.verifier.verify(await readBody(req));
         if (message.Type === 'SubscriptionConfirmation') {
-          if (!message.SubscribeURL || !isSnsUrl(message.SubscribeURL, deps.verifier.region, false)) throw new SnsRejection(403, 'SubscribeURL is not an SNS endpoint');
+          if (!message.SubscribeURL || !isSnsUrl(message.SubscribeURL, deps.verifier.region, false))
+            throw new SnsRejection(403, 'SubscribeURL is not an SNS endpoint');
           await (deps.confirm ?? confirmSubscription)(message.SubscribeURL);
           deps.log.info('sns subscription confirmed', { topic: message.TopicArn });
           return reply(res, 200, { confirmed: true });
@@ -73,7 +74,8 @@ export function snsIngress(deps: IngressDeps) {
           throw new SnsRejection(503, `member accounts unknown, alert ${alert.id} not accepted yet: ${errorText(error)}`);
         }
         // 200 for a refusal: the delivery was genuine and redelivering it would be refused again.
-        if (!admitted) return reply(res, 200, { alertId: alert.id, stored: false, refused: `account ${alert.account} is not a TrailGuard member` });
+        if (!admitted)
+          return reply(res, 200, { alertId: alert.id, stored: false, refused: `account ${alert.account} is not a TrailGuard member` });
         const stored = await deps.poster.receive(alert);
         return reply(res, 200, { alertId: alert.id, stored });
       } catch (error) {

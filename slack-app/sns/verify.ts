@@ -55,7 +55,14 @@ export function isSnsUrl(url: string, region: string, pem: boolean): boolean {
   // A certificate URL is fetched as is from the real SNS endpoint: a query string (or fragment) would turn
   // that GET into an SNS Query API call of an unauthenticated caller's choosing (?Action=Unsubscribe...).
   if (pem && (parsed.search !== '' || parsed.hash !== '' || url.includes('?') || url.includes('#'))) return false;
-  return parsed.protocol === 'https:' && parsed.port === '' && !parsed.username && !parsed.password && parsed.hostname === snsHost(region) && (!pem || parsed.pathname.endsWith('.pem'));
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    !parsed.username &&
+    !parsed.password &&
+    parsed.hostname === snsHost(region) &&
+    (!pem || parsed.pathname.endsWith('.pem'))
+  );
 }
 
 export interface VerifierOptions {
@@ -80,7 +87,8 @@ async function fetchPem(url: string): Promise<string> {
   const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) });
   if (!res.ok) throw new Error(`certificate fetch answered HTTP ${res.status}`);
   const text = await res.text();
-  if (text.length > 16_384 || !text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('certificate fetch did not return one PEM certificate');
+  if (text.length > 16_384 || !text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error('certificate fetch did not return one PEM certificate');
   return text;
 }
 
@@ -98,7 +106,11 @@ export class SnsVerifier {
     this.region = options.topicArn.split(':')[3] ?? '';
     if (!isKnownRegion(this.region)) throw new Error(`SNS topic ${options.topicArn}: "${this.region}" is not an AWS region this SDK knows`);
     this.trusted = options.trustedCertPath ? readFileSync(options.trustedCertPath, 'utf8') : null;
-    this.certificates = new CertificateCache({ region: this.region, fetchPem: options.fetchCertificate ?? fetchPem, ...options.certificates });
+    this.certificates = new CertificateCache({
+      region: this.region,
+      fetchPem: options.fetchCertificate ?? fetchPem,
+      ...options.certificates,
+    });
   }
 
   get trustsLocalCertificate(): boolean {
@@ -125,19 +137,26 @@ export class SnsVerifier {
       throw new SnsRejection(400, 'not an SNS message');
     }
     // Cheap checks first: nothing is fetched for a foreign topic or certificate host.
-    if (message.TopicArn !== this.options.topicArn) throw new SnsRejection(403, `topic ${message.TopicArn} is not ${this.options.topicArn}`);
-    if (!isSnsUrl(message.SigningCertURL, this.region, true)) throw new SnsRejection(403, `certificate URL ${message.SigningCertURL} is not an SNS endpoint of ${this.region}`);
+    if (message.TopicArn !== this.options.topicArn)
+      throw new SnsRejection(403, `topic ${message.TopicArn} is not ${this.options.topicArn}`);
+    if (!isSnsUrl(message.SigningCertURL, this.region, true))
+      throw new SnsRejection(403, `certificate URL ${message.SigningCertURL} is not an SNS endpoint of ${this.region}`);
     const age = (this.options.now ?? (() => new Date()))().getTime() - Date.parse(message.Timestamp);
-    if (!Number.isFinite(age) || age > (this.options.maxAgeMs ?? 3_600_000) || age < -300_000) throw new SnsRejection(403, `stale or future timestamp ${message.Timestamp}`);
+    if (!Number.isFinite(age) || age > (this.options.maxAgeMs ?? 3_600_000) || age < -300_000)
+      throw new SnsRejection(403, `stale or future timestamp ${message.Timestamp}`);
     if (message.SignatureVersion === '1' && !this.options.allowSignatureVersion1) {
-      throw new SnsRejection(403, 'SignatureVersion 1 (SHA1) is refused: the topic signs with SignatureVersion 2 (set alerts.allowSignatureVersion1 to accept it)');
+      throw new SnsRejection(
+        403,
+        'SignatureVersion 1 (SHA1) is refused: the topic signs with SignatureVersion 2 (set alerts.allowSignatureVersion1 to accept it)',
+      );
     }
     let certificate: X509Certificate;
     try {
       certificate = await this.certificate(message.SigningCertURL);
       if (this.trusted) checkValidity(certificate);
     } catch (error) {
-      if (error instanceof CertificateRefused && error.retryable) throw new SnsRejection(503, `signing certificate not fetched: ${error.message}`);
+      if (error instanceof CertificateRefused && error.retryable)
+        throw new SnsRejection(503, `signing certificate not fetched: ${error.message}`);
       throw new SnsRejection(403, `signing certificate unusable: ${(error as Error).message}`);
     }
     const verifier = createVerify(message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
@@ -149,5 +168,6 @@ export class SnsVerifier {
 
 function checkValidity(certificate: X509Certificate): void {
   const now = Date.now();
-  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now) throw new Error('certificate is outside its validity period');
+  if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now)
+    throw new Error('certificate is outside its validity period');
 }

@@ -6,7 +6,14 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  PutCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../src/core/alert.js';
 import { errorCode } from '../../src/core/errors.js';
 import { trailKey } from './sqlite.js';
@@ -42,7 +49,10 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
   }
   const index = (name: string, hash: string, range: string) => ({
     IndexName: name,
-    KeySchema: [{ AttributeName: hash, KeyType: 'HASH' as const }, { AttributeName: range, KeyType: 'RANGE' as const }],
+    KeySchema: [
+      { AttributeName: hash, KeyType: 'HASH' as const },
+      { AttributeName: range, KeyType: 'RANGE' as const },
+    ],
     Projection: { ProjectionType: 'ALL' as const },
   });
   try {
@@ -50,7 +60,10 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
       new CreateTableCommand({
         TableName: table,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['id', 'state', 'nextAttemptAt', 'trailKey', 'receivedAt', 'bucket', 'parentId'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+        AttributeDefinitions: ['id', 'state', 'nextAttemptAt', 'trailKey', 'receivedAt', 'bucket', 'parentId'].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S' as const,
+        })),
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         GlobalSecondaryIndexes: [
           index('byState', 'state', 'nextAttemptAt'),
@@ -92,7 +105,18 @@ export class DynamoStore implements Store {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { id: alert.id, alert: JSON.stringify(alert), receivedAt: at, state: 'pending', nextAttemptAt: at, trailKey: trailKey(alert), bucket: ALL, count: 1, attempts: 0, digest: false },
+          Item: {
+            id: alert.id,
+            alert: JSON.stringify(alert),
+            receivedAt: at,
+            state: 'pending',
+            nextAttemptAt: at,
+            trailKey: trailKey(alert),
+            bucket: ALL,
+            count: 1,
+            attempts: 0,
+            digest: false,
+          },
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
@@ -122,7 +146,16 @@ export class DynamoStore implements Store {
   }
 
   async nextDue(): Promise<Date | null> {
-    const [first] = await this.query({ IndexName: 'byState', KeyConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':pending': 'pending' }, Limit: 1 }, 1);
+    const [first] = await this.query(
+      {
+        IndexName: 'byState',
+        KeyConditionExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+        Limit: 1,
+      },
+      1,
+    );
     return first ? new Date(first.nextAttemptAt) : null;
   }
 
@@ -164,7 +197,11 @@ export class DynamoStore implements Store {
 
   async family(id: string): Promise<Incident[]> {
     const root = await this.get(id);
-    const children = await this.query({ IndexName: 'byParent', KeyConditionExpression: 'parentId = :id', ExpressionAttributeValues: { ':id': id } });
+    const children = await this.query({
+      IndexName: 'byParent',
+      KeyConditionExpression: 'parentId = :id',
+      ExpressionAttributeValues: { ':id': id },
+    });
     return [...(root ? [root] : []), ...children].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
   }
 
@@ -174,7 +211,13 @@ export class DynamoStore implements Store {
       KeyConditionExpression: 'trailKey = :k AND receivedAt >= :since',
       FilterExpression: '#s = :posted AND attribute_not_exists(parentId) AND digest = :f AND id <> :id',
       ExpressionAttributeNames: { '#s': 'state' },
-      ExpressionAttributeValues: { ':k': trailKey(alert), ':since': since.toISOString(), ':posted': 'posted', ':f': false, ':id': alert.id },
+      ExpressionAttributeValues: {
+        ':k': trailKey(alert),
+        ':since': since.toISOString(),
+        ':posted': 'posted',
+        ':f': false,
+        ':id': alert.id,
+      },
       ScanIndexForward: false,
     });
     return candidates[0] ?? null;
@@ -182,7 +225,14 @@ export class DynamoStore implements Store {
 
   async incrementCount(id: string): Promise<number> {
     const out = await this.doc.send(
-      new UpdateCommand({ TableName: this.table, Key: { id }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': 'count' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
     );
     return Number(out.Attributes?.count ?? 0);
   }
@@ -205,7 +255,14 @@ export class DynamoStore implements Store {
   }
 
   async setStatusLine(id: string, line: string): Promise<void> {
-    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: { id }, UpdateExpression: 'SET statusLine = :l', ExpressionAttributeValues: { ':l': line } }));
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: 'SET statusLine = :l',
+        ExpressionAttributeValues: { ':l': line },
+      }),
+    );
   }
 
   async countReceivedSince(since: Date): Promise<number> {

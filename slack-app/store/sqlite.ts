@@ -78,7 +78,9 @@ export class SqliteStore implements Store {
   async insertAlert(alert: Alert, now: Date): Promise<boolean> {
     const at = now.toISOString();
     const result = this.db
-      .prepare(`INSERT OR IGNORE INTO incidents (id, alert, received_at, state, next_attempt_at, trail_key) VALUES (?, ?, ?, 'pending', ?, ?)`)
+      .prepare(
+        `INSERT OR IGNORE INTO incidents (id, alert, received_at, state, next_attempt_at, trail_key) VALUES (?, ?, ?, 'pending', ?, ?)`,
+      )
       .run(alert.id, JSON.stringify(alert), at, at, trailKey(alert));
     return result.changes === 1;
   }
@@ -119,7 +121,9 @@ export class SqliteStore implements Store {
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
-    this.db.prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(error, nextAttemptAt.toISOString(), id);
+    this.db
+      .prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+      .run(error, nextAttemptAt.toISOString(), id);
   }
 
   async findRepeatParent(alert: Alert, since: Date): Promise<Incident | null> {
@@ -132,12 +136,16 @@ export class SqliteStore implements Store {
   }
 
   async incrementCount(id: string): Promise<number> {
-    const row = this.db.prepare('UPDATE incidents SET count = count + 1 WHERE id = ? RETURNING count').get(id) as { count: number } | undefined;
+    const row = this.db.prepare('UPDATE incidents SET count = count + 1 WHERE id = ? RETURNING count').get(id) as
+      | { count: number }
+      | undefined;
     return row?.count ?? 0;
   }
 
   async acknowledge(id: string, user: string, at: Date): Promise<Incident | null> {
-    this.db.prepare('UPDATE incidents SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_by IS NULL').run(user, at.toISOString(), id);
+    this.db
+      .prepare('UPDATE incidents SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_by IS NULL')
+      .run(user, at.toISOString(), id);
     return this.get(id);
   }
 
@@ -151,7 +159,9 @@ export class SqliteStore implements Store {
 
   async openIncidents(limit: number): Promise<Incident[]> {
     const rows = this.db
-      .prepare(`SELECT * FROM incidents WHERE state = 'posted' AND parent_id IS NULL AND acknowledged_by IS NULL ORDER BY received_at DESC LIMIT ?`)
+      .prepare(
+        `SELECT * FROM incidents WHERE state = 'posted' AND parent_id IS NULL AND acknowledged_by IS NULL ORDER BY received_at DESC LIMIT ?`,
+      )
       .all(limit) as Row[];
     return rows.map(toIncident);
   }

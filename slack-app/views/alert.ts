@@ -39,7 +39,9 @@ function restoredLine(alert: Alert): string | null {
   const { restored, type } = alert.resource;
   if (restored === true) return 'Restored to its desired definition and verified';
   if (restored === null) return 'Nothing to restore: it still matches its desired definition';
-  return type === 'iam-role' ? '*NOT restored*: run `trailguard apply` to repair the role' : '*NOT restored*: see the error; `trailguard apply` repairs it';
+  return type === 'iam-role'
+    ? '*NOT restored*: run `trailguard apply` to repair the role'
+    : '*NOT restored*: see the error; `trailguard apply` repairs it';
 }
 
 export interface AlertView {
@@ -55,7 +57,10 @@ export function loggingGap(alert: Alert): string | null {
 
 export function alertTitle(alert: Alert): string {
   const style = OUTCOME_STYLE[alert.outcome];
-  return clip(`${style.emoji} ${alert.eventName} on ${alertTarget(alert).name} in ${alert.account} (${alert.region}): ${alert.outcome}`, MAX_HEADER);
+  return clip(
+    `${style.emoji} ${alert.eventName} on ${alertTarget(alert).name} in ${alert.account} (${alert.region}): ${alert.outcome}`,
+    MAX_HEADER,
+  );
 }
 
 export function alertBlocks(incident: Incident, view: AlertView): unknown[] {
@@ -80,19 +85,41 @@ export function alertBlocks(incident: Incident, view: AlertView): unknown[] {
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*What TrailGuard did*\n${esc(did)}`) } },
   ];
   // Above all for alert-only: the responder reads why TrailGuard could not (or chose not to) act.
-  if (typeof alert.reason === 'string' && alert.reason && alert.reason !== alert.error) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why*\n${esc(alert.reason)}`) } });
-  if (alert.changes.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*What changed*\n${alert.changes.map((c) => `• ${esc(c)}`).join('\n')}`) } });
+  if (typeof alert.reason === 'string' && alert.reason && alert.reason !== alert.error)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why*\n${esc(alert.reason)}`) } });
+  if (alert.changes.length)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*What changed*\n${alert.changes.map((c) => `• ${esc(c)}`).join('\n')}`) },
+    });
   if (alert.error) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Error*\n\`\`\`${esc(alert.error)}\`\`\``) } });
-  if (alert.callError) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`The call failed with ${esc(alert.callError.code)}: ${esc(alert.callError.message ?? '')}`) }] });
-  if (incident.count > 1) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `🔁 Tampered with *${incident.count} times* within the hour; details in the thread.` }] });
+  if (alert.callError)
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: clip(`The call failed with ${esc(alert.callError.code)}: ${esc(alert.callError.message ?? '')}`) },
+      ],
+    });
+  if (incident.count > 1)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `🔁 Tampered with *${incident.count} times* within the hour; details in the thread.` }],
+    });
   const status = [
     incident.acknowledgedBy ? `✅ Acknowledged by <@${incident.acknowledgedBy}> at ${slackDate(incident.acknowledgedAt ?? '')}` : null,
     incident.statusLine,
   ].filter((s): s is string => Boolean(s));
-  if (status.length) blocks.push({ type: 'context', block_id: BLOCK_STATUS, elements: status.map((text) => ({ type: 'mrkdwn', text: clip(text) })) });
+  if (status.length)
+    blocks.push({ type: 'context', block_id: BLOCK_STATUS, elements: status.map((text) => ({ type: 'mrkdwn', text: clip(text) })) });
   const buttons: unknown[] = [];
   if (!incident.acknowledgedBy) {
-    buttons.push({ type: 'button', action_id: ACTION_ACK, text: { type: 'plain_text', text: 'Acknowledge' }, style: 'primary', value: incident.id });
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_ACK,
+      text: { type: 'plain_text', text: 'Acknowledge' },
+      style: 'primary',
+      value: incident.id,
+    });
   }
   buttons.push({ type: 'button', action_id: ACTION_RECHECK, text: { type: 'plain_text', text: 'Re-check' }, value: incident.id });
   blocks.push({ type: 'actions', block_id: BLOCK_ACTIONS, elements: buttons });

@@ -35,13 +35,34 @@ export function digestMessage(root: Incident, alerts: Alert[], nameOf: (account:
   const { sections, packed: shown } = packLines(lines, { maxSections: MAX_BLOCKS - 6 });
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, 150), emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: `Since ${slackDate(root.receivedAt)}: ${tally(alerts)}.${failed ? ` *${failed} failed to remediate.*` : ''} Details per account are in the thread.` } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `Since ${slackDate(root.receivedAt)}: ${tally(alerts)}.${failed ? ` *${failed} failed to remediate.*` : ''} Details per account are in the thread.`,
+      },
+    },
     ...sectionBlocks(sections),
   ];
-  if (shown < lines.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${lines.length - shown} more accounts not listed here; all are in the thread.` }] });
+  if (shown < lines.length)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${lines.length - shown} more accounts not listed here; all are in the thread.` }],
+    });
   const buttons: unknown[] = [];
-  if (!root.acknowledgedBy) buttons.push({ type: 'button', action_id: ACTION_ACK, text: { type: 'plain_text', text: 'Acknowledge' }, style: 'primary', value: root.id });
-  else blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `✅ Acknowledged by <@${root.acknowledgedBy}> at ${slackDate(root.acknowledgedAt ?? '')}` }] });
+  if (!root.acknowledgedBy)
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_ACK,
+      text: { type: 'plain_text', text: 'Acknowledge' },
+      style: 'primary',
+      value: root.id,
+    });
+  else
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `✅ Acknowledged by <@${root.acknowledgedBy}> at ${slackDate(root.acknowledgedAt ?? '')}` }],
+    });
   buttons.push({ type: 'button', action_id: ACTION_RECHECK, text: { type: 'plain_text', text: 'Re-check' }, value: root.id });
   blocks.push({ type: 'actions', block_id: BLOCK_ACTIONS, elements: buttons });
   return { text: title, attachments: [{ color: failed ? '#E01E5A' : '#ECB22E', blocks }] };
@@ -67,9 +88,15 @@ export function digestReplies(alerts: Alert[], nameOf: (account: string) => stri
   for (const group of groupByAccount(alerts, nameOf)) {
     // Each line is clipped: one long error, ARN or name must not make a section Slack refuses (3,000 characters).
     const lines = group.alerts.map((a) =>
-      clip(`• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(alertTarget(a).name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`, 2000),
+      clip(
+        `• ${slackDate(a.eventTime)} ${a.eventName} on ${esc(alertTarget(a).name)} (${esc(a.region)}) by \`${esc(a.actor.arn)}\`: *${a.outcome}*${a.error ? ` — ${esc(a.error)}` : ''}`,
+        2000,
+      ),
     );
-    const { sections } = packLines(lines, { heading: `*${esc(group.account)}* (${esc(group.name)})`, continued: `*${esc(group.account)}* (continued)` });
+    const { sections } = packLines(lines, {
+      heading: `*${esc(group.account)}* (${esc(group.name)})`,
+      continued: `*${esc(group.account)}* (continued)`,
+    });
     let next = 0;
     for (const section of sections) {
       if (current.blocks.length >= REPLY_BLOCKS) {

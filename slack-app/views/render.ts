@@ -7,7 +7,11 @@ import { digestMessage } from './digest.js';
 export async function renderIncident(incident: Incident, services: Pick<Services, 'store' | 'nameOf'>) {
   if (incident.digest) {
     const family = await services.store.family(incident.id);
-    return digestMessage(incident, family.map((i) => i.alert), services.nameOf);
+    return digestMessage(
+      incident,
+      family.map((i) => i.alert),
+      services.nameOf,
+    );
   }
   return alertMessage(incident, { accountName: services.nameOf(incident.alert.account) });
 }

@@ -21,7 +21,24 @@ export function lineSections(lines: string[], maxBlocks: number): { blocks: unkn
 
 function withOmitted(head: unknown[], lines: string[], tail: unknown[] = []): unknown[] {
   const { blocks, omitted } = lineSections(lines, MAX_BLOCKS - head.length - tail.length - 1);
-  return [...head, ...blocks, ...(omitted ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${omitted} more row${omitted === 1 ? '' : 's'} left out (Slack's message limits); \`trailguard status\` lists them all.` }] }] : []), ...tail];
+  return [
+    ...head,
+    ...blocks,
+    ...(omitted
+      ? [
+          {
+            type: 'context',
+            elements: [
+              {
+                type: 'mrkdwn',
+                text: `${omitted} more row${omitted === 1 ? '' : 's'} left out (Slack's message limits); \`trailguard status\` lists them all.`,
+              },
+            ],
+          },
+        ]
+      : []),
+    ...tail,
+  ];
 }
 
 export function orgSummary(rows: TrailStatusRow[], open: Incident[], regions: string[]) {
@@ -31,7 +48,15 @@ export function orgSummary(rows: TrailStatusRow[], open: Incident[], regions: st
   const problems = sortStatus(rows).filter((r) => r.error || r.isLogging === false);
   const healthy = problems.length === 0;
   const head = [
-    { type: 'header', text: { type: 'plain_text', text: healthy ? '🟢 CloudTrail: organization healthy' : `🔴 CloudTrail: ${problems.length} problem${problems.length === 1 ? '' : 's'}` } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: healthy
+          ? '🟢 CloudTrail: organization healthy'
+          : `🔴 CloudTrail: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      },
+    },
     {
       type: 'section',
       fields: [
@@ -43,7 +68,10 @@ export function orgSummary(rows: TrailStatusRow[], open: Incident[], regions: st
     },
   ];
   const lines = problems.length ? problems.map(rowLine) : ['Every account and region has a logging trail.'];
-  return { text: healthy ? 'CloudTrail: organization healthy' : `CloudTrail: ${problems.length} problems`, blocks: withOmitted(head, lines) };
+  return {
+    text: healthy ? 'CloudTrail: organization healthy' : `CloudTrail: ${problems.length} problems`,
+    blocks: withOmitted(head, lines),
+  };
 }
 
 export function accountDetail(account: string, name: string, rows: TrailStatusRow[]) {
@@ -52,7 +80,15 @@ export function accountDetail(account: string, name: string, rows: TrailStatusRo
 }
 
 export function incidentsList(open: Incident[]) {
-  const head = [{ type: 'header', text: { type: 'plain_text', text: open.length ? `${open.length} unacknowledged incident${open.length === 1 ? '' : 's'}` : 'No unacknowledged incidents' } }];
+  const head = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: open.length ? `${open.length} unacknowledged incident${open.length === 1 ? '' : 's'}` : 'No unacknowledged incidents',
+      },
+    },
+  ];
   const lines = open.map((i) => {
     const a = i.alert;
     const link = i.channel && i.ts ? `<${messageLink(i.channel, i.ts)}|open>` : '';
@@ -62,7 +98,9 @@ export function incidentsList(open: Incident[]) {
 }
 
 export function unknownAccount(query: string, known: string[]) {
-  return { text: `No member account matches "${query}". Try an account id or one of: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}` };
+  return {
+    text: `No member account matches "${query}". Try an account id or one of: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`,
+  };
 }
 
 /** The status line a Re-check writes on the alert message. */

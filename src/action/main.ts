@@ -47,8 +47,12 @@ export async function run(): Promise<void> {
     }
     const config = parseConfig(text, inputs.config);
     const mode = resolveMode(inputs.mode, context);
-    const where = config.members.discoverRegions ? `${config.members.regions.join(', ')} and every region where a member trail lives (regions: auto)` : config.members.regions.join(', ');
-    core.info(`TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${where}`);
+    const where = config.members.discoverRegions
+      ? `${config.members.regions.join(', ')} and every region where a member trail lives (regions: auto)`
+      : config.members.regions.join(', ');
+    core.info(
+      `TrailGuard ${mode} for ${config.members.organization ? 'the organization' : `${config.members.accounts.length} member account(s)`} in ${where}`,
+    );
     const accounts = new Accounts({
       ...deployRoleOptions(config, mode),
       region: config.central.region,

@@ -19,7 +19,8 @@ export function findRemediatorDir(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 export function loadRemediatorCode(dir = findRemediatorDir()): { zip: Buffer; sha256: string; dir: string } {
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
   const zip = createZip(walk(dir).map((file) => ({ path: relative(dir, file), data: readFileSync(file) })));
   return { zip, sha256: codeSha256(zip), dir };
 }

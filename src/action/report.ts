@@ -41,7 +41,9 @@ const codeSpan = (value: string) => `\`${escapeCell(value.replace(/`/g, "'"))}\`
 
 /** A change with the before → after of each field it changes, one line each, for a table cell. */
 function describeWithValues(change: Change): string {
-  return [describe(change), ...(change.diff ?? []).map((d) => `${escapeCell(d.field)}: ${codeSpan(d.before)} → ${codeSpan(d.after)}`)].join('<br>');
+  return [describe(change), ...(change.diff ?? []).map((d) => `${escapeCell(d.field)}: ${codeSpan(d.before)} → ${codeSpan(d.after)}`)].join(
+    '<br>',
+  );
 }
 
 function cell(row: Row): string {
@@ -86,7 +88,9 @@ export function renderWhy(report: PipelineReport, max = WHY_LINES, options: Fail
   if (items.length === 0) return '';
   const shown = items.slice(0, max).map((i) => `- ${i.replace(/\r?\n/g, ' ')}`);
   if (items.length > max) shown.push(`- … and ${items.length - max} more (see the table)`);
-  return [`**Why it failed: ${items.length} account-region${items.length === 1 ? ' is' : 's are'} not protected**`, '', ...shown, ''].join('\n');
+  return [`**Why it failed: ${items.length} account-region${items.length === 1 ? ' is' : 's are'} not protected**`, '', ...shown, ''].join(
+    '\n',
+  );
 }
 
 export function renderSummary(report: PipelineReport, options: FailureOptions = {}): string {
@@ -134,7 +138,9 @@ export function failureItems(report: PipelineReport, options: FailureOptions = {
       ? report.rows.flatMap((r) =>
           r.changes
             .filter((c) => c.action !== 'conflict')
-            .map((c) => `${c.account} ${c.region}: ${describe(c)}: not in place, so this account-region is not fully protected until apply`),
+            .map(
+              (c) => `${c.account} ${c.region}: ${describe(c)}: not in place, so this account-region is not fully protected until apply`,
+            ),
         )
       : [];
   return [
@@ -151,12 +157,16 @@ export function failureItems(report: PipelineReport, options: FailureOptions = {
       (u) =>
         `${u.account} ${u.region}: trail ${u.trail} lives in ${u.region}, which has no ${NAMES.forwardRule} rule: StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on it are made there and never seen; add ${u.region} to members.regions, or set members.regions: auto`,
     ),
-    ...(report.mode === 'apply' ? report.rows.flatMap((r) => r.remaining.map((c) => `${c.account} ${c.region}: ${describe(c)} still drifting after apply`)) : []),
+    ...(report.mode === 'apply'
+      ? report.rows.flatMap((r) => r.remaining.map((c) => `${c.account} ${c.region}: ${describe(c)} still drifting after apply`))
+      : []),
   ];
 }
 
 /** The failure message naming each failure, for setFailed and the CLI; null when the run succeeded. */
 export function failureMessage(report: PipelineReport, options: FailureOptions = {}): string | null {
   const problems = failureItems(report, options);
-  return problems.length ? `TrailGuard ${report.mode} failed for ${problems.length} item${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `- ${p}`).join('\n')}` : null;
+  return problems.length
+    ? `TrailGuard ${report.mode} failed for ${problems.length} item${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `- ${p}`).join('\n')}`
+    : null;
 }

@@ -87,7 +87,9 @@ export type Alert = TrailAlert | PipelineAlert;
 
 /** What the alert is about: the trail, or TrailGuard's rule or role. Keys incidents and titles. */
 export function alertTarget(alert: Alert): { type: 'trail' | 'event-rule' | 'iam-role'; name: string; arn: string } {
-  return alert.trail ? { type: 'trail', ...alert.trail } : { type: alert.resource.type, name: alert.resource.name, arn: alert.resource.arn };
+  return alert.trail
+    ? { type: 'trail', ...alert.trail }
+    : { type: alert.resource.type, name: alert.resource.name, arn: alert.resource.arn };
 }
 
 export interface AlertFacts {
@@ -153,7 +155,13 @@ export function buildPipelineAlert(event: PipelineEvent, facts: PipelineAlertFac
     region: event.region,
     trail: null,
     resource: { type: event.resource.kind, name: event.resource.name, arn: facts.resourceArn, restored: facts.restored },
-    actor: { arn: event.actor.arn, type: event.actor.type, sourceIp: event.actor.sourceIp, userAgent: event.actor.userAgent, issuerArn: event.actor.issuerArn },
+    actor: {
+      arn: event.actor.arn,
+      type: event.actor.type,
+      sourceIp: event.actor.sourceIp,
+      userAgent: event.actor.userAgent,
+      issuerArn: event.actor.issuerArn,
+    },
     eventTime: event.eventTime,
     outcome: facts.outcome,
     isLogging: null,

@@ -25,7 +25,10 @@ export const AccountIdSchema = z
 export const RegionSchema = z
   .string()
   .regex(REGION, { error: 'expected an AWS region such as us-east-1', abort: true })
-  .refine(isKnownRegion, { error: (issue) => `unknown AWS region ${JSON.stringify(issue.input)} (not in the AWS SDK's region list)`, abort: true });
+  .refine(isKnownRegion, {
+    error: (issue) => `unknown AWS region ${JSON.stringify(issue.input)} (not in the AWS SDK's region list)`,
+    abort: true,
+  });
 /** `auto`: every region where a member's trail lives, plus the central region (resolved at run time from ListTrails). */
 export const AUTO_REGIONS = 'auto';
 const RegionsSchema = z.union([z.literal(AUTO_REGIONS), z.array(RegionSchema).min(1, 'expected at least one region')], {
@@ -85,7 +88,11 @@ export const OrganizationSchema = z
   .superRefine((org, ctx) => {
     org.delegatedAdministrators.forEach((account, index) => {
       if (account === org.managementAccount) {
-        ctx.addIssue({ code: 'custom', path: ['delegatedAdministrators', index], message: 'the management account cannot be its own delegated administrator' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['delegatedAdministrators', index],
+          message: 'the management account cannot be its own delegated administrator',
+        });
       }
     });
   });
@@ -125,15 +132,16 @@ const AllowPatternSchema = z
     return parts.slice(1).some((part) => /[^*?]/.test(part));
   }, 'names no principal (its name is only wildcards, so it would exempt every role or user it reaches): name the break-glass principal, e.g. arn:aws:iam::*:role/BreakGlass');
 
-const MemberAccountSchema = z
-  .object({ id: AccountIdSchema, name: z.string().min(1).max(64).optional() })
-  .strict();
+const MemberAccountSchema = z.object({ id: AccountIdSchema, name: z.string().min(1).max(64).optional() }).strict();
 
 export const ConfigSchema = z
   .object({
     version: z.literal(1, 'expected 1 (the only config version)'),
     central: z.object({ account: AccountIdSchema, region: RegionSchema }).strict(),
-    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-abc123def4').optional(),
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-abc123def4')
+      .optional(),
     organization: OrganizationSchema.optional(),
     members: z
       .object({
@@ -160,7 +168,10 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ ...DEFAULT_ROLES }),
-    watch: z.array(z.enum(WATCHED_EVENTS)).min(1, 'expected at least one event name').default([...WATCHED_EVENTS]),
+    watch: z
+      .array(z.enum(WATCHED_EVENTS))
+      .min(1, 'expected at least one event name')
+      .default([...WATCHED_EVENTS]),
     trails: z.array(TrailBaselineSchema).default([]),
     allow: z.array(AllowPatternSchema).default([]),
     remediator: z
@@ -184,7 +195,11 @@ export const ConfigSchema = z
         channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'expected a Slack channel id such as C0123456789'),
         responders: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'expected a Slack user id such as U0123456789')).default([]),
         /** IAM role the Slack app runs as; member remediation roles trust it for Re-check and /trail-status. */
-        roleArn: z.string().regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN').nullable().optional(),
+        roleArn: z
+          .string()
+          .regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN')
+          .nullable()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -197,7 +212,11 @@ export const ConfigSchema = z
     }
     // Every listed member excluded: nothing would be protected while every run reports ok.
     if (!members.organization && members.accounts.length > 0 && members.accounts.every((a) => members.exclude.includes(a.id))) {
-      ctx.addIssue({ code: 'custom', path: ['members', 'exclude'], message: 'excludes every account in members.accounts: TrailGuard would protect no member' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['members', 'exclude'],
+        message: 'excludes every account in members.accounts: TrailGuard would protect no member',
+      });
     }
     const seen = new Map<string, number>();
     members.accounts.forEach((account, index) => {
@@ -207,7 +226,8 @@ export const ConfigSchema = z
       } else seen.set(account.id, index);
     });
     const listed = Array.isArray(members.regions) ? members.regions : [];
-    for (const index of duplicates(listed)) ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' });
+    for (const index of duplicates(listed))
+      ctx.addIssue({ code: 'custom', path: ['members', 'regions', index], message: 'duplicate region' });
     // A member's rule targets the central bus by ARN: EventBridge delivers within one partition only.
     const home = partitionOf(config.central.region);
     listed.forEach((region, index) => {
@@ -228,16 +248,33 @@ export const ConfigSchema = z
     const runtime = (name: string) => /^trailguard-/i.test(name) || name === roles.remediation || name === roles.reader;
     for (const field of ['deploy', 'plan'] as const) {
       const name = roles[field];
-      if (name && runtime(name)) ctx.addIssue({ code: 'custom', path: ['roles', field], message: 'must not be a role TrailGuard creates (trailguard-*, roles.remediation, roles.reader)' });
+      if (name && runtime(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roles', field],
+          message: 'must not be a role TrailGuard creates (trailguard-*, roles.remediation, roles.reader)',
+        });
     }
     const central = ['trailguard-forwarder', 'trailguard-remediator'];
-    if (central.includes(roles.remediation)) ctx.addIssue({ code: 'custom', path: ['roles', 'remediation'], message: `must not be ${central.join(' or ')} (TrailGuard's own roles)` });
+    if (central.includes(roles.remediation))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', 'remediation'],
+        message: `must not be ${central.join(' or ')} (TrailGuard's own roles)`,
+      });
     if (central.includes(roles.reader) || roles.reader === roles.remediation) {
-      ctx.addIssue({ code: 'custom', path: ['roles', 'reader'], message: 'must differ from roles.remediation and from trailguard-forwarder and trailguard-remediator' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', 'reader'],
+        message: 'must differ from roles.remediation and from trailguard-forwarder and trailguard-remediator',
+      });
     }
     for (const index of duplicates(config.watch)) ctx.addIssue({ code: 'custom', path: ['watch', index], message: 'duplicate event name' });
     const management = config.organization?.managementAccount;
-    if (management && (members.exclude.includes(management) || (!members.organization && !members.accounts.some((a) => a.id === management)))) {
+    if (
+      management &&
+      (members.exclude.includes(management) || (!members.organization && !members.accounts.some((a) => a.id === management)))
+    ) {
       // Organization trails are repaired only through TrailGuard's role in the management account.
       ctx.addIssue({
         code: 'custom',
@@ -247,7 +284,10 @@ export const ConfigSchema = z
           : `list ${management} in members.accounts, so TrailGuard's role is deployed there and organization trails can be repaired`,
       });
     }
-    for (const { index, message } of organizationTrailIssues(config.trails, config.organization, { trails: 'trails', organization: 'organization.managementAccount' })) {
+    for (const { index, message } of organizationTrailIssues(config.trails, config.organization, {
+      trails: 'trails',
+      organization: 'organization.managementAccount',
+    })) {
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'isOrganizationTrail'], message });
     }
   })

@@ -47,7 +47,11 @@ const API_CALL = 'AWS API Call via CloudTrail';
  * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
  */
 function ruleCallsPattern(names: readonly string[]): Record<string, unknown>[] {
-  const detail = (eventName: readonly string[], key: 'name' | 'rule') => ({ eventSource: ['events.amazonaws.com'], eventName: [...eventName], requestParameters: { [key]: [...names] } });
+  const detail = (eventName: readonly string[], key: 'name' | 'rule') => ({
+    eventSource: ['events.amazonaws.com'],
+    eventName: [...eventName],
+    requestParameters: { [key]: [...names] },
+  });
   return [
     { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_NAME_CALLS, 'name') },
     { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_TARGET_CALLS, 'rule') },
@@ -57,7 +61,11 @@ function ruleCallsPattern(names: readonly string[]): Record<string, unknown>[] {
 /** IAM calls on `trailguard-*` roles (EventBridge prefix matching) and on the remediation role, whatever its name. */
 function roleCallsPattern(remediationRole: string): Record<string, unknown> {
   const roles = remediationRole.startsWith(OWN_PREFIX) ? [{ prefix: OWN_PREFIX }] : [{ prefix: OWN_PREFIX }, remediationRole];
-  return { source: ['aws.iam'], 'detail-type': [API_CALL], detail: { eventSource: ['iam.amazonaws.com'], eventName: [...ROLE_CALLS], requestParameters: { roleName: roles } } };
+  return {
+    source: ['aws.iam'],
+    'detail-type': [API_CALL],
+    detail: { eventSource: ['iam.amazonaws.com'], eventName: [...ROLE_CALLS], requestParameters: { roleName: roles } },
+  };
 }
 
 /**
@@ -199,7 +207,11 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     {
       ...c('sqs-queue', NAMES.dlq),
       kind: 'sqs-queue',
-      attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true', Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]) },
+      attributes: {
+        MessageRetentionPeriod: '1209600',
+        SqsManagedSseEnabled: 'true',
+        Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]),
+      },
     },
     { ...c('sns-topic', NAMES.topic), kind: 'sns-topic', httpsEndpoint: config.alerts.endpoint, signatureVersion: '2' },
     {
@@ -233,7 +245,11 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     bus: NAMES.bus,
     description: 'TrailGuard: CloudTrail tampering forwarded by member accounts',
     pattern: tamperPattern(config.watch),
-    targets: [queue ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter } : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter }],
+    targets: [
+      queue
+        ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+        : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+    ],
   });
   out.push({
     ...c('event-rule', NAMES.guardRule),
@@ -241,7 +257,11 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     bus: NAMES.bus,
     description: "TrailGuard: changes to TrailGuard's own member rules and roles, forwarded by member accounts",
     pattern: centralGuardPattern(config.roles.remediation),
-    targets: [queue ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter } : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter }],
+    targets: [
+      queue
+        ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+        : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+    ],
   });
   if (queue) {
     out.push(
@@ -257,11 +277,27 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
           Policy: queuePolicy(arns.eventsQueue, [arns.tamperRule, arns.guardRule]),
         },
       },
-      { ...c('event-source-mapping', NAMES.eventsQueue), kind: 'event-source-mapping', functionName: NAMES.remediatorFunction, queueArn: arns.eventsQueue, batchSize: 10 },
+      {
+        ...c('event-source-mapping', NAMES.eventsQueue),
+        kind: 'event-source-mapping',
+        functionName: NAMES.remediatorFunction,
+        queueArn: arns.eventsQueue,
+        batchSize: 10,
+      },
     );
   } else {
-    out.push({ ...c('lambda-permission', 'trailguard-tamper-rule'), kind: 'lambda-permission', functionName: NAMES.remediatorFunction, sourceArn: arns.tamperRule });
-    out.push({ ...c('lambda-permission', 'trailguard-guard-rule'), kind: 'lambda-permission', functionName: NAMES.remediatorFunction, sourceArn: arns.guardRule });
+    out.push({
+      ...c('lambda-permission', 'trailguard-tamper-rule'),
+      kind: 'lambda-permission',
+      functionName: NAMES.remediatorFunction,
+      sourceArn: arns.tamperRule,
+    });
+    out.push({
+      ...c('lambda-permission', 'trailguard-guard-rule'),
+      kind: 'lambda-permission',
+      functionName: NAMES.remediatorFunction,
+      sourceArn: arns.guardRule,
+    });
   }
   return out;
 }
@@ -271,7 +307,14 @@ function memberResources(config: Config, account: string): Resource[] {
   const arns = centralArns(config);
   const g = (kind: ResourceKind, name: string) => ({ key: key(account, GLOBAL, kind, name), account, region: GLOBAL, name });
   // Each reader its own role: the internet-facing Slack app never gets the role that can change trails.
-  const remediationCtx = { account, centralAccount: central.account, region: central.region, externalId: config.roles.externalId, baseline: config.trails, organization: config.organization };
+  const remediationCtx = {
+    account,
+    centralAccount: central.account,
+    region: central.region,
+    externalId: config.roles.externalId,
+    baseline: config.trails,
+    organization: config.organization,
+  };
   const out: Resource[] = [
     {
       ...g('iam-role', NAMES.forwarderRole),
@@ -319,7 +362,12 @@ export interface MemberRuleSpec {
 
 /** The member-rule facts of a config (the action's side of `memberRules`). */
 export function memberRuleSpec(config: Config): MemberRuleSpec {
-  return { centralBusArn: centralArns(config).bus, watch: config.watch, regions: config.members.regions, remediationRole: config.roles.remediation };
+  return {
+    centralBusArn: centralArns(config).bus,
+    watch: config.watch,
+    regions: config.members.regions,
+    remediationRole: config.roles.remediation,
+  };
 }
 
 export type RuleResource = Extract<Resource, { kind: 'event-rule' }>;
@@ -344,9 +392,16 @@ export function memberRules(spec: MemberRuleSpec, account: string): RuleResource
     targets: [{ Id: 'trailguard-central-bus', Arn: spec.centralBusArn, RoleArn: roleArn(account, NAMES.forwarderRole, region) }],
   });
   return [
-    ...spec.regions.map((region) => rule(region, NAMES.forwardRule, 'TrailGuard: forwards CloudTrail tampering to the central bus', forwardPattern(spec.watch))),
+    ...spec.regions.map((region) =>
+      rule(region, NAMES.forwardRule, 'TrailGuard: forwards CloudTrail tampering to the central bus', forwardPattern(spec.watch)),
+    ),
     ...guardRegions.map((region) =>
-      rule(region, NAMES.guardRule, "TrailGuard: forwards changes to TrailGuard's own rules and roles to the central bus", guardPattern(spec.remediationRole)),
+      rule(
+        region,
+        NAMES.guardRule,
+        "TrailGuard: forwards changes to TrailGuard's own rules and roles to the central bus",
+        guardPattern(spec.remediationRole),
+      ),
     ),
   ];
 }

@@ -84,7 +84,12 @@ export function restoreManagementEvents(current: Selectors): Selectors {
       ],
     };
   }
-  const management: EventSelector = { ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] };
+  const management: EventSelector = {
+    ReadWriteType: 'All',
+    IncludeManagementEvents: true,
+    DataResources: [],
+    ExcludeManagementEventSources: [],
+  };
   const dataOnly = current.eventSelectors
     .filter((s) => (s.DataResources ?? []).length > 0)
     .map((s) => ({ ...s, IncludeManagementEvents: false, ExcludeManagementEventSources: [] }));

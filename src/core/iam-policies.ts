@@ -48,7 +48,8 @@ export function remediatorTrustPolicy(ctx: Pick<CentralContext, 'centralAccount'
 export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument {
   const p = partitionOf(ctx.region);
   // An unscoped grant would let the remediator assume a role of that name in any AWS account.
-  if (!ctx.members && !ctx.organizationId) throw new Error('remediatorPermissionsPolicy: members from the Organization need organizationId, or pass the account list');
+  if (!ctx.members && !ctx.organizationId)
+    throw new Error('remediatorPermissionsPolicy: members from the Organization need organizationId, or pass the account list');
   const assume: Statement = {
     Sid: 'AssumeMemberRemediationRole',
     Effect: 'Allow',
@@ -138,7 +139,13 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
     {
       Sid: 'ReadTrails',
       Effect: 'Allow',
-      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+      Action: [
+        'cloudtrail:DescribeTrails',
+        'cloudtrail:ListTrails',
+        'cloudtrail:GetTrail',
+        'cloudtrail:GetTrailStatus',
+        'cloudtrail:GetEventSelectors',
+      ],
       Resource: '*',
     },
     {
@@ -152,10 +159,13 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
     const names = [...new Set(ctx.baseline.map((t) => t.name))].sort();
     const org = ctx.organization;
     const orgTrails = ctx.baseline.filter((t) => t.isOrganizationTrail).map((t) => t.name);
-    const createsOrgTrails = !!org && orgTrails.length > 0 && (org.managementAccount === ctx.account || org.delegatedAdministrators.includes(ctx.account));
+    const createsOrgTrails =
+      !!org && orgTrails.length > 0 && (org.managementAccount === ctx.account || org.delegatedAdministrators.includes(ctx.account));
     // An organization trail a delegated administrator creates is owned (and named) by the management account.
     const ownedByManagement =
-      createsOrgTrails && org.managementAccount !== ctx.account ? [...new Set(orgTrails)].sort().map((name) => `arn:${p}:cloudtrail:*:${org.managementAccount}:trail/${name}`) : [];
+      createsOrgTrails && org.managementAccount !== ctx.account
+        ? [...new Set(orgTrails)].sort().map((name) => `arn:${p}:cloudtrail:*:${org.managementAccount}:trail/${name}`)
+        : [];
     statements.push({
       Sid: 'RestoreBaselineTrails',
       Effect: 'Allow',
@@ -222,7 +232,14 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
     {
       Sid: 'RestoreTrailGuardRules',
       Effect: 'Allow',
-      Action: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource'],
+      Action: [
+        'events:DescribeRule',
+        'events:ListTargetsByRule',
+        'events:PutRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:TagResource',
+      ],
       Resource: `arn:${p}:events:*:${ctx.account}:rule/trailguard-*`,
     },
     {
@@ -265,17 +282,30 @@ export function readerPermissionsPolicy(ctx: { account: string; region: string }
  * role in members (the listed ones, or any inside `organizationId`), and list the Organization's accounts
  * when members come from it. Its DynamoDB table, when it runs on Lambda, is granted where it is deployed.
  */
-export function slackAppPolicy(ctx: { region: string; readerRole: string; members: string[] | null; organizationId?: string | undefined }): PolicyDocument {
+export function slackAppPolicy(ctx: {
+  region: string;
+  readerRole: string;
+  members: string[] | null;
+  organizationId?: string | undefined;
+}): PolicyDocument {
   const p = partitionOf(ctx.region);
-  if (!ctx.members && !ctx.organizationId) throw new Error('slackAppPolicy: members from the Organization need organizationId, or pass the account list');
+  if (!ctx.members && !ctx.organizationId)
+    throw new Error('slackAppPolicy: members from the Organization need organizationId, or pass the account list');
   const assume: Statement = {
     Sid: 'AssumeMemberReaderRole',
     Effect: 'Allow',
     Action: 'sts:AssumeRole',
-    Resource: ctx.members ? ctx.members.map((account) => `arn:${p}:iam::${account}:role/${ctx.readerRole}`) : `arn:${p}:iam::*:role/${ctx.readerRole}`,
+    Resource: ctx.members
+      ? ctx.members.map((account) => `arn:${p}:iam::${account}:role/${ctx.readerRole}`)
+      : `arn:${p}:iam::*:role/${ctx.readerRole}`,
     ...(ctx.members ? {} : { Condition: { StringEquals: { 'aws:ResourceOrgID': ctx.organizationId! } } }),
   };
-  return doc(assume, ...(ctx.members ? [] : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow' as const, Action: 'organizations:ListAccounts', Resource: '*' }]));
+  return doc(
+    assume,
+    ...(ctx.members
+      ? []
+      : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow' as const, Action: 'organizations:ListAccounts', Resource: '*' }]),
+  );
 }
 
 /** Trust of `trailguard-forwarder`: EventBridge, on behalf of this member account only. */
@@ -342,12 +372,27 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
   const own = (service: string, resource: string) => `arn:${p}:${service}:*:*:${resource}`;
   return doc(
     { Sid: 'DiscoverAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' },
-    { Sid: 'AssumeDeployRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.deployRole ?? 'OrganizationAccountAccessRole'}` },
+    {
+      Sid: 'AssumeDeployRoleInMembers',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: `arn:${p}:iam::*:role/${ctx.deployRole ?? 'OrganizationAccountAccessRole'}`,
+    },
     // Whatever a TrailGuard role's trust or policy says, the deploy role never becomes it.
     { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roles },
-    { Sid: 'ReadAndTagTrailGuardRoles', Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:TagRole'], Resource: roles },
+    {
+      Sid: 'ReadAndTagTrailGuardRoles',
+      Effect: 'Allow',
+      Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:TagRole'],
+      Resource: roles,
+    },
     // Read only: an administrator owns the boundary, apply compares it with what the config needs.
-    { Sid: 'ReadPermissionsBoundary', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: `arn:${p}:iam::*:policy/${PERMISSIONS_BOUNDARY}` },
+    {
+      Sid: 'ReadPermissionsBoundary',
+      Effect: 'Allow',
+      Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+      Resource: `arn:${p}:iam::*:policy/${PERMISSIONS_BOUNDARY}`,
+    },
     {
       Sid: 'WriteTrailGuardRolesOnlyWithBoundary',
       Effect: 'Allow',
@@ -374,19 +419,42 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
     {
       Sid: 'TrailGuardRules',
       Effect: 'Allow',
-      Action: ['events:DescribeRule', 'events:PutRule', 'events:ListTargetsByRule', 'events:PutTargets', 'events:RemoveTargets', 'events:ListTagsForResource', 'events:TagResource'],
+      Action: [
+        'events:DescribeRule',
+        'events:PutRule',
+        'events:ListTargetsByRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:ListTagsForResource',
+        'events:TagResource',
+      ],
       Resource: [own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
     },
     {
       Sid: 'TrailGuardQueues',
       Effect: 'Allow',
-      Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue'],
+      Action: [
+        'sqs:GetQueueUrl',
+        'sqs:GetQueueAttributes',
+        'sqs:ListQueueTags',
+        'sqs:CreateQueue',
+        'sqs:SetQueueAttributes',
+        'sqs:TagQueue',
+      ],
       Resource: own('sqs', 'trailguard-*'),
     },
     {
       Sid: 'TrailGuardTopic',
       Effect: 'Allow',
-      Action: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic', 'sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:Subscribe'],
+      Action: [
+        'sns:GetTopicAttributes',
+        'sns:ListTagsForResource',
+        'sns:ListSubscriptionsByTopic',
+        'sns:CreateTopic',
+        'sns:SetTopicAttributes',
+        'sns:TagResource',
+        'sns:Subscribe',
+      ],
       Resource: own('sns', NAMES.topic),
     },
     {
@@ -416,9 +484,19 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
       Condition: { StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } },
     },
     // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
-    { Sid: 'RemediatorQueueMapping', Effect: 'Allow', Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: '*' },
+    {
+      Sid: 'RemediatorQueueMapping',
+      Effect: 'Allow',
+      Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+      Resource: '*',
+    },
     // ListTrails: each trail's home region, for members.regions: auto and the uncovered-trail check.
-    { Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'], Resource: '*' },
+    {
+      Sid: 'ReadTrailStatus',
+      Effect: 'Allow',
+      Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+      Resource: '*',
+    },
   );
 }
 
@@ -457,7 +535,9 @@ function githubTrust(ctx: GitHubOidc, sid: string, sub: string): PolicyDocument 
  * whose protection rules then gate every apply. Exact match (StringEquals), never a wildcard.
  */
 export function applyRoleTrustPolicy(ctx: GitHubOidc): PolicyDocument {
-  const sub = ctx.environment ? `repo:${ctx.repository}:environment:${ctx.environment}` : `repo:${ctx.repository}:ref:refs/heads/${ctx.branch ?? 'main'}`;
+  const sub = ctx.environment
+    ? `repo:${ctx.repository}:environment:${ctx.environment}`
+    : `repo:${ctx.repository}:ref:refs/heads/${ctx.branch ?? 'main'}`;
   return githubTrust(ctx, ctx.environment ? 'GitHubEnvironmentOnly' : 'GitHubDefaultBranchOnly', sub);
 }
 

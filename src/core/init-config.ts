@@ -93,13 +93,21 @@ export function chooseBaseline(trails: readonly FoundTrail[]): { baseline: Trail
     const distinct = new Map(entries.map((e) => [JSON.stringify(e.entry), e]));
     if (distinct.size > 1) {
       const [first, ...others] = [...distinct.values()];
-      const fields = new Set(others.flatMap((o) => Object.keys({ ...first!.entry, ...o.entry }).filter((k) => JSON.stringify(first!.entry[k]) !== JSON.stringify(o.entry[k]))));
-      gaps.push(`trail name ${name}: its trails differ in ${[...fields].join(', ')} (${entries.map((e) => e.trail.arn).join(', ')}): not pinned; add the one TrailGuard should restore to trails`);
+      const fields = new Set(
+        others.flatMap((o) =>
+          Object.keys({ ...first!.entry, ...o.entry }).filter((k) => JSON.stringify(first!.entry[k]) !== JSON.stringify(o.entry[k])),
+        ),
+      );
+      gaps.push(
+        `trail name ${name}: its trails differ in ${[...fields].join(', ')} (${entries.map((e) => e.trail.arn).join(', ')}): not pinned; add the one TrailGuard should restore to trails`,
+      );
       continue;
     }
     const parsed = TrailBaselineSchema.safeParse(entries[0]!.entry);
     if (!parsed.success) {
-      const why = issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+      const why = issuesOf(parsed.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
       gaps.push(`trail ${entries[0]!.trail.arn}: ${why}: not pinned`);
       continue;
     }
@@ -130,17 +138,22 @@ function comment(...lines: string[]): string {
  */
 export function renderInitialConfig(found: Findings, now: Date): InitialConfig {
   const { baseline, gaps } = chooseBaseline(found.trails);
-  for (const u of found.unreadable) gaps.unshift(`account ${u.account}: trails not listed (${u.error}); none of its trails is in the baseline`);
+  for (const u of found.unreadable)
+    gaps.unshift(`account ${u.account}: trails not listed (${u.error}); none of its trails is in the baseline`);
   const members = found.members.map((m) => ({ id: m.id, ...(m.name && m.name !== m.id ? { name: m.name.slice(0, 64) } : {}) }));
   const added: InitialConfig['added'] = [];
   const orgTrail = baseline.find((t) => t.isOrganizationTrail);
-  const management = found.organization?.managementAccount ?? (orgTrail ? found.trails.find((t) => t.name === orgTrail.name)?.owner : undefined);
+  const management =
+    found.organization?.managementAccount ?? (orgTrail ? found.trails.find((t) => t.name === orgTrail.name)?.owner : undefined);
   let organizationActive = false;
   if (management) {
     organizationActive = members.some((m) => m.id === management);
     if (!organizationActive && orgTrail) {
       members.push({ id: management, name: 'management' });
-      added.push({ id: management, why: `the management account: it owns organization trail ${orgTrail.name}, which only TrailGuard's role there can recreate or restore` });
+      added.push({
+        id: management,
+        why: `the management account: it owns organization trail ${orgTrail.name}, which only TrailGuard's role there can recreate or restore`,
+      });
       organizationActive = true;
     }
   }
@@ -174,8 +187,11 @@ export function renderInitialConfig(found: Findings, now: Date): InitialConfig {
   const central = at(['central']) as YAMLMap;
   central.flow = true;
   quoteAccount(central.get('account', true));
-  keyOf(root, 'central')!.commentBefore = comment('The central (security) account, where the event bus, the remediator and the alert topic live: the caller\'s.');
-  if (found.organization) keyOf(root, 'organizationId')!.commentBefore = comment('The bus admits the whole Organization with one aws:PrincipalOrgID statement.');
+  keyOf(root, 'central')!.commentBefore = comment(
+    "The central (security) account, where the event bus, the remediator and the alert topic live: the caller's.",
+  );
+  if (found.organization)
+    keyOf(root, 'organizationId')!.commentBefore = comment('The bus admits the whole Organization with one aws:PrincipalOrgID statement.');
   if (management && organizationActive) {
     const org = at(['organization']) as YAMLMap;
     quoteAccount(org.get('managementAccount', true));
@@ -205,12 +221,18 @@ export function renderInitialConfig(found: Findings, now: Date): InitialConfig {
       : 'The accounts given with --accounts. Or, instead of the list,',
     '`organization: true` follows the Organization on every run (minus `exclude: [...]`).',
   );
-  (memberMap.get('regions', true) as Scalar).comment = comment('every region where a member trail lives, plus the central region; found again on every run');
+  (memberMap.get('regions', true) as Scalar).comment = comment(
+    'every region where a member trail lives, plus the central region; found again on every run',
+  );
   const roles = at(['roles']) as YAMLMap;
-  keyOf(root, 'roles')!.commentBefore = comment('Roles: deploy is assumed in members by apply; remediation is created in members for the remediator.');
+  keyOf(root, 'roles')!.commentBefore = comment(
+    'Roles: deploy is assumed in members by apply; remediation is created in members for the remediator.',
+  );
   const planKey = keyOf(roles, 'plan')!;
   planKey.commentBefore = comment(
-    ...(todo.length ? [`deployOverrides: { "${management}": TrailGuardDeploy }   # the management account has no ${DEFAULT_ROLES.deploy}`] : []),
+    ...(todo.length
+      ? [`deployOverrides: { "${management}": TrailGuardDeploy }   # the management account has no ${DEFAULT_ROLES.deploy}`]
+      : []),
     'A read-only role in members for plan and status (`trailguard iam member-plan-role`); null: they assume deploy.',
   );
   const trailsKey = keyOf(root, 'trails')!;
@@ -222,9 +244,11 @@ export function renderInitialConfig(found: Findings, now: Date): InitialConfig {
   if (baseline.length === 0) (at(['trails']) as YAMLSeq).flow = true;
   const unreadable = gaps.filter((g) => g.startsWith('account'));
   if (unreadable.length) keyOf(memberMap, 'regions')!.commentBefore = comment(...unreadable.map((g) => `NOT READ: ${g}`));
-  keyOf(root, 'remediator')!.commentBefore = comment('direct: tamper rule -> remediator Lambda (with a dead-letter queue); queue: rule -> SQS -> Lambda.');
+  keyOf(root, 'remediator')!.commentBefore = comment(
+    'direct: tamper rule -> remediator Lambda (with a dead-letter queue); queue: rule -> SQS -> Lambda.',
+  );
   doc.comment = comment(
-    'Slack alerts: create the app from slack-app/manifest.yml (TrailGuard\'s repository), then set its channel:',
+    "Slack alerts: create the app from slack-app/manifest.yml (TrailGuard's repository), then set its channel:",
     'slack: { channel: C0123456789, responders: [] }',
     'The calls that stop, delete or weaken a trail that TrailGuard watches (default: all of them):',
     'watch: [StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors]',

@@ -108,7 +108,9 @@ function resourceOf(eventName: PipelineCall, eventSource: string, params: Record
   const key = isRole ? 'roleName' : (RULE_TARGET_CALLS as readonly string[]).includes(eventName) ? 'rule' : 'name';
   const value = params[key];
   if (typeof value !== 'string' || !(isRole ? ROLE_NAME : RULE_NAME).test(value)) {
-    throw new RejectedEventError(`detail.requestParameters.${key}: expected ${isRole ? 'an IAM role name' : 'an EventBridge rule name'} for ${eventName}`);
+    throw new RejectedEventError(
+      `detail.requestParameters.${key}: expected ${isRole ? 'an IAM role name' : 'an EventBridge rule name'} for ${eventName}`,
+    );
   }
   if (isRole) return { kind: 'iam-role', name: value, bus: null };
   const bus = params.eventBusName;
@@ -138,7 +140,9 @@ export function parsePipelineEvent(raw: unknown): PipelineEvent {
     throw new RejectedEventError(`source ${envelope.source} does not match detail.eventSource ${detail.eventSource}`);
   }
   if (detail.recipientAccountId !== undefined && envelope.account !== detail.recipientAccountId) {
-    throw new RejectedEventError(`envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`);
+    throw new RejectedEventError(
+      `envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`,
+    );
   }
   if (envelope.region !== detail.awsRegion) {
     throw new RejectedEventError(`envelope region ${envelope.region} does not match detail.awsRegion ${detail.awsRegion}`);

@@ -95,7 +95,11 @@ export interface AccountRead {
 
 /** Reduces `state`, read for `resources` of one account, to what the report needs of it (`AccountRead`). Pure. */
 export function summarizeRead(config: Config, resources: readonly Resource[], state: AccountState): AccountRead {
-  return { planned: planChanges([...resources], state.observed, state.extraneous), errors: state.errors, deadLetters: deadLetterDepths(config, resources, state.observed) };
+  return {
+    planned: planChanges([...resources], state.observed, state.extraneous),
+    errors: state.errors,
+    deadLetters: deadLetterDepths(config, resources, state.observed),
+  };
 }
 
 /**
@@ -120,7 +124,8 @@ export function uncoveredTrails(trails: ReadonlyMap<string, TrailInfo[]>, region
   const out: UncoveredTrail[] = [];
   for (const [account, list] of trails) {
     for (const t of list) {
-      if (!watched.has(t.homeRegion) && parseTrailArn(t.arn)?.account === account) out.push({ account, region: t.homeRegion, trail: t.name, arn: t.arn });
+      if (!watched.has(t.homeRegion) && parseTrailArn(t.arn)?.account === account)
+        out.push({ account, region: t.homeRegion, trail: t.name, arn: t.arn });
     }
   }
   return out.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.trail.localeCompare(b.trail));
@@ -190,20 +195,35 @@ export function buildReport(run: RunResults): PipelineReport {
     for (const region of accountRegions) {
       const inRegion = (c: Change) => c.region === region;
       const discoveryError = region === GLOBAL ? discovery.errors.get(id) : undefined;
-      const regionErrors = [state.errors.get(region), applyErrors.get(id)?.get(region), discoveryError].filter((e): e is string => Boolean(e));
+      const regionErrors = [state.errors.get(region), applyErrors.get(id)?.get(region), discoveryError].filter((e): e is string =>
+        Boolean(e),
+      );
       for (const message of regionErrors) errors.push({ account: id, region, message });
       const conflicts = planned.get(id)!.filter((c) => inRegion(c) && c.action === 'conflict');
-      const changes = mode === 'plan' ? planned.get(id)!.filter((c) => inRegion(c) && c.action !== 'conflict') : (made.get(id) ?? []).filter(inRegion);
+      const changes =
+        mode === 'plan' ? planned.get(id)!.filter((c) => inRegion(c) && c.action !== 'conflict') : (made.get(id) ?? []).filter(inRegion);
       const left = (remaining.get(id) ?? []).filter(inRegion);
       let status: RowStatus = 'ok';
       if (regionErrors.length > 0) status = 'error';
       else if (conflicts.length > 0) status = 'conflict';
       else if (mode === 'plan' ? changes.length > 0 : left.length > 0) status = 'drift';
       else if (changes.length > 0) status = changes.every((c) => c.action === 'create') ? 'created' : 'updated';
-      rows.push({ account: id, name: nameOf(id), region, status, changes: [...changes, ...conflicts], remaining: left, errors: regionErrors, uncovered: [] });
+      rows.push({
+        account: id,
+        name: nameOf(id),
+        region,
+        status,
+        changes: [...changes, ...conflicts],
+        remaining: left,
+        errors: regionErrors,
+        uncovered: [],
+      });
     }
     // A trail homed where no rule exists: apply cannot help (the region is not watched), the config has to change.
-    for (const [region, trails] of groupBy(uncovered.filter((u) => u.account === id), (u) => u.region)) {
+    for (const [region, trails] of groupBy(
+      uncovered.filter((u) => u.account === id),
+      (u) => u.region,
+    )) {
       rows.push({ account: id, name: nameOf(id), region, status: 'uncovered', changes: [], remaining: [], errors: [], uncovered: trails });
     }
   }
@@ -243,7 +263,11 @@ export function describeDeadLetters(dead: PipelineReport['deadLetters'][number])
 }
 
 /** Depth of the dead-letter queue(s) a central read saw (SQS ApproximateNumberOfMessages, visible and in flight); none elsewhere. */
-function deadLetterDepths(config: Config, resources: readonly Resource[], observed: ReadonlyMap<string, Observed>): PipelineReport['deadLetters'] {
+function deadLetterDepths(
+  config: Config,
+  resources: readonly Resource[],
+  observed: ReadonlyMap<string, Observed>,
+): PipelineReport['deadLetters'] {
   const { account, region } = config.central;
   const out: PipelineReport['deadLetters'] = [];
   for (const resource of resources) {

@@ -102,14 +102,24 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
     if (differing.length > 0) {
       const who = kindSpec(resource.kind).updateHint ?? '';
       const spec = kindSpec(resource.kind);
-      const shown = (field: string, value: unknown, other: unknown) => clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
-      const diff = differing.map((field) => ({ field, before: shown(field, seen.fields[field], wanted[field]), after: shown(field, wanted[field], seen.fields[field]) }));
+      const shown = (field: string, value: unknown, other: unknown) =>
+        clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
+      const diff = differing.map((field) => ({
+        field,
+        before: shown(field, seen.fields[field], wanted[field]),
+        after: shown(field, wanted[field], seen.fields[field]),
+      }));
       changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
     }
   }
   for (const extra of extraneous) {
     if (extra.foreign) {
-      changes.push({ ...identity(extra), action: 'conflict', reason: `conflict: not written by TrailGuard (${extra.foreign})`, fields: [] });
+      changes.push({
+        ...identity(extra),
+        action: 'conflict',
+        reason: `conflict: not written by TrailGuard (${extra.foreign})`,
+        fields: [],
+      });
       continue;
     }
     changes.push({ ...identity(extra), action: 'delete', reason: 'delete: no longer desired', fields: [] });

@@ -65,12 +65,31 @@ export interface TrailToRead {
 
 /** GetTrailStatus of one trail (`latestDeliveryTime` as ISO 8601), or why it could not be read. */
 export type TrailReading =
-  | { status: { isLogging: boolean; latestDeliveryTime: string | null; latestDeliveryError: string | null; selectorsProblem?: string | null } }
+  | {
+      status: {
+        isLogging: boolean;
+        latestDeliveryTime: string | null;
+        latestDeliveryError: string | null;
+        selectorsProblem?: string | null;
+      };
+    }
   | { error: string };
 
 /** A row with nothing read: the account or region could not be read (`error`), or no trail covers it (NO_TRAIL). */
 export function blankStatusRow(account: string, name: string, region: string, error: string): TrailStatusRow {
-  return { account, name, region, trail: null, arn: null, multiRegion: false, isLogging: null, latestDeliveryTime: null, latestDeliveryError: null, error, uncovered: null };
+  return {
+    account,
+    name,
+    region,
+    trail: null,
+    arn: null,
+    multiRegion: false,
+    isLogging: null,
+    latestDeliveryTime: null,
+    latestDeliveryError: null,
+    error,
+    uncovered: null,
+  };
 }
 
 /**
@@ -81,7 +100,13 @@ export function trailsToRead(perRegion: readonly RegionTrails[], listed: readonl
   const unique = new Map<string, TrailToRead>();
   for (const { region, trails } of perRegion) {
     for (const t of trails) {
-      if (t.TrailARN && !unique.has(t.TrailARN)) unique.set(t.TrailARN, { arn: t.TrailARN, trail: t.Name ?? t.TrailARN, home: t.HomeRegion ?? region, multiRegion: t.IsMultiRegionTrail === true });
+      if (t.TrailARN && !unique.has(t.TrailARN))
+        unique.set(t.TrailARN, {
+          arn: t.TrailARN,
+          trail: t.Name ?? t.TrailARN,
+          home: t.HomeRegion ?? region,
+          multiRegion: t.IsMultiRegionTrail === true,
+        });
     }
   }
   for (const t of listed) {
@@ -153,6 +178,15 @@ export function needsAttention(r: TrailStatusRow): boolean {
 
 /** Rows that need attention first: errors, not logging, unwatched trails, gaps; then the healthy ones. */
 export function sortStatus(rows: TrailStatusRow[]): TrailStatusRow[] {
-  const rank = (r: TrailStatusRow) => (r.error && r.error !== NO_TRAIL ? 0 : r.isLogging === false || r.latestDeliveryError || r.selectorsProblem ? 1 : r.uncovered ? 2 : r.error === NO_TRAIL ? 3 : 4);
+  const rank = (r: TrailStatusRow) =>
+    r.error && r.error !== NO_TRAIL
+      ? 0
+      : r.isLogging === false || r.latestDeliveryError || r.selectorsProblem
+        ? 1
+        : r.uncovered
+          ? 2
+          : r.error === NO_TRAIL
+            ? 3
+            : 4;
   return [...rows].sort((a, b) => rank(a) - rank(b) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
 }

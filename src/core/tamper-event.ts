@@ -99,7 +99,12 @@ function describeActor(detail: Record<string, unknown>): Actor {
   const accountId = text(identity.accountId);
   return {
     // arn and issuerArn are matched against the allow list and TrailGuard's own role: never clipped.
-    arn: text(identity.arn) ?? issuerArn ?? text(identity.invokedBy, DISPLAY_MAX) ?? text(identity.principalId, DISPLAY_MAX) ?? `unknown ${type} principal`,
+    arn:
+      text(identity.arn) ??
+      issuerArn ??
+      text(identity.invokedBy, DISPLAY_MAX) ??
+      text(identity.principalId, DISPLAY_MAX) ??
+      `unknown ${type} principal`,
     type,
     issuerArn,
     accountId: accountId && ACCOUNT_ID.test(accountId) ? accountId : null,
@@ -111,7 +116,13 @@ function describeActor(detail: Record<string, unknown>): Actor {
 type TrailResolution = { trail: TamperEvent['trail']; region: string } | { problem: string };
 
 /** Which trail the call concerned, and its home region; or why the record does not tell. */
-function resolveTrail(eventName: WatchedEvent, detail: Record<string, unknown>, account: string, awsRegion: string, failed: boolean): TrailResolution {
+function resolveTrail(
+  eventName: WatchedEvent,
+  detail: Record<string, unknown>,
+  account: string,
+  awsRegion: string,
+  failed: boolean,
+): TrailResolution {
   const key = eventName === 'PutEventSelectors' ? 'trailName' : 'name';
   const field = `detail.requestParameters.${key}`;
   const params = record(detail.requestParameters);
@@ -130,7 +141,8 @@ function resolveTrail(eventName: WatchedEvent, detail: Record<string, unknown>, 
     return { trail: { name: reference, arn: trailArn(awsRegion, account, reference), account }, region: awsRegion };
   }
   const arn = splitTrailArn(reference);
-  if (!arn) return { problem: `${field} ${shown} is not a CloudTrail trail ARN (arn:<partition>:cloudtrail:<region>:<account>:trail/<name>)` };
+  if (!arn)
+    return { problem: `${field} ${shown} is not a CloudTrail trail ARN (arn:<partition>:cloudtrail:<region>:<account>:trail/<name>)` };
   const { partition, region, account: owner, name } = arn;
   const nameProblem = trailNameProblem(name);
   if (nameProblem) return { problem: `${field}: ${nameProblem}, got ${shown}` };
@@ -142,7 +154,9 @@ function resolveTrail(eventName: WatchedEvent, detail: Record<string, unknown>, 
   // CloudTrail accepts StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors only in the
   // trail's home region; a success elsewhere cannot come from CloudTrail (a failure is just blocked).
   if (region !== awsRegion && !failed) {
-    return { problem: `${field} names home region ${region}, but the call succeeded in ${awsRegion}: CloudTrail accepts it only in the home region` };
+    return {
+      problem: `${field} names home region ${region}, but the call succeeded in ${awsRegion}: CloudTrail accepts it only in the home region`,
+    };
   }
   return { trail: { name, arn: reference, account: owner }, region };
 }
@@ -174,7 +188,9 @@ export function parseTamperEvent(raw: unknown): TamperEvent {
   }
   const eventName = detail.eventName as WatchedEvent;
   if (detail.recipientAccountId !== undefined && envelope.account !== detail.recipientAccountId) {
-    throw new RejectedEventError(`envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`);
+    throw new RejectedEventError(
+      `envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`,
+    );
   }
   if (envelope.region !== detail.awsRegion) {
     throw new RejectedEventError(`envelope region ${envelope.region} does not match detail.awsRegion ${detail.awsRegion}`);
@@ -198,7 +214,11 @@ export function parseTamperEvent(raw: unknown): TamperEvent {
     ? resolveTrail(eventName, detail, account, awsRegion, errorCode !== null)
     : { problem: `detail.awsRegion ${awsRegion} is not a region this TrailGuard release knows (upgrade TrailGuard if AWS launched it)` };
   if ('problem' in resolved) {
-    throw new UnactionableEventError(resolved.problem, { ...base, region: awsRegion, trail: displayTrail(eventName, base.requestParameters, account, awsRegion) });
+    throw new UnactionableEventError(resolved.problem, {
+      ...base,
+      region: awsRegion,
+      trail: displayTrail(eventName, base.requestParameters, account, awsRegion),
+    });
   }
   return { ...base, region: resolved.region, trail: resolved.trail };
 }

@@ -18,7 +18,8 @@ export function trailNameProblem(name: string): string | null {
   if (!ALLOWED.test(name)) return 'expected a trail name of ASCII letters, digits, ".", "_" and "-" only';
   if (!/^[A-Za-z0-9]/.test(name)) return 'expected a trail name that starts with a letter or digit';
   if (!/[A-Za-z0-9]$/.test(name)) return 'expected a trail name that ends with a letter or digit';
-  if (ADJACENT_SEPARATORS.test(name)) return 'expected a trail name without adjacent ".", "_" or "-" (such as "my-_namespace" or "my--namespace")';
+  if (ADJACENT_SEPARATORS.test(name))
+    return 'expected a trail name without adjacent ".", "_" or "-" (such as "my-_namespace" or "my--namespace")';
   if (IP_ADDRESS.test(name)) return 'expected a trail name that is not in IP address format';
   return null;
 }

@@ -28,7 +28,11 @@ function outputs(file: string): Record<string, string> {
   return out;
 }
 
-async function runAction(event: { name: string; payload: object; ref?: string }, inputs: Record<string, string> = {}, envOverrides: NodeJS.ProcessEnv = {}) {
+async function runAction(
+  event: { name: string; payload: object; ref?: string },
+  inputs: Record<string, string> = {},
+  envOverrides: NodeJS.ProcessEnv = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-run-'));
   const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), event: join(dir, 'event.json') };
   writeFileSync(files.output, '');
@@ -133,7 +137,7 @@ describe('dist/index.js as GitHub runs it', () => {
     expect(github.comments[0]!.body).toContain('✅ no drift');
   });
 
-  it('leaves a participant\'s comment carrying the marker alone, and still updates its own', async () => {
+  it("leaves a participant's comment carrying the marker alone, and still updates its own", async () => {
     const pasted = `${COMMENT_MARKER}\n## TrailGuard plan\n✅ no drift (pasted by a participant)`;
     github.comments.unshift({ id: 1, body: pasted, user: { login: 'mallory', type: 'User' } });
     const patches = github.calls.filter((c) => c.method === 'PATCH').length;
@@ -144,7 +148,12 @@ describe('dist/index.js as GitHub runs it', () => {
     expect(github.comments.find((c) => c.id === 1)!.body).toBe(pasted);
     const ours = github.comments.filter((c) => c.user.login === 'github-actions[bot]');
     expect(ours).toHaveLength(1);
-    expect(github.calls.filter((c) => c.method === 'PATCH').slice(patches).map((c) => c.path)).toEqual([`/repos/acme/infra/issues/comments/${ours[0]!.id}`]);
+    expect(
+      github.calls
+        .filter((c) => c.method === 'PATCH')
+        .slice(patches)
+        .map((c) => c.path),
+    ).toEqual([`/repos/acme/infra/issues/comments/${ours[0]!.id}`]);
   });
 
   it('runs outside a runner without a summary file, printing the summary instead', async () => {
@@ -156,7 +165,10 @@ describe('dist/index.js as GitHub runs it', () => {
   });
 
   it('fails with the path of a bad config field, before any AWS call', async () => {
-    writeFileSync(join(workspace, 'bad.yml'), `version: 1\ncentral: { account: "${CENTRAL}", region: us-east-1 }\nmembers: { accounts: [ { id: "12" } ] }\n`);
+    writeFileSync(
+      join(workspace, 'bad.yml'),
+      `version: 1\ncentral: { account: "${CENTRAL}", region: us-east-1 }\nmembers: { accounts: [ { id: "12" } ] }\n`,
+    );
 
     const result = await runAction(pullRequest, { config: 'bad.yml' });
 
@@ -192,7 +204,9 @@ describe('dist/index.js as GitHub runs it', () => {
     for (const result of [applied, planned]) {
       expect(result.code).toBe(1);
       expect(result.outputs.drift).toBe('true');
-      expect(result.summary).toMatch(/^## TrailGuard (apply|plan)\n\n❌ failed: .*1 conflict, 1 uncovered trail .*\n\n\*\*Why it failed: 2 account-regions are not protected\*\*\n/);
+      expect(result.summary).toMatch(
+        /^## TrailGuard (apply|plan)\n\n❌ failed: .*1 conflict, 1 uncovered trail .*\n\n\*\*Why it failed: 2 account-regions are not protected\*\*\n/,
+      );
       expect(result.summary).toContain(conflictLine);
       expect(result.summary).toContain(uncoveredLine);
       expect(result.summary).toContain(`| ${lookAlike} (look-alike) | us-east-1 | ⛔ conflict |`);

@@ -15,8 +15,19 @@ const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
 const code = loadRemediatorCode();
 
 function run(world: MotoWorld, mode: Mode) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(4) });
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'trailguard-test',
+    credentials: CENTRAL_CREDENTIALS,
+    endpoint: world.endpoint,
+    limit: pLimit(4),
+  });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
+  });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 
@@ -36,7 +47,9 @@ describe('the alerts topic signs with SignatureVersion 2', () => {
     expect(created.errors).toEqual([]);
     expect(afterCreate).toBe('2');
     expect(planned.drift).toBe(true);
-    expect(planned.changes.map((c) => `${c.account} ${c.kind} ${c.name}: ${c.reason}`)).toEqual([`${CENTRAL} sns-topic trailguard-alerts: update: signatureVersion`]);
+    expect(planned.changes.map((c) => `${c.account} ${c.kind} ${c.name}: ${c.reason}`)).toEqual([
+      `${CENTRAL} sns-topic trailguard-alerts: update: signatureVersion`,
+    ]);
     expect(repaired.errors).toEqual([]);
     expect(afterRepair).toBe('2');
     expect((await run(world, 'plan')).drift).toBe(false);

@@ -1,5 +1,12 @@
 // Apply against moto: every TrailGuard role carries the trailguard-boundary permissions boundary, a role without it is drift, and the Slack reader role exists.
-import { CreatePolicyCommand, CreatePolicyVersionCommand, DeleteRolePermissionsBoundaryCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeleteRolePermissionsBoundaryCommand,
+  DeleteRolePolicyCommand,
+  GetRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import pLimit from 'p-limit';
@@ -23,7 +30,14 @@ const config = validateConfig({
 let world: MotoWorld;
 
 function run(mode: Mode) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(8) });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'trailguard-test',
+    credentials: CENTRAL_CREDENTIALS,
+    endpoint: world.endpoint,
+    limit: pLimit(8),
+  });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 
@@ -49,9 +63,13 @@ describe('permissions boundary on every TrailGuard role', () => {
       [MEMBER, 'TrailGuardReader'],
     ] as const;
     for (const [account, name] of roles) {
-      expect((await role(account, name)).PermissionsBoundary?.PermissionsBoundaryArn, `${account} ${name}`).toBe(`arn:aws:iam::${account}:policy/trailguard-boundary`);
+      expect((await role(account, name)).PermissionsBoundary?.PermissionsBoundaryArn, `${account} ${name}`).toBe(
+        `arn:aws:iam::${account}:policy/trailguard-boundary`,
+      );
     }
-    const trust = JSON.parse(decodeURIComponent((await role(MEMBER, 'TrailGuardReader')).AssumeRolePolicyDocument!)) as { Statement: { Principal: unknown }[] };
+    const trust = JSON.parse(decodeURIComponent((await role(MEMBER, 'TrailGuardReader')).AssumeRolePolicyDocument!)) as {
+      Statement: { Principal: unknown }[];
+    };
     expect(trust.Statement.map((s) => s.Principal)).toEqual([{ AWS: [SLACK_ROLE] }]);
   });
 
@@ -61,16 +79,22 @@ describe('permissions boundary on every TrailGuard role', () => {
 
     const plan = await run('plan');
 
-    expect(plan.changes.map((c) => `${c.account} ${c.kind} ${c.name}: ${c.reason}`)).toEqual([`${MEMBER} iam-role TrailGuardRemediator: update: permissionsBoundary`]);
+    expect(plan.changes.map((c) => `${c.account} ${c.kind} ${c.name}: ${c.reason}`)).toEqual([
+      `${MEMBER} iam-role TrailGuardRemediator: update: permissionsBoundary`,
+    ]);
     expect(plan.drift).toBe(true);
     expect((await run('apply')).drift).toBe(false);
-    expect((await role(MEMBER, 'TrailGuardRemediator')).PermissionsBoundary?.PermissionsBoundaryArn).toBe(`arn:aws:iam::${MEMBER}:policy/trailguard-boundary`);
+    expect((await role(MEMBER, 'TrailGuardRemediator')).PermissionsBoundary?.PermissionsBoundaryArn).toBe(
+      `arn:aws:iam::${MEMBER}:policy/trailguard-boundary`,
+    );
     expect((await run('plan')).changes).toEqual([]);
   });
 
   it('a widened boundary in the central account fails the run, naming who must fix it, after every other repair', async () => {
     const iam = await world.memberClient(IAMClient, CENTRAL, 'us-east-1');
-    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'trailguard-boundary', PolicyDocument: JSON.stringify(permissionsBoundaryPolicy(config)) }));
+    const { Policy } = await iam.send(
+      new CreatePolicyCommand({ PolicyName: 'trailguard-boundary', PolicyDocument: JSON.stringify(permissionsBoundaryPolicy(config)) }),
+    );
     expect((await run('plan')).changes).toEqual([]);
     const everything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
     await iam.send(new CreatePolicyVersionCommand({ PolicyArn: Policy!.Arn, PolicyDocument: everything, SetAsDefault: true }));
@@ -83,7 +107,11 @@ describe('permissions boundary on every TrailGuard role', () => {
       'iam-role trailguard-remediator: update: inline policy trailguard-remediator',
       'iam-boundary trailguard-boundary: update: document; an administrator updates it (trailguard iam boundary)',
     ]);
-    expect(apply.errors.map((e) => e.message)).toEqual([expect.stringContaining(`the permissions boundary arn:aws:iam::${CENTRAL}:policy/trailguard-boundary differs from what this config needs`)]);
+    expect(apply.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining(
+        `the permissions boundary arn:aws:iam::${CENTRAL}:policy/trailguard-boundary differs from what this config needs`,
+      ),
+    ]);
     expect((await run('plan')).changes.map((c) => c.kind)).toEqual(['iam-boundary']);
   });
 });

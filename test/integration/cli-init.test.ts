@@ -34,7 +34,12 @@ async function trailguardAs(account: string, ...argv: string[]) {
 
 async function trail(account: string, region: string, input: { Name: string; S3BucketName: string } & Record<string, unknown>) {
   const s3 = await world.memberClient(S3Client, account, region, { forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: input.S3BucketName, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }) }));
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: input.S3BucketName,
+      ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }),
+    }),
+  );
   await (await world.memberClient(CloudTrailClient, account, region)).send(new CreateTrailCommand(input));
 }
 
@@ -47,13 +52,25 @@ beforeAll(async () => {
   delete process.env.AWS_PROFILE;
   // The management account: an Organization, its organization trail, a single-region trail and one homed in eu-west-1.
   await (await world.memberClient(OrganizationsClient, MANAGEMENT, 'us-east-1')).send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  await trail(MANAGEMENT, 'us-east-1', { Name: 'org-audit', S3BucketName: 'init-org-audit-610000000000', IsMultiRegionTrail: true, IsOrganizationTrail: true, EnableLogFileValidation: true, S3KeyPrefix: 'org' });
+  await trail(MANAGEMENT, 'us-east-1', {
+    Name: 'org-audit',
+    S3BucketName: 'init-org-audit-610000000000',
+    IsMultiRegionTrail: true,
+    IsOrganizationTrail: true,
+    EnableLogFileValidation: true,
+    S3KeyPrefix: 'org',
+  });
   await trail(MANAGEMENT, 'us-east-1', { Name: 'regional', S3BucketName: 'init-regional-610000000000', IncludeGlobalServiceEvents: false });
   await trail(MANAGEMENT, 'eu-west-1', { Name: 'true', S3BucketName: '123', IsMultiRegionTrail: true });
   // Two members outside any Organization: the same trail name with different buckets, and a trail of one's own.
   await trail(PAYMENTS, 'us-east-1', { Name: 'shared', S3BucketName: 'init-shared-610000000011' });
   await trail(DATA, 'us-east-1', { Name: 'shared', S3BucketName: 'init-shared-610000000012' });
-  await trail(DATA, 'eu-west-1', { Name: 'data-audit', S3BucketName: 'init-data-610000000012', IsMultiRegionTrail: true, EnableLogFileValidation: true });
+  await trail(DATA, 'eu-west-1', {
+    Name: 'data-audit',
+    S3BucketName: 'init-data-610000000012',
+    IsMultiRegionTrail: true,
+    EnableLogFileValidation: true,
+  });
 });
 
 describe('trailguard init', () => {
@@ -78,10 +95,32 @@ describe('trailguard init', () => {
     expect(config.members.accounts.map((a) => a.id)).toEqual([MANAGEMENT]);
     expect(config.members.discoverRegions).toBe(true);
     expect(config.trails).toEqual([
-      { name: 'org-audit', s3BucketName: 'init-org-audit-610000000000', s3KeyPrefix: 'org', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true, isOrganizationTrail: true },
-      { name: 'regional', s3BucketName: 'init-regional-610000000000', isMultiRegionTrail: false, includeGlobalServiceEvents: false, enableLogFileValidation: false, isOrganizationTrail: false },
+      {
+        name: 'org-audit',
+        s3BucketName: 'init-org-audit-610000000000',
+        s3KeyPrefix: 'org',
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        isOrganizationTrail: true,
+      },
+      {
+        name: 'regional',
+        s3BucketName: 'init-regional-610000000000',
+        isMultiRegionTrail: false,
+        includeGlobalServiceEvents: false,
+        enableLogFileValidation: false,
+        isOrganizationTrail: false,
+      },
       // YAML 1.2 would read these as a boolean and a number: the library quotes them.
-      { name: 'true', s3BucketName: '123', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: false, isOrganizationTrail: false },
+      {
+        name: 'true',
+        s3BucketName: '123',
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: false,
+        isOrganizationTrail: false,
+      },
     ]);
     expect(init.stdout).toMatch(new RegExp(`^Wrote ${path}: 1 member account, 3 baseline trails, regions: auto\\.`));
     expect(init.stdout).toContain(`trailguard iam --config ${path} --repository <owner>/<repo>`);
@@ -101,7 +140,11 @@ describe('trailguard init', () => {
     const kept = readFileSync(path, 'utf8');
     const forced = await trailguardAs(MANAGEMENT, 'init', '--config', path, '--force');
 
-    expect(refused).toEqual({ code: 1, stdout: '', stderr: `trailguard: ${path} already exists: not overwritten (pass --force to replace it)\n` });
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `trailguard: ${path} already exists: not overwritten (pass --force to replace it)\n`,
+    });
     expect(kept).toBe('# mine\n');
     expect(forced.code).toBe(0);
     expect(parseConfig(readFileSync(path, 'utf8')).central.account).toBe(MANAGEMENT);
@@ -123,7 +166,14 @@ describe('trailguard init', () => {
     expect(config.organization).toBeUndefined();
     expect(config.members.accounts).toEqual([{ id: PAYMENTS }, { id: DATA }]);
     expect(config.trails).toEqual([
-      { name: 'data-audit', s3BucketName: 'init-data-610000000012', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true, isOrganizationTrail: false },
+      {
+        name: 'data-audit',
+        s3BucketName: 'init-data-610000000012',
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        isOrganizationTrail: false,
+      },
     ]);
   });
 
@@ -133,7 +183,9 @@ describe('trailguard init', () => {
     const init = await trailguardAs(CENTRAL, 'init', '--config', path);
 
     expect(init.code).toBe(1);
-    expect(init.stderr).toBe(`trailguard: account ${CENTRAL} is not in an AWS Organization it may read (Organizations DescribeOrganization): pass --accounts with the member account ids\nNothing was written.\n`);
+    expect(init.stderr).toBe(
+      `trailguard: account ${CENTRAL} is not in an AWS Organization it may read (Organizations DescribeOrganization): pass --accounts with the member account ids\nNothing was written.\n`,
+    );
     expect(() => readFileSync(path)).toThrow(/ENOENT/);
   });
 });

@@ -13,7 +13,13 @@ const ROOT = resolve('.');
 const CENTRAL = '610000000020';
 const MEMBER = '610000000021';
 // npm writes nothing outside the test's folders and asks no registry.
-const NPM_ENV = { ...process.env, npm_config_cache: mkdtempSync(join(tmpdir(), 'tg-npm-cache-')), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+const NPM_ENV = {
+  ...process.env,
+  npm_config_cache: mkdtempSync(join(tmpdir(), 'tg-npm-cache-')),
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
 let packed: { files: { path: string }[]; filename: string };
 let home: string;
 
@@ -32,7 +38,11 @@ beforeAll(async () => {
   const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', out], { cwd: ROOT, env: NPM_ENV, timeout: 120_000 });
   packed = (JSON.parse(stdout) as (typeof packed)[])[0]!;
   home = mkdtempSync(join(tmpdir(), 'tg-user-'));
-  await exec('npm', ['install', '--offline', '--no-audit', '--no-fund', join(out, packed.filename)], { cwd: home, env: NPM_ENV, timeout: 120_000 });
+  await exec('npm', ['install', '--offline', '--no-audit', '--no-fund', join(out, packed.filename)], {
+    cwd: home,
+    env: NPM_ENV,
+    timeout: 120_000,
+  });
 }, 240_000);
 
 describe('the npm package', () => {
@@ -59,7 +69,10 @@ describe('the npm package', () => {
 
     expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'usage: trailguard <init|plan|apply|status|iam> [options]']);
     expect(version).toEqual({ code: 0, stdout: `trailguard ${VERSION}\n`, stderr: '' });
-    expect([initHelp.code, initHelp.stdout.split('\n')[0]]).toEqual([0, 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]']);
+    expect([initHelp.code, initHelp.stdout.split('\n')[0]]).toEqual([
+      0,
+      'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]',
+    ]);
   });
 
   it('the installed trailguard writes a config with init and plans it against AWS (moto)', async () => {

@@ -88,10 +88,13 @@ describe('trailguard CLI', () => {
     expect(rows.filter((r) => r.account === HEALTHY).map((r) => r.isLogging)).toEqual([true]);
   });
 
-  it('an attacker\'s look-alike forwarding rule makes status, plan and apply fail, naming it', async () => {
+  it("an attacker's look-alike forwarding rule makes status, plan and apply fail, naming it", async () => {
     const [central, member] = ['430000000030', '430000000031'];
     const own = join(mkdtempSync(join(tmpdir(), 'tg-cli-')), 'trailguard.yml');
-    writeFileSync(own, `version: 1\ncentral: { account: "${central}", region: us-east-1 }\nmembers:\n  accounts: [ { id: "${member}", name: victim } ]\n`);
+    writeFileSync(
+      own,
+      `version: 1\ncentral: { account: "${central}", region: us-east-1 }\nmembers:\n  accounts: [ { id: "${member}", name: victim } ]\n`,
+    );
     await world.createLoggingTrail(member, 'us-east-1', 'org-audit', 'cli-logs-430000000031', true);
     expect((await trailguardWith(own, 'apply')).code).toBe(0);
     expect((await trailguardWith(own, 'status')).code).toBe(0);
@@ -106,7 +109,11 @@ describe('trailguard CLI', () => {
     const apply = await trailguardWith(own, 'apply');
 
     expect(status.code).toBe(2);
-    expect(status.stdout.split('\n')[2]).toMatch(new RegExp(`^${member}\\s+victim\\s+us-east-1\\s+-\\s+\\?\\s+-\\s+pipeline conflict: event-rule trailguard-forward: conflict: not managed by TrailGuard$`));
+    expect(status.stdout.split('\n')[2]).toMatch(
+      new RegExp(
+        `^${member}\\s+victim\\s+us-east-1\\s+-\\s+\\?\\s+-\\s+pipeline conflict: event-rule trailguard-forward: conflict: not managed by TrailGuard$`,
+      ),
+    );
     for (const run of [plan, apply]) {
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(new RegExp(`${member}\\s+victim\\s+us-east-1\\s+conflict\\s+event-rule trailguard-forward: conflict`));

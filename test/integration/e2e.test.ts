@@ -29,8 +29,16 @@ describe('the whole chain', () => {
 
     expect((await demo.trailState('payments-prod', 'eu-west-1')).isLogging).toBe(false);
     const handled = await demo.waitFor('the remediator', () => demo.results.find((r) => r.result.eventId === id));
-    expect(demo.hops.map((h) => h.what)).toContainEqual(expect.stringMatching(/^event reached trailguard-events: forwarded by trailguard-forward, matched trailguard-tamper/));
-    expect(handled.result).toMatchObject({ outcome: 'restarted', account: demo.member('payments-prod').id, region: 'eu-west-1', trail: 'eu-audit', isLogging: true });
+    expect(demo.hops.map((h) => h.what)).toContainEqual(
+      expect.stringMatching(/^event reached trailguard-events: forwarded by trailguard-forward, matched trailguard-tamper/),
+    );
+    expect(handled.result).toMatchObject({
+      outcome: 'restarted',
+      account: demo.member('payments-prod').id,
+      region: 'eu-west-1',
+      trail: 'eu-audit',
+      isLogging: true,
+    });
     expect(await demo.trailState('payments-prod', 'eu-west-1')).toEqual({ exists: true, isLogging: true });
 
     const incident = await demo.waitFor('the Slack message', async () => {
@@ -44,7 +52,9 @@ describe('the whole chain', () => {
 
     expect(await demo.acknowledge(id)).toBe(200);
     expect(await demo.waitFor('the acknowledgement', async () => (await demo.app.services.store.get(id))?.acknowledgedBy)).toBe(RESPONDER);
-    await demo.waitFor('the message update', () => demo.slack.ok('chat.update').find((c) => c.args.ts === incident.ts && JSON.stringify(c.args).includes('Acknowledged by')));
+    await demo.waitFor('the message update', () =>
+      demo.slack.ok('chat.update').find((c) => c.args.ts === incident.ts && JSON.stringify(c.args).includes('Acknowledged by')),
+    );
 
     const status = await demo.trailStatus();
     expect(status).toMatchObject({ response_type: 'ephemeral', text: 'CloudTrail: organization healthy' });
@@ -76,14 +86,22 @@ describe('the whole chain', () => {
       return found.every(Boolean) ? found.map((f) => f!.result) : undefined;
     });
     // Moto delivers the guard's copy to the central bus; the runner restores the envelope's account and region from the record.
-    expect(demo.hops.map((h) => h.what)).toContainEqual(expect.stringMatching(/^event reached trailguard-events: forwarded by trailguard-guard, matched trailguard-guard on the central bus \(DeleteRule\)/));
+    expect(demo.hops.map((h) => h.what)).toContainEqual(
+      expect.stringMatching(
+        /^event reached trailguard-events: forwarded by trailguard-guard, matched trailguard-guard on the central bus \(DeleteRule\)/,
+      ),
+    );
     expect(handled.map((r) => [r.outcome, r.resource?.name, r.account, r.region])).toEqual([
       ['pipeline-tampered', 'trailguard-forward', demo.member('sandbox').id, 'eu-west-1'],
       ['pipeline-tampered', 'trailguard-forward', demo.member('sandbox').id, 'eu-west-1'],
     ]);
     expect(handled.some((r) => r.resource?.restored === true)).toBe(true);
     const rule = await demo.memberRule('sandbox', 'eu-west-1', 'trailguard-forward');
-    expect(rule).toMatchObject({ state: 'ENABLED', pattern: forwardPattern(WATCHED_EVENTS), targets: [{ Id: 'trailguard-central-bus', RoleArn: `arn:aws:iam::${demo.member('sandbox').id}:role/trailguard-forwarder` }] });
+    expect(rule).toMatchObject({
+      state: 'ENABLED',
+      pattern: forwardPattern(WATCHED_EVENTS),
+      targets: [{ Id: 'trailguard-central-bus', RoleArn: `arn:aws:iam::${demo.member('sandbox').id}:role/trailguard-forwarder` }],
+    });
 
     // Only the restored rule can carry this event to the remediator.
     const stop = await demo.stopTrail('sandbox', 'eu-west-1');
@@ -93,11 +111,26 @@ describe('the whole chain', () => {
     expect(await demo.trailState('sandbox', 'eu-west-1')).toEqual({ exists: true, isLogging: true });
 
     // Every attacker call is one alert on the topic and one incident in the Slack app; the rule's alert says what and whether restored.
-    for (const id of [...ruleIds, stopId]) await demo.waitFor(`the alert ${id}`, async () => (await demo.app.services.store.get(id)) !== null && (await demo.app.services.store.get(id)) !== undefined);
+    for (const id of [...ruleIds, stopId])
+      await demo.waitFor(
+        `the alert ${id}`,
+        async () => (await demo.app.services.store.get(id)) !== null && (await demo.app.services.store.get(id)) !== undefined,
+      );
     const alerts = demo.deliveries.filter((d) => [...ruleIds, stopId].includes(d.alert.id)).map((d) => d.alert);
     expect(alerts.map((a) => a.outcome).sort()).toEqual(['pipeline-tampered', 'pipeline-tampered', 'restarted']);
-    expect(alerts.find((a) => a.id === ruleIds[0])).toMatchObject({ trail: null, resource: { type: 'event-rule', name: 'trailguard-forward', arn: `arn:aws:events:eu-west-1:${demo.member('sandbox').id}:rule/trailguard-forward` } });
-    await demo.waitFor('the Slack message', () => demo.slack.ok('chat.postMessage').find((c) => JSON.stringify(c.args).includes('pipeline-tampered') && JSON.stringify(c.args).includes('trailguard-forward')));
+    expect(alerts.find((a) => a.id === ruleIds[0])).toMatchObject({
+      trail: null,
+      resource: {
+        type: 'event-rule',
+        name: 'trailguard-forward',
+        arn: `arn:aws:events:eu-west-1:${demo.member('sandbox').id}:rule/trailguard-forward`,
+      },
+    });
+    await demo.waitFor('the Slack message', () =>
+      demo.slack
+        .ok('chat.postMessage')
+        .find((c) => JSON.stringify(c.args).includes('pipeline-tampered') && JSON.stringify(c.args).includes('trailguard-forward')),
+    );
     expect((await demo.trailguard('plan')).code).toBe(0);
   });
 });

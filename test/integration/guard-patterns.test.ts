@@ -22,7 +22,10 @@ beforeAll(async () => {
   world = new MotoWorld(inject('motoEndpoint'));
   events = await world.memberClient(EventBridgeClient, ACCOUNT, REGION);
   sqs = await world.memberClient(SQSClient, ACCOUNT, REGION);
-  const patterns = { 'trailguard-forward': forwardPattern(['StopLogging', 'DeleteTrail']), 'trailguard-guard': guardPattern('TrailGuardRemediator') };
+  const patterns = {
+    'trailguard-forward': forwardPattern(['StopLogging', 'DeleteTrail']),
+    'trailguard-guard': guardPattern('TrailGuardRemediator'),
+  };
   for (const [rule, pattern] of Object.entries(patterns) as [keyof typeof queues, object][]) {
     // Each rule delivers to a queue of its own instead of the central bus, so that what it matched can be read back.
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${rule}-matches` }));
@@ -35,7 +38,9 @@ beforeAll(async () => {
 
 /** Puts one event on the default bus; resolves to the member rules that matched it. */
 async function matchedBy(event: Envelope): Promise<string[]> {
-  const out = await events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }));
+  const out = await events.send(
+    new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }),
+  );
   expect(out.FailedEntryCount).toBe(0);
   const matched: string[] = [];
   for (const [rule, url] of Object.entries(queues)) if ((await receiveAll(sqs, url)).length > 0) matched.push(rule);
@@ -45,15 +50,26 @@ async function matchedBy(event: Envelope): Promise<string[]> {
 const isRole = (call: PipelineCall) => (ROLE_CALLS as readonly string[]).includes(call);
 
 describe('member rule patterns on a real bus', () => {
-  it.each(PIPELINE_CALLS.filter((c) => !isRole(c)).map((c) => [c]))('%s on trailguard-forward is forwarded by the guard only', async (call) => {
-    expect(await matchedBy(guardEvent(call, { account: ACCOUNT, name: 'trailguard-forward' }))).toEqual(['trailguard-guard']);
-  });
+  it.each(PIPELINE_CALLS.filter((c) => !isRole(c)).map((c) => [c]))(
+    '%s on trailguard-forward is forwarded by the guard only',
+    async (call) => {
+      expect(await matchedBy(guardEvent(call, { account: ACCOUNT, name: 'trailguard-forward' }))).toEqual(['trailguard-guard']);
+    },
+  );
 
-  it.each(PIPELINE_CALLS.filter((c) => !isRole(c)).map((c) => [c]))('%s on trailguard-guard is forwarded by the forward rule only', async (call) => {
-    expect(await matchedBy(guardEvent(call, { account: ACCOUNT, name: 'trailguard-guard' }))).toEqual(['trailguard-forward']);
-  });
+  it.each(PIPELINE_CALLS.filter((c) => !isRole(c)).map((c) => [c]))(
+    '%s on trailguard-guard is forwarded by the forward rule only',
+    async (call) => {
+      expect(await matchedBy(guardEvent(call, { account: ACCOUNT, name: 'trailguard-guard' }))).toEqual(['trailguard-forward']);
+    },
+  );
 
-  it.each(ROLE_CALLS.flatMap((c) => [[c, 'trailguard-forwarder'], [c, 'TrailGuardRemediator']]))('%s on %s is forwarded by the guard', async (call, role) => {
+  it.each(
+    ROLE_CALLS.flatMap((c) => [
+      [c, 'trailguard-forwarder'],
+      [c, 'TrailGuardRemediator'],
+    ]),
+  )('%s on %s is forwarded by the guard', async (call, role) => {
     expect(await matchedBy(guardEvent(call, { account: ACCOUNT, name: role }))).toEqual(['trailguard-guard']);
   });
 

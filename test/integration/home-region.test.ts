@@ -12,7 +12,12 @@ import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
 const CENTRAL = '430000000000';
 const MEMBER = '430000000001';
-const CASE = JSON.parse(readFileSync(join(fileURLToPath(new URL('../fixtures/cases/', import.meta.url)), '18-cli-trail-home-region-unwatched.json'), 'utf8').replaceAll('222222222222', MEMBER)) as {
+const CASE = JSON.parse(
+  readFileSync(
+    join(fileURLToPath(new URL('../fixtures/cases/', import.meta.url)), '18-cli-trail-home-region-unwatched.json'),
+    'utf8',
+  ).replaceAll('222222222222', MEMBER),
+) as {
   setup: { trails: { region: string; name: string; bucket: string; isMultiRegionTrail: boolean }[]; config: { centralRegion: string } };
   event: { source: string; 'detail-type': string; detail: Record<string, unknown> };
 };
@@ -39,7 +44,12 @@ function writeConfig(name: string, regions?: string): string {
 async function trailguard(config: string, ...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main([...args, '--config', config], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), tty: false, env: process.env });
+  const code = await main([...args, '--config', config], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    tty: false,
+    env: process.env,
+  });
   return { code, stdout, stderr };
 }
 
@@ -68,12 +78,25 @@ describe('a member trail whose home region has no forwarding rule (case 18)', ()
     const why = `${MEMBER} us-east-1: trail ${TRAIL.name} lives in us-east-1, which has no trailguard-forward rule`;
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain(why);
-    expect(apply.stdout).toMatch(new RegExp(`${MEMBER}\\s+workloads\\s+us-east-1\\s+uncovered\\s+trail ${TRAIL.name} \\(arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/${TRAIL.name}\\)`));
+    expect(apply.stdout).toMatch(
+      new RegExp(
+        `${MEMBER}\\s+workloads\\s+us-east-1\\s+uncovered\\s+trail ${TRAIL.name} \\(arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/${TRAIL.name}\\)`,
+      ),
+    );
     expect(status.code).not.toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`${MEMBER}\\s+workloads\\s+us-east-1\\s+${TRAIL.name} \\(all regions\\)\\s+yes\\s+.*not watched: no trailguard-forward rule in us-east-1`));
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `${MEMBER}\\s+workloads\\s+us-east-1\\s+${TRAIL.name} \\(all regions\\)\\s+yes\\s+.*not watched: no trailguard-forward rule in us-east-1`,
+      ),
+    );
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain(why);
-    expect(json).toMatchObject({ drift: true, uncovered: [{ account: MEMBER, region: 'us-east-1', trail: TRAIL.name, arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/${TRAIL.name}` }] });
+    expect(json).toMatchObject({
+      drift: true,
+      uncovered: [
+        { account: MEMBER, region: 'us-east-1', trail: TRAIL.name, arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/${TRAIL.name}` },
+      ],
+    });
   });
 
   it('with members.regions: auto, apply adds the home region, the tamper call is forwarded, and status is healthy', async () => {
@@ -93,11 +116,17 @@ describe('a member trail whose home region has no forwarding rule (case 18)', ()
 
     // The attacker's StopLogging is recorded in us-east-1; the member's rule there now forwards it to the central bus.
     const events = await world.memberClient(EventBridgeClient, MEMBER, 'us-east-1');
-    const put = await events.send(new PutEventsCommand({ Entries: [{ Source: CASE.event.source, DetailType: CASE.event['detail-type'], Detail: JSON.stringify(CASE.event.detail) }] }));
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: [{ Source: CASE.event.source, DetailType: CASE.event['detail-type'], Detail: JSON.stringify(CASE.event.detail) }],
+      }),
+    );
     expect(put.FailedEntryCount).toBe(0);
     const sqs = await world.memberClient(SQSClient, CENTRAL, 'eu-west-1');
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'trailguard-events' }));
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
-    expect(Messages.map((m) => (JSON.parse(m.Body!) as { detail: { eventID: string } }).detail.eventID)).toContain(CASE.event.detail.eventID);
+    expect(Messages.map((m) => (JSON.parse(m.Body!) as { detail: { eventID: string } }).detail.eventID)).toContain(
+      CASE.event.detail.eventID,
+    );
   });
 });

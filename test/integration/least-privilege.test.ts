@@ -46,7 +46,9 @@ const CENTRAL = '450000000100';
 const MEMBER = '450000000101';
 const REGION = 'us-east-1';
 const config = validateConfig({ version: 1, central: { account: CENTRAL, region: REGION }, members: { accounts: [{ id: MEMBER }] } });
-const remediator = desiredState(config, { members: [MEMBER], codeSha256: 'x' }).find((r) => r.kind === 'iam-role' && r.account === CENTRAL)!;
+const remediator = desiredState(config, { members: [MEMBER], codeSha256: 'x' }).find(
+  (r) => r.kind === 'iam-role' && r.account === CENTRAL,
+)!;
 if (remediator.kind !== 'iam-role') throw new Error('no remediator role in the desired state');
 
 let moto: MotoServer;
@@ -76,10 +78,18 @@ beforeAll(async () => {
   // The administrator's one-time setup runs unchecked; enforceIam then checks every later call.
   moto = await startMoto({ initialNoAuthActionCount: 1_000_000 });
   const sts = client(STSClient, anyCredentials);
-  const admin = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${CENTRAL}:role/OrganizationAccountAccessRole`, RoleSessionName: 'admin' }));
-  const adminCredentials = { accessKeyId: admin.Credentials!.AccessKeyId!, secretAccessKey: admin.Credentials!.SecretAccessKey!, sessionToken: admin.Credentials!.SessionToken! };
+  const admin = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${CENTRAL}:role/OrganizationAccountAccessRole`, RoleSessionName: 'admin' }),
+  );
+  const adminCredentials = {
+    accessKeyId: admin.Credentials!.AccessKeyId!,
+    secretAccessKey: admin.Credentials!.SecretAccessKey!,
+    sessionToken: admin.Credentials!.SessionToken!,
+  };
   const iam = client(IAMClient, adminCredentials);
-  await iam.send(new CreatePolicyCommand({ PolicyName: PERMISSIONS_BOUNDARY, PolicyDocument: JSON.stringify(permissionsBoundaryPolicy(config)) }));
+  await iam.send(
+    new CreatePolicyCommand({ PolicyName: PERMISSIONS_BOUNDARY, PolicyDocument: JSON.stringify(permissionsBoundaryPolicy(config)) }),
+  );
   const boundary = `arn:aws:iam::${CENTRAL}:policy/${PERMISSIONS_BOUNDARY}`;
   // The CI identity that GitHub's OIDC would be: it may only assume the deploy role.
   await iam.send(new CreateUserCommand({ UserName: 'ci' }));
@@ -87,20 +97,44 @@ beforeAll(async () => {
     new PutUserPolicyCommand({
       UserName: 'ci',
       PolicyName: 'assume-deploy',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${CENTRAL}:role/TrailGuardDeploy` }] }),
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${CENTRAL}:role/TrailGuardDeploy` }],
+      }),
     }),
   );
   const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'ci' }));
   await iam.send(
     new CreateRoleCommand({
       RoleName: 'TrailGuardDeploy',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${CENTRAL}:user/ci` }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${CENTRAL}:user/ci` }, Action: 'sts:AssumeRole' }],
+      }),
     }),
   );
-  await iam.send(new PutRolePolicyCommand({ RoleName: 'TrailGuardDeploy', PolicyName: 'trailguard-deploy', PolicyDocument: JSON.stringify(deployRolePolicy()) }));
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'TrailGuardDeploy',
+      PolicyName: 'trailguard-deploy',
+      PolicyDocument: JSON.stringify(deployRolePolicy()),
+    }),
+  );
   // What a first apply left behind: the remediator role with its boundary, and the central bus.
-  await iam.send(new CreateRoleCommand({ RoleName: remediator.name, AssumeRolePolicyDocument: JSON.stringify(remediator.trust), PermissionsBoundary: boundary }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: remediator.name, PolicyName: remediator.policyName, PolicyDocument: JSON.stringify(remediator.policy) }));
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: remediator.name,
+      AssumeRolePolicyDocument: JSON.stringify(remediator.trust),
+      PermissionsBoundary: boundary,
+    }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: remediator.name,
+      PolicyName: remediator.policyName,
+      PolicyDocument: JSON.stringify(remediator.policy),
+    }),
+  );
   await client(EventBridgeClient, adminCredentials).send(new CreateEventBusCommand({ Name: 'trailguard' }));
   const sqs = client(SQSClient, adminCredentials);
   queues.ours = (await sqs.send(new CreateQueueCommand({ QueueName: 'trailguard-dlq' }))).QueueUrl!;
@@ -108,8 +142,14 @@ beforeAll(async () => {
 
   await enforceIam(moto.endpoint);
   const ci = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
-  const session = await client(STSClient, ci).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${CENTRAL}:role/TrailGuardDeploy`, RoleSessionName: 'trailguard-action' }));
-  deploy = { accessKeyId: session.Credentials!.AccessKeyId!, secretAccessKey: session.Credentials!.SecretAccessKey!, sessionToken: session.Credentials!.SessionToken! };
+  const session = await client(STSClient, ci).send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${CENTRAL}:role/TrailGuardDeploy`, RoleSessionName: 'trailguard-action' }),
+  );
+  deploy = {
+    accessKeyId: session.Credentials!.AccessKeyId!,
+    secretAccessKey: session.Credentials!.SecretAccessKey!,
+    sessionToken: session.Credentials!.SessionToken!,
+  };
   deploySession = session.AssumedRoleUser!.Arn!;
 });
 
@@ -117,7 +157,9 @@ afterAll(async () => moto?.stop());
 
 describe('the deploy policy on moto with IAM enforcement', () => {
   it('enforcement is on: an unknown access key is refused', async () => {
-    expect(await outcome(client(IAMClient, anyCredentials).send(new GetRoleCommand({ RoleName: remediator.name })))).toMatch(/InvalidClientTokenId|AccessDenied/);
+    expect(await outcome(client(IAMClient, anyCredentials).send(new GetRoleCommand({ RoleName: remediator.name })))).toMatch(
+      /InvalidClientTokenId|AccessDenied/,
+    );
   });
 
   it("allows apply's own calls: read and converge the TrailGuard role, write the bus policy, assume the deploy role in a member", async () => {
@@ -125,15 +167,40 @@ describe('the deploy policy on moto with IAM enforcement', () => {
 
     const results = {
       getRole: await outcome(iam.send(new GetRoleCommand({ RoleName: remediator.name }))),
-      putRolePolicy: await outcome(iam.send(new PutRolePolicyCommand({ RoleName: remediator.name, PolicyName: remediator.policyName, PolicyDocument: JSON.stringify(remediator.policy) }))),
-      updateTrust: await outcome(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: remediator.name, PolicyDocument: JSON.stringify(remediator.trust) }))),
-      setBoundary: await outcome(iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: remediator.name, PermissionsBoundary: remediator.permissionsBoundary }))),
+      putRolePolicy: await outcome(
+        iam.send(
+          new PutRolePolicyCommand({
+            RoleName: remediator.name,
+            PolicyName: remediator.policyName,
+            PolicyDocument: JSON.stringify(remediator.policy),
+          }),
+        ),
+      ),
+      updateTrust: await outcome(
+        iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: remediator.name, PolicyDocument: JSON.stringify(remediator.trust) })),
+      ),
+      setBoundary: await outcome(
+        iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: remediator.name, PermissionsBoundary: remediator.permissionsBoundary })),
+      ),
       // The grant IAM's reference says takes Resource "*": with the bus ARN the first real apply was denied here.
-      busPolicy: await outcome(client(EventBridgeClient, deploy).send(new PutPermissionCommand({ EventBusName: 'trailguard', Action: 'events:PutEvents', Principal: MEMBER, StatementId: `trailguard-${MEMBER}` }))),
+      busPolicy: await outcome(
+        client(EventBridgeClient, deploy).send(
+          new PutPermissionCommand({
+            EventBusName: 'trailguard',
+            Action: 'events:PutEvents',
+            Principal: MEMBER,
+            StatementId: `trailguard-${MEMBER}`,
+          }),
+        ),
+      ),
       readTrails: await outcome(client(CloudTrailClient, deploy).send(new DescribeTrailsCommand({}))),
-      readOwnQueue: await outcome(client(SQSClient, deploy).send(new GetQueueAttributesCommand({ QueueUrl: queues.ours, AttributeNames: ['All'] }))),
+      readOwnQueue: await outcome(
+        client(SQSClient, deploy).send(new GetQueueAttributesCommand({ QueueUrl: queues.ours, AttributeNames: ['All'] })),
+      ),
       assumeMemberDeployRole: await outcome(
-        client(STSClient, deploy).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/${config.roles.deploy}`, RoleSessionName: 'trailguard-action' })),
+        client(STSClient, deploy).send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/${config.roles.deploy}`, RoleSessionName: 'trailguard-action' }),
+        ),
       ),
     };
 
@@ -152,12 +219,19 @@ describe('the deploy policy on moto with IAM enforcement', () => {
   it('denies the escalation: re-trust a TrailGuard role to itself, widen its policy, then assume it', async () => {
     const iam = client(IAMClient, deploy);
     const admin = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
-    const trustMe = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: deploySession }, Action: 'sts:AssumeRole' }] });
+    const trustMe = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: deploySession }, Action: 'sts:AssumeRole' }],
+    });
 
     // Both edits succeed in AWS too (the role carries the boundary): what they gain is capped by it, and the next step fails.
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: remediator.name, PolicyDocument: trustMe }));
     await iam.send(new PutRolePolicyCommand({ RoleName: remediator.name, PolicyName: remediator.policyName, PolicyDocument: admin }));
-    const assume = await outcome(client(STSClient, deploy).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${CENTRAL}:role/${remediator.name}`, RoleSessionName: 'escalate' })));
+    const assume = await outcome(
+      client(STSClient, deploy).send(
+        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${CENTRAL}:role/${remediator.name}`, RoleSessionName: 'escalate' }),
+      ),
+    );
 
     expect(assume).toBe('AccessDenied');
   });
@@ -168,12 +242,30 @@ describe('the deploy policy on moto with IAM enforcement', () => {
 
     const results = {
       removeBoundary: await outcome(iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: remediator.name }))),
-      rewriteBoundary: await outcome(iam.send(new CreatePolicyVersionCommand({ PolicyArn: `arn:aws:iam::${CENTRAL}:policy/${PERMISSIONS_BOUNDARY}`, PolicyDocument: admin, SetAsDefault: true }))),
-      attachAdministrator: await outcome(iam.send(new AttachRolePolicyCommand({ RoleName: remediator.name, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }))),
-      widenOwnRole: await outcome(iam.send(new PutRolePolicyCommand({ RoleName: 'TrailGuardDeploy', PolicyName: 'more', PolicyDocument: admin }))),
-      changeSomeoneElsesQueue: await outcome(client(SQSClient, deploy).send(new SetQueueAttributesCommand({ QueueUrl: queues.theirs, Attributes: { MessageRetentionPeriod: '60' } }))),
+      rewriteBoundary: await outcome(
+        iam.send(
+          new CreatePolicyVersionCommand({
+            PolicyArn: `arn:aws:iam::${CENTRAL}:policy/${PERMISSIONS_BOUNDARY}`,
+            PolicyDocument: admin,
+            SetAsDefault: true,
+          }),
+        ),
+      ),
+      attachAdministrator: await outcome(
+        iam.send(new AttachRolePolicyCommand({ RoleName: remediator.name, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' })),
+      ),
+      widenOwnRole: await outcome(
+        iam.send(new PutRolePolicyCommand({ RoleName: 'TrailGuardDeploy', PolicyName: 'more', PolicyDocument: admin })),
+      ),
+      changeSomeoneElsesQueue: await outcome(
+        client(SQSClient, deploy).send(
+          new SetQueueAttributesCommand({ QueueUrl: queues.theirs, Attributes: { MessageRetentionPeriod: '60' } }),
+        ),
+      ),
       assumeForwarderInMember: await outcome(
-        client(STSClient, deploy).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/trailguard-forwarder`, RoleSessionName: 'escalate' })),
+        client(STSClient, deploy).send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/trailguard-forwarder`, RoleSessionName: 'escalate' }),
+        ),
       ),
     };
 

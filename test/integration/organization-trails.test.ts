@@ -1,7 +1,16 @@
 // Cases 12, 13 and 19 and a delegated administrator's call, against moto over HTTP with the real SDK and real AssumeRole.
 // Moto has no organization-trail semantics: the world is built with the calls it has (a trail created with
 // IsOrganizationTrail in the management account), the case's event is delivered as given, retargeted to this file's accounts.
-import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  DeleteTrailCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  StartLoggingCommand,
+  StopLoggingCommand,
+  UpdateTrailCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -49,7 +58,13 @@ async function bucket(account: string, name: string): Promise<void> {
 /** The case's organization trail, as its setup describes it, in the management account. */
 async function createOrgTrail(name: string, bucketName: string): Promise<void> {
   await management.send(
-    new CreateTrailCommand({ Name: name, S3BucketName: bucketName, IsMultiRegionTrail: true, EnableLogFileValidation: true, IsOrganizationTrail: true }),
+    new CreateTrailCommand({
+      Name: name,
+      S3BucketName: bucketName,
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+      IsOrganizationTrail: true,
+    }),
   );
   await management.send(new StartLoggingCommand({ Name: name }));
 }
@@ -93,7 +108,11 @@ describe('case 12 against moto: UpdateTrail IsOrganizationTrail=false', () => {
     const best = c.expected.anyOf![0]!;
     expect(best.outcome).toContain(result.outcome);
     const after = best.trailAfter!;
-    expect(await trailState(management, trail)).toEqual({ exists: after.exists, isLogging: after.isLogging, IsOrganizationTrail: after.IsOrganizationTrail });
+    expect(await trailState(management, trail)).toEqual({
+      exists: after.exists,
+      isLogging: after.isLogging,
+      IsOrganizationTrail: after.IsOrganizationTrail,
+    });
     expect((await alerts()).map((a) => [a.outcome, a.account])).toEqual([['restored', MANAGEMENT]]);
     expect(proxy.calls.filter((call) => call.operation === 'UpdateTrail').at(-1)!.params).toMatchObject({ IsOrganizationTrail: true });
   });
@@ -130,7 +149,11 @@ describe('case 13 against moto: DeleteTrail of the organization trail', () => {
     const best = c.expected.anyOf![0]!;
     expect(best.outcome).toContain(result.outcome);
     const after = best.trailAfter!;
-    expect(await trailState(management, trail)).toEqual({ exists: after.exists, isLogging: after.isLogging, IsOrganizationTrail: after.IsOrganizationTrail });
+    expect(await trailState(management, trail)).toEqual({
+      exists: after.exists,
+      isLogging: after.isLogging,
+      IsOrganizationTrail: after.IsOrganizationTrail,
+    });
     expect((await alerts()).map((a) => a.outcome)).toEqual(['recreated']);
   });
 });
@@ -146,7 +169,14 @@ describe("a delegated administrator's call on the organization trail", () => {
       region: REGION,
       eventRegion: REGION,
       trail: { name: 'org-trail-da', arn, account: owner },
-      actor: { arn: `arn:aws:sts::${DELEGATED}:assumed-role/SecurityAdmin/x`, type: 'AssumedRole', issuerArn: `arn:aws:iam::${DELEGATED}:role/SecurityAdmin`, accountId: DELEGATED, sourceIp: '203.0.113.99', userAgent: 'aws-cli/2.22.4' },
+      actor: {
+        arn: `arn:aws:sts::${DELEGATED}:assumed-role/SecurityAdmin/x`,
+        type: 'AssumedRole',
+        issuerArn: `arn:aws:iam::${DELEGATED}:role/SecurityAdmin`,
+        accountId: DELEGATED,
+        sourceIp: '203.0.113.99',
+        userAgent: 'aws-cli/2.22.4',
+      },
       errorCode: null,
       errorMessage: null,
       requestParameters: { name: arn },
@@ -158,14 +188,18 @@ describe("a delegated administrator's call on the organization trail", () => {
     await bucket(MANAGEMENT, `org-trail-da-logs-${MANAGEMENT}`);
     await createOrgTrail('org-trail-da', `org-trail-da-logs-${MANAGEMENT}`);
     await management.send(new StopLoggingCommand({ Name: 'org-trail-da' }));
-    const { deps } = handlerWith({ TRAILGUARD_ORGANIZATION: JSON.stringify({ managementAccount: MANAGEMENT, delegatedAdministrators: [DELEGATED] }) });
+    const { deps } = handlerWith({
+      TRAILGUARD_ORGANIZATION: JSON.stringify({ managementAccount: MANAGEMENT, delegatedAdministrators: [DELEGATED] }),
+    });
     const before = proxy.calls.length;
 
     const decision = await remediate(stop(MANAGEMENT), deps.settings, deps);
 
     expect(decision.outcome).toBe('restarted');
     expect((await management.send(new GetTrailStatusCommand({ Name: 'org-trail-da' }))).IsLogging).toBe(true);
-    expect(proxy.calls.slice(before).find((c) => c.operation === 'AssumeRole')!.params.RoleArn).toBe(`arn:aws:iam::${MANAGEMENT}:role/TrailGuardRemediator`);
+    expect(proxy.calls.slice(before).find((c) => c.operation === 'AssumeRole')!.params.RoleArn).toBe(
+      `arn:aws:iam::${MANAGEMENT}:role/TrailGuardRemediator`,
+    );
   });
 
   it('without TrailGuard’s role in the owning account: failed, naming it and what to configure', async () => {
@@ -192,10 +226,19 @@ describe('case 19 against moto: a baseline kmsKeyId given as an alias ARN', () =
     const trails = await world.memberClient(CloudTrailClient, MEMBER, REGION);
     await bucket(MEMBER, `org-audit-logs-${MEMBER}`);
     // CloudTrail reports the key ARN whatever form it was given; moto stores what it is given, so it is given the key ARN.
-    await trails.send(new CreateTrailCommand({ Name: 'org-audit', S3BucketName: `org-audit-logs-${MEMBER}`, IsMultiRegionTrail: true, KmsKeyId: KeyMetadata!.Arn! }));
+    await trails.send(
+      new CreateTrailCommand({
+        Name: 'org-audit',
+        S3BucketName: `org-audit-logs-${MEMBER}`,
+        IsMultiRegionTrail: true,
+        KmsKeyId: KeyMetadata!.Arn!,
+      }),
+    );
     await trails.send(new StartLoggingCommand({ Name: 'org-audit' }));
     await trails.send(new UpdateTrailCommand({ Name: 'org-audit', EnableLogFileValidation: true }));
-    const { handle } = handlerWith({ TRAILGUARD_TRAILS: JSON.stringify(retargetAccounts({ t: c.setup.config.trails } as never, accounts).t) });
+    const { handle } = handlerWith({
+      TRAILGUARD_TRAILS: JSON.stringify(retargetAccounts({ t: c.setup.config.trails } as never, accounts).t),
+    });
 
     const result = await handle(retargetAccounts(c.event, accounts));
 

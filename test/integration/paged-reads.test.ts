@@ -17,8 +17,20 @@ const ENDPOINT = 'https://trailguard.example.com/sns';
 const code = loadRemediatorCode();
 
 function run(world: MotoWorld, mode: Mode, endpoint: string | null) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(4) });
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] }, alerts: { endpoint } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'trailguard-test',
+    credentials: CENTRAL_CREDENTIALS,
+    endpoint: world.endpoint,
+    limit: pLimit(4),
+  });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
+    alerts: { endpoint },
+  });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 
@@ -28,7 +40,8 @@ describe('the alerts topic with more than a page of subscriptions', () => {
     const sns = await world.memberClient(SNSClient, CENTRAL, 'us-east-1');
     const first = await run(world, 'apply', null);
     // The on-call team subscribes its mailboxes by hand, ahead of TrailGuard's HTTPS endpoint.
-    for (let i = 0; i < 100; i += 1) await sns.send(new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'email', Endpoint: `oncall-${i}@example.com` }));
+    for (let i = 0; i < 100; i += 1)
+      await sns.send(new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'email', Endpoint: `oncall-${i}@example.com` }));
 
     const subscribed = await run(world, 'apply', ENDPOINT);
     const planned = await run(world, 'plan', ENDPOINT);

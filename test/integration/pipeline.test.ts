@@ -1,5 +1,12 @@
 // The pipeline against moto: a simulated organization, apply from scratch, drift repaired, conflicts and denied members isolated.
-import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, RemovePermissionCommand, RemoveTargetsCommand, DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  RemovePermissionCommand,
+  RemoveTargetsCommand,
+  DescribeRuleCommand,
+} from '@aws-sdk/client-eventbridge';
 import { DeleteRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
@@ -126,7 +133,9 @@ describe('pipeline against a simulated organization in moto', () => {
     const status = (account: string) => report.rows.filter((r) => r.account === account).map((r) => `${r.region} ${r.status}`);
     expect(status(CONFLICTED)).toEqual(['global created', 'us-east-1 conflict', 'eu-west-1 created']);
     expect(status(DENIED)).toEqual(['global error', 'us-east-1 error', 'eu-west-1 error']);
-    expect(report.errors.map((e) => e.message)).toEqual(Array(3).fill(expect.stringMatching(new RegExp(`^AccessDenied assuming OrganizationAccountAccessRole in ${DENIED}`))));
+    expect(report.errors.map((e) => e.message)).toEqual(
+      Array(3).fill(expect.stringMatching(new RegExp(`^AccessDenied assuming OrganizationAccountAccessRole in ${DENIED}`))),
+    );
     expect(status(MEMBERS[0]!)).toEqual(['global ok', 'us-east-1 ok', 'eu-west-1 ok']);
     // A look-alike rule forwards nothing: that account-region is not protected, whatever apply did elsewhere.
     expect(report.drift).toBe(true);
@@ -139,8 +148,12 @@ describe('pipeline against a simulated organization in moto', () => {
   it('a plan that finds a conflict fails too, naming it', async () => {
     const plan = await run('plan', [...MEMBERS, CONFLICTED]);
 
-    expect(plan.rows.filter((r) => r.status !== 'ok').map((r) => `${r.account} ${r.region} ${r.status}`)).toContain(`${CONFLICTED} us-east-1 conflict`);
+    expect(plan.rows.filter((r) => r.status !== 'ok').map((r) => `${r.account} ${r.region} ${r.status}`)).toContain(
+      `${CONFLICTED} us-east-1 conflict`,
+    );
     expect(plan.drift).toBe(true);
-    expect(failureMessage(plan)).toContain(`- ${CONFLICTED} us-east-1: event-rule trailguard-forward exists without the trailguard:managed=true tag`);
+    expect(failureMessage(plan)).toContain(
+      `- ${CONFLICTED} us-east-1: event-rule trailguard-forward exists without the trailguard:managed=true tag`,
+    );
   });
 });

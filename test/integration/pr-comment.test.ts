@@ -9,7 +9,8 @@ const WORKFLOW_TOKEN = 'ghs_workflow_token_value';
 const PERSONAL_TOKEN = 'ghp_personal_token_value';
 const pr = { owner: 'acme', repo: 'infra', number: 7 };
 const plan = (n: number) => `${COMMENT_MARKER}\nTrailGuard plan ${n}`;
-const participant = (login: string, body: string) => github.comments.push({ id: 1 + github.comments.length, body, user: { login, type: 'User' } });
+const participant = (login: string, body: string) =>
+  github.comments.push({ id: 1 + github.comments.length, body, user: { login, type: 'User' } });
 
 beforeAll(async () => {
   github = await startFakeGitHub();
@@ -34,10 +35,12 @@ describe('sticky PR comment', () => {
       ['mallory', `${COMMENT_MARKER}\nfake all-clear`],
       ['github-actions[bot]', plan(2)],
     ]);
-    expect(github.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([`/repos/acme/infra/issues/comments/${github.comments[1]!.id}`]);
+    expect(github.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([
+      `/repos/acme/infra/issues/comments/${github.comments[1]!.id}`,
+    ]);
   });
 
-  it('with a personal token, the comment is the token user\'s (GET /user), not another bot\'s carrying the marker', async () => {
+  it("with a personal token, the comment is the token user's (GET /user), not another bot's carrying the marker", async () => {
     const api = pullRequestComments(PERSONAL_TOKEN, { ...pr, apiUrl: github.url });
     github.comments.push({ id: 1, body: `${COMMENT_MARKER}\nfrom another workflow`, user: { login: 'github-actions[bot]', type: 'Bot' } });
     participant('trailguard-ops', plan(1));

@@ -97,7 +97,10 @@ describe('records that were dropped before, against moto', () => {
     expect(result.outcome).toBe('restarted');
     expect((await memberTrails.send(new GetTrailStatusCommand({ Name: 'org-audit' }))).IsLogging).toBe(true);
     const [received] = await alerts();
-    expect(received!.alert).toMatchObject({ outcome: 'restarted', actor: { userAgent: expect.stringMatching(/^aws-cli\/2\.22\.4 x+…\[truncated/) } });
+    expect(received!.alert).toMatchObject({
+      outcome: 'restarted',
+      actor: { userAgent: expect.stringMatching(/^aws-cli\/2\.22\.4 x+…\[truncated/) },
+    });
   });
 
   it('a StopLogging whose requestParameters were omitted is alert-only with the reason, and nothing but the alert reaches AWS', async () => {
@@ -117,7 +120,14 @@ describe('records that were dropped before, against moto', () => {
     const sqsRecord = (id: string, body: unknown) => ({ messageId: id, eventSource: 'aws:sqs', body: JSON.stringify(body) });
 
     const out = (await handler({
-      Records: [null, sqsRecord('m-1', stopLogging()), sqsRecord('m-2', stopLogging((r) => (r.detail.requestParameters.name = 'my--namespace')))],
+      Records: [
+        null,
+        sqsRecord('m-1', stopLogging()),
+        sqsRecord(
+          'm-2',
+          stopLogging((r) => (r.detail.requestParameters.name = 'my--namespace')),
+        ),
+      ],
     })) as SqsBatchResult;
 
     expect(out.batchItemFailures).toEqual([]);

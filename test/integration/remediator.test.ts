@@ -60,7 +60,9 @@ beforeAll(async () => {
     env: {
       AWS_REGION: 'us-east-1',
       TRAILGUARD_TOPIC_ARN: topicArn,
-      TRAILGUARD_TRAILS: JSON.stringify([{ name: TRAIL, s3BucketName: BUCKET, isMultiRegionTrail: false, includeGlobalServiceEvents: true, enableLogFileValidation: true }]),
+      TRAILGUARD_TRAILS: JSON.stringify([
+        { name: TRAIL, s3BucketName: BUCKET, isMultiRegionTrail: false, includeGlobalServiceEvents: true, enableLogFileValidation: true },
+      ]),
     },
     log: recordingLog(),
     clientOptions: { endpoint: proxy.endpoint, credentials: CENTRAL_CREDENTIALS },
@@ -120,8 +122,12 @@ describe('remediator against moto', () => {
 
   it('restores baseline settings after an UpdateTrail to an attacker bucket', async () => {
     const s3 = await world.memberClient(S3Client, MEMBER, REGION, { forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: 'attacker-owned-bucket-2100', CreateBucketConfiguration: { LocationConstraint: REGION } }));
-    await memberTrails.send(new UpdateTrailCommand({ Name: TRAIL, S3BucketName: 'attacker-owned-bucket-2100', EnableLogFileValidation: false }));
+    await s3.send(
+      new CreateBucketCommand({ Bucket: 'attacker-owned-bucket-2100', CreateBucketConfiguration: { LocationConstraint: REGION } }),
+    );
+    await memberTrails.send(
+      new UpdateTrailCommand({ Name: TRAIL, S3BucketName: 'attacker-owned-bucket-2100', EnableLogFileValidation: false }),
+    );
     const update = event('update-trail');
     update.detail.requestParameters.s3BucketName = 'attacker-owned-bucket-2100';
 
@@ -136,7 +142,10 @@ describe('remediator against moto', () => {
 
   it('restores management events after PutEventSelectors narrowed them', async () => {
     await memberTrails.send(
-      new PutEventSelectorsCommand({ TrailName: TRAIL, EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [] }] }),
+      new PutEventSelectorsCommand({
+        TrailName: TRAIL,
+        EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [] }],
+      }),
     );
 
     const result = (await handler(event('put-event-selectors'))) as RemediationResult;
@@ -152,7 +161,9 @@ describe('remediator against moto', () => {
     let throttled = 0;
     const deny = proxy.options.fault;
     proxy.options.fault = (call) =>
-      call.operation === 'StartLogging' && throttled++ < 2 ? { status: 400, code: 'ThrottlingException', message: 'Rate exceeded' } : (deny?.(call) ?? null);
+      call.operation === 'StartLogging' && throttled++ < 2
+        ? { status: 400, code: 'ThrottlingException', message: 'Rate exceeded' }
+        : (deny?.(call) ?? null);
     const before = proxy.count({ operation: 'StartLogging' });
 
     try {

@@ -1,8 +1,25 @@
 // Review r2 on moto: half-broken pipeline resources that plan used to read as "ok", and that apply must now repair.
-import { EventBridgeClient, ListTargetsByRuleCommand, PutPermissionCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutPermissionCommand,
+  PutTargetsCommand,
+  RemovePermissionCommand,
+} from '@aws-sdk/client-eventbridge';
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, GetFunctionCommand, LambdaClient, RemovePermissionCommand as RemoveLambdaPermissionCommand, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { AddPermissionCommand as AddSnsPermissionCommand, RemovePermissionCommand as RemoveSnsPermissionCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  AddPermissionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  RemovePermissionCommand as RemoveLambdaPermissionCommand,
+  PublishLayerVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand as AddSnsPermissionCommand,
+  RemovePermissionCommand as RemoveSnsPermissionCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
 import pLimit from 'p-limit';
@@ -19,12 +36,24 @@ let world: MotoWorld;
 const code = loadRemediatorCode();
 
 function run(mode: Mode) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(8) });
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: CENTRAL_CREDENTIALS,
+    endpoint: world.endpoint,
+    limit: pLimit(8),
+  });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
+  });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 
-const brief = (changes: { account: string; region: string; kind: string; name: string; reason: string }[]) => changes.map((c) => `${c.account} ${c.region} ${c.kind} ${c.name}: ${c.reason}`);
+const brief = (changes: { account: string; region: string; kind: string; name: string; reason: string }[]) =>
+  changes.map((c) => `${c.account} ${c.region} ${c.kind} ${c.name}: ${c.reason}`);
 
 beforeAll(async () => {
   world = new MotoWorld(inject('motoEndpoint'));
@@ -37,7 +66,9 @@ describe('review: look-alike pipeline resources on moto', () => {
   it('a forward rule whose target replaces every event with a constant Input is drift, and apply removes the Input', async () => {
     const events = await world.memberClient(EventBridgeClient, MEMBER, 'us-east-1');
     const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: 'trailguard-forward' }));
-    await events.send(new PutTargetsCommand({ Rule: 'trailguard-forward', Targets: Targets.map((t) => ({ ...t, Input: '{"nothing":"to see"}' })) }));
+    await events.send(
+      new PutTargetsCommand({ Rule: 'trailguard-forward', Targets: Targets.map((t) => ({ ...t, Input: '{"nothing":"to see"}' })) }),
+    );
 
     const plan = await run('plan');
     expect(brief(plan.changes)).toEqual([`${MEMBER} us-east-1 event-rule trailguard-forward: update: targets`]);
@@ -56,13 +87,17 @@ describe('review: look-alike pipeline resources on moto', () => {
   // CloudTrail-shaped events on the central bus (alert floods, forged outcomes, AssumeRole spam). Now a conflict.
   it('a foreign bus statement admitting every AWS account is reported, and plan fails', async () => {
     const central = await world.memberClient(EventBridgeClient, CENTRAL, 'us-east-1');
-    await central.send(new PutPermissionCommand({ EventBusName: 'trailguard', Action: 'events:PutEvents', Principal: '*', StatementId: 'open-door' }));
+    await central.send(
+      new PutPermissionCommand({ EventBusName: 'trailguard', Action: 'events:PutEvents', Principal: '*', StatementId: 'open-door' }),
+    );
 
     const plan = await run('plan');
     expect(plan.drift).toBe(true);
     expect(plan.conflicts.map((c) => `${c.account} ${c.kind} ${c.name}`)).toEqual([`${CENTRAL} bus-permission open-door`]);
     expect(plan.rows.find((r) => r.account === CENTRAL && r.region === 'us-east-1')?.status).toBe('conflict');
-    expect(failureMessage(plan)).toContain(`${CENTRAL} us-east-1: statement open-door of TrailGuard's bus policy not written by TrailGuard`);
+    expect(failureMessage(plan)).toContain(
+      `${CENTRAL} us-east-1: statement open-door of TrailGuard's bus policy not written by TrailGuard`,
+    );
 
     const apply = await run('apply');
     expect(apply.drift).toBe(true);
@@ -74,7 +109,9 @@ describe('review: look-alike pipeline resources on moto', () => {
   it('an extra inline Deny policy on the member forwarder role is drift that apply cannot hide: the run fails', async () => {
     const iam = await world.memberClient(IAMClient, MEMBER, 'us-east-1');
     const deny = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'events:PutEvents', Resource: '*' }] };
-    await iam.send(new PutRolePolicyCommand({ RoleName: 'trailguard-forwarder', PolicyName: 'maintenance', PolicyDocument: JSON.stringify(deny) }));
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: 'trailguard-forwarder', PolicyName: 'maintenance', PolicyDocument: JSON.stringify(deny) }),
+    );
 
     const plan = await run('plan');
     expect(brief(plan.changes)).toEqual([`${MEMBER} global iam-role trailguard-forwarder: update: otherPolicies`]);
@@ -103,7 +140,14 @@ describe('review: look-alike pipeline resources on moto', () => {
 
   it('a foreign statement letting another account invoke the remediator is a conflict, and plan fails', async () => {
     const lambda = await world.memberClient(LambdaClient, CENTRAL, 'us-east-1');
-    await lambda.send(new AddPermissionCommand({ FunctionName: 'trailguard-remediator', StatementId: 'debug', Action: 'lambda:InvokeFunction', Principal: '529999999999' }));
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'trailguard-remediator',
+        StatementId: 'debug',
+        Action: 'lambda:InvokeFunction',
+        Principal: '529999999999',
+      }),
+    );
 
     const plan = await run('plan');
     expect(plan.conflicts.map((c) => `${c.account} ${c.kind} ${c.name}`)).toEqual([`${CENTRAL} lambda-permission debug`]);

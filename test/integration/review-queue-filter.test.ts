@@ -16,8 +16,20 @@ let world: MotoWorld;
 const code = loadRemediatorCode();
 
 function run(mode: Mode) {
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: CENTRAL_CREDENTIALS, endpoint: world.endpoint, limit: pLimit(8) });
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] }, remediator: { delivery: 'queue' } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: CENTRAL_CREDENTIALS,
+    endpoint: world.endpoint,
+    limit: pLimit(8),
+  });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
+    remediator: { delivery: 'queue' },
+  });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 
@@ -31,17 +43,27 @@ beforeAll(async () => {
 describe('review: event source mapping filters', () => {
   it('a filter that matches nothing is drift, and apply removes it', async () => {
     const lambda = await world.memberClient(LambdaClient, CENTRAL, 'us-east-1');
-    const [mapping] = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'trailguard-remediator' }))).EventSourceMappings ?? [];
-    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping!.UUID!, FilterCriteria: { Filters: [{ Pattern: '{"body":{"nothing":["matches"]}}' }] } }));
-    const seen = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'trailguard-remediator' }))).EventSourceMappings?.[0];
+    const [mapping] =
+      (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'trailguard-remediator' }))).EventSourceMappings ?? [];
+    await lambda.send(
+      new UpdateEventSourceMappingCommand({
+        UUID: mapping!.UUID!,
+        FilterCriteria: { Filters: [{ Pattern: '{"body":{"nothing":["matches"]}}' }] },
+      }),
+    );
+    const seen = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'trailguard-remediator' })))
+      .EventSourceMappings?.[0];
     expect(seen?.FilterCriteria?.Filters).toHaveLength(1);
 
     const plan = await run('plan');
-    expect(plan.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)).toEqual([expect.stringMatching(/^event-source-mapping .*: update: filterCriteria$/)]);
+    expect(plan.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)).toEqual([
+      expect.stringMatching(/^event-source-mapping .*: update: filterCriteria$/),
+    ]);
 
     const apply = await run('apply');
     expect(apply.drift).toBe(false);
-    const after = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'trailguard-remediator' }))).EventSourceMappings?.[0];
+    const after = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'trailguard-remediator' })))
+      .EventSourceMappings?.[0];
     expect(after?.FilterCriteria?.Filters ?? []).toEqual([]);
   });
 });

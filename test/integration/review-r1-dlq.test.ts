@@ -55,7 +55,18 @@ describe('review r1: a tamper event parked in the dead-letter queue', () => {
     expect(failureMessage(await run('apply'))).toBeNull();
     const sqs = await world.memberClient(SQSClient, CENTRAL, 'us-east-1');
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'trailguard-dlq' }));
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ source: 'aws.cloudtrail', 'detail-type': 'AWS API Call via CloudTrail', account: MEMBER, region: 'us-east-1', detail: { eventName: 'StopLogging' } }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: JSON.stringify({
+          source: 'aws.cloudtrail',
+          'detail-type': 'AWS API Call via CloudTrail',
+          account: MEMBER,
+          region: 'us-east-1',
+          detail: { eventName: 'StopLogging' },
+        }),
+      }),
+    );
 
     const plan = await run('plan');
 

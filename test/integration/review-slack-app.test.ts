@@ -27,7 +27,8 @@ let app: SlackAppHandle;
 const logs = recordingLog();
 let confirmFails = false;
 
-const postSns = (body: unknown) => fetch(`${app.url}/sns`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
+const postSns = (body: unknown) =>
+  fetch(`${app.url}/sns`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
 const posted = () => slack.ok('chat.postMessage').filter((c) => !c.args.thread_ts);
 const healthz = async () => {
   const res = await fetch(`${app.url}/healthz`);
@@ -51,9 +52,14 @@ beforeAll(async () => {
     PORT: '0',
   });
   // AWS: a closed local port, so that Re-check and /trail-status fail fast instead of reaching real AWS.
-  app = await startSlackApp(settings, { log: logs, aws: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review' } }, poster: { batchDelayMs: 50, maxBackoffMs: 200 }, confirmSubscription: async () => {
+  app = await startSlackApp(settings, {
+    log: logs,
+    aws: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review' } },
+    poster: { batchDelayMs: 50, maxBackoffMs: 200 },
+    confirmSubscription: async () => {
       if (confirmFails) throw new Error('connect ETIMEDOUT sns.us-east-1.amazonaws.com:443');
-    } });
+    },
+  });
 });
 
 afterAll(async () => {
@@ -70,7 +76,11 @@ beforeEach(() => {
 describe('review: the Slack app over HTTP', () => {
   it('an alert whose trail name carries <!channel> and a link is posted with both escaped', async () => {
     const name = '<!channel> <https://evil.example/restore|Click to restore logging>';
-    const alert = makeAlert({ account: MEMBER, outcome: 'blocked', trail: { name, arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/x` } });
+    const alert = makeAlert({
+      account: MEMBER,
+      outcome: 'blocked',
+      trail: { name, arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/x` },
+    });
 
     const res = await postSns(notification(TOPIC, alert));
     await app.services.poster.drain();
@@ -165,13 +175,21 @@ describe('review: the Slack app over HTTP', () => {
   // member who could see the message made the app assume the reader role into the account (every account
   // of a storm digest) and rewrote the status line shown on the alert message. Fixed: the same check.
   it('Re-check from a user who is not a responder changes nothing and reads nothing', async () => {
-    const alert = makeAlert({ account: MEMBER, trail: { name: 'recheck-outsider', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/recheck-outsider` } });
+    const alert = makeAlert({
+      account: MEMBER,
+      trail: { name: 'recheck-outsider', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/recheck-outsider` },
+    });
     await postSns(notification(TOPIC, alert));
     await app.services.poster.drain();
     const ts = (await app.services.store.get(alert.id))!.ts!;
 
-    const res = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, OUTSIDER, CHANNEL, ts, slack.responseUrl('outsider')), { secret: SECRET });
-    for (let i = 0; i < 50 && !(await app.services.store.get(alert.id))!.statusLine && slack.responses.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const res = await postSigned(
+      `${app.url}/slack/events`,
+      blockAction(ACTION_RECHECK, alert.id, OUTSIDER, CHANNEL, ts, slack.responseUrl('outsider')),
+      { secret: SECRET },
+    );
+    for (let i = 0; i < 50 && !(await app.services.store.get(alert.id))!.statusLine && slack.responses.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200));
 
     expect(res.status).toBe(200);
@@ -217,10 +235,15 @@ describe('review: the Slack app over HTTP', () => {
   // from another topic". Suggested fix: fail the invocation with an error naming TRAILGUARD_TOPIC_ARN and
   // the record's topic (Lambda's Errors metric, SNS retries, then the DLQ), and log it as an error.
   it.fails('on Lambda, a record from a topic other than the configured one fails the invocation', async () => {
-    const handler = createLambdaHandler({ ...settings, topicArn: `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts-old` }, { store: new SqliteStore(':memory:'), log: recordingLog() });
+    const handler = createLambdaHandler(
+      { ...settings, topicArn: `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts-old` },
+      { store: new SqliteStore(':memory:'), log: recordingLog() },
+    );
     const alert = makeAlert({ account: MEMBER });
 
-    await expect(handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(alert) } }] }, {})).rejects.toThrow(/TRAILGUARD_TOPIC_ARN/);
+    await expect(
+      handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(alert) } }] }, {}),
+    ).rejects.toThrow(/TRAILGUARD_TOPIC_ARN/);
   });
 
   // NOT FIXED. The subscription is confirmed by the app itself (GET SubscribeURL). When that GET fails
@@ -231,7 +254,15 @@ describe('review: the Slack app over HTTP', () => {
   it.fails('a subscription the app could not confirm turns /healthz red', async () => {
     confirmFails = true;
     try {
-      const confirmation = signSns({ Type: 'SubscriptionConfirmation', MessageId: 'c-review', TopicArn: TOPIC, Message: 'confirm', Timestamp: new Date().toISOString(), SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=tok', Token: 'tok' });
+      const confirmation = signSns({
+        Type: 'SubscriptionConfirmation',
+        MessageId: 'c-review',
+        TopicArn: TOPIC,
+        Message: 'confirm',
+        Timestamp: new Date().toISOString(),
+        SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=tok',
+        Token: 'tok',
+      });
       const res = await postSns(confirmation);
       const health = await healthz();
 
@@ -248,8 +279,13 @@ describe('review: the Slack app over HTTP', () => {
   // Acknowledge and Re-check.
   it('/trail-status from a user who is not a responder is refused and reads nothing', async () => {
     const before = logs.lines.length;
-    const res = await postSigned(`${app.url}/slack/events`, slashCommand('incidents', OUTSIDER, 'D0OUTSIDER1', slack.responseUrl('ts-outsider')), { secret: SECRET });
-    for (let i = 0; i < 50 && !slack.responses.some((r) => r.path.endsWith('ts-outsider')); i++) await new Promise((r) => setTimeout(r, 50));
+    const res = await postSigned(
+      `${app.url}/slack/events`,
+      slashCommand('incidents', OUTSIDER, 'D0OUTSIDER1', slack.responseUrl('ts-outsider')),
+      { secret: SECRET },
+    );
+    for (let i = 0; i < 50 && !slack.responses.some((r) => r.path.endsWith('ts-outsider')); i++)
+      await new Promise((r) => setTimeout(r, 50));
 
     expect(res.status).toBe(200);
     const answer = JSON.stringify(slack.responses.filter((r) => r.path.endsWith('ts-outsider')));

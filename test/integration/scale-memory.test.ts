@@ -28,7 +28,11 @@ async function run(mode: Mode, central: string, members: string[], regions: stri
       seen.mostWithCredentials = Math.max(seen.mostWithCredentials, accounts.roles.cachedAccounts().length);
     },
   });
-  const config = validateConfig({ version: 1, central: { account: central, region: 'us-east-1' }, members: { accounts: members.map((id) => ({ id })), regions } });
+  const config = validateConfig({
+    version: 1,
+    central: { account: central, region: 'us-east-1' },
+    members: { accounts: members.map((id) => ({ id })), regions },
+  });
   const report = await runPipeline({ config, mode, accounts, code, sleep: async () => undefined, accountsAtOnce: AT_ONCE });
   return { report, seen, left: { clients: accounts.cachedAccounts(), credentials: accounts.roles.cachedAccounts() } };
 }

@@ -41,19 +41,35 @@ const confirmed: string[] = [];
 async function start(overrides: Partial<SlackAppSettings> = {}, credentials: AwsCredentialIdentity = CENTRAL_CREDENTIALS) {
   return startSlackApp(
     { ...settings, ...overrides },
-    { log: logs, aws: { endpoint: proxy.endpoint, credentials }, poster: { batchDelayMs: 150, stormThreshold: 10 }, confirmSubscription: async (url) => void confirmed.push(url), fetchCertificate: async () => { throw new Error('no certificate fetch expected'); } },
+    {
+      log: logs,
+      aws: { endpoint: proxy.endpoint, credentials },
+      poster: { batchDelayMs: 150, stormThreshold: 10 },
+      confirmSubscription: async (url) => void confirmed.push(url),
+      fetchCertificate: async () => {
+        throw new Error('no certificate fetch expected');
+      },
+    },
   );
 }
 
 async function deliver(alert: Alert | string, handle = app) {
-  const res = await fetch(`${handle.url}/sns`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' }, body: JSON.stringify(notification(TOPIC, alert)) });
+  const res = await fetch(`${handle.url}/sns`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+    body: JSON.stringify(notification(TOPIC, alert)),
+  });
   await handle.services.poster.drain();
   return res;
 }
 
 const posted = () => slack.ok('chat.postMessage').filter((c) => !c.args.thread_ts);
 const buttons = (call: { args: Record<string, unknown> }) =>
-  ((call.args.attachments as { blocks: { type: string; elements?: { action_id?: string }[] }[] }[])[0]!.blocks.find((b) => b.type === 'actions')?.elements ?? []).map((e) => e.action_id);
+  (
+    (call.args.attachments as { blocks: { type: string; elements?: { action_id?: string }[] }[] }[])[0]!.blocks.find(
+      (b) => b.type === 'actions',
+    )?.elements ?? []
+  ).map((e) => e.action_id);
 const text = (call: { args: Record<string, unknown> }) => JSON.stringify(call.args);
 
 beforeAll(async () => {
@@ -112,7 +128,10 @@ describe('alerts from SNS', () => {
   });
 
   it('folds repeated tampering with the same trail into the first message, with a thread reply', async () => {
-    const first = makeAlert({ account: HEALTHY, trail: { name: 'repeat-trail', arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/repeat-trail` } });
+    const first = makeAlert({
+      account: HEALTHY,
+      trail: { name: 'repeat-trail', arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/repeat-trail` },
+    });
     const second = { ...makeAlert({ account: HEALTHY }), trail: first.trail };
 
     await deliver(first);
@@ -128,7 +147,10 @@ describe('alerts from SNS', () => {
 
   it('Slack answering 429 then 200: posted exactly once, after Retry-After', async () => {
     slack.script.set('chat.postMessage', [{ status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } }]);
-    const alert = makeAlert({ account: HEALTHY, trail: { name: 'ratelimited-trail', arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/ratelimited-trail` } });
+    const alert = makeAlert({
+      account: HEALTHY,
+      trail: { name: 'ratelimited-trail', arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/ratelimited-trail` },
+    });
 
     await deliver(alert);
     expect(posted()).toHaveLength(0);
@@ -148,7 +170,15 @@ describe('alerts from SNS', () => {
 
   it('confirms a subscription only when the confirmation is signed and its SubscribeURL is SNS', async () => {
     const subscribeUrl = 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=tok';
-    const confirmation = signSns({ Type: 'SubscriptionConfirmation', MessageId: 'c1', TopicArn: TOPIC, Message: 'confirm', Timestamp: new Date().toISOString(), SubscribeURL: subscribeUrl, Token: 'tok' });
+    const confirmation = signSns({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'c1',
+      TopicArn: TOPIC,
+      Message: 'confirm',
+      Timestamp: new Date().toISOString(),
+      SubscribeURL: subscribeUrl,
+      Token: 'tok',
+    });
     const post = (body: unknown) => fetch(`${app.url}/sns`, { method: 'POST', body: JSON.stringify(body) });
 
     const forged = await post({ ...confirmation, Token: 'other' });
@@ -183,7 +213,10 @@ describe('alerts from SNS', () => {
 
 describe('buttons and commands over signed requests', () => {
   async function postedAlert(account = HEALTHY) {
-    const alert = makeAlert({ account, trail: { name: `t-${crypto.randomUUID().slice(0, 8)}`, arn: `arn:aws:cloudtrail:us-east-1:${account}:trail/x` } });
+    const alert = makeAlert({
+      account,
+      trail: { name: `t-${crypto.randomUUID().slice(0, 8)}`, arn: `arn:aws:cloudtrail:us-east-1:${account}:trail/x` },
+    });
     await deliver(alert);
     const call = posted().at(-1)!;
     slack.calls.length = 0;
@@ -194,9 +227,17 @@ describe('buttons and commands over signed requests', () => {
     const { alert, ts } = await postedAlert();
 
     const acknowledged = () => logs.lines.filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id).length;
-    const res = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('a1')), { secret: SECRET });
+    const res = await postSigned(
+      `${app.url}/slack/events`,
+      blockAction(ACTION_ACK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('a1')),
+      { secret: SECRET },
+    );
     await vi.waitFor(() => expect(slack.ok('chat.update')).toHaveLength(1));
-    const again = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('a2')), { secret: SECRET });
+    const again = await postSigned(
+      `${app.url}/slack/events`,
+      blockAction(ACTION_ACK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('a2')),
+      { secret: SECRET },
+    );
     await vi.waitFor(() => expect(acknowledged()).toBe(2));
 
     expect(res.status).toBe(200);
@@ -213,11 +254,20 @@ describe('buttons and commands over signed requests', () => {
   it('refuses a non-responder with an ephemeral message and changes nothing', async () => {
     const { alert, ts } = await postedAlert();
 
-    const res = await postSigned(`${app.url}/slack/events`, blockAction(ACTION_ACK, alert.id, OUTSIDER, CHANNEL, ts, slack.responseUrl('refuse')), { secret: SECRET });
+    const res = await postSigned(
+      `${app.url}/slack/events`,
+      blockAction(ACTION_ACK, alert.id, OUTSIDER, CHANNEL, ts, slack.responseUrl('refuse')),
+      { secret: SECRET },
+    );
     await vi.waitFor(() => expect(slack.responses).toHaveLength(1));
 
     expect(res.status).toBe(200);
-    expect(slack.responses).toEqual([{ path: '/respond/refuse', body: expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('Only TrailGuard responders') }) }]);
+    expect(slack.responses).toEqual([
+      {
+        path: '/respond/refuse',
+        body: expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('Only TrailGuard responders') }),
+      },
+    ]);
     expect((await app.services.store.get(alert.id))!.acknowledgedBy).toBeNull();
     expect(slack.ok('chat.update')).toHaveLength(0);
   });
@@ -225,7 +275,9 @@ describe('buttons and commands over signed requests', () => {
   it('Re-check reads the account through the remediation role and reports on the message and in the thread', async () => {
     const { alert, ts } = await postedAlert(HEALTHY);
 
-    await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('rc')), { secret: SECRET });
+    await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('rc')), {
+      secret: SECRET,
+    });
     await waitFor(() => slack.ok('chat.postMessage').some((c) => c.args.thread_ts === ts));
 
     expect(text(slack.ok('chat.update')[0]!)).toMatch(/🟢 Re-check by <@URESPONDER1> at .*: 1 of 1 trail logging/);
@@ -236,16 +288,24 @@ describe('buttons and commands over signed requests', () => {
   it('Re-check shows an AssumeRole denial plainly', async () => {
     const { alert, ts } = await postedAlert(DENIED);
 
-    await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('rc2')), { secret: SECRET });
+    await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, ts, slack.responseUrl('rc2')), {
+      secret: SECRET,
+    });
     await waitFor(() => slack.ok('chat.update').length > 0);
 
     expect(text(slack.ok('chat.update')[0]!)).toContain(`AccessDenied assuming TrailGuardReader in ${DENIED}`);
   });
 
   it('/trail-status answers the organization summary ephemerally, an account by name, and open incidents', async () => {
-    const summary = await postSigned(`${app.url}/slack/events`, slashCommand('', RESPONDER, CHANNEL, slack.responseUrl('s1')), { secret: SECRET });
-    const byName = await postSigned(`${app.url}/slack/events`, slashCommand('payments-prod', RESPONDER, CHANNEL, slack.responseUrl('s2')), { secret: SECRET });
-    const incidents = await postSigned(`${app.url}/slack/events`, slashCommand('incidents', RESPONDER, CHANNEL, slack.responseUrl('s3')), { secret: SECRET });
+    const summary = await postSigned(`${app.url}/slack/events`, slashCommand('', RESPONDER, CHANNEL, slack.responseUrl('s1')), {
+      secret: SECRET,
+    });
+    const byName = await postSigned(`${app.url}/slack/events`, slashCommand('payments-prod', RESPONDER, CHANNEL, slack.responseUrl('s2')), {
+      secret: SECRET,
+    });
+    const incidents = await postSigned(`${app.url}/slack/events`, slashCommand('incidents', RESPONDER, CHANNEL, slack.responseUrl('s3')), {
+      secret: SECRET,
+    });
     await waitFor(() => slack.responses.length === 3);
 
     expect([summary.status, byName.status, incidents.status]).toEqual([200, 200, 200]);
@@ -275,7 +335,10 @@ describe('nothing is lost', () => {
     const db = join(dir, 'restart.db');
     const first = await start({ dbPath: db });
     slack.down = { status: 500, body: { ok: false, error: 'internal_error' } };
-    const alert = makeAlert({ account: HEALTHY, trail: { name: 'restart-trail', arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/restart-trail` } });
+    const alert = makeAlert({
+      account: HEALTHY,
+      trail: { name: 'restart-trail', arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/restart-trail` },
+    });
     await deliver(alert, first);
     expect((await first.services.store.get(alert.id))?.state).toBe('pending');
     await first.stop();
@@ -292,8 +355,16 @@ describe('nothing is lost', () => {
   it('a storm becomes one digest grouped by account, details in its thread', async () => {
     const db = join(dir, 'storm.db');
     const stormAccounts = [0, 1, 2, 3].map((i) => ({ id: String(280000000000 + i) }));
-    const handle = await start({ dbPath: db, config: { ...settings.config, members: { ...settings.config.members, accounts: stormAccounts } } });
-    const alerts = Array.from({ length: 24 }, (_, i) => makeAlert({ account: String(280000000000 + (i % 4)), trail: { name: `storm-${i}`, arn: 'arn:aws:cloudtrail:us-east-1:280000000000:trail/x' } }));
+    const handle = await start({
+      dbPath: db,
+      config: { ...settings.config, members: { ...settings.config.members, accounts: stormAccounts } },
+    });
+    const alerts = Array.from({ length: 24 }, (_, i) =>
+      makeAlert({
+        account: String(280000000000 + (i % 4)),
+        trail: { name: `storm-${i}`, arn: 'arn:aws:cloudtrail:us-east-1:280000000000:trail/x' },
+      }),
+    );
 
     await Promise.all(alerts.map((a) => fetch(`${handle.url}/sns`, { method: 'POST', body: JSON.stringify(notification(TOPIC, a)) })));
     // The poster itself posts once the burst has settled; no drain is forced here.
@@ -311,8 +382,21 @@ describe('nothing is lost', () => {
 
 describe('SignatureVersion over HTTP', () => {
   it('refuses a SignatureVersion 1 (SHA1) notification unless alerts.allowSignatureVersion1 is set', async () => {
-    const sha1 = () => signSns({ ...notification(TOPIC, makeAlert({ account: HEALTHY, trail: { name: `sha1-${crypto.randomUUID().slice(0, 8)}`, arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/sha1` } })), SignatureVersion: '1' });
-    const allowing = await start({ dbPath: join(dir, 'sha1.db'), config: { ...settings.config, alerts: { ...settings.config.alerts, allowSignatureVersion1: true } } });
+    const sha1 = () =>
+      signSns({
+        ...notification(
+          TOPIC,
+          makeAlert({
+            account: HEALTHY,
+            trail: { name: `sha1-${crypto.randomUUID().slice(0, 8)}`, arn: `arn:aws:cloudtrail:us-east-1:${HEALTHY}:trail/sha1` },
+          }),
+        ),
+        SignatureVersion: '1',
+      });
+    const allowing = await start({
+      dbPath: join(dir, 'sha1.db'),
+      config: { ...settings.config, alerts: { ...settings.config.alerts, allowSignatureVersion1: true } },
+    });
 
     const refused = await fetch(`${app.url}/sns`, { method: 'POST', body: JSON.stringify(sha1()) });
     const accepted = await fetch(`${allowing.url}/sns`, { method: 'POST', body: JSON.stringify(sha1()) });
@@ -327,8 +411,10 @@ describe('SignatureVersion over HTTP', () => {
 });
 
 describe('only member accounts', () => {
-  const assumedInto = (account: string) => proxy.calls.filter((c) => c.operation === 'AssumeRole' && String(c.params.RoleArn).includes(`::${account}:`)).length;
-  const healthz = async (handle: SlackAppHandle) => (await (await fetch(`${handle.url}/healthz`)).json()) as { refused: { nonMember: number } };
+  const assumedInto = (account: string) =>
+    proxy.calls.filter((c) => c.operation === 'AssumeRole' && String(c.params.RoleArn).includes(`::${account}:`)).length;
+  const healthz = async (handle: SlackAppHandle) =>
+    (await (await fetch(`${handle.url}/healthz`)).json()) as { refused: { nonMember: number } };
 
   it('refuses an alert for an account that is not a member: not stored, not posted, logged and counted', async () => {
     const before = (await healthz(app)).refused.nonMember;
@@ -340,7 +426,9 @@ describe('only member accounts', () => {
     expect(await res.json()).toEqual({ alertId: alert.id, stored: false, refused: `account ${NON_MEMBER} is not a TrailGuard member` });
     expect(slack.calls).toHaveLength(0);
     expect(await app.services.store.get(alert.id)).toBeNull();
-    expect(logs.lines.filter((l) => l.message === 'alert refused: account is not a TrailGuard member' && l.attributes.account === NON_MEMBER)).toHaveLength(1);
+    expect(
+      logs.lines.filter((l) => l.message === 'alert refused: account is not a TrailGuard member' && l.attributes.account === NON_MEMBER),
+    ).toHaveLength(1);
     expect((await healthz(app)).refused.nonMember).toBe(before + 1);
   });
 
@@ -349,29 +437,39 @@ describe('only member accounts', () => {
     await app.services.store.insertAlert(alert, new Date());
     const calls = proxy.calls.length;
 
-    await postSigned(`${app.url}/slack/events`, blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, '1700000000.000100', slack.responseUrl('rc-outsider')), { secret: SECRET });
+    await postSigned(
+      `${app.url}/slack/events`,
+      blockAction(ACTION_RECHECK, alert.id, RESPONDER, CHANNEL, '1700000000.000100', slack.responseUrl('rc-outsider')),
+      { secret: SECRET },
+    );
     await waitFor(() => slack.responses.length === 1);
 
     expect(proxy.calls.length).toBe(calls);
     expect(assumedInto(NON_MEMBER)).toBe(0);
-    expect(slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', text: `${NON_MEMBER} is not a TrailGuard member account; nothing was checked.` });
+    expect(slack.responses[0]!.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: `${NON_MEMBER} is not a TrailGuard member account; nothing was checked.`,
+    });
     expect(slack.ok('chat.update')).toHaveLength(0);
     expect((await app.services.store.get(alert.id))!.statusLine).toBeNull();
   });
 
   it('/trail-status naming a non-member answers that it is unknown and does nothing in AWS', async () => {
-    await postSigned(`${app.url}/slack/events`, slashCommand(NON_MEMBER, RESPONDER, CHANNEL, slack.responseUrl('st-outsider')), { secret: SECRET });
+    await postSigned(`${app.url}/slack/events`, slashCommand(NON_MEMBER, RESPONDER, CHANNEL, slack.responseUrl('st-outsider')), {
+      secret: SECRET,
+    });
     await waitFor(() => slack.responses.length === 1);
 
     expect((slack.responses[0]!.body as { text: string }).text).toContain(`No member account matches "${NON_MEMBER}"`);
     expect(assumedInto(NON_MEMBER)).toBe(0);
   });
 
-  it('with members.organization: true, members are the Organization\'s ACTIVE accounts minus exclude, listed once per TTL', async () => {
+  it("with members.organization: true, members are the Organization's ACTIVE accounts minus exclude, listed once per TTL", async () => {
     const credentials = await world.credentialsFor(ORG_ADMIN);
     const org = world.client(OrganizationsClient, 'us-east-1', credentials);
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const created = async (name: string) => (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
+    const created = async (name: string) =>
+      (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
     const member = await created('org-payments');
     const excluded = await created('org-sandbox');
     const config = { ...settings.config, members: { ...settings.config.members, accounts: [], organization: true, exclude: [excluded] } };
@@ -382,7 +480,9 @@ describe('only member accounts', () => {
     const ok = await deliver(makeAlert({ account: member }), handle);
     const outsider = await deliver(makeAlert({ account: NON_MEMBER }), handle);
     const leftOut = await deliver(makeAlert({ account: excluded }), handle);
-    await postSigned(`${handle.url}/slack/events`, slashCommand(NON_MEMBER, RESPONDER, CHANNEL, slack.responseUrl('org-status')), { secret: SECRET });
+    await postSigned(`${handle.url}/slack/events`, slashCommand(NON_MEMBER, RESPONDER, CHANNEL, slack.responseUrl('org-status')), {
+      secret: SECRET,
+    });
     await waitFor(() => slack.responses.length === 1);
     const counted = (await healthz(handle)).refused.nonMember;
     await handle.stop();
@@ -405,7 +505,7 @@ describe('only member accounts', () => {
     // Organizations refuses this caller, as it does an account that is neither management account nor delegated administrator.
     proxy.options.fault = (call) =>
       call.operation === 'ListAccounts' && call.accessKeyId === credentials.accessKeyId
-        ? { status: 400, code: 'AccessDeniedException', message: 'You don\'t have permissions to access this resource.' }
+        ? { status: 400, code: 'AccessDeniedException', message: "You don't have permissions to access this resource." }
         : (fault?.(call) ?? null);
     const handle = await start({ dbPath: join(dir, 'no-org.db'), config }, credentials);
     const alert = makeAlert({ account: NON_MEMBER });

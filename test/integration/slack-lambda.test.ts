@@ -22,12 +22,25 @@ let store: DynamoStore;
 beforeAll(async () => {
   slack = await startFakeSlack();
   const dir = mkdtempSync(join(tmpdir(), 'tg-lambda-'));
-  writeFileSync(join(dir, 'trailguard.yml'), 'version: 1\ncentral: { account: "290000000000", region: us-east-1 }\nmembers: { accounts: [ { id: "290000000001" } ] }\nslack: { channel: C0LAMBDA01 }\n');
+  writeFileSync(
+    join(dir, 'trailguard.yml'),
+    'version: 1\ncentral: { account: "290000000000", region: us-east-1 }\nmembers: { accounts: [ { id: "290000000001" } ] }\nslack: { channel: C0LAMBDA01 }\n',
+  );
   const client = createClient(DynamoDBClient, { region: 'us-east-1', endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS });
   await ensureTable(client, 'trailguard-slack-lambda-it');
   store = new DynamoStore(client, 'trailguard-slack-lambda-it');
-  const settings = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-lambda', SLACK_SIGNING_SECRET: 'lambda-secret', TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'), SLACK_API_URL: slack.apiUrl, PORT: '0' });
-  handler = createLambdaHandler(settings, { store, log: recordingLog(), aws: { endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS } });
+  const settings = loadSettings({
+    SLACK_BOT_TOKEN: 'xoxb-lambda',
+    SLACK_SIGNING_SECRET: 'lambda-secret',
+    TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'),
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+  });
+  handler = createLambdaHandler(settings, {
+    store,
+    log: recordingLog(),
+    aws: { endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS },
+  });
 });
 
 afterAll(async () => slack?.close());
@@ -57,18 +70,37 @@ describe('Slack app on Lambda', () => {
 
   it('ignores SNS records from another topic', async () => {
     const alert = makeAlert();
-    await handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: 'arn:aws:sns:us-east-1:999999999999:other', Message: JSON.stringify(alert) } }] }, {});
+    await handler(
+      {
+        Records: [
+          { EventSource: 'aws:sns', Sns: { TopicArn: 'arn:aws:sns:us-east-1:999999999999:other', Message: JSON.stringify(alert) } },
+        ],
+      },
+      {},
+    );
 
     expect(await store.get(alert.id)).toBeNull();
   });
 
   it('answers a badly signed Slack request with 401 and a signed one with 200', async () => {
-    const body = new URLSearchParams({ command: '/trail-status', text: 'incidents', user_id: 'U0LAMBDA01', channel_id: 'C0LAMBDA01', response_url: slack.responseUrl('l1'), team_id: 'T1', trigger_id: '1' }).toString();
+    const body = new URLSearchParams({
+      command: '/trail-status',
+      text: 'incidents',
+      user_id: 'U0LAMBDA01',
+      channel_id: 'C0LAMBDA01',
+      response_url: slack.responseUrl('l1'),
+      team_id: 'T1',
+      trigger_id: '1',
+    }).toString();
     const ts = Math.floor(Date.now() / 1000);
     const request = (signature: string) => ({
       body,
       isBase64Encoded: false,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+      },
     });
 
     const bad = (await handler(request('v0=deadbeef'), {})) as { statusCode: number };

@@ -42,10 +42,19 @@ beforeAll(async () => {
     `version: 1\ncentral: { account: "${CENTRAL}", region: us-east-1 }\nmembers:\n  accounts:\n${MEMBERS.map((id) => `    - { id: "${id}" }`).join('\n')}\n  regions: [us-east-1]\nslack: { channel: C0POSTER01 }\n`,
   );
   const settings = loadSettings({
-    SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'secret', TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'), TRAILGUARD_DB: join(dir, 'poster.db'),
-    SLACK_API_URL: slack.apiUrl, TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH, PORT: '0',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: 'secret',
+    TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'),
+    TRAILGUARD_DB: join(dir, 'poster.db'),
+    SLACK_API_URL: slack.apiUrl,
+    TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
+    PORT: '0',
   });
-  app = await startSlackApp(settings, { log: logs, aws: { endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS }, poster: { batchDelayMs: 50, stormWindowMs: STORM_WINDOW_MS } });
+  app = await startSlackApp(settings, {
+    log: logs,
+    aws: { endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS },
+    poster: { batchDelayMs: 50, stormWindowMs: STORM_WINDOW_MS },
+  });
 });
 
 afterAll(async () => {
@@ -62,7 +71,10 @@ beforeEach(() => {
 describe('the poster over HTTP', () => {
   it('an alert whose blocks Slack refuses (invalid_blocks) is posted as plain text instead of waiting forever', async () => {
     slack.script.set('chat.postMessage', [{ status: 200, body: { ok: false, error: 'invalid_blocks' } }]);
-    const alert = makeAlert({ account: MEMBERS[0]!, trail: { name: 'refused-trail', arn: `arn:aws:cloudtrail:us-east-1:${MEMBERS[0]}:trail/refused-trail` } });
+    const alert = makeAlert({
+      account: MEMBERS[0]!,
+      trail: { name: 'refused-trail', arn: `arn:aws:cloudtrail:us-east-1:${MEMBERS[0]}:trail/refused-trail` },
+    });
 
     expect((await deliver(alert)).status).toBe(200);
     await waitFor(nothingPending);
@@ -75,7 +87,12 @@ describe('the poster over HTTP', () => {
 
   it('a storm during a Slack outage that outlasts the storm window is one digest once Slack is back', async () => {
     slack.down = { status: 500, body: { ok: false, error: 'internal_error' } };
-    const alerts = Array.from({ length: 12 }, (_, i) => makeAlert({ account: MEMBERS[i % 3]!, trail: { name: `outage-${i}`, arn: `arn:aws:cloudtrail:us-east-1:${MEMBERS[i % 3]}:trail/outage-${i}` } }));
+    const alerts = Array.from({ length: 12 }, (_, i) =>
+      makeAlert({
+        account: MEMBERS[i % 3]!,
+        trail: { name: `outage-${i}`, arn: `arn:aws:cloudtrail:us-east-1:${MEMBERS[i % 3]}:trail/outage-${i}` },
+      }),
+    );
 
     const answers = await Promise.all(alerts.map((alert) => deliver(alert)));
     expect(answers.map((a) => a.status)).toEqual(alerts.map(() => 200));
@@ -87,7 +104,12 @@ describe('the poster over HTTP', () => {
 
     expect(topLevel()).toHaveLength(1);
     expect(JSON.stringify(topLevel()[0]!.args)).toContain('Tampering storm: 12 CloudTrail tamper events in 3 accounts');
-    const details = JSON.stringify(slack.ok('chat.postMessage').filter((c) => c.args.thread_ts).map((c) => c.args.blocks));
+    const details = JSON.stringify(
+      slack
+        .ok('chat.postMessage')
+        .filter((c) => c.args.thread_ts)
+        .map((c) => c.args.blocks),
+    );
     for (const alert of alerts) expect(details.split(`on ${alert.trail.name} `).length - 1).toBe(1);
   });
 });

@@ -19,7 +19,11 @@ const stores: [string, () => Promise<Store>][] = [
   [
     'DynamoDB (moto)',
     async () => {
-      const client = createClient(DynamoDBClient, { region: 'us-east-1', endpoint: inject('motoEndpoint'), credentials: CENTRAL_CREDENTIALS });
+      const client = createClient(DynamoDBClient, {
+        region: 'us-east-1',
+        endpoint: inject('motoEndpoint'),
+        credentials: CENTRAL_CREDENTIALS,
+      });
       const table = `trailguard-slack-${crypto.randomUUID().slice(0, 8)}`;
       await ensureTable(client, table);
       return new DynamoStore(client, table);
@@ -37,7 +41,15 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.insertAlert(a, at(2))).toBe(false);
 
     expect((await store.due(at(5), 10)).map((i) => i.id)).toEqual([a.id, b.id]);
-    expect(await store.get(a.id)).toMatchObject({ id: a.id, state: 'pending', count: 1, attempts: 0, alert: a, acknowledgedBy: null, digest: false });
+    expect(await store.get(a.id)).toMatchObject({
+      id: a.id,
+      state: 'pending',
+      count: 1,
+      attempts: 0,
+      alert: a,
+      acknowledgedBy: null,
+      digest: false,
+    });
   });
 
   it('keeps a failed post pending until its next attempt', async () => {
@@ -48,7 +60,9 @@ describe.each(stores)('%s store', (_name, open) => {
     await store.markFailed(a.id, 'HTTP 500', at(30));
 
     expect(await store.due(at(10), 10)).toEqual([]);
-    expect((await store.due(at(31), 10)).map((i) => ({ id: i.id, attempts: i.attempts, lastError: i.lastError }))).toEqual([{ id: a.id, attempts: 1, lastError: 'HTTP 500' }]);
+    expect((await store.due(at(31), 10)).map((i) => ({ id: i.id, attempts: i.attempts, lastError: i.lastError }))).toEqual([
+      { id: a.id, attempts: 1, lastError: 'HTTP 500' },
+    ]);
     expect(await store.nextDue()).toEqual(at(30));
   });
 
@@ -57,7 +71,12 @@ describe.each(stores)('%s store', (_name, open) => {
     const first = makeAlert();
     const repeat = { ...makeAlert(), account: first.account, region: first.region, trail: first.trail };
     const other = makeAlert({ trail: { name: 'other', arn: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/other' } });
-    for (const [alert, s] of [[first, 0], [repeat, 60], [other, 61]] as const) await store.insertAlert(alert, at(s));
+    for (const [alert, s] of [
+      [first, 0],
+      [repeat, 60],
+      [other, 61],
+    ] as const)
+      await store.insertAlert(alert, at(s));
     await store.markPosted(first.id, 'C1', '111.1', null);
 
     expect((await store.findRepeatParent(repeat, at(-10)))?.id).toBe(first.id);

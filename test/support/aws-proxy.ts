@@ -109,8 +109,7 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     options,
-    count: (filter = {}) =>
-      calls.filter((c) => Object.entries(filter).every(([k, v]) => c[k as keyof AwsCall] === v)).length,
+    count: (filter = {}) => calls.filter((c) => Object.entries(filter).every(([k, v]) => c[k as keyof AwsCall] === v)).length,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,7 +1,13 @@
 // Test helpers for moto: clients acting as the central account or as a member (via AssumeRole, as moto keeps state per account).
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -15,7 +21,12 @@ export class MotoWorld {
   private readonly memberCredentials = new Map<string, Promise<AwsCredentialIdentity>>();
   constructor(readonly endpoint: string) {}
 
-  client<C>(Client: new (config: never) => C, region: string, credentials: AwsCredentialIdentity = CENTRAL_CREDENTIALS, extra: object = {}): C {
+  client<C>(
+    Client: new (config: never) => C,
+    region: string,
+    credentials: AwsCredentialIdentity = CENTRAL_CREDENTIALS,
+    extra: object = {},
+  ): C {
     return createClient(Client as never, { region, endpoint: this.endpoint, credentials, maxAttempts: 2 }, extra) as C;
   }
 
@@ -24,7 +35,9 @@ export class MotoWorld {
     let pending = this.memberCredentials.get(account);
     if (!pending) {
       pending = this.client(STSClient, 'us-east-1')
-        .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'test-setup' }))
+        .send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'test-setup' }),
+        )
         .then((out) => ({
           accessKeyId: out.Credentials!.AccessKeyId!,
           secretAccessKey: out.Credentials!.SecretAccessKey!,
@@ -75,11 +88,16 @@ export interface SnsEnvelope {
 export async function receiveAll(sqs: SQSClient, queueUrl: string): Promise<SnsEnvelope[]> {
   const out: SnsEnvelope[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (Messages.length === 0) return out;
     out.push(...Messages.map((m) => JSON.parse(m.Body!) as SnsEnvelope));
     await sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
     );
   }
 }

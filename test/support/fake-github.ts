@@ -46,7 +46,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path);
       if (list && req.method === 'GET') return send(200, comments);
       if (list && req.method === 'POST') {
-        const comment = { id: nextId++, body: body?.body ?? '', user: login ? { login, type: 'User' } : { login: 'github-actions[bot]', type: 'Bot' } };
+        const comment = {
+          id: nextId++,
+          body: body?.body ?? '',
+          user: login ? { login, type: 'User' } : { login: 'github-actions[bot]', type: 'Bot' },
+        };
         comments.push(comment);
         return send(201, comment);
       }

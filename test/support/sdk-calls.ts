@@ -25,7 +25,9 @@ function functionBody(source: string, name: string): string {
 
 /** Operations `text` calls (`new XCommand(`, `paginateX(`), as `<client service>:<Operation>`. */
 function called(text: string, imports: Map<string, { service: string; operation: string }>): string[] {
-  return [...imports].filter(([local]) => new RegExp(`(new\\s+${local}\\s*\\(|\\b${local}\\s*\\()`).test(text)).map(([, o]) => `${o.service}:${o.operation}`);
+  return [...imports]
+    .filter(([local]) => new RegExp(`(new\\s+${local}\\s*\\(|\\b${local}\\s*\\()`).test(text))
+    .map(([, o]) => `${o.service}:${o.operation}`);
 }
 
 /**
@@ -39,7 +41,10 @@ export function sdkOperationsCalled(file: string): string[] {
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(\.[^']+)\.js'/g)) {
     const sibling = readFileSync(resolve(dirname(file), `${m[2]!}.ts`), 'utf8');
     const imports = sdkImports(sibling);
-    for (const name of m[1]!.split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '))) {
+    for (const name of m[1]!
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n && !n.startsWith('type '))) {
       if (!new RegExp(`export (async )?function ${name}\\b`).test(sibling)) continue;
       for (const op of called(functionBody(sibling, name), imports)) out.add(op);
     }

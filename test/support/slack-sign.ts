@@ -12,7 +12,11 @@ export interface SignedOptions {
   tamper?: boolean;
 }
 
-export async function postSigned(url: string, form: Record<string, string>, options: SignedOptions): Promise<{ status: number; body: string }> {
+export async function postSigned(
+  url: string,
+  form: Record<string, string>,
+  options: SignedOptions,
+): Promise<{ status: number; body: string }> {
   const body = new URLSearchParams(form).toString();
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -24,7 +28,14 @@ export async function postSigned(url: string, form: Record<string, string>, opti
   return { status: res.status, body: await res.text() };
 }
 
-export function blockAction(actionId: string, value: string, user: string, channel: string, ts: string, responseUrl: string): Record<string, string> {
+export function blockAction(
+  actionId: string,
+  value: string,
+  user: string,
+  channel: string,
+  ts: string,
+  responseUrl: string,
+): Record<string, string> {
   return {
     payload: JSON.stringify({
       type: 'block_actions',

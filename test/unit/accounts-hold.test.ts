@@ -13,19 +13,29 @@ const MEMBER = '222222222222';
 const OTHER = '333333333333';
 
 const accounts = () =>
-  new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-test', credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 's' } });
+  new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'trailguard-test',
+    credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 's' },
+  });
 const assumedInto = () => sts.commandCalls(AssumeRoleCommand).map((c) => String(c.args[0].input.RoleArn));
 
 beforeEach(() => {
   sts.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: CALLER });
   sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => ({
-    Credentials: { AccessKeyId: `ASIA-${input.RoleArn}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: `ASIA-${input.RoleArn}`,
+      SecretAccessKey: 's',
+      SessionToken: 't',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   }));
 });
 
 describe('Accounts.hold', () => {
-  it('the last holder letting go drops the account\'s clients and credentials; the next use assumes the role again', async () => {
+  it("the last holder letting go drops the account's clients and credentials; the next use assumes the role again", async () => {
     const a = accounts();
     const release = a.hold(MEMBER);
     await a.reach(MEMBER);
@@ -75,14 +85,20 @@ describe('Accounts.hold', () => {
 
 describe('accountsAtOnce', () => {
   const withLimit = (concurrency?: number) =>
-    new Accounts({ region: 'us-east-1', roleName: 'r', sessionName: 's', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, ...(concurrency ? { limit: pLimit(concurrency) } : {}) });
+    new Accounts({
+      region: 'us-east-1',
+      roleName: 'r',
+      sessionName: 's',
+      credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+      ...(concurrency ? { limit: pLimit(concurrency) } : {}),
+    });
 
   it('is 16 for the default concurrency and without a limit, and follows a higher request concurrency so apply keeps every slot busy', () => {
-    expect([accountsAtOnce(withLimit()), accountsAtOnce(withLimit(4)), accountsAtOnce(withLimit(16)), accountsAtOnce(withLimit(48))]).toEqual([
-      ACCOUNTS_AT_ONCE,
-      16,
-      16,
-      48,
-    ]);
+    expect([
+      accountsAtOnce(withLimit()),
+      accountsAtOnce(withLimit(4)),
+      accountsAtOnce(withLimit(16)),
+      accountsAtOnce(withLimit(48)),
+    ]).toEqual([ACCOUNTS_AT_ONCE, 16, 16, 48]);
   });
 });

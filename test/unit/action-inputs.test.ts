@@ -7,7 +7,13 @@ const inputs = (values: Record<string, string>) => (name: string) => values[name
 
 describe('action inputs', () => {
   it('defaults like action.yml', () => {
-    expect(parseInputs(inputs({ 'github-token': 't' }))).toEqual({ config: 'trailguard.yml', mode: 'auto', githubToken: 't', comment: true, concurrency: 16 });
+    expect(parseInputs(inputs({ 'github-token': 't' }))).toEqual({
+      config: 'trailguard.yml',
+      mode: 'auto',
+      githubToken: 't',
+      comment: true,
+      concurrency: 16,
+    });
   });
 
   it('rejects bad values, naming the input', () => {
@@ -52,7 +58,10 @@ describe('upsertComment', () => {
   });
 
   it('updates the marked comment in place', async () => {
-    const { api, made } = fakeApi([{ id: 1, body: 'LGTM' }, { id: 2, body: `${COMMENT_MARKER} old` }]);
+    const { api, made } = fakeApi([
+      { id: 1, body: 'LGTM' },
+      { id: 2, body: `${COMMENT_MARKER} old` },
+    ]);
     expect(await upsertComment(api, `${COMMENT_MARKER} new`)).toBe('updated');
     expect(made).toEqual([`update 2 ${COMMENT_MARKER} new`]);
   });

@@ -43,7 +43,12 @@ describe('baselineDrift after resolveBaseline', () => {
     ['an alias ARN', 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail', KEY_ARN, 1],
     ['an alias name (resolved where the trail lives)', 'alias/org-cloudtrail', KEY_ARN, 1],
     ['the key ARN itself, with no KMS call', KEY_ARN, KEY_ARN, 0],
-    ['a bare key id, which names a key of the trail account and region, with no KMS call', '1234abcd-12ab-34cd-56ef-1234567890ab', LOCAL_KEY_ARN, 0],
+    [
+      'a bare key id, which names a key of the trail account and region, with no KMS call',
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      LOCAL_KEY_ARN,
+      0,
+    ],
   ])('kmsKeyId given as %s matches the key ARN CloudTrail reports', async (_what, kmsKeyId, reportedKey, calls) => {
     const { lookups, describeKey } = keys();
 
@@ -56,12 +61,16 @@ describe('baselineDrift after resolveBaseline', () => {
   it('still sees a different key as drift', async () => {
     const wanted = await resolveBaseline({ ...baseline, kmsKeyId: 'alias/org-cloudtrail' }, where, keys().describeKey);
 
-    expect(baselineDrift(wanted, { ...reported, KmsKeyId: 'arn:aws:kms:us-east-1:666666666666:key/attacker' }, where)).toEqual(['kmsKeyId']);
+    expect(baselineDrift(wanted, { ...reported, KmsKeyId: 'arn:aws:kms:us-east-1:666666666666:key/attacker' }, where)).toEqual([
+      'kmsKeyId',
+    ]);
     expect(baselineDrift(wanted, { ...reported, KmsKeyId: undefined }, where)).toEqual(['kmsKeyId']);
   });
 
   it('an alias KMS cannot resolve is an error, never a silent match or a silent drift', async () => {
-    await expect(resolveBaseline({ ...baseline, kmsKeyId: 'alias/nobody' }, where, keys().describeKey)).rejects.toThrow(/alias\/nobody is not found/);
+    await expect(resolveBaseline({ ...baseline, kmsKeyId: 'alias/nobody' }, where, keys().describeKey)).rejects.toThrow(
+      /alias\/nobody is not found/,
+    );
   });
 
   it.each([
@@ -77,14 +86,23 @@ describe('baselineDrift after resolveBaseline', () => {
   });
 
   it('a topic reported only by its deprecated name still matches the ARN', async () => {
-    const wanted = await resolveBaseline({ ...baseline, snsTopicName: 'arn:aws:sns:us-east-1:222222222222:trail-notes' }, where, keys().describeKey);
+    const wanted = await resolveBaseline(
+      { ...baseline, snsTopicName: 'arn:aws:sns:us-east-1:222222222222:trail-notes' },
+      where,
+      keys().describeKey,
+    );
 
     expect(baselineDrift(wanted, { ...reported, SnsTopicARN: undefined, SnsTopicName: 'trail-notes' }, where)).toEqual([]);
   });
 
   it('different values in any form are drift', async () => {
     const wanted = await resolveBaseline(
-      { ...baseline, s3BucketName: 'arn:aws:s3:::org-audit-logs', snsTopicName: 'trail-notes', cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:222222222222:log-group:trail-events' },
+      {
+        ...baseline,
+        s3BucketName: 'arn:aws:s3:::org-audit-logs',
+        snsTopicName: 'trail-notes',
+        cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:222222222222:log-group:trail-events',
+      },
       where,
       keys().describeKey,
     );

@@ -38,7 +38,7 @@ describe('trailguard help and version', () => {
     ['iam', '--help'],
     ['help', 'init'],
     ['help', 'iam'],
-  ])('%s %s prints that command\'s help and exits 0 without reading a config', async (...argv) => {
+  ])("%s %s prints that command's help and exits 0 without reading a config", async (...argv) => {
     const command = argv[0] === 'help' ? argv[1]! : argv[0]!;
     const out = await run(...argv, '--config', '/nonexistent/trailguard.yml');
 
@@ -56,16 +56,48 @@ describe('trailguard usage errors exit 2 with the usage line, before anything is
     [['plan', '--bogus'], 'unknown option --bogus', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
     [['plan', '-x'], 'unknown option -x', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
     [['apply', '--config'], '--config: expected a value', 'usage: trailguard apply [--config trailguard.yml] [--concurrency 16] [--json]'],
-    [['status', '--config', '--json'], '--config: expected a value', 'usage: trailguard status [--config trailguard.yml] [--concurrency 16] [--json]'],
+    [
+      ['status', '--config', '--json'],
+      '--config: expected a value',
+      'usage: trailguard status [--config trailguard.yml] [--concurrency 16] [--json]',
+    ],
     [['plan', '--json=yes'], '--json: takes no value', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
-    [['plan', '--concurrency', '0'], '--concurrency: expected 1 to 256, got "0"', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
-    [['plan', '--concurrency=1e3'], '--concurrency: expected 1 to 256, got "1e3"', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
+    [
+      ['plan', '--concurrency', '0'],
+      '--concurrency: expected 1 to 256, got "0"',
+      'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]',
+    ],
+    [
+      ['plan', '--concurrency=1e3'],
+      '--concurrency: expected 1 to 256, got "1e3"',
+      'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]',
+    ],
     [['plan', 'extra'], 'unexpected argument extra', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
-    [['init', '--accounts', '61000000001x'], '--accounts[0]: expected a 12-digit account id, got "61000000001x"', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
-    [['init', '--accounts', '610000000001,,610000000002'], '--accounts[1]: expected a 12-digit account id, got ""', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
-    [['init', '--accounts', '610000000001,610000000001'], '--accounts[1]: duplicate of --accounts[0] (610000000001)', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
-    [['init', '--force=yes'], '--force: takes no value', 'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]'],
-    [['iam', '--bogus'], 'unknown option --bogus', 'usage: trailguard iam [boundary|apply-role|plan-role|member-plan-role|slack-role] [--config trailguard.yml]'],
+    [
+      ['init', '--accounts', '61000000001x'],
+      '--accounts[0]: expected a 12-digit account id, got "61000000001x"',
+      'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]',
+    ],
+    [
+      ['init', '--accounts', '610000000001,,610000000002'],
+      '--accounts[1]: expected a 12-digit account id, got ""',
+      'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]',
+    ],
+    [
+      ['init', '--accounts', '610000000001,610000000001'],
+      '--accounts[1]: duplicate of --accounts[0] (610000000001)',
+      'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]',
+    ],
+    [
+      ['init', '--force=yes'],
+      '--force: takes no value',
+      'usage: trailguard init [--config trailguard.yml] [--accounts id,id,...] [--force]',
+    ],
+    [
+      ['iam', '--bogus'],
+      'unknown option --bogus',
+      'usage: trailguard iam [boundary|apply-role|plan-role|member-plan-role|slack-role] [--config trailguard.yml]',
+    ],
   ])('%j', async (argv, message, usage) => {
     const out = await run(...argv);
 
@@ -102,7 +134,10 @@ describe('a missing trailguard.yml', () => {
 describe('trailguard init before any AWS call', () => {
   it.each([
     [undefined, "trailguard: no AWS region: set AWS_REGION (or a region in your AWS profile) to the central account's region\n"],
-    ['moon-1', 'trailguard: the caller\'s region "moon-1" is not an AWS region the SDK knows: set AWS_REGION to the central account\'s region\n'],
+    [
+      'moon-1',
+      'trailguard: the caller\'s region "moon-1" is not an AWS region the SDK knows: set AWS_REGION to the central account\'s region\n',
+    ],
   ])('AWS_REGION=%s: says how to set the region, exit 1, nothing written', async (region, message) => {
     const saved = { ...process.env };
     const path = join(mkdtempSync(join(tmpdir(), 'tg-usage-')), 'trailguard.yml');

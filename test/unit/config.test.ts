@@ -24,7 +24,13 @@ describe('parseConfig', () => {
   it('fills every default from DESIGN.md', () => {
     const config = parseConfig(minimal);
 
-    expect(config.roles).toEqual({ deploy: 'OrganizationAccountAccessRole', remediation: 'TrailGuardRemediator', reader: 'TrailGuardReader', plan: null, externalId: null });
+    expect(config.roles).toEqual({
+      deploy: 'OrganizationAccountAccessRole',
+      remediation: 'TrailGuardRemediator',
+      reader: 'TrailGuardReader',
+      plan: null,
+      externalId: null,
+    });
     expect(config.watch).toEqual([...WATCHED_EVENTS]);
     expect(config.members.regions).toEqual(['us-east-1']);
     expect(config.members.organization).toBe(false);
@@ -69,9 +75,7 @@ slack: { channel: C0123456789, responders: [] }
   });
 
   it('names the path of a bad account id', () => {
-    expect(
-      issues(`${minimal}    - { id: "2222" }\n`),
-    ).toEqual(['members.accounts[1].id: expected 12 digits']);
+    expect(issues(`${minimal}    - { id: "2222" }\n`)).toEqual(['members.accounts[1].id: expected 12 digits']);
   });
 
   it('explains an unquoted account id instead of silently reading a number', () => {
@@ -125,8 +129,13 @@ remediator: { delivery: carrier-pigeon }
 
   it('refuses SignatureVersion 1 by default; alerts.allowSignatureVersion1 must be a YAML boolean', () => {
     expect(parseConfig(minimal).alerts.allowSignatureVersion1).toBe(false);
-    expect(parseConfig(`${minimal}alerts: { allowSignatureVersion1: true }\n`).alerts).toEqual({ endpoint: null, allowSignatureVersion1: true });
-    expect(issues(`${minimal}alerts: { allowSignatureVersion1: yes }\n`)).toEqual([expect.stringMatching(/^alerts\.allowSignatureVersion1: expected boolean/)]);
+    expect(parseConfig(`${minimal}alerts: { allowSignatureVersion1: true }\n`).alerts).toEqual({
+      endpoint: null,
+      allowSignatureVersion1: true,
+    });
+    expect(issues(`${minimal}alerts: { allowSignatureVersion1: yes }\n`)).toEqual([
+      expect.stringMatching(/^alerts\.allowSignatureVersion1: expected boolean/),
+    ]);
   });
 
   it('validates objects as well as text, with the source in the message', () => {
@@ -168,7 +177,7 @@ describe('regions', () => {
     ]);
   });
 
-  it('reads `auto`: regions discovered from the members\' trails, starting with the central region', () => {
+  it("reads `auto`: regions discovered from the members' trails, starting with the central region", () => {
     const config = parseConfig(`${minimal.replace('region: us-east-1', 'region: eu-west-1')}  regions: auto\n`);
 
     expect(config.members.discoverRegions).toBe(true);
@@ -177,7 +186,9 @@ describe('regions', () => {
   });
 
   it('explains a value that is neither auto nor a list', () => {
-    expect(issues(`${minimal}  regions: automatic\n`)).toEqual(['members.regions: expected auto or a list of regions such as [us-east-1, eu-west-1]']);
+    expect(issues(`${minimal}  regions: automatic\n`)).toEqual([
+      'members.regions: expected auto or a list of regions such as [us-east-1, eu-west-1]',
+    ]);
     expect(issues(`${minimal}  regions: []\n`)).toEqual(['members.regions: expected at least one region']);
   });
 });

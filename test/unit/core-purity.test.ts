@@ -24,15 +24,25 @@ function importsOf(file: string, text: string): ImportSite[] {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
       const bindings = clause?.namedBindings;
-      const allNamedTypes = !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly) && !clause?.name;
+      const allNamedTypes =
+        !!bindings &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.length > 0 &&
+        bindings.elements.every((e) => e.isTypeOnly) &&
+        !clause?.name;
       out.push({ specifier: node.moduleSpecifier.text, typeOnly: !!clause && (clause.isTypeOnly || allNamedTypes) });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       out.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       out.push({ specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node) && node.arguments.length > 0) {
       const [first] = node.arguments;
-      const loads = node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require');
+      const loads =
+        node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require');
       if (loads && first) out.push({ specifier: ts.isStringLiteralLike(first) ? first.text : '<computed>', typeOnly: false });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       out.push({ specifier: node.argument.literal.text, typeOnly: true });
@@ -80,7 +90,8 @@ function violationOf(file: string, site: ImportSite): string | null {
   if (specifier === '<computed>') return 'a computed dynamic import cannot be checked';
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
     const target = resolve(dirname(file), specifier);
-    if (target === ADAPTERS || target.startsWith(`${ADAPTERS}/`)) return 'imports an AWS adapter (src/core/aws/): the core takes I/O results as arguments';
+    if (target === ADAPTERS || target.startsWith(`${ADAPTERS}/`))
+      return 'imports an AWS adapter (src/core/aws/): the core takes I/O results as arguments';
     if (!target.startsWith(`${CORE}/`)) return `imports ${relative(ROOT, target)}, outside src/core (a shell or the tests)`;
     return null;
   }

@@ -5,7 +5,16 @@ import { sdkOperationsCalled } from '../support/sdk-calls.js';
 
 /** The IAM actions behind every AWS SDK command the action and CLI import, read from their sources. */
 function actionsUsed(files: string[]): string[] {
-  const prefix: Record<string, string> = { eventbridge: 'events', iam: 'iam', lambda: 'lambda', sns: 'sns', sqs: 'sqs', organizations: 'organizations', cloudtrail: 'cloudtrail', sts: 'sts' };
+  const prefix: Record<string, string> = {
+    eventbridge: 'events',
+    iam: 'iam',
+    lambda: 'lambda',
+    sns: 'sns',
+    sqs: 'sqs',
+    organizations: 'organizations',
+    cloudtrail: 'cloudtrail',
+    sts: 'sts',
+  };
   const out = new Set<string>();
   for (const file of files) {
     const source = readFileSync(file, 'utf8');
@@ -28,8 +37,17 @@ function actionsUsed(files: string[]): string[] {
 }
 
 // Each resource kind's reads and writes live in its module under src/core/aws/kinds/.
-const KIND_FILES = readdirSync('src/core/aws/kinds').filter((f) => f.endsWith('.ts')).map((f) => `src/core/aws/kinds/${f}`);
-const FILES = ['src/core/aws/readers.ts', 'src/core/aws/writers.ts', ...KIND_FILES, 'src/core/aws/organizations.ts', 'src/core/aws/assume-role.ts', 'src/core/aws/trail-status.ts'];
+const KIND_FILES = readdirSync('src/core/aws/kinds')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `src/core/aws/kinds/${f}`);
+const FILES = [
+  'src/core/aws/readers.ts',
+  'src/core/aws/writers.ts',
+  ...KIND_FILES,
+  'src/core/aws/organizations.ts',
+  'src/core/aws/assume-role.ts',
+  'src/core/aws/trail-status.ts',
+];
 
 describe('deployRolePolicy', () => {
   it('allows every AWS call the action and the CLI make, and nothing beyond their own resources', () => {
@@ -46,7 +64,11 @@ describe('deployRolePolicy', () => {
     const implied = ['iam:TagRole', 'events:TagResource', 'sqs:TagQueue', 'sns:TagResource', 'lambda:TagResource', 'iam:PassRole'];
     const used = new Set([...actionsUsed(FILES), ...implied]);
 
-    expect(deployRolePolicy().Statement.flatMap((s) => [s.Action].flat()).filter((a) => !used.has(a))).toEqual([]);
+    expect(
+      deployRolePolicy()
+        .Statement.flatMap((s) => [s.Action].flat())
+        .filter((a) => !used.has(a)),
+    ).toEqual([]);
   });
 
   it('is the policy the README shows', () => {

@@ -17,14 +17,24 @@ const config = validateConfig({
 });
 
 function accounts() {
-  return new Accounts({ ...deployRoleOptions(config), region: 'us-east-1', sessionName: 'trailguard-test', credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 's' } });
+  return new Accounts({
+    ...deployRoleOptions(config),
+    region: 'us-east-1',
+    sessionName: 'trailguard-test',
+    credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 's' },
+  });
 }
 
 beforeEach(() => {
   sts.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
   sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => ({
-    Credentials: { AccessKeyId: `ASIA-${input.RoleArn}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: `ASIA-${input.RoleArn}`,
+      SecretAccessKey: 's',
+      SessionToken: 't',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   }));
 });
 
@@ -53,6 +63,8 @@ describe('deploy role overrides', () => {
   it('a denied override names the role that was tried', async () => {
     sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
 
-    await expect(accounts().reach('333333333333')).rejects.toThrow(new AssumeRoleError('333333333333', 'TrailGuardDeploy', 'AccessDenied', 'not authorized'));
+    await expect(accounts().reach('333333333333')).rejects.toThrow(
+      new AssumeRoleError('333333333333', 'TrailGuardDeploy', 'AccessDenied', 'not authorized'),
+    );
   });
 });

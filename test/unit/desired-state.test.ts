@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
-import { BUS_POLICY_LIMIT, DesiredStateError, desiredState, forwardPattern, remediatorEnvironment, tamperPattern } from '../../src/core/desired-state.js';
+import {
+  BUS_POLICY_LIMIT,
+  DesiredStateError,
+  desiredState,
+  forwardPattern,
+  remediatorEnvironment,
+  tamperPattern,
+} from '../../src/core/desired-state.js';
 
 const base = {
   version: 1,
@@ -40,13 +47,20 @@ describe('desiredState', () => {
     const all = desiredState(validateConfig({ ...base, remediator: { delivery: 'queue' } }), ctx);
     const rule = all.find((r) => r.name === 'trailguard-tamper');
 
-    expect(all.map((r) => r.key)).toEqual(expect.arrayContaining(['111111111111/us-east-1/sqs-queue/trailguard-events', '111111111111/us-east-1/event-source-mapping/trailguard-events']));
+    expect(all.map((r) => r.key)).toEqual(
+      expect.arrayContaining([
+        '111111111111/us-east-1/sqs-queue/trailguard-events',
+        '111111111111/us-east-1/event-source-mapping/trailguard-events',
+      ]),
+    );
     expect(all.map((r) => r.kind)).not.toContain('lambda-permission');
     expect(rule?.kind === 'event-rule' && rule.targets[0]?.Arn).toBe('arn:aws:sqs:us-east-1:111111111111:trailguard-events');
   });
 
   it('grants the whole organization in one statement when organizationId is set', () => {
-    const grants = desiredState(validateConfig({ ...base, organizationId: 'o-abc123def4' }), ctx).filter((r) => r.kind === 'bus-permission');
+    const grants = desiredState(validateConfig({ ...base, organizationId: 'o-abc123def4' }), ctx).filter(
+      (r) => r.kind === 'bus-permission',
+    );
 
     expect(grants).toEqual([expect.objectContaining({ name: 'trailguard-organization', principal: '*', organizationId: 'o-abc123def4' })]);
   });
@@ -56,23 +70,34 @@ describe('desiredState', () => {
     const config = { ...base, members: { accounts: many.map((id) => ({ id })), regions: ['us-east-1'] } };
 
     expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(DesiredStateError);
-    expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(new RegExp(`over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: set organizationId`));
+    expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(
+      new RegExp(`over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: set organizationId`),
+    );
     expect(() => desiredState(validateConfig({ ...config, organizationId: 'o-abc123def4' }), { ...ctx, members: many })).not.toThrow();
   });
 
   it('forwards only the watched tamper calls (and calls on its own rules), to the central bus through the member forwarder role', () => {
-    const rule = desiredState(validateConfig({ ...base, watch: ['StopLogging', 'DeleteTrail'] }), ctx).find((r) => r.key === '222222222222/eu-west-1/event-rule/trailguard-forward');
+    const rule = desiredState(validateConfig({ ...base, watch: ['StopLogging', 'DeleteTrail'] }), ctx).find(
+      (r) => r.key === '222222222222/eu-west-1/event-rule/trailguard-forward',
+    );
 
     expect(rule?.kind === 'event-rule' && (rule.pattern.$or as unknown[])[0]).toEqual(tamperPattern(['StopLogging', 'DeleteTrail']));
     expect(rule).toMatchObject({
       bus: 'default',
       pattern: forwardPattern(['StopLogging', 'DeleteTrail']),
-      targets: [{ Arn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', RoleArn: 'arn:aws:iam::222222222222:role/trailguard-forwarder' }],
+      targets: [
+        {
+          Arn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
+          RoleArn: 'arn:aws:iam::222222222222:role/trailguard-forwarder',
+        },
+      ],
     });
   });
 
   it('gives the remediator its contract environment', () => {
-    const env = remediatorEnvironment(validateConfig({ ...base, roles: { externalId: 'ext-123' }, allow: ['arn:aws:iam::*:role/BreakGlass'] }));
+    const env = remediatorEnvironment(
+      validateConfig({ ...base, roles: { externalId: 'ext-123' }, allow: ['arn:aws:iam::*:role/BreakGlass'] }),
+    );
 
     expect(env).toEqual({
       TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
@@ -80,12 +105,16 @@ describe('desiredState', () => {
       TRAILGUARD_EXTERNAL_ID: 'ext-123',
       TRAILGUARD_ALLOW: '["arn:aws:iam::*:role/BreakGlass"]',
       TRAILGUARD_TRAILS: '[]',
-      TRAILGUARD_PIPELINE: '{"watch":["StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors"],"regions":["us-east-1","eu-west-1"],"deployRole":"OrganizationAccountAccessRole"}',
+      TRAILGUARD_PIPELINE:
+        '{"watch":["StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors"],"regions":["us-east-1","eu-west-1"],"deployRole":"OrganizationAccountAccessRole"}',
     });
   });
 
   it('lets the Slack app role assume only the members’ read-only reader role, never the remediation role', () => {
-    const desired = desiredState(validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }), ctx);
+    const desired = desiredState(
+      validateConfig({ ...base, slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' } }),
+      ctx,
+    );
     const trust = (name: string) => {
       const role = desired.find((r) => r.key === `222222222222/global/iam-role/${name}`);
       return role?.kind === 'iam-role' ? role.trust.Statement[0]?.Principal : undefined;

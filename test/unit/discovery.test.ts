@@ -13,13 +13,18 @@ const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const PAYMENTS = '222222222222';
 const LOGS = '333333333333';
-const trail = (account: string, region: string, name: string) => ({ Name: name, HomeRegion: region, TrailARN: `arn:aws:cloudtrail:${region}:${account}:trail/${name}` });
+const trail = (account: string, region: string, name: string) => ({
+  Name: name,
+  HomeRegion: region,
+  TrailARN: `arn:aws:cloudtrail:${region}:${account}:trail/${name}`,
+});
 
 /** ListTrails pages per account; the account is told apart by the access key its AssumeRole gave. */
 function answer(pages: Record<string, ListTrailsCommandOutput['Trails'][]>, denied: string[] = []) {
   cloudtrail.on(ListTrailsCommand).callsFake(async (input: { NextToken?: string }, getClient: () => CloudTrailClient) => {
     const account = (await getClient().config.credentials()).accessKeyId.replace('ASIA', '');
-    if (denied.includes(account)) throw Object.assign(new Error(`User is not authorized to perform: cloudtrail:ListTrails`), { name: 'AccessDeniedException' });
+    if (denied.includes(account))
+      throw Object.assign(new Error(`User is not authorized to perform: cloudtrail:ListTrails`), { name: 'AccessDeniedException' });
     const page = Number(input.NextToken ?? 0);
     const list = pages[account] ?? [[]];
     return { Trails: list[page], NextToken: page + 1 < list.length ? String(page + 1) : undefined };
@@ -27,18 +32,32 @@ function answer(pages: Record<string, ListTrailsCommandOutput['Trails'][]>, deni
 }
 
 function config(regions: unknown) {
-  return validateConfig({ version: 1, central: { account: '111111111111', region: 'eu-west-1' }, members: { accounts: [{ id: PAYMENTS }, { id: LOGS }], regions } });
+  return validateConfig({
+    version: 1,
+    central: { account: '111111111111', region: 'eu-west-1' },
+    members: { accounts: [{ id: PAYMENTS }, { id: LOGS }], regions },
+  });
 }
 
 const accounts = () =>
-  new Accounts({ region: 'eu-west-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'test', credentials: { accessKeyId: 'AKIACENTRAL', secretAccessKey: 's' } });
+  new Accounts({
+    region: 'eu-west-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'test',
+    credentials: { accessKeyId: 'AKIACENTRAL', secretAccessKey: 's' },
+  });
 
 beforeEach(() => {
   sts.reset();
   cloudtrail.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
   sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => ({
-    Credentials: { AccessKeyId: `ASIA${/::(\d{12}):/.exec(input.RoleArn)![1]}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: `ASIA${/::(\d{12}):/.exec(input.RoleArn)![1]}`,
+      SecretAccessKey: 's',
+      SessionToken: 't',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   }));
 });
 
@@ -57,9 +76,11 @@ describe('discover', () => {
     expect(uncoveredTrails(found.trails, found.regions)).toEqual([]);
   });
 
-  it('with a list, reports each own trail homed outside it, including a single-region trail; not another account\'s organization trail', async () => {
+  it("with a list, reports each own trail homed outside it, including a single-region trail; not another account's organization trail", async () => {
     answer({
-      [PAYMENTS]: [[trail(PAYMENTS, 'us-east-1', 'org-audit'), trail(PAYMENTS, 'ap-south-1', 'legacy'), trail(PAYMENTS, 'eu-west-1', 'eu-audit')]],
+      [PAYMENTS]: [
+        [trail(PAYMENTS, 'us-east-1', 'org-audit'), trail(PAYMENTS, 'ap-south-1', 'legacy'), trail(PAYMENTS, 'eu-west-1', 'eu-audit')],
+      ],
       [LOGS]: [[trail('444444444444', 'ca-central-1', 'organization-trail')]],
     });
 
@@ -77,7 +98,9 @@ describe('discover', () => {
 
     const found = await discover(config('auto'), accounts());
 
-    expect(found.errors.get(LOGS)).toMatch(/^ListTrails: User is not authorized to perform: cloudtrail:ListTrails; trails in regions TrailGuard does not watch cannot be found$/);
+    expect(found.errors.get(LOGS)).toMatch(
+      /^ListTrails: User is not authorized to perform: cloudtrail:ListTrails; trails in regions TrailGuard does not watch cannot be found$/,
+    );
     expect(found.regions).toEqual(['eu-west-1', 'us-east-1']);
   });
 });

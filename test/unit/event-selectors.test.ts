@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  managementFullyRecorded,
-  normalizeSelectors,
-  restoreManagementEvents,
-  type Selectors,
-} from '../../src/core/event-selectors.js';
+import { managementFullyRecorded, normalizeSelectors, restoreManagementEvents, type Selectors } from '../../src/core/event-selectors.js';
 import { loadFixture } from '../support/fixtures.js';
 
 const basic = (...eventSelectors: Selectors['eventSelectors']): Selectors => ({ eventSelectors, advancedEventSelectors: [] });
@@ -27,20 +22,39 @@ describe('managementFullyRecorded', () => {
   it('refuses write-only, excluded sources and no selectors', () => {
     expect(managementFullyRecorded(basic({ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }))).toBe(false);
     expect(
-      managementFullyRecorded(basic({ ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: ['kms.amazonaws.com'] })),
+      managementFullyRecorded(
+        basic({ ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: ['kms.amazonaws.com'] }),
+      ),
     ).toBe(false);
     expect(managementFullyRecorded(basic())).toBe(false);
   });
 
   it('reads advanced selectors: category Management with no narrowing field', () => {
-    const full: Selectors = { eventSelectors: [], advancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] };
+    const full: Selectors = {
+      eventSelectors: [],
+      advancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }],
+    };
     const readOnly: Selectors = {
       eventSelectors: [],
-      advancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['true'] }] }],
+      advancedEventSelectors: [
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Management'] },
+            { Field: 'readOnly', Equals: ['true'] },
+          ],
+        },
+      ],
     };
     const noKms: Selectors = {
       eventSelectors: [],
-      advancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] }] }],
+      advancedEventSelectors: [
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Management'] },
+            { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] },
+          ],
+        },
+      ],
     };
 
     expect(managementFullyRecorded(full)).toBe(true);
@@ -51,7 +65,12 @@ describe('managementFullyRecorded', () => {
 
 describe('restoreManagementEvents', () => {
   it('keeps data-event selectors as they were and records all management events', () => {
-    const current = basic({ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [s3Data], ExcludeManagementEventSources: [] });
+    const current = basic({
+      ReadWriteType: 'ReadOnly',
+      IncludeManagementEvents: true,
+      DataResources: [s3Data],
+      ExcludeManagementEventSources: [],
+    });
 
     const restored = restoreManagementEvents(current);
 
@@ -63,7 +82,13 @@ describe('restoreManagementEvents', () => {
   });
 
   it('widens the first selector when five data selectors leave no room', () => {
-    const five = basic(...Array.from({ length: 5 }, () => ({ ReadWriteType: 'WriteOnly' as const, IncludeManagementEvents: false, DataResources: [s3Data] })));
+    const five = basic(
+      ...Array.from({ length: 5 }, () => ({
+        ReadWriteType: 'WriteOnly' as const,
+        IncludeManagementEvents: false,
+        DataResources: [s3Data],
+      })),
+    );
 
     const restored = restoreManagementEvents(five);
 
@@ -73,10 +98,24 @@ describe('restoreManagementEvents', () => {
   });
 
   it('replaces narrowed advanced management selectors and keeps data ones', () => {
-    const data = { Name: 'S3 data', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] };
+    const data = {
+      Name: 'S3 data',
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+      ],
+    };
     const current: Selectors = {
       eventSelectors: [],
-      advancedEventSelectors: [data, { FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['true'] }] }],
+      advancedEventSelectors: [
+        data,
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Management'] },
+            { Field: 'readOnly', Equals: ['true'] },
+          ],
+        },
+      ],
     };
 
     const restored = restoreManagementEvents(current);

@@ -48,7 +48,12 @@ describe('trailguard iam', () => {
     expect(printed.boundary![0]!.document).toEqual(permissionsBoundaryPolicy(config));
     expect(printed['apply-role']!.map((d) => d.document)).toEqual([
       applyRoleTrustPolicy({ account: '111111111111', region: 'us-east-1', repository: 'acme/infra' }),
-      deployRolePolicy({ deployRole: 'OrganizationAccountAccessRole', remediationRole: 'TrailGuardRemediator', readerRole: 'TrailGuardReader', region: 'us-east-1' }),
+      deployRolePolicy({
+        deployRole: 'OrganizationAccountAccessRole',
+        remediationRole: 'TrailGuardRemediator',
+        readerRole: 'TrailGuardReader',
+        region: 'us-east-1',
+      }),
     ]);
     expect(printed['plan-role']![1]!.document).toEqual(planRolePolicy({ memberRole: 'TrailGuardPlanReadOnly' }));
     expect(JSON.stringify(printed['slack-role'])).toContain('arn:aws:iam::222222222222:role/TrailGuardReader');
@@ -63,7 +68,13 @@ describe('trailguard iam', () => {
   });
 
   it('never prints a plan role that would assume the deploy role in members: without roles.plan it says what to set', async () => {
-    const out = await run('plan-role', '--config', configFile(CONFIG.replace('roles: { plan: TrailGuardPlanReadOnly }\n', '')), '--repository', 'acme/infra');
+    const out = await run(
+      'plan-role',
+      '--config',
+      configFile(CONFIG.replace('roles: { plan: TrailGuardPlanReadOnly }\n', '')),
+      '--repository',
+      'acme/infra',
+    );
 
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/not printed: set roles\.plan in .*a role trusted from pull requests must never assume that/);
@@ -76,7 +87,10 @@ describe('trailguard iam', () => {
     const badConfig = await run('--config', configFile(CONFIG.replace('"222222222222"', '"2222"')));
 
     expect([badRepo.code, badRepo.stderr.split('\n')[0]]).toEqual([2, 'trailguard: --repository: expected owner/name, got "not a repo"']);
-    expect([badRole.code, badRole.stderr.split('\n')[0]]).toEqual([2, 'trailguard: --apply-role: must not start with trailguard- (the deploy role may edit those roles)']);
+    expect([badRole.code, badRole.stderr.split('\n')[0]]).toEqual([
+      2,
+      'trailguard: --apply-role: must not start with trailguard- (the deploy role may edit those roles)',
+    ]);
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('members.accounts[0].id: expected 12 digits');
   });

@@ -24,15 +24,29 @@ const statement = (policy: PolicyDocument, sid: string) => {
   return found;
 };
 const actions = (policy: PolicyDocument) => policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
-const sidOf = (policy: PolicyDocument, action: string) => policy.Statement.find((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))?.Sid ?? '';
+const sidOf = (policy: PolicyDocument, action: string) =>
+  policy.Statement.find((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))?.Sid ?? '';
 
-const central = { centralAccount: '111111111111', region: 'us-east-1', remediationRole: 'TrailGuardRemediator', delivery: 'direct' as const };
+const central = {
+  centralAccount: '111111111111',
+  region: 'us-east-1',
+  remediationRole: 'TrailGuardRemediator',
+  delivery: 'direct' as const,
+};
 const member = {
   account: '222222222222',
   centralAccount: '111111111111',
   region: 'us-east-1',
   trustedPrincipalArns: ['arn:aws:iam::111111111111:role/trailguard-remediator'],
-  baseline: [{ name: 'org-audit', s3BucketName: 'central-trail-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true }],
+  baseline: [
+    {
+      name: 'org-audit',
+      s3BucketName: 'central-trail-logs',
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+    },
+  ],
 };
 
 describe('remediator role (central)', () => {
@@ -68,8 +82,12 @@ describe('remediator role (central)', () => {
     const policy = remediatorPermissionsPolicy({ ...central, members: ['222222222222'] });
 
     expect(statement(policy, 'PublishAlerts').Resource).toBe('arn:aws:sns:us-east-1:111111111111:trailguard-alerts');
-    expect(statement(policy, 'CreateOwnLogGroup').Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator');
-    expect(statement(policy, 'WriteOwnLogStreams').Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator:log-stream:*');
+    expect(statement(policy, 'CreateOwnLogGroup').Resource).toBe(
+      'arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator',
+    );
+    expect(statement(policy, 'WriteOwnLogStreams').Resource).toBe(
+      'arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/trailguard-remediator:log-stream:*',
+    );
     expect(actions(policy).some((a) => a.startsWith('cloudtrail:'))).toBe(false);
   });
 
@@ -85,13 +103,15 @@ describe('remediator role (central)', () => {
       Action: 'sqs:SendMessage',
       Resource: 'arn:aws:sqs:us-east-1:111111111111:trailguard-dlq',
     });
-    expect(remediatorPermissionsPolicy({ ...central, members: [], delivery: 'queue' }).Statement.map((s) => s.Sid)).not.toContain('SendFailedEventsToDlq');
+    expect(remediatorPermissionsPolicy({ ...central, members: [], delivery: 'queue' }).Statement.map((s) => s.Sid)).not.toContain(
+      'SendFailedEventsToDlq',
+    );
   });
 
   it('uses the partition of the region', () => {
-    expect(statement(remediatorPermissionsPolicy({ ...central, region: 'cn-north-1', members: ['222222222222'] }), 'PublishAlerts').Resource).toBe(
-      'arn:aws-cn:sns:cn-north-1:111111111111:trailguard-alerts',
-    );
+    expect(
+      statement(remediatorPermissionsPolicy({ ...central, region: 'cn-north-1', members: ['222222222222'] }), 'PublishAlerts').Resource,
+    ).toBe('arn:aws-cn:sns:cn-north-1:111111111111:trailguard-alerts');
   });
 });
 
@@ -124,13 +144,21 @@ describe('TrailGuardRemediator (member)', () => {
   it('reads trails but never stops or deletes one, by explicit deny', () => {
     const policy = memberRemediationPermissionsPolicy(member);
 
-    expect(statement(policy, 'ReadTrails').Action).toEqual(expect.arrayContaining(['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors']));
-    expect(statement(policy, 'NeverStopOrDeleteTrails')).toMatchObject({ Effect: 'Deny', Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'], Resource: '*' });
+    expect(statement(policy, 'ReadTrails').Action).toEqual(
+      expect.arrayContaining(['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors']),
+    );
+    expect(statement(policy, 'NeverStopOrDeleteTrails')).toMatchObject({
+      Effect: 'Deny',
+      Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'],
+      Resource: '*',
+    });
     // Beyond CloudTrail: DescribeOrganization (is this the management account, whose deleted trail may have been the organization
     // trail?), repairing TrailGuard's own member rules (guard events), and passing only its forwarder role.
-    expect(actions(policy).filter((a) => !a.startsWith('cloudtrail:') && !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge'].includes(sidOf(policy, a)))).toEqual([
-      'organizations:DescribeOrganization',
-    ]);
+    expect(
+      actions(policy).filter(
+        (a) => !a.startsWith('cloudtrail:') && !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge'].includes(sidOf(policy, a)),
+      ),
+    ).toEqual(['organizations:DescribeOrganization']);
   });
 
   it('passes a CloudWatch Logs role only to CloudTrail, only when the baseline names one', () => {
@@ -140,7 +168,11 @@ describe('TrailGuardRemediator (member)', () => {
       Resource: ['arn:aws:iam::222222222222:role/ct-logs'],
       Condition: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } },
     });
-    expect(memberRemediationPermissionsPolicy(member).Statement.filter((st) => st.Action === 'iam:PassRole').map((st) => st.Resource)).toEqual(['arn:aws:iam::222222222222:role/trailguard-forwarder']);
+    expect(
+      memberRemediationPermissionsPolicy(member)
+        .Statement.filter((st) => st.Action === 'iam:PassRole')
+        .map((st) => st.Resource),
+    ).toEqual(['arn:aws:iam::222222222222:role/trailguard-forwarder']);
   });
 });
 
@@ -149,7 +181,9 @@ describe('trailguard-forwarder (member)', () => {
     expect(statement(forwarderTrustPolicy('222222222222'), 'EventBridgeInThisAccountOnly').Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': '222222222222' },
     });
-    expect(statement(forwarderPermissionsPolicy({ centralAccount: '111111111111', region: 'us-east-1' }), 'PutEventsOnCentralBusOnly')).toMatchObject({
+    expect(
+      statement(forwarderPermissionsPolicy({ centralAccount: '111111111111', region: 'us-east-1' }), 'PutEventsOnCentralBusOnly'),
+    ).toMatchObject({
       Action: 'events:PutEvents',
       Resource: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
     });
@@ -167,19 +201,33 @@ describe('the deploy role cannot make itself an administrator', () => {
   });
   const ctx = { deployRole: config.roles.deploy, remediationRole: config.roles.remediation, readerRole: config.roles.reader };
   const policy = deployRolePolicy(ctx);
-  const roleArns = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) => (r.kind === 'iam-role' ? [roleArn(r.account, r.name, 'us-east-1')] : []));
+  const roleArns = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) =>
+    r.kind === 'iam-role' ? [roleArn(r.account, r.name, 'us-east-1')] : [],
+  );
   const allows = (action: string, resource: string) =>
-    policy.Statement.some((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action) && [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)));
+    policy.Statement.some(
+      (s) =>
+        s.Effect === 'Allow' &&
+        [s.Action].flat().includes(action) &&
+        [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)),
+    );
   const denies = (action: string, resource: string) =>
-    policy.Statement.some((s) => s.Effect === 'Deny' && [s.Action].flat().includes(action) && [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)));
+    policy.Statement.some(
+      (s) =>
+        s.Effect === 'Deny' &&
+        [s.Action].flat().includes(action) &&
+        [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)),
+    );
 
   it('is explicitly denied assuming every role TrailGuard creates, and assumes only roles.deploy', () => {
     expect(roleArns.length).toBeGreaterThanOrEqual(4);
     expect(roleArns.filter((arn) => !denies('sts:AssumeRole', arn))).toEqual([]);
     expect(statement(policy, 'AssumeDeployRoleInMembers').Resource).toBe('arn:aws:iam::*:role/OrganizationAccountAccessRole');
-    expect(policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sts:AssumeRole')).flatMap((s) => [s.Resource].flat())).toEqual([
-      'arn:aws:iam::*:role/OrganizationAccountAccessRole',
-    ]);
+    expect(
+      policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sts:AssumeRole')).flatMap((s) =>
+        [s.Resource].flat(),
+      ),
+    ).toEqual(['arn:aws:iam::*:role/OrganizationAccountAccessRole']);
   });
 
   it('creates and edits roles only with the trailguard-boundary permissions boundary attached', () => {
@@ -188,16 +236,35 @@ describe('the deploy role cannot make itself an administrator', () => {
     for (const action of writes) {
       const granting = policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action));
       // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
-      expect(granting.map((s) => s.Condition), action).toEqual([{ StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::${aws:PrincipalAccount}:policy/trailguard-boundary' } }]);
+      const boundary = 'arn:aws:iam::${aws:PrincipalAccount}:policy/trailguard-boundary';
+      expect(
+        granting.map((s) => s.Condition),
+        action,
+      ).toEqual([{ StringEquals: { 'iam:PermissionsBoundary': boundary } }]);
     }
     expect(roleArns.filter((arn) => !allows('iam:CreateRole', arn))).toEqual([]);
   });
 
   it('has no call that removes or changes a boundary, a managed policy or a role’s attached policies', () => {
-    const iamActions = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('iam:'));
+    const iamActions = policy.Statement.filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.startsWith('iam:'));
 
     expect(iamActions.sort()).toEqual(
-      ['iam:CreateRole', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:PassRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UpdateAssumeRolePolicy'].sort(),
+      [
+        'iam:CreateRole',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:GetRole',
+        'iam:GetRolePolicy',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+        'iam:PassRole',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+        'iam:TagRole',
+        'iam:UpdateAssumeRolePolicy',
+      ].sort(),
     );
     expect(statement(policy, 'ReadPermissionsBoundary').Resource).toBe('arn:aws:iam::*:policy/trailguard-boundary');
   });
@@ -205,20 +272,36 @@ describe('the deploy role cannot make itself an administrator', () => {
   it('rejects a config whose deploy or plan role is one TrailGuard creates', () => {
     const raw = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] } };
 
-    expect(() => validateConfig({ ...raw, roles: { deploy: 'trailguard-deploy' } })).toThrow(/roles\.deploy: must not be a role TrailGuard creates/);
-    expect(() => validateConfig({ ...raw, roles: { plan: 'TrailGuardRemediator' } })).toThrow(/roles\.plan: must not be a role TrailGuard creates/);
-    expect(() => validateConfig({ ...raw, roles: { reader: 'TrailGuardRemediator' } })).toThrow(/roles\.reader: must differ from roles\.remediation/);
+    expect(() => validateConfig({ ...raw, roles: { deploy: 'trailguard-deploy' } })).toThrow(
+      /roles\.deploy: must not be a role TrailGuard creates/,
+    );
+    expect(() => validateConfig({ ...raw, roles: { plan: 'TrailGuardRemediator' } })).toThrow(
+      /roles\.plan: must not be a role TrailGuard creates/,
+    );
+    expect(() => validateConfig({ ...raw, roles: { reader: 'TrailGuardRemediator' } })).toThrow(
+      /roles\.reader: must differ from roles\.remediation/,
+    );
   });
 });
 
 /** IAM's Resource matching: `*` spans any characters (also `/` and `:`), `?` one; unlike the allow list's principal patterns. */
 function resourceGlob(pattern: string, resource: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(resource);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  ).test(resource);
 }
 
 describe('the permissions boundary', () => {
   const configs = [
-    { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }, { id: '333333333333' }] } },
+    {
+      version: 1,
+      central: { account: '111111111111', region: 'us-east-1' },
+      members: { accounts: [{ id: '222222222222' }, { id: '333333333333' }] },
+    },
     {
       version: 1,
       central: { account: '111111111111', region: 'us-east-1' },
@@ -235,12 +318,21 @@ describe('the permissions boundary', () => {
       const config = validateConfig(raw);
       const boundary = permissionsBoundaryPolicy(config);
       const inBoundary = (action: string, resource: string) =>
-        boundary.Statement.some((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action) && [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)));
-      const roles = desiredState(config, { members: ['222222222222', '333333333333'], codeSha256: 'x' }).filter((r) => r.kind === 'iam-role');
+        boundary.Statement.some(
+          (s) =>
+            s.Effect === 'Allow' &&
+            [s.Action].flat().includes(action) &&
+            [s.Resource].flat().some((p) => p !== undefined && resourceGlob(p, resource)),
+        );
+      const roles = desiredState(config, { members: ['222222222222', '333333333333'], codeSha256: 'x' }).filter(
+        (r) => r.kind === 'iam-role',
+      );
 
       const outside = roles.flatMap((r) =>
         r.policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) =>
-          [s.Action].flat().flatMap((a) => [s.Resource].flat().flatMap((res) => (res && !inBoundary(a, res) ? [`${r.name}: ${a} on ${res}`] : []))),
+          [s.Action]
+            .flat()
+            .flatMap((a) => [s.Resource].flat().flatMap((res) => (res && !inBoundary(a, res) ? [`${r.name}: ${a} on ${res}`] : []))),
         ),
       );
 
@@ -281,13 +373,16 @@ describe('each reader its own least-privilege role', () => {
     roles: { externalId: 'tg-ext-1' },
     slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack-app' },
   };
-  const roles = () => desiredState(validateConfig(raw), { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) => (r.kind === 'iam-role' ? [r] : []));
+  const roles = () =>
+    desiredState(validateConfig(raw), { members: ['222222222222'], codeSha256: 'x' }).flatMap((r) => (r.kind === 'iam-role' ? [r] : []));
 
   it('the Slack app gets a reader role it alone can assume, and no longer the remediation role', () => {
     const remediation = roles().find((r) => r.name === 'TrailGuardRemediator')!;
     const reader = roles().find((r) => r.name === 'TrailGuardReader')!;
 
-    expect(statement(remediation.trust, 'TrailGuardCentralRolesOnly').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator'] });
+    expect(statement(remediation.trust, 'TrailGuardCentralRolesOnly').Principal).toEqual({
+      AWS: ['arn:aws:iam::111111111111:role/trailguard-remediator'],
+    });
     expect(statement(reader.trust, 'TrailGuardCentralRolesOnly')).toMatchObject({
       Principal: { AWS: ['arn:aws:iam::111111111111:role/slack-app'] },
       Condition: { StringEquals: { 'sts:ExternalId': 'tg-ext-1' } },
@@ -307,7 +402,9 @@ describe('each reader its own least-privilege role', () => {
   it('without slack.roleArn there is no reader role: nobody to trust', () => {
     const { slack: _slack, ...withoutSlack } = raw;
 
-    expect(desiredState(validateConfig(withoutSlack), { members: ['222222222222'], codeSha256: 'x' }).some((r) => r.name === 'TrailGuardReader')).toBe(false);
+    expect(
+      desiredState(validateConfig(withoutSlack), { members: ['222222222222'], codeSha256: 'x' }).some((r) => r.name === 'TrailGuardReader'),
+    ).toBe(false);
   });
 });
 
@@ -315,7 +412,9 @@ describe('the remediator never assumes its member role in every AWS account', ()
   const org = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { organization: true } };
 
   it('organization without organizationId: scoped to the accounts resolved from the Organization', () => {
-    const role = desiredState(validateConfig(org), { members: ['222222222222', '333333333333'], codeSha256: 'x' }).find((r) => r.name === 'trailguard-remediator');
+    const role = desiredState(validateConfig(org), { members: ['222222222222', '333333333333'], codeSha256: 'x' }).find(
+      (r) => r.name === 'trailguard-remediator',
+    );
 
     expect(role?.kind === 'iam-role' && statement(role.policy, 'AssumeMemberRemediationRole').Resource).toEqual([
       'arn:aws:iam::222222222222:role/TrailGuardRemediator',
@@ -342,12 +441,21 @@ describe('GitHub OIDC roles', () => {
       Effect: 'Allow',
       Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' },
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/infra:ref:refs/heads/main' } },
+      Condition: {
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': 'repo:acme/infra:ref:refs/heads/main',
+        },
+      },
     });
-    expect(applyRoleTrustPolicy({ ...github, environment: 'production' }).Statement[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
-      'repo:acme/infra:environment:production',
+    expect(
+      applyRoleTrustPolicy({ ...github, environment: 'production' }).Statement[0]?.Condition?.StringEquals?.[
+        'token.actions.githubusercontent.com:sub'
+      ],
+    ).toBe('repo:acme/infra:environment:production');
+    expect(planRoleTrustPolicy(github).Statement[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
+      'repo:acme/infra:pull_request',
     );
-    expect(planRoleTrustPolicy(github).Statement[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe('repo:acme/infra:pull_request');
   });
 
   it('the plan role only reads, assumes only the read-only member role, and never a TrailGuard role', () => {
@@ -357,7 +465,9 @@ describe('GitHub OIDC roles', () => {
     expect(allowed.filter((a) => !/^[a-z-]+:(Get|List|Describe)/.test(a))).toEqual(['sts:AssumeRole']);
     expect(statement(policy, 'AssumeReadOnlyRoleInMembers').Resource).toBe('arn:aws:iam::*:role/TrailGuardPlanReadOnly');
     expect(statement(policy, 'NeverAssumeTrailGuardRoles').Effect).toBe('Deny');
-    expect(allowed).toEqual(expect.arrayContaining(['events:DescribeRule', 'iam:GetRole', 'lambda:GetFunction', 'cloudtrail:DescribeTrails']));
+    expect(allowed).toEqual(
+      expect.arrayContaining(['events:DescribeRule', 'iam:GetRole', 'lambda:GetFunction', 'cloudtrail:DescribeTrails']),
+    );
   });
 });
 
@@ -379,10 +489,21 @@ describe('which member role a run assumes', () => {
 
 describe('IAM quotas, before any AWS call', () => {
   it('a boundary over the managed-policy quota stops the plan and says what makes it shorter', () => {
-    const trails = Array.from({ length: 60 }, (_, i) => ({ name: `baseline-trail-number-${i}`, s3BucketName: 'central-trail-logs', cloudWatchLogsRoleArn: `arn:aws:iam::555555555555:role/ct-logs-${i}` }));
-    const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] }, trails });
+    const trails = Array.from({ length: 60 }, (_, i) => ({
+      name: `baseline-trail-number-${i}`,
+      s3BucketName: 'central-trail-logs',
+      cloudWatchLogsRoleArn: `arn:aws:iam::555555555555:role/ct-logs-${i}`,
+    }));
+    const config = validateConfig({
+      version: 1,
+      central: { account: '111111111111', region: 'us-east-1' },
+      members: { accounts: [{ id: '222222222222' }] },
+      trails,
+    });
 
-    expect(() => desiredState(config, { members: ['222222222222'], codeSha256: 'x' })).toThrow(/trailguard-boundary policy would be \d+ characters, over IAM's 6144 for a managed policy/);
+    expect(() => desiredState(config, { members: ['222222222222'], codeSha256: 'x' })).toThrow(
+      /trailguard-boundary policy would be \d+ characters, over IAM's 6144 for a managed policy/,
+    );
   });
 });
 
@@ -391,6 +512,8 @@ describe('the deploy role lets only EventBridge invoke the remediator', () => {
     const granting = deployRolePolicy().Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('lambda:AddPermission'));
 
     expect(granting.map((s) => s.Condition)).toEqual([{ StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } }]);
-    expect(readFileSync('src/core/aws/kinds/lambda-permission.ts', 'utf8')).toMatch(/AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/);
+    expect(readFileSync('src/core/aws/kinds/lambda-permission.ts', 'utf8')).toMatch(
+      /AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/,
+    );
   });
 });

@@ -13,7 +13,10 @@ const baseline = { name: 'org-audit', s3BucketName: 'central-trail-logs' };
 
 /** The configs whose documents differ: every branch of the policy generators is taken by at least one. */
 const CONFIGS: Record<string, { config: unknown; members: string[] }> = {
-  'explicit members, direct delivery, no baseline': { config: { ...base, members: { accounts: [{ id: '222222222222' }, { id: '333333333333' }] } }, members: ['222222222222', '333333333333'] },
+  'explicit members, direct delivery, no baseline': {
+    config: { ...base, members: { accounts: [{ id: '222222222222' }, { id: '333333333333' }] } },
+    members: ['222222222222', '333333333333'],
+  },
   'organization with organizationId, queue delivery': {
     config: { ...base, organizationId: 'o-abc123def4', members: { organization: true }, remediator: { delivery: 'queue' } },
     members: ['222222222222', '333333333333'],
@@ -24,13 +27,27 @@ const CONFIGS: Record<string, { config: unknown; members: string[] }> = {
       ...base,
       members: { accounts: [{ id: '222222222222' }], regions: ['us-east-1', 'eu-west-1'] },
       roles: { externalId: 'tg-ext-1' },
-      trails: [{ ...baseline, cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:222222222222:log-group:ct', cloudWatchLogsRoleArn: 'arn:aws:iam::222222222222:role/ct-logs' }],
+      trails: [
+        {
+          ...baseline,
+          cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:222222222222:log-group:ct',
+          cloudWatchLogsRoleArn: 'arn:aws:iam::222222222222:role/ct-logs',
+        },
+      ],
       slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/trailguard-slack' },
       alerts: { endpoint: 'https://trailguard.example.com/sns' },
     },
     members: ['222222222222'],
   },
-  'another partition': { config: { ...base, central: { account: '111111111111', region: 'cn-north-1' }, members: { accounts: [{ id: '222222222222' }] }, trails: [baseline] }, members: ['222222222222'] },
+  'another partition': {
+    config: {
+      ...base,
+      central: { account: '111111111111', region: 'cn-north-1' },
+      members: { accounts: [{ id: '222222222222' }] },
+      trails: [baseline],
+    },
+    members: ['222222222222'],
+  },
 };
 
 /** Every document TrailGuard generates for a config: roles of the desired state, resource policies, and the documents `trailguard iam` prints. */
@@ -43,12 +60,31 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
       out.push({ name: `${label}: role ${r.name} trust`, use: 'trust', document: r.trust });
       out.push({ name: `${label}: role ${r.name} policy`, use: 'identity', document: r.policy });
     }
-    if (r.kind === 'sqs-queue' && r.attributes.Policy) out.push({ name: `${label}: queue ${r.name} policy`, use: 'resource', document: JSON.parse(r.attributes.Policy) });
-    if (r.kind === 'bus-permission') out.push({ name: `${label}: bus grant ${r.name}`, use: 'resource', document: doc(busStatement(r, busArn) as unknown as iam.Statement) });
+    if (r.kind === 'sqs-queue' && r.attributes.Policy)
+      out.push({ name: `${label}: queue ${r.name} policy`, use: 'resource', document: JSON.parse(r.attributes.Policy) });
+    if (r.kind === 'bus-permission')
+      out.push({
+        name: `${label}: bus grant ${r.name}`,
+        use: 'resource',
+        document: doc(busStatement(r, busArn) as unknown as iam.Statement),
+      });
     if (r.kind === 'lambda-permission') {
       // The statement Lambda's AddPermission writes from what the writer sends.
-      const statement = { Sid: r.name, Effect: 'Allow' as const, Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: centralArns(config).function };
-      out.push({ name: `${label}: function permission ${r.name}`, use: 'resource', document: doc({ ...statement, Condition: { ArnLike: { 'aws:SourceArn': r.sourceArn }, StringEquals: { 'aws:SourceAccount': r.account } } }) });
+      const statement = {
+        Sid: r.name,
+        Effect: 'Allow' as const,
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Resource: centralArns(config).function,
+      };
+      out.push({
+        name: `${label}: function permission ${r.name}`,
+        use: 'resource',
+        document: doc({
+          ...statement,
+          Condition: { ArnLike: { 'aws:SourceArn': r.sourceArn }, StringEquals: { 'aws:SourceAccount': r.account } },
+        }),
+      });
     }
   }
   // Everything `trailguard iam` prints: boundary, OIDC trusts, apply/plan/member-plan/Slack role permissions.
@@ -90,9 +126,20 @@ describe("IAM documents against IAM's Service Authorization Reference", () => {
       document: doc(
         { Sid: 'BusPolicyOnBusArn', Effect: 'Allow', Action: 'events:PutPermission', Resource: 'arn:aws:events:*:*:event-bus/trailguard' },
         { Sid: 'Typo', Effect: 'Allow', Action: 'cloudtrail:StartLoging', Resource: '*' },
-        { Sid: 'TopicArnForQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts' },
+        {
+          Sid: 'TopicArnForQueue',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
+        },
         { Sid: 'RuleArnForBus', Effect: 'Allow', Action: 'events:DescribeEventBus', Resource: 'arn:aws:events:*:*:rule/trailguard-*' },
-        { Sid: 'WrongKey', Effect: 'Allow', Action: 'sns:Publish', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'sns.amazonaws.com' } } },
+        {
+          Sid: 'WrongKey',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: '*',
+          Condition: { StringEquals: { 'iam:PassedToService': 'sns.amazonaws.com' } },
+        },
       ),
     };
 
@@ -102,7 +149,9 @@ describe("IAM documents against IAM's Service Authorization Reference", () => {
       'bad: statement BusPolicyOnBusArn: events:PutPermission supports no resource type, so its Resource must be "*", not arn:aws:events:*:*:event-bus/trailguard',
       'bad: statement Typo: cloudtrail:StartLoging is not an action of cloudtrail',
       expect.stringMatching(/^bad: statement TopicArnForQueue: arn:aws:sns:\S+ is none of the resource types sqs:SendMessage supports/),
-      expect.stringMatching(/^bad: statement RuleArnForBus: arn:aws:events:\*:\*:rule\/trailguard-\* is none of the resource types events:DescribeEventBus supports/),
+      expect.stringMatching(
+        /^bad: statement RuleArnForBus: arn:aws:events:\*:\*:rule\/trailguard-\* is none of the resource types events:DescribeEventBus supports/,
+      ),
       'bad: statement WrongKey: condition key iam:PassedToService is not one sns:Publish supports',
     ]);
   });

@@ -56,7 +56,10 @@ describe('renderInitialConfig', () => {
       },
     ]);
     expect(config.organization?.managementAccount).toBe('333333333333');
-    expect(config.members.accounts).toEqual([{ id: '222222222222', name: 'payments-prod' }, { id: '333333333333', name: 'management' }]);
+    expect(config.members.accounts).toEqual([
+      { id: '222222222222', name: 'payments-prod' },
+      { id: '333333333333', name: 'management' },
+    ]);
     expect(out.added.map((a) => a.id)).toEqual(['333333333333']);
     expect(out.todo.join()).toContain('roles.deployOverrides');
     expect(out.text).toContain('# deployOverrides: { "333333333333": TrailGuardDeploy }');
@@ -73,10 +76,29 @@ describe('renderInitialConfig', () => {
   });
 
   it('an unreadable account, an unread trail and settings the schema refuses are gaps, in the file and in the result', () => {
-    const legacy: FoundTrail = { ...ORG_TRAIL, arn: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/legacy', name: 'legacy', owner: '222222222222', settings: { S3BucketName: 'Legacy_Bucket', IsOrganizationTrail: false } };
-    const unread: FoundTrail = { ...ORG_TRAIL, arn: 'arn:aws:cloudtrail:eu-west-1:222222222222:trail/eu', name: 'eu', owner: '222222222222', settings: null, error: 'GetTrail: AccessDenied' };
+    const legacy: FoundTrail = {
+      ...ORG_TRAIL,
+      arn: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/legacy',
+      name: 'legacy',
+      owner: '222222222222',
+      settings: { S3BucketName: 'Legacy_Bucket', IsOrganizationTrail: false },
+    };
+    const unread: FoundTrail = {
+      ...ORG_TRAIL,
+      arn: 'arn:aws:cloudtrail:eu-west-1:222222222222:trail/eu',
+      name: 'eu',
+      owner: '222222222222',
+      settings: null,
+      error: 'GetTrail: AccessDenied',
+    };
 
-    const out = renderInitialConfig(findings({ trails: [legacy, unread], unreadable: [{ account: '444444444444', error: 'AccessDenied: not authorized to perform sts:AssumeRole' }] }), NOW);
+    const out = renderInitialConfig(
+      findings({
+        trails: [legacy, unread],
+        unreadable: [{ account: '444444444444', error: 'AccessDenied: not authorized to perform sts:AssumeRole' }],
+      }),
+      NOW,
+    );
 
     expect(parseConfig(out.text).trails).toEqual([]);
     expect(out.gaps).toEqual([
@@ -99,8 +121,17 @@ describe('renderInitialConfig', () => {
         // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to leave control characters out
         fc.string({ minLength: 1, maxLength: 64 }).filter((p) => !/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/.test(p) && p.trim() === p),
         (name, bucket, prefix, accountName) => {
-          const trail: FoundTrail = { ...ORG_TRAIL, name, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/${name}`, owner: '222222222222', settings: { S3BucketName: bucket, S3KeyPrefix: prefix } };
-          const out = renderInitialConfig(findings({ organization: null, members: [{ id: '222222222222', name: accountName }], trails: [trail] }), NOW);
+          const trail: FoundTrail = {
+            ...ORG_TRAIL,
+            name,
+            arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/${name}`,
+            owner: '222222222222',
+            settings: { S3BucketName: bucket, S3KeyPrefix: prefix },
+          };
+          const out = renderInitialConfig(
+            findings({ organization: null, members: [{ id: '222222222222', name: accountName }], trails: [trail] }),
+            NOW,
+          );
 
           expect(parseDocument(out.text, { version: '1.2' }).errors).toEqual([]);
           const config = parseConfig(out.text);

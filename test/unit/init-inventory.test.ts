@@ -15,7 +15,12 @@ const [CENTRAL, MEMBER, LOCKED, SUSPENDED, MANAGEMENT] = ['111111111111', '22222
 const ORG_TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org-audit`;
 
 function accounts() {
-  return new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'trailguard-init', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+  return new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'trailguard-init',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+  });
 }
 
 beforeEach(() => {
@@ -25,8 +30,16 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
   sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
     // The management account has no OrganizationAccountAccessRole.
-    if (input.RoleArn.includes(LOCKED) || input.RoleArn.includes(MANAGEMENT)) throw Object.assign(new Error(`not authorized to perform sts:AssumeRole on ${input.RoleArn}`), { name: 'AccessDenied' });
-    return { Credentials: { AccessKeyId: `ASIA${input.RoleArn.split(':')[4]}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) } };
+    if (input.RoleArn.includes(LOCKED) || input.RoleArn.includes(MANAGEMENT))
+      throw Object.assign(new Error(`not authorized to perform sts:AssumeRole on ${input.RoleArn}`), { name: 'AccessDenied' });
+    return {
+      Credentials: {
+        AccessKeyId: `ASIA${input.RoleArn.split(':')[4]}`,
+        SecretAccessKey: 's',
+        SessionToken: 't',
+        Expiration: new Date(Date.now() + 3600_000),
+      },
+    };
   });
   org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc123def4', MasterAccountId: MANAGEMENT } });
 });
@@ -42,7 +55,9 @@ describe('takeInventory', () => {
       ],
     });
     cloudtrail.on(ListTrailsCommand).resolves({ Trails: [{ Name: 'org-audit', TrailARN: ORG_TRAIL_ARN, HomeRegion: 'us-east-1' }] });
-    cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsOrganizationTrail: true, TrailARN: ORG_TRAIL_ARN } });
+    cloudtrail
+      .on(GetTrailCommand)
+      .resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsOrganizationTrail: true, TrailARN: ORG_TRAIL_ARN } });
 
     const found = await takeInventory(accounts(), 'us-east-1', null);
 
@@ -55,7 +70,13 @@ describe('takeInventory', () => {
     ]);
     expect(found.unreadable).toEqual([{ account: LOCKED, error: expect.stringContaining('AccessDenied') }]);
     expect(found.trails).toEqual([
-      { arn: ORG_TRAIL_ARN, name: 'org-audit', homeRegion: 'us-east-1', owner: MANAGEMENT, settings: expect.objectContaining({ IsOrganizationTrail: true }) },
+      {
+        arn: ORG_TRAIL_ARN,
+        name: 'org-audit',
+        homeRegion: 'us-east-1',
+        owner: MANAGEMENT,
+        settings: expect.objectContaining({ IsOrganizationTrail: true }),
+      },
     ]);
     // Listed by two members, read once, by its ARN (the management account is not one TrailGuard can reach here).
     const [read] = cloudtrail.commandCalls(GetTrailCommand);
@@ -66,7 +87,9 @@ describe('takeInventory', () => {
   });
 
   it('without --accounts, a caller that may not list the Organization is told where to run init, or to pass --accounts', async () => {
-    org.on(ListAccountsCommand).rejects(Object.assign(new Error('You don\'t have permissions to access this resource.'), { name: 'AccessDeniedException' }));
+    org
+      .on(ListAccountsCommand)
+      .rejects(Object.assign(new Error("You don't have permissions to access this resource."), { name: 'AccessDeniedException' }));
 
     await expect(takeInventory(accounts(), 'us-east-1', null)).rejects.toThrow(
       "cannot list the accounts of Organization o-abc123def4 (Organizations ListAccounts: You don't have permissions to access this resource.): run init in the management account or a delegated administrator, or pass --accounts",
@@ -85,7 +108,9 @@ describe('takeInventory', () => {
   });
 
   it('a caller without credentials is told to configure them', async () => {
-    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId' }));
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId' }));
 
     await expect(takeInventory(accounts(), 'us-east-1', null)).rejects.toThrow(
       'cannot identify the caller (STS GetCallerIdentity): The security token included in the request is invalid.; configure AWS credentials for the central account',

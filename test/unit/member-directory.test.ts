@@ -3,8 +3,16 @@ import { validateConfig } from '../../src/core/config.js';
 import { MemberDirectory, type Members } from '../../slack-app/members.js';
 import { recordingLog } from '../support/recording-log.js';
 
-const orgConfig = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { organization: true } });
-const listConfig = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] } });
+const orgConfig = validateConfig({
+  version: 1,
+  central: { account: '111111111111', region: 'us-east-1' },
+  members: { organization: true },
+});
+const listConfig = validateConfig({
+  version: 1,
+  central: { account: '111111111111', region: 'us-east-1' },
+  members: { accounts: [{ id: '222222222222' }] },
+});
 const members = (...ids: string[]): Members => ({ ids, names: new Map() });
 
 describe('MemberDirectory', () => {
@@ -12,7 +20,13 @@ describe('MemberDirectory', () => {
     let now = 0;
     const answers = [members('222222222222'), members('222222222222', '333333333333')];
     let loads = 0;
-    const directory = new MemberDirectory({ config: orgConfig, load: async () => answers[loads++]!, log: recordingLog(), ttlMs: 1000, now: () => now });
+    const directory = new MemberDirectory({
+      config: orgConfig,
+      load: async () => answers[loads++]!,
+      log: recordingLog(),
+      ttlMs: 1000,
+      now: () => now,
+    });
 
     const concurrent = await Promise.all([directory.isMember('333333333333'), directory.isMember('222222222222')]);
     now = 999;
@@ -30,8 +44,18 @@ describe('MemberDirectory', () => {
     let now = 0;
     let fail = false;
     const log = recordingLog();
-    const directory = new MemberDirectory({ config: orgConfig, load: async () => (fail ? Promise.reject(new Error('AccessDeniedException: ListAccounts')) : members('222222222222')), log, ttlMs: 1000, now: () => now });
-    const never = new MemberDirectory({ config: orgConfig, load: async () => Promise.reject(new Error('AccessDeniedException: ListAccounts')), log: recordingLog() });
+    const directory = new MemberDirectory({
+      config: orgConfig,
+      load: async () => (fail ? Promise.reject(new Error('AccessDeniedException: ListAccounts')) : members('222222222222')),
+      log,
+      ttlMs: 1000,
+      now: () => now,
+    });
+    const never = new MemberDirectory({
+      config: orgConfig,
+      load: async () => Promise.reject(new Error('AccessDeniedException: ListAccounts')),
+      log: recordingLog(),
+    });
 
     await directory.resolve();
     fail = true;
@@ -44,10 +68,14 @@ describe('MemberDirectory', () => {
 
   it('without members.organization reads the config every time (no AWS, nothing to go stale)', async () => {
     let loads = 0;
-    const directory = new MemberDirectory({ config: listConfig, load: async () => {
+    const directory = new MemberDirectory({
+      config: listConfig,
+      load: async () => {
         loads++;
         return members('222222222222');
-      }, log: recordingLog() });
+      },
+      log: recordingLog(),
+    });
 
     await directory.isMember('222222222222');
     await directory.isMember('222222222222');

@@ -13,12 +13,30 @@ describe('resolveMembers', () => {
     const org = mockClient(OrganizationsClient);
     org
       .on(ListAccountsCommand, { NextToken: undefined })
-      .resolves({ Accounts: [{ Id: '111111111111', Name: 'security', Status: 'ACTIVE' }, { Id: '222222222222', Name: 'payments', Status: 'ACTIVE' }], NextToken: 'p2' })
+      .resolves({
+        Accounts: [
+          { Id: '111111111111', Name: 'security', Status: 'ACTIVE' },
+          { Id: '222222222222', Name: 'payments', Status: 'ACTIVE' },
+        ],
+        NextToken: 'p2',
+      })
       .on(ListAccountsCommand, { NextToken: 'p2' })
-      .resolves({ Accounts: [{ Id: '333333333333', Name: 'closing', Status: 'SUSPENDED' }, { Id: '444444444444', Name: 'sandbox', Status: 'ACTIVE' }] });
-    const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { organization: true, exclude: ['444444444444'] } });
+      .resolves({
+        Accounts: [
+          { Id: '333333333333', Name: 'closing', Status: 'SUSPENDED' },
+          { Id: '444444444444', Name: 'sandbox', Status: 'ACTIVE' },
+        ],
+      });
+    const config = validateConfig({
+      version: 1,
+      central: { account: '111111111111', region: 'us-east-1' },
+      members: { organization: true, exclude: ['444444444444'] },
+    });
 
-    const members = await resolveMembers(config, new Accounts({ region: 'us-east-1', roleName: 'r', sessionName: 's', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
+    const members = await resolveMembers(
+      config,
+      new Accounts({ region: 'us-east-1', roleName: 'r', sessionName: 's', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+    );
 
     expect(members.ids).toEqual(['111111111111', '222222222222']);
     expect(members.names.get('222222222222')).toBe('payments');

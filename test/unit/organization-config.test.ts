@@ -76,10 +76,15 @@ members: { accounts: [{ id: "222222222222" }] }
 organization: { managementAccount: "333333333333" }
 `;
     expect(issues(outside)).toEqual([expect.stringMatching(/^organization\.managementAccount: .*list 333333333333 in members\.accounts/)]);
-    expect(issues(outside.replace('members: { accounts: [{ id: "222222222222" }] }', 'members: { organization: true, exclude: ["333333333333"] }'))).toEqual([
-      expect.stringMatching(/^organization\.managementAccount: .*members\.exclude/),
-    ]);
-    expect(parseConfig(outside.replace('members: { accounts: [{ id: "222222222222" }] }', 'members: { organization: true }')).organization?.managementAccount).toBe('333333333333');
+    expect(
+      issues(
+        outside.replace('members: { accounts: [{ id: "222222222222" }] }', 'members: { organization: true, exclude: ["333333333333"] }'),
+      ),
+    ).toEqual([expect.stringMatching(/^organization\.managementAccount: .*members\.exclude/)]);
+    expect(
+      parseConfig(outside.replace('members: { accounts: [{ id: "222222222222" }] }', 'members: { organization: true }')).organization
+        ?.managementAccount,
+    ).toBe('333333333333');
   });
 
   it('refuses the management account as its own delegated administrator', () => {
@@ -116,7 +121,10 @@ describe('the remediator environment', () => {
 
   it('refuses an organization-trail baseline without TRAILGUARD_ORGANIZATION, naming the variable', () => {
     expect(() =>
-      loadSettings({ ...env, TRAILGUARD_TRAILS: JSON.stringify([{ name: 'org-trail', s3BucketName: 'org-trail-logs', isOrganizationTrail: true }]) }),
+      loadSettings({
+        ...env,
+        TRAILGUARD_TRAILS: JSON.stringify([{ name: 'org-trail', s3BucketName: 'org-trail-logs', isOrganizationTrail: true }]),
+      }),
     ).toThrow(/TRAILGUARD_TRAILS\[0\]\.isOrganizationTrail: .*TRAILGUARD_ORGANIZATION/);
   });
 });

@@ -7,8 +7,21 @@ import { memberRemediationPermissionsPolicy, type PolicyDocument, type Statement
 
 const MANAGEMENT = '333333333333';
 const DELEGATED = '444444444444';
-const orgTrail = { name: 'org-trail', s3BucketName: 'org-trail-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true, isOrganizationTrail: true };
-const memberTrail = { name: 'org-audit', s3BucketName: 'org-audit-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true };
+const orgTrail = {
+  name: 'org-trail',
+  s3BucketName: 'org-trail-logs',
+  isMultiRegionTrail: true,
+  includeGlobalServiceEvents: true,
+  enableLogFileValidation: true,
+  isOrganizationTrail: true,
+};
+const memberTrail = {
+  name: 'org-audit',
+  s3BucketName: 'org-audit-logs',
+  isMultiRegionTrail: true,
+  includeGlobalServiceEvents: true,
+  enableLogFileValidation: true,
+};
 const organization = { managementAccount: MANAGEMENT, delegatedAdministrators: [DELEGATED] };
 const ctx = (account: string, baseline: object[]) => ({
   account,
@@ -20,7 +33,8 @@ const ctx = (account: string, baseline: object[]) => ({
 });
 
 const allows = (policy: PolicyDocument) => policy.Statement.filter((s) => s.Effect === 'Allow');
-const withAction = (policy: PolicyDocument, action: string): Statement[] => allows(policy).filter((s) => [s.Action].flat().includes(action));
+const withAction = (policy: PolicyDocument, action: string): Statement[] =>
+  allows(policy).filter((s) => [s.Action].flat().includes(action));
 const actions = (policy: PolicyDocument) => allows(policy).flatMap((s) => [s.Action].flat());
 
 describe('creating and restoring organization trails', () => {
@@ -28,7 +42,10 @@ describe('creating and restoring organization trails', () => {
     const policy = memberRemediationPermissionsPolicy(ctx(MANAGEMENT, [orgTrail]));
 
     expect(withAction(policy, 'organizations:DescribeOrganization')).toEqual([
-      expect.objectContaining({ Action: ['organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization', 'organizations:ListAccounts'], Resource: '*' }),
+      expect.objectContaining({
+        Action: ['organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization', 'organizations:ListAccounts'],
+        Resource: '*',
+      }),
     ]);
     const slr = `arn:aws:iam::${MANAGEMENT}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
     expect(withAction(policy, 'iam:CreateServiceLinkedRole')).toEqual([
@@ -56,12 +73,15 @@ describe('creating and restoring organization trails', () => {
     ]);
     expect(withAction(policy, 'iam:CreateServiceLinkedRole')).toHaveLength(1);
     // ... and start its logging, which the recreate verifies.
-    expect(withAction(policy, 'cloudtrail:StartLogging').flatMap((s) => [s.Resource].flat())).toContain(`arn:aws:cloudtrail:*:${MANAGEMENT}:trail/org-trail`);
+    expect(withAction(policy, 'cloudtrail:StartLogging').flatMap((s) => [s.Resource].flat())).toContain(
+      `arn:aws:cloudtrail:*:${MANAGEMENT}:trail/org-trail`,
+    );
   });
 
   it('other members, and baselines without organization trails, get none of it', () => {
     // What creating an organization trail needs (Organizations, the service-linked role); the guard's rule repairs are another matter.
-    const organizationTrailActions = (a: string) => a.startsWith('organizations:') || a === 'iam:CreateServiceLinkedRole' || a === 'iam:GetRole';
+    const organizationTrailActions = (a: string) =>
+      a.startsWith('organizations:') || a === 'iam:CreateServiceLinkedRole' || a === 'iam:GetRole';
     expect(actions(memberRemediationPermissionsPolicy(ctx('222222222222', [orgTrail]))).filter(organizationTrailActions)).toEqual([]);
     expect(actions(memberRemediationPermissionsPolicy(ctx(MANAGEMENT, [memberTrail]))).filter(organizationTrailActions)).toEqual([]);
   });
@@ -69,12 +89,16 @@ describe('creating and restoring organization trails', () => {
 
 describe('resolving a baseline KMS alias', () => {
   it('kms:DescribeKey only on keys of the alias’s account and region, only through that alias', () => {
-    const policy = memberRemediationPermissionsPolicy(ctx('222222222222', [{ ...memberTrail, kmsKeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' }]));
+    const policy = memberRemediationPermissionsPolicy(
+      ctx('222222222222', [{ ...memberTrail, kmsKeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' }]),
+    );
 
     expect(withAction(policy, 'kms:DescribeKey')).toEqual([
       expect.objectContaining({
         Resource: 'arn:aws:kms:us-east-1:555555555555:key/*',
-        Condition: { StringEquals: { 'kms:RequestAlias': ['alias/org-cloudtrail', 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail'] } },
+        Condition: {
+          StringEquals: { 'kms:RequestAlias': ['alias/org-cloudtrail', 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail'] },
+        },
       }),
     ]);
   });
@@ -83,20 +107,30 @@ describe('resolving a baseline KMS alias', () => {
     const policy = memberRemediationPermissionsPolicy(ctx('222222222222', [{ ...memberTrail, kmsKeyId: 'alias/org-cloudtrail' }]));
 
     expect(withAction(policy, 'kms:DescribeKey')).toEqual([
-      expect.objectContaining({ Resource: 'arn:aws:kms:*:222222222222:key/*', Condition: { StringEquals: { 'kms:RequestAlias': ['alias/org-cloudtrail'] } } }),
+      expect.objectContaining({
+        Resource: 'arn:aws:kms:*:222222222222:key/*',
+        Condition: { StringEquals: { 'kms:RequestAlias': ['alias/org-cloudtrail'] } },
+      }),
     ]);
   });
 
   it('a key ARN or key id needs no KMS permission at all', () => {
-    for (const kmsKeyId of ['arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab', '1234abcd-12ab-34cd-56ef-1234567890ab']) {
-      expect(actions(memberRemediationPermissionsPolicy(ctx('222222222222', [{ ...memberTrail, kmsKeyId }])))).not.toContain('kms:DescribeKey');
+    for (const kmsKeyId of [
+      'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+    ]) {
+      expect(actions(memberRemediationPermissionsPolicy(ctx('222222222222', [{ ...memberTrail, kmsKeyId }])))).not.toContain(
+        'kms:DescribeKey',
+      );
     }
   });
 });
 
 describe('every action, resource and condition key is one IAM knows for that action', () => {
   it.each([MANAGEMENT, DELEGATED, '222222222222'])('in %s', async (account) => {
-    const policy = memberRemediationPermissionsPolicy(ctx(account, [orgTrail, { ...memberTrail, kmsKeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' }]));
+    const policy = memberRemediationPermissionsPolicy(
+      ctx(account, [orgTrail, { ...memberTrail, kmsKeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' }]),
+    );
 
     for (const s of policy.Statement) {
       for (const action of [s.Action].flat()) {
@@ -126,11 +160,18 @@ describe('the action deploys it, and the remediator learns the organization', ()
       (r) => r.kind === 'iam-role' && r.name === 'TrailGuardRemediator',
     ) as { account: string; policy: PolicyDocument }[];
 
-    expect(roles.find((r) => r.account === MANAGEMENT)!.policy.Statement.map((s) => s.Sid)).toContain('CreateOrganizationTrailOrganizations');
-    expect(roles.find((r) => r.account === '222222222222')!.policy.Statement.map((s) => s.Sid)).not.toContain('CreateOrganizationTrailOrganizations');
+    expect(roles.find((r) => r.account === MANAGEMENT)!.policy.Statement.map((s) => s.Sid)).toContain(
+      'CreateOrganizationTrailOrganizations',
+    );
+    expect(roles.find((r) => r.account === '222222222222')!.policy.Statement.map((s) => s.Sid)).not.toContain(
+      'CreateOrganizationTrailOrganizations',
+    );
   });
 
   it('TRAILGUARD_ORGANIZATION carries the organization to the remediator', () => {
-    expect(JSON.parse(remediatorEnvironment(config).TRAILGUARD_ORGANIZATION!)).toEqual({ managementAccount: MANAGEMENT, delegatedAdministrators: [] });
+    expect(JSON.parse(remediatorEnvironment(config).TRAILGUARD_ORGANIZATION!)).toEqual({
+      managementAccount: MANAGEMENT,
+      delegatedAdministrators: [],
+    });
   });
 });

@@ -129,9 +129,14 @@ function delegatedAdminStop(): TamperEvent {
 }
 
 const denied = (account: string) =>
-  Object.assign(new Error(`User: arn:aws:sts::111111111111:assumed-role/trailguard-remediator/x is not authorized to perform: sts:AssumeRole on arn:aws:iam::${account}:role/TrailGuardRemediator`), {
-    name: 'AccessDenied',
-  });
+  Object.assign(
+    new Error(
+      `User: arn:aws:sts::111111111111:assumed-role/trailguard-remediator/x is not authorized to perform: sts:AssumeRole on arn:aws:iam::${account}:role/TrailGuardRemediator`,
+    ),
+    {
+      name: 'AccessDenied',
+    },
+  );
 
 let deniedAccounts: Set<string>;
 
@@ -146,7 +151,14 @@ beforeEach(() => {
   sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
     const account = input.RoleArn.split(':')[4]!;
     if (deniedAccounts.has(account)) throw denied(account);
-    return { Credentials: { AccessKeyId: `ASIA${account}`, SecretAccessKey: 'member-secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3600_000) } };
+    return {
+      Credentials: {
+        AccessKeyId: `ASIA${account}`,
+        SecretAccessKey: 'member-secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3600_000),
+      },
+    };
   });
   cloudtrail.on(StartLoggingCommand).resolves({});
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
@@ -169,16 +181,24 @@ describe('case 12: UpdateTrail IsOrganizationTrail=false on the organization tra
   });
 
   it('with isOrganizationTrail pinned, restores it in the management account and verifies it with GetTrail: the best expected value', async () => {
-    cloudtrail.on(GetTrailCommand).resolvesOnce(orgTrail({ IsOrganizationTrail: false })).resolves(orgTrail());
+    cloudtrail
+      .on(GetTrailCommand)
+      .resolvesOnce(orgTrail({ IsOrganizationTrail: false }))
+      .resolves(orgTrail());
     cloudtrail.on(UpdateTrailCommand).resolves({});
-    const { handle } = setup({ trails: [{ ...c.setup.config.trails![0], isOrganizationTrail: true }], organization: { managementAccount: MANAGEMENT } });
+    const { handle } = setup({
+      trails: [{ ...c.setup.config.trails![0], isOrganizationTrail: true }],
+      organization: { managementAccount: MANAGEMENT },
+    });
 
     const result = await handle(c.event);
 
     const best = c.expected.anyOf![0]!;
     expect(best.outcome).toContain(result.outcome);
     expect(result).toMatchObject({ outcome: 'restored', isLogging: best.trailAfter!.isLogging });
-    expect(await callsIn(UpdateTrailCommand)).toEqual([{ account: MANAGEMENT, input: expect.objectContaining({ Name: ORG_TRAIL_ARN, IsOrganizationTrail: true }) }]);
+    expect(await callsIn(UpdateTrailCommand)).toEqual([
+      { account: MANAGEMENT, input: expect.objectContaining({ Name: ORG_TRAIL_ARN, IsOrganizationTrail: true }) },
+    ]);
     expect(result.actions).toEqual(['GetTrail', 'UpdateTrail: isOrganizationTrail', 'GetTrail', 'GetTrailStatus']);
     expect(publishedAlerts()[0]).toMatchObject({ outcome: 'restored', isLogging: true });
   });
@@ -186,18 +206,29 @@ describe('case 12: UpdateTrail IsOrganizationTrail=false on the organization tra
   it('fails, and says so, when UpdateTrail is accepted but GetTrail still reports a one-account trail', async () => {
     cloudtrail.on(GetTrailCommand).resolves(orgTrail({ IsOrganizationTrail: false }));
     cloudtrail.on(UpdateTrailCommand).resolves({});
-    const { handle } = setup({ trails: [{ ...c.setup.config.trails![0], isOrganizationTrail: true }], organization: { managementAccount: MANAGEMENT } });
+    const { handle } = setup({
+      trails: [{ ...c.setup.config.trails![0], isOrganizationTrail: true }],
+      organization: { managementAccount: MANAGEMENT },
+    });
 
     const result = await handle(c.event);
 
-    expect(result).toMatchObject({ outcome: 'failed', error: 'UpdateTrail succeeded but the trail still differs from the baseline: isOrganizationTrail' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: 'UpdateTrail succeeded but the trail still differs from the baseline: isOrganizationTrail',
+    });
     expect(publishedAlerts()[0]!.outcome).toBe('failed');
   });
 
   it('fails with AWS’s reason when trusted access for CloudTrail is off', async () => {
     cloudtrail.on(GetTrailCommand).resolves(orgTrail({ IsOrganizationTrail: false }));
-    cloudtrail.on(UpdateTrailCommand).rejects(Object.assign(new Error('Trusted access is not enabled'), { name: 'CloudTrailAccessNotEnabledException' }));
-    const { handle } = setup({ trails: [{ ...c.setup.config.trails![0], isOrganizationTrail: true }], organization: { managementAccount: MANAGEMENT } });
+    cloudtrail
+      .on(UpdateTrailCommand)
+      .rejects(Object.assign(new Error('Trusted access is not enabled'), { name: 'CloudTrailAccessNotEnabledException' }));
+    const { handle } = setup({
+      trails: [{ ...c.setup.config.trails![0], isOrganizationTrail: true }],
+      organization: { managementAccount: MANAGEMENT },
+    });
 
     const result = await handle(c.event);
 
@@ -222,7 +253,9 @@ describe('case 13: DeleteTrail of the organization trail', () => {
     const best = c.expected.anyOf![0]!;
     expect(best.outcome).toContain(result.outcome);
     expect(result).toMatchObject({ outcome: 'recreated', isLogging: true });
-    expect(await callsIn(CreateTrailCommand)).toEqual([{ account: MANAGEMENT, input: expect.objectContaining({ Name: 'org-trail', IsOrganizationTrail: true }) }]);
+    expect(await callsIn(CreateTrailCommand)).toEqual([
+      { account: MANAGEMENT, input: expect.objectContaining({ Name: 'org-trail', IsOrganizationTrail: true }) },
+    ]);
     expect(cloudtrail).toHaveReceivedCommandWith(StartLoggingCommand, { Name: ORG_TRAIL_ARN });
     expect(publishedAlerts()[0]).toMatchObject({ outcome: 'recreated', isLogging: true });
   });
@@ -234,7 +267,10 @@ describe('case 13: DeleteTrail of the organization trail', () => {
 
     const result = await handle(c.event);
 
-    expect(result).toMatchObject({ outcome: 'failed', error: 'trail recreated but it still differs from the baseline: isOrganizationTrail' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: 'trail recreated but it still differs from the baseline: isOrganizationTrail',
+    });
     expect(publishedAlerts()[0]!.outcome).toBe('failed');
   });
 
@@ -282,7 +318,9 @@ describe('case 13: DeleteTrail of the organization trail', () => {
     const result = await handle(c.event);
 
     expect(result.outcome).toBe('failed');
-    expect(result.error).toMatch(/cannot be assumed in 333333333333 \(AccessDenied\), 444444444444 \(AccessDenied\).*roles\.deployOverrides/);
+    expect(result.error).toMatch(
+      /cannot be assumed in 333333333333 \(AccessDenied\), 444444444444 \(AccessDenied\).*roles\.deployOverrides/,
+    );
     expect(cloudtrail).not.toHaveReceivedCommand(CreateTrailCommand);
     expect(publishedAlerts()[0]!.outcome).toBe('failed');
   });
@@ -304,7 +342,9 @@ describe('case 13: DeleteTrail of the organization trail', () => {
   it('with no organization block, a deleted baseline trail of an ordinary member is still recreated (one DescribeOrganization says it is not the management account)', async () => {
     const member = retargetEvent(c.event, MEMBER);
     cloudtrail.on(CreateTrailCommand).resolves({});
-    cloudtrail.on(GetTrailCommand).resolves(orgTrail({ TrailARN: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/org-trail`, IsOrganizationTrail: false }));
+    cloudtrail
+      .on(GetTrailCommand)
+      .resolves(orgTrail({ TrailARN: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/org-trail`, IsOrganizationTrail: false }));
     const { handle } = setup({ trails: c.setup.config.trails! });
 
     const result = await handle(member);
@@ -366,7 +406,9 @@ describe('case 19: a baseline kmsKeyId given as an alias ARN', () => {
 
   it('a benign UpdateTrail on a trail encrypted with that key is already-compliant, and the alert does not mention the key', async () => {
     cloudtrail.on(GetTrailCommand).resolves(reported);
-    kms.on(DescribeKeyCommand, { KeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' }).resolves({ KeyMetadata: { KeyId: '1234abcd', Arn: KEY_ARN } });
+    kms
+      .on(DescribeKeyCommand, { KeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' })
+      .resolves({ KeyMetadata: { KeyId: '1234abcd', Arn: KEY_ARN } });
     const { handle } = setup({ trails: c.setup.config.trails! });
 
     const result = await handle(c.event);
@@ -391,13 +433,20 @@ describe('case 19: a baseline kmsKeyId given as an alias ARN', () => {
 
     const result = await handle(c.event);
 
-    expect(result).toMatchObject({ outcome: 'restored', actions: ['DescribeKey', 'GetTrail', 'UpdateTrail: kmsKeyId', 'GetTrail', 'GetTrailStatus'] });
-    expect(cloudtrail).toHaveReceivedCommandWith(UpdateTrailCommand, { KmsKeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail' });
+    expect(result).toMatchObject({
+      outcome: 'restored',
+      actions: ['DescribeKey', 'GetTrail', 'UpdateTrail: kmsKeyId', 'GetTrail', 'GetTrailStatus'],
+    });
+    expect(cloudtrail).toHaveReceivedCommandWith(UpdateTrailCommand, {
+      KmsKeyId: 'arn:aws:kms:us-east-1:555555555555:alias/org-cloudtrail',
+    });
   });
 
   it('an alias the member role cannot resolve: failed with the KMS error, the key never rewritten', async () => {
     cloudtrail.on(GetTrailCommand).resolves(reported);
-    kms.on(DescribeKeyCommand).rejects(Object.assign(new Error('not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
+    kms
+      .on(DescribeKeyCommand)
+      .rejects(Object.assign(new Error('not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
     const { handle } = setup({ trails: c.setup.config.trails! });
 
     const result = await handle(c.event);
@@ -419,19 +468,33 @@ describe("TrailGuard's own role: only its calls towards the baseline are ignored
 
   it('a PutEventSelectors this remediator did not make (data-event selectors dropped) is tampering: checked and alerted', async () => {
     const event = ownRole(loadFixture('put-event-selectors'));
-    event.detail.requestParameters = { trailName: 'org-audit', eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [] }] };
-    cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+    event.detail.requestParameters = {
+      trailName: 'org-audit',
+      eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [] }],
+    };
+    cloudtrail
+      .on(GetEventSelectorsCommand)
+      .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
     const { handle } = setup({ trails });
 
     const result = await handle(event);
 
     expect(result.outcome).not.toBe('ignored');
     expect(result.reason).toMatch(/made with TrailGuard's own role TrailGuardRemediator, not towards the baseline/);
-    expect(publishedAlerts()).toEqual([expect.objectContaining({ eventName: 'PutEventSelectors', actor: expect.objectContaining({ arn: expect.stringContaining('TrailGuardRemediator') }) })]);
+    expect(publishedAlerts()).toEqual([
+      expect.objectContaining({
+        eventName: 'PutEventSelectors',
+        actor: expect.objectContaining({ arn: expect.stringContaining('TrailGuardRemediator') }),
+      }),
+    ]);
   });
 
   it('its own restoring PutEventSelectors, delivered back to it, is ignored: no call, no alert', async () => {
-    const data = { ReadWriteType: 'All' as const, IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::payroll/'] }] };
+    const data = {
+      ReadWriteType: 'All' as const,
+      IncludeManagementEvents: false,
+      DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::payroll/'] }],
+    };
     cloudtrail
       .on(GetEventSelectorsCommand)
       .resolvesOnce({ EventSelectors: [data] })
@@ -472,7 +535,9 @@ describe("TrailGuard's own role: only its calls towards the baseline are ignored
 
     expect(result.outcome).toBe('blocked');
     expect(result.reason).toMatch(/with TrailGuard's own role TrailGuardRemediator itself failed with AccessDenied/);
-    expect(publishedAlerts()).toEqual([expect.objectContaining({ outcome: 'blocked', callError: expect.objectContaining({ code: 'AccessDenied' }) })]);
+    expect(publishedAlerts()).toEqual([
+      expect.objectContaining({ outcome: 'blocked', callError: expect.objectContaining({ code: 'AccessDenied' }) }),
+    ]);
   });
 
   it('a StopLogging that succeeded with its role (its deny removed) is restarted and alerted', async () => {
@@ -486,7 +551,12 @@ describe("TrailGuard's own role: only its calls towards the baseline are ignored
 
   it('its own UpdateTrail towards the baseline is ignored whatever form CloudTrail recorded the bucket in', async () => {
     const event = ownRole(loadFixture('update-trail'));
-    event.detail.requestParameters = { name: TRAIL_ARN, s3BucketName: 'central-trail-logs', isMultiRegionTrail: true, enableLogFileValidation: true };
+    event.detail.requestParameters = {
+      name: TRAIL_ARN,
+      s3BucketName: 'central-trail-logs',
+      isMultiRegionTrail: true,
+      enableLogFileValidation: true,
+    };
     const { handle } = setup({ trails: [{ name: 'org-audit', s3BucketName: 'arn:aws:s3:::central-trail-logs' }] });
 
     expect((await handle(event)).outcome).toBe('ignored');

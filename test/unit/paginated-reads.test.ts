@@ -15,7 +15,8 @@ const ENDPOINT = 'https://trailguard.example.com/sns';
 const sts = mockClient(STSClient);
 const sns = mockClient(SNSClient);
 const cloudtrail = mockClient(CloudTrailClient);
-const accounts = () => new Accounts({ region: 'us-east-1', roleName: 'r', sessionName: 's', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const accounts = () =>
+  new Accounts({ region: 'us-east-1', roleName: 'r', sessionName: 's', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 
 beforeEach(() => {
   sts.reset();
@@ -26,13 +27,23 @@ beforeEach(() => {
 
 describe('the alerts topic read', () => {
   it('finds the HTTPS subscription on a later page of ListSubscriptionsByTopic, so plan shows no drift', async () => {
-    const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] }, alerts: { endpoint: ENDPOINT } });
+    const config = validateConfig({
+      version: 1,
+      central: { account: CENTRAL, region: 'us-east-1' },
+      members: { accounts: [{ id: '222222222222' }] },
+      alerts: { endpoint: ENDPOINT },
+    });
     const topic = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:${topic.name}`;
     sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2' } });
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     // SNS answers 100 subscriptions a page; e-mail subscribers added by hand fill the first one.
-    const emails = Array.from({ length: 100 }, (_, i) => ({ Protocol: 'email', Endpoint: `oncall-${i}@example.com`, TopicArn: arn, SubscriptionArn: `${arn}:e${i}` }));
+    const emails = Array.from({ length: 100 }, (_, i) => ({
+      Protocol: 'email',
+      Endpoint: `oncall-${i}@example.com`,
+      TopicArn: arn,
+      SubscriptionArn: `${arn}:e${i}`,
+    }));
     sns
       .on(ListSubscriptionsByTopicCommand, { TopicArn: arn, NextToken: undefined })
       .resolves({ Subscriptions: emails, NextToken: 'page-2' })
@@ -50,7 +61,10 @@ describe('listTrails', () => {
   it('lists the trails of every page of ListTrails', async () => {
     cloudtrail
       .on(ListTrailsCommand, { NextToken: undefined })
-      .resolves({ Trails: [{ Name: 'a', TrailARN: `arn:aws:cloudtrail:us-east-1:${CENTRAL}:trail/a`, HomeRegion: 'us-east-1' }], NextToken: 't2' })
+      .resolves({
+        Trails: [{ Name: 'a', TrailARN: `arn:aws:cloudtrail:us-east-1:${CENTRAL}:trail/a`, HomeRegion: 'us-east-1' }],
+        NextToken: 't2',
+      })
       .on(ListTrailsCommand, { NextToken: 't2' })
       .resolves({ Trails: [{ Name: 'b', TrailARN: `arn:aws:cloudtrail:ap-south-1:${CENTRAL}:trail/b`, HomeRegion: 'ap-south-1' }] });
 

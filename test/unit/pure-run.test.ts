@@ -22,7 +22,12 @@ describe('trail status rows', () => {
     ];
 
     const toRead = trailsToRead(perRegion);
-    const rows = accountStatusRows(target, perRegion, [{ trail: toRead[0]!, reading: { status: { isLogging: false, latestDeliveryTime: null, latestDeliveryError: null } } }], ['us-east-1', 'eu-west-1']);
+    const rows = accountStatusRows(
+      target,
+      perRegion,
+      [{ trail: toRead[0]!, reading: { status: { isLogging: false, latestDeliveryTime: null, latestDeliveryError: null } } }],
+      ['us-east-1', 'eu-west-1'],
+    );
 
     expect(toRead.map((t) => t.arn)).toEqual([org.TrailARN]);
     expect(rows.map((r) => [r.region, r.trail, r.isLogging, r.error])).toEqual([
@@ -31,13 +36,18 @@ describe('trail status rows', () => {
     ]);
   });
 
-  it('marks a gap, and marks only the account\'s own trail homed outside the watched regions as uncovered', () => {
+  it("marks a gap, and marks only the account's own trail homed outside the watched regions as uncovered", () => {
     const own = { name: 'legacy', arn: arn(MEMBER, 'ap-south-1', 'legacy'), homeRegion: 'ap-south-1' };
     const foreign = { name: 'org-trail', arn: arn(CENTRAL, 'sa-east-1', 'org-trail'), homeRegion: 'sa-east-1' };
     const perRegion: RegionTrails[] = [{ region: 'eu-west-1', trails: [], error: null }];
     const ok = { status: { isLogging: true, latestDeliveryTime: '2026-11-29T12:00:00.000Z', latestDeliveryError: null } };
 
-    const rows = accountStatusRows(target, perRegion, trailsToRead(perRegion, [own, foreign]).map((trail) => ({ trail, reading: ok })), ['eu-west-1']);
+    const rows = accountStatusRows(
+      target,
+      perRegion,
+      trailsToRead(perRegion, [own, foreign]).map((trail) => ({ trail, reading: ok })),
+      ['eu-west-1'],
+    );
 
     expect(rows.map((r) => [r.region, r.trail ?? r.error, r.uncovered ? 'uncovered' : 'watched'])).toEqual([
       ['ap-south-1', 'legacy', 'uncovered'],
@@ -48,10 +58,18 @@ describe('trail status rows', () => {
 });
 
 describe('buildReport', () => {
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER, name: 'payments' }], regions: ['us-east-1'] } });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER, name: 'payments' }], regions: ['us-east-1'] },
+  });
   const desired = desiredState(config, { members: [MEMBER], codeSha256: 'sha' });
   const byAccount = groupBy(desired, (r: Resource) => r.account);
-  const nothingExists = (resources: Resource[]): AccountState => ({ observed: new Map(resources.map((r) => [r.key, { exists: false } as Observed])), extraneous: [], errors: new Map() });
+  const nothingExists = (resources: Resource[]): AccountState => ({
+    observed: new Map(resources.map((r) => [r.key, { exists: false } as Observed])),
+    extraneous: [],
+    errors: new Map(),
+  });
   const results = (over: Partial<RunResults>): RunResults => ({
     mode: 'plan',
     config,
@@ -79,7 +97,11 @@ describe('buildReport', () => {
     const central = byAccount.get(CENTRAL)!;
     const made = planChanges(central, nothingExists(central).observed);
     const report = buildReport(
-      results({ mode: 'apply', made: new Map([[CENTRAL, made]]), applyErrors: new Map([[MEMBER, new Map([['global', 'create iam-role trailguard-forwarder: AccessDenied']])]]) }),
+      results({
+        mode: 'apply',
+        made: new Map([[CENTRAL, made]]),
+        applyErrors: new Map([[MEMBER, new Map([['global', 'create iam-role trailguard-forwarder: AccessDenied']])]]),
+      }),
     );
 
     expect(report.rows.filter((r) => r.account === CENTRAL).every((r) => r.status === 'created')).toBe(true);

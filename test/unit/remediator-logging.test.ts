@@ -41,7 +41,9 @@ afterEach(() => {
 
 describe('remediator logs', () => {
   it('name the request id of each invocation and the cold start of the first only', async () => {
-    const deps = createDefaultDeps({ env: { TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts', AWS_REGION: 'us-east-1' } });
+    const deps = createDefaultDeps({
+      env: { TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts', AWS_REGION: 'us-east-1' },
+    });
     const handler = createHandler(() => deps);
 
     // Not a CloudTrail record: rejected with one warn line, no AWS call.

@@ -48,7 +48,12 @@ beforeEach(() => {
   cloudtrail.reset();
   sns.reset();
   sts.on(AssumeRoleCommand).resolves({
-    Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'member-secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: 'ASIAMEMBER',
+      SecretAccessKey: 'member-secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   });
   cloudtrail.on(StartLoggingCommand).resolves({});
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
@@ -77,7 +82,12 @@ describe('real records that were dropped before are remediated', () => {
   it('an IAM user at path /:role/ named BreakGlass is not the allowed role: its StopLogging is reverted', async () => {
     const { handle } = setup();
     const raw = stopLogging((r) => {
-      r.detail.userIdentity = { type: 'IAMUser', arn: 'arn:aws:iam::222222222222:user/:role/BreakGlass', userName: 'BreakGlass', accountId: '222222222222' };
+      r.detail.userIdentity = {
+        type: 'IAMUser',
+        arn: 'arn:aws:iam::222222222222:user/:role/BreakGlass',
+        userName: 'BreakGlass',
+        accountId: '222222222222',
+      };
     });
 
     const result = await handle(raw);
@@ -97,8 +107,16 @@ describe('case 11: a member denied StopLogging on the organization trail', () =>
     expect(expected.outcome).toContain(result.outcome);
     expect(result).toMatchObject({ outcome: 'blocked', account: '222222222222', trail: 'org-trail' });
     const [alert] = alerts();
-    expect(alert).toMatchObject({ outcome: 'blocked', account: '222222222222', callError: { code: expected.alertFields!['callError.code'] } });
-    expect(alert!.trail).toMatchObject({ name: 'org-trail', account: '333333333333', arn: 'arn:aws:cloudtrail:us-east-1:333333333333:trail/org-trail' });
+    expect(alert).toMatchObject({
+      outcome: 'blocked',
+      account: '222222222222',
+      callError: { code: expected.alertFields!['callError.code'] },
+    });
+    expect(alert!.trail).toMatchObject({
+      name: 'org-trail',
+      account: '333333333333',
+      arn: 'arn:aws:cloudtrail:us-east-1:333333333333:trail/org-trail',
+    });
     expect(awsCallsBesidesPublish()).toHaveLength(0);
   });
 });
@@ -109,9 +127,21 @@ describe('records that cannot be acted on are alerted, never only logged, and ne
     ['no trail name', (r) => (r.detail.requestParameters = {}), /detail\.requestParameters\.name is missing/],
     ['a name CloudTrail forbids', (r) => (r.detail.requestParameters.name = 'my--namespace'), /adjacent/],
     ['an IP-address name', (r) => (r.detail.requestParameters.name = '10.0.0.1'), /IP address/],
-    ['an ARN in another partition', (r) => (r.detail.requestParameters.name = 'arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/org-audit'), /partition aws-us-gov/],
-    ['an ARN in an unknown region', (r) => (r.detail.requestParameters.name = 'arn:aws:cloudtrail:us-east-9:222222222222:trail/org-audit'), /not a known AWS region/],
-    ['a successful call whose ARN is in another home region', (r) => (r.detail.requestParameters.name = 'arn:aws:cloudtrail:eu-west-1:222222222222:trail/org-audit'), /home region eu-west-1/],
+    [
+      'an ARN in another partition',
+      (r) => (r.detail.requestParameters.name = 'arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/org-audit'),
+      /partition aws-us-gov/,
+    ],
+    [
+      'an ARN in an unknown region',
+      (r) => (r.detail.requestParameters.name = 'arn:aws:cloudtrail:us-east-9:222222222222:trail/org-audit'),
+      /not a known AWS region/,
+    ],
+    [
+      'a successful call whose ARN is in another home region',
+      (r) => (r.detail.requestParameters.name = 'arn:aws:cloudtrail:eu-west-1:222222222222:trail/org-audit'),
+      /home region eu-west-1/,
+    ],
     [
       'a call in an unknown region',
       (r) => {
@@ -135,7 +165,9 @@ describe('records that cannot be acted on are alerted, never only logged, and ne
     expect(alert).toMatchObject({ outcome: 'alert-only', eventName: 'StopLogging', account: '222222222222', isLogging: null });
     expect(alert!.reason).toMatch(reason);
     expect(rejectedLines(log)).toHaveLength(0);
-    expect(log.lines).toEqual([expect.objectContaining({ attributes: expect.objectContaining({ outcome: 'alert-only', alertMessageId: 'msg-1' }) })]);
+    expect(log.lines).toEqual([
+      expect.objectContaining({ attributes: expect.objectContaining({ outcome: 'alert-only', alertMessageId: 'msg-1' }) }),
+    ]);
   });
 
   it.each(unusable)('%s, when the call itself failed: blocked with the call error', async (_, edit, reason) => {
@@ -170,7 +202,13 @@ describe('rejected input is counted: exactly one structured line with outcome "r
     const result = await handle(stopLogging((r) => (r.source = 'custom.attacker')));
 
     expect(result.outcome).toBe('rejected');
-    expect(rejectedLines(log)).toEqual([{ level: 'warn', message: 'event rejected', attributes: { outcome: 'rejected', reason: expect.stringMatching(/^not a CloudTrail API-call envelope: source: /) } }]);
+    expect(rejectedLines(log)).toEqual([
+      {
+        level: 'warn',
+        message: 'event rejected',
+        attributes: { outcome: 'rejected', reason: expect.stringMatching(/^not a CloudTrail API-call envelope: source: /) },
+      },
+    ]);
     expect(log.lines).toHaveLength(1);
     expect(sns.calls()).toHaveLength(0);
   });
@@ -192,9 +230,18 @@ describe('rejected input is counted: exactly one structured line with outcome "r
     it('writes one JSON line a metric filter { $.outcome = "rejected" } counts', async () => {
       const handler = createHandler(() => createDefaultDeps({ env, clientOptions }));
 
-      await handler({ Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body: 'null' }, { messageId: 'm-2', eventSource: 'aws:sqs', body: '{"source":"x"}' }] });
+      await handler({
+        Records: [
+          { messageId: 'm-1', eventSource: 'aws:sqs', body: 'null' },
+          { messageId: 'm-2', eventSource: 'aws:sqs', body: '{"source":"x"}' },
+        ],
+      });
 
-      const lines = written.join('').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = written
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.filter((l) => l.outcome === 'rejected')).toHaveLength(2);
       expect(lines.every((l) => typeof l.reason === 'string')).toBe(true);
     });
@@ -218,7 +265,11 @@ describe('null and non-object records in a batch are one rejected record each', 
     const { handleAny } = setup();
 
     const out = (await handleAny({
-      Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body: null }, { messageId: 'm-2', eventSource: 'aws:sqs', body: 'null' }, sqsRecord('m-3', loadFixture('stop-logging'))],
+      Records: [
+        { messageId: 'm-1', eventSource: 'aws:sqs', body: null },
+        { messageId: 'm-2', eventSource: 'aws:sqs', body: 'null' },
+        sqsRecord('m-3', loadFixture('stop-logging')),
+      ],
     })) as SqsBatchResult;
 
     expect(out.results.map((r) => r.outcome)).toEqual(['rejected', 'rejected', 'restarted']);
@@ -228,7 +279,15 @@ describe('null and non-object records in a batch are one rejected record each', 
     sns.on(PublishCommand).rejects(new Error('down'));
     const { handleAny } = setup();
 
-    const out = (await handleAny({ Records: [null, sqsRecord('m-1', stopLogging((r) => delete r.detail.requestParameters))] })) as SqsBatchResult;
+    const out = (await handleAny({
+      Records: [
+        null,
+        sqsRecord(
+          'm-1',
+          stopLogging((r) => delete r.detail.requestParameters),
+        ),
+      ],
+    })) as SqsBatchResult;
 
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(out.results.map((r) => r.outcome)).toEqual(['rejected']);
@@ -238,7 +297,11 @@ describe('null and non-object records in a batch are one rejected record each', 
     const { handleAny } = setup();
 
     const out = (await handleAny({
-      Records: [null, { EventSource: 'aws:sns' }, { EventSource: 'aws:sns', Sns: { Message: JSON.stringify(loadFixture('stop-logging')) } }],
+      Records: [
+        null,
+        { EventSource: 'aws:sns' },
+        { EventSource: 'aws:sns', Sns: { Message: JSON.stringify(loadFixture('stop-logging')) } },
+      ],
     })) as RemediationResult[];
 
     expect(out.map((r) => r.outcome)).toEqual(['rejected', 'rejected', 'restarted']);

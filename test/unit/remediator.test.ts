@@ -27,7 +27,13 @@ const organizations = mockClient(OrganizationsClient);
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY';
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit';
-const baseline = { name: 'org-audit', s3BucketName: 'central-trail-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true };
+const baseline = {
+  name: 'org-audit',
+  s3BucketName: 'central-trail-logs',
+  isMultiRegionTrail: true,
+  includeGlobalServiceEvents: true,
+  enableLogFileValidation: true,
+};
 const env = {
   AWS_REGION: 'us-east-1',
   TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
@@ -69,7 +75,12 @@ beforeEach(() => {
   cloudtrail.reset();
   sns.reset();
   sts.on(AssumeRoleCommand).resolves({
-    Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: SECRET, SessionToken: 'session-token-value', Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: 'ASIAMEMBER',
+      SecretAccessKey: SECRET,
+      SessionToken: 'session-token-value',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   });
   cloudtrail.on(StartLoggingCommand).resolves({});
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
@@ -82,7 +93,14 @@ describe('StopLogging', () => {
 
     const result = await handle(loadFixture('stop-logging'));
 
-    expect(result).toMatchObject({ outcome: 'restarted', account: '222222222222', region: 'us-east-1', trail: 'org-audit', isLogging: true, alertMessageId: 'msg-1' });
+    expect(result).toMatchObject({
+      outcome: 'restarted',
+      account: '222222222222',
+      region: 'us-east-1',
+      trail: 'org-audit',
+      isLogging: true,
+      alertMessageId: 'msg-1',
+    });
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::222222222222:role/TrailGuardRemediator' });
     expect(cloudtrail).toHaveReceivedCommandWith(StartLoggingCommand, { Name: TRAIL_ARN });
     expect(cloudtrail.calls()).toHaveLength(2);
@@ -136,7 +154,11 @@ describe('StopLogging', () => {
 
     const result = await handle(loadFixture('stop-logging'));
 
-    expect(result).toMatchObject({ outcome: 'failed', isLogging: false, error: 'StartLogging succeeded but the trail still reports not logging' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      isLogging: false,
+      error: 'StartLogging succeeded but the trail still reports not logging',
+    });
     expect(publishedAlerts()[0]!.outcome).toBe('failed');
   });
 
@@ -154,7 +176,15 @@ describe('StopLogging', () => {
 describe('DeleteTrail', () => {
   it('recreates the trail from the baseline and starts logging', async () => {
     cloudtrail.on(CreateTrailCommand).resolves({});
-    cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
+    cloudtrail.on(GetTrailCommand).resolves({
+      Trail: {
+        Name: 'org-audit',
+        S3BucketName: 'central-trail-logs',
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        LogFileValidationEnabled: true,
+      },
+    });
     cloudtrail.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: false }).resolves({ IsLogging: true });
     const { handle } = setup();
 
@@ -174,7 +204,15 @@ describe('DeleteTrail', () => {
   it('brings an already recreated trail to the baseline instead', async () => {
     cloudtrail.on(CreateTrailCommand).rejects(Object.assign(new Error('exists'), { name: 'TrailAlreadyExistsException' }));
     cloudtrail.on(UpdateTrailCommand).resolves({});
-    cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
+    cloudtrail.on(GetTrailCommand).resolves({
+      Trail: {
+        Name: 'org-audit',
+        S3BucketName: 'central-trail-logs',
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        LogFileValidationEnabled: true,
+      },
+    });
     const { handle } = setup();
 
     const result = await handle(loadFixture('delete-trail'));
@@ -200,9 +238,23 @@ describe('UpdateTrail', () => {
     cloudtrail
       .on(GetTrailCommand)
       .resolvesOnce({
-        Trail: { Name: 'org-audit', S3BucketName: 'attacker-owned-bucket', IsMultiRegionTrail: false, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: false },
+        Trail: {
+          Name: 'org-audit',
+          S3BucketName: 'attacker-owned-bucket',
+          IsMultiRegionTrail: false,
+          IncludeGlobalServiceEvents: true,
+          LogFileValidationEnabled: false,
+        },
       })
-      .resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
+      .resolves({
+        Trail: {
+          Name: 'org-audit',
+          S3BucketName: 'central-trail-logs',
+          IsMultiRegionTrail: true,
+          IncludeGlobalServiceEvents: true,
+          LogFileValidationEnabled: true,
+        },
+      });
     cloudtrail.on(UpdateTrailCommand).resolves({});
     const { handle } = setup();
 
@@ -223,7 +275,13 @@ describe('UpdateTrail', () => {
 
   it('is already compliant when the trail matches the baseline', async () => {
     cloudtrail.on(GetTrailCommand).resolves({
-      Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true },
+      Trail: {
+        Name: 'org-audit',
+        S3BucketName: 'central-trail-logs',
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        LogFileValidationEnabled: true,
+      },
     });
     const { handle } = setup();
 
@@ -248,7 +306,11 @@ describe('PutEventSelectors', () => {
   it('records all management events again when they were narrowed', async () => {
     cloudtrail
       .on(GetEventSelectorsCommand)
-      .resolvesOnce({ EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] }] })
+      .resolvesOnce({
+        EventSelectors: [
+          { ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] },
+        ],
+      })
       .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
     cloudtrail.on(PutEventSelectorsCommand).resolves({});
     const { handle } = setup();
@@ -325,7 +387,12 @@ describe('decisions that change nothing', () => {
 
   it("TrailGuard's own restoring UpdateTrail is ignored: no call, no alert (loop protection)", async () => {
     const event = withActor(loadFixture('update-trail'), 'TrailGuardRemediator');
-    event.detail.requestParameters = { name: TRAIL_ARN, s3BucketName: 'central-trail-logs', isMultiRegionTrail: true, enableLogFileValidation: true };
+    event.detail.requestParameters = {
+      name: TRAIL_ARN,
+      s3BucketName: 'central-trail-logs',
+      isMultiRegionTrail: true,
+      enableLogFileValidation: true,
+    };
     const { handle, log } = setup();
 
     const result = await handle(event);
@@ -333,14 +400,36 @@ describe('decisions that change nothing', () => {
     expect(result.outcome).toBe('ignored');
     expect(cloudtrail.calls()).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
-    expect(log.lines).toEqual([expect.objectContaining({ level: 'info', message: 'remediation decided', attributes: expect.objectContaining({ outcome: 'ignored' }) })]);
+    expect(log.lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        message: 'remediation decided',
+        attributes: expect.objectContaining({ outcome: 'ignored' }),
+      }),
+    ]);
   });
 
   it('a weakening change made with TrailGuard’s role is not ignored', async () => {
     cloudtrail
       .on(GetTrailCommand)
-      .resolvesOnce({ Trail: { Name: 'org-audit', S3BucketName: 'attacker-owned-bucket', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } })
-      .resolves({ Trail: { Name: 'org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
+      .resolvesOnce({
+        Trail: {
+          Name: 'org-audit',
+          S3BucketName: 'attacker-owned-bucket',
+          IsMultiRegionTrail: true,
+          IncludeGlobalServiceEvents: true,
+          LogFileValidationEnabled: true,
+        },
+      })
+      .resolves({
+        Trail: {
+          Name: 'org-audit',
+          S3BucketName: 'central-trail-logs',
+          IsMultiRegionTrail: true,
+          IncludeGlobalServiceEvents: true,
+          LogFileValidationEnabled: true,
+        },
+      });
     cloudtrail.on(UpdateTrailCommand).resolves({});
     const { handle } = setup();
 
@@ -356,7 +445,10 @@ describe('decisions that change nothing', () => {
 
     const result = await handle(event);
 
-    expect(result).toMatchObject({ outcome: 'rejected', reason: 'envelope account 999999999999 does not match detail.recipientAccountId 222222222222' });
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      reason: 'envelope account 999999999999 does not match detail.recipientAccountId 222222222222',
+    });
     expect([...sts.calls(), ...cloudtrail.calls(), ...sns.calls()]).toHaveLength(0);
     expect(log.lines).toEqual([expect.objectContaining({ level: 'warn', message: 'event rejected' })]);
   });
@@ -364,7 +456,14 @@ describe('decisions that change nothing', () => {
 
 describe('remediation errors become a failed alert', () => {
   it('AssumeRole denied: failed alert naming role and account, no CloudTrail call', async () => {
-    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111111111111:assumed-role/trailguard-remediator/x is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(
+        Object.assign(
+          new Error('User: arn:aws:sts::111111111111:assumed-role/trailguard-remediator/x is not authorized to perform: sts:AssumeRole'),
+          { name: 'AccessDenied' },
+        ),
+      );
     const { handle } = setup();
 
     const result = await handle(loadFixture('stop-logging'));
@@ -391,7 +490,11 @@ describe('remediation errors become a failed alert', () => {
     cloudtrail.on(StartLoggingCommand).rejects(Object.assign(new Error('Unknown trail'), { name: 'TrailNotFoundException' }));
     const { handle } = setup();
 
-    expect(await handle(loadFixture('stop-logging'))).toMatchObject({ outcome: 'failed', isLogging: false, reason: 'the trail no longer exists' });
+    expect(await handle(loadFixture('stop-logging'))).toMatchObject({
+      outcome: 'failed',
+      isLogging: false,
+      reason: 'the trail no longer exists',
+    });
   });
 
   it('an alert that cannot be published throws, so Lambda retries and the DLQ keep the event', async () => {
@@ -410,7 +513,9 @@ describe('input wrappers', () => {
     sns.on(PublishCommand).resolvesOnce({ MessageId: 'ok' }).rejects(new Error('down'));
     const { handleBatch } = setup();
 
-    const out = await handleBatch({ Records: [sqsRecord('m-1', loadFixture('stop-logging')), sqsRecord('m-2', loadFixture('stop-logging-console'))] });
+    const out = await handleBatch({
+      Records: [sqsRecord('m-1', loadFixture('stop-logging')), sqsRecord('m-2', loadFixture('stop-logging-console'))],
+    });
 
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
     expect(out.results.map((r) => r.outcome)).toEqual(['restarted']);
@@ -443,13 +548,19 @@ describe('logs and settings', () => {
     await handle(loadFixture('stop-logging'));
 
     expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]).toMatchObject({ level: 'info', message: 'remediation decided', attributes: { outcome: 'restarted', eventId: 'b1e5f1c4-3f7a-4a55-8d2e-0c9a6f1e2d31' } });
+    expect(log.lines[0]).toMatchObject({
+      level: 'info',
+      message: 'remediation decided',
+      attributes: { outcome: 'restarted', eventId: 'b1e5f1c4-3f7a-4a55-8d2e-0c9a6f1e2d31' },
+    });
     const text = JSON.stringify(log.lines);
     for (const secret of [SECRET, 'session-token-value', 'central-secret', 'ASIAEXAMPLEKEY000001']) expect(text).not.toContain(secret);
   });
 
   it('refuses to start with a broken environment, naming each variable', () => {
-    expect(() => createDefaultDeps({ env: { TRAILGUARD_TOPIC_ARN: 'not-an-arn', TRAILGUARD_TRAILS: '[{"name":"x"}]' } })).toThrow(ConfigError);
+    expect(() => createDefaultDeps({ env: { TRAILGUARD_TOPIC_ARN: 'not-an-arn', TRAILGUARD_TRAILS: '[{"name":"x"}]' } })).toThrow(
+      ConfigError,
+    );
     try {
       createDefaultDeps({ env: { TRAILGUARD_TOPIC_ARN: 'not-an-arn', TRAILGUARD_TRAILS: '[{"name":"x"}]' } });
     } catch (error) {

@@ -43,17 +43,23 @@ function existing(): void {
 
 /** `service:Action` of every call made since the last reset, from the command class names. */
 function madeActions(): string[] {
-  return mocks.flatMap(({ mock, prefix }) => mock.calls().map((call) => `${prefix}:${(call.args[0] as object).constructor.name.replace(/Command$/, '')}`));
+  return mocks.flatMap(({ mock, prefix }) =>
+    mock.calls().map((call) => `${prefix}:${(call.args[0] as object).constructor.name.replace(/Command$/, '')}`),
+  );
 }
 
-const accounts = { client: async (Client: new (c: object) => unknown, _account: string, region: string) => new Client({ region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }) } as unknown as Accounts;
+const accounts = {
+  client: async (Client: new (c: object) => unknown, _account: string, region: string) =>
+    new Client({ region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+} as unknown as Accounts;
 const base = { version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }] } };
 const resources: Resource[] = [
   validateConfig(base),
   validateConfig({ ...base, remediator: { delivery: 'queue' }, alerts: { endpoint: 'https://alerts.example.com/sns' } }),
 ].flatMap((c) => desiredState(c, { members: ['222222222222'], codeSha256: 'abc' }));
 const kinds = Object.keys(KIND_IO) as ResourceKind[];
-const allowed = (policy: { Statement: { Effect: string; Action: string | string[] }[] }) => new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
+const allowed = (policy: { Statement: { Effect: string; Action: string | string[] }[] }) =>
+  new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
 
 describe('each kind names the IAM actions it calls', () => {
   it.each(kinds)('%s: its read calls only what it declares to read', async (kind) => {
@@ -67,20 +73,37 @@ describe('each kind names the IAM actions it calls', () => {
     }
   });
 
-  it.each(kinds.filter((k) => k !== 'iam-boundary'))('%s: its create and its update of every field call only what it declares to write', async (kind) => {
-    const declared = new Set(KIND_IO[kind].actions.write);
-    for (const resource of resources.filter((r) => r.kind === kind)) {
-      for (const action of ['create', 'update'] as const) {
-        existing();
-        const fields = action === 'update' ? Object.keys(desiredFields(resource)) : [];
-        const change: Change = { key: resource.key, account: resource.account, region: resource.region, kind, name: resource.name, action, reason: action, fields };
+  it.each(kinds.filter((k) => k !== 'iam-boundary'))(
+    '%s: its create and its update of every field call only what it declares to write',
+    async (kind) => {
+      const declared = new Set(KIND_IO[kind].actions.write);
+      for (const resource of resources.filter((r) => r.kind === kind)) {
+        for (const action of ['create', 'update'] as const) {
+          existing();
+          const fields = action === 'update' ? Object.keys(desiredFields(resource)) : [];
+          const change: Change = {
+            key: resource.key,
+            account: resource.account,
+            region: resource.region,
+            kind,
+            name: resource.name,
+            action,
+            reason: action,
+            fields,
+          };
 
-        await applyChange(change, resource, { exists: true, managed: true, fields: {}, ids: { targets: 'stale', url: 'u', uuid: 'id' } }, { accounts, homeRegion: 'us-east-1', code: Buffer.from('zip') });
+          await applyChange(
+            change,
+            resource,
+            { exists: true, managed: true, fields: {}, ids: { targets: 'stale', url: 'u', uuid: 'id' } },
+            { accounts, homeRegion: 'us-east-1', code: Buffer.from('zip') },
+          );
 
-        expect(madeActions().filter((a) => !declared.has(a))).toEqual([]);
+          expect(madeActions().filter((a) => !declared.has(a))).toEqual([]);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('the deploy policy allows every action a kind declares, and the plan role every read one and no write', () => {
     const deploy = allowed(deployRolePolicy());

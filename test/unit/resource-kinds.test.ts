@@ -16,10 +16,15 @@ const base = { version: 1, central: { account: '111111111111', region: 'us-east-
 const configs = [
   validateConfig(base),
   validateConfig({ ...base, remediator: { delivery: 'queue' }, alerts: { endpoint: 'https://alerts.example.com/sns' } }),
-  validateConfig({ ...base, organizationId: 'o-abc123def4', slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack' } }),
+  validateConfig({
+    ...base,
+    organizationId: 'o-abc123def4',
+    slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack' },
+  }),
 ];
 const everyResource: Resource[] = configs.flatMap((c) => desiredState(c, { members: ['222222222222'], codeSha256: 'abc' }));
-const inSync = (desired: Resource[]): Map<string, Observed> => new Map(desired.map((r) => [r.key, { exists: true, managed: true, fields: desiredFields(r) }]));
+const inSync = (desired: Resource[]): Map<string, Observed> =>
+  new Map(desired.map((r) => [r.key, { exists: true, managed: true, fields: desiredFields(r) }]));
 const desired = desiredState(configs[0]!, { members: ['222222222222'], codeSha256: 'abc' });
 const forwardKey = '222222222222/us-east-1/event-rule/trailguard-forward';
 
@@ -47,9 +52,20 @@ describe('resource kinds: one module each, in two registries', () => {
   it('only a kind whose module can delete is ever deleted: any other delete is refused before an AWS call', async () => {
     const clients: string[] = [];
     const accounts = { client: async (ctor: { name: string }) => void clients.push(ctor.name) } as never;
-    const change: Change = { key: forwardKey, account: '222222222222', region: 'us-east-1', kind: 'event-rule', name: 'trailguard-forward', action: 'delete', reason: 'delete: no longer desired', fields: [] };
+    const change: Change = {
+      key: forwardKey,
+      account: '222222222222',
+      region: 'us-east-1',
+      kind: 'event-rule',
+      name: 'trailguard-forward',
+      action: 'delete',
+      reason: 'delete: no longer desired',
+      fields: [],
+    };
 
-    await expect(applyChange(change, undefined, undefined, { accounts, homeRegion: 'us-east-1', code: Buffer.alloc(0) })).rejects.toThrow('TrailGuard deletes only bus-permission, not event-rule');
+    await expect(applyChange(change, undefined, undefined, { accounts, homeRegion: 'us-east-1', code: Buffer.alloc(0) })).rejects.toThrow(
+      'TrailGuard deletes only bus-permission, not event-rule',
+    );
 
     expect(clients).toEqual([]);
   });
@@ -58,9 +74,24 @@ describe('resource kinds: one module each, in two registries', () => {
 describe('each kind refuses what AWS would refuse, before any AWS call', () => {
   it('bus grants over EventBridge’s policy limit, roles and the boundary over IAM’s quotas: DesiredStateError naming the fix', () => {
     const grant = everyResource.find((r) => r.kind === 'bus-permission' && r.principal !== '*')!;
-    const grants = Array.from({ length: 120 }, (_, i) => ({ ...grant, name: `trailguard-${700000000000 + i}`, principal: String(700000000000 + i) }));
+    const grants = Array.from({ length: 120 }, (_, i) => ({
+      ...grant,
+      name: `trailguard-${700000000000 + i}`,
+      principal: String(700000000000 + i),
+    }));
     const role = everyResource.find((r) => r.kind === 'iam-role')!;
-    const bigRole = { ...role, policy: { Version: '2012-10-17', Statement: Array.from({ length: 200 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: `arn:aws:cloudtrail:us-east-1:222222222222:trail/t${i}` })) } };
+    const bigRole = {
+      ...role,
+      policy: {
+        Version: '2012-10-17',
+        Statement: Array.from({ length: 200 }, (_, i) => ({
+          Sid: `S${i}`,
+          Effect: 'Allow',
+          Action: 'cloudtrail:StartLogging',
+          Resource: `arn:aws:cloudtrail:us-east-1:222222222222:trail/t${i}`,
+        })),
+      },
+    };
     const boundary = everyResource.find((r) => r.kind === 'iam-boundary')!;
     const bigBoundary = { ...boundary, document: bigRole.policy };
 
@@ -80,14 +111,21 @@ describe('plan changes carry before and after', () => {
 
     const [change] = planChanges(desired, observed);
 
-    expect(change).toMatchObject({ action: 'update', fields: ['state'], diff: [{ field: 'state', before: '"DISABLED"', after: '"ENABLED"' }] });
+    expect(change).toMatchObject({
+      action: 'update',
+      fields: ['state'],
+      diff: [{ field: 'state', before: '"DISABLED"', after: '"ENABLED"' }],
+    });
   });
 
   it('a value longer than the clip ends in … and never exceeds it; a missing field shows as null', () => {
     const observed = inSync(desired);
     const seen = observed.get(forwardKey) as Extract<Observed, { exists: true }>;
     const { eventPattern: _gone, ...rest } = seen.fields;
-    observed.set(forwardKey, { ...seen, fields: { ...rest, targets: [{ Id: 'x'.repeat(500), Arn: 'arn:aws:events:us-east-1:999999999999:event-bus/attacker' }] } });
+    observed.set(forwardKey, {
+      ...seen,
+      fields: { ...rest, targets: [{ Id: 'x'.repeat(500), Arn: 'arn:aws:events:us-east-1:999999999999:event-bus/attacker' }] },
+    });
 
     const [change] = planChanges(desired, observed);
     const byField = new Map(change!.diff!.map((d) => [d.field, d]));
@@ -108,18 +146,33 @@ describe('plan changes carry before and after', () => {
     const topicKey = '111111111111/us-east-1/sns-topic/trailguard-alerts';
     const fn = observed.get(fnKey) as Extract<Observed, { exists: true }>;
     const env = fn.fields.environment as Record<string, string>;
-    observed.set(fnKey, { ...fn, fields: { ...fn.fields, environment: { ...env, TRAILGUARD_ALLOW: '["x"]', DB_PASSWORD: 'hunter2-secret' } } });
+    observed.set(fnKey, {
+      ...fn,
+      fields: { ...fn.fields, environment: { ...env, TRAILGUARD_ALLOW: '["x"]', DB_PASSWORD: 'hunter2-secret' } },
+    });
     const topic = observed.get(topicKey) as Extract<Observed, { exists: true }>;
-    observed.set(topicKey, { ...topic, fields: { ...topic.fields, httpsSubscription: 'https://admin:s3cret-pw@alerts.example.com/sns?token=observed-token' } });
+    observed.set(topicKey, {
+      ...topic,
+      fields: { ...topic.fields, httpsSubscription: 'https://admin:s3cret-pw@alerts.example.com/sns?token=observed-token' },
+    });
 
     const changes = planChanges(resources, observed);
     const text = JSON.stringify(changes);
     const envDiff = changes.find((c) => c.kind === 'lambda-function')!.diff!.find((d) => d.field === 'environment')!;
     const urlDiff = changes.find((c) => c.kind === 'sns-topic')!.diff!.find((d) => d.field === 'httpsSubscription')!;
 
-    for (const secret of ['hunter2-secret', 's3cret-pw', 'admin', 'observed-token', 'desired-token', '["x"]']) expect(text).not.toContain(secret);
-    expect(envDiff).toEqual({ field: 'environment', before: '{"DB_PASSWORD":"***","TRAILGUARD_ALLOW":"***"}', after: '{"TRAILGUARD_ALLOW":"***"}' });
-    expect(urlDiff).toEqual({ field: 'httpsSubscription', before: '"https://***@alerts.example.com/sns?***"', after: '"https://alerts.example.com/sns?***"' });
+    for (const secret of ['hunter2-secret', 's3cret-pw', 'admin', 'observed-token', 'desired-token', '["x"]'])
+      expect(text).not.toContain(secret);
+    expect(envDiff).toEqual({
+      field: 'environment',
+      before: '{"DB_PASSWORD":"***","TRAILGUARD_ALLOW":"***"}',
+      after: '{"TRAILGUARD_ALLOW":"***"}',
+    });
+    expect(urlDiff).toEqual({
+      field: 'httpsSubscription',
+      before: '"https://***@alerts.example.com/sns?***"',
+      after: '"https://alerts.example.com/sns?***"',
+    });
   });
 
   it('creates, conflicts and deletes carry no values (there is nothing to compare)', () => {
@@ -132,17 +185,43 @@ describe('plan changes carry before and after', () => {
 
 describe('before/after in the CLI table, the job summary and the PR comment', () => {
   const update: Change = {
-    key: forwardKey, account: '222222222222', region: 'us-east-1', kind: 'event-rule', name: 'trailguard-forward', action: 'update', reason: 'update: state, targets', fields: ['state', 'targets'],
+    key: forwardKey,
+    account: '222222222222',
+    region: 'us-east-1',
+    kind: 'event-rule',
+    name: 'trailguard-forward',
+    action: 'update',
+    reason: 'update: state, targets',
+    fields: ['state', 'targets'],
     diff: [
       { field: 'state', before: '"DISABLED"', after: '"ENABLED"' },
       // Observed values are written by whoever changed the resource: a pipe, a backtick or a mention must not escape the cell.
       { field: 'targets', before: '[{"Id":"a|b`@octocat <b>x</b>"}]', after: '[{"Id":"trailguard-central-bus"}]' },
     ],
   };
-  const row: Row = { account: '222222222222', name: 'payments', region: 'us-east-1', status: 'drift', changes: [update], remaining: [], errors: [], uncovered: [] };
+  const row: Row = {
+    account: '222222222222',
+    name: 'payments',
+    region: 'us-east-1',
+    status: 'drift',
+    changes: [update],
+    remaining: [],
+    errors: [],
+    uncovered: [],
+  };
   const report: PipelineReport = {
-    mode: 'plan', central: { account: '111111111111', region: 'us-east-1' }, members: ['222222222222'], regions: ['us-east-1'], rows: [row],
-    changes: [update], conflicts: [], drift: true, errors: [], uncovered: [], deadLetters: [], durationMs: 10,
+    mode: 'plan',
+    central: { account: '111111111111', region: 'us-east-1' },
+    members: ['222222222222'],
+    regions: ['us-east-1'],
+    rows: [row],
+    changes: [update],
+    conflicts: [],
+    drift: true,
+    errors: [],
+    uncovered: [],
+    deadLetters: [],
+    durationMs: 10,
   };
   const count = (text: string, part: string) => text.split(part).length - 1;
 
@@ -160,7 +239,7 @@ describe('before/after in the CLI table, the job summary and the PR comment', ()
 
       expect(count(text, '`"DISABLED"` → `"ENABLED"`')).toBe(1);
       expect(line.replace(/\\\|/g, '').split('|')).toHaveLength(6);
-      expect(line).toContain("`[{\"Id\":\"a\\|b'@octocat <b>x</b>\"}]`");
+      expect(line).toContain('`[{"Id":"a\\|b\'@octocat <b>x</b>"}]`');
     }
   });
 });

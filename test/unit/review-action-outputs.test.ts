@@ -33,7 +33,10 @@ function outputs(file: string): Record<string, string> {
 describe('review: action outputs when the members cannot be listed', () => {
   it('sets drift=true and fails the step', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tg-review-'));
-    writeFileSync(join(dir, 'trailguard.yml'), 'version: 1\ncentral: { account: "521111111111", region: us-east-1 }\nmembers: { organization: true, regions: [us-east-1] }\n');
+    writeFileSync(
+      join(dir, 'trailguard.yml'),
+      'version: 1\ncentral: { account: "521111111111", region: us-east-1 }\nmembers: { organization: true, regions: [us-east-1] }\n',
+    );
     writeFileSync(join(dir, 'out'), '');
     writeFileSync(join(dir, 'summary'), '');
     Object.assign(process.env, {
@@ -48,7 +51,9 @@ describe('review: action outputs when the members cannot be listed', () => {
       AWS_REGION: 'us-east-1',
     });
     sts.on(GetCallerIdentityCommand).resolves({ Account: '521111111111' });
-    orgs.on(ListAccountsCommand).rejects(Object.assign(new Error('not authorized to perform organizations:ListAccounts'), { name: 'AccessDeniedException' }));
+    orgs
+      .on(ListAccountsCommand)
+      .rejects(Object.assign(new Error('not authorized to perform organizations:ListAccounts'), { name: 'AccessDeniedException' }));
 
     await run();
 

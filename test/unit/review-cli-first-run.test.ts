@@ -7,7 +7,11 @@ import { VERSION } from '../../src/core/version.js';
 function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  return main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), tty: false, env: {} }).then((code) => ({ code, stdout: out.join(''), stderr: err.join('') }));
+  return main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), tty: false, env: {} }).then((code) => ({
+    code,
+    stdout: out.join(''),
+    stderr: err.join(''),
+  }));
 }
 
 describe('review: trailguard --help and --version', () => {

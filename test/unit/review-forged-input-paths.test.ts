@@ -18,9 +18,18 @@ const MEMBER = '522222222222';
 
 function setup() {
   sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] } });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
+  });
   const desired = desiredState(config, { members: [MEMBER], codeSha256: 'abc' });
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+  });
   return { desired, reader: new StateReader(accounts, 'us-east-1') };
 }
 
@@ -40,15 +49,25 @@ describe('review: the remediator function policy', () => {
     const { desired, reader } = setup();
     const permissions = desired.filter((r): r is Extract<Resource, { kind: 'lambda-permission' }> => r.kind === 'lambda-permission');
     const statement = (sid: string, sourceArn: string) => ({
-      Sid: sid, Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:InvokeFunction',
-      Resource: `arn:aws:lambda:us-east-1:${CENTRAL}:function:trailguard-remediator`, Condition: { ArnLike: { 'AWS:SourceArn': sourceArn } },
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: `arn:aws:lambda:us-east-1:${CENTRAL}:function:trailguard-remediator`,
+      Condition: { ArnLike: { 'AWS:SourceArn': sourceArn } },
     });
     lambda.on(GetPolicyCommand).resolves({
       Policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           ...permissions.map((p) => statement(p.name, p.sourceArn)),
-          { Sid: 'debug', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: `arn:aws:lambda:us-east-1:${CENTRAL}:function:trailguard-remediator` },
+          {
+            Sid: 'debug',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'lambda:InvokeFunction',
+            Resource: `arn:aws:lambda:us-east-1:${CENTRAL}:function:trailguard-remediator`,
+          },
         ],
       }),
     });
@@ -75,7 +94,10 @@ describe('review: the alerts topic policy', () => {
       Attributes: {
         TopicArn: arn,
         SignatureVersion: '2',
-        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'open', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish', Resource: arn }] }),
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'open', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish', Resource: arn }],
+        }),
       },
     });
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
@@ -98,13 +120,24 @@ describe('review: the alerts topic policy', () => {
           Sid: '__default_statement_ID',
           Effect: 'Allow',
           Principal: { AWS: '*' },
-          Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+          Action: [
+            'SNS:GetTopicAttributes',
+            'SNS:SetTopicAttributes',
+            'SNS:AddPermission',
+            'SNS:RemovePermission',
+            'SNS:DeleteTopic',
+            'SNS:Subscribe',
+            'SNS:ListSubscriptionsByTopic',
+            'SNS:Publish',
+          ],
           Resource: arn,
           Condition: { StringEquals: { 'AWS:SourceOwner': CENTRAL } },
         },
       ],
     };
-    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2', Policy: JSON.stringify(defaultPolicy) } });
+    sns
+      .on(GetTopicAttributesCommand)
+      .resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2', Policy: JSON.stringify(defaultPolicy) } });
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
 
@@ -132,9 +165,22 @@ describe('review: the alerts subscription', () => {
     sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2' } });
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     sns.on(ListSubscriptionsByTopicCommand).resolves({
-      Subscriptions: [{ TopicArn: arn, Protocol: 'https', Endpoint: 'https://trailguard.example.com/sns', SubscriptionArn: 'PendingConfirmation', Owner: CENTRAL }],
+      Subscriptions: [
+        {
+          TopicArn: arn,
+          Protocol: 'https',
+          Endpoint: 'https://trailguard.example.com/sns',
+          SubscriptionArn: 'PendingConfirmation',
+          Owner: CENTRAL,
+        },
+      ],
     });
-    const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+    const accounts = new Accounts({
+      region: 'us-east-1',
+      roleName: 'OrganizationAccountAccessRole',
+      sessionName: 't',
+      credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    });
 
     const changes = planChanges([topic], new Map([[topic.key, await new StateReader(accounts, 'us-east-1').read(topic)]]));
 

@@ -22,32 +22,59 @@ const sts = mockClient(STSClient);
 const events = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
 
-const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }], regions: ['us-east-1'] } });
+const config = validateConfig({
+  version: 1,
+  central: { account: '111111111111', region: 'us-east-1' },
+  members: { accounts: [{ id: '222222222222' }], regions: ['us-east-1'] },
+});
 const env = { AWS_REGION: 'us-east-1', ...remediatorEnvironment(config) };
-const forward = memberRules({ centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', watch: config.watch, regions: config.members.regions, remediationRole: 'TrailGuardRemediator' }, '222222222222').find(
-  (r) => r.name === 'trailguard-forward' && r.region === 'us-east-1',
-)!;
-const guard = memberRules({ centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', watch: config.watch, regions: config.members.regions, remediationRole: 'TrailGuardRemediator' }, '222222222222').find(
-  (r) => r.name === 'trailguard-guard' && r.region === 'us-east-1',
-)!;
+const forward = memberRules(
+  {
+    centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
+    watch: config.watch,
+    regions: config.members.regions,
+    remediationRole: 'TrailGuardRemediator',
+  },
+  '222222222222',
+).find((r) => r.name === 'trailguard-forward' && r.region === 'us-east-1')!;
+const guard = memberRules(
+  {
+    centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
+    watch: config.watch,
+    regions: config.members.regions,
+    remediationRole: 'TrailGuardRemediator',
+  },
+  '222222222222',
+).find((r) => r.name === 'trailguard-guard' && r.region === 'us-east-1')!;
 
 beforeEach(() => {
   sts.reset();
   events.reset();
   sns.reset();
-  sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
+  sts.on(AssumeRoleCommand).resolves({
+    Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) },
+  });
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   // Each member rule as desired, except trailguard-forward's target, which rewrites every event until PutTargets replaces it.
   for (const rule of [forward, guard]) {
-    events.on(DescribeRuleCommand, { Name: rule.name }).resolves({ Name: rule.name, EventPattern: JSON.stringify(rule.pattern), State: 'ENABLED' });
+    events
+      .on(DescribeRuleCommand, { Name: rule.name })
+      .resolves({ Name: rule.name, EventPattern: JSON.stringify(rule.pattern), State: 'ENABLED' });
     events.on(ListTargetsByRuleCommand, { Rule: rule.name }).resolves({ Targets: rule.targets });
   }
-  events.on(ListTargetsByRuleCommand, { Rule: forward.name }).resolvesOnce({ Targets: forward.targets.map((t) => ({ ...t, Input: '{"nothing":"to see"}' })) }).resolves({ Targets: forward.targets });
+  events
+    .on(ListTargetsByRuleCommand, { Rule: forward.name })
+    .resolvesOnce({ Targets: forward.targets.map((t) => ({ ...t, Input: '{"nothing":"to see"}' })) })
+    .resolves({ Targets: forward.targets });
   events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
 });
 
 function handle(event: unknown) {
-  const base = createDefaultDeps({ env, log: recordingLog(), clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'c' } } });
+  const base = createDefaultDeps({
+    env,
+    log: recordingLog(),
+    clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'c' } },
+  });
   const deps = { ...base, guard: createDefaultGuardDeps(base, env) };
   return createHandler(() => deps)(event) as Promise<PipelineResult>;
 }

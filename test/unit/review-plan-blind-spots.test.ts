@@ -1,8 +1,19 @@
 // Review r2: look-alike or half-broken pipeline resources that the plan reads as "ok" (no change planned).
 // Each test builds what the reader would see after an attacker's change on top of a resource that is otherwise exactly
 // as desired, and asks the plan for the change that would make `plan` fail or `apply` repair it.
-import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeEventBusCommand,
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTagsForResourceCommand,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  GetFunctionCommand,
+  GetFunctionEventInvokeConfigCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+} from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -29,7 +40,12 @@ function setup(delivery: 'direct' | 'queue' = 'direct') {
   const desired = desiredState(config, { members: [MEMBER], codeSha256: 'abc' });
   // The caller acts in every account with its own credentials here: no AssumeRole in the way of the reader.
   sts.on(GetCallerIdentityCommand).resolves({ Account: MEMBER });
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+  });
   return { config, desired, reader: new StateReader(accounts, 'us-east-1'), accounts };
 }
 
@@ -90,7 +106,9 @@ describe('review: remediator function', () => {
       Tags: { 'trailguard:managed': 'true' },
       Concurrency: { ReservedConcurrentExecutions: 0 },
     });
-    lambda.on(GetFunctionEventInvokeConfigCommand).resolves({ DestinationConfig: { OnFailure: { Destination: want.onFailure as string } } });
+    lambda
+      .on(GetFunctionEventInvokeConfigCommand)
+      .resolves({ DestinationConfig: { OnFailure: { Destination: want.onFailure as string } } });
 
     const observed = await reader.read(fn);
     const changes = planChanges([fn], new Map([[fn.key, observed]]));
@@ -164,12 +182,28 @@ describe('review: central bus policy', () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
     const grant = desired.find((r) => r.kind === 'bus-permission')!;
     busWith([
-      { Sid: grant.name, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MEMBER}:root` }, Action: 'events:PutEvents', Resource: `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard` },
-      { Sid: 'open-door', Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard` },
+      {
+        Sid: grant.name,
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${MEMBER}:root` },
+        Action: 'events:PutEvents',
+        Resource: `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard`,
+      },
+      {
+        Sid: 'open-door',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: `arn:aws:events:us-east-1:${CENTRAL}:event-bus/trailguard`,
+      },
     ]);
 
     const observedGrant = await reader.read(grant);
-    const extra = await reader.extraneousGrants(CENTRAL, 'us-east-1', desired.filter((r) => r.account === CENTRAL));
+    const extra = await reader.extraneousGrants(
+      CENTRAL,
+      'us-east-1',
+      desired.filter((r) => r.account === CENTRAL),
+    );
     const changes = planChanges([grant], new Map([[grant.key, observedGrant]]), extra);
 
     expect(changes.length).toBeGreaterThan(0);

@@ -1,6 +1,19 @@
 // Review r1: guard records (calls on trailguard-forward / trailguard-guard) that end `rejected`, a log line only.
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  StartLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,15 +30,29 @@ const events = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
 const cloudtrail = mockClient(CloudTrailClient);
 
-const config = validateConfig({ version: 1, central: { account: '111111111111', region: 'us-east-1' }, members: { accounts: [{ id: '222222222222' }], regions: ['us-east-1'] } });
+const config = validateConfig({
+  version: 1,
+  central: { account: '111111111111', region: 'us-east-1' },
+  members: { accounts: [{ id: '222222222222' }], regions: ['us-east-1'] },
+});
 const env = { AWS_REGION: 'us-east-1', ...remediatorEnvironment(config) };
-const forward = memberRules({ centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', watch: config.watch, regions: config.members.regions, remediationRole: 'TrailGuardRemediator' }, '222222222222').find(
-  (r) => r.name === 'trailguard-forward' && r.region === 'us-east-1',
-)!;
+const forward = memberRules(
+  {
+    centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
+    watch: config.watch,
+    regions: config.members.regions,
+    remediationRole: 'TrailGuardRemediator',
+  },
+  '222222222222',
+).find((r) => r.name === 'trailguard-forward' && r.region === 'us-east-1')!;
 
 function setup() {
   const log = recordingLog();
-  const base = createDefaultDeps({ env, log, clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } } });
+  const base = createDefaultDeps({
+    env,
+    log,
+    clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } },
+  });
   const deps = { ...base, guard: createDefaultGuardDeps(base, env) };
   const handler = createHandler(() => deps);
   return { log, handle: (event: unknown) => handler(event) as Promise<PipelineResult> };
@@ -35,7 +62,14 @@ beforeEach(() => {
   sts.reset();
   events.reset();
   sns.reset();
-  sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'member-secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) } });
+  sts.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: 'ASIAMEMBER',
+      SecretAccessKey: 'member-secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
+  });
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
   // The attacker deleted trailguard-forward: DescribeRule finds nothing until the remediator puts it back.
   let exists = false;
@@ -52,7 +86,7 @@ beforeEach(() => {
   events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
 });
 
-describe('review r1: a guard record that is real but not in the parser\'s strict shape', () => {
+describe("review r1: a guard record that is real but not in the parser's strict shape", () => {
   // The userAgent of a call is chosen by the caller (every SDK and the CLI let it be set). The guard
   // parser required it to be at most 4,096 characters: DeleteRule trailguard-forward with a longer
   // user agent was `rejected` (one warn line), so the forward rule stayed deleted and nobody was
@@ -92,7 +126,7 @@ describe('review r1: a guard record that is real but not in the parser\'s strict
   });
 });
 
-describe('review r1: a blind window opened and closed by TrailGuard\'s deploy role', () => {
+describe("review r1: a blind window opened and closed by TrailGuard's deploy role", () => {
   // roles.deploy defaults to OrganizationAccountAccessRole, the organization's admin role. Its calls
   // on a member rule were `ignored` (no alert) whenever the rule was as desired when the remediator
   // read it. DisableRule trailguard-forward, StopLogging, EnableRule (not watched) takes under a
@@ -104,17 +138,20 @@ describe('review r1: a blind window opened and closed by TrailGuard\'s deploy ro
     ['RemoveTargets', { ids: ['trailguard-central-bus'] }],
     ['PutTargets', { targets: [{ id: 'trailguard-central-bus', arn: 'arn:aws:events:us-east-1:999999999999:event-bus/attacker' }] }],
     ['PutRule', { eventPattern: '{"source":["nothing"]}', state: 'ENABLED' }],
-  ] as const)('alerts a deploy-role %s that took the rule away from its definition, even when the rule is back by the time it is read', async (call, params) => {
-    const { handle } = setup();
-    // The rule is already back (re-enabled, re-targeted or re-put) when the remediator reads it.
-    events.on(DescribeRuleCommand).resolves({ Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' });
-    events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
+  ] as const)(
+    'alerts a deploy-role %s that took the rule away from its definition, even when the rule is back by the time it is read',
+    async (call, params) => {
+      const { handle } = setup();
+      // The rule is already back (re-enabled, re-targeted or re-put) when the remediator reads it.
+      events.on(DescribeRuleCommand).resolves({ Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' });
+      events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
 
-    const result = await handle(guardEvent(call, { actorRole: 'OrganizationAccountAccessRole', params }));
+      const result = await handle(guardEvent(call, { actorRole: 'OrganizationAccountAccessRole', params }));
 
-    expect(result.outcome).toBe('pipeline-tampered');
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-  });
+      expect(result.outcome).toBe('pipeline-tampered');
+      expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    },
+  );
 
   it('still lets the deploy role converge silently with calls towards the definition (apply)', async () => {
     const { handle } = setup();
@@ -122,9 +159,22 @@ describe('review r1: a blind window opened and closed by TrailGuard\'s deploy ro
     events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
     const lower = forward.targets.map((t) => ({ id: t.Id, arn: t.Arn, roleArn: t.RoleArn }));
 
-    expect((await handle(guardEvent('PutRule', { actorRole: 'OrganizationAccountAccessRole', params: { eventPattern: JSON.stringify(forward.pattern), state: 'ENABLED' } }))).outcome).toBe('ignored');
-    expect((await handle(guardEvent('PutTargets', { actorRole: 'OrganizationAccountAccessRole', params: { targets: lower } }))).outcome).toBe('ignored');
-    expect((await handle(guardEvent('RemoveTargets', { actorRole: 'OrganizationAccountAccessRole', params: { ids: ['stranger'] } }))).outcome).toBe('ignored');
+    expect(
+      (
+        await handle(
+          guardEvent('PutRule', {
+            actorRole: 'OrganizationAccountAccessRole',
+            params: { eventPattern: JSON.stringify(forward.pattern), state: 'ENABLED' },
+          }),
+        )
+      ).outcome,
+    ).toBe('ignored');
+    expect(
+      (await handle(guardEvent('PutTargets', { actorRole: 'OrganizationAccountAccessRole', params: { targets: lower } }))).outcome,
+    ).toBe('ignored');
+    expect(
+      (await handle(guardEvent('RemoveTargets', { actorRole: 'OrganizationAccountAccessRole', params: { ids: ['stranger'] } }))).outcome,
+    ).toBe('ignored');
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 });
@@ -141,14 +191,20 @@ describe('review r1: what was missed while the forward rule was down', () => {
     cloudtrail.reset();
     const trail = 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit';
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'org-audit', TrailARN: trail, HomeRegion: 'us-east-1' }] });
-    cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+    cloudtrail
+      .on(GetEventSelectorsCommand)
+      .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
     cloudtrail.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: false }).resolves({ IsLogging: true });
     cloudtrail.on(StartLoggingCommand).resolves({});
     events.on(DescribeRuleCommand).resolves({ Name: forward.name, EventPattern: JSON.stringify(forward.pattern), State: 'ENABLED' });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: forward.targets });
     const log = recordingLog();
     const trailEnv = { ...env, TRAILGUARD_TRAILS: JSON.stringify([{ name: 'org-audit', s3BucketName: 'central-trail-logs' }]) };
-    const base = createDefaultDeps({ env: trailEnv, log, clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } } });
+    const base = createDefaultDeps({
+      env: trailEnv,
+      log,
+      clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } },
+    });
     const handler = createHandler(() => ({ ...base, guard: createDefaultGuardDeps(base, trailEnv) }));
 
     const result = (await handler(guardEvent('DisableRule'))) as { outcome: string; reason: string; actions: string[] };
@@ -160,7 +216,7 @@ describe('review r1: what was missed while the forward rule was down', () => {
   });
 });
 
-describe('review r1: failed calls made with TrailGuard\'s remediation role', () => {
+describe("review r1: failed calls made with TrailGuard's remediation role", () => {
   // The trail path reports a failed tamper call made with TrailGuard's own role as `blocked` (someone
   // holds the role). The guard path ignored every failed call of that role, even a DeleteRule or
   // DisableRule that TrailGuard never makes (and that its role may not make): a probe with stolen
@@ -178,7 +234,13 @@ describe('review r1: failed calls made with TrailGuard\'s remediation role', () 
     const { handle } = setup();
     const own = forward.targets.map((t) => ({ id: t.Id, arn: t.Arn, roleArn: t.RoleArn }));
 
-    expect((await handle(guardEvent('PutTargets', { actorRole: 'TrailGuardRemediator', errorCode: 'ThrottlingException', params: { targets: own } }))).outcome).toBe('ignored');
+    expect(
+      (
+        await handle(
+          guardEvent('PutTargets', { actorRole: 'TrailGuardRemediator', errorCode: 'ThrottlingException', params: { targets: own } }),
+        )
+      ).outcome,
+    ).toBe('ignored');
   });
 });
 
@@ -189,10 +251,18 @@ describe('review r1: the other member rule of the region', () => {
   // reads as resolved, while trailguard-forward stayed deleted and every later StopLogging in the
   // region went unseen until the next apply.
   it('puts trailguard-forward back too when it finds it gone while repairing trailguard-guard, and says so', async () => {
-    const guardRule = memberRules({ centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard', watch: config.watch, regions: config.members.regions, remediationRole: 'TrailGuardRemediator' }, '222222222222').find(
-      (r) => r.name === 'trailguard-guard' && r.region === 'us-east-1',
-    )!;
-    const rules: Record<string, { pattern: unknown; state: string; targets: unknown[] }> = { 'trailguard-guard': { pattern: guardRule.pattern, state: 'DISABLED', targets: guardRule.targets } };
+    const guardRule = memberRules(
+      {
+        centralBusArn: 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard',
+        watch: config.watch,
+        regions: config.members.regions,
+        remediationRole: 'TrailGuardRemediator',
+      },
+      '222222222222',
+    ).find((r) => r.name === 'trailguard-guard' && r.region === 'us-east-1')!;
+    const rules: Record<string, { pattern: unknown; state: string; targets: unknown[] }> = {
+      'trailguard-guard': { pattern: guardRule.pattern, state: 'DISABLED', targets: guardRule.targets },
+    };
     events.on(DescribeRuleCommand).callsFake((input: { Name: string }) => {
       const rule = rules[input.Name];
       if (!rule) throw Object.assign(new Error(`Rule ${input.Name} does not exist.`), { name: 'ResourceNotFoundException' });

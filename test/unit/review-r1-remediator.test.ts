@@ -1,5 +1,13 @@
 // Review r1: attacks on the remediator's trail event path (allow list, own role, records that slip past).
-import { CloudTrailClient, GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand, PutEventSelectorsCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  GetEventSelectorsCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  PutEventSelectorsCommand,
+  StartLoggingCommand,
+  UpdateTrailCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -16,7 +24,13 @@ const sns = mockClient(SNSClient);
 const organizations = mockClient(OrganizationsClient);
 const kms = mockClient(KMSClient);
 
-const baseline = { name: 'org-audit', s3BucketName: 'central-trail-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true };
+const baseline = {
+  name: 'org-audit',
+  s3BucketName: 'central-trail-logs',
+  isMultiRegionTrail: true,
+  includeGlobalServiceEvents: true,
+  enableLogFileValidation: true,
+};
 const env = {
   AWS_REGION: 'us-east-1',
   TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
@@ -26,11 +40,14 @@ const env = {
 
 function setup(overrides: Record<string, string> = {}) {
   const log = recordingLog();
-  const deps = createDefaultDeps({ env: { ...env, ...overrides }, log, clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } } });
+  const deps = createDefaultDeps({
+    env: { ...env, ...overrides },
+    log,
+    clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } },
+  });
   const handler = createHandler(() => deps);
   return { log, handle: (event: unknown) => handler(event) as Promise<RemediationResult> };
 }
-
 
 /** The same record, made by a session of the role at `rolePath` + `roleName` in the event's account. */
 function bySessionOf(event: Envelope, roleName: string, rolePath = '/'): Envelope {
@@ -49,7 +66,12 @@ beforeEach(() => {
   cloudtrail.reset();
   sns.reset();
   sts.on(AssumeRoleCommand).resolves({
-    Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'member-secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) },
+    Credentials: {
+      AccessKeyId: 'ASIAMEMBER',
+      SecretAccessKey: 'member-secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
   });
   cloudtrail.on(StartLoggingCommand).resolves({});
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
@@ -97,12 +119,20 @@ describe('review r1: a KMS alias baseline resolved where the attacker is adminis
   // be written. Suggested fix: reject (or warn about) bare aliases in the baseline and require an
   // alias ARN naming the key owner's account (or pin the key ARN); or at least never report
   // `already-compliant` when a bare alias resolves to a key of the account where the call was made.
-  it('an UpdateTrail to a key of the member\'s own account is not already-compliant because the member\'s alias points at it', async () => {
+  it("an UpdateTrail to a key of the member's own account is not already-compliant because the member's alias points at it", async () => {
     const attackerKey = 'arn:aws:kms:us-east-1:222222222222:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
     kms.reset();
     kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', Arn: attackerKey } });
     cloudtrail.on(GetTrailCommand).resolves({
-      Trail: { Name: 'org-audit', TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, KmsKeyId: attackerKey },
+      Trail: {
+        Name: 'org-audit',
+        TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit',
+        S3BucketName: 'central-trail-logs',
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        LogFileValidationEnabled: true,
+        KmsKeyId: attackerKey,
+      },
     });
     const event = loadFixture('update-trail');
     event.detail.requestParameters = { name: 'org-audit', kmsKeyId: attackerKey };
@@ -123,12 +153,28 @@ describe('review r1: an organization trail is never reported restored unless AWS
   // PutEventSelectors, the second alert says `restored` for an organization trail that no longer
   // logs a single member account.
   it('a PutEventSelectors on a pinned organization trail that AWS shows is no longer one is not restored', async () => {
-    const full = { EventSelectors: [{ ReadWriteType: 'All' as const, IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] };
-    const off = { EventSelectors: [{ ReadWriteType: 'ReadOnly' as const, IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] }] };
+    const full = {
+      EventSelectors: [
+        { ReadWriteType: 'All' as const, IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
+      ],
+    };
+    const off = {
+      EventSelectors: [
+        { ReadWriteType: 'ReadOnly' as const, IncludeManagementEvents: false, DataResources: [], ExcludeManagementEventSources: [] },
+      ],
+    };
     cloudtrail.on(GetEventSelectorsCommand).resolvesOnce(off).resolves(full);
     cloudtrail.on(PutEventSelectorsCommand).resolves({});
     cloudtrail.on(GetTrailCommand).resolves({
-      Trail: { Name: 'org-audit', TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit', S3BucketName: 'central-trail-logs', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, IsOrganizationTrail: false },
+      Trail: {
+        Name: 'org-audit',
+        TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit',
+        S3BucketName: 'central-trail-logs',
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        LogFileValidationEnabled: true,
+        IsOrganizationTrail: false,
+      },
     });
     const { handle } = setup({
       TRAILGUARD_TRAILS: JSON.stringify([{ ...baseline, isOrganizationTrail: true }]),

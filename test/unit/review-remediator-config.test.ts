@@ -20,18 +20,33 @@ beforeEach(() => {
 });
 
 async function planWith(extra: Record<string, unknown>) {
-  const config = validateConfig({ version: 1, central: { account: CENTRAL, region: 'us-east-1' }, members: { accounts: [{ id: '522222222222' }], regions: ['us-east-1'] } });
+  const config = validateConfig({
+    version: 1,
+    central: { account: CENTRAL, region: 'us-east-1' },
+    members: { accounts: [{ id: '522222222222' }], regions: ['us-east-1'] },
+  });
   const fn = desiredState(config, { members: ['522222222222'], codeSha256: 'abc' }).find((r) => r.kind === 'lambda-function')!;
   const want = desiredFields(fn) as Record<string, never>;
   lambda.on(GetFunctionCommand).resolves({
     Configuration: {
-      Role: want.role, Runtime: want.runtime, Handler: want.handler, Timeout: want.timeout, MemorySize: want.memorySize,
-      Environment: { Variables: want.environment }, CodeSha256: want.code, ...extra,
+      Role: want.role,
+      Runtime: want.runtime,
+      Handler: want.handler,
+      Timeout: want.timeout,
+      MemorySize: want.memorySize,
+      Environment: { Variables: want.environment },
+      CodeSha256: want.code,
+      ...extra,
     },
     Tags: { 'trailguard:managed': 'true' },
   });
   lambda.on(GetFunctionEventInvokeConfigCommand).resolves({ DestinationConfig: { OnFailure: { Destination: want.onFailure } } });
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+  });
   return planChanges([fn], new Map([[fn.key, await new StateReader(accounts, 'us-east-1').read(fn)]]));
 }
 

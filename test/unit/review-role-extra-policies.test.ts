@@ -3,7 +3,13 @@
 // TrailGuard's own) or an attached managed policy that denies events:PutEvents blinds every rule of the account, yet the
 // reader fetches only the one inline policy TrailGuard wrote, so `plan` and `status` stay green.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/core/aws/accounts.js';
@@ -23,9 +29,16 @@ beforeEach(() => {
 });
 
 function forwarderAsDesired() {
-  const config = validateConfig({ version: 1, central: { account: '521111111111', region: 'us-east-1' }, members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] } });
+  const config = validateConfig({
+    version: 1,
+    central: { account: '521111111111', region: 'us-east-1' },
+    members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
+  });
   const desired = desiredState(config, { members: [MEMBER], codeSha256: 'abc' });
-  const role = desired.find((r) => r.kind === 'iam-role' && r.account === MEMBER && r.name === 'trailguard-forwarder') as Extract<Resource, { kind: 'iam-role' }>;
+  const role = desired.find((r) => r.kind === 'iam-role' && r.account === MEMBER && r.name === 'trailguard-forwarder') as Extract<
+    Resource,
+    { kind: 'iam-role' }
+  >;
   iam.on(GetRoleCommand).resolves({
     Role: {
       RoleName: role.name,
@@ -34,12 +47,22 @@ function forwarderAsDesired() {
       Arn: `arn:aws:iam::${MEMBER}:role/${role.name}`,
       CreateDate: new Date(),
       AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(role.trust)),
-      PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: role.permissionsBoundary as string },
+      PermissionsBoundary: {
+        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+        PermissionsBoundaryArn: role.permissionsBoundary as string,
+      },
       Tags: [{ Key: 'trailguard:managed', Value: 'true' }],
     },
   });
-  iam.on(GetRolePolicyCommand).resolves({ RoleName: role.name, PolicyName: role.policyName, PolicyDocument: encodeURIComponent(JSON.stringify(role.policy)) });
-  const accounts = new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+  iam
+    .on(GetRolePolicyCommand)
+    .resolves({ RoleName: role.name, PolicyName: role.policyName, PolicyDocument: encodeURIComponent(JSON.stringify(role.policy)) });
+  const accounts = new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+  });
   return { role, reader: new StateReader(accounts, 'us-east-1') };
 }
 
@@ -67,7 +90,9 @@ describe('review: extra policies on TrailGuard roles', () => {
   it('an attached managed policy on trailguard-forwarder (e.g. an explicit deny) is drift, not ok', async () => {
     const { role, reader } = forwarderAsDesired();
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [role.policyName] });
-    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'DenyAll', PolicyArn: `arn:aws:iam::${MEMBER}:policy/DenyAll` }] });
+    iam
+      .on(ListAttachedRolePoliciesCommand)
+      .resolves({ AttachedPolicies: [{ PolicyName: 'DenyAll', PolicyArn: `arn:aws:iam::${MEMBER}:policy/DenyAll` }] });
 
     expect(planChanges([role], new Map([[role.key, await reader.read(role)]]))).not.toEqual([]);
   });

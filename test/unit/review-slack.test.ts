@@ -38,7 +38,13 @@ describe('review: SigningCertURL', () => {
   // endpoint. A query string turns that GET into an SNS Query API call of the caller's choosing
   // (e.g. ?Action=Unsubscribe&SubscriptionArn=...), sent from the app's own address.
   it('refuses a certificate URL with a query string or fragment (it is fetched from SNS as is)', () => {
-    expect(isSnsUrl(`${REAL_CERT_URL}?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:531111111111:trailguard-alerts:x`, 'eu-west-1', true)).toBe(false);
+    expect(
+      isSnsUrl(
+        `${REAL_CERT_URL}?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:531111111111:trailguard-alerts:x`,
+        'eu-west-1',
+        true,
+      ),
+    ).toBe(false);
     expect(isSnsUrl(`${REAL_CERT_URL}#frag`, 'eu-west-1', true)).toBe(false);
     expect(isSnsUrl('https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&x=.pem', 'eu-west-1', true)).toBe(false);
     expect(isSnsUrl(REAL_CERT_URL, 'eu-west-1', true)).toBe(true);
@@ -46,10 +52,13 @@ describe('review: SigningCertURL', () => {
 
   it('a query string on the certificate URL is refused before anything is fetched', async () => {
     const fetched: string[] = [];
-    const v = new SnsVerifier({ topicArn: TOPIC, fetchCertificate: async (url) => {
+    const v = new SnsVerifier({
+      topicArn: TOPIC,
+      fetchCertificate: async (url) => {
         fetched.push(url);
         return SNS_PEM;
-      } });
+      },
+    });
     const body = JSON.stringify(signSns({ ...notification(TOPIC, 'x'), SigningCertURL: `${REAL_CERT_URL}?Action=ListTopics` }));
 
     await expect(v.verify(body)).rejects.toBeInstanceOf(SnsRejection);
@@ -76,7 +85,11 @@ describe('review: SigningCertURL', () => {
     });
     // Unsigned junk: the signature is never looked at before the fetch.
     for (let i = 0; i < 10; i++) {
-      const junk = JSON.stringify({ ...notification(TOPIC, 'x'), SigningCertURL: `https://sns.eu-west-1.amazonaws.com/junk-${i}.pem`, Signature: 'AAAA' });
+      const junk = JSON.stringify({
+        ...notification(TOPIC, 'x'),
+        SigningCertURL: `https://sns.eu-west-1.amazonaws.com/junk-${i}.pem`,
+        Signature: 'AAAA',
+      });
       await v.verify(junk).catch(() => undefined);
     }
 
@@ -97,7 +110,11 @@ describe('review: alert text is mrkdwn', () => {
   // pinged the channel and posted a disguised link through TrailGuard.
   it('escapes a trail name carrying <!channel> and a link in the message text', () => {
     const name = '<!channel> <https://evil.example/restore|Click to restore logging>';
-    const alert = makeAlert({ account: '531111111112', outcome: 'blocked', trail: { name, arn: `arn:aws:cloudtrail:eu-west-1:531111111112:trail/${name}` } });
+    const alert = makeAlert({
+      account: '531111111112',
+      outcome: 'blocked',
+      trail: { name, arn: `arn:aws:cloudtrail:eu-west-1:531111111112:trail/${name}` },
+    });
 
     const message = alertMessage(incident(alert), { accountName: 'payments' });
 
@@ -247,10 +264,21 @@ describe('review: exactly once when several posters share a store (Lambda)', () 
       },
       update: async () => ({}),
     };
-    const make = () => new AlertPoster({ store, chat, channel: 'C1', nameOf: (a: string) => a, log: { info: () => undefined, warn: () => undefined }, batchDelayMs: 0 });
+    const make = () =>
+      new AlertPoster({
+        store,
+        chat,
+        channel: 'C1',
+        nameOf: (a: string) => a,
+        log: { info: () => undefined, warn: () => undefined },
+        batchDelayMs: 0,
+      });
     const [a, b] = [make(), make()];
     for (const name of ['t1', 't2', 't3']) {
-      await store.insertAlert(makeAlert({ account: '531111111112', trail: { name, arn: `arn:aws:cloudtrail:us-east-1:531111111112:trail/${name}` } }), new Date());
+      await store.insertAlert(
+        makeAlert({ account: '531111111112', trail: { name, arn: `arn:aws:cloudtrail:us-east-1:531111111112:trail/${name}` } }),
+        new Date(),
+      );
     }
 
     await Promise.all([a.drain(), b.drain()]);
@@ -261,7 +289,8 @@ describe('review: exactly once when several posters share a store (Lambda)', () 
 
 describe('review: a repeat whose first message cannot be updated is still posted', () => {
   const trail = { name: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:531111111112:trail/org-audit' };
-  const platformError = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
+  const platformError = (error: string) =>
+    Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
   function chatFor(messages: Set<string>, posts: { channel: unknown; text: string; thread_ts?: unknown }[]) {
     let ts = 100;
     return {
@@ -330,7 +359,11 @@ describe('review: a storm digest retried after a failed thread reply', () => {
       chat: {
         postMessage: async (args: Record<string, unknown> & { text: string }) => {
           calls += 1;
-          if (calls === 3) throw Object.assign(new Error('An API error occurred: internal_error'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'internal_error' } });
+          if (calls === 3)
+            throw Object.assign(new Error('An API error occurred: internal_error'), {
+              code: 'slack_webapi_platform_error',
+              data: { ok: false, error: 'internal_error' },
+            });
           if (args.thread_ts) replies.push(JSON.stringify(args.blocks));
           return { ts: `1.${ts++}` };
         },
@@ -364,11 +397,20 @@ describe('review: a stale Organization list does not refuse a new member for goo
   it('an account missing from a list older than a minimum interval is looked up again before refusing', async () => {
     const { validateConfig } = await import('../../src/core/config.js');
     const { MemberDirectory } = await import('../../slack-app/members.js');
-    const orgConfig = validateConfig({ version: 1, central: { account: '531111111111', region: 'us-east-1' }, members: { organization: true } });
+    const orgConfig = validateConfig({
+      version: 1,
+      central: { account: '531111111111', region: 'us-east-1' },
+      members: { organization: true },
+    });
     let now = 0;
     const answers = [['531111111112'], ['531111111112', '531111111113']];
     let loads = 0;
-    const directory = new MemberDirectory({ config: orgConfig, load: async () => ({ ids: answers[Math.min(loads++, 1)]!, names: new Map() }), log: { warn: () => undefined }, now: () => now });
+    const directory = new MemberDirectory({
+      config: orgConfig,
+      load: async () => ({ ids: answers[Math.min(loads++, 1)]!, names: new Map() }),
+      log: { warn: () => undefined },
+      now: () => now,
+    });
 
     expect(await directory.isMember('531111111112')).toBe(true);
     now = 60_000; // a minute later, well within the 5-minute TTL
@@ -383,13 +425,18 @@ describe('review: the early listing of the Organization failing', () => {
   it('keeps the last list (logged) and answers no', async () => {
     const { validateConfig } = await import('../../src/core/config.js');
     const { MemberDirectory } = await import('../../slack-app/members.js');
-    const orgConfig = validateConfig({ version: 1, central: { account: '531111111111', region: 'us-east-1' }, members: { organization: true } });
+    const orgConfig = validateConfig({
+      version: 1,
+      central: { account: '531111111111', region: 'us-east-1' },
+      members: { organization: true },
+    });
     let now = 0;
     let loads = 0;
     const warnings: string[] = [];
     const directory = new MemberDirectory({
       config: orgConfig,
-      load: async () => (loads++ === 0 ? { ids: ['531111111112'], names: new Map() } : Promise.reject(new Error('TooManyRequestsException'))),
+      load: async () =>
+        loads++ === 0 ? { ids: ['531111111112'], names: new Map() } : Promise.reject(new Error('TooManyRequestsException')),
       log: { warn: (m: string) => void warnings.push(m) },
       now: () => now,
     });
@@ -409,8 +456,12 @@ describe('review: the Slack app environment names its bad fields', () => {
     const { tmpdir } = await import('node:os');
     const { loadSettings } = await import('../../slack-app/server.js');
     const dir = mkdtempSync(join(tmpdir(), 'tg-review-env-'));
-    writeFileSync(join(dir, 'trailguard.yml'), 'version: 1\ncentral: { account: "531111111111", region: us-east-1 }\nmembers: { accounts: [ { id: "531111111112" } ] }\nslack: { channel: C0SECURITY1 }\n');
-    return () => loadSettings({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'), ...env });
+    writeFileSync(
+      join(dir, 'trailguard.yml'),
+      'version: 1\ncentral: { account: "531111111111", region: us-east-1 }\nmembers: { accounts: [ { id: "531111111112" } ] }\nslack: { channel: C0SECURITY1 }\n',
+    );
+    return () =>
+      loadSettings({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'), ...env });
   }
 
   // slack.channel in the config must be a channel id; the variable that overrides it was taken as is.
@@ -424,11 +475,18 @@ describe('review: the Slack app environment names its bad fields', () => {
   // TRAILGUARD_TOPIC_ARN was not checked: on the server a bad value failed later without naming the
   // variable; on Lambda (no verifier) every record was then "from another topic" and dropped.
   it('refuses a TRAILGUARD_TOPIC_ARN that is not an SNS topic ARN, naming the variable', async () => {
-    for (const value of ['trailguard-alerts', 'arn:aws:sqs:us-east-1:531111111111:trailguard-alerts', 'arn:aws:sns:us-east-1:5311:trailguard-alerts']) {
+    for (const value of [
+      'trailguard-alerts',
+      'arn:aws:sqs:us-east-1:531111111111:trailguard-alerts',
+      'arn:aws:sns:us-east-1:5311:trailguard-alerts',
+    ]) {
       const load = await settingsWith({ TRAILGUARD_TOPIC_ARN: value });
       expect(load).toThrow(/TRAILGUARD_TOPIC_ARN/);
     }
-    const good = await settingsWith({ TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts', TRAILGUARD_SLACK_CHANNEL: 'C0OTHER0001' });
+    const good = await settingsWith({
+      TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts',
+      TRAILGUARD_SLACK_CHANNEL: 'C0OTHER0001',
+    });
     expect(good()).toMatchObject({ topicArn: 'arn:aws:sns:eu-west-1:531111111111:trailguard-alerts', channel: 'C0OTHER0001' });
   });
 });

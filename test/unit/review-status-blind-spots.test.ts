@@ -16,19 +16,31 @@ beforeEach(() => {
   sts.reset();
   cloudtrail.reset();
   // Every trail records all management events unless a test says otherwise.
-  cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+  cloudtrail
+    .on(GetEventSelectorsCommand)
+    .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
-  cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'org-audit', TrailARN: ARN, HomeRegion: 'us-east-1', IsMultiRegionTrail: true }] });
+  cloudtrail
+    .on(DescribeTrailsCommand)
+    .resolves({ trailList: [{ Name: 'org-audit', TrailARN: ARN, HomeRegion: 'us-east-1', IsMultiRegionTrail: true }] });
 });
 
-const accounts = () => new Accounts({ region: 'us-east-1', roleName: 'OrganizationAccountAccessRole', sessionName: 't', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+const accounts = () =>
+  new Accounts({
+    region: 'us-east-1',
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 't',
+    credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+  });
 
 describe('review: status of a trail that logs but delivers nothing', () => {
   // An attacker who cannot stop the trail (SCP) removes the bucket policy (or deletes the bucket): CloudTrail keeps
   // IsLogging=true and reports LatestDeliveryError (AccessDenied / NoSuchBucket). Nothing is written anywhere, yet the
   // row did not need attention and `trailguard status` exited 0. (DESIGN names this case `delivery-failing`.)
   it('a logging trail whose delivery fails needs attention (status exits non-zero)', async () => {
-    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryError: 'AccessDenied', LatestDeliveryTime: new Date('2026-11-01T00:00:00Z') });
+    cloudtrail
+      .on(GetTrailStatusCommand)
+      .resolves({ IsLogging: true, LatestDeliveryError: 'AccessDenied', LatestDeliveryTime: new Date('2026-11-01T00:00:00Z') });
 
     const rows = await collectTrailStatus(accounts(), [{ account: ACCOUNT, name: 'payments' }], ['us-east-1'], { watched: ['us-east-1'] });
 
@@ -52,7 +64,9 @@ describe('review: status of a trail that logs but delivers nothing', () => {
   // ReadWriteType All|WriteOnly; advanced: no selector with eventCategory Management that is not readOnly=true).
   it('a logging trail that records no management events needs attention', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryTime: new Date() });
-    cloudtrail.on(GetEventSelectorsCommand).resolves({ TrailARN: ARN, EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] });
+    cloudtrail
+      .on(GetEventSelectorsCommand)
+      .resolves({ TrailARN: ARN, EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] });
 
     const rows = await collectTrailStatus(accounts(), [{ account: ACCOUNT, name: 'payments' }], ['us-east-1'], { watched: ['us-east-1'] });
 

@@ -9,8 +9,22 @@ import type { TrailStatusRow } from '../../src/core/status.js';
 import { makeAlert } from '../support/alerts.js';
 
 const incident = (alert: Alert, extra: Partial<Incident> = {}): Incident => ({
-  id: alert.id, alert, receivedAt: '2026-11-29T10:00:00.000Z', state: 'posted', channel: 'C1', ts: '1.1', parentId: null, count: 1,
-  acknowledgedBy: null, acknowledgedAt: null, attempts: 0, nextAttemptAt: '', lastError: null, statusLine: null, digest: false, ...extra,
+  id: alert.id,
+  alert,
+  receivedAt: '2026-11-29T10:00:00.000Z',
+  state: 'posted',
+  channel: 'C1',
+  ts: '1.1',
+  parentId: null,
+  count: 1,
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  attempts: 0,
+  nextAttemptAt: '',
+  lastError: null,
+  statusLine: null,
+  digest: false,
+  ...extra,
 });
 
 /** Every text field in a message, wherever Block Kit nests it. */
@@ -26,19 +40,60 @@ const blocksOf = (m: { attachments?: { blocks: unknown[] }[]; blocks?: unknown[]
 const longest = (m: unknown) => Math.max(...texts(m).map((t) => t.length));
 
 // An alert's error and actor come from AWS and the tamperer; nothing bounds their length before Slack.
-const hostile = (i: number) => makeAlert({ account: String(222222222200 + (i % 3)), error: `AccessDenied ${'x'.repeat(9000)}`, outcome: 'failed', actor: { arn: `arn:aws:sts::222222222222:assumed-role/${'r'.repeat(3000)}/x`, type: 'AssumedRole', sourceIp: '203.0.113.24', userAgent: 'aws-cli/2' } });
+const hostile = (i: number) =>
+  makeAlert({
+    account: String(222222222200 + (i % 3)),
+    error: `AccessDenied ${'x'.repeat(9000)}`,
+    outcome: 'failed',
+    actor: {
+      arn: `arn:aws:sts::222222222222:assumed-role/${'r'.repeat(3000)}/x`,
+      type: 'AssumedRole',
+      sourceIp: '203.0.113.24',
+      userAgent: 'aws-cli/2',
+    },
+  });
 
 describe('one line packer for every view', () => {
   const cases: [string, () => unknown[]][] = [
-    ['digest thread replies with 9,000-character errors', () => digestReplies(Array.from({ length: 30 }, (_, i) => hostile(i)), (a) => `acct-${a}`)],
-    ['digest message whose account names are 5,000 characters', () => {
-      const alerts = Array.from({ length: 200 }, (_, i) => makeAlert({ account: String(222222222000 + i) }));
-      return [digestMessage(incident(alerts[0]!, { digest: true }), alerts, (a) => `${a}-${'n'.repeat(5000)}`)];
-    }],
-    ['account detail with 5,000-character trail names', () => {
-      const row = (i: number): TrailStatusRow => ({ account: '222222222222', name: 'payments', region: 'us-east-1', trail: `t${i}-${'z'.repeat(5000)}`, arn: 'arn', multiRegion: true, isLogging: false, latestDeliveryTime: null, latestDeliveryError: null, error: null });
-      return [accountDetail('222222222222', 'payments', Array.from({ length: 200 }, (_, i) => row(i)))];
-    }],
+    [
+      'digest thread replies with 9,000-character errors',
+      () =>
+        digestReplies(
+          Array.from({ length: 30 }, (_, i) => hostile(i)),
+          (a) => `acct-${a}`,
+        ),
+    ],
+    [
+      'digest message whose account names are 5,000 characters',
+      () => {
+        const alerts = Array.from({ length: 200 }, (_, i) => makeAlert({ account: String(222222222000 + i) }));
+        return [digestMessage(incident(alerts[0]!, { digest: true }), alerts, (a) => `${a}-${'n'.repeat(5000)}`)];
+      },
+    ],
+    [
+      'account detail with 5,000-character trail names',
+      () => {
+        const row = (i: number): TrailStatusRow => ({
+          account: '222222222222',
+          name: 'payments',
+          region: 'us-east-1',
+          trail: `t${i}-${'z'.repeat(5000)}`,
+          arn: 'arn',
+          multiRegion: true,
+          isLogging: false,
+          latestDeliveryTime: null,
+          latestDeliveryError: null,
+          error: null,
+        });
+        return [
+          accountDetail(
+            '222222222222',
+            'payments',
+            Array.from({ length: 200 }, (_, i) => row(i)),
+          ),
+        ];
+      },
+    ],
     ['incident list of 2,000 incidents', () => [incidentsList(Array.from({ length: 2000 }, () => incident(makeAlert())))]],
   ];
 
@@ -55,7 +110,11 @@ describe('one line packer for every view', () => {
   it('digest replies still show one detail line per alert, a clipped one marked with …', () => {
     const alerts = Array.from({ length: 30 }, (_, i) => hostile(i));
 
-    const lines = digestReplies(alerts, (a) => `acct-${a}`).flatMap((r) => texts(r.blocks)).join('\n').split('\n').filter((l) => l.startsWith('• '));
+    const lines = digestReplies(alerts, (a) => `acct-${a}`)
+      .flatMap((r) => texts(r.blocks))
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('• '));
 
     expect(lines).toHaveLength(30);
     for (const line of lines) expect(line.endsWith('…')).toBe(true);
@@ -81,9 +140,24 @@ describe('packLines', () => {
     // [name, lines, options, lines per section and how many were packed]
     ['no lines: no sections', [], {}, { sections: [], packed: 0 }],
     ['two 1,000-character lines share a section; a third does not fit', [line(1), line(2), line(3)], {}, { sections: [2, 1], packed: 3 }],
-    ['a section limit leaves the rest out and says how many made it', Array.from({ length: 10 }, (_, i) => line(i)), { maxSections: 2 }, { sections: [2, 2], packed: 4 }],
-    ['a heading takes room in every section', [line(1, 1400), line(2, 1400)], { heading: 'h'.repeat(200) }, { sections: [1, 1], packed: 2 }],
-    ['a line longer than a section is clipped, never split or dropped', [line(1, 10_000), line(2, 10)], {}, { sections: [1, 1], packed: 2 }],
+    [
+      'a section limit leaves the rest out and says how many made it',
+      Array.from({ length: 10 }, (_, i) => line(i)),
+      { maxSections: 2 },
+      { sections: [2, 2], packed: 4 },
+    ],
+    [
+      'a heading takes room in every section',
+      [line(1, 1400), line(2, 1400)],
+      { heading: 'h'.repeat(200) },
+      { sections: [1, 1], packed: 2 },
+    ],
+    [
+      'a line longer than a section is clipped, never split or dropped',
+      [line(1, 10_000), line(2, 10)],
+      {},
+      { sections: [1, 1], packed: 2 },
+    ],
   ];
 
   it.each(cases)('%s', (_name, lines, options, expected) => {
@@ -94,7 +168,10 @@ describe('packLines', () => {
   });
 
   it('starts later sections with the continued heading', () => {
-    const { sections } = packLines([line(1, 2000), line(2, 2000)], { heading: '*222222222222* (payments)', continued: '*222222222222* (continued)' });
+    const { sections } = packLines([line(1, 2000), line(2, 2000)], {
+      heading: '*222222222222* (payments)',
+      continued: '*222222222222* (continued)',
+    });
 
     expect(sections.map((s) => s.text.split('\n')[0])).toEqual(['*222222222222* (payments)', '*222222222222* (continued)']);
   });

@@ -8,14 +8,38 @@ import { parsePipelineEvent, type PipelineCall } from '../../src/core/pipeline-e
 import { guardEvent } from '../support/guard-events.js';
 
 const incident = (alert: Alert): Incident => ({
-  id: alert.id, alert, receivedAt: new Date().toISOString(), state: 'posted', channel: 'C1', ts: '1.1', parentId: null, count: 1,
-  acknowledgedBy: null, acknowledgedAt: null, attempts: 0, nextAttemptAt: '', lastError: null, statusLine: null, digest: false,
+  id: alert.id,
+  alert,
+  receivedAt: new Date().toISOString(),
+  state: 'posted',
+  channel: 'C1',
+  ts: '1.1',
+  parentId: null,
+  count: 1,
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  attempts: 0,
+  nextAttemptAt: '',
+  lastError: null,
+  statusLine: null,
+  digest: false,
 });
 
 function pipelineAlert(call: PipelineCall, restored: boolean | null, name?: string): Alert {
   const event = parsePipelineEvent(guardEvent(call, { region: 'us-east-1', ...(name ? { name } : {}) }));
-  const arn = event.resource.kind === 'iam-role' ? `arn:aws:iam::222222222222:role/${event.resource.name}` : `arn:aws:events:us-east-1:222222222222:rule/${event.resource.name}`;
-  const alert = buildPipelineAlert(event, { outcome: 'pipeline-tampered', resourceArn: arn, restored, remediatedAt: restored ? '2026-11-20T10:01:04Z' : null, error: null, actions: restored ? ['PutRule: recreated', 'PutTargets: central bus'] : [], changes: ['rule deleted'] });
+  const arn =
+    event.resource.kind === 'iam-role'
+      ? `arn:aws:iam::222222222222:role/${event.resource.name}`
+      : `arn:aws:events:us-east-1:222222222222:rule/${event.resource.name}`;
+  const alert = buildPipelineAlert(event, {
+    outcome: 'pipeline-tampered',
+    resourceArn: arn,
+    restored,
+    remediatedAt: restored ? '2026-11-20T10:01:04Z' : null,
+    error: null,
+    actions: restored ? ['PutRule: recreated', 'PutTargets: central bus'] : [],
+    changes: ['rule deleted'],
+  });
   // Through the SNS body, as the Slack app receives it.
   return parseAlert(JSON.stringify(alert));
 }

@@ -12,7 +12,10 @@ import { recordingLog } from '../support/recording-log.js';
 const T0 = new Date('2026-11-29T10:00:00.000Z').getTime();
 const CHANNEL = 'C0SECURITY1';
 
-interface Call { method: 'postMessage' | 'update'; args: Record<string, unknown> }
+interface Call {
+  method: 'postMessage' | 'update';
+  args: Record<string, unknown>;
+}
 
 /** Slack's chat API as the poster sees it: answers in order from `failures`, then success; records what succeeded. */
 function scriptedSlack() {
@@ -46,17 +49,38 @@ function scriptedSlack() {
   };
 }
 
-const rateLimited = (seconds: number) => Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: seconds });
-const refused = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
+const rateLimited = (seconds: number) =>
+  Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: seconds });
+const refused = (error: string) =>
+  Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
 const serverError = () => Object.assign(new Error('An API error occurred: internal_error'), { code: 'slack_webapi_platform_error' });
-const stormOf = (n: number, accounts: number) => Array.from({ length: n }, (_, i) => makeAlert({ account: String(222222222200 + (i % accounts)), trail: { name: `storm-${i}`, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/storm-${i}` } }));
-const detailLines = (calls: Call[]) => JSON.stringify(calls.map((c) => c.args.blocks)).split('\\n').filter((l) => l.includes('• '));
+const stormOf = (n: number, accounts: number) =>
+  Array.from({ length: n }, (_, i) =>
+    makeAlert({
+      account: String(222222222200 + (i % accounts)),
+      trail: { name: `storm-${i}`, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/storm-${i}` },
+    }),
+  );
+const detailLines = (calls: Call[]) =>
+  JSON.stringify(calls.map((c) => c.args.blocks))
+    .split('\\n')
+    .filter((l) => l.includes('• '));
 
 let dir: string;
 const at = (ms: number) => vi.setSystemTime(T0 + ms);
 
 function poster(slack: ReturnType<typeof scriptedSlack>, store = new SqliteStore(join(dir, 'store.db'))) {
-  return { store, poster: new AlertPoster({ store, chat: slack.chat, channel: CHANNEL, nameOf: (a) => `acct-${a}`, log: recordingLog(), batchDelayMs: 0 }) };
+  return {
+    store,
+    poster: new AlertPoster({
+      store,
+      chat: slack.chat,
+      channel: CHANNEL,
+      nameOf: (a) => `acct-${a}`,
+      log: recordingLog(),
+      batchDelayMs: 0,
+    }),
+  };
 }
 
 /** Receives the alerts in order, a millisecond apart: the store orders alerts received in the same millisecond by id. */
@@ -138,7 +162,7 @@ describe('retries', () => {
 });
 
 describe('retries of a digest thread', () => {
-  it('a 429 on the first thread reply still gets the digest\'s own alert into the thread once', async () => {
+  it("a 429 on the first thread reply still gets the digest's own alert into the thread once", async () => {
     const slack = scriptedSlack();
     const { poster: p } = poster(slack);
     const alerts = stormOf(12, 2);
@@ -184,7 +208,9 @@ describe('failures keep what belongs together together', () => {
     await p.drain();
 
     expect(slack.topLevel()).toHaveLength(1);
-    expect(JSON.stringify(slack.calls.filter((c) => c.method === 'update').at(-1)!.args)).toContain('Tampered with *2 times* within the hour');
+    expect(JSON.stringify(slack.calls.filter((c) => c.method === 'update').at(-1)!.args)).toContain(
+      'Tampered with *2 times* within the hour',
+    );
     expect((await store.get(repeat.id))!.parentId).toBe(first.id);
   });
 
@@ -207,7 +233,9 @@ describe('failures keep what belongs together together', () => {
   it('a 429 pauses every post until Retry-After, then posts each waiting alert once', async () => {
     const slack = scriptedSlack();
     const { poster: p, store } = poster(slack);
-    const alerts = [0, 1, 2].map((i) => makeAlert({ trail: { name: `t${i}`, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/t${i}` } }));
+    const alerts = [0, 1, 2].map((i) =>
+      makeAlert({ trail: { name: `t${i}`, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/t${i}` } }),
+    );
     await receiveAll(p, alerts);
     slack.failures.push(null, rateLimited(30));
 
@@ -226,22 +254,25 @@ describe('failures keep what belongs together together', () => {
 });
 
 describe('a message Slack refuses', () => {
-  it.each(['invalid_blocks', 'invalid_attachments', 'msg_too_long'])('%s: the alert still reaches the channel, as plain text, at once', async (error) => {
-    const slack = scriptedSlack();
-    const { poster: p, store } = poster(slack);
-    const alert = makeAlert({ outcome: 'failed', error: 'AccessDenied' });
-    await receiveAll(p, [alert]);
-    slack.failures.push(refused(error));
+  it.each(['invalid_blocks', 'invalid_attachments', 'msg_too_long'])(
+    '%s: the alert still reaches the channel, as plain text, at once',
+    async (error) => {
+      const slack = scriptedSlack();
+      const { poster: p, store } = poster(slack);
+      const alert = makeAlert({ outcome: 'failed', error: 'AccessDenied' });
+      await receiveAll(p, [alert]);
+      slack.failures.push(refused(error));
 
-    await p.drain();
+      await p.drain();
 
-    expect(slack.topLevel()).toHaveLength(1);
-    const message = slack.topLevel()[0]!.args;
-    expect(message.attachments).toBeUndefined();
-    expect(message.text).toContain(`StopLogging on org-audit in ${alert.account} (us-east-1): failed`);
-    expect(message.text).toContain(`Slack refused the details of this message: An API error occurred: ${error}`);
-    expect((await store.get(alert.id))!.state).toBe('posted');
-  });
+      expect(slack.topLevel()).toHaveLength(1);
+      const message = slack.topLevel()[0]!.args;
+      expect(message.attachments).toBeUndefined();
+      expect(message.text).toContain(`StopLogging on org-audit in ${alert.account} (us-east-1): failed`);
+      expect(message.text).toContain(`Slack refused the details of this message: An API error occurred: ${error}`);
+      expect((await store.get(alert.id))!.state).toBe('posted');
+    },
+  );
 
   it('any other error is retried with the full message, not replaced by plain text', async () => {
     const slack = scriptedSlack();

@@ -20,25 +20,61 @@ const iso = (ms: number) => new Date(T0 + ms).toISOString();
 /** A pending incident received `at` ms after T0 about `trail` in 222222222222. */
 function pending(id: string, at: number, trail = `trail-${id}`, extra: Partial<Incident> = {}): Incident {
   const alert = { ...makeAlert({ trail: { name: trail, arn: `arn:aws:cloudtrail:us-east-1:222222222222:trail/${trail}` } }), id };
-  return { id, alert, receivedAt: iso(at), state: 'pending', channel: null, ts: null, parentId: null, count: 1, acknowledgedBy: null, acknowledgedAt: null, attempts: 0, nextAttemptAt: iso(at), lastError: null, statusLine: null, digest: false, ...extra };
+  return {
+    id,
+    alert,
+    receivedAt: iso(at),
+    state: 'pending',
+    channel: null,
+    ts: null,
+    parentId: null,
+    count: 1,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    attempts: 0,
+    nextAttemptAt: iso(at),
+    lastError: null,
+    statusLine: null,
+    digest: false,
+    ...extra,
+  };
 }
-const posted = (id: string, at: number, trail: string, extra: Partial<Incident> = {}) => pending(id, at, trail, { state: 'posted', channel: 'C1', ts: `17.${id}`, ...extra });
+const posted = (id: string, at: number, trail: string, extra: Partial<Incident> = {}) =>
+  pending(id, at, trail, { state: 'posted', channel: 'C1', ts: `17.${id}`, ...extra });
 const many = (n: number, from: number, stepMs: number) => Array.from({ length: n }, (_, i) => pending(`a${i}`, from + i * stepMs));
 
 /** Actions as a reader would describe them: `post a1`, `fold a2 into a1`, `new digest a0: a0 a1 …`. */
 const describeAction = (a: PostAction) =>
-  a.kind === 'post' ? `post ${a.incident.id}` : a.kind === 'fold' ? `fold ${a.incident.id} into ${a.parentId}` : `${a.isNew ? 'new' : 'extend'} digest ${a.root.id}: ${a.incidents.map((i) => i.id).join(' ')}`;
+  a.kind === 'post'
+    ? `post ${a.incident.id}`
+    : a.kind === 'fold'
+      ? `fold ${a.incident.id} into ${a.parentId}`
+      : `${a.isNew ? 'new' : 'extend'} digest ${a.root.id}: ${a.incidents.map((i) => i.id).join(' ')}`;
 
-const snapshot = (s: Partial<PostingSnapshot>): PostingSnapshot => ({ due: [], receivedInWindow: 0, openDigest: null, repeatParents: new Map(), ...s });
+const snapshot = (s: Partial<PostingSnapshot>): PostingSnapshot => ({
+  due: [],
+  receivedInWindow: 0,
+  openDigest: null,
+  repeatParents: new Map(),
+  ...s,
+});
 const digestOf = (n: number) => `new digest a0: ${Array.from({ length: n }, (_, i) => `a${i}`).join(' ')}`;
 
 describe('planPosts', () => {
   const cases: [string, PostingSnapshot, string[]][] = [
     ['nothing due: nothing to do', snapshot({}), []],
     ['a quiet alert: its own message', snapshot({ due: [pending('a1', 0)], receivedInWindow: 1 }), ['post a1']],
-    ['nine alerts in a minute: nine messages', snapshot({ due: many(9, 0, 1000), receivedInWindow: 9 }), Array.from({ length: 9 }, (_, i) => `post a${i}`)],
+    [
+      'nine alerts in a minute: nine messages',
+      snapshot({ due: many(9, 0, 1000), receivedInWindow: 9 }),
+      Array.from({ length: 9 }, (_, i) => `post a${i}`),
+    ],
     ['ten alerts in a minute: a storm, one digest', snapshot({ due: many(10, 0, 1000), receivedInWindow: 10 }), [digestOf(10)]],
-    ['a storm just received whose first alerts were already posted: the rest is a digest', snapshot({ due: many(3, 0, 10), receivedInWindow: 12 }), [digestOf(3)]],
+    [
+      'a storm just received whose first alerts were already posted: the rest is a digest',
+      snapshot({ due: many(3, 0, 10), receivedInWindow: 12 }),
+      [digestOf(3)],
+    ],
     [
       'a storm stored before a Slack outage longer than the storm window: still one digest',
       snapshot({ due: many(24, 0, 100), receivedInWindow: 0 }),
@@ -51,7 +87,13 @@ describe('planPosts', () => {
     ],
     [
       'a storm whose alerts failed one by one, with scattered retry times: one digest of all of them once one is due',
-      snapshot({ due: [pending('a0', 0)], waiting: many(12, 0, 100).slice(1).map((i, n) => ({ ...i, nextAttemptAt: iso(90_000 + n * 700) })), receivedInWindow: 0 }),
+      snapshot({
+        due: [pending('a0', 0)],
+        waiting: many(12, 0, 100)
+          .slice(1)
+          .map((i, n) => ({ ...i, nextAttemptAt: iso(90_000 + n * 700) })),
+        receivedInWindow: 0,
+      }),
       [digestOf(12)],
     ],
     [
@@ -66,12 +108,20 @@ describe('planPosts', () => {
     ],
     [
       'a storm that already has its digest: extended, the root not detailed twice',
-      snapshot({ due: [pending('root', 0, 'x', { state: 'posted', ts: '1.1', digest: true }), ...many(2, 100, 1)], receivedInWindow: 15, openDigest: posted('root', 0, 'x', { digest: true }) }),
+      snapshot({
+        due: [pending('root', 0, 'x', { state: 'posted', ts: '1.1', digest: true }), ...many(2, 100, 1)],
+        receivedInWindow: 15,
+        openDigest: posted('root', 0, 'x', { digest: true }),
+      }),
       ['extend digest root: a0 a1'],
     ],
     [
       'a digest whose own detail line did not reach its thread (lastError): extended with it first',
-      snapshot({ due: many(2, 100, 1), receivedInWindow: 15, openDigest: posted('root', 0, 'x', { digest: true, lastError: 'ratelimited' }) }),
+      snapshot({
+        due: many(2, 100, 1),
+        receivedInWindow: 15,
+        openDigest: posted('root', 0, 'x', { digest: true, lastError: 'ratelimited' }),
+      }),
       ['extend digest root: root a0 a1'],
     ],
     [
@@ -91,7 +141,11 @@ describe('planPosts', () => {
     ],
     [
       'a storm never folds: repeats of one trail are lines of the digest',
-      snapshot({ due: Array.from({ length: 10 }, (_, i) => pending(`a${i}`, i, 'audit')), receivedInWindow: 10, repeatParents: new Map([['a1', posted('p', 0, 'audit')]]) }),
+      snapshot({
+        due: Array.from({ length: 10 }, (_, i) => pending(`a${i}`, i, 'audit')),
+        receivedInWindow: 10,
+        repeatParents: new Map([['a1', posted('p', 0, 'audit')]]),
+      }),
       [digestOf(10)],
     ],
   ];

@@ -21,7 +21,9 @@ afterEach(() => {
 describe('Slack app AWS access', () => {
   it('Re-check and /trail-status assume roles.reader in the member, with the external id, never roles.remediation', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) } });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) },
+    });
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
     const config = validateConfig({
       version: 1,
@@ -30,7 +32,14 @@ describe('Slack app AWS access', () => {
       roles: { externalId: 'tg-ext-1' },
       slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack-app' },
     });
-    const services = createServices({ config, channel: 'C0123456789', store: {} as Store, chat: {} as ChatApi, log: silent, aws: { credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' } } });
+    const services = createServices({
+      config,
+      channel: 'C0123456789',
+      store: {} as Store,
+      chat: {} as ChatApi,
+      log: silent,
+      aws: { credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' } },
+    });
 
     await collectTrailStatus(services.accounts, [{ account: '222222222222', name: 'payments' }], ['us-east-1']);
 

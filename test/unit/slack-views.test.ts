@@ -11,8 +11,22 @@ import type { TrailStatusRow } from '../../src/core/status.js';
 import { makeAlert } from '../support/alerts.js';
 
 const incident = (alert: Alert, extra: Partial<Incident> = {}): Incident => ({
-  id: alert.id, alert, receivedAt: new Date().toISOString(), state: 'posted', channel: 'C1', ts: '1.1', parentId: null, count: 1,
-  acknowledgedBy: null, acknowledgedAt: null, attempts: 0, nextAttemptAt: '', lastError: null, statusLine: null, digest: false, ...extra,
+  id: alert.id,
+  alert,
+  receivedAt: new Date().toISOString(),
+  state: 'posted',
+  channel: 'C1',
+  ts: '1.1',
+  parentId: null,
+  count: 1,
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  attempts: 0,
+  nextAttemptAt: '',
+  lastError: null,
+  statusLine: null,
+  digest: false,
+  ...extra,
 });
 
 /** Every text in a message, wherever Block Kit nests it. */
@@ -25,13 +39,16 @@ function texts(value: unknown): string[] {
   }
   return [];
 }
-const blocksOf = (message: { attachments?: { blocks: unknown[] }[]; blocks?: unknown[] }) => message.attachments?.[0]?.blocks ?? message.blocks ?? [];
+const blocksOf = (message: { attachments?: { blocks: unknown[] }[]; blocks?: unknown[] }) =>
+  message.attachments?.[0]?.blocks ?? message.blocks ?? [];
 
 describe('alert message', () => {
   it('colours by urgency and offers both buttons until acknowledged', () => {
     const failed = alertMessage(incident(makeAlert({ outcome: 'failed', error: 'AccessDenied' })), { accountName: 'payments' });
     const restarted = alertMessage(incident(makeAlert()), { accountName: 'payments' });
-    const acked = alertMessage(incident(makeAlert(), { acknowledgedBy: 'U1', acknowledgedAt: new Date().toISOString() }), { accountName: 'payments' });
+    const acked = alertMessage(incident(makeAlert(), { acknowledgedBy: 'U1', acknowledgedAt: new Date().toISOString() }), {
+      accountName: 'payments',
+    });
     const ids = (m: typeof failed) => JSON.stringify(m).match(/trailguard_(ack|recheck)/g);
 
     expect(failed.attachments[0]!.color).toBe('#E01E5A');
@@ -57,7 +74,10 @@ describe('alert message', () => {
   });
 
   it('stays within Block Kit limits with hostile, huge values, and escapes mrkdwn', () => {
-    const huge = makeAlert({ error: `<!channel> ${'x'.repeat(10_000)}`, changes: Array.from({ length: 500 }, (_, i) => `field${i} -> ${'y'.repeat(50)}`) });
+    const huge = makeAlert({
+      error: `<!channel> ${'x'.repeat(10_000)}`,
+      changes: Array.from({ length: 500 }, (_, i) => `field${i} -> ${'y'.repeat(50)}`),
+    });
     const message = alertMessage(incident(huge), { accountName: 'n'.repeat(500) });
 
     expect(blocksOf(message).length).toBeLessThanOrEqual(MAX_BLOCKS);
@@ -76,13 +96,28 @@ describe('digest', () => {
     expect(blocksOf(message).length).toBeLessThanOrEqual(MAX_BLOCKS);
     expect(Math.max(...texts(message).map((t) => t.length))).toBeLessThanOrEqual(MAX_TEXT);
     for (const reply of replies) expect(reply.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
-    expect(replies.flatMap((r) => texts(r)).join('\n').match(/• /g)).toHaveLength(1000);
+    expect(
+      replies
+        .flatMap((r) => texts(r))
+        .join('\n')
+        .match(/• /g),
+    ).toHaveLength(1000);
   });
 });
 
 describe('status views', () => {
   const row = (account: string, extra: Partial<TrailStatusRow>): TrailStatusRow => ({
-    account, name: `n${account}`, region: 'us-east-1', trail: 'org-audit', arn: 'arn', multiRegion: true, isLogging: true, latestDeliveryTime: null, latestDeliveryError: null, error: null, ...extra,
+    account,
+    name: `n${account}`,
+    region: 'us-east-1',
+    trail: 'org-audit',
+    arn: 'arn',
+    multiRegion: true,
+    isLogging: true,
+    latestDeliveryTime: null,
+    latestDeliveryError: null,
+    error: null,
+    ...extra,
   });
 
   it('puts problems first and counts the rows left out', () => {
@@ -95,7 +130,11 @@ describe('status views', () => {
   });
 
   it('writes a plain re-check line for an AssumeRole denial', () => {
-    const line = recheckLine([row('222222222222', { trail: null, isLogging: null, error: 'AccessDenied assuming TrailGuardRemediator in 222222222222: no' })], 'U1', '2026-11-29T00:00:00Z');
+    const line = recheckLine(
+      [row('222222222222', { trail: null, isLogging: null, error: 'AccessDenied assuming TrailGuardRemediator in 222222222222: no' })],
+      'U1',
+      '2026-11-29T00:00:00Z',
+    );
     expect(line).toContain('❌ Re-check by <@U1>');
     expect(line).toContain('AccessDenied assuming TrailGuardRemediator in 222222222222');
   });

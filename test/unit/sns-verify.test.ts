@@ -10,7 +10,11 @@ const CN_TOPIC = 'arn:aws-cn:sns:cn-north-1:111111111111:trailguard-alerts';
 const SNS_PEM = readFileSync(join(TEST_CERT_PATH, '..', 'test-sns-host-cert.pem'), 'utf8');
 const FOREIGN_PEM = readFileSync(join(TEST_CERT_PATH, '..', 'test-foreign-host-cert.pem'), 'utf8');
 
-function verifier(fetched: string[] = [], options: Partial<ConstructorParameters<typeof SnsVerifier>[0]> = {}, answer: (url: string) => Promise<string> = async () => SNS_PEM) {
+function verifier(
+  fetched: string[] = [],
+  options: Partial<ConstructorParameters<typeof SnsVerifier>[0]> = {},
+  answer: (url: string) => Promise<string> = async () => SNS_PEM,
+) {
   return new SnsVerifier({
     topicArn: TOPIC,
     fetchCertificate: async (url) => {
@@ -32,7 +36,17 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
 }
 
 const v1 = (topic = TOPIC, extra: Record<string, string> = {}) =>
-  JSON.stringify(signSns({ Type: 'Notification', MessageId: 'm2', TopicArn: topic, Message: 'hi', Timestamp: new Date().toISOString(), SignatureVersion: '1', ...extra }));
+  JSON.stringify(
+    signSns({
+      Type: 'Notification',
+      MessageId: 'm2',
+      TopicArn: topic,
+      Message: 'hi',
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      ...extra,
+    }),
+  );
 const withCert = (url: string, topic = TOPIC) => JSON.stringify(signSns({ ...notification(topic, 'x'), SigningCertURL: url }));
 
 describe('SnsVerifier', () => {
@@ -62,7 +76,9 @@ describe('SnsVerifier', () => {
     const v = verifier(fetched);
     const good = notification(TOPIC, 'x');
 
-    expect(await rejection(v.verify(JSON.stringify(signSns({ ...good, TopicArn: 'arn:aws:sns:eu-west-1:999999999999:x' }))))).toMatch(/^403 topic /);
+    expect(await rejection(v.verify(JSON.stringify(signSns({ ...good, TopicArn: 'arn:aws:sns:eu-west-1:999999999999:x' }))))).toMatch(
+      /^403 topic /,
+    );
     for (const url of [
       'https://attacker.example/SimpleNotificationService.pem',
       'http://sns.eu-west-1.amazonaws.com/x.pem',
@@ -81,10 +97,13 @@ describe('SnsVerifier', () => {
 
   it('takes the certificate host from the topic region: .amazonaws.com.cn in China, and nothing else there', async () => {
     const fetched: string[] = [];
-    const v = new SnsVerifier({ topicArn: CN_TOPIC, fetchCertificate: async (url) => {
+    const v = new SnsVerifier({
+      topicArn: CN_TOPIC,
+      fetchCertificate: async (url) => {
         fetched.push(url);
         return SNS_PEM;
-      } });
+      },
+    });
 
     const commercialHost = await rejection(v.verify(withCert('https://sns.cn-north-1.amazonaws.com/x.pem', CN_TOPIC)));
 
@@ -98,7 +117,9 @@ describe('SnsVerifier', () => {
     const good = notification(TOPIC, 'original');
 
     expect(await rejection(v.verify(JSON.stringify({ ...good, Message: 'changed' })))).toBe('403 signature does not verify');
-    expect(await rejection(v.verify(JSON.stringify(signSns({ ...good, Timestamp: new Date(Date.now() - 7200_000).toISOString() }))))).toMatch(/^403 stale/);
+    expect(
+      await rejection(v.verify(JSON.stringify(signSns({ ...good, Timestamp: new Date(Date.now() - 7200_000).toISOString() })))),
+    ).toMatch(/^403 stale/);
     expect(await rejection(v.verify('{"hello":1}'))).toBe('400 not an SNS message');
   });
 
@@ -129,10 +150,19 @@ describe('SnsVerifier', () => {
     // A recording fake fetch that holds every answer until released: what is in flight at once is visible.
     const fetched: string[] = [];
     const held: (() => void)[] = [];
-    const v = verifier(fetched, { certificates: { maxConcurrentFetches: 2, maxFetchesPerWindow: 6, maxEntries: 3 } }, () => new Promise((r) => held.push(() => r(SNS_PEM))));
+    const v = verifier(
+      fetched,
+      { certificates: { maxConcurrentFetches: 2, maxFetchesPerWindow: 6, maxEntries: 3 } },
+      () => new Promise((r) => held.push(() => r(SNS_PEM))),
+    );
     const url = (i: number) => `https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-${i}.pem`;
 
-    const concurrent = Array.from({ length: 200 }, (_, i) => v.verify(withCert(url(i))).then(() => 200, (e: SnsRejection) => e.status));
+    const concurrent = Array.from({ length: 200 }, (_, i) =>
+      v.verify(withCert(url(i))).then(
+        () => 200,
+        (e: SnsRejection) => e.status,
+      ),
+    );
     await vi.waitFor(() => expect(fetched.length).toBeGreaterThanOrEqual(2));
     const inFlight = fetched.length;
     for (const release of held.splice(0)) release();
@@ -140,10 +170,13 @@ describe('SnsVerifier', () => {
     const sequential: number[] = [];
     for (let i = 200; i < 400; i++) {
       let settled = false;
-      const pending = v.verify(withCert(url(i))).then(
-        () => 200,
-        (e: SnsRejection) => e.status,
-      ).finally(() => (settled = true));
+      const pending = v
+        .verify(withCert(url(i)))
+        .then(
+          () => 200,
+          (e: SnsRejection) => e.status,
+        )
+        .finally(() => (settled = true));
       // Either its certificate fetch started (and is held) or it was refused without one.
       await vi.waitFor(() => expect(held.length > 0 || settled).toBe(true), { interval: 1 });
       for (const release of held.splice(0)) release();
@@ -162,9 +195,22 @@ describe('SnsVerifier', () => {
   });
 
   it('signs subscription confirmations over SubscribeURL and Token', () => {
-    const text = stringToSign({ Type: 'SubscriptionConfirmation', MessageId: 'm', TopicArn: TOPIC, Message: 'confirm', Timestamp: 't', SignatureVersion: '2', Signature: 's', SigningCertURL: 'u', SubscribeURL: 'https://sns/x', Token: 'tok' });
+    const text = stringToSign({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'm',
+      TopicArn: TOPIC,
+      Message: 'confirm',
+      Timestamp: 't',
+      SignatureVersion: '2',
+      Signature: 's',
+      SigningCertURL: 'u',
+      SubscribeURL: 'https://sns/x',
+      Token: 'tok',
+    });
 
-    expect(text).toBe(`Message\nconfirm\nMessageId\nm\nSubscribeURL\nhttps://sns/x\nTimestamp\nt\nToken\ntok\nTopicArn\n${TOPIC}\nType\nSubscriptionConfirmation\n`);
+    expect(text).toBe(
+      `Message\nconfirm\nMessageId\nm\nSubscribeURL\nhttps://sns/x\nTimestamp\nt\nToken\ntok\nTopicArn\n${TOPIC}\nType\nSubscriptionConfirmation\n`,
+    );
   });
 
   it('recognises SNS endpoints of the topic region only, .amazonaws.com.cn only in China', () => {

@@ -17,7 +17,9 @@ beforeEach(() => {
   sts.reset();
   cloudtrail.reset();
   // Every trail records all management events unless a test says otherwise.
-  cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+  cloudtrail
+    .on(GetEventSelectorsCommand)
+    .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
   // The caller's own account: no AssumeRole needed.
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   cloudtrail.on(DescribeTrailsCommand).resolves({
@@ -28,10 +30,26 @@ beforeEach(() => {
 
 describe('collectTrailStatus', () => {
   it('reads a trail only ListTrails found, in its home region, and says nobody watches it', async () => {
-    const accounts = new Accounts({ region: 'eu-west-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'test', credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' } });
-    const listed = new Map([[ACCOUNT, [{ name: 'legacy', arn: arn('ap-south-1', 'legacy'), homeRegion: 'ap-south-1' }, { name: 'eu-audit', arn: arn('eu-west-1', 'eu-audit'), homeRegion: 'eu-west-1' }]]]);
+    const accounts = new Accounts({
+      region: 'eu-west-1',
+      roleName: 'OrganizationAccountAccessRole',
+      sessionName: 'test',
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' },
+    });
+    const listed = new Map([
+      [
+        ACCOUNT,
+        [
+          { name: 'legacy', arn: arn('ap-south-1', 'legacy'), homeRegion: 'ap-south-1' },
+          { name: 'eu-audit', arn: arn('eu-west-1', 'eu-audit'), homeRegion: 'eu-west-1' },
+        ],
+      ],
+    ]);
 
-    const rows = await collectTrailStatus(accounts, [{ account: ACCOUNT, name: 'payments' }], ['eu-west-1'], { listed, watched: ['eu-west-1'] });
+    const rows = await collectTrailStatus(accounts, [{ account: ACCOUNT, name: 'payments' }], ['eu-west-1'], {
+      listed,
+      watched: ['eu-west-1'],
+    });
 
     expect(rows.map((r) => `${r.region} ${r.trail} logging=${r.isLogging} ${r.uncovered ?? 'watched'}`)).toEqual([
       'eu-west-1 eu-audit logging=true watched',
@@ -43,7 +61,12 @@ describe('collectTrailStatus', () => {
   });
 
   it('marks nothing when not asked to (the Slack app passes no watched regions)', async () => {
-    const accounts = new Accounts({ region: 'eu-west-1', roleName: 'OrganizationAccountAccessRole', sessionName: 'test', credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' } });
+    const accounts = new Accounts({
+      region: 'eu-west-1',
+      roleName: 'OrganizationAccountAccessRole',
+      sessionName: 'test',
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' },
+    });
 
     const rows = await collectTrailStatus(accounts, [{ account: ACCOUNT, name: 'payments' }], ['eu-west-1']);
 

@@ -128,7 +128,15 @@ describe('the handler on mutated trail identifiers', () => {
 
   const identifier = fc.oneof(
     fc.string(),
-    fc.constantFrom('', 'ab', 'my--namespace', 'a_-b', '10.0.0.1', 'arn:aws:s3:::bucket', 'arn:aws-cn:cloudtrail:us-east-1:222222222222:trail/org-audit'),
+    fc.constantFrom(
+      '',
+      'ab',
+      'my--namespace',
+      'a_-b',
+      '10.0.0.1',
+      'arn:aws:s3:::bucket',
+      'arn:aws-cn:cloudtrail:us-east-1:222222222222:trail/org-audit',
+    ),
     fc
       .record({
         partition: fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-eusc', 'x'),
@@ -147,26 +155,31 @@ describe('the handler on mutated trail identifiers', () => {
     });
     let unactionable = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...fixtures), identifier, fc.constantFrom(undefined, 'AccessDenied'), async (fixture, reference, errorCode) => {
-        const raw = structuredClone(fixture);
-        raw.detail.requestParameters[raw.detail.eventName === 'PutEventSelectors' ? 'trailName' : 'name'] = reference;
-        if (errorCode) raw.detail.errorCode = errorCode;
-        let caught: unknown;
-        try {
-          parseTamperEvent(raw);
-        } catch (error) {
-          caught = error;
-        }
-        fc.pre(caught instanceof UnactionableEventError);
-        unactionable += 1;
-        sns.resetHistory();
+      fc.asyncProperty(
+        fc.constantFrom(...fixtures),
+        identifier,
+        fc.constantFrom(undefined, 'AccessDenied'),
+        async (fixture, reference, errorCode) => {
+          const raw = structuredClone(fixture);
+          raw.detail.requestParameters[raw.detail.eventName === 'PutEventSelectors' ? 'trailName' : 'name'] = reference;
+          if (errorCode) raw.detail.errorCode = errorCode;
+          let caught: unknown;
+          try {
+            parseTamperEvent(raw);
+          } catch (error) {
+            caught = error;
+          }
+          fc.pre(caught instanceof UnactionableEventError);
+          unactionable += 1;
+          sns.resetHistory();
 
-        const result = await handleEvent(raw, deps);
+          const result = await handleEvent(raw, deps);
 
-        expect(result.outcome).toBe(errorCode ? 'blocked' : 'alert-only');
-        expect([...sts.calls(), ...cloudtrail.calls()]).toHaveLength(0);
-        expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
-      }),
+          expect(result.outcome).toBe(errorCode ? 'blocked' : 'alert-only');
+          expect([...sts.calls(), ...cloudtrail.calls()]).toHaveLength(0);
+          expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+        },
+      ),
       { numRuns: 300 },
     );
     expect(unactionable).toBeGreaterThan(100);

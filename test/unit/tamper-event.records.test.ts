@@ -26,7 +26,13 @@ function rejection(raw: unknown): string {
   throw new Error('expected a rejection');
 }
 
-const decisionFields = (e: TamperEvent) => ({ eventName: e.eventName, account: e.account, region: e.region, trail: e.trail, errorCode: e.errorCode });
+const decisionFields = (e: TamperEvent) => ({
+  eventName: e.eventName,
+  account: e.account,
+  region: e.region,
+  trail: e.trail,
+  errorCode: e.errorCode,
+});
 
 function stopLogging(edit: (raw: Envelope) => void): Envelope {
   const raw = loadFixture('stop-logging');
@@ -101,7 +107,11 @@ describe('records that cannot be acted on become unactionable (an alert), not re
     ['no name', (r) => (r.detail.requestParameters = {}), /^detail\.requestParameters\.name is missing/],
     ['an empty name', (r) => (r.detail.requestParameters.name = ''), /^detail\.requestParameters\.name is missing/],
     ['a name that is not a string', (r) => (r.detail.requestParameters.name = 42), /^detail\.requestParameters\.name is missing/],
-    ['an ARN of another service', (r) => (r.detail.requestParameters.name = 'arn:aws:s3:::bucket'), /^detail\.requestParameters\.name .* is not a CloudTrail trail ARN/],
+    [
+      'an ARN of another service',
+      (r) => (r.detail.requestParameters.name = 'arn:aws:s3:::bucket'),
+      /^detail\.requestParameters\.name .* is not a CloudTrail trail ARN/,
+    ],
     [
       'an ARN in another partition than the call',
       (r) => (r.detail.requestParameters.name = 'arn:aws-cn:cloudtrail:us-east-1:222222222222:trail/org-audit'),
@@ -112,8 +122,16 @@ describe('records that cannot be acted on become unactionable (an alert), not re
       (r) => (r.detail.requestParameters.name = 'arn:aws:cloudtrail:eu-wst-1:222222222222:trail/org-audit'),
       /^detail\.requestParameters\.name names region eu-wst-1, which is not a known AWS region/,
     ],
-    ['a forbidden name (adjacent separators)', (r) => (r.detail.requestParameters.name = 'my-_namespace'), /^detail\.requestParameters\.name: .*adjacent/],
-    ['a forbidden name (IP address)', (r) => (r.detail.requestParameters.name = '192.168.5.4'), /^detail\.requestParameters\.name: .*IP address/],
+    [
+      'a forbidden name (adjacent separators)',
+      (r) => (r.detail.requestParameters.name = 'my-_namespace'),
+      /^detail\.requestParameters\.name: .*adjacent/,
+    ],
+    [
+      'a forbidden name (IP address)',
+      (r) => (r.detail.requestParameters.name = '192.168.5.4'),
+      /^detail\.requestParameters\.name: .*IP address/,
+    ],
     [
       'a forbidden name inside an ARN',
       (r) => (r.detail.requestParameters.name = 'arn:aws:cloudtrail:us-east-1:222222222222:trail/my--namespace'),
@@ -148,7 +166,9 @@ describe('records that cannot be acted on become unactionable (an alert), not re
     const raw = loadFixture('put-event-selectors');
     delete raw.detail.requestParameters.trailName;
 
-    expect(unactionable(raw).reason).toMatch(/^detail\.requestParameters\.trailName is missing: cannot tell which trail PutEventSelectors concerned/);
+    expect(unactionable(raw).reason).toMatch(
+      /^detail\.requestParameters\.trailName is missing: cannot tell which trail PutEventSelectors concerned/,
+    );
   });
 
   it('treats a FAILED call in another home region as an ordinary (blocked) event', () => {
@@ -168,11 +188,23 @@ describe('input that is not a CloudTrail tamper record is rejected, naming the b
     ['another source', stopLogging((r) => (r.source = 'custom.attacker')), /^not a CloudTrail API-call envelope: source: /],
     ['another detail-type', stopLogging((r) => (r['detail-type'] = 'AWS Console Sign In via CloudTrail')), /detail-type/],
     ['another service', stopLogging((r) => (r.detail.eventSource = 's3.amazonaws.com')), /detail\.eventSource/],
-    ['an unwatched call', stopLogging((r) => (r.detail.eventName = 'CreateTrail')), /^detail\.eventName CreateTrail is not a tamper call TrailGuard handles/],
+    [
+      'an unwatched call',
+      stopLogging((r) => (r.detail.eventName = 'CreateTrail')),
+      /^detail\.eventName CreateTrail is not a tamper call TrailGuard handles/,
+    ],
     ['no account', stopLogging((r) => delete r.account), /^not a CloudTrail API-call envelope: account: /],
     ['a malformed region', stopLogging((r) => (r.detail.awsRegion = 'us east 1')), /detail\.awsRegion/],
-    ['accounts that disagree', stopLogging((r) => (r.account = '333333333333')), /^envelope account 333333333333 does not match detail\.recipientAccountId 222222222222/],
-    ['regions that disagree', stopLogging((r) => (r.region = 'eu-west-1')), /^envelope region eu-west-1 does not match detail\.awsRegion us-east-1/],
+    [
+      'accounts that disagree',
+      stopLogging((r) => (r.account = '333333333333')),
+      /^envelope account 333333333333 does not match detail\.recipientAccountId 222222222222/,
+    ],
+    [
+      'regions that disagree',
+      stopLogging((r) => (r.region = 'eu-west-1')),
+      /^envelope region eu-west-1 does not match detail\.awsRegion us-east-1/,
+    ],
   ];
 
   it.each(cases)('%s', (_, raw, reason) => {
@@ -193,7 +225,10 @@ describe('every partition the SDK knows', () => {
       r.detail.requestParameters.name = `arn:${partition}:cloudtrail:${region}:222222222222:trail/org-audit`;
     });
 
-    expect(parseTamperEvent(raw)).toMatchObject({ region, trail: { arn: `arn:${partition}:cloudtrail:${region}:222222222222:trail/org-audit` } });
+    expect(parseTamperEvent(raw)).toMatchObject({
+      region,
+      trail: { arn: `arn:${partition}:cloudtrail:${region}:222222222222:trail/org-audit` },
+    });
   });
 
   it('a trail named without an ARN gets the partition of the call region', () => {

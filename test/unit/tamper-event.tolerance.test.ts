@@ -98,7 +98,15 @@ const mutatedRecord = fc
 function decisionView(raw: unknown) {
   try {
     const e = parseTamperEvent(raw);
-    return { kind: 'event', eventName: e.eventName, account: e.account, region: e.region, trail: e.trail, errorCode: e.errorCode, principals: [e.actor.arn, e.actor.issuerArn] };
+    return {
+      kind: 'event',
+      eventName: e.eventName,
+      account: e.account,
+      region: e.region,
+      trail: e.trail,
+      errorCode: e.errorCode,
+      principals: [e.actor.arn, e.actor.issuerArn],
+    };
   } catch (error) {
     return { kind: error instanceof UnactionableEventError ? 'unactionable' : 'rejected', reason: (error as { reason?: string }).reason };
   }
@@ -108,12 +116,27 @@ let deps: HandlerDeps;
 
 beforeAll(() => {
   sts.on(AssumeRoleCommand).resolves({
-    Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'member-secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: 'ASIAMEMBER',
+      SecretAccessKey: 'member-secret',
+      SessionToken: 'token',
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   });
   cloudtrail.on(StartLoggingCommand).resolves({});
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
-  cloudtrail.on(GetTrailCommand).resolves({ Trail: { Name: 'org-audit', S3BucketName: 'attacker-bucket', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true } });
-  cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+  cloudtrail.on(GetTrailCommand).resolves({
+    Trail: {
+      Name: 'org-audit',
+      S3BucketName: 'attacker-bucket',
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      LogFileValidationEnabled: true,
+    },
+  });
+  cloudtrail
+    .on(GetEventSelectorsCommand)
+    .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
   cloudtrail.on(PutEventSelectorsCommand).resolves({});
   cloudtrail.on(CreateTrailCommand).resolves({});
   cloudtrail.on(UpdateTrailCommand).resolves({});

@@ -29,6 +29,10 @@ describe('parseTrailArn', () => {
 });
 
 describe('isKnownRegion', () => {
-  it.each(['us-east-1', 'eusc-de-east-1', 'us-gov-west-1', 'cn-northwest-1'])('knows %s', (region) => expect(isKnownRegion(region)).toBe(true));
-  it.each(['eu-wst-1', 'us-east-9', 'aws-global', 'US-EAST-1', ''])('does not know %j', (region) => expect(isKnownRegion(region)).toBe(false));
+  it.each(['us-east-1', 'eusc-de-east-1', 'us-gov-west-1', 'cn-northwest-1'])('knows %s', (region) =>
+    expect(isKnownRegion(region)).toBe(true),
+  );
+  it.each(['eu-wst-1', 'us-east-9', 'aws-global', 'US-EAST-1', ''])('does not know %j', (region) =>
+    expect(isKnownRegion(region)).toBe(false),
+  );
 });

@@ -4,7 +4,9 @@ import { validateConfig } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { trailNameProblem } from '../../src/core/trail-name.js';
 
-const valid = ['org-audit', 'abc', 'a.b_c-d', 'A1', 'x'.repeat(128), 'Trail2026', '1.2.3', 'my-namespace', '10.0.0.1a'].filter((n) => n.length >= 3);
+const valid = ['org-audit', 'abc', 'a.b_c-d', 'A1', 'x'.repeat(128), 'Trail2026', '1.2.3', 'my-namespace', '10.0.0.1a'].filter(
+  (n) => n.length >= 3,
+);
 const invalid: [string, RegExp][] = [
   ['ab', /3-128/],
   ['x'.repeat(129), /3-128/],
@@ -40,7 +42,10 @@ describe('the config baseline uses the same rule', () => {
     version: 1,
     central: { account: '111111111111', region: 'us-east-1' },
     members: { accounts: [{ id: '222222222222' }] },
-    trails: [{ name: 'org-audit', s3BucketName: 'central-trail-logs' }, { name, s3BucketName: 'central-trail-logs' }],
+    trails: [
+      { name: 'org-audit', s3BucketName: 'central-trail-logs' },
+      { name, s3BucketName: 'central-trail-logs' },
+    ],
   });
 
   it.each(['my-_namespace', 'my--namespace', '192.168.5.4'])('reports trails[1].name for %s', (name) => {

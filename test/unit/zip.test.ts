@@ -26,11 +26,15 @@ describe('createZip', () => {
     const file = join(dir, 'code.zip');
     writeFileSync(file, createZip(entries));
 
-    const listing = execFileSync('python3', [
-      '-c',
-      'import sys, zipfile, json; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({i.filename: z.read(i).decode() for i in z.infolist()}))',
-      file,
-    ], { encoding: 'utf8' });
+    const listing = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import sys, zipfile, json; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({i.filename: z.read(i).decode() for i in z.infolist()}))',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
 
     expect(JSON.parse(listing)).toEqual({ 'index.js': entries[1]!.data.toString(), 'package.json': entries[0]!.data.toString() });
     expect(readFileSync(file).subarray(0, 4).toString('hex')).toBe('504b0304');

@@ -16,7 +16,11 @@ export function acknowledge(services: Services) {
     const user = body.user.id;
     if (!mayRespond(services, user)) {
       await ack();
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only TrailGuard responders can acknowledge alerts in this channel; nothing was changed.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'Only TrailGuard responders can acknowledge alerts in this channel; nothing was changed.',
+      });
       services.log.warn('acknowledge refused: not a responder', { user, alertId: action.value });
       return;
     }
@@ -24,7 +28,11 @@ export function acknowledge(services: Services) {
     const incident = await services.store.acknowledge(action.value ?? '', user, services.now());
     await ack();
     if (!incident) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'TrailGuard does not know this alert any more; nothing was changed.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'TrailGuard does not know this alert any more; nothing was changed.',
+      });
       return;
     }
     services.log.info('alert acknowledged', { alertId: incident.id, by: incident.acknowledgedBy, at: incident.acknowledgedAt });

@@ -11,7 +11,11 @@ export function recheck(services: Services) {
     await ack();
     // Like Acknowledge: with slack.responders set, nobody else makes the app read AWS or rewrite the message.
     if (!mayRespond(services, body.user.id)) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only TrailGuard responders can re-check alerts in this channel; nothing was checked.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'Only TrailGuard responders can re-check alerts in this channel; nothing was checked.',
+      });
       services.log.warn('re-check refused: not a responder', { user: body.user.id, alertId: action.value });
       return;
     }
@@ -28,14 +32,23 @@ export function recheck(services: Services) {
       members = (await services.members()).ids;
     } catch (error) {
       services.log.error('re-check refused: member accounts unknown', { alertId: incident.id, error: errorText(error) });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `TrailGuard cannot tell which accounts are members right now (${errorText(error)}); nothing was checked.` });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `TrailGuard cannot tell which accounts are members right now (${errorText(error)}); nothing was checked.`,
+      });
       return;
     }
     const accounts = named.filter((account) => members.includes(account));
     const outside = named.filter((account) => !members.includes(account));
-    if (outside.length > 0) services.log.warn('re-check skipped accounts that are not members', { alertId: incident.id, accounts: outside, user: body.user.id });
+    if (outside.length > 0)
+      services.log.warn('re-check skipped accounts that are not members', { alertId: incident.id, accounts: outside, user: body.user.id });
     if (accounts.length === 0) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not a TrailGuard member account; nothing was checked.` });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not a TrailGuard member account; nothing was checked.`,
+      });
       return;
     }
     const rows = await collectTrailStatus(
@@ -53,7 +66,11 @@ export function recheck(services: Services) {
       const updated = (await services.store.get(incident.id)) ?? incident;
       await client.chat.update({ channel, ts, ...(await renderIncident(updated, services)) });
       for (const account of accounts) {
-        const detail = accountDetail(account, services.nameOf(account), rows.filter((r) => r.account === account));
+        const detail = accountDetail(
+          account,
+          services.nameOf(account),
+          rows.filter((r) => r.account === account),
+        );
         await client.chat.postMessage({ channel, thread_ts: ts, ...detail });
       }
     } catch (error) {

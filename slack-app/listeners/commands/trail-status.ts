@@ -27,14 +27,27 @@ export function trailStatus(services: Services) {
         const lower = query.toLowerCase();
         const account = members.ids.find((id) => id === query || members.names.get(id)?.toLowerCase() === lower);
         if (!account) {
-          await respond({ response_type: 'ephemeral', ...unknownAccount(query, members.ids.map((id) => members.names.get(id) ?? id)) });
+          await respond({
+            response_type: 'ephemeral',
+            ...unknownAccount(
+              query,
+              members.ids.map((id) => members.names.get(id) ?? id),
+            ),
+          });
           return;
         }
         const name = members.names.get(account) ?? account;
-        await respond({ response_type: 'ephemeral', ...accountDetail(account, name, await collectTrailStatus(services.accounts, [{ account, name }], regions)) });
+        await respond({
+          response_type: 'ephemeral',
+          ...accountDetail(account, name, await collectTrailStatus(services.accounts, [{ account, name }], regions)),
+        });
         return;
       }
-      const rows = await collectTrailStatus(services.accounts, members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })), regions);
+      const rows = await collectTrailStatus(
+        services.accounts,
+        members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })),
+        regions,
+      );
       await respond({ response_type: 'ephemeral', ...orgSummary(rows, await services.store.openIncidents(500), regions) });
     } catch (error) {
       services.log.error('/trail-status failed', { query, error: errorText(error) });

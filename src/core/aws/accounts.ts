@@ -26,7 +26,10 @@ export interface AccountsOptions {
 type ClientClass<C> = new (config: never) => C;
 
 /** The deploy role of trailguard.yml for `Accounts`: `roles.deploy`, and `roles.deployOverrides` per account. */
-export function deployRoleOptions(config: Config, mode: 'plan' | 'apply' | 'status' = 'apply'): Pick<AccountsOptions, 'roleName' | 'roleOverrides'> {
+export function deployRoleOptions(
+  config: Config,
+  mode: 'plan' | 'apply' | 'status' = 'apply',
+): Pick<AccountsOptions, 'roleName' | 'roleOverrides'> {
   const roleName = memberRoleFor(config, mode);
   // Overrides name deploy roles: a read-only plan role is assumed everywhere under its own name.
   return { roleName, roleOverrides: roleName === config.roles.deploy ? (config.roles.deployOverrides ?? {}) : {} };
@@ -51,7 +54,10 @@ export class Accounts {
 
   constructor(private readonly options: AccountsOptions) {
     const maxSockets = Math.max(50, this.concurrency ?? 0);
-    this.agents = { httpAgent: new HttpAgent({ keepAlive: true, maxSockets }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }) };
+    this.agents = {
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    };
     this.sts = createClient(STSClient, this.base(options.region), { requestHandler: this.agents });
     this.roles = this.cache(options.roleName);
   }
@@ -101,7 +107,11 @@ export class Accounts {
     let client = own?.get(key) as C | undefined;
     if (!client) {
       const caller = (await this.callerAccount()) === account;
-      client = createClient(Client as never, this.base(region, caller ? this.options.credentials : this.rolesFor(account).provider(account)), { requestHandler: this.agents }) as C;
+      client = createClient(
+        Client as never,
+        this.base(region, caller ? this.options.credentials : this.rolesFor(account).provider(account)),
+        { requestHandler: this.agents },
+      ) as C;
       // Looked up again: another caller may have created the account's map while this one awaited.
       own = this.clients.get(account);
       if (!own) this.clients.set(account, (own = new Map()));

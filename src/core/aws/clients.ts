@@ -21,7 +21,10 @@ export interface ClientOptions {
 interface Stackable {
   middlewareStack: {
     add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>,
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
       options: { step: 'initialize' | 'deserialize'; name: string },
     ): void;
   };

@@ -113,7 +113,11 @@ export async function kmsKeyArnOf(value: string, where: TrailLocation, describeK
  * when `kmsKeyId` is an alias; its errors (AccessDenied, NotFound) propagate: a key TrailGuard
  * cannot resolve is never silently taken as matching or as drift.
  */
-export async function resolveBaseline(baseline: TrailBaseline, where: TrailLocation, describeKey: (keyId: string) => Promise<string>): Promise<ResolvedBaseline> {
+export async function resolveBaseline(
+  baseline: TrailBaseline,
+  where: TrailLocation,
+  describeKey: (keyId: string) => Promise<string>,
+): Promise<ResolvedBaseline> {
   return {
     s3BucketName: s3BucketNameOf(baseline.s3BucketName),
     isMultiRegionTrail: baseline.isMultiRegionTrail,
@@ -122,7 +126,9 @@ export async function resolveBaseline(baseline: TrailBaseline, where: TrailLocat
     ...(baseline.s3KeyPrefix !== undefined ? { s3KeyPrefix: baseline.s3KeyPrefix } : {}),
     ...(baseline.kmsKeyId !== undefined ? { kmsKeyId: await kmsKeyArnOf(baseline.kmsKeyId, where, describeKey) } : {}),
     ...(baseline.snsTopicName !== undefined ? { snsTopicName: topicArnOf(baseline.snsTopicName, where) } : {}),
-    ...(baseline.cloudWatchLogsLogGroupArn !== undefined ? { cloudWatchLogsLogGroupArn: logGroupArnOf(baseline.cloudWatchLogsLogGroupArn) } : {}),
+    ...(baseline.cloudWatchLogsLogGroupArn !== undefined
+      ? { cloudWatchLogsLogGroupArn: logGroupArnOf(baseline.cloudWatchLogsLogGroupArn) }
+      : {}),
     ...(baseline.cloudWatchLogsRoleArn !== undefined ? { cloudWatchLogsRoleArn: baseline.cloudWatchLogsRoleArn } : {}),
     ...(baseline.isOrganizationTrail !== undefined ? { isOrganizationTrail: baseline.isOrganizationTrail } : {}),
   };

@@ -62,7 +62,12 @@ export async function listAccountTrails(config: Config, accounts: Accounts, id: 
  * Lists each member's trails, `atOnceCount` accounts at a time. Each account's clients are let go when its listing
  * is done; its credentials are kept, because the run reads the account next.
  */
-async function listMemberTrails(config: Config, accounts: Accounts, ids: string[], atOnceCount: number): Promise<Pick<Discovery, 'trails' | 'errors'>> {
+async function listMemberTrails(
+  config: Config,
+  accounts: Accounts,
+  ids: string[],
+  atOnceCount: number,
+): Promise<Pick<Discovery, 'trails' | 'errors'>> {
   const trails = new Map<string, TrailInfo[]>();
   const errors = new Map<string, string>();
   const atOnce = pLimit(atOnceCount);

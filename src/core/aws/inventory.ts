@@ -54,7 +54,10 @@ export async function takeInventory(accounts: Accounts, region: string, requeste
   try {
     caller = await accounts.callerAccount();
   } catch (error) {
-    throw new InventoryError(`cannot identify the caller (STS GetCallerIdentity): ${errorText(error)}; configure AWS credentials for the central account`, { cause: error });
+    throw new InventoryError(
+      `cannot identify the caller (STS GetCallerIdentity): ${errorText(error)}; configure AWS credentials for the central account`,
+      { cause: error },
+    );
   }
   const organization = await describeOrganization(accounts, region);
   let listed: { id: string; name: string }[] | null = null;
@@ -69,7 +72,9 @@ export async function takeInventory(accounts: Accounts, region: string, requeste
     }
   }
   if (!requested && !listed) {
-    throw new InventoryError(`account ${caller} is not in an AWS Organization it may read (Organizations DescribeOrganization): pass --accounts with the member account ids`);
+    throw new InventoryError(
+      `account ${caller} is not in an AWS Organization it may read (Organizations DescribeOrganization): pass --accounts with the member account ids`,
+    );
   }
   const names = new Map((listed ?? []).map((a) => [a.id, a.name]));
   const members = (requested ?? (listed ?? []).map((a) => a.id)).map((id) => ({ id, name: names.get(id) ?? null }));
@@ -82,7 +87,8 @@ export async function takeInventory(accounts: Accounts, region: string, requeste
       try {
         await accounts.reach(id);
         reachable.add(id);
-        for (const t of await listTrails(accounts, id, region)) if (!seen.has(t.arn)) seen.set(t.arn, { name: t.name, homeRegion: t.homeRegion, seenBy: id });
+        for (const t of await listTrails(accounts, id, region))
+          if (!seen.has(t.arn)) seen.set(t.arn, { name: t.name, homeRegion: t.homeRegion, seenBy: id });
       } catch (error) {
         unreadable.push({ account: id, error: errorText(error) });
       }
@@ -94,7 +100,9 @@ export async function takeInventory(accounts: Accounts, region: string, requeste
       const via = reachable.has(owner) ? owner : t.seenBy;
       try {
         const settings = await getTrail(await accounts.client(CloudTrailClient, via, t.homeRegion), arn);
-        return settings ? { arn, name: t.name, homeRegion: t.homeRegion, owner, settings } : { arn, name: t.name, homeRegion: t.homeRegion, owner, settings: null, error: 'GetTrail: not found' };
+        return settings
+          ? { arn, name: t.name, homeRegion: t.homeRegion, owner, settings }
+          : { arn, name: t.name, homeRegion: t.homeRegion, owner, settings: null, error: 'GetTrail: not found' };
       } catch (error) {
         return { arn, name: t.name, homeRegion: t.homeRegion, owner, settings: null, error: `GetTrail: ${errorText(error)}` };
       }

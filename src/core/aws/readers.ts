@@ -49,7 +49,12 @@ export class StateReader {
   async read(resource: Resource): Promise<Observed> {
     const { account } = resource;
     const region = this.region(resource);
-    return kindIo(resource.kind).read(resource as never, { accounts: this.accounts, account, region, bus: (name) => this.bus(account, region, name) });
+    return kindIo(resource.kind).read(resource as never, {
+      accounts: this.accounts,
+      account,
+      region,
+      bus: (name) => this.bus(account, region, name),
+    });
   }
 
   /**
@@ -83,7 +88,13 @@ export class StateReader {
     const statements = bus?.statements ?? [];
     const stale = statements
       .filter((s) => s.Sid?.startsWith('trailguard-') && !wanted.has(s.Sid))
-      .map((s) => ({ key: `${account}/${region}/bus-permission/${s.Sid}`, account, region, kind: 'bus-permission' as const, name: s.Sid! }));
+      .map((s) => ({
+        key: `${account}/${region}/bus-permission/${s.Sid}`,
+        account,
+        region,
+        kind: 'bus-permission' as const,
+        name: s.Sid!,
+      }));
     // Whoever another statement admits can put forged tamper records on TrailGuard's bus: a conflict, reported, never removed.
     const foreign = statements
       .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
@@ -112,5 +123,7 @@ export type { TrailInfo } from '../pipeline.js';
 export async function listTrails(accounts: Accounts, account: string, region: string): Promise<TrailInfo[]> {
   const client = await accounts.client(CloudTrailClient, account, region);
   const trails = await allPages(paginateListTrails({ client }, {}), (page) => page.Trails);
-  return trails.flatMap((t) => (t.TrailARN && t.HomeRegion ? [{ name: t.Name ?? t.TrailARN, arn: t.TrailARN, homeRegion: t.HomeRegion }] : []));
+  return trails.flatMap((t) =>
+    t.TrailARN && t.HomeRegion ? [{ name: t.Name ?? t.TrailARN, arn: t.TrailARN, homeRegion: t.HomeRegion }] : [],
+  );
 }

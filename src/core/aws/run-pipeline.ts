@@ -4,7 +4,18 @@ import pLimit from 'p-limit';
 import type { Config } from '../config.js';
 import { desiredState, type Resource } from '../desired-state.js';
 import { errorText } from '../errors.js';
-import { applyOrder, blockedBy, buildReport, groupBy, summarizeRead, type AccountRead, type AccountState, type Discovery, type Mode, type PipelineReport } from '../pipeline.js';
+import {
+  applyOrder,
+  blockedBy,
+  buildReport,
+  groupBy,
+  summarizeRead,
+  type AccountRead,
+  type AccountState,
+  type Discovery,
+  type Mode,
+  type PipelineReport,
+} from '../pipeline.js';
 import { planChanges, type Change } from '../plan.js';
 import type { Accounts } from './accounts.js';
 import { accountsAtOnce, listAccountTrails, startDiscovery } from './discovery.js';
@@ -26,7 +37,13 @@ export interface PipelineOptions {
 }
 
 /** Reads one account: AssumeRole, then every resource at once (the shared request limit keeps the pace). */
-async function readAccount(account: string, resources: Resource[], reader: StateReader, accounts: Accounts, config: Config): Promise<AccountState> {
+async function readAccount(
+  account: string,
+  resources: Resource[],
+  reader: StateReader,
+  accounts: Accounts,
+  config: Config,
+): Promise<AccountState> {
   const state: AccountState = { observed: new Map(), extraneous: [], errors: new Map() };
   try {
     await accounts.reach(account);
@@ -61,12 +78,23 @@ async function readAccount(account: string, resources: Resource[], reader: State
 }
 
 /** Applies an account's changes in order; resolves to the failures by region (a failure skips what depends on it). */
-async function applyAccount(changes: Change[], byKey: Map<string, Resource>, state: AccountState, options: PipelineOptions, homeRegion: string): Promise<Map<string, string>> {
+async function applyAccount(
+  changes: Change[],
+  byKey: Map<string, Resource>,
+  state: AccountState,
+  options: PipelineOptions,
+  homeRegion: string,
+): Promise<Map<string, string>> {
   const failed = new Map<string, string>();
   for (const change of applyOrder(changes)) {
     if (blockedBy(change, failed)) continue;
     try {
-      await applyChange(change, byKey.get(change.key), state.observed.get(change.key), { accounts: options.accounts, homeRegion, code: options.code.zip, sleep: options.sleep });
+      await applyChange(change, byKey.get(change.key), state.observed.get(change.key), {
+        accounts: options.accounts,
+        homeRegion,
+        code: options.code.zip,
+        sleep: options.sleep,
+      });
     } catch (error) {
       failed.set(change.region, `${change.reason} ${change.kind} ${change.name}: ${errorText(error)}`);
     }
@@ -90,10 +118,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   const { accounts, mode } = options;
   const atOnceCount = options.accountsAtOnce ?? accountsAtOnce(accounts);
   const home = options.config.central.region;
-  const begun = options.discovery ? { members: options.discovery.members, regions: options.discovery.regions, discovered: options.discovery } : await startDiscovery(options.config, accounts, atOnceCount);
+  const begun = options.discovery
+    ? { members: options.discovery.members, regions: options.discovery.regions, discovered: options.discovery }
+    : await startDiscovery(options.config, accounts, atOnceCount);
   const { members, regions, discovered } = begun;
   // No member at all (every account excluded, or an Organization that lists none): a green run would protect nothing.
-  if (members.ids.length === 0) throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
+  if (members.ids.length === 0)
+    throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
   const config: Config = { ...options.config, members: { ...options.config.members, regions } };
   const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });
@@ -135,7 +166,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
         if (applied.length > 0) {
           // Verify: read what changed again, with a fresh reader (no cached bus); an apply that leaves drift fails.
           const again = await readAccount(id, resources, new StateReader(accounts, home), accounts, config);
-          remaining.set(id, planChanges(resources, again.observed, again.extraneous).filter((c) => c.action !== 'conflict'));
+          remaining.set(
+            id,
+            planChanges(resources, again.observed, again.extraneous).filter((c) => c.action !== 'conflict'),
+          );
           for (const [region, message] of again.errors) failed.set(region, `re-read: ${message}`);
         }
       }
@@ -160,5 +194,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   }
 
   const discovery = { trails, errors: discoveryErrors };
-  return buildReport({ mode, config, members, regions, byAccount, reads, made, applyErrors, remaining, discovery, durationMs: Date.now() - started });
+  return buildReport({
+    mode,
+    config,
+    members,
+    regions,
+    byAccount,
+    reads,
+    made,
+    applyErrors,
+    remaining,
+    discovery,
+    durationMs: Date.now() - started,
+  });
 }

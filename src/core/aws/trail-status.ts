@@ -1,7 +1,16 @@
 // Reads trail status across accounts and regions (CloudTrail DescribeTrails, GetTrailStatus) for the CLI and the Slack app.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { errorText } from '../errors.js';
-import { accountStatusRows, blankStatusRow, trailsToRead, type RegionTrails, type StatusOptions, type StatusTarget, type TrailReading, type TrailStatusRow } from '../status.js';
+import {
+  accountStatusRows,
+  blankStatusRow,
+  trailsToRead,
+  type RegionTrails,
+  type StatusOptions,
+  type StatusTarget,
+  type TrailReading,
+  type TrailStatusRow,
+} from '../status.js';
 import type { Accounts } from './accounts.js';
 import { describeSelectors, managementFullyRecorded } from '../event-selectors.js';
 import { describeTrails, getEventSelectors, getTrailStatus } from './cloudtrail.js';
@@ -13,7 +22,12 @@ import { describeTrails, getEventSelectors, getTrailStatus } from './cloudtrail.
  * reached gives error rows, never a throw. A region no trail covers gets a NO_TRAIL row; with `options.watched`, an own
  * trail homed outside it is `uncovered`.
  */
-export async function collectTrailStatus(accounts: Accounts, targets: StatusTarget[], regions: string[], options: StatusOptions = {}): Promise<TrailStatusRow[]> {
+export async function collectTrailStatus(
+  accounts: Accounts,
+  targets: StatusTarget[],
+  regions: string[],
+  options: StatusOptions = {},
+): Promise<TrailStatusRow[]> {
   const perAccount = await Promise.all(
     targets.map(async (target): Promise<TrailStatusRow[]> => {
       const { account, name } = target;
@@ -38,9 +52,16 @@ export async function collectTrailStatus(accounts: Accounts, targets: StatusTarg
             const client = await accounts.client(CloudTrailClient, account, trail.home);
             // The selectors too: a trail that logs but records no (write) management events misses StopLogging itself.
             const [s, selectors] = await Promise.all([getTrailStatus(client, trail.arn), getEventSelectors(client, trail.arn)]);
-            const selectorsProblem = managementFullyRecorded(selectors) ? null : `management events not fully recorded (${describeSelectors(selectors)})`;
+            const selectorsProblem = managementFullyRecorded(selectors)
+              ? null
+              : `management events not fully recorded (${describeSelectors(selectors)})`;
             reading = {
-              status: { isLogging: s.isLogging, latestDeliveryTime: s.latestDeliveryTime ? new Date(s.latestDeliveryTime).toISOString() : null, latestDeliveryError: s.latestDeliveryError, selectorsProblem },
+              status: {
+                isLogging: s.isLogging,
+                latestDeliveryTime: s.latestDeliveryTime ? new Date(s.latestDeliveryTime).toISOString() : null,
+                latestDeliveryError: s.latestDeliveryError,
+                selectorsProblem,
+              },
             };
           } catch (error) {
             reading = { error: errorText(error) };

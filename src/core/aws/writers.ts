@@ -21,7 +21,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * kind whose module cannot delete, or a create/update without its desired resource, throws before any AWS call.
  * AWS errors propagate.
  */
-export async function applyChange(change: Change, resource: Resource | undefined, observed: Observed | undefined, options: WriterOptions): Promise<void> {
+export async function applyChange(
+  change: Change,
+  resource: Resource | undefined,
+  observed: Observed | undefined,
+  options: WriterOptions,
+): Promise<void> {
   const { accounts } = options;
   const { account } = change;
   const region = change.region === GLOBAL ? options.homeRegion : change.region;

@@ -12,5 +12,10 @@ export const eventSourceMapping: KindSpec<EventSourceMappingResource> = {
   kind: 'event-source-mapping',
   // Lambda tags mappings only by ARN after creation; TrailGuard owns the one between its queue and its function.
   tagged: false,
-  desiredFields: (r) => ({ batchSize: r.batchSize, functionResponseTypes: ['ReportBatchItemFailures'], enabled: true, filterCriteria: null }),
+  desiredFields: (r) => ({
+    batchSize: r.batchSize,
+    functionResponseTypes: ['ReportBatchItemFailures'],
+    enabled: true,
+    filterCriteria: null,
+  }),
 };

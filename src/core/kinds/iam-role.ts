@@ -41,5 +41,10 @@ export const iamRole: KindSpec<IamRoleResource> = {
       }
     }
   },
-  desiredFields: (r) => ({ permissionsBoundary: r.permissionsBoundary, trustPolicy: r.trust, [inlinePolicyField(r.policyName)]: r.policy, otherPolicies: [] }),
+  desiredFields: (r) => ({
+    permissionsBoundary: r.permissionsBoundary,
+    trustPolicy: r.trust,
+    [inlinePolicyField(r.policyName)]: r.policy,
+    otherPolicies: [],
+  }),
 };

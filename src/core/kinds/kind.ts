@@ -61,7 +61,11 @@ export function differingNamesOnly(value: unknown, other: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value === undefined || value === null ? value : HIDDEN;
   const mine = value as Record<string, unknown>;
   const theirs = other && typeof other === 'object' ? (other as Record<string, unknown>) : {};
-  return Object.fromEntries(Object.keys(mine).filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k])).map((k) => [k, HIDDEN]));
+  return Object.fromEntries(
+    Object.keys(mine)
+      .filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]))
+      .map((k) => [k, HIDDEN]),
+  );
 }
 
 /** A URL as the plan shows it: without user info (SNS takes basic-auth credentials in HTTPS endpoints) or query. */

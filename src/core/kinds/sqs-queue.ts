@@ -11,5 +11,6 @@ export const sqsQueue: KindSpec<SqsQueueResource> = {
   kind: 'sqs-queue',
   tagged: true,
   // The reader parses the two JSON attributes, so key order or whitespace in SQS's copy is never drift.
-  desiredFields: (r) => Object.fromEntries(Object.entries(r.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v])),
+  desiredFields: (r) =>
+    Object.fromEntries(Object.entries(r.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v])),
 };

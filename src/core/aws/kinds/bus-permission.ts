@@ -37,7 +37,9 @@ export const busPermissionIo: KindIo<BusPermissionResource> = {
         Action: 'events:PutEvents',
         Principal: resource.principal,
         StatementId: resource.name,
-        ...(resource.organizationId ? { Condition: { Type: 'StringEquals', Key: 'aws:PrincipalOrgID', Value: resource.organizationId } } : {}),
+        ...(resource.organizationId
+          ? { Condition: { Type: 'StringEquals', Key: 'aws:PrincipalOrgID', Value: resource.organizationId } }
+          : {}),
       }),
     );
   },

@@ -35,7 +35,8 @@ export async function allPages<P, T>(pages: AsyncIterable<P>, items: (page: P) =
   return out;
 }
 
-export const managedIn = (tags: { Key?: string; Value?: string }[] | undefined) => (tags ?? []).some((t) => t.Key === MANAGED_TAG.key && t.Value === MANAGED_TAG.value);
+export const managedIn = (tags: { Key?: string; Value?: string }[] | undefined) =>
+  (tags ?? []).some((t) => t.Key === MANAGED_TAG.key && t.Value === MANAGED_TAG.value);
 /** IAM returns policy documents URL-encoded. */
 export const parsePolicy = (text: string | undefined) => (text ? (JSON.parse(decodeURIComponent(text)) as unknown) : undefined);
 

@@ -26,7 +26,14 @@ export function ruleTargetFields(targets: readonly Target[]): Record<string, unk
       Arn: t.Arn,
       ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}),
       ...(t.DeadLetterConfig?.Arn ? { DeadLetterConfig: { Arn: t.DeadLetterConfig.Arn } } : {}),
-      ...(t.RetryPolicy ? { RetryPolicy: { MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts, MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds } } : {}),
+      ...(t.RetryPolicy
+        ? {
+            RetryPolicy: {
+              MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts,
+              MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds,
+            },
+          }
+        : {}),
       ...(t.Input !== undefined ? { Input: t.Input } : {}),
       ...(t.InputPath !== undefined ? { InputPath: t.InputPath } : {}),
       ...(t.InputTransformer ? { InputTransformer: t.InputTransformer } : {}),
@@ -80,7 +87,9 @@ export const eventRuleIo: KindIo<EventRuleResource> = {
       if (stale.length > 0) await events.send(new RemoveTargetsCommand({ Rule: resource.name, EventBusName: resource.bus, Ids: stale }));
       const out = await events.send(new PutTargetsCommand({ Rule: resource.name, EventBusName: resource.bus, Targets: resource.targets }));
       if (out.FailedEntryCount) {
-        throw new Error(`PutTargets on ${resource.name}: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}: ${f.ErrorMessage}`).join('; ')}`);
+        throw new Error(
+          `PutTargets on ${resource.name}: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}: ${f.ErrorMessage}`).join('; ')}`,
+        );
       }
     }
   },

@@ -1,5 +1,10 @@
 // The queue-to-remediator mapping, AWS half: ListEventSourceMappings for the pair; Create, or Update with the settings.
-import { CreateEventSourceMappingCommand, LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
 import type { EventSourceMappingResource } from '../../kinds/event-source-mapping.js';
 import { orMissing } from './common.js';
 import type { KindIo } from './kind.js';
@@ -9,7 +14,9 @@ export const eventSourceMappingIo: KindIo<EventSourceMappingResource> = {
 
   async read(resource, { accounts, account, region }) {
     const lambda = await accounts.client(LambdaClient, account, region);
-    const out = await orMissing(lambda.send(new ListEventSourceMappingsCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn })));
+    const out = await orMissing(
+      lambda.send(new ListEventSourceMappingsCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn })),
+    );
     const mapping = out?.EventSourceMappings?.[0];
     if (!mapping?.UUID) return { exists: false };
     return {
@@ -29,11 +36,16 @@ export const eventSourceMappingIo: KindIo<EventSourceMappingResource> = {
   async apply(resource, { accounts, account, region, create, fields, ids }) {
     const lambda = await accounts.client(LambdaClient, account, region);
     const settings = { BatchSize: resource.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures' as const], Enabled: true };
-    if (create) await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn, ...settings }));
+    if (create)
+      await lambda.send(
+        new CreateEventSourceMappingCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn, ...settings }),
+      );
     else {
       // An empty FilterCriteria removes a filter that would drop TrailGuard's messages unseen.
       const filters = fields.has('filterCriteria') ? { FilterCriteria: {} } : {};
-      await lambda.send(new UpdateEventSourceMappingCommand({ UUID: ids.uuid, FunctionName: resource.functionName, ...settings, ...filters }));
+      await lambda.send(
+        new UpdateEventSourceMappingCommand({ UUID: ids.uuid, FunctionName: resource.functionName, ...settings, ...filters }),
+      );
     }
   },
 };

@@ -77,7 +77,13 @@ export const iamRoleIo: KindIo<IamRoleResource> = {
         resource,
         account,
         iam.send(
-          new CreateRoleCommand({ RoleName: resource.name, AssumeRolePolicyDocument: JSON.stringify(resource.trust), Description: resource.description, Tags: TAG_LIST, ...boundary }),
+          new CreateRoleCommand({
+            RoleName: resource.name,
+            AssumeRolePolicyDocument: JSON.stringify(resource.trust),
+            Description: resource.description,
+            Tags: TAG_LIST,
+            ...boundary,
+          }),
         ),
       );
     } else if (fields.has('permissionsBoundary')) {
@@ -87,7 +93,13 @@ export const iamRoleIo: KindIo<IamRoleResource> = {
       await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: resource.name, PolicyDocument: JSON.stringify(resource.trust) }));
     }
     if (create || fields.has(inlinePolicyField(resource.policyName))) {
-      await iam.send(new PutRolePolicyCommand({ RoleName: resource.name, PolicyName: resource.policyName, PolicyDocument: JSON.stringify(resource.policy) }));
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: resource.name,
+          PolicyName: resource.policyName,
+          PolicyDocument: JSON.stringify(resource.policy),
+        }),
+      );
     }
   },
 };

@@ -30,11 +30,16 @@ export function topicPublishers(policyText: string | undefined, account: string)
     const actions = [st.Action].flat().map((a) => String(a).toLowerCase());
     if (!actions.some((a) => a === 'sns:publish' || a === 'sns:*' || a === '*')) continue;
     const pinned = Object.values(st.Condition ?? {}).some((block) =>
-      Object.entries(block ?? {}).some(([key, value]) => ['aws:sourceowner', 'aws:sourceaccount', 'aws:principalaccount'].includes(key.toLowerCase()) && [value].flat().every((v) => v === account)),
+      Object.entries(block ?? {}).some(
+        ([key, value]) =>
+          ['aws:sourceowner', 'aws:sourceaccount', 'aws:principalaccount'].includes(key.toLowerCase()) &&
+          [value].flat().every((v) => v === account),
+      ),
     );
     if (pinned) continue;
     const raw = st.Principal;
-    const principals = typeof raw === 'string' ? [raw] : Object.values((raw ?? {}) as Record<string, unknown>).flatMap((v) => [v].flat().map(String));
+    const principals =
+      typeof raw === 'string' ? [raw] : Object.values((raw ?? {}) as Record<string, unknown>).flatMap((v) => [v].flat().map(String));
     for (const p of principals) {
       if (p === account || new RegExp(`^arn:[\\w-]+:iam::${account}:`).test(p)) continue;
       out.add(p);
@@ -65,7 +70,11 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
     return {
       exists: true,
       managed: managedIn(tags?.Tags),
-      fields: { httpsSubscription: https?.Endpoint ?? null, signatureVersion, publishers: topicPublishers(attributes.Attributes?.Policy, account) },
+      fields: {
+        httpsSubscription: https?.Endpoint ?? null,
+        signatureVersion,
+        publishers: topicPublishers(attributes.Attributes?.Policy, account),
+      },
     };
   },
 
@@ -73,10 +82,15 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
     const sns = await accounts.client(SNSClient, account, region);
     // CreateTopic with attributes differing from an existing topic's fails, so an update sets them separately.
     const { TopicArn } = await sns.send(
-      new CreateTopicCommand({ Name: resource.name, ...(create ? { Tags: TAG_LIST, Attributes: { SignatureVersion: resource.signatureVersion } } : {}) }),
+      new CreateTopicCommand({
+        Name: resource.name,
+        ...(create ? { Tags: TAG_LIST, Attributes: { SignatureVersion: resource.signatureVersion } } : {}),
+      }),
     );
     if (!create && fields.has('signatureVersion')) {
-      await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: resource.signatureVersion }));
+      await sns.send(
+        new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: resource.signatureVersion }),
+      );
     }
     if (resource.httpsEndpoint && (create || fields.has('httpsSubscription'))) {
       await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: resource.httpsEndpoint }));

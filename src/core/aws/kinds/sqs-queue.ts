@@ -1,5 +1,12 @@
 // An SQS queue, AWS half: GetQueueUrl, every attribute and the tags; CreateQueue tagged, or SetQueueAttributes of the differing ones.
-import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueueTagsCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SqsQueueResource } from '../../kinds/sqs-queue.js';
 import { MANAGED_TAG } from '../../names.js';
 import { orMissing, TAG_MAP } from './common.js';

@@ -16,12 +16,13 @@ import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient } from '../src/core/aws/clients.js';
 import { ruleTargetFields } from '../src/core/aws/kinds/event-rule.js';
 import { memberRules, type PipelineEnvironment, type RuleResource } from '../src/core/desired-state.js';
-import { AlertPublishError, errorCode, errorText, RejectedEventError } from '../src/core/errors.js';
+import { errorCode, errorText, RejectedEventError } from '../src/core/errors.js';
 import { MANAGED_TAG, NAMES } from '../src/core/names.js';
 import { canonical, desiredFields } from '../src/core/plan.js';
 import { parsePipelineEvent, type PipelineEvent } from '../src/core/pipeline-event.js';
 import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '../src/core/aws/cloudtrail.js';
 import { managementFullyRecorded, restoreManagementEvents } from '../src/core/event-selectors.js';
+import { publishOrThrow, rejectedResult } from './alerting.js';
 import type { HandlerDeps, RemediationResult } from './remediator.js';
 
 export { isPipelineEvent } from '../src/core/pipeline-event.js';
@@ -420,20 +421,7 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
   } catch (error) {
     const reason = error instanceof RejectedEventError ? error.reason : `unexpected parse failure: ${errorText(error)}`;
     deps.log.warn('event rejected', { outcome: 'rejected', reason });
-    return {
-      outcome: 'rejected',
-      account: null,
-      region: null,
-      trail: null,
-      eventId: null,
-      eventName: null,
-      isLogging: null,
-      actions: [],
-      error: null,
-      reason,
-      alertMessageId: null,
-      resource: null,
-    };
+    return { ...rejectedResult(reason), resource: null };
   }
   let guard: GuardDeps;
   try {
@@ -487,15 +475,7 @@ export async function handlePipelineEvent(raw: unknown, deps: HandlerDeps & { gu
     changes: describeGuardChange(event),
     reason: verdict.reason,
   });
-  try {
-    result.alertMessageId = await deps.publish(alert);
-  } catch (error) {
-    deps.log.error('alert publish failed; the event will be retried', { ...line, publishError: errorText(error) });
-    throw new AlertPublishError(
-      `publishing the ${verdict.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`,
-      { cause: error },
-    );
-  }
+  result.alertMessageId = await publishOrThrow(deps, alert, line);
   // The alert carries the news; the log shouts only when TrailGuard could not put the resource back.
   (verdict.restored === false ? deps.log.error : deps.log.info).call(deps.log, 'guard decided', {
     ...line,

@@ -9,11 +9,12 @@ import type { Context } from 'aws-lambda';
 import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '../src/core/alert.js';
 import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
 import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
-import { AlertPublishError, RejectedEventError, errorCode, errorText } from '../src/core/errors.js';
+import { RejectedEventError, errorCode, errorText } from '../src/core/errors.js';
 import type { Log } from '../src/core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '../src/core/tamper-event.js';
 import { handlePipelineEvent, isPipelineEvent } from './guard.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
+import { publishOrThrow, rejectedResult } from './alerting.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
 export type { Log } from '../src/core/log.js';
@@ -51,19 +52,7 @@ export interface SqsBatchResult {
 }
 
 function rejected(reason: string): RemediationResult {
-  return {
-    outcome: 'rejected',
-    account: null,
-    region: null,
-    trail: null,
-    eventId: null,
-    eventName: null,
-    isLogging: null,
-    actions: [],
-    error: null,
-    reason,
-    alertMessageId: null,
-  };
+  return rejectedResult(reason);
 }
 
 /**
@@ -141,17 +130,7 @@ async function report(event: TamperEvent, decision: Decision, deps: HandlerDeps,
     return result;
   }
   const alert = buildAlert(event, { ...decision, outcome: decision.outcome });
-  try {
-    result.alertMessageId = await deps.publish(alert);
-  } catch (error) {
-    deps.log.error('alert publish failed; the event will be retried', { ...line, publishError: errorText(error) });
-    throw new AlertPublishError(
-      `publishing the ${decision.outcome} alert for ${event.id} to ${deps.settings.topicArn} failed: ${errorText(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
+  result.alertMessageId = await publishOrThrow(deps, alert, line);
   (decision.outcome === 'failed' ? deps.log.error : deps.log.info).call(deps.log, 'remediation decided', {
     ...line,
     alertMessageId: result.alertMessageId,

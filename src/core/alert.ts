@@ -103,14 +103,16 @@ export interface AlertFacts {
   reason?: string | null;
 }
 
-export function buildAlert(event: TamperEvent, facts: AlertFacts): TrailAlert {
+/** The fields a trail alert and a pipeline alert fill the same way: who, where, when, what was done and why. */
+function alertBase(
+  event: TamperEvent | PipelineEvent,
+  facts: Pick<AlertFacts, 'remediatedAt' | 'error' | 'actions' | 'changes' | 'reason'>,
+) {
   return {
     schema: ALERT_SCHEMA,
     id: event.id,
-    eventName: event.eventName,
     account: event.account,
     region: event.region,
-    trail: { ...event.trail },
     actor: {
       arn: event.actor.arn,
       type: event.actor.type,
@@ -119,14 +121,22 @@ export function buildAlert(event: TamperEvent, facts: AlertFacts): TrailAlert {
       issuerArn: event.actor.issuerArn,
     },
     eventTime: event.eventTime,
-    outcome: facts.outcome,
-    isLogging: facts.isLogging,
     remediatedAt: facts.remediatedAt,
     error: facts.error,
     actions: facts.actions,
     changes: facts.changes,
     callError: event.errorCode ? { code: event.errorCode, message: event.errorMessage } : null,
     reason: facts.reason ?? null,
+  } as const;
+}
+
+export function buildAlert(event: TamperEvent, facts: AlertFacts): TrailAlert {
+  return {
+    ...alertBase(event, facts),
+    eventName: event.eventName,
+    trail: { ...event.trail },
+    outcome: facts.outcome,
+    isLogging: facts.isLogging,
   };
 }
 
@@ -148,29 +158,12 @@ export interface PipelineAlertFacts {
  */
 export function buildPipelineAlert(event: PipelineEvent, facts: PipelineAlertFacts): PipelineAlert {
   return {
-    schema: ALERT_SCHEMA,
-    id: event.id,
+    ...alertBase(event, facts),
     eventName: event.eventName,
-    account: event.account,
-    region: event.region,
     trail: null,
     resource: { type: event.resource.kind, name: event.resource.name, arn: facts.resourceArn, restored: facts.restored },
-    actor: {
-      arn: event.actor.arn,
-      type: event.actor.type,
-      sourceIp: event.actor.sourceIp,
-      userAgent: event.actor.userAgent,
-      issuerArn: event.actor.issuerArn,
-    },
-    eventTime: event.eventTime,
     outcome: facts.outcome,
     isLogging: null,
-    remediatedAt: facts.remediatedAt,
-    error: facts.error,
-    actions: facts.actions,
-    changes: facts.changes,
-    callError: event.errorCode ? { code: event.errorCode, message: event.errorMessage } : null,
-    reason: facts.reason ?? null,
   };
 }
 

@@ -153,19 +153,14 @@ export function accountStatusRows(
 export function pipelineStatusRows(report: PipelineReport): TrailStatusRow[] {
   return report.rows
     .filter((r) => r.status !== 'ok' && r.status !== 'uncovered')
-    .map((r) => ({
-      account: r.account,
-      name: r.name,
-      region: r.region,
-      trail: null,
-      arn: null,
-      multiRegion: false,
-      isLogging: null,
-      latestDeliveryTime: null,
-      latestDeliveryError: null,
-      error: `pipeline ${r.status}: ${[...r.errors, ...r.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)].join('; ')}`,
-      uncovered: null,
-    }));
+    .map((r) =>
+      blankStatusRow(
+        r.account,
+        r.name,
+        r.region,
+        `pipeline ${r.status}: ${[...r.errors, ...r.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)].join('; ')}`,
+      ),
+    );
 }
 
 /**

@@ -3,10 +3,10 @@
 import { CreateOrganizationCommand, DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import { loadRemediatorCode } from '../src/action/remediator-code.js';
-import { Accounts } from '../src/core/aws/accounts.js';
-import { createClient } from '../src/core/aws/clients.js';
-import { runPipeline } from '../src/core/aws/run-pipeline.js';
-import { validateConfig } from '../src/core/config.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { createClient } from '#core/aws/clients.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import { validateConfig } from '#core/config.js';
 import { CENTRAL_CREDENTIALS, MOTO_DEFAULT_ACCOUNT } from '../test/support/aws.js';
 
 const [endpoint, count, first, regionCount] = process.argv.slice(2);

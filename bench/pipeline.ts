@@ -1,13 +1,13 @@
 // Pipeline benchmark: AWS calls per member account-region for a no-drift plan, and wall time through a 50 ms-latency proxy.
-import { Accounts } from '../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig } from '../src/core/config.js';
-import { runPipeline } from '../src/core/aws/run-pipeline.js';
-import type { Mode } from '../src/core/pipeline.js';
+import { validateConfig } from '#core/config.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode } from '../src/action/remediator-code.js';
 import { startAwsProxy, type AwsProxy } from '../test/support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MOTO_DEFAULT_ACCOUNT } from '../test/support/aws.js';
-import { createClient } from '../src/core/aws/clients.js';
+import { createClient } from '#core/aws/clients.js';
 import { CreateOrganizationCommand, DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ratio } from './stats.js';
 

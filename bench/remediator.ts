@@ -5,7 +5,7 @@ import { CloudTrailClient, GetTrailStatusCommand, StartLoggingCommand } from '@a
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createDefaultDeps, createHandler, type Log, type RemediationResult } from '../lambda/remediator.js';
-import { createClient } from '../src/core/aws/clients.js';
+import { createClient } from '#core/aws/clients.js';
 import { startAwsProxy } from '../test/support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../test/support/aws.js';
 import { loadFixture, retarget } from '../test/support/fixtures.js';

@@ -1,7 +1,7 @@
 // What the trail path and the guard path of the remediator share: the `rejected` result and publishing an alert or throwing.
-import type { Alert } from '../src/core/alert.js';
-import { AlertPublishError, errorText } from '../src/core/errors.js';
-import type { Log } from '../src/core/log.js';
+import type { Alert } from '#core/alert.js';
+import { AlertPublishError, errorText } from '#core/errors.js';
+import type { Log } from '#core/log.js';
 
 /** A `rejected` result (no AWS call, no alert): only its reason is known. */
 export function rejectedResult(reason: string) {

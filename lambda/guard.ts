@@ -10,22 +10,22 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
-import { buildPipelineAlert, type Outcome } from '../src/core/alert.js';
-import { partitionOf, roleOfPrincipal } from '../src/core/arn.js';
-import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
-import { createClient } from '../src/core/aws/clients.js';
-import { ruleTargetFields } from '../src/core/aws/kinds/event-rule.js';
-import { memberRules, type PipelineEnvironment, type RuleResource } from '../src/core/desired-state.js';
-import { errorCode, errorText, RejectedEventError } from '../src/core/errors.js';
-import { MANAGED_TAG, NAMES } from '../src/core/names.js';
-import { canonical, desiredFields } from '../src/core/plan.js';
-import { parsePipelineEvent, type PipelineEvent } from '../src/core/pipeline-event.js';
-import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '../src/core/aws/cloudtrail.js';
-import { managementFullyRecorded, restoreManagementEvents } from '../src/core/event-selectors.js';
+import { buildPipelineAlert, type Outcome } from '#core/alert.js';
+import { partitionOf, roleOfPrincipal } from '#core/arn.js';
+import { RoleCredentialsCache } from '#core/aws/assume-role.js';
+import { createClient } from '#core/aws/clients.js';
+import { ruleTargetFields } from '#core/aws/kinds/event-rule.js';
+import { memberRules, type PipelineEnvironment, type RuleResource } from '#core/desired-state.js';
+import { errorCode, errorText, RejectedEventError } from '#core/errors.js';
+import { MANAGED_TAG, NAMES } from '#core/names.js';
+import { canonical, desiredFields } from '#core/plan.js';
+import { parsePipelineEvent, type PipelineEvent } from '#core/pipeline-event.js';
+import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '#core/aws/cloudtrail.js';
+import { managementFullyRecorded, restoreManagementEvents } from '#core/event-selectors.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import type { HandlerDeps, RemediationResult } from './remediator.js';
 
-export { isPipelineEvent } from '../src/core/pipeline-event.js';
+export { isPipelineEvent } from '#core/pipeline-event.js';
 
 /** What repairing member rules needs beyond the trail remediator's dependencies. */
 export interface GuardDeps {

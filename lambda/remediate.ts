@@ -1,11 +1,11 @@
 // The remediator's decisions: what a tamper event calls for, carried out through injected CloudTrail access.
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { AlertFacts, Outcome } from '../src/core/alert.js';
-import { arnMatches, roleOfPrincipal, trailArn } from '../src/core/arn.js';
-import { AssumeRoleError } from '../src/core/aws/assume-role.js';
-import type { Organization, TrailBaseline } from '../src/core/config.js';
-import { errorCode, errorText, RemediationError } from '../src/core/errors.js';
+import type { AlertFacts, Outcome } from '#core/alert.js';
+import { arnMatches, roleOfPrincipal, trailArn } from '#core/arn.js';
+import { AssumeRoleError } from '#core/aws/assume-role.js';
+import type { Organization, TrailBaseline } from '#core/config.js';
+import { errorCode, errorText, RemediationError } from '#core/errors.js';
 import {
   baselineDrift,
   createTrail,
@@ -21,16 +21,16 @@ import {
   topicArnOf,
   updateTrailToBaseline,
   type TrailLocation,
-} from '../src/core/aws/cloudtrail.js';
-import { describeKeyArn } from '../src/core/aws/kms.js';
+} from '#core/aws/cloudtrail.js';
+import { describeKeyArn } from '#core/aws/kms.js';
 import {
   describeSelectors,
   managementFullyRecorded,
   normalizeSelectors,
   restoreManagementEvents,
   type Selectors,
-} from '../src/core/event-selectors.js';
-import type { TamperEvent } from '../src/core/tamper-event.js';
+} from '#core/event-selectors.js';
+import type { TamperEvent } from '#core/tamper-event.js';
 
 export interface RemediationPolicy {
   /** Role name TrailGuard assumes in members: its own changes must not trigger it again. */

@@ -6,18 +6,18 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '../src/core/alert.js';
-import { RoleCredentialsCache } from '../src/core/aws/assume-role.js';
-import { createClient, type ClientOptions } from '../src/core/aws/clients.js';
-import { RejectedEventError, errorCode, errorText } from '../src/core/errors.js';
-import type { Log } from '../src/core/log.js';
-import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '../src/core/tamper-event.js';
+import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '#core/alert.js';
+import { RoleCredentialsCache } from '#core/aws/assume-role.js';
+import { createClient, type ClientOptions } from '#core/aws/clients.js';
+import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
+import type { Log } from '#core/log.js';
+import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { handlePipelineEvent, isPipelineEvent } from './guard.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
-export type { Log } from '../src/core/log.js';
+export type { Log } from '#core/log.js';
 
 export interface HandlerDeps extends RemediateDeps {
   settings: RemediatorSettings;

@@ -1,8 +1,8 @@
 // The remediator's environment (DESIGN.md "Remediator"), checked once at cold start.
 import { z } from 'zod';
-import { DEFAULT_ROLES, OrganizationSchema, organizationTrailIssues, TrailBaselineSchema, type Organization } from '../src/core/config.js';
-import { issuesOf } from '../src/core/config.js';
-import { ConfigError } from '../src/core/errors.js';
+import { DEFAULT_ROLES, OrganizationSchema, organizationTrailIssues, TrailBaselineSchema, type Organization } from '#core/config.js';
+import { issuesOf } from '#core/config.js';
+import { ConfigError } from '#core/errors.js';
 
 const json = <T extends z.ZodType>(schema: T, fallback: string) =>
   z

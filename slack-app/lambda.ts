@@ -1,9 +1,9 @@
 // The Slack app on AWS Lambda: Bolt's AwsLambdaReceiver for Slack, SNS records for alerts, a schedule to retry pending posts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsLambdaReceiver } from '@slack/bolt';
-import { createClient } from '../src/core/aws/clients.js';
-import { parseAlert, type Alert } from '../src/core/alert.js';
-import { errorText } from '../src/core/errors.js';
+import { createClient } from '#core/aws/clients.js';
+import { parseAlert, type Alert } from '#core/alert.js';
+import { errorText } from '#core/errors.js';
 import { createApp, deferredChat } from './app.js';
 import { jsonLog } from './log.js';
 import { loadSettings, type SlackAppSettings, type StartOptions } from './server.js';

@@ -1,7 +1,7 @@
 // Which accounts the Slack app acts for: the config's members, or the Organization's ACTIVE accounts cached for a TTL.
-import type { Config } from '../src/core/config.js';
-import { errorText } from '../src/core/errors.js';
-import type { Log } from '../src/core/log.js';
+import type { Config } from '#core/config.js';
+import { errorText } from '#core/errors.js';
+import type { Log } from '#core/log.js';
 
 export interface Members {
   /** Member account ids, sorted, `members.exclude` removed. */

@@ -1,17 +1,17 @@
 // What the listeners need, injected: config, store, poster, AWS access through the read-only member reader role.
 import type { AwsCredentialIdentity } from '@smithy/types';
 import pLimit from 'p-limit';
-import { Accounts } from '../src/core/aws/accounts.js';
-import { accountName, type Config } from '../src/core/config.js';
-import type { Log } from '../src/core/log.js';
-import { resolveMembers } from '../src/core/aws/discovery.js';
-import type { Alert } from '../src/core/alert.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { accountName, type Config } from '#core/config.js';
+import type { Log } from '#core/log.js';
+import { resolveMembers } from '#core/aws/discovery.js';
+import type { Alert } from '#core/alert.js';
 import { AlertPoster, type ChatApi, type PosterOptions } from './alerts/poster.js';
 import { MemberDirectory } from './members.js';
 import type { Store } from './store/types.js';
 
 /** The Slack app logs like every other part. */
-export type { Log as AppLog } from '../src/core/log.js';
+export type { Log as AppLog } from '#core/log.js';
 
 export interface Services {
   config: Config;

@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { ensureMoto } from '../moto.js';
 import { blockKitBuilderLink, renderMessage } from './terminal.js';
-import { forwardPattern } from '../../src/core/desired-state.js';
-import { WATCHED_EVENTS } from '../../src/core/config.js';
-import { canonical } from '../../src/core/plan.js';
+import { forwardPattern } from '#core/desired-state.js';
+import { WATCHED_EVENTS } from '#core/config.js';
+import { canonical } from '#core/plan.js';
 import { CENTRAL, CHANNEL, DemoWorld, REGIONS, RESPONDER, TRAILS } from './world.js';
 
 const keep = process.argv.includes('--keep');

@@ -1,5 +1,5 @@
 // The poster's rules as pure functions: which stored alerts to post now and how (alone, folded, storm digest), and when to look again.
-import { alertTarget, type Alert } from '../../src/core/alert.js';
+import { alertTarget, type Alert } from '#core/alert.js';
 import type { Incident } from '../store/types.js';
 import { OUTCOME_STYLE } from '../views/alert.js';
 

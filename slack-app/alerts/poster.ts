@@ -1,7 +1,7 @@
 // Posts stored alerts to Slack by carrying out the pure decisions of decide.ts: reads the store, plans, calls Slack, records.
-import type { Alert } from '../../src/core/alert.js';
-import { errorText } from '../../src/core/errors.js';
-import type { Log } from '../../src/core/log.js';
+import type { Alert } from '#core/alert.js';
+import { errorText } from '#core/errors.js';
+import type { Log } from '#core/log.js';
 import type { Incident, Store } from '../store/types.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';

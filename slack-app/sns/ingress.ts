@@ -1,7 +1,7 @@
 // POST /sns: verified SNS notifications become stored alerts; verified subscription confirmations are confirmed; the rest is refused.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseAlert, type Alert } from '../../src/core/alert.js';
-import { errorText } from '../../src/core/errors.js';
+import { parseAlert, type Alert } from '#core/alert.js';
+import { errorText } from '#core/errors.js';
 import type { AlertPoster } from '../alerts/poster.js';
 import type { AppLog } from '../services.js';
 import { isSnsUrl, SnsRejection, type SnsVerifier } from './verify.js';

@@ -2,7 +2,7 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isKnownRegion } from '../../src/core/arn.js';
+import { isKnownRegion } from '#core/arn.js';
 import { CertificateCache, CertificateRefused, snsHost, type CertificateCacheOptions } from './certificates.js';
 
 export const SnsMessageSchema = z.looseObject({

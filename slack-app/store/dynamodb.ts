@@ -14,8 +14,8 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Alert } from '../../src/core/alert.js';
-import { errorCode } from '../../src/core/errors.js';
+import type { Alert } from '#core/alert.js';
+import { errorCode } from '#core/errors.js';
 import { trailKey } from './sqlite.js';
 import type { Incident, Store } from './types.js';
 

@@ -1,6 +1,6 @@
 // SQLite store for the long-lived server: one file, synchronous and fast, survives restarts.
 import Database from 'better-sqlite3';
-import { alertTarget, type Alert } from '../../src/core/alert.js';
+import { alertTarget, type Alert } from '#core/alert.js';
 import type { Incident, Store } from './types.js';
 
 interface Row {

@@ -1,5 +1,5 @@
 // The Slack app's store: alerts received (each exactly once), how they were posted, who acknowledged them.
-import type { Alert } from '../../src/core/alert.js';
+import type { Alert } from '#core/alert.js';
 
 export type IncidentState = 'pending' | 'posted';
 

@@ -1,5 +1,5 @@
 // The alert message: who did what to which trail, what TrailGuard did, and the Acknowledge / Re-check buttons.
-import { alertTarget, type Alert, type Outcome } from '../../src/core/alert.js';
+import { alertTarget, type Alert, type Outcome } from '#core/alert.js';
 import { ACTION_ACK, ACTION_RECHECK, BLOCK_ACTIONS, BLOCK_STATUS } from '../ids.js';
 import type { Incident } from '../store/types.js';
 import { clip, duration, esc, MAX_FIELD, MAX_HEADER, slackDate } from './format.js';

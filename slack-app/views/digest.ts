@@ -1,5 +1,5 @@
 // The storm digest: many alerts within a minute become one message grouped by account, details in its thread.
-import { alertTarget, type Alert } from '../../src/core/alert.js';
+import { alertTarget, type Alert } from '#core/alert.js';
 import { ACTION_ACK, ACTION_RECHECK, BLOCK_ACTIONS } from '../ids.js';
 import type { Incident } from '../store/types.js';
 import { clip, esc, MAX_BLOCKS, packLines, sectionBlocks, slackDate } from './format.js';

@@ -1,6 +1,6 @@
 // /trail-status and Re-check views: what needs attention first, within Block Kit's limits, saying what was left out.
-import { alertTarget } from '../../src/core/alert.js';
-import { NO_TRAIL, sortStatus, type TrailStatusRow } from '../../src/core/status.js';
+import { alertTarget } from '#core/alert.js';
+import { NO_TRAIL, sortStatus, type TrailStatusRow } from '#core/status.js';
 import type { Incident } from '../store/types.js';
 import { clip, esc, MAX_BLOCKS, messageLink, packLines, sectionBlocks, slackDate } from './format.js';
 

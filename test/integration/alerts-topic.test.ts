@@ -1,11 +1,11 @@
 // The alerts topic against moto: apply creates it with SignatureVersion 2, and plan/apply see and repair a downgrade to 1.
 import { GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, inject, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig } from '../../src/core/config.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
-import type { Mode } from '../../src/core/pipeline.js';
+import { validateConfig } from '#core/config.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 

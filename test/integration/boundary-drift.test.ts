@@ -8,12 +8,12 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig } from '../../src/core/config.js';
-import { permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
-import type { Mode } from '../../src/core/pipeline.js';
+import { validateConfig } from '#core/config.js';
+import { permissionsBoundaryPolicy } from '#core/desired-state.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 

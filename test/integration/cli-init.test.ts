@@ -8,7 +8,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { main } from '../../src/cli.js';
-import { parseConfig } from '../../src/core/config.js';
+import { parseConfig } from '#core/config.js';
 import { MotoWorld } from '../support/aws.js';
 
 const MANAGEMENT = '610000000000';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { VERSION } from '../../src/core/version.js';
+import { VERSION } from '#core/version.js';
 import { MotoWorld } from '../support/aws.js';
 
 const exec = promisify(execFile);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DemoWorld, RESPONDER } from '../../scripts/demo/world.js';
-import { forwardPattern } from '../../src/core/desired-state.js';
-import { WATCHED_EVENTS } from '../../src/core/config.js';
+import { forwardPattern } from '#core/desired-state.js';
+import { WATCHED_EVENTS } from '#core/config.js';
 
 let demo: DemoWorld;
 

@@ -3,8 +3,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { forwardPattern, guardPattern } from '../../src/core/desired-state.js';
-import { PIPELINE_CALLS, ROLE_CALLS, type PipelineCall } from '../../src/core/pipeline-event.js';
+import { forwardPattern, guardPattern } from '#core/desired-state.js';
+import { PIPELINE_CALLS, ROLE_CALLS, type PipelineCall } from '#core/pipeline-event.js';
 import { MotoWorld, receiveAll } from '../support/aws.js';
 import { guardEvent } from '../support/guard-events.js';
 import { loadFixture, retarget, type Envelope } from '../support/fixtures.js';

@@ -36,11 +36,11 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enforceIam, startMoto, type MotoServer } from '../../scripts/moto.js';
-import { createClient } from '../../src/core/aws/clients.js';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
-import { deployRolePolicy, PERMISSIONS_BOUNDARY } from '../../src/core/iam-policies.js';
-import { errorCode } from '../../src/core/errors.js';
+import { createClient } from '#core/aws/clients.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState, permissionsBoundaryPolicy } from '#core/desired-state.js';
+import { deployRolePolicy, PERMISSIONS_BOUNDARY } from '#core/iam-policies.js';
+import { errorCode } from '#core/errors.js';
 
 const CENTRAL = '450000000100';
 const MEMBER = '450000000101';

@@ -4,10 +4,10 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
 import { describe, expect, inject, it } from 'vitest';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
-import { validateConfig } from '../../src/core/config.js';
-import type { Mode } from '../../src/core/pipeline.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import { validateConfig } from '#core/config.js';
+import type { Mode } from '#core/pipeline.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 
 const CENTRAL = '620000000001';

@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { DeleteRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig, type Config } from '../../src/core/config.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
-import type { Mode } from '../../src/core/pipeline.js';
+import { validateConfig, type Config } from '#core/config.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import type { Mode } from '#core/pipeline.js';
 import { failureMessage } from '../../src/action/report.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';

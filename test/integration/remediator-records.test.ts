@@ -2,7 +2,7 @@
 import { CloudTrailClient, GetTrailStatusCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult, type SqsBatchResult } from '../../lambda/remediator.js';
-import { AlertSchema } from '../../src/core/alert.js';
+import { AlertSchema } from '#core/alert.js';
 import { startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld, receiveAll } from '../support/aws.js';
 import { loadCase } from '../support/cases.js';

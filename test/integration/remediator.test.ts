@@ -12,8 +12,8 @@ import {
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult } from '../../lambda/remediator.js';
-import { AlertSchema } from '../../src/core/alert.js';
-import { managementFullyRecorded, normalizeSelectors } from '../../src/core/event-selectors.js';
+import { AlertSchema } from '#core/alert.js';
+import { managementFullyRecorded, normalizeSelectors } from '#core/event-selectors.js';
 import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld, receiveAll } from '../support/aws.js';
 import { loadFixture, retarget, type FixtureName } from '../support/fixtures.js';

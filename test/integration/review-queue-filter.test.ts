@@ -2,11 +2,11 @@
 // delete every message it does not match without invoking the remediator. Plan used to read the mapping as ok.
 import { LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig } from '../../src/core/config.js';
-import type { Mode } from '../../src/core/pipeline.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
+import { validateConfig } from '#core/config.js';
+import type { Mode } from '#core/pipeline.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
 

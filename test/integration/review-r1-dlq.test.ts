@@ -2,11 +2,11 @@
 // trailguard-dlq after Lambda's retries. README: "the event is retried, never lost". But nothing reads that queue.
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig } from '../../src/core/config.js';
-import type { Mode } from '../../src/core/pipeline.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
+import { validateConfig } from '#core/config.js';
+import type { Mode } from '#core/pipeline.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
 import { failureMessage } from '../../src/action/report.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';

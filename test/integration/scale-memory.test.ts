@@ -2,10 +2,10 @@
 // go when the account is done, without a second AssumeRole, and the report is the same (issue 10 item 10).
 import { describe, expect, inject, it } from 'vitest';
 import pLimit from 'p-limit';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { runPipeline } from '../../src/core/aws/run-pipeline.js';
-import { validateConfig } from '../../src/core/config.js';
-import type { Mode } from '../../src/core/pipeline.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { runPipeline } from '#core/aws/run-pipeline.js';
+import { validateConfig } from '#core/config.js';
+import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS } from '../support/aws.js';
 

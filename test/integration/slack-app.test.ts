@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { loadSettings, startSlackApp, type SlackAppHandle, type SlackAppSettings } from '../../slack-app/server.js';
 import { ACTION_ACK, ACTION_RECHECK } from '../../slack-app/ids.js';
-import type { Alert } from '../../src/core/alert.js';
+import type { Alert } from '#core/alert.js';
 import { makeAlert } from '../support/alerts.js';
 import { denyAssumeRoleInto, startAwsProxy, type AwsProxy } from '../support/aws-proxy.js';
 import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLambdaHandler } from '../../slack-app/lambda.js';
 import { loadSettings } from '../../slack-app/server.js';
 import { DynamoStore, ensureTable } from '../../slack-app/store/dynamodb.js';
-import { createClient } from '../../src/core/aws/clients.js';
+import { createClient } from '#core/aws/clients.js';
 import { makeAlert } from '../support/alerts.js';
 import { CENTRAL_CREDENTIALS } from '../support/aws.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-app/server.js';
-import type { Alert } from '../../src/core/alert.js';
+import type { Alert } from '#core/alert.js';
 import { makeAlert } from '../support/alerts.js';
 import { CENTRAL_CREDENTIALS } from '../support/aws.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';

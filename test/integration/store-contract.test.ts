@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoStore, ensureTable } from '../../slack-app/store/dynamodb.js';
 import { SqliteStore } from '../../slack-app/store/sqlite.js';
 import type { Store } from '../../slack-app/store/types.js';
-import { createClient } from '../../src/core/aws/clients.js';
+import { createClient } from '#core/aws/clients.js';
 import { makeAlert } from '../support/alerts.js';
 import { CENTRAL_CREDENTIALS } from '../support/aws.js';
 

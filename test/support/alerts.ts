@@ -1,5 +1,5 @@
 // trailguard.alert/v1 messages for tests.
-import type { TrailAlert as Alert } from '../../src/core/alert.js';
+import type { TrailAlert as Alert } from '#core/alert.js';
 
 export function makeAlert(overrides: Partial<Alert> & { account?: string } = {}): Alert {
   const account = overrides.account ?? '222222222222';

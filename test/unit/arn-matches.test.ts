@@ -1,6 +1,6 @@
 // The allow-list matcher against look-alike principals: a wildcard never crosses an ARN segment or a path component.
 import { describe, expect, it } from 'vitest';
-import { arnMatches } from '../../src/core/arn.js';
+import { arnMatches } from '#core/arn.js';
 
 const BREAK_GLASS = 'arn:aws:iam::*:role/BreakGlass';
 

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AssumeRoleError, RoleCredentialsCache } from '../../src/core/aws/assume-role.js';
+import { AssumeRoleError, RoleCredentialsCache } from '#core/aws/assume-role.js';
 
 const sts = mockClient(STSClient);
 let clock = Date.parse('2026-11-29T00:00:00Z');

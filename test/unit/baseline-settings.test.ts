@@ -1,8 +1,8 @@
 // Baseline values compared the way AWS compares them: CloudTrail rewrites aliases, names and log-group ARNs before it reports them.
 import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
-import { baselineDrift, resolveBaseline } from '../../src/core/aws/cloudtrail.js';
-import type { TrailBaseline } from '../../src/core/config.js';
+import { baselineDrift, resolveBaseline } from '#core/aws/cloudtrail.js';
+import type { TrailBaseline } from '#core/config.js';
 
 const where = { region: 'us-east-1', account: '222222222222' };
 const KEY_ARN = 'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab';

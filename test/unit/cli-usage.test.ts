@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { VERSION } from '../../src/core/version.js';
+import { VERSION } from '#core/version.js';
 
 async function run(...argv: string[]) {
   let stdout = '';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { CloudTrailClient, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createClient, endpointFromEnv } from '../../src/core/aws/clients.js';
-import { USER_AGENT, VERSION } from '../../src/core/version.js';
+import { createClient, endpointFromEnv } from '#core/aws/clients.js';
+import { USER_AGENT, VERSION } from '#core/version.js';
 
 describe('createClient', () => {
   it('sets region, endpoint, adaptive retries and the trailguard user agent', async () => {

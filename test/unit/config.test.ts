@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountName, parseConfig, validateConfig, WATCHED_EVENTS } from '../../src/core/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { accountName, parseConfig, validateConfig, WATCHED_EVENTS } from '#core/config.js';
+import { ConfigError } from '#core/errors.js';
 
 const minimal = `
 version: 1

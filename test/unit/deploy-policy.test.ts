@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deployRolePolicy } from '../../src/core/iam-policies.js';
+import { deployRolePolicy } from '#core/iam-policies.js';
 import { sdkOperationsCalled } from '../support/sdk-calls.js';
 
 /** The IAM actions behind every AWS SDK command the action and CLI import, read from their sources. */

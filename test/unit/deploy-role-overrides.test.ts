@@ -2,9 +2,9 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Accounts, deployRoleOptions } from '../../src/core/aws/accounts.js';
-import { AssumeRoleError } from '../../src/core/aws/assume-role.js';
-import { validateConfig } from '../../src/core/config.js';
+import { Accounts, deployRoleOptions } from '#core/aws/accounts.js';
+import { AssumeRoleError } from '#core/aws/assume-role.js';
+import { validateConfig } from '#core/config.js';
 
 const sts = mockClient(STSClient);
 

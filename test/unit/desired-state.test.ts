@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
+import { validateConfig } from '#core/config.js';
 import {
   BUS_POLICY_LIMIT,
   DesiredStateError,
@@ -7,7 +7,7 @@ import {
   forwardPattern,
   remediatorEnvironment,
   tamperPattern,
-} from '../../src/core/desired-state.js';
+} from '#core/desired-state.js';
 
 const base = {
   version: 1,

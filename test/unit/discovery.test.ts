@@ -4,10 +4,10 @@ import { CloudTrailClient, ListTrailsCommand, type ListTrailsCommandOutput } fro
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { validateConfig } from '../../src/core/config.js';
-import { discover } from '../../src/core/aws/discovery.js';
-import { uncoveredTrails } from '../../src/core/pipeline.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { validateConfig } from '#core/config.js';
+import { discover } from '#core/aws/discovery.js';
+import { uncoveredTrails } from '#core/pipeline.js';
 
 const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);

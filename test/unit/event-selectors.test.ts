@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { managementFullyRecorded, normalizeSelectors, restoreManagementEvents, type Selectors } from '../../src/core/event-selectors.js';
+import { managementFullyRecorded, normalizeSelectors, restoreManagementEvents, type Selectors } from '#core/event-selectors.js';
 import { loadFixture } from '../support/fixtures.js';
 
 const basic = (...eventSelectors: Selectors['eventSelectors']): Selectors => ({ eventSelectors, advancedEventSelectors: [] });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { validateConfig } from '../../src/core/config.js';
-import { permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
-import { applyRoleTrustPolicy, deployRolePolicy, planRolePolicy } from '../../src/core/iam-policies.js';
+import { validateConfig } from '#core/config.js';
+import { permissionsBoundaryPolicy } from '#core/desired-state.js';
+import { applyRoleTrustPolicy, deployRolePolicy, planRolePolicy } from '#core/iam-policies.js';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'tg-iam-')), 'trailguard.yml');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sdkOperationsCalled } from '../support/sdk-calls.js';
-import { roleArn } from '../../src/core/arn.js';
-import { memberRoleFor, validateConfig } from '../../src/core/config.js';
-import { desiredState, IAM_LIMITS, iamPolicyLength, permissionsBoundaryPolicy } from '../../src/core/desired-state.js';
+import { roleArn } from '#core/arn.js';
+import { memberRoleFor, validateConfig } from '#core/config.js';
+import { desiredState, IAM_LIMITS, iamPolicyLength, permissionsBoundaryPolicy } from '#core/desired-state.js';
 import {
   applyRoleTrustPolicy,
   deployRolePolicy,
@@ -16,7 +16,7 @@ import {
   remediatorPermissionsPolicy,
   remediatorTrustPolicy,
   type PolicyDocument,
-} from '../../src/core/iam-policies.js';
+} from '#core/iam-policies.js';
 
 const statement = (policy: PolicyDocument, sid: string) => {
   const found = policy.Statement.find((s) => s.Sid === sid);

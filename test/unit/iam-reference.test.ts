@@ -1,9 +1,9 @@
 // Every IAM document TrailGuard generates, for every branch of the config, checked against IAM's Service Authorization Reference.
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { busStatement, centralArns, desiredState } from '../../src/core/desired-state.js';
-import type * as iam from '../../src/core/iam-policies.js';
-import { canonical } from '../../src/core/plan.js';
+import { validateConfig } from '#core/config.js';
+import { busStatement, centralArns, desiredState } from '#core/desired-state.js';
+import type * as iam from '#core/iam-policies.js';
+import { canonical } from '#core/plan.js';
 import { iamDocuments, parseIamArgs } from '../../src/iam-command.js';
 import { checkAgainstReference, type NamedPolicy } from '../support/iam-reference.js';
 

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { parseConfig } from '../../src/core/config.js';
-import { renderInitialConfig, type Findings, type FoundTrail } from '../../src/core/init-config.js';
+import { parseConfig } from '#core/config.js';
+import { renderInitialConfig, type Findings, type FoundTrail } from '#core/init-config.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const ORG_TRAIL: FoundTrail = {

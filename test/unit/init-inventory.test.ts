@@ -5,8 +5,8 @@ import { DescribeOrganizationCommand, ListAccountsCommand, OrganizationsClient }
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { takeInventory } from '../../src/core/aws/inventory.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { takeInventory } from '#core/aws/inventory.js';
 
 const sts = mockClient(STSClient);
 const org = mockClient(OrganizationsClient);

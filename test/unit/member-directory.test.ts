@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
+import { validateConfig } from '#core/config.js';
 import { MemberDirectory, type Members } from '../../slack-app/members.js';
 import { recordingLog } from '../support/recording-log.js';
 

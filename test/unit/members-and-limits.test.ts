@@ -2,10 +2,10 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
+import { Accounts } from '#core/aws/accounts.js';
 import pLimit from 'p-limit';
-import { validateConfig } from '../../src/core/config.js';
-import { resolveMembers } from '../../src/core/aws/discovery.js';
+import { validateConfig } from '#core/config.js';
+import { resolveMembers } from '#core/aws/discovery.js';
 
 describe('resolveMembers', () => {
   it('takes every ACTIVE account of the organization over all pages, minus exclude', async () => {

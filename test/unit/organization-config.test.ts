@@ -1,7 +1,7 @@
 // trailguard.yml for organizations: who may create organization trails, how TrailGuard reaches them, and the baseline fields AWS rewrites.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { parseConfig } from '#core/config.js';
+import { ConfigError } from '#core/errors.js';
 import { loadSettings } from '../../lambda/settings.js';
 
 const base = `

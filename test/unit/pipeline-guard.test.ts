@@ -13,8 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultGuardDeps, loadPipelineEnvironment, type PipelineResult } from '../../lambda/guard.js';
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
-import { parseAlert, type PipelineAlert } from '../../src/core/alert.js';
-import { validateConfig } from '../../src/core/config.js';
+import { parseAlert, type PipelineAlert } from '#core/alert.js';
+import { validateConfig } from '#core/config.js';
 import {
   centralGuardPattern,
   desiredState,
@@ -23,8 +23,8 @@ import {
   memberRules,
   remediatorEnvironment,
   type RuleResource,
-} from '../../src/core/desired-state.js';
-import { PIPELINE_CALLS, parsePipelineEvent, type PipelineCall } from '../../src/core/pipeline-event.js';
+} from '#core/desired-state.js';
+import { PIPELINE_CALLS, parsePipelineEvent, type PipelineCall } from '#core/pipeline-event.js';
 import { guardEvent } from '../support/guard-events.js';
 import { recordingLog } from '../support/recording-log.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState } from '../../src/core/desired-state.js';
-import { canonical, desiredFields, planChanges, type Observed } from '../../src/core/plan.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState } from '#core/desired-state.js';
+import { canonical, desiredFields, planChanges, type Observed } from '#core/plan.js';
 
 const config = validateConfig({
   version: 1,

@@ -1,10 +1,10 @@
 // The run's and status's decisions as pure functions: what was read in, rows and verdicts out, no AWS and no mocks.
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState, type Resource } from '../../src/core/desired-state.js';
-import { buildReport, groupBy, summarizeRead, type AccountState, type RunResults } from '../../src/core/pipeline.js';
-import { planChanges, type Observed } from '../../src/core/plan.js';
-import { accountStatusRows, NO_TRAIL, trailsToRead, type RegionTrails } from '../../src/core/status.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState, type Resource } from '#core/desired-state.js';
+import { buildReport, groupBy, summarizeRead, type AccountState, type RunResults } from '#core/pipeline.js';
+import { planChanges, type Observed } from '#core/plan.js';
+import { accountStatusRows, NO_TRAIL, trailsToRead, type RegionTrails } from '#core/status.js';
 
 const CENTRAL = '111111111111';
 const MEMBER = '222222222222';

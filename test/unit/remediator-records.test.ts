@@ -5,7 +5,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult, type SqsBatchResult } from '../../lambda/remediator.js';
-import { AlertSchema, type Alert } from '../../src/core/alert.js';
+import { AlertSchema, type Alert } from '#core/alert.js';
 import { loadCase } from '../support/cases.js';
 import { loadFixture, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';

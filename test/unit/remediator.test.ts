@@ -14,8 +14,8 @@ import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/clien
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult, type SqsBatchResult } from '../../lambda/remediator.js';
-import { AlertSchema, type Alert } from '../../src/core/alert.js';
-import { AlertPublishError, ConfigError } from '../../src/core/errors.js';
+import { AlertSchema, type Alert } from '#core/alert.js';
+import { AlertPublishError, ConfigError } from '#core/errors.js';
 import { loadFixture, retarget, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
 

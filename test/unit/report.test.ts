@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Change } from '../../src/core/plan.js';
-import type { PipelineReport, Row } from '../../src/core/pipeline.js';
+import type { Change } from '#core/plan.js';
+import type { PipelineReport, Row } from '#core/pipeline.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, failureMessage, renderComment, renderSummary, renderTable } from '../../src/action/report.js';
 
 const change = (account: string, region: string): Change => ({

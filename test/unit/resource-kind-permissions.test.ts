@@ -7,14 +7,14 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Accounts } from '../../src/core/aws/accounts.js';
-import { KIND_IO } from '../../src/core/aws/kinds/index.js';
-import { StateReader } from '../../src/core/aws/readers.js';
-import { applyChange } from '../../src/core/aws/writers.js';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState, type Resource, type ResourceKind } from '../../src/core/desired-state.js';
-import { deployRolePolicy, planRolePolicy } from '../../src/core/iam-policies.js';
-import { desiredFields, type Change } from '../../src/core/plan.js';
+import type { Accounts } from '#core/aws/accounts.js';
+import { KIND_IO } from '#core/aws/kinds/index.js';
+import { StateReader } from '#core/aws/readers.js';
+import { applyChange } from '#core/aws/writers.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState, type Resource, type ResourceKind } from '#core/desired-state.js';
+import { deployRolePolicy, planRolePolicy } from '#core/iam-policies.js';
+import { desiredFields, type Change } from '#core/plan.js';
 
 const SERVICES = [
   { client: IAMClient, prefix: 'iam' },

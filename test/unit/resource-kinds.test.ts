@@ -1,14 +1,14 @@
 // One module per resource kind: the registries cover every kind the desired state produces, and a plan change carries
 // the observed (before) and desired (after) value of each field it changes, shown once and clipped wherever it is shown.
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { APPLY_ORDER, desiredState, TAGGED_KINDS, type Resource } from '../../src/core/desired-state.js';
-import { KINDS } from '../../src/core/kinds/index.js';
-import { DesiredStateError } from '../../src/core/kinds/kind.js';
-import { KIND_IO } from '../../src/core/aws/kinds/index.js';
-import { applyChange } from '../../src/core/aws/writers.js';
-import { desiredFields, planChanges, VALUE_CLIP, type Change, type Observed } from '../../src/core/plan.js';
-import type { PipelineReport, Row } from '../../src/core/pipeline.js';
+import { validateConfig } from '#core/config.js';
+import { APPLY_ORDER, desiredState, TAGGED_KINDS, type Resource } from '#core/desired-state.js';
+import { KINDS } from '#core/kinds/index.js';
+import { DesiredStateError } from '#core/kinds/kind.js';
+import { KIND_IO } from '#core/aws/kinds/index.js';
+import { applyChange } from '#core/aws/writers.js';
+import { desiredFields, planChanges, VALUE_CLIP, type Change, type Observed } from '#core/plan.js';
+import type { PipelineReport, Row } from '#core/pipeline.js';
 import { renderComment, renderSummary } from '../../src/action/report.js';
 import { reportTable } from '../../src/cli.js';
 

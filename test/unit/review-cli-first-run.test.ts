@@ -2,7 +2,7 @@
 // Before the fix both printed "unknown command --help" and the usage to stderr and exited 1.
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { VERSION } from '../../src/core/version.js';
+import { VERSION } from '#core/version.js';
 
 function run(argv: string[]) {
   const out: string[] = [];

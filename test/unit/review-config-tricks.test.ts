@@ -1,7 +1,7 @@
 // Review r2: configs that pass validation but leave TrailGuard watching nothing (green while blind).
 import { describe, expect, it } from 'vitest';
-import { parseConfig, validateConfig } from '../../src/core/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { parseConfig, validateConfig } from '#core/config.js';
+import { ConfigError } from '#core/errors.js';
 
 const base = { version: 1, central: { account: '521111111111', region: 'us-east-1' } };
 
@@ -60,8 +60,8 @@ describe('review: an Organization that resolves to no member', () => {
     const { mockClient } = await import('aws-sdk-client-mock');
     const { OrganizationsClient, ListAccountsCommand } = await import('@aws-sdk/client-organizations');
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const { Accounts } = await import('../../src/core/aws/accounts.js');
-    const { runPipeline } = await import('../../src/core/aws/run-pipeline.js');
+    const { Accounts } = await import('#core/aws/accounts.js');
+    const { runPipeline } = await import('#core/aws/run-pipeline.js');
     const orgs = mockClient(OrganizationsClient);
     const sts = mockClient(STSClient);
     orgs.on(ListAccountsCommand).resolves({ Accounts: [{ Id: '522222222222', Name: 'only', Status: 'ACTIVE' }] });

@@ -13,8 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultGuardDeps, type PipelineResult } from '../../lambda/guard.js';
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
-import { validateConfig } from '../../src/core/config.js';
-import { memberRules, remediatorEnvironment } from '../../src/core/desired-state.js';
+import { validateConfig } from '#core/config.js';
+import { memberRules, remediatorEnvironment } from '#core/desired-state.js';
 import { guardEvent } from '../support/guard-events.js';
 import { recordingLog } from '../support/recording-log.js';
 

@@ -3,11 +3,11 @@ import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient }
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { StateReader } from '../../src/core/aws/readers.js';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState } from '../../src/core/desired-state.js';
-import { desiredFields, planChanges } from '../../src/core/plan.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { StateReader } from '#core/aws/readers.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState } from '#core/desired-state.js';
+import { desiredFields, planChanges } from '#core/plan.js';
 
 const sts = mockClient(STSClient);
 const lambda = mockClient(LambdaClient);

@@ -395,7 +395,7 @@ describe('review: a stale Organization list does not refuse a new member for goo
   // after the last listing, tampered with within those minutes, had its alert dropped for good, while the
   // remediator (which lists the Organization itself) had handled and published it.
   it('an account missing from a list older than a minimum interval is looked up again before refusing', async () => {
-    const { validateConfig } = await import('../../src/core/config.js');
+    const { validateConfig } = await import('#core/config.js');
     const { MemberDirectory } = await import('../../slack-app/members.js');
     const orgConfig = validateConfig({
       version: 1,
@@ -423,7 +423,7 @@ describe('review: a stale Organization list does not refuse a new member for goo
 
 describe('review: the early listing of the Organization failing', () => {
   it('keeps the last list (logged) and answers no', async () => {
-    const { validateConfig } = await import('../../src/core/config.js');
+    const { validateConfig } = await import('#core/config.js');
     const { MemberDirectory } = await import('../../slack-app/members.js');
     const orgConfig = validateConfig({
       version: 1,

@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Accounts } from '../../src/core/aws/accounts.js';
-import { applyChange } from '../../src/core/aws/writers.js';
-import { validateConfig } from '../../src/core/config.js';
-import { desiredState } from '../../src/core/desired-state.js';
-import type { Change } from '../../src/core/plan.js';
+import type { Accounts } from '#core/aws/accounts.js';
+import { applyChange } from '#core/aws/writers.js';
+import { validateConfig } from '#core/config.js';
+import { desiredState } from '#core/desired-state.js';
+import type { Change } from '#core/plan.js';
 
 const iam = mockClient(IAMClient);
 const accounts = { client: async () => new IAMClient({ region: 'us-east-1' }) } as unknown as Accounts;

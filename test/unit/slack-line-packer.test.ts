@@ -4,8 +4,8 @@ import type { Incident } from '../../slack-app/store/types.js';
 import { digestMessage, digestReplies } from '../../slack-app/views/digest.js';
 import { MAX_BLOCKS, MAX_TEXT, packLines } from '../../slack-app/views/format.js';
 import { accountDetail, incidentsList } from '../../slack-app/views/status.js';
-import type { Alert } from '../../src/core/alert.js';
-import type { TrailStatusRow } from '../../src/core/status.js';
+import type { Alert } from '#core/alert.js';
+import type { TrailStatusRow } from '#core/status.js';
 import { makeAlert } from '../support/alerts.js';
 
 const incident = (alert: Alert, extra: Partial<Incident> = {}): Incident => ({

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../slack-app/store/types.js';
 import { alertMessage } from '../../slack-app/views/alert.js';
 import { digestReplies } from '../../slack-app/views/digest.js';
-import { buildPipelineAlert, parseAlert, type Alert } from '../../src/core/alert.js';
-import { parsePipelineEvent, type PipelineCall } from '../../src/core/pipeline-event.js';
+import { buildPipelineAlert, parseAlert, type Alert } from '#core/alert.js';
+import { parsePipelineEvent, type PipelineCall } from '#core/pipeline-event.js';
 import { guardEvent } from '../support/guard-events.js';
 
 const incident = (alert: Alert): Incident => ({

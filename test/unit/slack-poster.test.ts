@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AlertPoster, type ChatApi } from '../../slack-app/alerts/poster.js';
 import { SqliteStore } from '../../slack-app/store/sqlite.js';
-import type { Alert } from '../../src/core/alert.js';
+import type { Alert } from '#core/alert.js';
 import { makeAlert } from '../support/alerts.js';
 import { recordingLog } from '../support/recording-log.js';
 

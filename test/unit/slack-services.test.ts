@@ -3,8 +3,8 @@ import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtr
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { collectTrailStatus } from '../../src/core/aws/trail-status.js';
+import { validateConfig } from '#core/config.js';
+import { collectTrailStatus } from '#core/aws/trail-status.js';
 import type { ChatApi } from '../../slack-app/alerts/poster.js';
 import { createServices } from '../../slack-app/services.js';
 import type { Store } from '../../slack-app/store/types.js';

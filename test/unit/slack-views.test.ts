@@ -6,8 +6,8 @@ import { alertMessage, loggingGap } from '../../slack-app/views/alert.js';
 import { digestMessage, digestReplies } from '../../slack-app/views/digest.js';
 import { MAX_BLOCKS, MAX_TEXT } from '../../slack-app/views/format.js';
 import { orgSummary, recheckLine } from '../../slack-app/views/status.js';
-import type { Alert } from '../../src/core/alert.js';
-import type { TrailStatusRow } from '../../src/core/status.js';
+import type { Alert } from '#core/alert.js';
+import type { TrailStatusRow } from '#core/status.js';
 import { makeAlert } from '../support/alerts.js';
 
 const incident = (alert: Alert, extra: Partial<Incident> = {}): Incident => ({

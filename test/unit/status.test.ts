@@ -4,9 +4,9 @@ import { CloudTrailClient, GetEventSelectorsCommand, DescribeTrailsCommand, GetT
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/core/aws/accounts.js';
-import { collectTrailStatus } from '../../src/core/aws/trail-status.js';
-import { needsAttention } from '../../src/core/status.js';
+import { Accounts } from '#core/aws/accounts.js';
+import { collectTrailStatus } from '#core/aws/trail-status.js';
+import { needsAttention } from '#core/status.js';
 
 const sts = mockClient(STSClient);
 const cloudtrail = mockClient(CloudTrailClient);

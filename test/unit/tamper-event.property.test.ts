@@ -6,8 +6,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, handleEvent } from '../../lambda/remediator.js';
-import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent, type TamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
+import { RejectedEventError } from '#core/errors.js';
+import { parseTamperEvent, type TamperEvent, UnactionableEventError } from '#core/tamper-event.js';
 import { FIXTURE_NAMES, loadFixture, type Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
 

@@ -1,7 +1,7 @@
 // Real CloudTrail record shapes: strict about what a decision needs, tolerant of every other field.
 import { describe, expect, it } from 'vitest';
-import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '../../src/core/tamper-event.js';
+import { RejectedEventError } from '#core/errors.js';
+import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { loadCase } from '../support/cases.js';
 import { loadFixture, type Envelope } from '../support/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RejectedEventError } from '../../src/core/errors.js';
-import { parseTamperEvent, UnactionableEventError } from '../../src/core/tamper-event.js';
+import { RejectedEventError } from '#core/errors.js';
+import { parseTamperEvent, UnactionableEventError } from '#core/tamper-event.js';
 import { loadFixture, retarget } from '../support/fixtures.js';
 
 function rejection(raw: unknown): string {

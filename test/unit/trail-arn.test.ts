@@ -1,6 +1,6 @@
 // Trail ARNs: one parser for every partition the SDK knows, refusing names and partitions CloudTrail would not.
 import { describe, expect, it } from 'vitest';
-import { isKnownRegion, parseTrailArn, splitTrailArn } from '../../src/core/arn.js';
+import { isKnownRegion, parseTrailArn, splitTrailArn } from '#core/arn.js';
 
 describe('parseTrailArn', () => {
   it.each([

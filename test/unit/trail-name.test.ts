@@ -1,8 +1,8 @@
 // CloudTrail's trail-name rules, in the one validator the config and the event parser share.
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/core/config.js';
-import { ConfigError } from '../../src/core/errors.js';
-import { trailNameProblem } from '../../src/core/trail-name.js';
+import { validateConfig } from '#core/config.js';
+import { ConfigError } from '#core/errors.js';
+import { trailNameProblem } from '#core/trail-name.js';
 
 const valid = ['org-audit', 'abc', 'a.b_c-d', 'A1', 'x'.repeat(128), 'Trail2026', '1.2.3', 'my-namespace', '10.0.0.1a'].filter(
   (n) => n.length >= 3,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeSha256, crc32, createZip } from '../../src/core/zip.js';
+import { codeSha256, crc32, createZip } from '#core/zip.js';
 
 describe('createZip', () => {
   const entries = [

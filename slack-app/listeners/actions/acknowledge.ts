@@ -1,6 +1,6 @@
 // Acknowledge: records who and when, then updates the message in place (button removed). Idempotent; responders only when set.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorText } from '../../../src/core/errors.js';
+import { errorText } from '#core/errors.js';
 import type { Services } from '../../services.js';
 import { renderIncident } from '../../views/render.js';
 

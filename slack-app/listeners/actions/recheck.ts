@@ -1,6 +1,6 @@
 // Re-check: acknowledge the click at once, read every trail of the account(s) through the read-only reader role (roles.reader), report on the message and in its thread.
-import { errorText } from '../../../src/core/errors.js';
-import { collectTrailStatus } from '../../../src/core/aws/trail-status.js';
+import { errorText } from '#core/errors.js';
+import { collectTrailStatus } from '#core/aws/trail-status.js';
 import type { Services } from '../../services.js';
 import { renderIncident } from '../../views/render.js';
 import { accountDetail, recheckLine } from '../../views/status.js';

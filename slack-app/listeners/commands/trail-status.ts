@@ -1,7 +1,7 @@
 // /trail-status [account id | account name | incidents]: acknowledged at once, answered ephemerally through response_url.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorText } from '../../../src/core/errors.js';
-import { collectTrailStatus } from '../../../src/core/aws/trail-status.js';
+import { errorText } from '#core/errors.js';
+import { collectTrailStatus } from '#core/aws/trail-status.js';
 import type { Services } from '../../services.js';
 import { mayRespond } from '../actions/acknowledge.js';
 import { accountDetail, incidentsList, orgSummary, unknownAccount } from '../../views/status.js';

@@ -83,7 +83,8 @@ export function duration(ms: number): string {
 /** `<!date^…>` renders in each reader's time zone; the fallback is UTC. */
 export function slackDate(iso: string): string {
   const epoch = Math.floor(Date.parse(iso) / 1000);
-  return Number.isFinite(epoch) ? `<!date^${epoch}^{date_short_pretty} {time_secs}|${iso}>` : esc(iso);
+  // Date.parse accepts text around a date (a parenthesised comment), so the fallback is escaped like any caller's text.
+  return Number.isFinite(epoch) ? `<!date^${epoch}^{date_short_pretty} {time_secs}|${esc(iso)}>` : esc(iso);
 }
 
 /** Link to a message: Slack resolves /archives/<channel>/p<ts without dot> in the reader's workspace. */

@@ -76,7 +76,7 @@ export function orgSummary(rows: TrailStatusRow[], open: Incident[], regions: st
 
 export function accountDetail(account: string, name: string, rows: TrailStatusRow[]) {
   const head = [{ type: 'header', text: { type: 'plain_text', text: clip(`CloudTrail in ${account} (${name})`, 150) } }];
-  return { text: `CloudTrail in ${account}`, blocks: withOmitted(head, sortStatus(rows).map(rowLine)) };
+  return { text: `CloudTrail in ${esc(account)}`, blocks: withOmitted(head, sortStatus(rows).map(rowLine)) };
 }
 
 export function incidentsList(open: Incident[]) {
@@ -99,7 +99,10 @@ export function incidentsList(open: Incident[]) {
 
 export function unknownAccount(query: string, known: string[]) {
   return {
-    text: `No member account matches "${query}". Try an account id or one of: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`,
+    // The query is whatever the user typed and names come from the Organization: both are escaped before Slack parses them.
+    text: clip(
+      `No member account matches "${esc(query)}". Try an account id or one of: ${known.slice(0, 20).map(esc).join(', ')}${known.length > 20 ? ', …' : ''}`,
+    ),
   };
 }
 

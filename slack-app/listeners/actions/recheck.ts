@@ -4,6 +4,7 @@ import { collectTrailStatus } from '#core/aws/trail-status.js';
 import type { Services } from '../../services.js';
 import { renderIncident } from '../../views/render.js';
 import { accountDetail, recheckLine } from '../../views/status.js';
+import { esc } from '../../views/format.js';
 import { mayRespond, type ButtonArgs } from './acknowledge.js';
 
 export function recheck(services: Services) {
@@ -35,7 +36,7 @@ export function recheck(services: Services) {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: `TrailGuard cannot tell which accounts are members right now (${errorText(error)}); nothing was checked.`,
+        text: `TrailGuard cannot tell which accounts are members right now (${esc(errorText(error))}); nothing was checked.`,
       });
       return;
     }

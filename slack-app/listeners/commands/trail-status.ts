@@ -5,6 +5,7 @@ import { collectTrailStatus } from '#core/aws/trail-status.js';
 import type { Services } from '../../services.js';
 import { mayRespond } from '../actions/acknowledge.js';
 import { accountDetail, incidentsList, orgSummary, unknownAccount } from '../../views/status.js';
+import { esc } from '../../views/format.js';
 
 export function trailStatus(services: Services) {
   return async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
@@ -51,7 +52,7 @@ export function trailStatus(services: Services) {
       await respond({ response_type: 'ephemeral', ...orgSummary(rows, await services.store.openIncidents(500), regions) });
     } catch (error) {
       services.log.error('/trail-status failed', { query, error: errorText(error) });
-      await respond({ response_type: 'ephemeral', text: `TrailGuard could not read the status: ${errorText(error)}` });
+      await respond({ response_type: 'ephemeral', text: `TrailGuard could not read the status: ${esc(errorText(error))}` });
     }
   };
 }

@@ -1,4 +1,4 @@
-// Bundles the remediator Lambda (and the action, once it exists) with ncc into dist/ and prints their sizes.
+// Bundles the remediator Lambda, the action, the CLI and the Slack app (server and Lambda) with ncc into dist/ and prints their sizes.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,6 +12,10 @@ export const TARGETS = [
   { name: 'remediator', entry: 'lambda/remediator.ts', out: 'remediator' },
   { name: 'action', entry: 'src/action/index.ts', out: '.' },
   { name: 'cli', entry: 'src/cli-entry.ts', out: 'cli' },
+  // `node dist/slack-app/server.js`: the HTTP server with its SQLite store (ncc copies better-sqlite3's native addon beside it).
+  { name: 'slack-app', entry: 'slack-app/server.ts', out: 'slack-app', main: 'server.js' },
+  // The Slack app on Lambda (handler `index.handler`): DynamoDB store, so no native module and no SQLite code.
+  { name: 'slack-app-lambda', entry: 'slack-app/lambda.ts', out: 'slack-app-lambda' },
 ];
 
 function files(dir) {
@@ -32,13 +36,14 @@ export function build(distDir = join(root, 'dist'), log = (line) => process.stdo
     });
     mkdirSync(out, { recursive: true });
     for (const file of files(scratch)) {
-      const dest = join(out, relative(scratch, file));
+      const name = relative(scratch, file);
+      const dest = join(out, target.main && name === 'index.js' ? target.main : name);
       mkdirSync(dirname(dest), { recursive: true });
       copyFileSync(file, dest);
     }
     rmSync(scratch, { recursive: true, force: true });
-    const bytes = statSync(join(out, 'index.js')).size;
-    log(`${target.name}: ${relative(root, join(out, 'index.js'))} ${(bytes / 1024).toFixed(0)} KiB`);
+    const main = join(out, target.main ?? 'index.js');
+    log(`${target.name}: ${relative(root, main)} ${(statSync(main).size / 1024).toFixed(0)} KiB`);
   }
 }
 

@@ -1,90 +1,21 @@
 // `npm run slack-app`: the Slack app as a long-lived HTTP server with an embedded SQLite store.
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { parseConfig, type Config } from '#core/config.js';
-import { isKnownRegion, partitionOf } from '#core/arn.js';
-import { centralArns } from '#core/desired-state.js';
 import { errorText } from '#core/errors.js';
 import type { PosterOptions } from './alerts/poster.js';
 import { createApp, deferredChat } from './app.js';
 import { jsonLog } from './log.js';
 import { createServices, type AppLog, type Services } from './services.js';
+import { loadSettings, type SlackAppSettings } from './settings.js';
 import { SnsVerifier } from './sns/verify.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
 
-const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
-
-/** `arn:<partition>:sns:<known region of that partition>:<12 digits>:<topic name>`. */
-function isSnsTopicArn(value: string): boolean {
-  const m = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(\.fifo)?)$/.exec(value);
-  return m !== null && isKnownRegion(m[2]!) && partitionOf(m[2]!) === m[1];
-}
-
-export interface SlackAppSettings {
-  token: string;
-  signingSecret: string;
-  config: Config;
-  channel: string;
-  dbPath: string;
-  port: number;
-  slackApiUrl: string | undefined;
-  topicArn: string;
-  trustedCertPath: string | undefined;
-}
-
-/** Reads the environment of DESIGN.md ("Slack app"); every problem is named, and nothing starts with one. */
-export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
-  const problems: string[] = [];
-  const need = (name: string) => {
-    const value = env[name];
-    if (!value) problems.push(`${name} is required`);
-    return value ?? '';
-  };
-  const token = need('SLACK_BOT_TOKEN');
-  const signingSecret = need('SLACK_SIGNING_SECRET');
-  const configPath = env.TRAILGUARD_CONFIG ?? './trailguard.yml';
-  let config: Config | null = null;
-  try {
-    config = parseConfig(readFileSync(configPath, 'utf8'), configPath);
-  } catch (error) {
-    problems.push(`TRAILGUARD_CONFIG: ${errorText(error)}`);
-  }
-  const channel = env.TRAILGUARD_SLACK_CHANNEL ?? config?.slack?.channel ?? '';
-  if (config && !channel) problems.push('no Slack channel: set slack.channel in the config or TRAILGUARD_SLACK_CHANNEL');
-  // The same rule as slack.channel: a channel name would make every post and update fail.
-  if (env.TRAILGUARD_SLACK_CHANNEL && !SLACK_CHANNEL_ID.test(env.TRAILGUARD_SLACK_CHANNEL)) {
-    problems.push(
-      `TRAILGUARD_SLACK_CHANNEL: expected a Slack channel id such as C0123456789, got ${JSON.stringify(env.TRAILGUARD_SLACK_CHANNEL)}`,
-    );
-  }
-  const topicArn = env.TRAILGUARD_TOPIC_ARN;
-  if (topicArn !== undefined && !isSnsTopicArn(topicArn)) {
-    problems.push(
-      `TRAILGUARD_TOPIC_ARN: expected an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<name>), got ${JSON.stringify(topicArn)}`,
-    );
-  }
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got ${JSON.stringify(env.PORT)}`);
-  const trustedCertPath = env.TRAILGUARD_SNS_TRUSTED_CERT || undefined;
-  if (trustedCertPath && env.NODE_ENV === 'production')
-    problems.push('TRAILGUARD_SNS_TRUSTED_CERT is for tests and local runs only and is refused when NODE_ENV=production');
-  if (problems.length || !config) throw new Error(`the Slack app cannot start:\n  ${problems.join('\n  ')}`);
-  return {
-    token,
-    signingSecret,
-    config,
-    channel,
-    dbPath: env.TRAILGUARD_DB ?? './trailguard.db',
-    port,
-    slackApiUrl: env.SLACK_API_URL || undefined,
-    topicArn: topicArn ?? centralArns(config).topic,
-    trustedCertPath,
-  };
-}
+// Callers (tests, the demo, the bench) import the settings from here, as before the Lambda needed them without SQLite.
+export { loadSettings, type SlackAppSettings };
 
 export interface StartOptions {
   log?: AppLog;
@@ -130,15 +61,17 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     services,
   );
   chat.bind(app.client.chat as never, settings.token);
-  const server = (await app.start(settings.port)) as Server;
+  const server = (await app.start({ port: settings.port, host: settings.host })) as Server;
   // Learn the Organization's account names before the first alert needs them; failures only cost names.
   if (config.members.organization)
     void services.members().catch((error: unknown) => log.warn('member names not resolved yet', { error: errorText(error) }));
   poster.start();
-  const { port } = server.address() as AddressInfo;
-  log.info('slack app listening', { port, channel: settings.channel, topic: settings.topicArn });
+  const { port, address } = server.address() as AddressInfo;
+  log.info('slack app listening', { host: address, port, channel: settings.channel, topic: settings.topicArn });
+  // A wildcard address is reached through loopback; a specific one only through itself.
+  const reach = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${reach}:${port}`,
     services,
     verifier,
     async stop() {
@@ -149,7 +82,16 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
   };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** Whether this module is the program node was started with (`npm run slack-app`, `node dist/slack-app/server.js`). */
+function isMain(): boolean {
+  try {
+    return Boolean(process.argv[1]) && realpathSync(process.argv[1]!) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   try {
     const handle = await startSlackApp(loadSettings(process.env));
     const shutdown = () => void handle.stop().then(() => process.exit(0));

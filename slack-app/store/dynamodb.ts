@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '#core/alert.js';
 import { errorCode } from '#core/errors.js';
-import { trailKey } from './sqlite.js';
+import { trailKey } from './keys.js';
 import type { Incident, Store } from './types.js';
 
 const ALL = 'all';

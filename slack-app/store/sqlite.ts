@@ -1,6 +1,7 @@
 // SQLite store for the long-lived server: one file, synchronous and fast, survives restarts.
 import Database from 'better-sqlite3';
-import { alertTarget, type Alert } from '#core/alert.js';
+import type { Alert } from '#core/alert.js';
+import { trailKey } from './keys.js';
 import type { Incident, Store } from './types.js';
 
 interface Row {
@@ -40,7 +41,7 @@ const toIncident = (r: Row): Incident => ({
   digest: r.digest === 1,
 });
 
-export const trailKey = (alert: Alert) => `${alert.account}/${alert.region}/${alertTarget(alert).name}`;
+export { trailKey };
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;

@@ -1,7 +1,8 @@
 // Builds the Bolt app: listeners registered per kind; on the HTTP receiver also POST /sns and GET /healthz.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
 import type { ChatApi } from './alerts/poster.js';
+import { guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import type { Services } from './services.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** A receiver of its own (AwsLambdaReceiver); the HTTP receiver with /sns and /healthz otherwise. */
   receiver?: Receiver;
   sns?: Omit<IngressDeps, 'poster' | 'log' | 'admit'>;
+  /** Where signed requests are remembered against replay: this process by default; DynamoDB on Lambda. */
+  ledger?: RequestLedger;
   logLevel?: LogLevel;
 }
 
@@ -75,11 +78,20 @@ export function createApp(options: AppOptions, services: Services): App {
   ];
   let app: App | undefined;
   const authorize = lazyAuthorize(options.token, () => app!.client.auth.test({ token: options.token }));
+  // Bolt verifies every request's v0 signature and its timestamp; TrailGuard never turns that off. The receiver
+  // hands the signature on, so that the guard can refuse a captured request sent again within Bolt's 5 minutes.
+  const receiver =
+    options.receiver ??
+    new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      customRoutes,
+      customPropertiesExtractor: (req) => signatureOf(req.headers),
+      logLevel: options.logLevel ?? LogLevel.WARN,
+    });
   app = new App({
     authorize,
-    // Bolt verifies every request's v0 signature and its timestamp; TrailGuard never turns that off.
     signingSecret: options.signingSecret,
-    ...(options.receiver ? { receiver: options.receiver } : { customRoutes }),
+    receiver,
     logLevel: options.logLevel ?? LogLevel.WARN,
     clientOptions: {
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl.endsWith('/') ? options.slackApiUrl : `${options.slackApiUrl}/` } : {}),
@@ -88,6 +100,14 @@ export function createApp(options: AppOptions, services: Services): App {
       rejectRateLimitedCalls: true,
     },
   });
+  const slack = services.config.slack;
+  app.use(
+    guard({
+      access: { responders: slack?.responders ?? [], viewers: slack?.viewers ?? [], channels: [services.channel] },
+      ledger: options.ledger ?? new MemoryLedger(),
+      log: services.log,
+    }) as never,
+  );
   registerActions(app, services);
   registerCommands(app, services);
   return app;

@@ -5,6 +5,8 @@ import { createClient } from '#core/aws/clients.js';
 import { parseAlert, type Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
 import { createApp, deferredChat } from './app.js';
+import { MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
+import { DynamoLedger } from './ledger-dynamodb.js';
 import { jsonLog } from './log.js';
 import type { StartOptions } from './server.js';
 import { loadSettings, type SlackAppSettings } from './settings.js';
@@ -18,18 +20,19 @@ interface SnsRecord {
 }
 
 export interface LambdaOptions extends Pick<StartOptions, 'aws' | 'log' | 'poster'> {
+  /** Another store (tests): then the replay ledger is this instance's memory unless `ledger` is given too. */
   store?: Store;
+  ledger?: RequestLedger;
 }
 
 export function createLambdaHandler(settings: SlackAppSettings, options: LambdaOptions = {}) {
   const log = options.log ?? jsonLog();
   const { config } = settings;
-  const store =
-    options.store ??
-    new DynamoStore(
-      createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region }),
-      process.env.TRAILGUARD_TABLE ?? 'trailguard-slack',
-    );
+  const table = process.env.TRAILGUARD_TABLE ?? 'trailguard-slack';
+  const dynamo = createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region });
+  const store = options.store ?? new DynamoStore(dynamo, table);
+  // Concurrent invocations share nothing but the table: a replayed request is refused there, by a conditional put.
+  const ledger = options.ledger ?? (options.store ? new MemoryLedger() : new DynamoLedger(dynamo, table));
   const chat = deferredChat();
   // No timers on Lambda: each invocation drains what is due before it returns.
   const services = createServices({
@@ -42,9 +45,12 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     poster: { batchDelayMs: 0, ...options.poster },
   });
   const { poster } = services;
-  const receiver = new AwsLambdaReceiver({ signingSecret: settings.signingSecret });
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: settings.signingSecret,
+    customPropertiesExtractor: (event) => signatureOf(event.headers as Record<string, string>),
+  });
   const app = createApp(
-    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver },
+    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver, ledger },
     services,
   );
   chat.bind(app.client.chat as never, settings.token);

@@ -194,6 +194,8 @@ export const ConfigSchema = z
       .object({
         channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'expected a Slack channel id such as C0123456789'),
         responders: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'expected a Slack user id such as U0123456789')).default([]),
+        /** May also read (`/trail-status`, Refresh) without acting; responders may always read. */
+        viewers: z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'expected a Slack user id such as U0123456789')).default([]),
         /** IAM role the Slack app runs as; member remediation roles trust it for Re-check and /trail-status. */
         roleArn: z
           .string()

@@ -1,4 +1,4 @@
-// Acknowledge: records who and when, then updates the message in place (button removed). Idempotent; responders only when set.
+// Acknowledge: records who and when, then updates the message in place (button removed). Idempotent; who may press it is the guard's (guard.ts).
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { errorText } from '#core/errors.js';
 import type { Services } from '../../services.js';
@@ -6,24 +6,9 @@ import { renderIncident } from '../../views/render.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-export function mayRespond(services: Services, user: string): boolean {
-  const responders = services.config.slack?.responders ?? [];
-  return responders.length === 0 || responders.includes(user);
-}
-
 export function acknowledge(services: Services) {
   return async ({ ack, body, action, client, respond }: ButtonArgs): Promise<void> => {
     const user = body.user.id;
-    if (!mayRespond(services, user)) {
-      await ack();
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'Only TrailGuard responders can acknowledge alerts in this channel; nothing was changed.',
-      });
-      services.log.warn('acknowledge refused: not a responder', { user, alertId: action.value });
-      return;
-    }
     // The store write comes first, so that Slack's acknowledgement means it is recorded.
     const incident = await services.store.acknowledge(action.value ?? '', user, services.now());
     await ack();

@@ -5,21 +5,11 @@ import type { Services } from '../../services.js';
 import { renderIncident } from '../../views/render.js';
 import { accountDetail, recheckLine } from '../../views/status.js';
 import { esc } from '../../views/format.js';
-import { mayRespond, type ButtonArgs } from './acknowledge.js';
+import type { ButtonArgs } from './acknowledge.js';
 
 export function recheck(services: Services) {
   return async ({ ack, body, action, client, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    // Like Acknowledge: with slack.responders set, nobody else makes the app read AWS or rewrite the message.
-    if (!mayRespond(services, body.user.id)) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'Only TrailGuard responders can re-check alerts in this channel; nothing was checked.',
-      });
-      services.log.warn('re-check refused: not a responder', { user: body.user.id, alertId: action.value });
-      return;
-    }
     const incident = await services.store.get(action.value ?? '');
     if (!incident) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'TrailGuard does not know this alert any more.' });

@@ -3,19 +3,12 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { errorText } from '#core/errors.js';
 import { collectTrailStatus } from '#core/aws/trail-status.js';
 import type { Services } from '../../services.js';
-import { mayRespond } from '../actions/acknowledge.js';
 import { accountDetail, incidentsList, orgSummary, unknownAccount } from '../../views/status.js';
 import { esc } from '../../views/format.js';
 
 export function trailStatus(services: Services) {
   return async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    // Like Acknowledge and Re-check: with slack.responders set, nobody else reads the organization's status.
-    if (!mayRespond(services, command.user_id)) {
-      await respond({ response_type: 'ephemeral', text: 'Only TrailGuard responders can read the CloudTrail status; nothing was read.' });
-      services.log.warn('/trail-status refused: not a responder', { user: command.user_id, channel: command.channel_id });
-      return;
-    }
     const query = command.text.trim();
     const regions = services.config.members.regions;
     try {

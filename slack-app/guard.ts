@@ -1,0 +1,160 @@
+// Who may do what, and each signed request once: one Bolt middleware in front of every action, command and view.
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Log } from '#core/log.js';
+import { ACTION_ACK, ACTION_RECHECK, COMMAND_STATUS } from './ids.js';
+
+/**
+ * Slack refuses nothing itself: any workspace member who sees a message can press its buttons, and a slash
+ * command works in any conversation. `slack.responders` may act (Acknowledge, Re-check and any other button);
+ * `slack.viewers` may also read (`/trail-status`, a Refresh). Both empty: anyone in the channel, as before.
+ */
+export interface Access {
+  responders: readonly string[];
+  viewers: readonly string[];
+  /** Channels where `/trail-status` answers (the alert channel): its answers describe the whole Organization. */
+  channels: readonly string[];
+}
+
+export type Need = 'respond' | 'view';
+
+/** Whether `user` may do what `need` asks (see Access). */
+export function allowed(access: Access, user: string, need: Need): boolean {
+  const { responders, viewers } = access;
+  if (need === 'respond') return responders.length === 0 || responders.includes(user);
+  return (responders.length === 0 && viewers.length === 0) || responders.includes(user) || viewers.includes(user);
+}
+
+/** What a button or a command needs. Read-only buttons are listed; any other button is treated as an action. */
+const READ_ONLY_ACTIONS = new Set<string>(['trailguard_refresh']);
+const RESPOND_ACTIONS = new Set<string>([ACTION_ACK, ACTION_RECHECK]);
+
+/** Log names of what was refused, as each listener logged them before the guard took over. */
+const LABEL: Record<string, string> = { [ACTION_ACK]: 'acknowledge', [ACTION_RECHECK]: 're-check', [COMMAND_STATUS]: '/trail-status' };
+
+const REFUSAL: Record<string, string> = {
+  [ACTION_ACK]: 'Only TrailGuard responders can acknowledge alerts in this channel; nothing was changed.',
+  [ACTION_RECHECK]: 'Only TrailGuard responders can re-check alerts in this channel; nothing was checked.',
+  [COMMAND_STATUS]: 'Only TrailGuard responders can read the CloudTrail status; nothing was read.',
+};
+
+/**
+ * Remembers the requests Slack signed (its `x-slack-signature`, a v0 HMAC over timestamp and body) for as long as
+ * Bolt accepts their timestamp, so that a captured request is acted on once. `remember` resolves false for a
+ * request seen before; it must be atomic across every instance that serves the app (a conditional write on Lambda).
+ */
+export interface RequestLedger {
+  remember(signature: string, expiresAt: Date): Promise<boolean>;
+}
+
+/** Bolt refuses a request whose timestamp is more than 5 minutes off; a signature is kept a little longer. */
+export const REPLAY_WINDOW_MS = 6 * 60 * 1000;
+
+/** One process: the HTTP server. Entries leave once their window has passed. */
+export class MemoryLedger implements RequestLedger {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly now: () => number = Date.now) {}
+  async remember(signature: string, expiresAt: Date): Promise<boolean> {
+    const now = this.now();
+    for (const [key, until] of this.seen) if (until <= now) this.seen.delete(key);
+    if (this.seen.has(signature)) return false;
+    this.seen.set(signature, expiresAt.getTime());
+    return true;
+  }
+}
+
+/** The custom property under which the receivers hand the request's signature to the middleware. */
+export const SIGNATURE_PROPERTY = 'slackRequestSignature';
+
+/** For HTTPReceiver / AwsLambdaReceiver `customPropertiesExtractor`: the request's Slack signature header. */
+export function signatureOf(headers: Record<string, string | string[] | undefined> | undefined): Record<string, string> {
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (name.toLowerCase() === 'x-slack-signature' && value) return { [SIGNATURE_PROPERTY]: String(value) };
+  return {};
+}
+
+export interface GuardDeps {
+  access: Access;
+  ledger: RequestLedger;
+  log: Log;
+  now?: () => number;
+}
+
+interface Seen {
+  kind: 'action' | 'command' | 'view' | 'other';
+  id: string;
+  user: string | undefined;
+  channel: string | undefined;
+}
+
+function describe(args: AnyMiddlewareArgs): Seen {
+  const body = args.body as Record<string, unknown> & {
+    type?: string;
+    actions?: { action_id?: string }[];
+    user?: { id?: string };
+    channel?: { id?: string };
+    command?: string;
+    user_id?: string;
+    channel_id?: string;
+    view?: { callback_id?: string };
+  };
+  if (typeof body.command === 'string') return { kind: 'command', id: body.command, user: body.user_id, channel: body.channel_id };
+  if (body.type === 'block_actions')
+    return { kind: 'action', id: body.actions?.[0]?.action_id ?? '', user: body.user?.id, channel: body.channel?.id };
+  if (body.type === 'view_submission' || body.type === 'view_closed' || body.type === 'shortcut' || body.type === 'message_action')
+    return { kind: 'view', id: body.view?.callback_id ?? body.type, user: body.user?.id, channel: body.channel?.id };
+  return { kind: 'other', id: body.type ?? '', user: undefined, channel: undefined };
+}
+
+/**
+ * The middleware: refuses a request seen before (acknowledged, nothing done, logged), then a user who may not do
+ * what the request asks, and `/trail-status` outside the configured channel(s) (answered ephemerally and logged).
+ * Events (the Events API) pass: Slack sends them for the workspace, not for a user's click.
+ */
+export function guard(deps: GuardDeps): Middleware<AnyMiddlewareArgs> {
+  const now = deps.now ?? Date.now;
+  return async (args) => {
+    const seen = describe(args);
+    if (seen.kind === 'other') return args.next();
+    const ack = (args as { ack?: () => Promise<void> }).ack;
+    const respond = (args as { respond?: (m: Record<string, unknown>) => Promise<unknown> }).respond;
+    const signature = (args.context as Record<string, unknown>)[SIGNATURE_PROPERTY];
+    if (typeof signature !== 'string' || !(await deps.ledger.remember(signature, new Date(now() + REPLAY_WINDOW_MS)))) {
+      await ack?.();
+      deps.log.warn(`${LABEL[seen.id] ?? seen.id} refused: a replay of a request already handled`, {
+        kind: seen.kind,
+        id: seen.id,
+        user: seen.user,
+      });
+      return;
+    }
+    const need: Need =
+      seen.kind === 'command'
+        ? 'view'
+        : seen.kind === 'action' && READ_ONLY_ACTIONS.has(seen.id) && !RESPOND_ACTIONS.has(seen.id)
+          ? 'view'
+          : 'respond';
+    const refuse = async (reason: string, text: string) => {
+      await ack?.();
+      await respond?.({ response_type: 'ephemeral', replace_original: false, text }).catch((error: unknown) =>
+        deps.log.warn('refusal could not be answered', { error: String(error) }),
+      );
+      deps.log.warn(`${LABEL[seen.id] ?? seen.id} refused: ${reason}`, {
+        kind: seen.kind,
+        id: seen.id,
+        user: seen.user,
+        channel: seen.channel,
+      });
+    };
+    if (!seen.user || !allowed(deps.access, seen.user, need))
+      return refuse(
+        need === 'respond' || deps.access.viewers.length === 0 ? 'not a responder' : 'not a responder or viewer',
+        REFUSAL[seen.id] ?? 'Only TrailGuard responders can do this; nothing was done.',
+      );
+    if (seen.kind === 'command' && (!seen.channel || !deps.access.channels.includes(seen.channel)))
+      return refuse(
+        'outside the TrailGuard channel',
+        `${seen.id} answers only in the TrailGuard channel${deps.access.channels.length === 1 ? '' : 's'} (${deps.access.channels.map((c) => `<#${c}>`).join(', ')}); nothing was read.`,
+      );
+    return args.next();
+  };
+}

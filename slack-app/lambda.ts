@@ -1,10 +1,12 @@
 // The Slack app on AWS Lambda: Bolt's AwsLambdaReceiver for Slack, SNS records for alerts, a schedule to retry pending posts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { createClient } from '#core/aws/clients.js';
 import { parseAlert, type Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
 import { createApp, deferredChat } from './app.js';
+import { DEFERRED_KEY, isSlowSlackRequest, lambdaSelfInvoke, type SelfInvoke } from './defer.js';
 import { MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { DynamoLedger } from './ledger-dynamodb.js';
 import { jsonLog } from './log.js';
@@ -23,6 +25,8 @@ export interface LambdaOptions extends Pick<StartOptions, 'aws' | 'log' | 'poste
   /** Another store (tests): then the replay ledger is this instance's memory unless `ledger` is given too. */
   store?: Store;
   ledger?: RequestLedger;
+  /** How slow requests reach a second invocation; default: Lambda `Invoke` of AWS_LAMBDA_FUNCTION_NAME, when set. */
+  invoke?: SelfInvoke;
 }
 
 export function createLambdaHandler(settings: SlackAppSettings, options: LambdaOptions = {}) {
@@ -33,6 +37,12 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   const store = options.store ?? new DynamoStore(dynamo, table);
   // Concurrent invocations share nothing but the table: a replayed request is refused there, by a conditional put.
   const ledger = options.ledger ?? (options.store ? new MemoryLedger() : new DynamoLedger(dynamo, table));
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const invoke =
+    options.invoke ??
+    (functionName
+      ? lambdaSelfInvoke(createClient(LambdaClient, { region: process.env.AWS_REGION ?? config.central.region }), functionName)
+      : undefined);
   const chat = deferredChat();
   // No timers on Lambda: each invocation drains what is due before it returns.
   const services = createServices({
@@ -80,6 +90,19 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     if (event.source === 'aws.events' || event['detail-type'] === 'Scheduled Event') {
       await poster.drain();
       return { ok: true };
+    }
+    // The second half of a deferred request: the same signed request, now with time to read AWS.
+    const deferred = event[DEFERRED_KEY] as Record<string, unknown> | undefined;
+    if (deferred) return bolt(deferred as never, context as never);
+    if (invoke && isSlowSlackRequest(event, settings.signingSecret)) {
+      try {
+        await invoke({ [DEFERRED_KEY]: event });
+        log.info('slack request acknowledged; handled by an asynchronous invocation', {});
+        return { statusCode: 200, body: '' };
+      } catch (error) {
+        // Better late than never: Slack may show a timeout, but the answer still comes through response_url.
+        log.error('slack request could not be deferred; handled inline', { error: errorText(error) });
+      }
     }
     return bolt(event as never, context as never);
   };

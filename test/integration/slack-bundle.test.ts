@@ -91,11 +91,17 @@ describe('dist/slack-app/server.js', () => {
 
 describe('the Slack Lambda bundle (dist/slack-app-lambda)', () => {
   // The integrator also runs the last test under a Node 22 binary: this machine runs only its own node.
-  it('contains no native module and no SQLite code', () => {
+  it('contains no native module and no SQLite store', () => {
     const files = walk(join(DIST, 'slack-app-lambda'));
 
     expect(files.filter((f) => f.endsWith('.node'))).toEqual([]);
-    for (const file of files) expect(readFileSync(file, 'latin1'), file).not.toMatch(/better[-_]sqlite3|sqlite_master|journal_mode/i);
+    // better-sqlite3 (its name, its addon's) and TrailGuard's SQLite store (its schema). undici, inside Bolt, carries a
+    // dormant cache store on Node's built-in node:sqlite that nothing here uses: built in, not native, so not looked for.
+    const found = files.flatMap(
+      (file) =>
+        readFileSync(file, 'latin1').match(/.{0,40}(better[-_]sqlite3|CREATE TABLE IF NOT EXISTS incidents|process\.dlopen).{0,40}/g) ?? [],
+    );
+    expect(found).toEqual([]);
   });
 
   it('loads with plain node and no node_modules, and exports handler', async () => {

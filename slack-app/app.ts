@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
 import type { ChatApi } from './alerts/poster.js';
-import { guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
+import { accessOf, guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import type { Services } from './services.js';
@@ -100,10 +100,9 @@ export function createApp(options: AppOptions, services: Services): App {
       rejectRateLimitedCalls: true,
     },
   });
-  const slack = services.config.slack;
   app.use(
     guard({
-      access: { responders: slack?.responders ?? [], viewers: slack?.viewers ?? [], channels: [services.channel] },
+      access: accessOf(services.config, services.channel),
       ledger: options.ledger ?? new MemoryLedger(),
       log: services.log,
     }) as never,

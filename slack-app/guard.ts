@@ -1,5 +1,6 @@
 // Who may do what, and each signed request once: one Bolt middleware in front of every action, command and view.
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Config } from '#core/config.js';
 import type { Log } from '#core/log.js';
 import { ACTION_ACK, ACTION_RECHECK, COMMAND_STATUS } from './ids.js';
 
@@ -16,6 +17,15 @@ export interface Access {
 }
 
 export type Need = 'respond' | 'view';
+
+/**
+ * The access rules of a config: `slack.responders`, `slack.viewers`, and the alert channel (`slack.channel`, or
+ * TRAILGUARD_SLACK_CHANNEL, as resolved into `channel`). For views outside this middleware (an App Home opened by
+ * an event) to apply the same rule: `allowed(accessOf(config, channel), user, 'view')`.
+ */
+export function accessOf(config: Pick<Config, 'slack'>, channel: string): Access {
+  return { responders: config.slack?.responders ?? [], viewers: config.slack?.viewers ?? [], channels: [channel] };
+}
 
 /** Whether `user` may do what `need` asks (see Access). */
 export function allowed(access: Access, user: string, need: Need): boolean {
@@ -145,11 +155,14 @@ export function guard(deps: GuardDeps): Middleware<AnyMiddlewareArgs> {
         channel: seen.channel,
       });
     };
-    if (!seen.user || !allowed(deps.access, seen.user, need))
+    if (!seen.user || !allowed(deps.access, seen.user, need)) {
+      const readers = need === 'view' && deps.access.viewers.length > 0;
+      const text = REFUSAL[seen.id] ?? 'Only TrailGuard responders can do this; nothing was done.';
       return refuse(
-        need === 'respond' || deps.access.viewers.length === 0 ? 'not a responder' : 'not a responder or viewer',
-        REFUSAL[seen.id] ?? 'Only TrailGuard responders can do this; nothing was done.',
+        readers ? 'not a responder or viewer' : 'not a responder',
+        readers ? text.replace('Only TrailGuard responders', 'Only TrailGuard responders and viewers') : text,
       );
+    }
     if (seen.kind === 'command' && (!seen.channel || !deps.access.channels.includes(seen.channel)))
       return refuse(
         'outside the TrailGuard channel',

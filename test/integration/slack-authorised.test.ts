@@ -143,7 +143,7 @@ describe('who may do what', () => {
   it('someone neither responder nor viewer cannot read /trail-status', async () => {
     await postSigned(events(), slashCommand('', OUTSIDER, CHANNEL, slack.responseUrl('outsider')), { secret: SECRET });
 
-    expect(await answered()).toMatch(/Only TrailGuard responders can read the CloudTrail status/);
+    expect(await answered()).toMatch(/Only TrailGuard responders and viewers can read the CloudTrail status/);
     expect(slack.responses[0]!.body.response_type).toBe('ephemeral');
   });
 

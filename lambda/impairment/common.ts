@@ -55,9 +55,13 @@ export class Steps {
       return result;
     } catch (error) {
       const code = errorCode(error);
-      throw new RemediationError(`${code} on ${action.split(':')[0]} for ${this.resource.type} ${this.resource.name}: ${errorText(error)}`, code, {
-        cause: error,
-      });
+      throw new RemediationError(
+        `${code} on ${action.split(':')[0]} for ${this.resource.type} ${this.resource.name}: ${errorText(error)}`,
+        code,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }
@@ -75,7 +79,12 @@ export interface ImpairmentContext {
 
 export type ImpairmentHandler = (ctx: ImpairmentContext) => Promise<Repair>;
 
-function client<C>(factory: ((account: string, region: string) => Promise<C>) | undefined, service: string, account: string, region: string): Promise<C> {
+function client<C>(
+  factory: ((account: string, region: string) => Promise<C>) | undefined,
+  service: string,
+  account: string,
+  region: string,
+): Promise<C> {
   if (!factory) throw Object.assign(new Error(`this remediator has no ${service} access`), { name: `${service}Unavailable` });
   return factory(account, region);
 }
@@ -85,7 +94,11 @@ export const kmsOf = (ctx: ImpairmentContext) => client<KMSClient>(ctx.deps.kms,
 export const logsOf = (ctx: ImpairmentContext) => client(ctx.deps.logs, 'CloudWatchLogs', ctx.event.account, ctx.event.region);
 
 /** Whether a trail (as DescribeTrails reports it, or a baseline) uses the resource. */
-function trailUses(resource: ImpairmentResource, event: ImpairmentEvent, trail: { bucket?: string | undefined; key?: string | undefined; logGroup?: string | undefined }): boolean {
+function trailUses(
+  resource: ImpairmentResource,
+  event: ImpairmentEvent,
+  trail: { bucket?: string | undefined; key?: string | undefined; logGroup?: string | undefined },
+): boolean {
   switch (resource.type) {
     case 's3-bucket':
       return trail.bucket !== undefined && s3BucketNameOf(trail.bucket) === resource.name;
@@ -93,7 +106,11 @@ function trailUses(resource: ImpairmentResource, event: ImpairmentEvent, trail: 
       // CloudTrail reports the key ARN; a baseline may give the bare key id of the trail's own account.
       return trail.key !== undefined && (trail.key === resource.arn || trail.key === resource.name);
     case 'log-group':
-      return trail.logGroup !== undefined && logGroupArnOf(trail.logGroup) === logGroupArnOf(`arn:${partitionOf(event.region)}:logs:${event.region}:${event.account}:log-group:${resource.name}`);
+      return (
+        trail.logGroup !== undefined &&
+        logGroupArnOf(trail.logGroup) ===
+          logGroupArnOf(`arn:${partitionOf(event.region)}:logs:${event.region}:${event.account}:log-group:${resource.name}`)
+      );
   }
 }
 
@@ -104,7 +121,12 @@ function trailUses(resource: ImpairmentResource, event: ImpairmentEvent, trail: 
  * bucket). Resolves to null when neither names it: the resource is not TrailGuard's to watch. Throws when
  * DescribeTrails fails and the baseline does not name it: TrailGuard cannot tell, which must be alerted.
  */
-export async function findWatchedTrail(event: ImpairmentEvent, resource: ImpairmentResource, policy: RemediationPolicy, deps: ImpairmentDeps): Promise<WatchedTrail | null> {
+export async function findWatchedTrail(
+  event: ImpairmentEvent,
+  resource: ImpairmentResource,
+  policy: RemediationPolicy,
+  deps: ImpairmentDeps,
+): Promise<WatchedTrail | null> {
   let listed: Trail[] = [];
   let listError: unknown = null;
   try {
@@ -115,7 +137,8 @@ export async function findWatchedTrail(event: ImpairmentEvent, resource: Impairm
   const byName = (name: string) => policy.trails.find((t) => t.name === name);
   for (const trail of listed) {
     if (!trail.TrailARN || !trail.Name) continue;
-    if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn })) continue;
+    if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn }))
+      continue;
     const arn = splitTrailArn(trail.TrailARN);
     return {
       name: trail.Name,
@@ -132,7 +155,14 @@ export async function findWatchedTrail(event: ImpairmentEvent, resource: Impairm
       trailUses(resource, event, { bucket: t.s3BucketName, key: t.kmsKeyId, logGroup: t.cloudWatchLogsLogGroupArn }),
   );
   if (baseline) {
-    return { name: baseline.name, arn: trailArn(event.region, event.account, baseline.name), account: event.account, region: event.region, baseline, discovered: false };
+    return {
+      name: baseline.name,
+      arn: trailArn(event.region, event.account, baseline.name),
+      account: event.account,
+      region: event.region,
+      baseline,
+      discovered: false,
+    };
   }
   if (listError) {
     throw new RemediationError(
@@ -145,7 +175,9 @@ export async function findWatchedTrail(event: ImpairmentEvent, resource: Impairm
 }
 
 /** The trail's logging state and last delivery error, best effort: a failure to read it never fails a repair. */
-export async function trailHealth(ctx: ImpairmentContext): Promise<{ isLogging: boolean | null; deliveryError: string | null; note: string | null }> {
+export async function trailHealth(
+  ctx: ImpairmentContext,
+): Promise<{ isLogging: boolean | null; deliveryError: string | null; note: string | null }> {
   if (!ctx.trail.discovered) return { isLogging: null, deliveryError: null, note: null };
   try {
     const client = await ctx.deps.cloudtrail(ctx.event.account, ctx.trail.region);

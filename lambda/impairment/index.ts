@@ -28,17 +28,26 @@ export interface ImpairmentHandlerDeps extends ImpairmentDeps {
   log: Log;
 }
 
-
 /** The repair, or the early answers every family shares (blocked, allowed), for a resource a watched trail uses. */
 async function decide(event: ImpairmentEvent, trail: WatchedTrail, steps: Steps, deps: ImpairmentHandlerDeps): Promise<Repair> {
   const policy = deps.settings;
   const resource = event.resource!;
   if (event.errorCode) {
-    return { outcome: 'blocked', reason: `the call itself failed with ${event.errorCode}: nothing changed`, changes: [`${event.eventName} attempted on ${resource.type} ${resource.name}`], restored: null };
+    return {
+      outcome: 'blocked',
+      reason: `the call itself failed with ${event.errorCode}: nothing changed`,
+      changes: [`${event.eventName} attempted on ${resource.type} ${resource.name}`],
+      restored: null,
+    };
   }
   const allowedBy = allowPatternOf(policy, event.actor);
   if (allowedBy) {
-    return { outcome: 'allowed', reason: `actor matches allow pattern ${allowedBy}: reported, not reverted`, changes: [`${event.eventName} on ${resource.type} ${resource.name}`], restored: null };
+    return {
+      outcome: 'allowed',
+      reason: `actor matches allow pattern ${allowedBy}: reported, not reverted`,
+      changes: [`${event.eventName} on ${resource.type} ${resource.name}`],
+      restored: null,
+    };
   }
   const ownRole = madeByOwnRole(policy, event);
   return IMPAIRMENT_HANDLERS[event.eventName]({ event, resource, trail, policy, deps, steps, ownRole });
@@ -68,22 +77,45 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
   const steps = new Steps(event.resource ?? { type: 's3-bucket', name: '(unknown)', arn: 'arn:aws:s3:::unknown' });
   if (!event.resource) {
     // A real record of a watched call that names no resource: it cannot be matched to a trail, so it is alerted as it stands.
-    repair = { outcome: event.errorCode ? 'blocked' : 'alert-only', reason: `cannot be acted on: ${event.problem}`, changes: [`${event.eventName} called`], restored: null };
+    repair = {
+      outcome: event.errorCode ? 'blocked' : 'alert-only',
+      reason: `cannot be acted on: ${event.problem}`,
+      changes: [`${event.eventName} called`],
+      restored: null,
+    };
   } else {
     try {
       trail = await findWatchedTrail(event, event.resource, deps.settings, deps);
       if (!trail) {
-        deps.log.info('remediation decided', { ...line, outcome: 'ignored', reason: `no watched trail uses ${event.resource.type} ${event.resource.name}`, durationMs: Date.now() - started });
-        return { ...rejectedResult(`no watched trail uses ${event.resource.type} ${event.resource.name}`), ...base, outcome: 'ignored' } as RemediationResult;
+        deps.log.info('remediation decided', {
+          ...line,
+          outcome: 'ignored',
+          reason: `no watched trail uses ${event.resource.type} ${event.resource.name}`,
+          durationMs: Date.now() - started,
+        });
+        return {
+          ...rejectedResult(`no watched trail uses ${event.resource.type} ${event.resource.name}`),
+          ...base,
+          outcome: 'ignored',
+        } as RemediationResult;
       }
       repair = await decide(event, trail, steps, deps);
     } catch (caught) {
       error = errorText(caught);
-      repair = { outcome: 'failed', reason: 'remediation failed', changes: [`${event.eventName} on ${event.resource.type} ${event.resource.name}`], restored: false };
+      repair = {
+        outcome: 'failed',
+        reason: 'remediation failed',
+        changes: [`${event.eventName} on ${event.resource.type} ${event.resource.name}`],
+        restored: false,
+      };
     }
   }
   if (repair.outcome === 'failed') error ??= repair.reason;
-  const shownTrail = trail ?? { name: '(unknown)', arn: event.resource?.arn ?? `arn:aws:cloudtrail:${event.region}:${event.account}:trail/unknown`, account: event.account };
+  const shownTrail = trail ?? {
+    name: '(unknown)',
+    arn: event.resource?.arn ?? `arn:aws:cloudtrail:${event.region}:${event.account}:trail/unknown`,
+    account: event.account,
+  };
   const result: RemediationResult = {
     ...rejectedResult(repair.reason),
     ...base,
@@ -93,7 +125,15 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
     actions: steps.actions,
     error,
   };
-  const decided = { ...line, outcome: repair.outcome, trail: shownTrail.name, reason: repair.reason, actions: steps.actions, error, durationMs: Date.now() - started };
+  const decided = {
+    ...line,
+    outcome: repair.outcome,
+    trail: shownTrail.name,
+    reason: repair.reason,
+    actions: steps.actions,
+    error,
+    durationMs: Date.now() - started,
+  };
   if (repair.outcome === 'ignored') {
     deps.log.info('remediation decided', decided);
     return result;

@@ -19,21 +19,36 @@ export const restoreKey: ImpairmentHandler = async (ctx) => {
     event.eventName === 'DisableKey'
       ? `KMS key ${resource.name} of trail ${trail.name} disabled`
       : `KMS key ${resource.name} of trail ${trail.name} scheduled for deletion${typeof event.requestParameters.pendingWindowInDays === 'number' ? ` in ${event.requestParameters.pendingWindowInDays} days` : ''}`;
-  const repair = keyRepair(await steps.run('DescribeKey', () => keyState(kms, resource.arn)));
-  if ('usable' in repair) return { outcome: 'already-compliant', reason: `key ${resource.name} is enabled again already`, changes: [change], restored: null };
-  if ('stuck' in repair) return { outcome: 'failed', reason: `key ${resource.name} cannot be restored: ${repair.stuck}`, changes: [change], restored: false };
+  const repair = keyRepair(await steps.run('DescribeKey', () => keyState(kms, resource.name)));
+  if ('usable' in repair)
+    return { outcome: 'already-compliant', reason: `key ${resource.name} is enabled again already`, changes: [change], restored: null };
+  if ('stuck' in repair)
+    return { outcome: 'failed', reason: `key ${resource.name} cannot be restored: ${repair.stuck}`, changes: [change], restored: false };
   for (const call of repair.calls) {
     await steps.run(call, () =>
-      kms.send(call === 'EnableKey' ? new EnableKeyCommand({ KeyId: resource.arn }) : new CancelKeyDeletionCommand({ KeyId: resource.arn })),
+      kms.send(
+        call === 'EnableKey' ? new EnableKeyCommand({ KeyId: resource.name }) : new CancelKeyDeletionCommand({ KeyId: resource.name }),
+      ),
     );
   }
-  const after = await steps.run('DescribeKey', () => keyState(kms, resource.arn));
+  const after = await steps.run('DescribeKey', () => keyState(kms, resource.name));
   if (after !== 'Enabled') {
-    return { outcome: 'failed', reason: `${repair.calls.join(' and ')} succeeded but key ${resource.name} is ${after ?? 'in an unknown state'}`, changes: [change], restored: false };
+    return {
+      outcome: 'failed',
+      reason: `${repair.calls.join(' and ')} succeeded but key ${resource.name} is ${after ?? 'in an unknown state'}`,
+      changes: [change],
+      restored: false,
+    };
   }
   const health = await trailHealth(ctx);
   const done = repair.calls.length === 2 ? 'its deletion was cancelled and it was enabled again' : 'it was enabled again';
-  return { outcome: 'restored', reason: `key ${resource.name} of trail ${trail.name}: ${done}, verified enabled`, changes: [change], restored: true, isLogging: health.isLogging };
+  return {
+    outcome: 'restored',
+    reason: `key ${resource.name} of trail ${trail.name}: ${done}, verified enabled`,
+    changes: [change],
+    restored: true,
+    isLogging: health.isLogging,
+  };
 };
 
 /**
@@ -43,7 +58,10 @@ export const restoreKey: ImpairmentHandler = async (ctx) => {
 export const keyPolicy: ImpairmentHandler = async (ctx) => {
   const { steps, resource, trail } = ctx;
   const kms = await kmsOf(ctx);
-  const text = await steps.run('GetKeyPolicy', async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: resource.arn, PolicyName: 'default' }))).Policy ?? null);
+  const text = await steps.run(
+    'GetKeyPolicy',
+    async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: resource.name, PolicyName: 'default' }))).Policy ?? null,
+  );
   const problem = cloudTrailAccessProblem(text, `key ${resource.name}`, 'kms:GenerateDataKey');
   const health = await trailHealth(ctx);
   const delivery = health.deliveryError ? `; trail ${trail.name} reports delivery error ${health.deliveryError}` : '';

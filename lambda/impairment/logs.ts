@@ -34,7 +34,12 @@ export const deleteLogGroup: ImpairmentHandler = async (ctx) => {
     if (errorCode((error as { cause?: unknown }).cause) !== 'ResourceAlreadyExistsException') throw error;
   }
   if (!(await steps.run('DescribeLogGroups', () => logGroupExists(logs, resource.name)))) {
-    return { outcome: 'failed', reason: `CreateLogGroup succeeded but log group ${resource.name} cannot be found`, changes: [change], restored: false };
+    return {
+      outcome: 'failed',
+      reason: `CreateLogGroup succeeded but log group ${resource.name} cannot be found`,
+      changes: [change],
+      restored: false,
+    };
   }
   const health = await trailHealth(ctx);
   return {

@@ -44,7 +44,8 @@ export const lifecycle: ImpairmentHandler = async (ctx) => {
   const onBucket = decision.expiring.map((r) => `${r.description} is on bucket ${bucket}`);
   if (decision.expiring.length === 0) {
     // TrailGuard's own rewrite of the rules comes back as this call: nothing expiring left means it is that.
-    if (ctx.ownRole) return { outcome: 'ignored', reason: "TrailGuard's own lifecycle rewrite: no rule deletes logs", changes: [], restored: null };
+    if (ctx.ownRole)
+      return { outcome: 'ignored', reason: "TrailGuard's own lifecycle rewrite: no rule deletes logs", changes: [], restored: null };
     return {
       outcome: 'already-compliant',
       reason: `the lifecycle rules of bucket ${bucket} were changed, and none deletes logs${retention ? ` sooner than ${retention} days` : ''}`,
@@ -61,7 +62,8 @@ export const lifecycle: ImpairmentHandler = async (ctx) => {
     };
   }
   const removed = decision.expiring.map((r) => r.description);
-  if (decision.kept.length === 0) await steps.run('DeleteBucketLifecycle', () => s3.send(new DeleteBucketLifecycleCommand({ Bucket: bucket })));
+  if (decision.kept.length === 0)
+    await steps.run('DeleteBucketLifecycle', () => s3.send(new DeleteBucketLifecycleCommand({ Bucket: bucket })));
   else
     await steps.run(`PutBucketLifecycleConfiguration: ${decision.kept.length} rules kept`, () =>
       s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: decision.kept } })),
@@ -75,7 +77,8 @@ export const lifecycle: ImpairmentHandler = async (ctx) => {
       restored: false,
     };
   }
-  const sentence = removed.length === 1 ? `${removed[0]} was removed` : `${removed.length} lifecycle rules were removed (${removed.join('; ')})`;
+  const sentence =
+    removed.length === 1 ? `${removed[0]} was removed` : `${removed.length} lifecycle rules were removed (${removed.join('; ')})`;
   return {
     outcome: 'restored',
     reason: `${sentence} from bucket ${bucket}; ${describeKept(decision.kept.length)} (trail ${trail.name} keeps logs ${retention} days)`,
@@ -85,7 +88,10 @@ export const lifecycle: ImpairmentHandler = async (ctx) => {
 };
 
 /** Why the trail may no longer deliver, from its bucket policy and its own last delivery error. */
-async function deliveryEvidence(ctx: ImpairmentContext, s3: S3Client): Promise<{ problem: string | null; text: string; isLogging: boolean | null }> {
+async function deliveryEvidence(
+  ctx: ImpairmentContext,
+  s3: S3Client,
+): Promise<{ problem: string | null; text: string; isLogging: boolean | null }> {
   const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
   const problem = cloudTrailAccessProblem(policy, `bucket ${ctx.resource.name}`, 's3:PutObject');
   const health = await trailHealth(ctx);
@@ -102,7 +108,10 @@ async function deliveryEvidence(ctx: ImpairmentContext, s3: S3Client): Promise<{
 export const policy: ImpairmentHandler = async (ctx): Promise<Repair> => {
   const s3 = await s3Of(ctx);
   const evidence = await deliveryEvidence(ctx, s3);
-  const change = ctx.event.eventName === 'DeleteBucketPolicy' ? `the policy of bucket ${ctx.resource.name} was deleted` : `the policy of bucket ${ctx.resource.name} was replaced`;
+  const change =
+    ctx.event.eventName === 'DeleteBucketPolicy'
+      ? `the policy of bucket ${ctx.resource.name} was deleted`
+      : `the policy of bucket ${ctx.resource.name} was replaced`;
   return {
     outcome: 'alert-only',
     reason: evidence.problem

@@ -64,7 +64,9 @@ export const AlertSchema = AlertBaseSchema.extend({
    * `type` `s3-bucket`, `kms-key`, `log-group`) and whether TrailGuard put it back (true), could not or would not
    * (false), or had nothing to put back (null). `trail` is then the watched trail that uses it.
    */
-  resource: z.looseObject({ type: z.string().min(1), name: z.string().min(1), arn: z.string().startsWith('arn:'), restored: z.boolean().nullable() }).optional(),
+  resource: z
+    .looseObject({ type: z.string().min(1), name: z.string().min(1), arn: z.string().startsWith('arn:'), restored: z.boolean().nullable() })
+    .optional(),
 });
 export type TrailAlert = z.output<typeof AlertSchema>;
 

@@ -97,7 +97,11 @@ export const TrailBaselineSchema = z
      * Days the trail's logs must be kept in its bucket: a lifecycle rule on the bucket that expires
      * objects sooner is removed (the others are kept). Unset: such rules are alerted, not removed.
      */
-    retentionDays: z.int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500, 'expected at most 36500 days (100 years)').optional(),
+    retentionDays: z
+      .int('expected a whole number of days')
+      .min(1, 'expected at least 1 day')
+      .max(36500, 'expected at most 36500 days (100 years)')
+      .optional(),
     /**
      * The account that holds `s3BucketName` (a log archive), when it is not the trail's own. It must
      * be a member, so that its bucket calls are forwarded and TrailGuard's role can repair them.
@@ -360,7 +364,9 @@ export type Config = z.output<typeof ConfigSchema>;
  * with: `s3BucketAccount`, and the account a `kmsKeyId` key or alias ARN names (a bare key id or
  * alias names the trail's account). CloudTrail delivers to CloudWatch Logs only in the trail's account.
  */
-export function storageAccountsOf(trail: Pick<TrailBaseline, 's3BucketAccount' | 'kmsKeyId'>): { field: 's3BucketAccount' | 'kmsKeyId'; account: string }[] {
+export function storageAccountsOf(
+  trail: Pick<TrailBaseline, 's3BucketAccount' | 'kmsKeyId'>,
+): { field: 's3BucketAccount' | 'kmsKeyId'; account: string }[] {
   const out: { field: 's3BucketAccount' | 'kmsKeyId'; account: string }[] = [];
   if (trail.s3BucketAccount) out.push({ field: 's3BucketAccount', account: trail.s3BucketAccount });
   const keyAccount = trail.kmsKeyId ? /^arn:[\w-]+:kms:[a-z0-9-]+:(\d{12}):/.exec(trail.kmsKeyId)?.[1] : undefined;

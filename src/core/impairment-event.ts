@@ -90,11 +90,14 @@ function resourceOf(
   const key = type === 's3-bucket' ? 'bucketName' : type === 'kms-key' ? 'keyId' : 'logGroupName';
   const field = `detail.requestParameters.${key}`;
   const value = params[key];
-  if (typeof value !== 'string' || value.length === 0) return { problem: `${field} is missing: cannot tell which ${type} ${eventName} concerned` };
+  if (typeof value !== 'string' || value.length === 0)
+    return { problem: `${field} is missing: cannot tell which ${type} ${eventName} concerned` };
   const shown = JSON.stringify(clip(value, 200));
   switch (type) {
     case 's3-bucket':
-      return BUCKET.test(value) ? { type, name: value, arn: `arn:${p}:s3:::${value}` } : { problem: `${field} ${shown} is not an S3 bucket name` };
+      return BUCKET.test(value)
+        ? { type, name: value, arn: `arn:${p}:s3:::${value}` }
+        : { problem: `${field} ${shown} is not an S3 bucket name` };
     case 'kms-key': {
       if (KEY_ID.test(value)) return { type, name: value, arn: `arn:${p}:kms:${region}:${account}:key/${value}` };
       const arn = KEY_ARN.exec(value);
@@ -120,22 +123,31 @@ export function parseImpairmentEvent(raw: unknown): ImpairmentEvent {
   const result = EnvelopeSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
-    throw new RejectedEventError(`not a CloudTrail API-call envelope: ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`);
+    throw new RejectedEventError(
+      `not a CloudTrail API-call envelope: ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`,
+    );
   }
   const envelope = result.data;
   const detail = envelope.detail as Record<string, unknown> & typeof envelope.detail;
   const eventName = detail.eventName;
-  if (!isImpairmentCall(eventName)) throw new RejectedEventError(`detail.eventName ${clip(eventName, 100)} is not a call TrailGuard handles`);
+  if (!isImpairmentCall(eventName))
+    throw new RejectedEventError(`detail.eventName ${clip(eventName, 100)} is not a call TrailGuard handles`);
   const eventSource = EVENT_SOURCES[eventName];
   if (detail.eventSource !== eventSource) {
-    throw new RejectedEventError(`detail.eventSource ${clip(detail.eventSource, 100)} does not record ${eventName} (expected ${eventSource})`);
+    throw new RejectedEventError(
+      `detail.eventSource ${clip(detail.eventSource, 100)} does not record ${eventName} (expected ${eventSource})`,
+    );
   }
   const service = `aws.${eventSource.split('.')[0]}`;
   if (envelope.source !== service && envelope.source !== 'aws.cloudtrail') {
-    throw new RejectedEventError(`source ${clip(envelope.source, 100)} does not match detail.eventSource ${eventSource} (expected ${service})`);
+    throw new RejectedEventError(
+      `source ${clip(envelope.source, 100)} does not match detail.eventSource ${eventSource} (expected ${service})`,
+    );
   }
   if (detail.recipientAccountId !== undefined && envelope.account !== detail.recipientAccountId) {
-    throw new RejectedEventError(`envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`);
+    throw new RejectedEventError(
+      `envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`,
+    );
   }
   if (envelope.region !== detail.awsRegion) {
     throw new RejectedEventError(`envelope region ${envelope.region} does not match detail.awsRegion ${detail.awsRegion}`);
@@ -147,7 +159,9 @@ export function parseImpairmentEvent(raw: unknown): ImpairmentEvent {
     ? { problem: `detail.awsRegion ${region} is not a region this TrailGuard release knows (upgrade TrailGuard if AWS launched it)` }
     : record(detail.requestParameters)
       ? resourceOf(eventName, params, account, region)
-      : { problem: `detail.requestParameters is absent${detail.omitted === true ? ' (CloudTrail marked the record omitted)' : ''}: cannot tell which resource ${eventName} concerned` };
+      : {
+          problem: `detail.requestParameters is absent${detail.omitted === true ? ' (CloudTrail marked the record omitted)' : ''}: cannot tell which resource ${eventName} concerned`,
+        };
   return {
     id: text(detail.eventID, 256) ?? text(envelope.id, 256) ?? `unidentified-${eventName}-${account}-${region}`,
     eventName,

@@ -74,11 +74,18 @@ interface PolicyStatement {
   Condition?: unknown;
 }
 
-const list = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
+const list = (value: unknown): string[] =>
+  typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
 
 /** IAM action matching: case-insensitive, `*` any run, `?` one character (IAM User Guide, "IAM JSON policy elements: Action"). */
 function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(action);
 }
 
@@ -138,7 +145,9 @@ export function cloudTrailAccessProblem(policy: string | null, what: string, act
 }
 
 /** KMS key states (KMS API reference, KeyMetadata.KeyState) and the calls that make such a key usable again. */
-export function keyRepair(state: string | undefined): { calls: ('CancelKeyDeletion' | 'EnableKey')[] } | { usable: true } | { stuck: string } {
+export function keyRepair(
+  state: string | undefined,
+): { calls: ('CancelKeyDeletion' | 'EnableKey')[] } | { usable: true } | { stuck: string } {
   switch (state) {
     case 'Enabled':
       return { usable: true };

@@ -322,18 +322,18 @@ export const ConfigSchema = z
           : `list ${management} in members.accounts, so TrailGuard's role is deployed there and organization trails can be repaired`,
       });
     }
-    // A log archive or security account that holds a trail's bucket or key must be a member: otherwise its
-    // lifecycle, bucket-policy and key calls are never forwarded and TrailGuard has no role there to undo them.
+    // A log archive that holds a trail's bucket must be a member: otherwise its lifecycle, bucket-policy and
+    // DeleteBucket calls are never forwarded and TrailGuard has no role there to undo them.
     config.trails.forEach((trail, index) => {
-      for (const { field, account } of storageAccountsOf(trail)) {
-        const member = members.organization || members.accounts.some((a) => a.id === account);
-        if (!member || members.exclude.includes(account)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['trails', index, field],
-            message: `${account} holds this trail's ${field === 's3BucketAccount' ? 'bucket' : 'key'}: list it in members.accounts${members.exclude.includes(account) ? ' and remove it from members.exclude' : ''}, so its calls are watched and TrailGuard's role is deployed there`,
-          });
-        }
+      const account = trail.s3BucketAccount;
+      if (!account) return;
+      const excluded = members.exclude.includes(account);
+      if (excluded || !(members.organization || members.accounts.some((a) => a.id === account))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trails', index, 's3BucketAccount'],
+          message: `${account} holds this trail's bucket: ${excluded ? 'remove it from members.exclude' : 'list it in members.accounts'}, so its bucket calls are watched and TrailGuard's role is deployed there`,
+        });
       }
     });
     for (const { index, message } of organizationTrailIssues(config.trails, config.organization, {
@@ -359,20 +359,6 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
-/**
- * The accounts, other than the trail's own, that hold what a baseline trail delivers to or encrypts
- * with: `s3BucketAccount`, and the account a `kmsKeyId` key or alias ARN names (a bare key id or
- * alias names the trail's account). CloudTrail delivers to CloudWatch Logs only in the trail's account.
- */
-export function storageAccountsOf(
-  trail: Pick<TrailBaseline, 's3BucketAccount' | 'kmsKeyId'>,
-): { field: 's3BucketAccount' | 'kmsKeyId'; account: string }[] {
-  const out: { field: 's3BucketAccount' | 'kmsKeyId'; account: string }[] = [];
-  if (trail.s3BucketAccount) out.push({ field: 's3BucketAccount', account: trail.s3BucketAccount });
-  const keyAccount = trail.kmsKeyId ? /^arn:[\w-]+:kms:[a-z0-9-]+:(\d{12}):/.exec(trail.kmsKeyId)?.[1] : undefined;
-  if (keyAccount) out.push({ field: 'kmsKeyId', account: keyAccount });
-  return out;
-}
 
 function duplicates(values: readonly string[]): number[] {
   return values.flatMap((value, index) => (values.indexOf(value) < index ? [index] : []));

@@ -359,7 +359,6 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
-
 function duplicates(values: readonly string[]): number[] {
   return values.flatMap((value, index) => (values.indexOf(value) < index ? [index] : []));
 }

@@ -1,9 +1,9 @@
 // Dispatch of log-impairment calls (calls that blind a trail without touching it) to their family modules, and the
 // one path every family shares: parse, find the watched trail, decide, publish one alert.
 import { buildImpairmentAlert } from '#core/alert.js';
-import { errorText, RejectedEventError } from '#core/errors.js';
+import { errorCode, errorText, RejectedEventError } from '#core/errors.js';
 import type { Log } from '#core/log.js';
-import { type ImpairmentCall, type ImpairmentEvent, parseImpairmentEvent } from '#core/impairment-event.js';
+import { type ImpairmentCall, type ImpairmentEvent, type ImpairmentResourceType, parseImpairmentEvent } from '#core/impairment-event.js';
 import type { Alert } from '#core/alert.js';
 import { publishOrThrow, rejectedResult } from '../alerting.js';
 import type { RemediationResult } from '../remediator.js';
@@ -14,6 +14,13 @@ import { logsHandlers } from './logs.js';
 import { s3Handlers } from './s3.js';
 
 export { isImpairmentEvent } from '#core/impairment-event.js';
+
+/** The baseline field that grants TrailGuard's role the repair of each resource type (src/core/iam-policies.ts). */
+const PIN: Record<ImpairmentResourceType, string> = {
+  's3-bucket': 's3BucketName with retentionDays',
+  'kms-key': 'kmsKeyId as a key ARN or key id',
+  'log-group': 'cloudWatchLogsLogGroupArn',
+};
 
 /** Event name -> the family handler that decides it. One line per family, so each family's additions merge. */
 export const IMPAIRMENT_HANDLERS: Record<ImpairmentCall, ImpairmentHandler> = {
@@ -102,9 +109,15 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
       repair = await decide(event, trail, steps, deps);
     } catch (caught) {
       error = errorText(caught);
+      // TrailGuard's role is granted writes only on what the baseline pins: say which field grants it.
+      const denied = /AccessDenied/i.test(errorCode(caught));
+      const hint =
+        denied && trail
+          ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
+          : '';
       repair = {
         outcome: 'failed',
-        reason: 'remediation failed',
+        reason: `remediation failed${hint}`,
         changes: [`${event.eventName} on ${event.resource.type} ${event.resource.name}`],
         restored: false,
       };

@@ -2,6 +2,7 @@
 // fields, the record parser, and the handler paths moto cannot produce (recorded responses).
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { DeleteBucketLifecycleCommand, GetBucketLifecycleConfigurationCommand, S3Client, type LifecycleRule } from '@aws-sdk/client-s3';
+import { DescribeKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -213,6 +214,7 @@ describe('handler paths moto cannot produce (recorded responses)', () => {
   const cloudtrail = mockClient(CloudTrailClient);
   const s3 = mockClient(S3Client);
   const sns = mockClient(SNSClient);
+  const kms = mockClient(KMSClient);
   const published = (): Alert[] => sns.commandCalls(PublishCommand).map((c) => AlertSchema.parse(JSON.parse(c.args[0].input.Message!)));
   const handlerWith = (trails: unknown[]) => {
     const deps = createDefaultDeps({
@@ -229,7 +231,7 @@ describe('handler paths moto cannot produce (recorded responses)', () => {
   };
 
   beforeEach(() => {
-    for (const mock of [sts, cloudtrail, s3, sns]) mock.reset();
+    for (const mock of [sts, cloudtrail, s3, sns, kms]) mock.reset();
     sts.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: 'ASIAMEMBER',
@@ -252,6 +254,42 @@ describe('handler paths moto cannot produce (recorded responses)', () => {
     const [alert] = published();
     expect(alert).toMatchObject({ outcome: 'failed', resource: { type: 's3-bucket', name: BUCKET } });
     expect(alert!.error).toContain(`cannot tell whether s3-bucket ${BUCKET} in 222222222222/us-east-1 belongs to a watched trail`);
+  });
+
+  it('a discovered trail key TrailGuard may not re-enable is a failed alert that says which baseline field grants it', async () => {
+    const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    const KEY_ARN = `arn:aws:kms:us-east-1:222222222222:key/${KEY}`;
+    cloudtrail.on(DescribeTrailsCommand).resolves({
+      trailList: [
+        {
+          Name: 'org-audit',
+          TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit',
+          HomeRegion: 'us-east-1',
+          S3BucketName: BUCKET,
+          KmsKeyId: KEY_ARN,
+        },
+      ],
+    });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: KEY, Arn: KEY_ARN, KeyState: 'Disabled' } });
+    kms
+      .on(EnableKeyCommand)
+      .rejects(Object.assign(new Error('not authorized to perform kms:EnableKey'), { name: 'AccessDeniedException' }));
+    const disable = withDetail(
+      { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', requestParameters: { keyId: KEY } },
+      { source: 'aws.kms' },
+    );
+
+    const result = await handlerWith([])(disable);
+
+    expect(result.outcome).toBe('failed');
+    const [alert] = published();
+    expect(alert).toMatchObject({
+      outcome: 'failed',
+      trail: { name: 'org-audit' },
+      resource: { type: 'kms-key', arn: KEY_ARN, restored: false },
+    });
+    expect(alert!.reason).toContain('pin it in the baseline of trail org-audit (kmsKeyId as a key ARN or key id)');
+    expect(alert!.error).toContain('AccessDeniedException on EnableKey');
   });
 
   it('a record without the bucket name is alerted alert-only with the reason, with no AWS call', async () => {

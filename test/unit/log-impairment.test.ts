@@ -14,6 +14,9 @@ import { forwardPattern } from '#core/desired-state.js';
 import type { ConfigError } from '#core/errors.js';
 import { parseImpairmentEvent } from '#core/impairment-event.js';
 import { cloudTrailAccessProblem, decideLifecycle, keyRepair } from '#core/log-storage.js';
+import type { Incident } from '../../slack-app/store/types.js';
+import { alertMessage } from '../../slack-app/views/alert.js';
+import { makeAlert } from '../support/alerts.js';
 import { loadCase } from '../support/cases.js';
 import type { Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -322,5 +325,50 @@ describe('handler paths moto cannot produce (recorded responses)', () => {
     );
     // The baseline alone does not prove a trail logs: no GetTrailStatus is claimed.
     expect(cloudtrail.commandCalls(GetTrailStatusCommand)).toHaveLength(0);
+  });
+});
+
+describe('the Slack message of a log-impairment alert', () => {
+  const text = (alert: Alert) => {
+    const incident = {
+      id: alert.id,
+      alert,
+      receivedAt: '',
+      state: 'posted',
+      channel: 'C1',
+      ts: '1.1',
+      parentId: null,
+      count: 1,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      attempts: 0,
+      nextAttemptAt: '',
+      lastError: null,
+      statusLine: null,
+      digest: false,
+    } as Incident;
+    return JSON.stringify(alertMessage(incident, { accountName: 'payments-prod' }));
+  };
+  const resource = { type: 's3-bucket', name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` };
+  const removed = `a lifecycle rule \\"nuke\\" deleting logs after 1 day was removed from bucket ${BUCKET}; the other 2 rules were kept`;
+
+  it('says what was done to the bucket, not that the trail was restored to its baseline', () => {
+    const restored = text(
+      makeAlert({
+        eventName: 'PutBucketLifecycle',
+        outcome: 'restored',
+        resource: { ...resource, restored: true },
+        reason: removed.replaceAll('\\"', '"'),
+      }),
+    );
+    expect(restored).toContain(`Put the S3 bucket ${BUCKET} of trail org-audit back and verified it`);
+    expect(restored).toContain(removed);
+    expect(restored).not.toContain('Restored the trail to its baseline');
+
+    const reported = text(
+      makeAlert({ eventName: 'PutBucketLifecycle', outcome: 'alert-only', resource: { ...resource, restored: false } }),
+    );
+    expect(reported).toContain(`Alert only: the S3 bucket ${BUCKET} of trail org-audit is *NOT* put back`);
+    expect(reported).not.toContain('no baseline to restore from');
   });
 });

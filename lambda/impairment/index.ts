@@ -3,7 +3,15 @@
 import { buildImpairmentAlert } from '#core/alert.js';
 import { errorCode, errorText, RejectedEventError } from '#core/errors.js';
 import type { Log } from '#core/log.js';
-import { type ImpairmentCall, type ImpairmentEvent, type ImpairmentResourceType, parseImpairmentEvent } from '#core/impairment-event.js';
+import {
+  IMPAIRMENT_RESOURCES,
+  type ImpairmentCall,
+  type ImpairmentEvent,
+  type ImpairmentResource,
+  type ImpairmentResourceType,
+  parseImpairmentEvent,
+} from '#core/impairment-event.js';
+import { partitionOf } from '#core/arn.js';
 import type { Alert } from '#core/alert.js';
 import { publishOrThrow, rejectedResult } from '../alerting.js';
 import type { RemediationResult } from '../remediator.js';
@@ -21,6 +29,16 @@ const PIN: Record<ImpairmentResourceType, string> = {
   'kms-key': 'kmsKeyId as a key ARN or key id',
   'log-group': 'cloudWatchLogsLogGroupArn',
 };
+
+/** For the alert of a record that names no resource: its type, and an ARN that says so (the alert needs one). */
+function unnamedResource(event: ImpairmentEvent): ImpairmentResource {
+  const type = IMPAIRMENT_RESOURCES[event.eventName];
+  return {
+    type,
+    name: '(unknown)',
+    arn: `arn:${partitionOf(event.region)}:${type === 's3-bucket' ? 's3' : type === 'kms-key' ? 'kms' : 'logs'}:${event.region}:${event.account}:unknown`,
+  };
+}
 
 /** Event name -> the family handler that decides it. One line per family, so each family's additions merge. */
 export const IMPAIRMENT_HANDLERS: Record<ImpairmentCall, ImpairmentHandler> = {
@@ -81,7 +99,7 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
   let trail: WatchedTrail | null = null;
   let repair: Repair;
   let error: string | null = null;
-  const steps = new Steps(event.resource ?? { type: 's3-bucket', name: '(unknown)', arn: 'arn:aws:s3:::unknown' });
+  const steps = new Steps(event.resource ?? unnamedResource(event));
   if (!event.resource) {
     // A real record of a watched call that names no resource: it cannot be matched to a trail, so it is alerted as it stands.
     repair = {
@@ -100,11 +118,12 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
           reason: `no watched trail uses ${event.resource.type} ${event.resource.name}`,
           durationMs: Date.now() - started,
         });
-        return {
+        const ignored: RemediationResult = {
           ...rejectedResult(`no watched trail uses ${event.resource.type} ${event.resource.name}`),
           ...base,
           outcome: 'ignored',
-        } as RemediationResult;
+        };
+        return ignored;
       }
       repair = await decide(event, trail, steps, deps);
     } catch (caught) {
@@ -126,7 +145,8 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
   if (repair.outcome === 'failed') error ??= repair.reason;
   const shownTrail = trail ?? {
     name: '(unknown)',
-    arn: event.resource?.arn ?? `arn:aws:cloudtrail:${event.region}:${event.account}:trail/unknown`,
+    // Which trail is unknown (the record named no resource, or finding it failed): the alert says so, as the trail path does.
+    arn: `arn:${partitionOf(event.region)}:cloudtrail:${event.region}:${event.account}:trail/(unknown)`,
     account: event.account,
   };
   const result: RemediationResult = {
@@ -155,7 +175,7 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
   const alert = buildImpairmentAlert(
     event,
     { name: shownTrail.name, arn: shownTrail.arn, account: shownTrail.account },
-    event.resource ?? { type: 's3-bucket', name: '(unknown)', arn: 'arn:aws:s3:::unknown' },
+    event.resource ?? unnamedResource(event),
     {
       outcome: repair.outcome,
       isLogging: repair.isLogging ?? null,

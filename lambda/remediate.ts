@@ -107,8 +107,24 @@ function baselineFor(policy: RemediationPolicy, event: TamperEvent): TrailBaseli
 }
 
 function isOwnRole(policy: RemediationPolicy, event: TamperEvent): boolean {
+  return madeByOwnRole(policy, event);
+}
+
+/** Whether the call was made with TrailGuard's own remediation role in the account it was made in. */
+export function madeByOwnRole(policy: Pick<RemediationPolicy, 'remediationRole'>, event: Pick<TamperEvent, 'actor' | 'account'>): boolean {
   const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
   return role !== null && role.roleName === policy.remediationRole && role.account === event.account;
+}
+
+/**
+ * The `allow` pattern the caller matches, or undefined. The issuer ARN, when CloudTrail gives it, carries the role's
+ * path: a session is then matched as a role only through it.
+ */
+export function allowPatternOf(policy: Pick<RemediationPolicy, 'allow'>, actor: TamperEvent['actor']): string | undefined {
+  const { arn: actorArn, issuerArn } = actor;
+  return policy.allow.find((pattern) =>
+    issuerArn ? arnMatches(pattern, actorArn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, actorArn),
+  );
 }
 
 /** Same setting, in any form CloudTrail accepts for it (bucket ARN or name, topic name or ARN, log group with or without `:*`). */
@@ -540,11 +556,7 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
   if (event.errorCode) {
     return { ...base, outcome: 'blocked', reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed` };
   }
-  // The issuer ARN, when CloudTrail gives it, carries the role's path: a session is then matched as a role only through it.
-  const { arn: actorArn, issuerArn } = event.actor;
-  const allowedBy = policy.allow.find((pattern) =>
-    issuerArn ? arnMatches(pattern, actorArn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, actorArn),
-  );
+  const allowedBy = allowPatternOf(policy, event.actor);
   if (allowedBy) {
     return { ...base, outcome: 'allowed', reason: `actor matches allow pattern ${allowedBy}: reported, not reverted` };
   }

@@ -1,5 +1,7 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -8,18 +10,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '#core/alert.js';
 import { RoleCredentialsCache } from '#core/aws/assume-role.js';
-import { createClient, type ClientOptions } from '#core/aws/clients.js';
+import { createClient, endpointFromEnv, type ClientOptions } from '#core/aws/clients.js';
 import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
 import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { handlePipelineEvent, isPipelineEvent } from './guard.js';
+import type { ImpairmentDeps } from './impairment/common.js';
+import { handleImpairmentEvent, isImpairmentEvent } from './impairment/index.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
 export type { Log } from '#core/log.js';
 
-export interface HandlerDeps extends RemediateDeps {
+export interface HandlerDeps extends RemediateDeps, ImpairmentDeps {
   settings: RemediatorSettings;
   /** Publishes the alert; resolves to the SNS message id. */
   publish(alert: Alert): Promise<string>;
@@ -82,6 +86,7 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
   if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
+  if (isImpairmentEvent(raw)) return handleImpairmentEvent(raw, deps);
   const started = Date.now();
   let event: TamperEvent;
   try {
@@ -242,6 +247,20 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
   const logger = options.log ? null : new Logger({ serviceName: 'trailguard-remediator' });
   const clients = new Map<string, CloudTrailClient>();
   const kmsClients = new Map<string, KMSClient>();
+  // One client per account and region, on the role's cached credentials; S3 is addressed by path when an endpoint
+  // (an emulator, a VPC endpoint) stands in for AWS, where bucket host names do not resolve.
+  const memberClients = new Map<string, unknown>();
+  const pathStyle = (base.endpoint ?? endpointFromEnv(env)) !== undefined;
+  async function memberClient<C>(Client: new (config: never) => C, account: string, region: string, extra: object = {}): Promise<C> {
+    await roles.credentials(account);
+    const key = `${Client.name}/${account}/${region}`;
+    let client = memberClients.get(key) as C | undefined;
+    if (!client) {
+      client = createClient(Client as never, { ...base, region, credentials: roles.provider(account) }, extra) as C;
+      memberClients.set(key, client);
+    }
+    return client;
+  }
   const managementAccounts = new Map<string, Promise<string | null>>();
   return {
     settings,
@@ -269,6 +288,8 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       }
       return client;
     },
+    s3: (account, region) => memberClient(S3Client, account, region, pathStyle ? { forcePathStyle: true } : {}),
+    logs: (account, region) => memberClient(CloudWatchLogsClient, account, region),
     managementAccountOf(account) {
       let pending = managementAccounts.get(account);
       if (!pending) {

@@ -44,6 +44,24 @@ function restoredLine(alert: Alert): string | null {
     : '*NOT restored*: see the error; `trailguard apply` repairs it';
 }
 
+const RESOURCE_LABEL: Record<string, string> = { 's3-bucket': 'S3 bucket', 'kms-key': 'KMS key', 'log-group': 'CloudWatch Logs group' };
+
+/**
+ * For a log-impairment alert (a trail alert with `resource`): what TrailGuard did to the bucket, key or log group, in
+ * place of the trail-restore wording, which would be wrong there. Null for other alerts.
+ */
+function impairmentLine(alert: Alert): string | null {
+  if (!alert.trail || !alert.resource) return null;
+  const { type, name, restored } = alert.resource;
+  const what = `${RESOURCE_LABEL[type] ?? type} ${name} of trail ${alert.trail.name}`;
+  if (alert.outcome === 'blocked' || alert.outcome === 'allowed') return DID[alert.outcome];
+  if (restored === true) return `Put the ${what} back and verified it`;
+  if (restored === null) return `Nothing to put back on the ${what}`;
+  return alert.outcome === 'failed'
+    ? `Remediation FAILED: the ${what} is *NOT* back`
+    : `Alert only: the ${what} is *NOT* put back (see Why)`;
+}
+
 export interface AlertView {
   accountName: string;
 }
@@ -66,13 +84,18 @@ export function alertTitle(alert: Alert): string {
 export function alertBlocks(incident: Incident, view: AlertView): unknown[] {
   const { alert } = incident;
   const restored = restoredLine(alert);
-  const did = [DID[alert.outcome], ...(restored ? [restored] : []), ...alert.actions.map((a) => `• ${a}`)].join('\n');
+  const did = [impairmentLine(alert) ?? DID[alert.outcome], ...(restored ? [restored] : []), ...alert.actions.map((a) => `• ${a}`)].join(
+    '\n',
+  );
   const target = alertTarget(alert);
   const gap = loggingGap(alert);
   const fields = [
     `*Account*\n${esc(alert.account)} (${esc(view.accountName)})`,
     `*Region*\n${esc(alert.region)}`,
     `*${TARGET_LABEL[target.type]}*\n${esc(target.name)}`,
+    ...(alert.trail && alert.resource
+      ? [`*${RESOURCE_LABEL[alert.resource.type] ?? alert.resource.type}*\n${esc(alert.resource.name)}`]
+      : []),
     `*Event time*\n${slackDate(alert.eventTime)}`,
     `*Actor*\n\`${esc(alert.actor.arn)}\` (${esc(alert.actor.type)})`,
     `*Source IP*\n${esc(alert.actor.sourceIp ?? 'unknown')}`,

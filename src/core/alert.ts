@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { WATCHED_EVENTS } from './config.js';
 import { PIPELINE_CALLS, type PipelineEvent } from './pipeline-event.js';
+import type { ImpairmentEvent, ImpairmentResource } from './impairment-event.js';
 import type { TamperEvent } from './tamper-event.js';
 
 export const ALERT_SCHEMA = 'trailguard.alert/v1';
@@ -58,6 +59,14 @@ export const AlertSchema = AlertBaseSchema.extend({
   trail: z.looseObject({ name: z.string().min(1), arn: z.string().startsWith('arn:'), account: z.string().regex(ACCOUNT_ID).optional() }),
   outcome: z.enum(OUTCOMES).exclude(['ignored', 'rejected']),
   isLogging: z.boolean().nullable(),
+  /**
+   * Log-impairment alerts only: what the call touched (the bucket the trail delivers to, its KMS key, its log group;
+   * `type` `s3-bucket`, `kms-key`, `log-group`) and whether TrailGuard put it back (true), could not or would not
+   * (false), or had nothing to put back (null). `trail` is then the watched trail that uses it.
+   */
+  resource: z
+    .looseObject({ type: z.string().min(1), name: z.string().min(1), arn: z.string().startsWith('arn:'), restored: z.boolean().nullable() })
+    .optional(),
 });
 export type TrailAlert = z.output<typeof AlertSchema>;
 
@@ -105,7 +114,7 @@ export interface AlertFacts {
 
 /** The fields a trail alert and a pipeline alert fill the same way: who, where, when, what was done and why. */
 function alertBase(
-  event: TamperEvent | PipelineEvent,
+  event: TamperEvent | PipelineEvent | ImpairmentEvent,
   facts: Pick<AlertFacts, 'remediatedAt' | 'error' | 'actions' | 'changes' | 'reason'>,
 ) {
   return {
@@ -137,6 +146,26 @@ export function buildAlert(event: TamperEvent, facts: AlertFacts): TrailAlert {
     trail: { ...event.trail },
     outcome: facts.outcome,
     isLogging: facts.isLogging,
+  };
+}
+
+/**
+ * The alert for a log-impairment call (DESIGN.md "Alert", additive): a trail alert whose `trail` is the watched trail
+ * that delivers to or encrypts with `resource`, and whose `resource` says what was touched and whether it was put back.
+ */
+export function buildImpairmentAlert(
+  event: ImpairmentEvent,
+  trail: TrailAlert['trail'],
+  resource: ImpairmentResource,
+  facts: AlertFacts & { restored: boolean | null },
+): TrailAlert {
+  return {
+    ...alertBase(event, facts),
+    eventName: event.eventName,
+    trail: { ...trail },
+    outcome: facts.outcome,
+    isLogging: facts.isLogging,
+    resource: { type: resource.type, name: resource.name, arn: resource.arn, restored: facts.restored },
   };
 }
 

@@ -5,8 +5,32 @@ import { ACCOUNT_ID, isKnownRegion, partitionOf, REGION } from './arn.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { TrailNameSchema } from './trail-name.js';
 
-export const WATCHED_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] as const;
-export type WatchedEvent = (typeof WATCHED_EVENTS)[number];
+/** The four calls on a trail itself: the tamper-event model (src/core/tamper-event.ts) handles these. */
+export const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] as const;
+export type TrailEvent = (typeof TRAIL_EVENTS)[number];
+
+/**
+ * Every call TrailGuard can watch, with the CloudTrail `eventSource` that records it: the trail
+ * calls, and the log-impairment family (calls that blind a trail without touching it: its bucket,
+ * its KMS key, its CloudWatch Logs group). One line per name, so parallel additions merge.
+ */
+export const EVENT_SOURCES = {
+  StopLogging: 'cloudtrail.amazonaws.com',
+  DeleteTrail: 'cloudtrail.amazonaws.com',
+  UpdateTrail: 'cloudtrail.amazonaws.com',
+  PutEventSelectors: 'cloudtrail.amazonaws.com',
+  PutBucketLifecycle: 's3.amazonaws.com',
+  PutBucketLifecycleConfiguration: 's3.amazonaws.com',
+  PutBucketPolicy: 's3.amazonaws.com',
+  DeleteBucketPolicy: 's3.amazonaws.com',
+  DeleteBucket: 's3.amazonaws.com',
+  DisableKey: 'kms.amazonaws.com',
+  ScheduleKeyDeletion: 'kms.amazonaws.com',
+  PutKeyPolicy: 'kms.amazonaws.com',
+  DeleteLogGroup: 'logs.amazonaws.com',
+} as const;
+export type WatchedEvent = keyof typeof EVENT_SOURCES;
+export const WATCHED_EVENTS = Object.keys(EVENT_SOURCES) as [WatchedEvent, ...WatchedEvent[]];
 
 export const DEFAULT_ROLES = {
   deploy: 'OrganizationAccountAccessRole',
@@ -69,6 +93,20 @@ export const TrailBaselineSchema = z
      * recreated only through the management account (or a CloudTrail delegated administrator).
      */
     isOrganizationTrail: z.boolean().optional(),
+    /**
+     * Days the trail's logs must be kept in its bucket: a lifecycle rule on the bucket that expires
+     * objects sooner is removed (the others are kept). Unset: such rules are alerted, not removed.
+     */
+    retentionDays: z
+      .int('expected a whole number of days')
+      .min(1, 'expected at least 1 day')
+      .max(36500, 'expected at most 36500 days (100 years)')
+      .optional(),
+    /**
+     * The account that holds `s3BucketName` (a log archive), when it is not the trail's own. It must
+     * be a member, so that its bucket calls are forwarded and TrailGuard's role can repair them.
+     */
+    s3BucketAccount: AccountIdSchema.optional(),
   })
   .strict();
 export type TrailBaseline = z.infer<typeof TrailBaselineSchema>;
@@ -286,6 +324,20 @@ export const ConfigSchema = z
           : `list ${management} in members.accounts, so TrailGuard's role is deployed there and organization trails can be repaired`,
       });
     }
+    // A log archive that holds a trail's bucket must be a member: otherwise its lifecycle, bucket-policy and
+    // DeleteBucket calls are never forwarded and TrailGuard has no role there to undo them.
+    config.trails.forEach((trail, index) => {
+      const account = trail.s3BucketAccount;
+      if (!account) return;
+      const excluded = members.exclude.includes(account);
+      if (excluded || !(members.organization || members.accounts.some((a) => a.id === account))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trails', index, 's3BucketAccount'],
+          message: `${account} holds this trail's bucket: ${excluded ? 'remove it from members.exclude' : 'list it in members.accounts'}, so its bucket calls are watched and TrailGuard's role is deployed there`,
+        });
+      }
+    });
     for (const { index, message } of organizationTrailIssues(config.trails, config.organization, {
       trails: 'trails',
       organization: 'organization.managementAccount',

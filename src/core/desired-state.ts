@@ -1,6 +1,6 @@
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
 import { globalRegionOf, partitionOf, roleArn } from './arn.js';
-import type { Config } from './config.js';
+import { EVENT_SOURCES, type Config } from './config.js';
 import {
   PERMISSIONS_BOUNDARY,
   boundaryArn,
@@ -32,12 +32,29 @@ export const REMEDIATOR_RUNTIME = 'nodejs22.x';
 export const REMEDIATOR_HANDLER = 'index.handler';
 export const REMEDIATOR_TIMEOUT = 60;
 
-export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
-  return {
-    source: ['aws.cloudtrail'],
+/**
+ * One pattern per CloudTrail event source among the watched calls, each listing that source's names. The trail calls
+ * keep `source: aws.cloudtrail`; the others match on `detail-type` and `detail.eventSource` alone, since EventBridge
+ * names them `aws.<service>` while replayed records (Stratus Red Team) say `aws.cloudtrail`, and only CloudTrail
+ * emits the "AWS API Call via CloudTrail" detail type.
+ */
+export function tamperPatterns(watch: readonly string[]): Record<string, unknown>[] {
+  const bySource = new Map<string, string[]>();
+  for (const name of watch) {
+    const source = (EVENT_SOURCES as Record<string, string>)[name] ?? 'cloudtrail.amazonaws.com';
+    bySource.set(source, [...(bySource.get(source) ?? []), name]);
+  }
+  return [...bySource].map(([eventSource, names]) => ({
+    ...(eventSource === 'cloudtrail.amazonaws.com' ? { source: ['aws.cloudtrail'] } : {}),
     'detail-type': ['AWS API Call via CloudTrail'],
-    detail: { eventSource: ['cloudtrail.amazonaws.com'], eventName: [...watch] },
-  };
+    detail: { eventSource: [eventSource], eventName: names },
+  }));
+}
+
+/** Pattern of the central tamper rule: the watched calls (see `tamperPatterns`), one `$or` branch per event source. */
+export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
+  const patterns = tamperPatterns(watch);
+  return patterns.length === 1 ? patterns[0]! : { $or: patterns };
 }
 
 const API_CALL = 'AWS API Call via CloudTrail';
@@ -87,7 +104,7 @@ export function centralGuardPattern(remediationRole: string): Record<string, unk
  * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
  */
 export function forwardPattern(watch: readonly string[]): Record<string, unknown> {
-  return { $or: [tamperPattern(watch), ...ruleCallsPattern([NAMES.guardRule])] };
+  return { $or: [...tamperPatterns(watch), ...ruleCallsPattern([NAMES.guardRule])] };
 }
 
 /** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */

@@ -227,6 +227,7 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       });
     }
   }
+  statements.push(...logStorageStatements(ctx, p));
   // Guard events: put TrailGuard's member rules back (default bus only), passing only the forwarder role, only to EventBridge.
   statements.push(
     {
@@ -250,13 +251,79 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       Condition: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
     },
   );
-  statements.push({
-    Sid: 'NeverStopOrDeleteTrails',
-    Effect: 'Deny',
-    Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'],
-    Resource: '*',
-  });
+  statements.push(
+    {
+      Sid: 'NeverStopOrDeleteTrails',
+      Effect: 'Deny',
+      Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'],
+      Resource: '*',
+    },
+    {
+      // The calls TrailGuard undoes, denied to it, so the role can never be the one that blinds a trail.
+      Sid: 'NeverImpairTrailStorage',
+      Effect: 'Deny',
+      Action: [
+        's3:DeleteBucket',
+        's3:DeleteBucketPolicy',
+        's3:PutBucketPolicy',
+        'kms:DisableKey',
+        'kms:PutKeyPolicy',
+        'kms:ScheduleKeyDeletion',
+        'logs:DeleteLogGroup',
+      ],
+      Resource: '*',
+    },
+  );
   return doc(...statements);
+}
+
+/**
+ * What the log-impairment repairs need (lambda/impairment): reads that tell whether a bucket, key or log group is a
+ * watched trail's and what it looks like now, and writes scoped to what the baseline names. A trail's bucket, key or
+ * log group found only at run time (DescribeTrails) is read and alerted, not written: the write would need a grant
+ * wider than the trails TrailGuard protects. Statements are the same in every member (a bucket ARN names no account,
+ * a grant on another account's key is inert), so the permissions boundary built from one member covers them all.
+ * KMS keys are read and re-enabled only as the baseline's `kmsKeyId` names them.
+ * Actions and resources follow IAM's Service Authorization Reference for S3, KMS and CloudWatch Logs.
+ */
+function logStorageStatements(ctx: MemberContext, p: string): Statement[] {
+  const statements: Statement[] = [
+    {
+      Sid: 'ReadTrailBuckets',
+      Effect: 'Allow',
+      Action: ['s3:GetLifecycleConfiguration', 's3:GetBucketPolicy'],
+      Resource: `arn:${p}:s3:::*`,
+    },
+    // DescribeLogGroups takes no resource type in IAM's reference.
+    { Sid: 'ReadTrailLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+  ];
+  // PutLifecycleConfiguration also covers DeleteBucketLifecycle (IAM's reference lists no separate action for it).
+  const buckets = [
+    ...new Set(ctx.baseline.filter((t) => t.retentionDays !== undefined).map((t) => t.s3BucketName.replace(/^arn:[\w-]+:s3:::/, ''))),
+  ].sort();
+  if (buckets.length > 0) {
+    statements.push({
+      Sid: 'RemoveShortLifecycleRules',
+      Effect: 'Allow',
+      Action: 's3:PutLifecycleConfiguration',
+      Resource: buckets.map((b) => `arn:${p}:s3:::${b}`),
+    });
+  }
+  // Keys only as the baseline pins them by key ARN or key id: a key's state and policy are read, and it is re-enabled,
+  // nowhere else. An alias is not enough: whoever administers it can point it at another key.
+  const keyArns = ctx.baseline.flatMap(({ kmsKeyId }) =>
+    !kmsKeyId || isKmsAlias(kmsKeyId) ? [] : [kmsKeyId.startsWith('arn:') ? kmsKeyId : `arn:${p}:kms:*:${ctx.account}:key/${kmsKeyId}`],
+  );
+  const keyActions = ['kms:CancelKeyDeletion', 'kms:DescribeKey', 'kms:EnableKey', 'kms:GetKeyPolicy'];
+  if (keyArns.length > 0) {
+    statements.push({ Sid: 'ReenableTrailKeys', Effect: 'Allow', Action: keyActions, Resource: [...new Set(keyArns)].sort() });
+  }
+  const groups = [
+    ...new Set(ctx.baseline.flatMap((t) => (t.cloudWatchLogsLogGroupArn ? [t.cloudWatchLogsLogGroupArn.replace(/:\*$/, '')] : []))),
+  ].sort();
+  if (groups.length > 0)
+    statements.push({ Sid: 'RecreateTrailLogGroups', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: groups });
+  return statements;
 }
 
 /**

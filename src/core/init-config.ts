@@ -1,6 +1,6 @@
 // What `trailguard init` writes: a commented trailguard.yml built from what it found in AWS (pure: no I/O).
 import { Document, isScalar, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { AUTO_REGIONS, DEFAULT_ROLES, issuesOf, TrailBaselineSchema, type TrailBaseline } from './config.js';
+import { AUTO_REGIONS, DEFAULT_ROLES, issuesOf, TrailBaselineSchema, type TrailBaseline, WATCHED_EVENTS } from './config.js';
 
 /** A trail's settings as CloudTrail's GetTrail reports them (its field names); absent fields are unset. */
 export interface TrailSettings {
@@ -251,7 +251,7 @@ export function renderInitialConfig(found: Findings, now: Date): InitialConfig {
     "Slack alerts: create the app from slack-app/manifest.yml (TrailGuard's repository), then set its channel:",
     'slack: { channel: C0123456789, responders: [] }',
     'The calls that stop, delete or weaken a trail that TrailGuard watches (default: all of them):',
-    'watch: [StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors]',
+    `watch: [${WATCHED_EVENTS.join(', ')}]`,
   );
   return { text: doc.toString({ lineWidth: 0 }), baseline, added, gaps, todo };
 }

@@ -106,7 +106,7 @@ describe('desiredState', () => {
       TRAILGUARD_ALLOW: '["arn:aws:iam::*:role/BreakGlass"]',
       TRAILGUARD_TRAILS: '[]',
       TRAILGUARD_PIPELINE:
-        '{"watch":["StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors"],"regions":["us-east-1","eu-west-1"],"deployRole":"OrganizationAccountAccessRole"}',
+        '{"watch":["StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors","PutBucketLifecycle","PutBucketLifecycleConfiguration","PutBucketPolicy","DeleteBucketPolicy","DeleteBucket","DisableKey","ScheduleKeyDeletion","PutKeyPolicy","DeleteLogGroup"],"regions":["us-east-1","eu-west-1"],"deployRole":"OrganizationAccountAccessRole"}',
     });
   });
 

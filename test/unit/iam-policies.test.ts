@@ -141,6 +141,38 @@ describe('TrailGuardRemediator (member)', () => {
     expect(actions(memberRemediationPermissionsPolicy({ ...member, baseline: [] }))).not.toContain('cloudtrail:CreateTrail');
   });
 
+  it('log impairment: writes only what the baseline pins (bucket with retentionDays, key by ARN or id, log group)', () => {
+    const pinned = memberRemediationPermissionsPolicy({
+      ...member,
+      baseline: [
+        {
+          ...member.baseline[0]!,
+          s3BucketName: 'arn:aws:s3:::archive-logs',
+          retentionDays: 365,
+          kmsKeyId: 'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:222222222222:log-group:ct:*',
+        },
+        { ...member.baseline[0]!, name: 'no-retention', s3BucketName: 'other-logs', kmsKeyId: 'alias/trail-key' },
+      ],
+    });
+
+    expect(statement(pinned, 'RemoveShortLifecycleRules')).toMatchObject({
+      Action: 's3:PutLifecycleConfiguration',
+      Resource: ['arn:aws:s3:::archive-logs'],
+    });
+    expect(statement(pinned, 'ReenableTrailKeys')).toMatchObject({
+      Action: ['kms:CancelKeyDeletion', 'kms:DescribeKey', 'kms:EnableKey', 'kms:GetKeyPolicy'],
+      Resource: ['arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    });
+    expect(statement(pinned, 'RecreateTrailLogGroups')).toMatchObject({
+      Action: 'logs:CreateLogGroup',
+      Resource: ['arn:aws:logs:us-east-1:222222222222:log-group:ct'],
+    });
+    const bare = memberRemediationPermissionsPolicy({ ...member, baseline: [] });
+    expect(actions(bare)).not.toEqual(expect.arrayContaining(['s3:PutLifecycleConfiguration']));
+    expect(actions(bare).filter((a) => ['kms:EnableKey', 'kms:CancelKeyDeletion', 'logs:CreateLogGroup'].includes(a))).toEqual([]);
+  });
+
   it('reads trails but never stops or deletes one, by explicit deny', () => {
     const policy = memberRemediationPermissionsPolicy(member);
 
@@ -153,12 +185,14 @@ describe('TrailGuardRemediator (member)', () => {
       Resource: '*',
     });
     // Beyond CloudTrail: DescribeOrganization (is this the management account, whose deleted trail may have been the organization
-    // trail?), repairing TrailGuard's own member rules (guard events), and passing only its forwarder role.
+    // trail?), repairing TrailGuard's own member rules (guard events), passing only its forwarder role, and reading a trail
+    // bucket's lifecycle rules and policy and the log groups (log impairment: is it a trail's, what does it hold now).
     expect(
       actions(policy).filter(
         (a) => !a.startsWith('cloudtrail:') && !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge'].includes(sidOf(policy, a)),
       ),
-    ).toEqual(['organizations:DescribeOrganization']);
+    ).toEqual(['organizations:DescribeOrganization', 's3:GetLifecycleConfiguration', 's3:GetBucketPolicy', 'logs:DescribeLogGroups']);
+    expect(statement(policy, 'NeverImpairTrailStorage')).toMatchObject({ Effect: 'Deny', Resource: '*' });
   });
 
   it('passes a CloudWatch Logs role only to CloudTrail, only when the baseline names one', () => {

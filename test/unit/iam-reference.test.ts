@@ -39,6 +39,23 @@ const CONFIGS: Record<string, { config: unknown; members: string[] }> = {
     },
     members: ['222222222222'],
   },
+  'log-impairment repairs: retentionDays, a key ARN, a key id, a log group (issue 12)': {
+    config: {
+      ...base,
+      members: { accounts: [{ id: '222222222222' }, { id: '555555555555' }] },
+      trails: [
+        {
+          ...baseline,
+          retentionDays: 365,
+          s3BucketAccount: '555555555555',
+          kmsKeyId: 'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:222222222222:log-group:ct:*',
+        },
+        { ...baseline, name: 'second-trail', kmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ac' },
+      ],
+    },
+    members: ['222222222222', '555555555555'],
+  },
   'another partition': {
     config: {
       ...base,

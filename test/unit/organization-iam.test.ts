@@ -114,14 +114,16 @@ describe('resolving a baseline KMS alias', () => {
     ]);
   });
 
-  it('a key ARN or key id needs no KMS permission at all', () => {
-    for (const kmsKeyId of [
-      'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-      '1234abcd-12ab-34cd-56ef-1234567890ab',
-    ]) {
-      expect(actions(memberRemediationPermissionsPolicy(ctx('222222222222', [{ ...memberTrail, kmsKeyId }])))).not.toContain(
-        'kms:DescribeKey',
-      );
+  it('a key ARN or key id needs no alias resolution: KMS is granted on that key only (to repair it)', () => {
+    for (const [kmsKeyId, arn] of [
+      [
+        'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        'arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ],
+      ['1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:kms:*:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ] as const) {
+      const policy = memberRemediationPermissionsPolicy(ctx('222222222222', [{ ...memberTrail, kmsKeyId }]));
+      expect(withAction(policy, 'kms:DescribeKey')).toEqual([expect.objectContaining({ Sid: 'ReenableTrailKeys', Resource: [arn] })]);
     }
   });
 });

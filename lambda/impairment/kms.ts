@@ -1,0 +1,85 @@
+// The KMS family: a watched trail's key disabled, scheduled for deletion, or its key policy replaced.
+import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, GetKeyPolicyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { cloudTrailAccessProblem, keyRepair } from '#core/log-storage.js';
+import { kmsOf, trailHealth, type ImpairmentHandler } from './common.js';
+
+async function keyState(kms: KMSClient, key: string): Promise<string | undefined> {
+  return (await kms.send(new DescribeKeyCommand({ KeyId: key }))).KeyMetadata?.KeyState;
+}
+
+/**
+ * DisableKey / ScheduleKeyDeletion: CancelKeyDeletion (when pending deletion) then EnableKey, verified with
+ * DescribeKey. CloudTrail cannot encrypt, so cannot deliver, with a disabled key; a deleted one loses every log it
+ * encrypted. Both are undone deterministically while the key still exists.
+ */
+export const restoreKey: ImpairmentHandler = async (ctx) => {
+  const { steps, resource, trail, event } = ctx;
+  const kms = await kmsOf(ctx);
+  const change =
+    event.eventName === 'DisableKey'
+      ? `KMS key ${resource.name} of trail ${trail.name} disabled`
+      : `KMS key ${resource.name} of trail ${trail.name} scheduled for deletion${typeof event.requestParameters.pendingWindowInDays === 'number' ? ` in ${event.requestParameters.pendingWindowInDays} days` : ''}`;
+  const repair = keyRepair(await steps.run('DescribeKey', () => keyState(kms, resource.name)));
+  if ('usable' in repair)
+    return { outcome: 'already-compliant', reason: `key ${resource.name} is enabled again already`, changes: [change], restored: null };
+  if ('stuck' in repair)
+    return { outcome: 'failed', reason: `key ${resource.name} cannot be restored: ${repair.stuck}`, changes: [change], restored: false };
+  for (const call of repair.calls) {
+    await steps.run(call, () =>
+      kms.send(
+        call === 'EnableKey' ? new EnableKeyCommand({ KeyId: resource.name }) : new CancelKeyDeletionCommand({ KeyId: resource.name }),
+      ),
+    );
+  }
+  const after = await steps.run('DescribeKey', () => keyState(kms, resource.name));
+  if (after !== 'Enabled') {
+    return {
+      outcome: 'failed',
+      reason: `${repair.calls.join(' and ')} succeeded but key ${resource.name} is ${after ?? 'in an unknown state'}`,
+      changes: [change],
+      restored: false,
+    };
+  }
+  const health = await trailHealth(ctx);
+  const done = repair.calls.length === 2 ? 'its deletion was cancelled and it was enabled again' : 'it was enabled again';
+  return {
+    outcome: 'restored',
+    reason: `key ${resource.name} of trail ${trail.name}: ${done}, verified enabled`,
+    changes: [change],
+    restored: true,
+    isLogging: health.isLogging,
+  };
+};
+
+/**
+ * PutKeyPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says whether the new policy
+ * still lets CloudTrail encrypt (kms:GenerateDataKey*) and the trail's delivery error.
+ */
+export const keyPolicy: ImpairmentHandler = async (ctx) => {
+  const { steps, resource, trail } = ctx;
+  const kms = await kmsOf(ctx);
+  const text = await steps.run(
+    'GetKeyPolicy',
+    async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: resource.name, PolicyName: 'default' }))).Policy ?? null,
+  );
+  const problem = cloudTrailAccessProblem(text, `key ${resource.name}`, 'kms:GenerateDataKey');
+  const health = await trailHealth(ctx);
+  const delivery = health.deliveryError ? `; trail ${trail.name} reports delivery error ${health.deliveryError}` : '';
+  const change = `the key policy of KMS key ${resource.name} (trail ${trail.name}) was replaced`;
+  return {
+    outcome: 'alert-only',
+    reason: problem
+      ? `CloudTrail can no longer encrypt trail ${trail.name}'s logs: ${problem}${delivery}; restore a key policy allowing cloudtrail.amazonaws.com kms:GenerateDataKey*`
+      : `${change}; it still allows CloudTrail to encrypt${delivery}`,
+    changes: [change],
+    restored: problem ? false : null,
+    isLogging: health.isLogging,
+  };
+};
+
+/** This family's calls. */
+export const kmsHandlers = {
+  DisableKey: restoreKey,
+  ScheduleKeyDeletion: restoreKey,
+  PutKeyPolicy: keyPolicy,
+} as const;

@@ -1,0 +1,55 @@
+// The CloudWatch Logs family: a watched trail's log group deleted.
+import { CreateLogGroupCommand, DescribeLogGroupsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { logGroupArnOf } from '#core/aws/cloudtrail.js';
+import { errorCode } from '#core/errors.js';
+import { logsOf, trailHealth, type ImpairmentHandler } from './common.js';
+
+async function logGroupExists(logs: CloudWatchLogsClient, name: string): Promise<boolean> {
+  const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 1 }));
+  return (out.logGroups ?? []).some((g) => g.logGroupName === name);
+}
+
+/**
+ * DeleteLogGroup: recreated (CreateLogGroup, verified with DescribeLogGroups) when the trail's baseline names it in
+ * `cloudWatchLogsLogGroupArn`; CloudTrail then delivers to it again with the trail's role. Otherwise alerted: without
+ * a baseline TrailGuard does not own the group's settings. The events logged while it was gone are lost either way.
+ */
+export const deleteLogGroup: ImpairmentHandler = async (ctx) => {
+  const { steps, resource, trail } = ctx;
+  const change = `CloudWatch Logs group ${resource.name} of trail ${trail.name} deleted`;
+  const pinned = trail.baseline?.cloudWatchLogsLogGroupArn;
+  if (!pinned || logGroupArnOf(pinned) !== logGroupArnOf(resource.arn)) {
+    return {
+      outcome: 'alert-only',
+      reason: `${change}: not recreated, because the baseline of trail ${trail.name} does not name it (set cloudWatchLogsLogGroupArn to have it recreated)`,
+      changes: [change],
+      restored: false,
+    };
+  }
+  const logs = await logsOf(ctx);
+  try {
+    await steps.run('CreateLogGroup', () => logs.send(new CreateLogGroupCommand({ logGroupName: resource.name })));
+  } catch (error) {
+    // Someone recreated it first: the read-back below decides.
+    if (errorCode((error as { cause?: unknown }).cause) !== 'ResourceAlreadyExistsException') throw error;
+  }
+  if (!(await steps.run('DescribeLogGroups', () => logGroupExists(logs, resource.name)))) {
+    return {
+      outcome: 'failed',
+      reason: `CreateLogGroup succeeded but log group ${resource.name} cannot be found`,
+      changes: [change],
+      restored: false,
+    };
+  }
+  const health = await trailHealth(ctx);
+  return {
+    outcome: 'recreated',
+    reason: `log group ${resource.name} was recreated for trail ${trail.name} (empty: the events it held are gone, and its retention is the default, never expire)`,
+    changes: [change],
+    restored: true,
+    isLogging: health.isLogging,
+  };
+};
+
+/** This family's calls. */
+export const logsHandlers = { DeleteLogGroup: deleteLogGroup } as const;

@@ -13,13 +13,15 @@ import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
 import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { handlePipelineEvent, isPipelineEvent } from './guard.js';
+import type { ImpairmentDeps } from './impairment/common.js';
+import { handleImpairmentEvent, isImpairmentEvent } from './impairment/index.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
 
 export type { Log } from '#core/log.js';
 
-export interface HandlerDeps extends RemediateDeps {
+export interface HandlerDeps extends RemediateDeps, ImpairmentDeps {
   settings: RemediatorSettings;
   /** Publishes the alert; resolves to the SNS message id. */
   publish(alert: Alert): Promise<string>;
@@ -82,6 +84,8 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
   if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
+  // The rest of the log-impairment family (CloudTrail Lake, Organizations...): its own registry, its own alert shape.
+  if (isImpairmentEvent(raw)) return handleImpairmentEvent(raw, deps);
   const started = Date.now();
   let event: TamperEvent;
   try {
@@ -243,6 +247,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
   const clients = new Map<string, CloudTrailClient>();
   const kmsClients = new Map<string, KMSClient>();
   const managementAccounts = new Map<string, Promise<string | null>>();
+  const organizationsClients = new Map<string, OrganizationsClient>();
   return {
     settings,
     log: logger ? powertoolsLog(logger) : options.log!,
@@ -266,6 +271,15 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       if (!client) {
         client = createClient(KMSClient, { ...base, region, credentials: roles.provider(account) });
         kmsClients.set(key, client);
+      }
+      return client;
+    },
+    async organizations(account) {
+      await roles.credentials(account);
+      let client = organizationsClients.get(account);
+      if (!client) {
+        client = createClient(OrganizationsClient, { ...base, region: homeRegion, credentials: roles.provider(account) });
+        organizationsClients.set(account, client);
       }
       return client;
     },

@@ -1,6 +1,6 @@
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
 import { globalRegionOf, partitionOf, roleArn } from './arn.js';
-import type { Config } from './config.js';
+import { WATCHED_EVENT_SOURCES, type Config } from './config.js';
 import {
   PERMISSIONS_BOUNDARY,
   boundaryArn,
@@ -32,13 +32,39 @@ export const REMEDIATOR_RUNTIME = 'nodejs22.x';
 export const REMEDIATOR_HANDLER = 'index.handler';
 export const REMEDIATOR_TIMEOUT = 60;
 
-export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
-  return {
-    source: ['aws.cloudtrail'],
-    'detail-type': ['AWS API Call via CloudTrail'],
-    detail: { eventSource: ['cloudtrail.amazonaws.com'], eventName: [...watch] },
-  };
+/**
+ * The tamper calls as EventBridge pattern entries: one per CloudTrail `eventSource` in `watch`, with
+ * that source's names. EventBridge gives an "AWS API Call via CloudTrail" event the service's own
+ * source (`aws.organizations` for organizations.amazonaws.com); `aws.cloudtrail` is accepted too, as
+ * TrailGuard's fixtures and cases carry it. Names `watch` does not know keep the CloudTrail source.
+ */
+export function tamperPatterns(watch: readonly string[]): Record<string, unknown>[] {
+  const bySource = new Map<string, string[]>();
+  for (const name of watch) {
+    const eventSource: string = (WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? 'cloudtrail.amazonaws.com';
+    bySource.set(eventSource, [...(bySource.get(eventSource) ?? []), name]);
+  }
+  return [...bySource].map(([eventSource, names]) => {
+    const service = `aws.${eventSource.split('.')[0]}`;
+    return {
+      source: service === 'aws.cloudtrail' ? [service] : ['aws.cloudtrail', service],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: [eventSource], eventName: names },
+    };
+  });
 }
+
+/** Pattern of the central `trailguard-tamper` rule: every tamper call of `watch`, whichever service records it. */
+export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
+  const entries = tamperPatterns(watch);
+  return entries.length === 1 ? entries[0]! : { $or: entries };
+}
+
+/**
+ * EventBridge's default quota on an event pattern's size, in characters ("Event pattern size",
+ * Amazon EventBridge quotas; adjustable up to 4096 on request, which TrailGuard does not assume).
+ */
+export const EVENT_PATTERN_MAX_CHARS = 2048;
 
 const API_CALL = 'AWS API Call via CloudTrail';
 
@@ -87,7 +113,7 @@ export function centralGuardPattern(remediationRole: string): Record<string, unk
  * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
  */
 export function forwardPattern(watch: readonly string[]): Record<string, unknown> {
-  return { $or: [tamperPattern(watch), ...ruleCallsPattern([NAMES.guardRule])] };
+  return { $or: [...tamperPatterns(watch), ...ruleCallsPattern([NAMES.guardRule])] };
 }
 
 /** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */
@@ -140,6 +166,7 @@ export function remediatorEnvironment(config: Config): Record<string, string> {
     ...(config.roles.externalId ? { TRAILGUARD_EXTERNAL_ID: config.roles.externalId } : {}),
     TRAILGUARD_ALLOW: JSON.stringify(config.allow),
     TRAILGUARD_TRAILS: JSON.stringify(config.trails),
+    ...(config.eventDataStores.length > 0 ? { TRAILGUARD_EVENT_DATA_STORES: JSON.stringify(config.eventDataStores) } : {}),
     ...(config.organization ? { TRAILGUARD_ORGANIZATION: JSON.stringify(config.organization) } : {}),
     TRAILGUARD_PIPELINE: JSON.stringify(pipelineEnvironment(config)),
   };

@@ -1,7 +1,7 @@
 // The tamper-event model: an EventBridge envelope of a CloudTrail record, checked and reduced to what the remediator needs.
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION, isKnownRegion, partitionOf, splitTrailArn, trailArn } from './arn.js';
-import { WATCHED_EVENTS, type WatchedEvent } from './config.js';
+import { TRAIL_EVENTS, type TrailEvent } from './config.js';
 import { RejectedEventError, TrailGuardError } from './errors.js';
 import { trailNameProblem } from './trail-name.js';
 
@@ -40,7 +40,7 @@ export interface Actor {
 export interface TamperEvent {
   /** CloudTrail eventID (else the envelope id): the alert id, stable across redeliveries. */
   id: string;
-  eventName: WatchedEvent;
+  eventName: TrailEvent;
   eventTime: string;
   /** The account the tamper call was made in (the envelope account). */
   account: string;
@@ -79,20 +79,21 @@ export class UnactionableEventError extends TrailGuardError {
 const DISPLAY_MAX = 1024;
 const MESSAGE_MAX = 4096;
 
-function clip(value: string, max: number): string {
+export function clip(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max)}…[truncated ${value.length - max} characters]`;
 }
 
-function text(value: unknown, max?: number): string | null {
+export function text(value: unknown, max?: number): string | null {
   if (typeof value !== 'string' || value.length === 0) return null;
   return max === undefined ? value : clip(value, max);
 }
 
-function record(value: unknown): Record<string, unknown> | null {
+export function record(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-function describeActor(detail: Record<string, unknown>): Actor {
+/** The caller as the record names it (CloudTrail "userIdentity element"); display fields are clipped, ARNs never. */
+export function describeActor(detail: Record<string, unknown>): Actor {
   const identity = record(detail.userIdentity) ?? {};
   const type = text(identity.type, 256) ?? 'Unknown';
   const issuerArn = text(record(record(identity.sessionContext)?.sessionIssuer)?.arn);
@@ -117,7 +118,7 @@ type TrailResolution = { trail: TamperEvent['trail']; region: string } | { probl
 
 /** Which trail the call concerned, and its home region; or why the record does not tell. */
 function resolveTrail(
-  eventName: WatchedEvent,
+  eventName: TrailEvent,
   detail: Record<string, unknown>,
   account: string,
   awsRegion: string,
@@ -183,10 +184,10 @@ export function parseTamperEvent(raw: unknown): TamperEvent {
   if (!result.success) rejectShape(result.error);
   const envelope = result.data;
   const detail = envelope.detail as Record<string, unknown> & typeof envelope.detail;
-  if (!(WATCHED_EVENTS as readonly string[]).includes(detail.eventName)) {
+  if (!(TRAIL_EVENTS as readonly string[]).includes(detail.eventName)) {
     throw new RejectedEventError(`detail.eventName ${clip(detail.eventName, 100)} is not a tamper call TrailGuard handles`);
   }
-  const eventName = detail.eventName as WatchedEvent;
+  const eventName = detail.eventName as TrailEvent;
   if (detail.recipientAccountId !== undefined && envelope.account !== detail.recipientAccountId) {
     throw new RejectedEventError(
       `envelope account ${envelope.account} does not match detail.recipientAccountId ${detail.recipientAccountId}`,
@@ -224,7 +225,7 @@ export function parseTamperEvent(raw: unknown): TamperEvent {
 }
 
 /** The trail as the record names it, for an alert only: it is never used to call AWS. */
-function displayTrail(eventName: WatchedEvent, params: Record<string, unknown>, account: string, region: string): TamperEvent['trail'] {
+function displayTrail(eventName: TrailEvent, params: Record<string, unknown>, account: string, region: string): TamperEvent['trail'] {
   const reference = params[eventName === 'PutEventSelectors' ? 'trailName' : 'name'];
   const name = typeof reference === 'string' && reference.length > 0 ? clip(reference, 256) : '(unknown)';
   const arn = name.startsWith('arn:') ? name : `arn:${partitionOf(region)}:cloudtrail:${region}:${account}:trail/${name}`;

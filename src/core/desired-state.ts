@@ -38,10 +38,13 @@ export const REMEDIATOR_TIMEOUT = 60;
  * source (`aws.organizations` for organizations.amazonaws.com); `aws.cloudtrail` is accepted too, as
  * TrailGuard's fixtures and cases carry it. Names `watch` does not know keep the CloudTrail source.
  */
-export function tamperPatterns(watch: readonly string[]): Record<string, unknown>[] {
+export function tamperPatterns(
+  watch: readonly string[],
+  sources: Readonly<Record<string, string>> = WATCHED_EVENT_SOURCES,
+): Record<string, unknown>[] {
   const bySource = new Map<string, string[]>();
   for (const name of watch) {
-    const eventSource: string = (WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? 'cloudtrail.amazonaws.com';
+    const eventSource = sources[name] ?? 'cloudtrail.amazonaws.com';
     bySource.set(eventSource, [...(bySource.get(eventSource) ?? []), name]);
   }
   return [...bySource].map(([eventSource, names]) => {
@@ -112,8 +115,11 @@ export function centralGuardPattern(remediationRole: string): Record<string, unk
  * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on
  * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
  */
-export function forwardPattern(watch: readonly string[]): Record<string, unknown> {
-  return { $or: [...tamperPatterns(watch), ...ruleCallsPattern([NAMES.guardRule])] };
+export function forwardPattern(
+  watch: readonly string[],
+  sources: Readonly<Record<string, string>> = WATCHED_EVENT_SOURCES,
+): Record<string, unknown> {
+  return { $or: [...tamperPatterns(watch, sources), ...ruleCallsPattern([NAMES.guardRule])] };
 }
 
 /** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */

@@ -16,7 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultDeps, handleEvent, type HandlerDeps } from '../../lambda/remediator.js';
-import { WATCHED_EVENTS } from '#core/config.js';
+import { TRAIL_EVENTS } from '#core/config.js';
 import { parseTamperEvent, UnactionableEventError } from '#core/tamper-event.js';
 import { loadCases } from '../support/cases.js';
 import { FIXTURE_NAMES, loadFixture, type Envelope } from '../support/fixtures.js';
@@ -30,7 +30,7 @@ const organizations = mockClient(OrganizationsClient);
 const records: { name: string; event: Envelope }[] = [
   ...FIXTURE_NAMES.map((name) => ({ name, event: loadFixture(name) })),
   ...loadCases()
-    .filter((c) => (WATCHED_EVENTS as readonly string[]).includes(c.event.detail.eventName))
+    .filter((c) => (TRAIL_EVENTS as readonly string[]).includes(c.event.detail.eventName))
     .map((c) => ({ name: c.id, event: c.event })),
 ];
 

@@ -347,6 +347,7 @@ function memberResources(config: Config, account: string): Resource[] {
     externalId: config.roles.externalId,
     baseline: config.trails,
     organization: config.organization,
+    eventDataStores: config.eventDataStores,
   };
   const out: Resource[] = [
     {

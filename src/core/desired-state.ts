@@ -102,8 +102,26 @@ function roleCallsPattern(remediationRole: string): Record<string, unknown> {
  * TrailGuard's roles (they arrive only in the partition's global region). Filtered by name, so no
  * other rule's or role's traffic leaves the account.
  */
-export function guardPattern(remediationRole: string): Record<string, unknown> {
-  return { $or: [...ruleCallsPattern([NAMES.forwardRule]), roleCallsPattern(remediationRole)] };
+export function guardPattern(remediationRole: string, globalTamper: readonly string[] = []): Record<string, unknown> {
+  return {
+    $or: [
+      ...ruleCallsPattern([NAMES.forwardRule]),
+      roleCallsPattern(remediationRole),
+      ...(globalTamper.length > 0 ? tamperPatterns(globalTamper) : []),
+    ],
+  };
+}
+
+/**
+ * Services whose CloudTrail events EventBridge delivers only in the partition's global region
+ * (`us-east-1` in `aws`), like IAM's: a `watch` name they record is forwarded from there even when
+ * that region is not watched.
+ */
+export const GLOBAL_EVENT_SOURCES: readonly string[] = ['organizations.amazonaws.com'];
+
+/** The `watch` names recorded by a global service (`LeaveOrganization`...). */
+export function globalTamperCalls(watch: readonly string[]): string[] {
+  return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes((WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? ''));
 }
 
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
@@ -434,7 +452,8 @@ export function memberRules(spec: MemberRuleSpec, account: string): RuleResource
         region,
         NAMES.guardRule,
         "TrailGuard: forwards changes to TrailGuard's own rules and roles to the central bus",
-        guardPattern(spec.remediationRole),
+        // Where no forward rule runs, the guard also carries the global services' tamper calls (LeaveOrganization...).
+        guardPattern(spec.remediationRole, spec.regions.includes(region) ? [] : globalTamperCalls(spec.watch)),
       ),
     ),
   ];

@@ -12,6 +12,12 @@ central: { account: "111111111111", region: us-east-1 }
 members: { accounts: [{ id: "222222222222" }], regions: [us-east-1] }
 `;
 
+interface PatternEntry {
+  source: string[];
+  'detail-type'?: string[];
+  detail: { eventSource: string[]; eventName: string[] };
+}
+
 const LAKE_AND_ORGANIZATIONS = {
   StopEventDataStoreIngestion: 'cloudtrail.amazonaws.com',
   DeleteEventDataStore: 'cloudtrail.amazonaws.com',
@@ -59,7 +65,7 @@ describe('the forward rule pattern', () => {
     const config = parseConfig(CONFIG);
     const rules = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).filter((r) => r.kind === 'event-rule');
     const forward = rules.find((r) => r.kind === 'event-rule' && r.name === 'trailguard-forward' && r.account === '222222222222');
-    const entries = (forward?.kind === 'event-rule' ? (forward.pattern.$or as Record<string, any>[]) : []).filter(
+    const entries = (forward?.kind === 'event-rule' ? (forward.pattern.$or as PatternEntry[]) : []).filter(
       (e) => e['detail-type']?.[0] === 'AWS API Call via CloudTrail' && e.source.includes('aws.cloudtrail'),
     );
 
@@ -74,6 +80,25 @@ describe('the forward rule pattern', () => {
     });
     const tamper = rules.find((r) => r.kind === 'event-rule' && r.name === 'trailguard-tamper');
     expect(tamper?.kind === 'event-rule' && tamper.pattern).toEqual(tamperPattern(config.watch));
+  });
+
+  it('forwards the Organizations calls from us-east-1 through the guard rule when us-east-1 has no forward rule, and only then', () => {
+    const rulesOf = (regions: string) =>
+      desiredState(parseConfig(CONFIG.replace('regions: [us-east-1]', `regions: [${regions}]`)), {
+        members: ['222222222222'],
+        codeSha256: 'x',
+      }).filter((r) => r.kind === 'event-rule' && r.account === '222222222222');
+    const sourcesOf = (rule: (typeof rules)[number] | undefined) =>
+      rule?.kind === 'event-rule' ? (rule.pattern.$or as PatternEntry[]).map((e) => e.detail.eventSource[0]) : [];
+    const rules = rulesOf('eu-west-1');
+
+    const guard = rules.find((r) => r.name === 'trailguard-guard' && r.region === 'us-east-1');
+    expect(sourcesOf(guard)).toContain('organizations.amazonaws.com');
+    expect(JSON.stringify(guard?.kind === 'event-rule' && guard.pattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
+    // Watched there: the forward rule carries them, and the guard does not, so no call is forwarded twice.
+    const watched = rulesOf('us-east-1, eu-west-1').filter((r) => r.region === 'us-east-1');
+    expect(sourcesOf(watched.find((r) => r.name === 'trailguard-guard'))).not.toContain('organizations.amazonaws.com');
+    expect(sourcesOf(watched.find((r) => r.name === 'trailguard-forward'))).toContain('organizations.amazonaws.com');
   });
 
   it(`stays within EventBridge's ${EVENT_PATTERN_MAX_CHARS}-character pattern quota with the whole family watched`, () => {

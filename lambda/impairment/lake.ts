@@ -100,7 +100,9 @@ function unknownStore(event: ImpairmentEvent): ImpairmentRemedy {
 }
 
 async function getStore(step: ImpairmentStep, deps: Parameters<ImpairmentHandler['remediate']>[2], arn: string) {
-  const client = await deps.cloudtrail(step.event.account, step.event.region);
+  // Lake calls go to the store's home region and owner, which its ARN names (the call may have been made elsewhere).
+  const [, , , region, account] = arn.split(':');
+  const client = await deps.cloudtrail(account || step.event.account, region || step.event.region);
   const read = () => step.run('GetEventDataStore', () => client.send(new GetEventDataStoreCommand({ EventDataStore: arn })));
   return { client, read };
 }

@@ -2,12 +2,12 @@
 // trail's bucket, key and log group), checked and reduced to what a family module under lambda/impairment/ needs.
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
-import { WATCHED_EVENT_SOURCES, isTrailEvent, type WatchedEvent } from './config.js';
+import { isTrailEvent, type TrailEvent, WATCHED_EVENT_SOURCES, type WatchedEvent } from './config.js';
 import { RejectedEventError } from './errors.js';
 import { clip, describeActor, record, text, type Actor } from './tamper-event.js';
 
 /** A watched call that the trail path does not handle. */
-export type ImpairmentCall = Exclude<WatchedEvent, 'StopLogging' | 'DeleteTrail' | 'UpdateTrail' | 'PutEventSelectors'>;
+export type ImpairmentCall = Exclude<WatchedEvent, TrailEvent>;
 
 /** The names `lambda/impairment/` handles: every watched call except the four trail calls. */
 export const IMPAIRMENT_CALLS = (Object.keys(WATCHED_EVENT_SOURCES) as WatchedEvent[]).filter(

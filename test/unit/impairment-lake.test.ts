@@ -262,3 +262,17 @@ eventDataStores:
     expect(eventDataStoreProblems(store('ENABLED'), { name: 'audit-lake', retentionPeriod: 90 })).toEqual([]);
   });
 });
+
+describe('where Lake calls go', () => {
+  it("acts in the store's home region and account, which its ARN names, not where the call was made", async () => {
+    const elsewhere = 'arn:aws:cloudtrail:eu-west-1:222222222222:eventdatastore/EXAMPLE-ee54-4813-92d5-999aeEXAMPLE';
+    aws.cloudtrail.on(GetEventDataStoreCommand).resolvesOnce(store('STOPPED_INGESTION')).resolves(store('ENABLED'));
+    const { handle } = aws.setup();
+
+    await handle(lakeEvent('StopEventDataStoreIngestion', { eventDataStore: elsewhere }));
+
+    const call = aws.cloudtrail.commandCalls(StartEventDataStoreIngestionCommand)[0]!;
+    expect(call.args[0].input).toEqual({ EventDataStore: elsewhere });
+    expect(await (call.thisValue as { config: { region: () => Promise<string> } }).config.region()).toBe('eu-west-1');
+  });
+});

@@ -276,3 +276,18 @@ describe('where Lake calls go', () => {
     expect(await (call.thisValue as { config: { region: () => Promise<string> } }).config.region()).toBe('eu-west-1');
   });
 });
+
+describe('who made the call', () => {
+  it('reports a call by an allowed principal as allowed, without touching the store', async () => {
+    const { handle } = aws.setup();
+    const breakGlass = lakeEvent('StopEventDataStoreIngestion');
+    breakGlass.detail.userIdentity.arn = 'arn:aws:sts::222222222222:assumed-role/BreakGlass/oncall';
+    breakGlass.detail.userIdentity.sessionContext.sessionIssuer.arn = 'arn:aws:iam::222222222222:role/BreakGlass';
+
+    const result = await handle(breakGlass);
+
+    expect(result.outcome).toBe('allowed');
+    expect(aws.cloudtrail.calls()).toHaveLength(0);
+    expect(aws.alerts()[0]!.reason).toMatch(/allow pattern arn:aws:iam::\*:role\/BreakGlass/);
+  });
+});

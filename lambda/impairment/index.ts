@@ -23,6 +23,7 @@ export const IMPAIRMENT_HANDLERS: Partial<Record<ImpairmentCall, ImpairmentHandl
   LeaveOrganization: leaveOrganization,
   RemoveAccountFromOrganization: removeAccount,
   DisableAWSServiceAccess: disableServiceAccess,
+  DeregisterDelegatedAdministrator: deregisterDelegatedAdmin,
 };
 
 /** For a name whose family module is missing: alerted as it stands. */

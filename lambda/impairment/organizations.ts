@@ -135,10 +135,20 @@ export const disableServiceAccess: ImpairmentHandler = {
   },
 };
 
-/** DeregisterOrganizationDelegatedAdmin (CloudTrail): the account that administered organization trails no longer can. */
+/**
+ * DeregisterOrganizationDelegatedAdmin (CloudTrail's API), or Organizations' own DeregisterDelegatedAdministrator for
+ * cloudtrail.amazonaws.com: the account that administered organization trails no longer can.
+ */
 export const deregisterDelegatedAdmin: ImpairmentHandler = {
   resource: (event) => ({ type: 'organization', name: `CloudTrail delegated administrator ${delegate(event)}`, arn: null }),
   changes: (event) => [`account ${delegate(event)} is no longer a CloudTrail delegated administrator`],
+  // Organizations' call names the service: another service's delegated administrator is not logging.
+  notConcerned: (event) => {
+    const principal = event.requestParameters.servicePrincipal;
+    return typeof principal === 'string' && principal !== CLOUDTRAIL
+      ? `${event.eventName} for ${principal.slice(0, 100)} does not concern CloudTrail`
+      : null;
+  },
   async remediate(event) {
     return {
       outcome: 'alert-only',
@@ -152,6 +162,8 @@ export const deregisterDelegatedAdmin: ImpairmentHandler = {
 };
 
 function delegate(event: ImpairmentEvent): string {
-  const id = event.requestParameters.delegatedAdminAccountId ?? event.requestParameters.DelegatedAdminAccountId;
+  const params = event.requestParameters;
+  // CloudTrail's call names it delegatedAdminAccountId; Organizations' DeregisterDelegatedAdministrator, accountId.
+  const id = params.delegatedAdminAccountId ?? params.DelegatedAdminAccountId ?? params.accountId;
   return typeof id === 'string' && /^\d{12}$/.test(id) ? id : '(unknown)';
 }

@@ -26,6 +26,7 @@ export const WATCHED_EVENT_SOURCES = {
   LeaveOrganization: 'organizations.amazonaws.com',
   RemoveAccountFromOrganization: 'organizations.amazonaws.com',
   DisableAWSServiceAccess: 'organizations.amazonaws.com',
+  DeregisterDelegatedAdministrator: 'organizations.amazonaws.com',
 } as const satisfies Record<TrailEvent, 'cloudtrail.amazonaws.com'> & Record<string, `${string}.amazonaws.com`>;
 export type WatchedEvent = keyof typeof WATCHED_EVENT_SOURCES;
 export const WATCHED_EVENTS = Object.keys(WATCHED_EVENT_SOURCES) as [WatchedEvent, ...WatchedEvent[]];

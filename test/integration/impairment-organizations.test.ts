@@ -172,6 +172,24 @@ describe('switching off organization trails', () => {
   });
 });
 
+describe("Organizations' own DeregisterDelegatedAdministrator", () => {
+  it('alerts it for CloudTrail, naming the account, and not for another service', async () => {
+    const handle = handlerFor();
+    const call = (servicePrincipal: string) =>
+      organizationsEvent('DeregisterDelegatedAdministrator', MANAGEMENT, { accountId: '670000000013', servicePrincipal });
+
+    expect((await handle(call('cloudtrail.amazonaws.com'))).outcome).toBe('alert-only');
+    expect((await handle(call('guardduty.amazonaws.com'))).outcome).toBe('rejected');
+
+    const alerts = await alertsOnTopic();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      eventName: 'DeregisterDelegatedAdministrator',
+      resource: { name: 'CloudTrail delegated administrator 670000000013' },
+    });
+  });
+});
+
 describe('the member forward rule with the default watch, on a real bus', () => {
   let events: EventBridgeClient;
   let matches: { sqs: SQSClient; url: string };

@@ -26,6 +26,7 @@ const LAKE_AND_ORGANIZATIONS = {
   LeaveOrganization: 'organizations.amazonaws.com',
   RemoveAccountFromOrganization: 'organizations.amazonaws.com',
   DisableAWSServiceAccess: 'organizations.amazonaws.com',
+  DeregisterDelegatedAdministrator: 'organizations.amazonaws.com',
 };
 
 /** The bucket, key and log-group calls the other half of issue 12 adds, with the services that record them. */
@@ -75,7 +76,7 @@ describe('the forward rule pattern', () => {
       'detail-type': ['AWS API Call via CloudTrail'],
       detail: {
         eventSource: ['organizations.amazonaws.com'],
-        eventName: ['LeaveOrganization', 'RemoveAccountFromOrganization', 'DisableAWSServiceAccess'],
+        eventName: ['LeaveOrganization', 'RemoveAccountFromOrganization', 'DisableAWSServiceAccess', 'DeregisterDelegatedAdministrator'],
       },
     });
     const tamper = rules.find((r) => r.kind === 'event-rule' && r.name === 'trailguard-tamper');

@@ -32,7 +32,7 @@ import {
   restoreManagementEvents,
   type Selectors,
 } from '#core/event-selectors.js';
-import type { TamperEvent } from '#core/tamper-event.js';
+import type { Actor, TamperEvent } from '#core/tamper-event.js';
 
 export interface RemediationPolicy {
   /** Role name TrailGuard assumes in members: its own changes must not trigger it again. */
@@ -110,9 +110,21 @@ function baselineFor(policy: RemediationPolicy, event: TamperEvent): TrailBaseli
   return policy.trails.find((t) => t.name === event.trail.name);
 }
 
-function isOwnRole(policy: RemediationPolicy, event: TamperEvent): boolean {
+/** True when the call was made with TrailGuard's own role in the account it was made in. */
+export function isOwnRole(policy: Pick<RemediationPolicy, 'remediationRole'>, event: { actor: Actor; account: string }): boolean {
   const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
   return role !== null && role.roleName === policy.remediationRole && role.account === event.account;
+}
+
+/**
+ * The `allow` pattern the caller matches, if any. The issuer ARN, when CloudTrail gives it, carries
+ * the role's path: a session is then matched as a role only through it.
+ */
+export function allowPatternOf(allow: readonly string[], actor: Actor): string | undefined {
+  const { arn, issuerArn } = actor;
+  return allow.find((pattern) =>
+    issuerArn ? arnMatches(pattern, arn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, arn),
+  );
 }
 
 /** Same setting, in any form CloudTrail accepts for it (bucket ARN or name, topic name or ARN, log group with or without `:*`). */
@@ -552,11 +564,7 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
   if (event.errorCode) {
     return { ...base, outcome: 'blocked', reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed` };
   }
-  // The issuer ARN, when CloudTrail gives it, carries the role's path: a session is then matched as a role only through it.
-  const { arn: actorArn, issuerArn } = event.actor;
-  const allowedBy = policy.allow.find((pattern) =>
-    issuerArn ? arnMatches(pattern, actorArn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, actorArn),
-  );
+  const allowedBy = allowPatternOf(policy.allow, event.actor);
   if (allowedBy) {
     return { ...base, outcome: 'allowed', reason: `actor matches allow pattern ${allowedBy}: reported, not reverted` };
   }

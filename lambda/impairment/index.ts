@@ -2,11 +2,11 @@
 // path (parse, blocked / allowed / own restoration, family decision, alert) they all take.
 import type { Alert } from '#core/alert.js';
 import { buildImpairmentAlert } from '#core/alert.js';
-import { arnMatches, roleOfPrincipal } from '#core/arn.js';
 import { errorText, RejectedEventError, RemediationError } from '#core/errors.js';
 import { type ImpairmentCall, type ImpairmentEvent, parseImpairmentEvent } from '#core/impairment-event.js';
 import type { Log } from '#core/log.js';
 import { publishOrThrow, rejectedResult } from '../alerting.js';
+import { allowPatternOf, isOwnRole } from '../remediate.js';
 import type { RemediatorSettings } from '../settings.js';
 import { type ImpairmentDecision, type ImpairmentDeps, type ImpairmentHandler, type ImpairmentRemedy, ImpairmentStep } from './common.js';
 import { deleteStore, stopIngestion, updateStore } from './lake.js';
@@ -61,18 +61,6 @@ export interface ImpairmentResult {
   alertMessageId: string | null;
 }
 
-function isOwnRole(settings: RemediatorSettings, event: ImpairmentEvent): boolean {
-  const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
-  return role !== null && role.roleName === settings.remediationRole && role.account === event.account;
-}
-
-function allowedBy(settings: RemediatorSettings, event: ImpairmentEvent): string | undefined {
-  const { arn, issuerArn } = event.actor;
-  return settings.allow.find((pattern) =>
-    issuerArn ? arnMatches(pattern, arn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, arn),
-  );
-}
-
 /**
  * Decides one impairment event (never throws for AWS errors: they become `failed`): `ignored` for
  * TrailGuard's own restoration, `blocked` when the call itself failed, `allowed` for the allow
@@ -111,7 +99,7 @@ export async function decideImpairment(
       reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed`,
     });
   }
-  const pattern = allowedBy(settings, event);
+  const pattern = allowPatternOf(settings.allow, event.actor);
   if (pattern) {
     return decided({
       outcome: 'allowed',

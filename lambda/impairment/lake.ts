@@ -7,11 +7,12 @@ import {
   UpdateEventDataStoreCommand,
   type UpdateEventDataStoreRequest,
 } from '@aws-sdk/client-cloudtrail';
-import { partitionOf, roleOfPrincipal } from '#core/arn.js';
+import { partitionOf } from '#core/arn.js';
 import type { EventDataStoreBaseline } from '#core/config.js';
 import { errorCode } from '#core/errors.js';
 import type { ImpairmentEvent } from '#core/impairment-event.js';
 import { RemediationError } from '#core/errors.js';
+import { isOwnRole } from '../remediate.js';
 import type { ImpairmentHandler, ImpairmentPolicy, ImpairmentRemedy, ImpairmentResource, ImpairmentStep } from './common.js';
 
 /** The part of GetEventDataStore a decision reads. */
@@ -211,8 +212,7 @@ export const updateStore: ImpairmentHandler = {
   changes: describeUpdate,
   isOwnRestoration(event, policy) {
     // TrailGuard's own UpdateEventDataStore sets only pinned fields to the baseline's values: its record is not tampering.
-    const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
-    if (!role || role.roleName !== policy.remediationRole || role.account !== event.account || event.errorCode) return false;
+    if (!isOwnRole(policy, event) || event.errorCode) return false;
     const fields = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore');
     return (
       fields.length > 0 &&

@@ -21,8 +21,10 @@ import {
   topicArnOf,
   updateTrailToBaseline,
   type TrailLocation,
+  type TrailStatus,
 } from '#core/aws/cloudtrail.js';
 import { describeKeyArn } from '#core/aws/kms.js';
+import type { DeliveryFinding } from '#core/delivery.js';
 import {
   describeSelectors,
   managementFullyRecorded,
@@ -30,7 +32,7 @@ import {
   restoreManagementEvents,
   type Selectors,
 } from '#core/event-selectors.js';
-import type { TamperEvent } from '#core/tamper-event.js';
+import type { Actor, TamperEvent } from '#core/tamper-event.js';
 
 export interface RemediationPolicy {
   /** Role name TrailGuard assumes in members: its own changes must not trigger it again. */
@@ -62,6 +64,8 @@ export interface Decision extends Omit<AlertFacts, 'outcome'> {
   outcome: Exclude<Outcome, 'rejected'>;
   /** Why: one short sentence for the log. */
   reason: string;
+  /** Delivery failures the trail's last GetTrailStatus reported (alerted `delivery-failing`); absent when none was read. */
+  delivery?: DeliveryFinding[];
 }
 
 const BASELINE_FIELDS: Record<string, keyof TrailBaseline> = {
@@ -106,24 +110,20 @@ function baselineFor(policy: RemediationPolicy, event: TamperEvent): TrailBaseli
   return policy.trails.find((t) => t.name === event.trail.name);
 }
 
-function isOwnRole(policy: RemediationPolicy, event: TamperEvent): boolean {
-  return madeByOwnRole(policy, event);
-}
-
-/** Whether the call was made with TrailGuard's own remediation role in the account it was made in. */
-export function madeByOwnRole(policy: Pick<RemediationPolicy, 'remediationRole'>, event: Pick<TamperEvent, 'actor' | 'account'>): boolean {
+/** True when the call was made with TrailGuard's own role in the account it was made in. */
+export function isOwnRole(policy: Pick<RemediationPolicy, 'remediationRole'>, event: { actor: Actor; account: string }): boolean {
   const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
   return role !== null && role.roleName === policy.remediationRole && role.account === event.account;
 }
 
 /**
- * The `allow` pattern the caller matches, or undefined. The issuer ARN, when CloudTrail gives it, carries the role's
- * path: a session is then matched as a role only through it.
+ * The `allow` pattern the caller matches, if any. The issuer ARN, when CloudTrail gives it, carries
+ * the role's path: a session is then matched as a role only through it.
  */
-export function allowPatternOf(policy: Pick<RemediationPolicy, 'allow'>, actor: TamperEvent['actor']): string | undefined {
-  const { arn: actorArn, issuerArn } = actor;
-  return policy.allow.find((pattern) =>
-    issuerArn ? arnMatches(pattern, actorArn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, actorArn),
+export function allowPatternOf(allow: readonly string[], actor: Actor): string | undefined {
+  const { arn, issuerArn } = actor;
+  return allow.find((pattern) =>
+    issuerArn ? arnMatches(pattern, arn, { sessionAsRole: false }) || arnMatches(pattern, issuerArn) : arnMatches(pattern, arn),
   );
 }
 
@@ -244,12 +244,20 @@ function isOwnRestoration(policy: RemediationPolicy, event: TamperEvent, deps: R
 
 class Step {
   readonly actions: string[] = [];
+  /** The last GetTrailStatus answer: its delivery errors are alerted after the remediation. */
+  lastStatus: TrailStatus | null = null;
   constructor(
     readonly event: TamperEvent,
     readonly client: CloudTrailClient,
     /** The account the client acts in: the trail's owner, or where an organization trail is recreated. */
     readonly account: string,
   ) {}
+
+  /** GetTrailStatus, remembered as the latest status. */
+  async status(trail: string): Promise<TrailStatus> {
+    this.lastStatus = await this.run('GetTrailStatus', () => getTrailStatus(this.client, trail));
+    return this.lastStatus;
+  }
 
   async run<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -271,10 +279,10 @@ class Step {
 /** Makes sure the trail logs: GetTrailStatus, and StartLogging plus a second check only when it does not. */
 async function ensureLogging(step: Step, trail = step.event.trail.arn): Promise<{ isLogging: boolean; restarted: boolean }> {
   const { client } = step;
-  const status = await step.run('GetTrailStatus', () => getTrailStatus(client, trail));
+  const status = await step.status(trail);
   if (status.isLogging) return { isLogging: true, restarted: false };
   await step.run('StartLogging', () => startLogging(client, trail));
-  return { isLogging: (await step.run('GetTrailStatus', () => getTrailStatus(client, trail))).isLogging, restarted: true };
+  return { isLogging: (await step.status(trail)).isLogging, restarted: true };
 }
 
 type Remedy = Pick<Decision, 'outcome' | 'isLogging' | 'reason'>;
@@ -421,7 +429,7 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
     case 'StopLogging': {
       // The critical path: StartLogging is idempotent, so no read before it.
       await step.run('StartLogging', () => startLogging(client, trail));
-      const { isLogging } = await step.run('GetTrailStatus', () => getTrailStatus(client, trail));
+      const { isLogging } = await step.status(trail);
       return isLogging
         ? { outcome: 'restarted', isLogging, reason: 'logging restarted and verified' }
         : { outcome: 'failed', isLogging, reason: 'StartLogging succeeded but the trail still reports not logging' };
@@ -431,7 +439,7 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         baseline && baseline.isOrganizationTrail === undefined ? await mayBeOrganizationTrail(policy, event, step.account, deps) : null;
       if (!baseline || ambiguous) {
         const exists = await step.run('GetTrail', () => getTrail(client, trail));
-        const isLogging = exists ? (await step.run('GetTrailStatus', () => getTrailStatus(client, trail))).isLogging : false;
+        const isLogging = exists ? (await step.status(trail)).isLogging : false;
         return { outcome: 'alert-only', isLogging, reason: ambiguous ?? 'no baseline names this trail, so it cannot be recreated' };
       }
       return recreate(event, policy, baseline, step, deps);
@@ -449,7 +457,7 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
           const after = await step.run('GetTrail', () => getTrail(client, trail));
           const still = after ? baselineDrift(wanted, after, where) : drift;
           if (still.length > 0) {
-            const { isLogging } = await step.run('GetTrailStatus', () => getTrailStatus(client, trail));
+            const { isLogging } = await step.status(trail);
             return {
               outcome: 'failed',
               isLogging,
@@ -500,7 +508,7 @@ async function remedyFor(event: TamperEvent, policy: RemediationPolicy, step: St
         restored = true;
         const after = await step.run('GetEventSelectors', () => getEventSelectors(client, trail));
         if (!managementFullyRecorded(after)) {
-          const { isLogging } = await step.run('GetTrailStatus', () => getTrailStatus(client, trail));
+          const { isLogging } = await step.status(trail);
           return {
             outcome: 'failed',
             isLogging,
@@ -556,7 +564,7 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
   if (event.errorCode) {
     return { ...base, outcome: 'blocked', reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed` };
   }
-  const allowedBy = allowPatternOf(policy, event.actor);
+  const allowedBy = allowPatternOf(policy.allow, event.actor);
   if (allowedBy) {
     return { ...base, outcome: 'allowed', reason: `actor matches allow pattern ${allowedBy}: reported, not reverted` };
   }
@@ -590,6 +598,7 @@ export async function remediate(event: TamperEvent, policy: RemediationPolicy, d
       ...base,
       ...remedy,
       reason,
+      delivery: step.lastStatus?.delivery ?? [],
       actions: step.actions,
       remediatedAt: changed ? deps.now().toISOString() : null,
       error: remedy.outcome === 'failed' ? remedy.reason : null,

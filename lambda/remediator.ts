@@ -12,10 +12,12 @@ import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } f
 import { RoleCredentialsCache } from '#core/aws/assume-role.js';
 import { createClient, endpointFromEnv, type ClientOptions } from '#core/aws/clients.js';
 import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
+import type { DeliveryFinding } from '#core/delivery.js';
 import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { handlePipelineEvent, isPipelineEvent } from './guard.js';
 import type { ImpairmentDeps } from './impairment/common.js';
+import type { StorageDeps } from './impairment/storage-common.js';
 import { handleImpairmentEvent, isImpairmentEvent } from './impairment/index.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
@@ -23,7 +25,7 @@ import { loadSettings, type RemediatorSettings } from './settings.js';
 
 export type { Log } from '#core/log.js';
 
-export interface HandlerDeps extends RemediateDeps, ImpairmentDeps {
+export interface HandlerDeps extends RemediateDeps, ImpairmentDeps, StorageDeps {
   settings: RemediatorSettings;
   /** Publishes the alert; resolves to the SNS message id. */
   publish(alert: Alert): Promise<string>;
@@ -48,6 +50,8 @@ export interface RemediationResult {
   reason: string;
   /** SNS message id of the alert, when one was published. */
   alertMessageId: string | null;
+  /** SNS message id of the `delivery-failing` alert, when the trail's status after remediation reported delivery errors. */
+  deliveryAlertMessageId?: string;
 }
 
 export interface SqsBatchResult {
@@ -86,6 +90,7 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
   if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
+  // The rest of the log-impairment family (the trail's bucket, key and log group; CloudTrail Lake; Organizations).
   if (isImpairmentEvent(raw)) return handleImpairmentEvent(raw, deps);
   const started = Date.now();
   let event: TamperEvent;
@@ -140,7 +145,41 @@ async function report(event: TamperEvent, decision: Decision, deps: HandlerDeps,
     ...line,
     alertMessageId: result.alertMessageId,
   });
+  if (decision.delivery && decision.delivery.length > 0) {
+    result.deliveryAlertMessageId = await publishDeliveryAlert(event, decision, decision.delivery, deps, line);
+  }
   return result;
+}
+
+/**
+ * A second alert, `delivery-failing`, when the trail's status after the remediation reports that
+ * CloudTrail cannot deliver: a trail that logs into a bucket it cannot write to is as blind as a
+ * stopped one, whatever the remediation's own outcome. Its id is the event's, suffixed, so it is
+ * neither merged with nor deduplicated against the remediation alert. Throws AlertPublishError.
+ */
+async function publishDeliveryAlert(
+  event: TamperEvent,
+  decision: Decision,
+  findings: DeliveryFinding[],
+  deps: HandlerDeps,
+  line: Record<string, unknown>,
+): Promise<string> {
+  const error = findings.map((f) => f.message).join('; ');
+  const alert = buildAlert(
+    { ...event, id: `${event.id}:delivery-failing` },
+    {
+      outcome: 'delivery-failing',
+      isLogging: decision.isLogging,
+      remediatedAt: null,
+      error,
+      actions: [],
+      changes: findings.map((f) => `${f.field}: ${f.error}`),
+      reason: `after handling ${event.eventName}, GetTrailStatus reports that ${error}; fix the bucket policy, key or log group the trail writes to`,
+    },
+  );
+  const messageId = await publishOrThrow(deps, alert, { ...line, outcome: 'delivery-failing' });
+  deps.log.error('delivery failing', { ...line, outcome: 'delivery-failing', delivery: findings, alertMessageId: messageId });
+  return messageId;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -290,6 +329,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
     },
     s3: (account, region) => memberClient(S3Client, account, region, pathStyle ? { forcePathStyle: true } : {}),
     logs: (account, region) => memberClient(CloudWatchLogsClient, account, region),
+    organizations: (account) => memberClient(OrganizationsClient, account, homeRegion),
     managementAccountOf(account) {
       let pending = managementAccounts.get(account);
       if (!pending) {

@@ -1,6 +1,13 @@
 // The remediator's environment (DESIGN.md "Remediator"), checked once at cold start.
 import { z } from 'zod';
-import { DEFAULT_ROLES, OrganizationSchema, organizationTrailIssues, TrailBaselineSchema, type Organization } from '#core/config.js';
+import {
+  DEFAULT_ROLES,
+  EventDataStoreBaselineSchema,
+  OrganizationSchema,
+  organizationTrailIssues,
+  TrailBaselineSchema,
+  type Organization,
+} from '#core/config.js';
 import { issuesOf } from '#core/config.js';
 import { ConfigError } from '#core/errors.js';
 
@@ -31,6 +38,8 @@ const SettingsSchema = z
       .transform((v) => v || null),
     TRAILGUARD_ALLOW: json(z.array(z.string().startsWith('arn:', 'expected a principal ARN pattern')), '[]'),
     TRAILGUARD_TRAILS: json(z.array(TrailBaselineSchema), '[]'),
+    /** `eventDataStores` of trailguard.yml: CloudTrail Lake settings restored after UpdateEventDataStore. */
+    TRAILGUARD_EVENT_DATA_STORES: json(z.array(EventDataStoreBaselineSchema), '[]'),
     /** `organization` of trailguard.yml: where organization trails are restored and recreated. */
     TRAILGUARD_ORGANIZATION: json(OrganizationSchema.nullable(), 'null'),
   })
@@ -50,6 +59,8 @@ export interface RemediatorSettings {
   externalId: string | null;
   allow: string[];
   trails: z.output<typeof TrailBaselineSchema>[];
+  /** Baseline event data stores (CloudTrail Lake), by name. */
+  eventDataStores: z.output<typeof EventDataStoreBaselineSchema>[];
   /** Management account and CloudTrail delegated administrators; null when not configured. */
   organization: Organization | null;
 }
@@ -65,6 +76,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): RemediatorSettings {
     externalId: s.TRAILGUARD_EXTERNAL_ID,
     allow: s.TRAILGUARD_ALLOW,
     trails: s.TRAILGUARD_TRAILS,
+    eventDataStores: s.TRAILGUARD_EVENT_DATA_STORES,
     organization: s.TRAILGUARD_ORGANIZATION,
   };
 }

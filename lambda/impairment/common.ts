@@ -1,52 +1,42 @@
-// What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
-import type { Trail } from '@aws-sdk/client-cloudtrail';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { KMSClient } from '@aws-sdk/client-kms';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Outcome } from '#core/alert.js';
-import { partitionOf, splitTrailArn, trailArn } from '#core/arn.js';
-import { describeTrails, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
-import type { TrailBaseline } from '#core/config.js';
+// What every log-impairment family shares: the handler shape the registry maps names to, and the step recorder.
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { ImpairmentResourceType } from '#core/alert.js';
 import { errorCode, errorText, RemediationError } from '#core/errors.js';
-import type { ImpairmentEvent, ImpairmentResource } from '#core/impairment-event.js';
-import type { RemediateDeps, RemediationPolicy } from '../remediate.js';
+import type { ImpairmentEvent } from '#core/impairment-event.js';
+import type { Decision, RemediateDeps, RemediationPolicy } from '../remediate.js';
+import type { RemediatorSettings } from '../settings.js';
+
+/** What the call impaired, as the alert's `resource` shows it. */
+export interface ImpairmentResource {
+  type: ImpairmentResourceType;
+  name: string;
+  /** The resource's ARN when the record tells it; null otherwise (an account, an organization whose id is unknown). */
+  arn: string | null;
+}
 
 export interface ImpairmentDeps extends RemediateDeps {
-  /** An S3 client acting in `account` (assumed role) in `region`. Throws AssumeRoleError when the role cannot be assumed. */
-  s3?(account: string, region: string): Promise<S3Client>;
-  /** A CloudWatch Logs client acting in `account` in `region`. */
-  logs?(account: string, region: string): Promise<CloudWatchLogsClient>;
+  /** An Organizations client acting in `account` through TrailGuard's role there. Throws AssumeRoleError when it cannot be assumed. */
+  organizations?(account: string): Promise<OrganizationsClient>;
 }
 
-/** The watched trail that delivers to, or encrypts with, the resource a call touched. */
-export interface WatchedTrail {
-  name: string;
-  arn: string;
-  /** Owner of the trail (the account its ARN names). */
-  account: string;
-  /** Home region of the trail. */
-  region: string;
-  /** The baseline that names this trail, if any: it holds `retentionDays` and the log group to recreate. */
-  baseline: TrailBaseline | undefined;
-  /** true when CloudTrail reported the trail (DescribeTrails); false when only the baseline names it. */
-  discovered: boolean;
-}
+export type ImpairmentPolicy = RemediationPolicy & Pick<RemediatorSettings, 'eventDataStores'>;
 
-/** What a family decided and did. `restored`: the resource was put back (true), not (false), nothing to do (null). */
-export interface Repair {
-  outcome: Exclude<Outcome, 'ignored' | 'rejected'> | 'ignored';
-  reason: string;
-  /** What the tamper call did, in a responder's words. */
-  changes: string[];
+/** A family's answer: the outcome, why, and whether the resource is back (`restored`, null: nothing to put back). */
+export interface ImpairmentRemedy extends Pick<Decision, 'outcome' | 'reason' | 'isLogging'> {
   restored: boolean | null;
-  /** The trail's IsLogging when it was read (GetTrailStatus), else null. */
-  isLogging?: boolean | null;
 }
 
-/** Runs one AWS call of a repair, records it in `actions`, and names the resource in any error. */
-export class Steps {
+export interface ImpairmentDecision extends Decision {
+  resource: ImpairmentResource & { restored: boolean | null };
+}
+
+/** Records the AWS calls a family makes (the alert's `actions`) and names the resource in any error. */
+export class ImpairmentStep {
   readonly actions: string[] = [];
-  constructor(private readonly resource: ImpairmentResource) {}
+  constructor(
+    readonly event: ImpairmentEvent,
+    readonly resource: ImpairmentResource,
+  ) {}
 
   async run<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -55,8 +45,9 @@ export class Steps {
       return result;
     } catch (error) {
       const code = errorCode(error);
+      const { account, region } = this.event;
       throw new RemediationError(
-        `${code} on ${action.split(':')[0]} for ${this.resource.type} ${this.resource.name}: ${errorText(error)}`,
+        `${code} on ${action.split(':')[0]} for ${this.resource.name} in ${account}/${region}: ${errorText(error)}`,
         code,
         {
           cause: error,
@@ -66,124 +57,20 @@ export class Steps {
   }
 }
 
-export interface ImpairmentContext {
-  event: ImpairmentEvent;
-  resource: ImpairmentResource;
-  trail: WatchedTrail;
-  policy: RemediationPolicy;
-  deps: ImpairmentDeps;
-  steps: Steps;
-  /** The call was made with TrailGuard's own role: only a call it makes towards the baseline is ignored. */
-  ownRole: boolean;
-}
-
-export type ImpairmentHandler = (ctx: ImpairmentContext) => Promise<Repair>;
-
-function client<C>(
-  factory: ((account: string, region: string) => Promise<C>) | undefined,
-  service: string,
-  account: string,
-  region: string,
-): Promise<C> {
-  if (!factory) throw Object.assign(new Error(`this remediator has no ${service} access`), { name: `${service}Unavailable` });
-  return factory(account, region);
-}
-
-export const s3Of = (ctx: ImpairmentContext) => client(ctx.deps.s3, 'S3', ctx.event.account, ctx.event.region);
-export const kmsOf = (ctx: ImpairmentContext) => client<KMSClient>(ctx.deps.kms, 'KMS', ctx.event.account, ctx.event.region);
-export const logsOf = (ctx: ImpairmentContext) => client(ctx.deps.logs, 'CloudWatchLogs', ctx.event.account, ctx.event.region);
-
-/** Whether a trail (as DescribeTrails reports it, or a baseline) uses the resource. */
-function trailUses(
-  resource: ImpairmentResource,
-  event: ImpairmentEvent,
-  trail: { bucket?: string | undefined; key?: string | undefined; logGroup?: string | undefined },
-): boolean {
-  switch (resource.type) {
-    case 's3-bucket':
-      return trail.bucket !== undefined && s3BucketNameOf(trail.bucket) === resource.name;
-    case 'kms-key':
-      // CloudTrail reports the key ARN; a baseline may give the bare key id of the trail's own account.
-      return trail.key !== undefined && (trail.key === resource.arn || trail.key === resource.name);
-    case 'log-group':
-      return (
-        trail.logGroup !== undefined &&
-        logGroupArnOf(trail.logGroup) ===
-          logGroupArnOf(`arn:${partitionOf(event.region)}:logs:${event.region}:${event.account}:log-group:${resource.name}`)
-      );
-  }
-}
-
 /**
- * The watched trail that uses the resource: first among the trails CloudTrail reports to TrailGuard's role in the
- * call's account and region (DescribeTrails with shadow trails: multi-region trails homed elsewhere and organization
- * trails the account can see), else the baseline trails (`s3BucketAccount` says which account holds a baseline's
- * bucket). Resolves to null when neither names it: the resource is not TrailGuard's to watch. Throws when
- * DescribeTrails fails and the baseline does not name it: TrailGuard cannot tell, which must be alerted.
+ * One watched call's handling, as `lambda/impairment/index.ts` maps it. The registry calls
+ * `remediate` only for a successful call by a principal neither on the allow list nor TrailGuard's
+ * own restoration: a failed call is `blocked` and an allowed one `allowed`, without an AWS call.
  */
-export async function findWatchedTrail(
-  event: ImpairmentEvent,
-  resource: ImpairmentResource,
-  policy: RemediationPolicy,
-  deps: ImpairmentDeps,
-): Promise<WatchedTrail | null> {
-  let listed: Trail[] = [];
-  let listError: unknown = null;
-  try {
-    listed = await describeTrails(await deps.cloudtrail(event.account, event.region));
-  } catch (error) {
-    listError = error;
-  }
-  const byName = (name: string) => policy.trails.find((t) => t.name === name);
-  for (const trail of listed) {
-    if (!trail.TrailARN || !trail.Name) continue;
-    if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn }))
-      continue;
-    const arn = splitTrailArn(trail.TrailARN);
-    return {
-      name: trail.Name,
-      arn: trail.TrailARN,
-      account: arn?.account ?? event.account,
-      region: trail.HomeRegion ?? arn?.region ?? event.region,
-      baseline: byName(trail.Name),
-      discovered: true,
-    };
-  }
-  const baseline = policy.trails.find(
-    (t) =>
-      (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
-      trailUses(resource, event, { bucket: t.s3BucketName, key: t.kmsKeyId, logGroup: t.cloudWatchLogsLogGroupArn }),
-  );
-  if (baseline) {
-    return {
-      name: baseline.name,
-      arn: trailArn(event.region, event.account, baseline.name),
-      account: event.account,
-      region: event.region,
-      baseline,
-      discovered: false,
-    };
-  }
-  if (listError) {
-    throw new RemediationError(
-      `cannot tell whether ${resource.type} ${resource.name} in ${event.account}/${event.region} belongs to a watched trail: DescribeTrails failed (${errorText(listError)}); name it in the trails baseline or let TrailGuard's role read trails there`,
-      errorCode(listError),
-      { cause: listError },
-    );
-  }
-  return null;
-}
-
-/** The trail's logging state and last delivery error, best effort: a failure to read it never fails a repair. */
-export async function trailHealth(
-  ctx: ImpairmentContext,
-): Promise<{ isLogging: boolean | null; deliveryError: string | null; note: string | null }> {
-  if (!ctx.trail.discovered) return { isLogging: null, deliveryError: null, note: null };
-  try {
-    const client = await ctx.deps.cloudtrail(ctx.event.account, ctx.trail.region);
-    const status = await ctx.steps.run('GetTrailStatus', () => getTrailStatus(client, ctx.trail.arn));
-    return { isLogging: status.isLogging, deliveryError: status.latestDeliveryError, note: null };
-  } catch (error) {
-    return { isLogging: null, deliveryError: null, note: `the trail's status could not be read: ${errorText(error)}` };
-  }
+export interface ImpairmentHandler {
+  /** What the call impaired, from the record alone (also for alerts that call nothing in AWS). */
+  resource(event: ImpairmentEvent): ImpairmentResource;
+  /** What the call changed, in words a responder reads at 3 a.m. */
+  changes(event: ImpairmentEvent): string[];
+  /** Decides and acts through `step`; AWS errors may propagate (the registry turns them into `failed`). */
+  remediate(event: ImpairmentEvent, policy: ImpairmentPolicy, deps: ImpairmentDeps, step: ImpairmentStep): Promise<ImpairmentRemedy>;
+  /** Why this record of a watched call does not concern logging (then: `rejected`, no alert); null when it does. */
+  notConcerned?(event: ImpairmentEvent): string | null;
+  /** True for a call TrailGuard's own role makes towards the baseline (its record comes back): no alert. */
+  isOwnRestoration?(event: ImpairmentEvent, policy: ImpairmentPolicy): boolean;
 }

@@ -1,90 +1,138 @@
-// Dispatch of log-impairment calls (calls that blind a trail without touching it) to their family modules, and the
-// one path every family shares: parse, find the watched trail, decide, publish one alert.
+// The log-impairment registry: each watched call that is not on a trail, mapped to its family module, and the one
+// path (parse, blocked / allowed / own restoration, family decision, alert) they all take.
+import type { Alert } from '#core/alert.js';
 import { buildImpairmentAlert } from '#core/alert.js';
-import { errorCode, errorText, RejectedEventError } from '#core/errors.js';
-import type { Log } from '#core/log.js';
+import { errorText, RejectedEventError, RemediationError } from '#core/errors.js';
 import {
-  IMPAIRMENT_RESOURCES,
   type ImpairmentCall,
   type ImpairmentEvent,
-  type ImpairmentResource,
-  type ImpairmentResourceType,
+  isStorageCall,
+  type StorageEvent,
   parseImpairmentEvent,
 } from '#core/impairment-event.js';
-import { partitionOf } from '#core/arn.js';
-import type { Alert } from '#core/alert.js';
+import type { Log } from '#core/log.js';
 import { publishOrThrow, rejectedResult } from '../alerting.js';
-import type { RemediationResult } from '../remediator.js';
-import { allowPatternOf, madeByOwnRole, type RemediationPolicy } from '../remediate.js';
-import { findWatchedTrail, Steps, type ImpairmentDeps, type ImpairmentHandler, type Repair, type WatchedTrail } from './common.js';
-import { kmsHandlers } from './kms.js';
-import { logsHandlers } from './logs.js';
-import { s3Handlers } from './s3.js';
+import { allowPatternOf, isOwnRole } from '../remediate.js';
+import type { RemediatorSettings } from '../settings.js';
+import { type ImpairmentDecision, type ImpairmentDeps, type ImpairmentHandler, type ImpairmentRemedy, ImpairmentStep } from './common.js';
+import { deleteStore, stopIngestion, updateStore } from './lake.js';
+import { handleStorageEvent, type StorageHandlerDeps } from './storage.js';
+import { deregisterDelegatedAdmin, disableServiceAccess, leaveOrganization, removeAccount } from './organizations.js';
 
 export { isImpairmentEvent } from '#core/impairment-event.js';
 
-/** The baseline field that grants TrailGuard's role the repair of each resource type (src/core/iam-policies.ts). */
-const PIN: Record<ImpairmentResourceType, string> = {
-  's3-bucket': 's3BucketName with retentionDays',
-  'kms-key': 'kmsKeyId as a key ARN or key id',
-  'log-group': 'cloudWatchLogsLogGroupArn',
+/** Every impairment call's handler, one line per name (a name without one is still alerted, never dropped). */
+export const IMPAIRMENT_HANDLERS: Partial<Record<ImpairmentCall, ImpairmentHandler>> = {
+  StopEventDataStoreIngestion: stopIngestion,
+  DeleteEventDataStore: deleteStore,
+  UpdateEventDataStore: updateStore,
+  DeregisterOrganizationDelegatedAdmin: deregisterDelegatedAdmin,
+  LeaveOrganization: leaveOrganization,
+  RemoveAccountFromOrganization: removeAccount,
+  DisableAWSServiceAccess: disableServiceAccess,
+  DeregisterDelegatedAdministrator: deregisterDelegatedAdmin,
 };
 
-/** For the alert of a record that names no resource: its type, and an ARN that says so (the alert needs one). */
-function unnamedResource(event: ImpairmentEvent): ImpairmentResource {
-  const type = IMPAIRMENT_RESOURCES[event.eventName];
-  return {
-    type,
-    name: '(unknown)',
-    arn: `arn:${partitionOf(event.region)}:${type === 's3-bucket' ? 's3' : type === 'kms-key' ? 'kms' : 'logs'}:${event.region}:${event.account}:unknown`,
-  };
-}
-
-/** Event name -> the family handler that decides it. One line per family, so each family's additions merge. */
-export const IMPAIRMENT_HANDLERS: Record<ImpairmentCall, ImpairmentHandler> = {
-  ...s3Handlers,
-  ...kmsHandlers,
-  ...logsHandlers,
+/** For a name whose family module is missing: alerted as it stands. */
+const UNHANDLED: ImpairmentHandler = {
+  resource: (event) => ({ type: 'organization', name: event.eventName, arn: null }),
+  changes: (event) => [`${event.eventName} called`],
+  async remediate(event) {
+    return {
+      outcome: 'alert-only',
+      isLogging: null,
+      restored: null,
+      reason: `this TrailGuard release watches ${event.eventName} but has no handler for it`,
+    };
+  },
 };
 
-export interface ImpairmentHandlerDeps extends ImpairmentDeps {
-  settings: RemediationPolicy & { topicArn: string };
+export interface ImpairmentHandlerDeps extends ImpairmentDeps, Omit<StorageHandlerDeps, 'settings'> {
+  settings: RemediatorSettings;
   publish(alert: Alert): Promise<string>;
   log: Log;
 }
 
-/** The repair, or the early answers every family shares (blocked, allowed), for a resource a watched trail uses. */
-async function decide(event: ImpairmentEvent, trail: WatchedTrail, steps: Steps, deps: ImpairmentHandlerDeps): Promise<Repair> {
-  const policy = deps.settings;
-  const resource = event.resource!;
-  if (event.errorCode) {
-    return {
-      outcome: 'blocked',
-      reason: `the call itself failed with ${event.errorCode}: nothing changed`,
-      changes: [`${event.eventName} attempted on ${resource.type} ${resource.name}`],
-      restored: null,
-    };
-  }
-  const allowedBy = allowPatternOf(policy, event.actor);
-  if (allowedBy) {
-    return {
-      outcome: 'allowed',
-      reason: `actor matches allow pattern ${allowedBy}: reported, not reverted`,
-      changes: [`${event.eventName} on ${resource.type} ${resource.name}`],
-      restored: null,
-    };
-  }
-  const ownRole = madeByOwnRole(policy, event);
-  return IMPAIRMENT_HANDLERS[event.eventName]({ event, resource, trail, policy, deps, steps, ownRole });
+/** The result of one impairment event: the remediator's result, with the resource in `trail`'s place. */
+export interface ImpairmentResult {
+  outcome: ImpairmentDecision['outcome'] | 'rejected';
+  account: string | null;
+  region: string | null;
+  trail: string | null;
+  eventId: string | null;
+  eventName: string | null;
+  isLogging: boolean | null;
+  actions: string[];
+  error: string | null;
+  reason: string;
+  alertMessageId: string | null;
 }
 
 /**
- * Handles one log-impairment record end to end. Resolves to `rejected` for input that is not such a record, to
- * `ignored` (no alert) for a resource no watched trail uses or TrailGuard's own repair, and otherwise publishes one
- * alert whose `trail` is the watched trail and `resource` what was touched. AWS errors become `failed` alerts,
- * including not being able to tell whether the resource is a trail's. Throws AlertPublishError only.
+ * Decides one impairment event (never throws for AWS errors: they become `failed`): `ignored` for
+ * TrailGuard's own restoration, `blocked` when the call itself failed, `allowed` for the allow
+ * list, else the family's decision.
  */
-export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandlerDeps): Promise<RemediationResult> {
+export async function decideImpairment(
+  event: ImpairmentEvent,
+  handler: ImpairmentHandler,
+  deps: ImpairmentHandlerDeps,
+): Promise<ImpairmentDecision> {
+  const { settings } = deps;
+  const resource = handler.resource(event);
+  const base = { changes: handler.changes(event), actions: [] as string[], error: null, remediatedAt: null, isLogging: null };
+  const decided = (remedy: ImpairmentRemedy, actions: string[] = []): ImpairmentDecision => ({
+    ...base,
+    ...remedy,
+    actions,
+    resource: { ...resource, restored: remedy.restored },
+    remediatedAt: remedy.restored === true ? deps.now().toISOString() : null,
+    error: remedy.outcome === 'failed' ? remedy.reason : null,
+  });
+  if (handler.isOwnRestoration?.(event, settings)) {
+    return decided({
+      outcome: 'ignored',
+      isLogging: null,
+      restored: null,
+      reason: `TrailGuard's own call towards the baseline, made with its role ${settings.remediationRole}`,
+    });
+  }
+  const ownRole = isOwnRole(settings, event) ? ` with TrailGuard's own role ${settings.remediationRole}` : '';
+  if (event.errorCode) {
+    return decided({
+      outcome: 'blocked',
+      isLogging: null,
+      restored: null,
+      reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed`,
+    });
+  }
+  const pattern = allowPatternOf(settings.allow, event.actor);
+  if (pattern) {
+    return decided({
+      outcome: 'allowed',
+      isLogging: null,
+      restored: null,
+      reason: `actor matches allow pattern ${pattern}: reported, not reverted`,
+    });
+  }
+  const step = new ImpairmentStep(event, resource);
+  try {
+    const remedy = await handler.remediate(event, settings, deps, step);
+    return decided({ ...remedy, reason: `${remedy.reason}${ownRole ? ` (the call was made${ownRole})` : ''}` }, step.actions);
+  } catch (error) {
+    const message = errorText(error);
+    return {
+      ...decided({ outcome: 'failed', isLogging: null, restored: false, reason: `remediation failed: ${message}` }, step.actions),
+      error: error instanceof RemediationError ? message : `unexpected: ${message}`,
+    };
+  }
+}
+
+/**
+ * One impairment event: parse, decide, publish. Resolves to `rejected` (one `warn` line, no AWS call,
+ * no alert) for a record that is not one, or does not concern logging. Throws AlertPublishError only.
+ */
+export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandlerDeps): Promise<ImpairmentResult> {
   const started = Date.now();
   let event: ImpairmentEvent;
   try {
@@ -94,100 +142,50 @@ export async function handleImpairmentEvent(raw: unknown, deps: ImpairmentHandle
     deps.log.warn('event rejected', { outcome: 'rejected', reason });
     return rejectedResult(reason);
   }
-  const base = { account: event.account, region: event.region, eventId: event.id, eventName: event.eventName };
-  const line = { ...base, eventSource: event.eventSource, actor: event.actor.arn, resource: event.resource?.arn ?? null };
-  let trail: WatchedTrail | null = null;
-  let repair: Repair;
-  let error: string | null = null;
-  const steps = new Steps(event.resource ?? unnamedResource(event));
-  if (!event.resource) {
-    // A real record of a watched call that names no resource: it cannot be matched to a trail, so it is alerted as it stands.
-    repair = {
-      outcome: event.errorCode ? 'blocked' : 'alert-only',
-      reason: `cannot be acted on: ${event.problem}`,
-      changes: [`${event.eventName} called`],
-      restored: null,
-    };
-  } else {
-    try {
-      trail = await findWatchedTrail(event, event.resource, deps.settings, deps);
-      if (!trail) {
-        deps.log.info('remediation decided', {
-          ...line,
-          outcome: 'ignored',
-          reason: `no watched trail uses ${event.resource.type} ${event.resource.name}`,
-          durationMs: Date.now() - started,
-        });
-        const ignored: RemediationResult = {
-          ...rejectedResult(`no watched trail uses ${event.resource.type} ${event.resource.name}`),
-          ...base,
-          outcome: 'ignored',
-        };
-        return ignored;
-      }
-      repair = await decide(event, trail, steps, deps);
-    } catch (caught) {
-      error = errorText(caught);
-      // TrailGuard's role is granted writes only on what the baseline pins: say which field grants it.
-      const denied = /AccessDenied/i.test(errorCode(caught));
-      const hint =
-        denied && trail
-          ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
-          : '';
-      repair = {
-        outcome: 'failed',
-        reason: `remediation failed${hint}`,
-        changes: [`${event.eventName} on ${event.resource.type} ${event.resource.name}`],
-        restored: false,
-      };
-    }
+  // The trail's bucket, key and log group: matched to the watched trail that uses them (./storage.ts).
+  if (isStorageCall(event.eventName)) return handleStorageEvent(event as StorageEvent, deps);
+  const handler = IMPAIRMENT_HANDLERS[event.eventName] ?? UNHANDLED;
+  const unconcerned = handler.notConcerned?.(event);
+  if (unconcerned) {
+    deps.log.warn('event rejected', { outcome: 'rejected', reason: unconcerned, eventId: event.id, eventName: event.eventName });
+    return rejectedResult(unconcerned);
   }
-  if (repair.outcome === 'failed') error ??= repair.reason;
-  const shownTrail = trail ?? {
-    name: '(unknown)',
-    // Which trail is unknown (the record named no resource, or finding it failed): the alert says so, as the trail path does.
-    arn: `arn:${partitionOf(event.region)}:cloudtrail:${event.region}:${event.account}:trail/(unknown)`,
+  const decision = await decideImpairment(event, handler, deps);
+  const result: ImpairmentResult = {
+    outcome: decision.outcome,
     account: event.account,
+    region: event.region,
+    trail: decision.resource.name,
+    eventId: event.id,
+    eventName: event.eventName,
+    isLogging: decision.isLogging,
+    actions: decision.actions,
+    error: decision.error,
+    reason: decision.reason,
+    alertMessageId: null,
   };
-  const result: RemediationResult = {
-    ...rejectedResult(repair.reason),
-    ...base,
-    outcome: repair.outcome,
-    trail: shownTrail.name,
-    isLogging: repair.isLogging ?? null,
-    actions: steps.actions,
-    error,
-  };
-  const decided = {
-    ...line,
-    outcome: repair.outcome,
-    trail: shownTrail.name,
-    reason: repair.reason,
-    actions: steps.actions,
-    error,
+  const line = {
+    outcome: decision.outcome,
+    eventId: event.id,
+    eventName: event.eventName,
+    account: event.account,
+    region: event.region,
+    resource: decision.resource,
+    actor: event.actor.arn,
+    reason: decision.reason,
+    actions: decision.actions,
+    error: decision.error,
     durationMs: Date.now() - started,
   };
-  if (repair.outcome === 'ignored') {
-    deps.log.info('remediation decided', decided);
+  if (decision.outcome === 'ignored') {
+    deps.log.info('remediation decided', line);
     return result;
   }
-  const changed = repair.restored === true;
-  const alert = buildImpairmentAlert(
-    event,
-    { name: shownTrail.name, arn: shownTrail.arn, account: shownTrail.account },
-    event.resource ?? unnamedResource(event),
-    {
-      outcome: repair.outcome,
-      isLogging: repair.isLogging ?? null,
-      remediatedAt: changed ? deps.now().toISOString() : null,
-      error,
-      actions: steps.actions,
-      changes: repair.changes,
-      reason: repair.reason,
-      restored: repair.restored,
-    },
-  );
-  const alertMessageId = await publishOrThrow(deps, alert, decided);
-  (repair.outcome === 'failed' ? deps.log.error : deps.log.info).call(deps.log, 'remediation decided', { ...decided, alertMessageId });
-  return { ...result, alertMessageId };
+  const alert = buildImpairmentAlert(event, { ...decision, outcome: decision.outcome }, decision.resource);
+  result.alertMessageId = await publishOrThrow(deps, alert, line);
+  (decision.outcome === 'failed' ? deps.log.error : deps.log.info).call(deps.log, 'remediation decided', {
+    ...line,
+    alertMessageId: result.alertMessageId,
+  });
+  return result;
 }

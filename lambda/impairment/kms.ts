@@ -1,7 +1,7 @@
 // The KMS family: a watched trail's key disabled, scheduled for deletion, or its key policy replaced.
 import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, GetKeyPolicyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { cloudTrailAccessProblem, keyRepair } from '#core/log-storage.js';
-import { kmsOf, trailHealth, type ImpairmentHandler } from './common.js';
+import { kmsOf, trailHealth, type StorageHandler } from './storage-common.js';
 
 async function keyState(kms: KMSClient, key: string): Promise<string | undefined> {
   return (await kms.send(new DescribeKeyCommand({ KeyId: key }))).KeyMetadata?.KeyState;
@@ -12,7 +12,7 @@ async function keyState(kms: KMSClient, key: string): Promise<string | undefined
  * DescribeKey. CloudTrail cannot encrypt, so cannot deliver, with a disabled key; a deleted one loses every log it
  * encrypted. Both are undone deterministically while the key still exists.
  */
-export const restoreKey: ImpairmentHandler = async (ctx) => {
+export const restoreKey: StorageHandler = async (ctx) => {
   const { steps, resource, trail, event } = ctx;
   const kms = await kmsOf(ctx);
   const change =
@@ -55,7 +55,7 @@ export const restoreKey: ImpairmentHandler = async (ctx) => {
  * PutKeyPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says whether the new policy
  * still lets CloudTrail encrypt (kms:GenerateDataKey*) and the trail's delivery error.
  */
-export const keyPolicy: ImpairmentHandler = async (ctx) => {
+export const keyPolicy: StorageHandler = async (ctx) => {
   const { steps, resource, trail } = ctx;
   const kms = await kmsOf(ctx);
   const text = await steps.run(

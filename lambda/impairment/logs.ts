@@ -2,7 +2,7 @@
 import { CreateLogGroupCommand, DescribeLogGroupsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { logGroupArnOf } from '#core/aws/cloudtrail.js';
 import { errorCode } from '#core/errors.js';
-import { logsOf, trailHealth, type ImpairmentHandler } from './common.js';
+import { logsOf, trailHealth, type StorageHandler } from './storage-common.js';
 
 async function logGroupExists(logs: CloudWatchLogsClient, name: string): Promise<boolean> {
   const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 1 }));
@@ -14,7 +14,7 @@ async function logGroupExists(logs: CloudWatchLogsClient, name: string): Promise
  * `cloudWatchLogsLogGroupArn`; CloudTrail then delivers to it again with the trail's role. Otherwise alerted: without
  * a baseline TrailGuard does not own the group's settings. The events logged while it was gone are lost either way.
  */
-export const deleteLogGroup: ImpairmentHandler = async (ctx) => {
+export const deleteLogGroup: StorageHandler = async (ctx) => {
   const { steps, resource, trail } = ctx;
   const change = `CloudWatch Logs group ${resource.name} of trail ${trail.name} deleted`;
   const pinned = trail.baseline?.cloudWatchLogsLogGroupArn;

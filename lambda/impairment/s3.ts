@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { errorCode } from '#core/errors.js';
 import { cloudTrailAccessProblem, decideLifecycle, describeKept } from '#core/log-storage.js';
-import { s3Of, trailHealth, type ImpairmentContext, type ImpairmentHandler, type Repair } from './common.js';
+import { s3Of, trailHealth, type StorageContext, type StorageHandler, type Repair } from './storage-common.js';
 
 async function lifecycleRules(s3: S3Client, bucket: string): Promise<LifecycleRule[]> {
   try {
@@ -34,7 +34,7 @@ async function bucketPolicy(s3: S3Client, bucket: string): Promise<string | null
  * superseded) and removes the ones that expire logs sooner than the baseline's `retentionDays`, keeping the others;
  * without `retentionDays` they are reported only. Verified by reading the rules back.
  */
-export const lifecycle: ImpairmentHandler = async (ctx) => {
+export const lifecycle: StorageHandler = async (ctx) => {
   const { steps, resource, trail } = ctx;
   const bucket = resource.name;
   const s3 = await s3Of(ctx);
@@ -89,7 +89,7 @@ export const lifecycle: ImpairmentHandler = async (ctx) => {
 
 /** Why the trail may no longer deliver, from its bucket policy and its own last delivery error. */
 async function deliveryEvidence(
-  ctx: ImpairmentContext,
+  ctx: StorageContext,
   s3: S3Client,
 ): Promise<{ problem: string | null; text: string; isLogging: boolean | null }> {
   const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
@@ -105,7 +105,7 @@ async function deliveryEvidence(
  * PutBucketPolicy / DeleteBucketPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says
  * whether the policy now shuts CloudTrail out and what the trail's GetTrailStatus reports as its delivery error.
  */
-export const policy: ImpairmentHandler = async (ctx): Promise<Repair> => {
+export const policy: StorageHandler = async (ctx): Promise<Repair> => {
   const s3 = await s3Of(ctx);
   const evidence = await deliveryEvidence(ctx, s3);
   const change =
@@ -124,7 +124,7 @@ export const policy: ImpairmentHandler = async (ctx): Promise<Repair> => {
 };
 
 /** DeleteBucket: nothing to undo (the logs are gone, the name may be taken), so it is `failed`: logging cannot resume. */
-export const deleteBucket: ImpairmentHandler = async (ctx): Promise<Repair> => {
+export const deleteBucket: StorageHandler = async (ctx): Promise<Repair> => {
   const health = await trailHealth(ctx);
   const bucket = ctx.resource.name;
   return {

@@ -17,6 +17,8 @@ export const OUTCOME_STYLE: Record<Exclude<Outcome, 'ignored' | 'rejected'>, Sty
   allowed: { emoji: 'ℹ️', color: '#36C5F0', level: 'info' },
   // Someone went for the detection pipeline itself: the next step may be the trail, unseen.
   'pipeline-tampered': { emoji: '🚨', color: '#E01E5A', level: 'urgent' },
+  // Logging is on but nothing reaches the bucket (or the log group): as blind as stopped logging.
+  'delivery-failing': { emoji: '🚨', color: '#E01E5A', level: 'urgent' },
 };
 
 const DID: Record<Exclude<Outcome, 'ignored' | 'rejected'>, string> = {
@@ -29,14 +31,26 @@ const DID: Record<Exclude<Outcome, 'ignored' | 'rejected'>, string> = {
   'alert-only': 'Alert only: no baseline to restore from',
   failed: 'Remediation FAILED',
   'pipeline-tampered': "TrailGuard's own pipeline was tampered with",
+  'delivery-failing': 'Nothing it can fix: CloudTrail logs but reports that it cannot deliver the logs',
 };
 
-const TARGET_LABEL = { trail: 'Trail', 'event-rule': 'EventBridge rule', 'iam-role': 'IAM role' } as const;
+const TARGET_LABEL = {
+  trail: 'Trail',
+  'event-rule': 'EventBridge rule',
+  'iam-role': 'IAM role',
+  'event-data-store': 'CloudTrail Lake event data store',
+  account: 'Account',
+  organization: 'Organization',
+} as const;
 
 /** For a pipeline alert: whether the rule or role is back, in words. */
 function restoredLine(alert: Alert): string | null {
   if (alert.trail) return null;
   const { restored, type } = alert.resource;
+  if (type !== 'event-rule' && type !== 'iam-role') {
+    if (restored === true) return 'Put back and verified';
+    return restored === false ? '*NOT put back*: see why below' : null;
+  }
   if (restored === true) return 'Restored to its desired definition and verified';
   if (restored === null) return 'Nothing to restore: it still matches its desired definition';
   return type === 'iam-role'

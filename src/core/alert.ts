@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { WATCHED_EVENTS } from './config.js';
 import { PIPELINE_CALLS, type PipelineEvent } from './pipeline-event.js';
-import type { ImpairmentEvent, ImpairmentResource } from './impairment-event.js';
+import type { ImpairmentEvent, StorageEvent, StorageResource } from './impairment-event.js';
 import type { TamperEvent } from './tamper-event.js';
 
 export const ALERT_SCHEMA = 'trailguard.alert/v1';
@@ -21,6 +21,8 @@ export const OUTCOMES = [
   'rejected',
   /** Someone changed TrailGuard's own member rules or roles; restored or not, it is alerted. */
   'pipeline-tampered',
+  /** The trail logs, but GetTrailStatus reports that CloudTrail fails to deliver (S3, digest, CloudWatch Logs, SNS). */
+  'delivery-failing',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -90,15 +92,47 @@ export const PipelineAlertSchema = AlertBaseSchema.extend({
 });
 export type PipelineAlert = z.output<typeof PipelineAlertSchema>;
 
-/** Every alert on the topic: a trail alert, or (`trail: null`) a pipeline alert. */
-export const AnyAlertSchema = z.union([AlertSchema, PipelineAlertSchema]);
-export type Alert = TrailAlert | PipelineAlert;
+/**
+ * What a log-impairment alert is about (`resource.type`), one line per type: a CloudTrail Lake event
+ * data store, an account's membership of the organization, the organization's CloudTrail set-up
+ * (trusted access, delegated administrator).
+ */
+export const IMPAIRMENT_RESOURCE_TYPES = ['event-data-store', 'account', 'organization'] as const;
+export type ImpairmentResourceType = (typeof IMPAIRMENT_RESOURCE_TYPES)[number];
 
-/** What the alert is about: the trail, or TrailGuard's rule or role. Keys incidents and titles. */
-export function alertTarget(alert: Alert): { type: 'trail' | 'event-rule' | 'iam-role'; name: string; arn: string } {
+/**
+ * An alert about a watched call that is not on a trail (DESIGN.md "Alert", additive): `trail` is
+ * null and `resource` names what was impaired (an event data store ARN, an account id...) and
+ * whether it was put back. `arn` is null where the thing has none the record tells.
+ */
+export const ImpairmentAlertSchema = AlertBaseSchema.extend({
+  eventName: z.enum(WATCHED_EVENTS),
+  trail: z.null(),
+  resource: z.looseObject({
+    type: z.enum(IMPAIRMENT_RESOURCE_TYPES),
+    name: z.string().min(1),
+    arn: z.string().startsWith('arn:').nullable(),
+    /** true: put back and verified; false: not put back; null: nothing TrailGuard could put back. */
+    restored: z.boolean().nullable(),
+  }),
+  outcome: z.enum(OUTCOMES).exclude(['ignored', 'rejected', 'pipeline-tampered']),
+  isLogging: z.boolean().nullable(),
+});
+export type ImpairmentAlert = z.output<typeof ImpairmentAlertSchema>;
+
+/** Every alert on the topic: a trail alert, or (`trail: null`) a pipeline or log-impairment alert. */
+export const AnyAlertSchema = z.union([AlertSchema, PipelineAlertSchema, ImpairmentAlertSchema]);
+export type Alert = TrailAlert | PipelineAlert | ImpairmentAlert;
+
+/** What the alert is about: the trail, TrailGuard's rule or role, or the impaired resource. Keys incidents and titles. */
+export function alertTarget(alert: Alert): {
+  type: 'trail' | 'event-rule' | 'iam-role' | ImpairmentResourceType;
+  name: string;
+  arn: string;
+} {
   return alert.trail
     ? { type: 'trail', ...alert.trail }
-    : { type: alert.resource.type, name: alert.resource.name, arn: alert.resource.arn };
+    : { type: alert.resource.type, name: alert.resource.name, arn: alert.resource.arn ?? alert.resource.name };
 }
 
 export interface AlertFacts {
@@ -153,10 +187,10 @@ export function buildAlert(event: TamperEvent, facts: AlertFacts): TrailAlert {
  * The alert for a log-impairment call (DESIGN.md "Alert", additive): a trail alert whose `trail` is the watched trail
  * that delivers to or encrypts with `resource`, and whose `resource` says what was touched and whether it was put back.
  */
-export function buildImpairmentAlert(
-  event: ImpairmentEvent,
+export function buildStorageAlert(
+  event: StorageEvent,
   trail: TrailAlert['trail'],
-  resource: ImpairmentResource,
+  resource: StorageResource,
   facts: AlertFacts & { restored: boolean | null },
 ): TrailAlert {
   return {
@@ -193,6 +227,26 @@ export function buildPipelineAlert(event: PipelineEvent, facts: PipelineAlertFac
     resource: { type: event.resource.kind, name: event.resource.name, arn: facts.resourceArn, restored: facts.restored },
     outcome: facts.outcome,
     isLogging: null,
+  };
+}
+
+/**
+ * The alert for a log-impairment call (`trail: null`, `resource` naming what was impaired and whether
+ * it was put back). Its `eventName` is the call (`StopEventDataStoreIngestion`, `LeaveOrganization`...).
+ */
+export function buildImpairmentAlert(
+  event: ImpairmentEvent,
+  facts: AlertFacts,
+  resource: { type: ImpairmentResourceType; name: string; arn: string | null; restored: boolean | null },
+): ImpairmentAlert {
+  if (facts.outcome === 'pipeline-tampered') throw new TypeError('pipeline-tampered is not an impairment outcome');
+  return {
+    ...alertBase(event, facts),
+    eventName: event.eventName,
+    trail: null,
+    resource: { ...resource },
+    outcome: facts.outcome,
+    isLogging: facts.isLogging,
   };
 }
 

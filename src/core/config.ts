@@ -5,20 +5,29 @@ import { ACCOUNT_ID, isKnownRegion, partitionOf, REGION } from './arn.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { TrailNameSchema } from './trail-name.js';
 
-/** The four calls on a trail itself: the tamper-event model (src/core/tamper-event.ts) handles these. */
+/** The calls on a trail itself: the remediator's trail path (`lambda/remediate.ts`) handles these. */
 export const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] as const;
 export type TrailEvent = (typeof TRAIL_EVENTS)[number];
 
 /**
- * Every call TrailGuard can watch, with the CloudTrail `eventSource` that records it: the trail
- * calls, and the log-impairment family (calls that blind a trail without touching it: its bucket,
- * its KMS key, its CloudWatch Logs group). One line per name, so parallel additions merge.
+ * Every call `watch` accepts, with the CloudTrail `eventSource` that records it: the member rule's
+ * pattern lists each source with its names. The default `watch` is all of them. Trail calls go to
+ * the trail path; the rest of the log-impairment family (CloudTrail Lake, Organizations, and the
+ * trail's bucket, key and log group) to `lambda/impairment/`. One line per name, so additions merge.
  */
-export const EVENT_SOURCES = {
+export const WATCHED_EVENT_SOURCES = {
   StopLogging: 'cloudtrail.amazonaws.com',
   DeleteTrail: 'cloudtrail.amazonaws.com',
   UpdateTrail: 'cloudtrail.amazonaws.com',
   PutEventSelectors: 'cloudtrail.amazonaws.com',
+  StopEventDataStoreIngestion: 'cloudtrail.amazonaws.com',
+  DeleteEventDataStore: 'cloudtrail.amazonaws.com',
+  UpdateEventDataStore: 'cloudtrail.amazonaws.com',
+  DeregisterOrganizationDelegatedAdmin: 'cloudtrail.amazonaws.com',
+  LeaveOrganization: 'organizations.amazonaws.com',
+  RemoveAccountFromOrganization: 'organizations.amazonaws.com',
+  DisableAWSServiceAccess: 'organizations.amazonaws.com',
+  DeregisterDelegatedAdministrator: 'organizations.amazonaws.com',
   PutBucketLifecycle: 's3.amazonaws.com',
   PutBucketLifecycleConfiguration: 's3.amazonaws.com',
   PutBucketPolicy: 's3.amazonaws.com',
@@ -28,9 +37,14 @@ export const EVENT_SOURCES = {
   ScheduleKeyDeletion: 'kms.amazonaws.com',
   PutKeyPolicy: 'kms.amazonaws.com',
   DeleteLogGroup: 'logs.amazonaws.com',
-} as const;
-export type WatchedEvent = keyof typeof EVENT_SOURCES;
-export const WATCHED_EVENTS = Object.keys(EVENT_SOURCES) as [WatchedEvent, ...WatchedEvent[]];
+} as const satisfies Record<TrailEvent, 'cloudtrail.amazonaws.com'> & Record<string, `${string}.amazonaws.com`>;
+export type WatchedEvent = keyof typeof WATCHED_EVENT_SOURCES;
+export const WATCHED_EVENTS = Object.keys(WATCHED_EVENT_SOURCES) as [WatchedEvent, ...WatchedEvent[]];
+
+/** True for a name of the trail path (`StopLogging`, `DeleteTrail`, `UpdateTrail`, `PutEventSelectors`). */
+export function isTrailEvent(name: string): name is TrailEvent {
+  return (TRAIL_EVENTS as readonly string[]).includes(name);
+}
 
 export const DEFAULT_ROLES = {
   deploy: 'OrganizationAccountAccessRole',
@@ -110,6 +124,22 @@ export const TrailBaselineSchema = z
   })
   .strict();
 export type TrailBaseline = z.infer<typeof TrailBaselineSchema>;
+
+/**
+ * A CloudTrail Lake event data store TrailGuard restores after `UpdateEventDataStore` (CloudTrail API
+ * reference, UpdateEventDataStore). Unset fields are never enforced. `retentionPeriod` is a floor in
+ * days: a longer retention is kept, as shortening it back would delete events.
+ */
+export const EventDataStoreBaselineSchema = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9._-]{3,128}$/, 'expected an event data store name (3-128 of a-z A-Z 0-9 . _ -)'),
+    retentionPeriod: z.number().int().min(7, 'expected at least 7 days').max(3653, 'expected at most 3653 days').optional(),
+    terminationProtectionEnabled: z.boolean().optional(),
+    multiRegionEnabled: z.boolean().optional(),
+    organizationEnabled: z.boolean().optional(),
+  })
+  .strict();
+export type EventDataStoreBaseline = z.infer<typeof EventDataStoreBaselineSchema>;
 
 /**
  * Who administers CloudTrail for the AWS Organization. The management account owns every
@@ -211,6 +241,7 @@ export const ConfigSchema = z
       .min(1, 'expected at least one event name')
       .default([...WATCHED_EVENTS]),
     trails: z.array(TrailBaselineSchema).default([]),
+    eventDataStores: z.array(EventDataStoreBaselineSchema).default([]),
     allow: z.array(AllowPatternSchema).default([]),
     remediator: z
       .object({ delivery: z.enum(['direct', 'queue']).default('direct') })
@@ -280,6 +311,9 @@ export const ConfigSchema = z
         });
       }
     });
+    for (const index of duplicates(config.eventDataStores.map((t) => t.name))) {
+      ctx.addIssue({ code: 'custom', path: ['eventDataStores', index, 'name'], message: 'duplicate event data store name' });
+    }
     for (const index of duplicates(config.trails.map((t) => t.name))) {
       ctx.addIssue({ code: 'custom', path: ['trails', index, 'name'], message: 'duplicate trail name' });
     }

@@ -1,6 +1,6 @@
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
 import { globalRegionOf, partitionOf, roleArn } from './arn.js';
-import { EVENT_SOURCES, type Config } from './config.js';
+import { WATCHED_EVENT_SOURCES, type Config } from './config.js';
 import {
   PERMISSIONS_BOUNDARY,
   boundaryArn,
@@ -33,29 +33,41 @@ export const REMEDIATOR_HANDLER = 'index.handler';
 export const REMEDIATOR_TIMEOUT = 60;
 
 /**
- * One pattern per CloudTrail event source among the watched calls, each listing that source's names. The trail calls
- * keep `source: aws.cloudtrail`; the others match on `detail-type` and `detail.eventSource` alone, since EventBridge
- * names them `aws.<service>` while replayed records (Stratus Red Team) say `aws.cloudtrail`, and only CloudTrail
- * emits the "AWS API Call via CloudTrail" detail type.
+ * The tamper calls as EventBridge pattern entries: one per CloudTrail `eventSource` in `watch`, with
+ * that source's names. EventBridge gives an "AWS API Call via CloudTrail" event the service's own
+ * source (`aws.organizations` for organizations.amazonaws.com); `aws.cloudtrail` is accepted too, as
+ * TrailGuard's fixtures and cases carry it. Names `watch` does not know keep the CloudTrail source.
  */
-export function tamperPatterns(watch: readonly string[]): Record<string, unknown>[] {
+export function tamperPatterns(
+  watch: readonly string[],
+  sources: Readonly<Record<string, string>> = WATCHED_EVENT_SOURCES,
+): Record<string, unknown>[] {
   const bySource = new Map<string, string[]>();
   for (const name of watch) {
-    const source = (EVENT_SOURCES as Record<string, string>)[name] ?? 'cloudtrail.amazonaws.com';
-    bySource.set(source, [...(bySource.get(source) ?? []), name]);
+    const eventSource = sources[name] ?? 'cloudtrail.amazonaws.com';
+    bySource.set(eventSource, [...(bySource.get(eventSource) ?? []), name]);
   }
-  return [...bySource].map(([eventSource, names]) => ({
-    ...(eventSource === 'cloudtrail.amazonaws.com' ? { source: ['aws.cloudtrail'] } : {}),
-    'detail-type': ['AWS API Call via CloudTrail'],
-    detail: { eventSource: [eventSource], eventName: names },
-  }));
+  return [...bySource].map(([eventSource, names]) => {
+    const service = `aws.${eventSource.split('.')[0]}`;
+    return {
+      source: service === 'aws.cloudtrail' ? [service] : ['aws.cloudtrail', service],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: [eventSource], eventName: names },
+    };
+  });
 }
 
-/** Pattern of the central tamper rule: the watched calls (see `tamperPatterns`), one `$or` branch per event source. */
+/** Pattern of the central `trailguard-tamper` rule: every tamper call of `watch`, whichever service records it. */
 export function tamperPattern(watch: readonly string[]): Record<string, unknown> {
-  const patterns = tamperPatterns(watch);
-  return patterns.length === 1 ? patterns[0]! : { $or: patterns };
+  const entries = tamperPatterns(watch);
+  return entries.length === 1 ? entries[0]! : { $or: entries };
 }
+
+/**
+ * EventBridge's default quota on an event pattern's size, in characters ("Event pattern size",
+ * Amazon EventBridge quotas; adjustable up to 4096 on request, which TrailGuard does not assume).
+ */
+export const EVENT_PATTERN_MAX_CHARS = 2048;
 
 const API_CALL = 'AWS API Call via CloudTrail';
 
@@ -90,8 +102,26 @@ function roleCallsPattern(remediationRole: string): Record<string, unknown> {
  * TrailGuard's roles (they arrive only in the partition's global region). Filtered by name, so no
  * other rule's or role's traffic leaves the account.
  */
-export function guardPattern(remediationRole: string): Record<string, unknown> {
-  return { $or: [...ruleCallsPattern([NAMES.forwardRule]), roleCallsPattern(remediationRole)] };
+export function guardPattern(remediationRole: string, globalTamper: readonly string[] = []): Record<string, unknown> {
+  return {
+    $or: [
+      ...ruleCallsPattern([NAMES.forwardRule]),
+      roleCallsPattern(remediationRole),
+      ...(globalTamper.length > 0 ? tamperPatterns(globalTamper) : []),
+    ],
+  };
+}
+
+/**
+ * Services whose CloudTrail events EventBridge delivers only in the partition's global region
+ * (`us-east-1` in `aws`), like IAM's: a `watch` name they record is forwarded from there even when
+ * that region is not watched.
+ */
+export const GLOBAL_EVENT_SOURCES: readonly string[] = ['organizations.amazonaws.com'];
+
+/** The `watch` names recorded by a global service (`LeaveOrganization`...). */
+export function globalTamperCalls(watch: readonly string[]): string[] {
+  return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes((WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? ''));
 }
 
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
@@ -103,8 +133,11 @@ export function centralGuardPattern(remediationRole: string): Record<string, unk
  * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on
  * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
  */
-export function forwardPattern(watch: readonly string[]): Record<string, unknown> {
-  return { $or: [...tamperPatterns(watch), ...ruleCallsPattern([NAMES.guardRule])] };
+export function forwardPattern(
+  watch: readonly string[],
+  sources: Readonly<Record<string, string>> = WATCHED_EVENT_SOURCES,
+): Record<string, unknown> {
+  return { $or: [...tamperPatterns(watch, sources), ...ruleCallsPattern([NAMES.guardRule])] };
 }
 
 /** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */
@@ -157,6 +190,7 @@ export function remediatorEnvironment(config: Config): Record<string, string> {
     ...(config.roles.externalId ? { TRAILGUARD_EXTERNAL_ID: config.roles.externalId } : {}),
     TRAILGUARD_ALLOW: JSON.stringify(config.allow),
     TRAILGUARD_TRAILS: JSON.stringify(config.trails),
+    ...(config.eventDataStores.length > 0 ? { TRAILGUARD_EVENT_DATA_STORES: JSON.stringify(config.eventDataStores) } : {}),
     ...(config.organization ? { TRAILGUARD_ORGANIZATION: JSON.stringify(config.organization) } : {}),
     TRAILGUARD_PIPELINE: JSON.stringify(pipelineEnvironment(config)),
   };
@@ -331,6 +365,7 @@ function memberResources(config: Config, account: string): Resource[] {
     externalId: config.roles.externalId,
     baseline: config.trails,
     organization: config.organization,
+    eventDataStores: config.eventDataStores,
   };
   const out: Resource[] = [
     {
@@ -417,7 +452,8 @@ export function memberRules(spec: MemberRuleSpec, account: string): RuleResource
         region,
         NAMES.guardRule,
         "TrailGuard: forwards changes to TrailGuard's own rules and roles to the central bus",
-        guardPattern(spec.remediationRole),
+        // Where no forward rule runs, the guard also carries the global services' tamper calls (LeaveOrganization...).
+        guardPattern(spec.remediationRole, spec.regions.includes(region) ? [] : globalTamperCalls(spec.watch)),
       ),
     ),
   ];

@@ -1,6 +1,6 @@
 // Least-privilege IAM documents for TrailGuard's roles; pure, so the planner can diff them and tests can read them.
 import { partitionOf } from './arn.js';
-import { isKmsAlias, type Organization, type TrailBaseline } from './config.js';
+import { type EventDataStoreBaseline, isKmsAlias, type Organization, type TrailBaseline } from './config.js';
 import { NAMES } from './names.js';
 
 export interface Statement {
@@ -113,6 +113,8 @@ export interface MemberContext {
   baseline: TrailBaseline[];
   /** Management account and CloudTrail delegated administrators: they alone may recreate organization trails. */
   organization?: Organization | null | undefined;
+  /** Baseline CloudTrail Lake event data stores: UpdateEventDataStore is granted only when there is one to restore. */
+  eventDataStores?: readonly EventDataStoreBaseline[] | undefined;
 }
 
 /** Trust of `TrailGuardRemediator` (and of the reader role) in a member: named central roles only, with the external id when set. */
@@ -135,6 +137,7 @@ export function memberRemediationTrustPolicy(ctx: MemberContext): PolicyDocument
 export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDocument {
   const p = partitionOf(ctx.region);
   const trails = `arn:${p}:cloudtrail:*:${ctx.account}:trail/*`;
+  const eventDataStores = `arn:${p}:cloudtrail:*:${ctx.account}:eventdatastore/*`;
   const statements: Statement[] = [
     {
       Sid: 'ReadTrails',
@@ -154,13 +157,36 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       Action: ['cloudtrail:StartLogging', 'cloudtrail:PutEventSelectors'],
       Resource: trails,
     },
+    {
+      // CloudTrail Lake: read a store, start its ingestion again, restore it from pending deletion (this account's stores only).
+      Sid: 'RestartAndRestoreEventDataStores',
+      Effect: 'Allow',
+      Action: ['cloudtrail:GetEventDataStore', 'cloudtrail:StartEventDataStoreIngestion', 'cloudtrail:RestoreEventDataStore'],
+      Resource: eventDataStores,
+    },
   ];
+  if ((ctx.eventDataStores ?? []).length > 0) {
+    // The store ARN carries an id, not the name the baseline gives: scoped to this account's stores.
+    statements.push({
+      Sid: 'RestoreBaselineEventDataStores',
+      Effect: 'Allow',
+      Action: 'cloudtrail:UpdateEventDataStore',
+      Resource: eventDataStores,
+    });
+  }
+  const org = ctx.organization;
+  const createsOrgTrails =
+    !!org &&
+    ctx.baseline.some((t) => t.isOrganizationTrail) &&
+    (org.managementAccount === ctx.account || org.delegatedAdministrators.includes(ctx.account));
+  if (!createsOrgTrails) {
+    // Whether an account is still in the organization (LeaveOrganization), and whether it is the management account
+    // (whose deleted trail may have been the organization trail). DescribeOrganization takes no resource.
+    statements.push({ Sid: 'ReadOrganizationMembership', Effect: 'Allow', Action: 'organizations:DescribeOrganization', Resource: '*' });
+  }
   if (ctx.baseline.length > 0) {
     const names = [...new Set(ctx.baseline.map((t) => t.name))].sort();
-    const org = ctx.organization;
     const orgTrails = ctx.baseline.filter((t) => t.isOrganizationTrail).map((t) => t.name);
-    const createsOrgTrails =
-      !!org && orgTrails.length > 0 && (org.managementAccount === ctx.account || org.delegatedAdministrators.includes(ctx.account));
     // An organization trail a delegated administrator creates is owned (and named) by the management account.
     const ownedByManagement =
       createsOrgTrails && org.managementAccount !== ctx.account
@@ -172,11 +198,6 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       Action: ['cloudtrail:CreateTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:AddTags'],
       Resource: [...names.map((name) => `arn:${p}:cloudtrail:*:${ctx.account}:trail/${name}`), ...ownedByManagement],
     });
-    if (!ctx.organization) {
-      // Before recreating a deleted baseline trail, the remediator asks whether this is the management
-      // account (whose trail may have been the organization trail): DescribeOrganization takes no resource.
-      statements.push({ Sid: 'IdentifyManagementAccount', Effect: 'Allow', Action: 'organizations:DescribeOrganization', Resource: '*' });
-    }
     if (ownedByManagement.length > 0) {
       // It recreates them from here, so it must also start their logging from here.
       statements.push({ Sid: 'StartOrganizationTrails', Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: ownedByManagement });
@@ -271,6 +292,12 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
         'kms:ScheduleKeyDeletion',
         'logs:DeleteLogGroup',
       ],
+      Resource: '*',
+    },
+    {
+      Sid: 'NeverStopOrDeleteEventDataStores',
+      Effect: 'Deny',
+      Action: ['cloudtrail:StopEventDataStoreIngestion', 'cloudtrail:DeleteEventDataStore'],
       Resource: '*',
     },
   );

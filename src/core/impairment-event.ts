@@ -1,13 +1,24 @@
-// The log-impairment event model: a CloudTrail record of a call on what a trail delivers to or encrypts with (its S3
-// bucket, its KMS key, its CloudWatch Logs group), reduced to the resource it touched.
+// The log-impairment model: a CloudTrail record of a watched call that is not on a trail (Lake, Organizations, and the
+// trail's bucket, key and log group), checked and reduced to what a family module under lambda/impairment/ needs.
 import { z } from 'zod';
 import { ACCOUNT_ID, isKnownRegion, partitionOf, REGION } from './arn.js';
-import { EVENT_SOURCES, type WatchedEvent } from './config.js';
+import { isTrailEvent, type TrailEvent, WATCHED_EVENT_SOURCES, type WatchedEvent } from './config.js';
 import { RejectedEventError } from './errors.js';
-import { type Actor, clip, describeActor, record, text } from './tamper-event.js';
+import { clip, describeActor, record, text, type Actor } from './tamper-event.js';
 
-/** The impairment calls of this module's families, each with the resource type it touches. */
-export const IMPAIRMENT_RESOURCES = {
+/** A watched call that the trail path does not handle. */
+export type ImpairmentCall = Exclude<WatchedEvent, TrailEvent>;
+
+/** The names `lambda/impairment/` handles: every watched call except the four trail calls. */
+export const IMPAIRMENT_CALLS = (Object.keys(WATCHED_EVENT_SOURCES) as WatchedEvent[]).filter(
+  (name): name is ImpairmentCall => !isTrailEvent(name),
+);
+
+/**
+ * The calls on what a trail delivers to or encrypts with (its S3 bucket, its KMS key, its CloudWatch Logs group), each
+ * with the resource type it touches: their records are matched to the watched trail that uses the resource.
+ */
+export const STORAGE_RESOURCES = {
   PutBucketLifecycle: 's3-bucket',
   PutBucketLifecycleConfiguration: 's3-bucket',
   PutBucketPolicy: 's3-bucket',
@@ -17,39 +28,49 @@ export const IMPAIRMENT_RESOURCES = {
   ScheduleKeyDeletion: 'kms-key',
   PutKeyPolicy: 'kms-key',
   DeleteLogGroup: 'log-group',
-} as const satisfies Partial<Record<WatchedEvent, string>>;
-export type ImpairmentCall = keyof typeof IMPAIRMENT_RESOURCES;
-export type ImpairmentResourceType = (typeof IMPAIRMENT_RESOURCES)[ImpairmentCall];
+} as const satisfies Partial<Record<ImpairmentCall, string>>;
+export type StorageCall = keyof typeof STORAGE_RESOURCES;
+export type StorageResourceType = (typeof STORAGE_RESOURCES)[StorageCall];
 
-export interface ImpairmentResource {
-  type: ImpairmentResourceType;
+/** True for the calls on a trail's bucket, key or log group. */
+export const isStorageCall = (name: unknown): name is StorageCall => typeof name === 'string' && Object.hasOwn(STORAGE_RESOURCES, name);
+
+/** The bucket, key or log group a storage call touched, in the form IAM and the trail use. */
+export interface StorageResource {
+  type: StorageResourceType;
   /** Bucket name, key id, or log group name, as the record names it. */
   name: string;
   arn: string;
 }
 
 export interface ImpairmentEvent {
-  /** CloudTrail eventID (else the envelope id): the alert id. */
+  /** CloudTrail eventID (else the envelope id): the alert id, stable across redeliveries. */
   id: string;
   eventName: ImpairmentCall;
+  /** `detail.eventSource`, always the one `WATCHED_EVENT_SOURCES` lists for `eventName`. */
   eventSource: string;
   eventTime: string;
-  /** The account the call was made in: the one that holds the resource. */
+  /** The account the call was made in. */
   account: string;
-  /** Region of the call: the bucket's, key's or log group's region. */
+  /** The region the call was made in (Organizations records its calls in us-east-1). */
   region: string;
   actor: Actor;
   errorCode: string | null;
   errorMessage: string | null;
   requestParameters: Record<string, unknown>;
-  /** The resource the call touched; null when the record does not name it (then `problem` says why). */
-  resource: ImpairmentResource | null;
+  responseElements: Record<string, unknown>;
+  /** Storage calls only: the resource the call touched; null when the record does not name it (then `problem` says why). */
+  resource: StorageResource | null;
   problem: string | null;
 }
 
+/** A record of a call on a trail's bucket, key or log group. */
+export type StorageEvent = ImpairmentEvent & { eventName: StorageCall };
+
 const EnvelopeSchema = z.looseObject({
   'detail-type': z.literal('AWS API Call via CloudTrail'),
-  source: z.string(),
+  // EventBridge gives API-call events the service's source (aws.organizations); TrailGuard's cases carry aws.cloudtrail.
+  source: z.string().regex(/^aws\.[a-z0-9-]+$/, 'expected an AWS service source such as aws.cloudtrail'),
   account: z.string().regex(ACCOUNT_ID),
   region: z.string().regex(REGION),
   detail: z.looseObject({
@@ -60,16 +81,10 @@ const EnvelopeSchema = z.looseObject({
   }),
 });
 
-const isImpairmentCall = (name: unknown): name is ImpairmentCall => typeof name === 'string' && Object.hasOwn(IMPAIRMENT_RESOURCES, name);
-
-/** True for an "AWS API Call via CloudTrail" record of one of the impairment calls above: it goes to this model, not the trail one. */
+/** True when `raw` claims to be a record of an impairment call (whether or not it then parses). */
 export function isImpairmentEvent(raw: unknown): boolean {
-  const detail = record(record(raw)?.detail);
-  return (
-    record(raw)?.['detail-type'] === 'AWS API Call via CloudTrail' &&
-    isImpairmentCall(detail?.eventName) &&
-    detail?.eventSource === EVENT_SOURCES[detail.eventName as ImpairmentCall]
-  );
+  const name = record(record(raw)?.detail)?.eventName;
+  return typeof name === 'string' && (IMPAIRMENT_CALLS as readonly string[]).includes(name);
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -78,15 +93,15 @@ const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const KEY_ARN = /^arn:([\w-]+):kms:([a-z0-9-]+):(\d{12}):key\/([\w-]+)$/;
 const LOG_GROUP = /^[\w\-./#]{1,512}$/;
 
-/** The resource the record names, in the form IAM and the trail use; or why it names none. */
-function resourceOf(
-  eventName: ImpairmentCall,
+/** The resource a storage call's record names, in the form IAM and the trail use; or why it names none. */
+function storageResourceOf(
+  eventName: StorageCall,
   params: Record<string, unknown>,
   account: string,
   region: string,
-): ImpairmentResource | { problem: string } {
+): StorageResource | { problem: string } {
   const p = partitionOf(region);
-  const type = IMPAIRMENT_RESOURCES[eventName];
+  const type = STORAGE_RESOURCES[eventName];
   const key = type === 's3-bucket' ? 'bucketName' : type === 'kms-key' ? 'keyId' : 'logGroupName';
   const field = `detail.requestParameters.${key}`;
   const value = params[key];
@@ -112,37 +127,53 @@ function resourceOf(
   }
 }
 
+/** A storage call's resource (or why the record names none); null/null for the other impairment calls. */
+function resolveStorage(
+  eventName: ImpairmentCall,
+  detail: Record<string, unknown>,
+  account: string,
+  region: string,
+): { resource: StorageResource | null; problem: string | null } {
+  if (!isStorageCall(eventName)) return { resource: null, problem: null };
+  const params = record(detail.requestParameters);
+  const resolved: StorageResource | { problem: string } = !isKnownRegion(region)
+    ? { problem: `detail.awsRegion ${region} is not a region this TrailGuard release knows (upgrade TrailGuard if AWS launched it)` }
+    : params
+      ? storageResourceOf(eventName, params, account, region)
+      : {
+          problem: `detail.requestParameters is absent${detail.omitted === true ? ' (CloudTrail marked the record omitted)' : ''}: cannot tell which resource ${eventName} concerned`,
+        };
+  return 'problem' in resolved ? { resource: null, problem: resolved.problem } : { resource: resolved, problem: null };
+}
+
 /**
- * Parses an EventBridge "AWS API Call via CloudTrail" event of an impairment call (record fields per CloudTrail's
- * "record contents" reference). EventBridge sets `source` to `aws.<service>` (`aws.s3`, `aws.kms`, `aws.logs`);
- * `aws.cloudtrail` is accepted too, as replay tools (Stratus Red Team's detections, case 16) send it.
- * Returns the event, with `resource: null` and a `problem` when the record does not name a usable resource (it is
- * still alerted). Throws RejectedEventError, naming the bad field, for anything else; nothing else, whatever `raw` is.
+ * Parses an EventBridge "AWS API Call via CloudTrail" event of an impairment call (record fields per
+ * CloudTrail's "record contents" reference). Throws `RejectedEventError`, naming the bad field, for
+ * anything else: another call, an `eventSource` that is not the one recording this call (a forged
+ * or misrouted record), `source` of another service, or an envelope that contradicts its record.
  */
 export function parseImpairmentEvent(raw: unknown): ImpairmentEvent {
   const result = EnvelopeSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
-    throw new RejectedEventError(
-      `not a CloudTrail API-call envelope: ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`,
-    );
+    const where = first?.path.length ? first.path.join('.') : '(root)';
+    throw new RejectedEventError(`not a CloudTrail API-call envelope: ${where}: ${first?.message ?? 'invalid'}`);
   }
   const envelope = result.data;
   const detail = envelope.detail as Record<string, unknown> & typeof envelope.detail;
-  const eventName = detail.eventName;
-  if (!isImpairmentCall(eventName))
-    throw new RejectedEventError(`detail.eventName ${clip(eventName, 100)} is not a call TrailGuard handles`);
-  const eventSource = EVENT_SOURCES[eventName];
+  if (!(IMPAIRMENT_CALLS as readonly string[]).includes(detail.eventName)) {
+    throw new RejectedEventError(`detail.eventName ${clip(detail.eventName, 100)} is not a log-impairment call TrailGuard handles`);
+  }
+  const eventName = detail.eventName as ImpairmentCall;
+  const eventSource = WATCHED_EVENT_SOURCES[eventName];
   if (detail.eventSource !== eventSource) {
     throw new RejectedEventError(
-      `detail.eventSource ${clip(detail.eventSource, 100)} does not record ${eventName} (expected ${eventSource})`,
+      `detail.eventSource ${clip(detail.eventSource, 100)} does not record ${eventName} (CloudTrail records it as ${eventSource})`,
     );
   }
   const service = `aws.${eventSource.split('.')[0]}`;
-  if (envelope.source !== service && envelope.source !== 'aws.cloudtrail') {
-    throw new RejectedEventError(
-      `source ${clip(envelope.source, 100)} does not match detail.eventSource ${eventSource} (expected ${service})`,
-    );
+  if (envelope.source !== 'aws.cloudtrail' && envelope.source !== service) {
+    throw new RejectedEventError(`source ${envelope.source} does not match detail.eventSource ${eventSource} (expected ${service})`);
   }
   if (detail.recipientAccountId !== undefined && envelope.account !== detail.recipientAccountId) {
     throw new RejectedEventError(
@@ -152,28 +183,18 @@ export function parseImpairmentEvent(raw: unknown): ImpairmentEvent {
   if (envelope.region !== detail.awsRegion) {
     throw new RejectedEventError(`envelope region ${envelope.region} does not match detail.awsRegion ${detail.awsRegion}`);
   }
-  const { account } = envelope;
-  const region = detail.awsRegion;
-  const params = record(detail.requestParameters) ?? {};
-  const resolved: ImpairmentResource | { problem: string } = !isKnownRegion(region)
-    ? { problem: `detail.awsRegion ${region} is not a region this TrailGuard release knows (upgrade TrailGuard if AWS launched it)` }
-    : record(detail.requestParameters)
-      ? resourceOf(eventName, params, account, region)
-      : {
-          problem: `detail.requestParameters is absent${detail.omitted === true ? ' (CloudTrail marked the record omitted)' : ''}: cannot tell which resource ${eventName} concerned`,
-        };
   return {
-    id: text(detail.eventID, 256) ?? text(envelope.id, 256) ?? `unidentified-${eventName}-${account}-${region}`,
+    id: text(detail.eventID, 256) ?? text(envelope.id, 256) ?? `unidentified-${eventName}-${envelope.account}-${detail.awsRegion}`,
     eventName,
     eventSource,
     eventTime: text(detail.eventTime, 64) ?? text(envelope.time, 64) ?? '',
-    account,
-    region,
+    account: envelope.account,
+    region: detail.awsRegion,
     actor: describeActor(detail),
     errorCode: text(detail.errorCode, 256),
     errorMessage: text(detail.errorMessage, 4096),
-    requestParameters: params,
-    resource: 'problem' in resolved ? null : resolved,
-    problem: 'problem' in resolved ? resolved.problem : null,
+    requestParameters: record(detail.requestParameters) ?? {},
+    responseElements: record(detail.responseElements) ?? {},
+    ...resolveStorage(eventName, detail, envelope.account, detail.awsRegion),
   };
 }

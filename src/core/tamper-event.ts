@@ -92,6 +92,7 @@ export function record(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
+/** The caller as the record names it (CloudTrail "userIdentity element"); display fields are clipped, ARNs never. */
 export function describeActor(detail: Record<string, unknown>): Actor {
   const identity = record(detail.userIdentity) ?? {};
   const type = text(identity.type, 256) ?? 'Unknown';

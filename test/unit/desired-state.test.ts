@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '#core/config.js';
+import { validateConfig, WATCHED_EVENTS } from '#core/config.js';
 import {
   BUS_POLICY_LIMIT,
   DesiredStateError,
@@ -105,8 +105,12 @@ describe('desiredState', () => {
       TRAILGUARD_EXTERNAL_ID: 'ext-123',
       TRAILGUARD_ALLOW: '["arn:aws:iam::*:role/BreakGlass"]',
       TRAILGUARD_TRAILS: '[]',
-      TRAILGUARD_PIPELINE:
-        '{"watch":["StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors","PutBucketLifecycle","PutBucketLifecycleConfiguration","PutBucketPolicy","DeleteBucketPolicy","DeleteBucket","DisableKey","ScheduleKeyDeletion","PutKeyPolicy","DeleteLogGroup"],"regions":["us-east-1","eu-west-1"],"deployRole":"OrganizationAccountAccessRole"}',
+      // The default watch: the whole log-impairment family (issue 12).
+      TRAILGUARD_PIPELINE: JSON.stringify({
+        watch: [...WATCHED_EVENTS],
+        regions: ['us-east-1', 'eu-west-1'],
+        deployRole: 'OrganizationAccountAccessRole',
+      }),
     });
   });
 

@@ -80,8 +80,11 @@ describe('creating and restoring organization trails', () => {
 
   it('other members, and baselines without organization trails, get none of it', () => {
     // What creating an organization trail needs (Organizations, the service-linked role); the guard's rule repairs are another matter.
+    // DescribeOrganization is every member's: it confirms whether an account left the organization (issue 12).
     const organizationTrailActions = (a: string) =>
-      a.startsWith('organizations:') || a === 'iam:CreateServiceLinkedRole' || a === 'iam:GetRole';
+      (a.startsWith('organizations:') && a !== 'organizations:DescribeOrganization') ||
+      a === 'iam:CreateServiceLinkedRole' ||
+      a === 'iam:GetRole';
     expect(actions(memberRemediationPermissionsPolicy(ctx('222222222222', [orgTrail]))).filter(organizationTrailActions)).toEqual([]);
     expect(actions(memberRemediationPermissionsPolicy(ctx(MANAGEMENT, [memberTrail]))).filter(organizationTrailActions)).toEqual([]);
   });

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { partitionOf } from '../arn.js';
 import { isKmsAlias, type TrailBaseline } from '../config.js';
+import { type DeliveryFinding, deliveryFindings } from '../delivery.js';
 import { errorCode } from '../errors.js';
 import { normalizeSelectors, type Selectors } from '../event-selectors.js';
 
@@ -20,6 +21,8 @@ export interface TrailStatus {
   isLogging: boolean;
   latestDeliveryTime: Date | null;
   latestDeliveryError: string | null;
+  /** Every delivery failure GetTrailStatus reports (S3, digest, CloudWatch Logs): `deliveryFindings`. */
+  delivery: DeliveryFinding[];
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -36,6 +39,7 @@ export async function getTrailStatus(client: CloudTrailClient, trail: string): P
     isLogging: out.IsLogging === true,
     latestDeliveryTime: out.LatestDeliveryTime ?? null,
     latestDeliveryError: out.LatestDeliveryError || null,
+    delivery: deliveryFindings(out),
   };
 }
 

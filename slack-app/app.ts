@@ -1,7 +1,7 @@
 // Builds the Bolt app: listeners registered per kind; on the HTTP receiver also POST /sns and GET /healthz.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, LogLevel, type Receiver } from '@slack/bolt';
-import type { ChatApi } from './alerts/poster.js';
+import type { ChatApi, ConversationsApi } from './alerts/poster.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import type { Services } from './services.js';
@@ -18,17 +18,30 @@ export interface AppOptions {
   logLevel?: LogLevel;
 }
 
-/** A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token. */
-export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string): void } {
-  let target: { chat: ChatApi; token: string } | null = null;
+/**
+ * A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token:
+ * `chat` (chat.postMessage, chat.update) and `conversations` (conversations.history, conversations.replies).
+ */
+export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string, conversations?: ConversationsApi): void } {
+  let target: { chat: ChatApi; token: string; conversations: ConversationsApi | undefined } | null = null;
   const get = () => {
     if (!target) throw new Error('Slack client not bound yet');
     return target;
   };
   return {
-    bind: (chat, token) => void (target = { chat, token }),
+    bind: (chat, token, conversations) => void (target = { chat, token, conversations }),
     postMessage: (args) => get().chat.postMessage({ token: get().token, ...args }),
     update: (args) => get().chat.update({ token: get().token, ...args }),
+    history: (args) => {
+      const { conversations, token } = get();
+      if (!conversations) throw new Error('Slack conversations API not bound');
+      return conversations.history({ token, ...args });
+    },
+    replies: (args) => {
+      const { conversations, token } = get();
+      if (!conversations) throw new Error('Slack conversations API not bound');
+      return conversations.replies({ token, ...args });
+    },
   };
 }
 

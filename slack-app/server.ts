@@ -129,7 +129,7 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     },
     services,
   );
-  chat.bind(app.client.chat as never, settings.token);
+  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never);
   const server = (await app.start(settings.port)) as Server;
   // Learn the Organization's account names before the first alert needs them; failures only cost names.
   if (config.members.organization)

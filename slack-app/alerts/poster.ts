@@ -6,6 +6,7 @@ import type { Incident, Store } from '../store/types.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 import { clip } from '../views/format.js';
+import { METADATA_ALERT } from '../ids.js';
 import {
   DEFAULT_POSTING_RULES,
   digestSince,
@@ -25,8 +26,23 @@ import {
 
 export { retryAfterMs } from './decide.js';
 
-/** The slice of Slack's chat API the poster uses (WebClient's `chat` fits). */
-export interface ChatApi {
+/** A page of conversations.history / conversations.replies, as far as the poster reads it. */
+export interface HistoryPage {
+  messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }[];
+  response_metadata?: { next_cursor?: string };
+}
+
+/** The slice of Slack's conversations API the poster uses (WebClient's `conversations` fits). */
+export interface ConversationsApi {
+  history(args: Record<string, unknown> & { channel: string }): Promise<HistoryPage>;
+  replies(args: Record<string, unknown> & { channel: string; ts: string }): Promise<HistoryPage>;
+}
+
+/**
+ * The slice of Slack's chat API the poster uses (WebClient's `chat` fits), and optionally the channel's history:
+ * without it, a post whose outcome was unknown (connection lost, app killed) is sent again rather than looked for.
+ */
+export interface ChatApi extends Partial<ConversationsApi> {
   postMessage(args: Record<string, unknown> & { channel: string; text: string }): Promise<{ ts?: string }>;
   update(args: Record<string, unknown> & { channel: string; ts: string; text: string }): Promise<unknown>;
 }
@@ -49,6 +65,28 @@ const STORE_RETRY_MS = 5_000;
 function messageGone(error: unknown): boolean {
   const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
   return code === 'message_not_found' || code === 'cant_update_message';
+}
+
+/** How far before a post's `sendingAt` its message is looked for: Slack's clock and ours may differ. */
+const LOOKBACK_MS = 5 * 60_000;
+/** History pages (200 messages each) read when looking for a post whose outcome was unknown. */
+const LOOKUP_PAGES = 10;
+
+/**
+ * True when Slack answered and said the message was not posted (an `ok: false` answer, a 429): anything else (a
+ * connection reset, a timeout, an HTTP 5xx from a proxy, the app killed) leaves it unknown whether Slack has it.
+ */
+function surelyNotPosted(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
+}
+
+/** The message metadata that names the alerts a message shows (Slack: chat.postMessage `metadata`). */
+function alertMetadata(ids: readonly string[]) {
+  return {
+    event_type: METADATA_ALERT,
+    event_payload: ids.length === 1 ? { alert_id: ids[0]! } : { alert_id: ids[0]!, alert_ids: [...ids] },
+  };
 }
 
 /** Due incidents read per pass; a larger backlog is worked through in further passes. */
@@ -276,9 +314,82 @@ export class AlertPoster {
   }
 
   private async postOne(incident: Incident): Promise<void> {
-    const ts = await this.post(alertMessage(incident, { accountName: this.nameOf(incident.alert.account) }));
+    const found = (await this.alreadyShown([incident], null)).get(incident.id);
+    const ts =
+      found ??
+      (await this.sendTracked([incident.id], () =>
+        this.post({
+          ...alertMessage(incident, { accountName: this.nameOf(incident.alert.account) }),
+          metadata: alertMetadata([incident.id]),
+        }),
+      ));
     await this.store.markPosted(incident.id, this.channel, ts, null);
-    this.log.info('alert posted', { alertId: incident.id, outcome: incident.alert.outcome, ts });
+    this.log.info(found ? 'alert found already posted; not posted again' : 'alert posted', {
+      alertId: incident.id,
+      outcome: incident.alert.outcome,
+      ts,
+    });
+  }
+
+  /**
+   * Sends a post showing `ids`: marks them as being sent first, so that a restart after a kill, or a retry after a
+   * lost answer, looks for the message (`alreadyShown`) before posting again; an answer that says the post surely did
+   * not happen clears the mark.
+   */
+  private async sendTracked<T>(ids: readonly string[], send: () => Promise<T>): Promise<T> {
+    const at = new Date(this.now());
+    for (const id of ids) await this.store.markSending(id, at);
+    try {
+      return await send();
+    } catch (error) {
+      if (surelyNotPosted(error)) for (const id of ids) await this.store.markSending(id, null);
+      throw error;
+    }
+  }
+
+  /**
+   * Of the incidents whose last post had an unknown outcome (`sendingAt`), those Slack already shows, with the ts of
+   * the message: top-level messages of the channel (`threadTs` null, conversations.history) or replies in a thread
+   * (conversations.replies), found by the alert ids in their metadata (`include_all_metadata`). Slack refusing the
+   * look-up (missing scope, not in channel) posts anyway: an alert shown twice beats one never shown. A look-up that
+   * fails otherwise (connection, 429) throws, and the post is retried later with its mark kept.
+   */
+  private async alreadyShown(incidents: readonly Incident[], threadTs: string | null): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unsure = incidents.filter((i) => i.sendingAt);
+    if (unsure.length === 0) return found;
+    const wanted = new Set(unsure.map((i) => i.id));
+    const lookUp = threadTs ? this.chat.replies : this.chat.history;
+    if (!lookUp) {
+      this.log.warn('cannot look for an earlier post in Slack (no history access); posting again', { alertIds: [...wanted] });
+      return found;
+    }
+    const oldest = Math.min(...unsure.map((i) => Date.parse(i.sendingAt!))) - LOOKBACK_MS;
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOKUP_PAGES; page += 1) {
+        const args = {
+          channel: this.channel,
+          include_all_metadata: true,
+          limit: 200,
+          ...(threadTs ? { ts: threadTs } : { oldest: (oldest / 1000).toFixed(6) }),
+          ...(cursor ? { cursor } : {}),
+        };
+        const out = await lookUp.call(this.chat, args as never);
+        for (const message of out.messages ?? []) {
+          if (message.metadata?.event_type !== METADATA_ALERT || !message.ts) continue;
+          const payload = message.metadata.event_payload ?? {};
+          const ids = [payload.alert_id, ...(Array.isArray(payload.alert_ids) ? payload.alert_ids : [])];
+          for (const id of ids) if (typeof id === 'string' && wanted.has(id) && !found.has(id)) found.set(id, message.ts);
+        }
+        cursor = out.response_metadata?.next_cursor || undefined;
+        if (!cursor || found.size === wanted.size) break;
+      }
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== 'slack_webapi_platform_error') throw error;
+      this.log.warn('slack refused the look-up for an earlier post; posting again', { alertIds: [...wanted], error: errorText(error) });
+    }
+    return found;
   }
 
   private async fold(incident: Incident, parentId: string): Promise<void> {
@@ -298,7 +409,11 @@ export class AlertPoster {
       });
       return this.postOne(incident);
     }
-    await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
+    const parentTs = parent.ts;
+    if (!(await this.alreadyShown([incident], parentTs)).has(incident.id))
+      await this.sendTracked([incident.id], () =>
+        this.post({ thread_ts: parentTs, text: repeatReply(incident.alert), metadata: alertMetadata([incident.id]) }),
+      );
     await this.store.incrementCount(parent.id);
     await this.store.markPosted(incident.id, this.channel, parent.ts, parent.id);
     this.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
@@ -308,28 +423,47 @@ export class AlertPoster {
    * Posts (or extends) a storm digest. Each thread reply's alerts are marked posted as soon as it is in Slack, so a
    * failure part-way (a 429 on the third reply) retries only the replies that did not go out.
    */
-  private async postDigest(root: Incident, isNew: boolean, incidents: Incident[]): Promise<void> {
+  private async postDigest(root: Incident, isNew: boolean, planned: Incident[]): Promise<void> {
     const { store, channel, nameOf } = this;
+    let incidents = planned;
     let ts = root.ts;
     if (isNew) {
-      ts = await this.post(
-        digestMessage(
-          root,
-          incidents.map((i) => i.alert),
-          nameOf,
-        ),
-      );
+      const found = (await this.alreadyShown([root], null)).get(root.id);
+      ts =
+        found ??
+        (await this.sendTracked([root.id], () =>
+          this.post({
+            ...digestMessage(
+              root,
+              incidents.map((i) => i.alert),
+              nameOf,
+            ),
+            metadata: alertMetadata([root.id]),
+          }),
+        ));
       await store.markPosted(root.id, channel, ts, null, true);
-      this.log.info('storm digest posted', { alertId: root.id, alerts: incidents.length });
+      this.log.info(found ? 'storm digest found already posted; not posted again' : 'storm digest posted', {
+        alertId: root.id,
+        alerts: incidents.length,
+      });
+      // The root's own sending mark is cleared now; its detail line in the thread is tracked on its own.
+      incidents = incidents.map((i) => (i.id === root.id ? { ...i, sendingAt: null } : i));
     }
     if (!ts) throw new Error(`storm digest ${root.id} has no message`);
-    let rootDetailed = !incidents.some((i) => i.id === root.id);
+    const threadTs = ts;
+    // Detail lines that reached the thread although their reply's answer was lost: marked, and not sent again.
+    const shown = await this.alreadyShown(incidents, threadTs);
+    for (const id of shown.keys()) await store.markPosted(id, channel, threadTs, id === root.id ? null : root.id, id === root.id);
+    let rootDetailed = !incidents.some((i) => i.id === root.id) || shown.has(root.id);
+    const toDetail = incidents.filter((i) => !shown.has(i.id));
     try {
       for (const reply of digestReplies(
-        incidents.map((i) => i.alert),
+        toDetail.map((i) => i.alert),
         nameOf,
       )) {
-        await this.post({ thread_ts: ts, text: reply.text, blocks: reply.blocks });
+        await this.sendTracked(reply.alertIds, () =>
+          this.post({ thread_ts: threadTs, text: reply.text, blocks: reply.blocks, metadata: alertMetadata(reply.alertIds) }),
+        );
         for (const id of reply.alertIds) {
           // The root stays the digest (clearing its lastError); every other alert now points at it.
           if (id === root.id) rootDetailed = true;

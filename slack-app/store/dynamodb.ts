@@ -36,6 +36,7 @@ const toIncident = (item: Record<string, unknown>): Incident => {
     lastError: rest.lastError ?? null,
     statusLine: rest.statusLine ?? null,
     digest: rest.digest === true,
+    sendingAt: rest.sendingAt ?? null,
   };
 };
 
@@ -165,9 +166,20 @@ export class DynamoStore implements Store {
         TableName: this.table,
         Key: { id },
         // Leaving `state` out of the byState index would need REMOVE; 'posted' keeps queries on 'pending' small.
-        UpdateExpression: `SET #s = :posted, channel = :c, ts = :ts, digest = :d${parentId ? ', parentId = :p' : ''} REMOVE lastError${parentId ? '' : ', parentId'}`,
+        UpdateExpression: `SET #s = :posted, channel = :c, ts = :ts, digest = :d${parentId ? ', parentId = :p' : ''} REMOVE lastError, sendingAt${parentId ? '' : ', parentId'}`,
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: { ':posted': 'posted', ':c': channel, ':ts': ts, ':d': digest, ...(parentId ? { ':p': parentId } : {}) },
+      }),
+    );
+  }
+
+  async markSending(id: string, at: Date | null): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: at ? 'SET sendingAt = :a' : 'REMOVE sendingAt',
+        ...(at ? { ExpressionAttributeValues: { ':a': at.toISOString() } } : {}),
       }),
     );
   }
@@ -293,6 +305,11 @@ export class DynamoStore implements Store {
       },
       limit,
     );
+  }
+
+  /** Writes (and overwrites) one health item, `id` `health#probe`, outside every index (it has no `state`, `bucket`, …). */
+  async probeWrite(now: Date): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: 'health#probe', at: now.toISOString() } }));
   }
 
   async close(): Promise<void> {}

@@ -105,6 +105,23 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.acknowledge('no-such-alert', 'U1', at(7))).toBeNull();
   });
 
+  it('remembers a post whose outcome is unknown until it is posted, and forgets one that surely failed', async () => {
+    const store = await open();
+    const [a, b] = [makeAlert(), makeAlert()];
+    await store.insertAlert(a, at(0));
+    await store.insertAlert(b, at(0));
+
+    await store.markSending(a.id, at(1));
+    await store.markSending(b.id, at(1));
+    expect((await store.get(a.id))?.sendingAt).toBe(at(1).toISOString());
+    await store.markPosted(a.id, 'C1', '1.000001', null);
+    await store.markSending(b.id, null);
+
+    expect((await store.get(a.id))?.sendingAt).toBeNull();
+    expect((await store.get(b.id))?.sendingAt).toBeNull();
+    expect((await store.get(b.id))?.state).toBe('pending');
+  });
+
   it('tracks digests and counts what arrived in a window', async () => {
     const store = await open();
     const alerts = Array.from({ length: 5 }, () => makeAlert());

@@ -16,7 +16,7 @@ describe('slack-app/manifest.yml', () => {
     expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: expect.stringMatching(/\/slack\/events$/) });
   });
 
-  it('asks for the least scopes: posting and updating messages, and the command', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands']);
+  it('asks for the least scopes: posting and updating messages, the command, and reading its channel to find its own posts', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['channels:history', 'chat:write', 'commands', 'groups:history']);
   });
 });

@@ -31,6 +31,7 @@ const incident = (alert = makeAlert({ account: '531111111112' })): Incident => (
   lastError: null,
   statusLine: null,
   digest: false,
+  sendingAt: null,
 });
 
 describe('review: SigningCertURL', () => {

@@ -1,6 +1,7 @@
 // Builds the Bolt app: listeners registered per kind; on the HTTP receiver also POST /sns and GET /healthz.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { errorText } from '#core/errors.js';
 import type { ChatApi, ConversationsApi } from './alerts/poster.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
@@ -65,10 +66,19 @@ export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?:
 }
 
 export function createApp(options: AppOptions, services: Services): App {
-  const healthz = (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: true, refused: services.refused }));
-  };
+  // Green only while an alert could be stored now: a full disk or a locked store answers every SNS delivery 500.
+  const healthz = (_req: IncomingMessage, res: ServerResponse) =>
+    void services.store.probeWrite(services.now()).then(
+      () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, refused: services.refused }));
+      },
+      (error: unknown) => {
+        services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
+      },
+    );
   const customRoutes = [
     ...(options.sns
       ? [

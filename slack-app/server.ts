@@ -152,7 +152,14 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const handle = await startSlackApp(loadSettings(process.env));
-    const shutdown = () => void handle.stop().then(() => process.exit(0));
+    const shutdown = () =>
+      void handle.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`${errorText(error)}\n`);
+          process.exit(1);
+        },
+      );
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   } catch (error) {

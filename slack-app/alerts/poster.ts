@@ -159,11 +159,19 @@ export class AlertPoster {
     this.wakeAt(this.now(), { replace: false });
   }
 
+  /**
+   * Stops posting and waits for the pass under way. Never rejects: a pass that fails now (the store locked or gone)
+   * leaves its alerts pending for the next start, and a shutdown must still close the store and the server.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer.handle);
     this.timer = null;
-    await this.running;
+    await this.running?.catch((error: unknown) => {
+      this.log.warn('alert posting pass failed while stopping; pending alerts are posted after the next start', {
+        error: errorText(error),
+      });
+    });
   }
 
   /** Sets the timer to `at`: `replace` moves it later too (a burst gathering), otherwise only earlier. */

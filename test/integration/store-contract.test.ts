@@ -122,6 +122,19 @@ describe.each(stores)('%s store', (_name, open) => {
     expect((await store.get(b.id))?.state).toBe('pending');
   });
 
+  it('takes a health probe write that no query of alerts ever returns', async () => {
+    const store = await open();
+    const a = makeAlert();
+    await store.insertAlert(a, at(0));
+
+    await store.probeWrite(at(1));
+    await store.probeWrite(at(2));
+
+    expect((await store.due(at(5), 10)).map((i) => i.id)).toEqual([a.id]);
+    expect(await store.countReceivedSince(at(-60))).toBe(1);
+    expect(await store.openIncidents(10)).toEqual([]);
+  });
+
   it('tracks digests and counts what arrived in a window', async () => {
     const store = await open();
     const alerts = Array.from({ length: 5 }, () => makeAlert());

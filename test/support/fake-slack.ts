@@ -12,7 +12,8 @@ export interface SlackCall {
 /**
  * A queued answer. `after: 'store'` keeps the message as Slack would (it is in the channel), then answers
  * `status`/`body`; `reset: true` accepts the message and then drops the connection without any answer (a reset
- * after Slack received it); `hang: true` accepts it and never answers (the caller is killed mid-post).
+ * after Slack received it); `hang: true` accepts it and never answers (the caller is killed mid-post); `delayMs`
+ * answers that much later.
  */
 export type Scripted = {
   status: number;
@@ -21,6 +22,8 @@ export type Scripted = {
   after?: 'store';
   reset?: boolean;
   hang?: boolean;
+  /** Answer this much later (ms): Slack slow to answer. */
+  delayMs?: number;
 };
 
 /** A message as the fake channel holds it (the fields conversations.history returns). */
@@ -160,8 +163,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         }
         if (scripted.reset) return req.socket.destroy();
         if (scripted.hang) return;
-        res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
-        return res.end(JSON.stringify(scripted.body ?? { ok: false, error: 'scripted' }));
+        const answer = () => {
+          res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
+          res.end(JSON.stringify(scripted.body ?? { ok: false, error: 'scripted' }));
+        };
+        if (scripted.delayMs) return void setTimeout(answer, scripted.delayMs);
+        return answer();
       }
       const refused = refusal(method, args);
       if (refused) {

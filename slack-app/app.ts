@@ -5,6 +5,7 @@ import { errorText } from '#core/errors.js';
 import type { ChatApi, ConversationsApi } from './alerts/poster.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
+import { register as registerEvents } from './listeners/events/index.js';
 import type { Services } from './services.js';
 import { snsIngress, type IngressDeps } from './sns/ingress.js';
 
@@ -113,5 +114,6 @@ export function createApp(options: AppOptions, services: Services): App {
   });
   registerActions(app, services);
   registerCommands(app, services);
+  registerEvents(app, services);
   return app;
 }

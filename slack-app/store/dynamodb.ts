@@ -307,6 +307,20 @@ export class DynamoStore implements Store {
     );
   }
 
+  async acknowledgedSince(since: Date, limit: number): Promise<Incident[]> {
+    return this.query(
+      {
+        IndexName: 'byTime',
+        KeyConditionExpression: 'bucket = :all AND receivedAt >= :since',
+        FilterExpression: '#s = :posted AND attribute_not_exists(parentId) AND attribute_exists(acknowledgedBy)',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':all': ALL, ':posted': 'posted', ':since': since.toISOString() },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+  }
+
   /** Writes (and overwrites) one health item, `id` `health#probe`, outside every index (it has no `state`, `bucket`, …). */
   async probeWrite(now: Date): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: 'health#probe', at: now.toISOString() } }));

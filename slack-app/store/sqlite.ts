@@ -193,6 +193,15 @@ export class SqliteStore implements Store {
     return rows.map(toIncident);
   }
 
+  async acknowledgedSince(since: Date, limit: number): Promise<Incident[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM incidents WHERE state = 'posted' AND parent_id IS NULL AND acknowledged_by IS NOT NULL AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
+      )
+      .all(since.toISOString(), limit) as Row[];
+    return rows.map(toIncident);
+  }
+
   /**
    * Commits a write that needs free pages (8 KiB, deleted again in the same transaction): a full disk or a database at
    * its size limit fails it with SQLITE_FULL, a lock held past the busy timeout with SQLITE_BUSY, as an alert's insert would.

@@ -61,6 +61,8 @@ export interface Store {
   countReceivedSince(since: Date): Promise<number>;
   /** Incidents with a message of their own that nobody acknowledged yet, newest first. */
   openIncidents(limit: number): Promise<Incident[]>;
+  /** Incidents with a message of their own, received since `since` and acknowledged, newest first (App Home). */
+  acknowledgedSince(since: Date, limit: number): Promise<Incident[]>;
   /** Proves the store can take a write now (GET /healthz): throws the store's error (disk full, locked, unreachable) when not. */
   probeWrite(now: Date): Promise<void>;
   close(): Promise<void>;

@@ -135,6 +135,20 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.openIncidents(10)).toEqual([]);
   });
 
+  it('lists acknowledged incidents received since a time, newest first, without repeats folded into them', async () => {
+    const store = await open();
+    const [old, acked, open_, folded] = [makeAlert(), makeAlert(), makeAlert(), makeAlert()];
+    for (const [i, a] of [old, acked, open_, folded].entries()) await store.insertAlert(a, at(i * 10));
+    for (const a of [old, acked, open_]) await store.markPosted(a.id, 'C1', `1.${a.id}`, null);
+    await store.markPosted(folded.id, 'C1', `1.${acked.id}`, acked.id);
+    await store.acknowledge(old.id, 'U1', at(40));
+    await store.acknowledge(acked.id, 'U2', at(41));
+
+    const listed = await store.acknowledgedSince(at(5), 10);
+
+    expect(listed.map((i) => [i.id, i.acknowledgedBy])).toEqual([[acked.id, 'U2']]);
+  });
+
   it('tracks digests and counts what arrived in a window', async () => {
     const store = await open();
     const alerts = Array.from({ length: 5 }, () => makeAlert());

@@ -185,8 +185,7 @@ describe('a full disk', () => {
       const pages = database.pragma('page_count', { simple: true }) as number;
       database.pragma(`max_page_count = ${pages}`);
       const answers: number[] = [];
-      for (let i = 0; i < 40 && answers.every((s) => s < 300); i += 1)
-        answers.push((await deliver(app.url, alertOn(`full-${i}`))).status);
+      for (let i = 0; i < 40 && answers.every((s) => s < 300); i += 1) answers.push((await deliver(app.url, alertOn(`full-${i}`))).status);
 
       const full = await healthz(app.url);
       database.pragma(`max_page_count = ${pages + 1000}`);

@@ -467,6 +467,9 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'sns:SetTopicAttributes',
         'sns:TagResource',
         'sns:Subscribe',
+        // The HTTPS subscription's RedrivePolicy (its dead-letter queue); SNS authorizes these on the topic.
+        'sns:GetSubscriptionAttributes',
+        'sns:SetSubscriptionAttributes',
       ],
       Resource: own('sns', NAMES.topic),
     },

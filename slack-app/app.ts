@@ -71,8 +71,10 @@ export function createApp(options: AppOptions, services: Services): App {
   const healthz = (_req: IncomingMessage, res: ServerResponse) =>
     void services.store.probeWrite(services.now()).then(
       () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: true, refused: services.refused }));
+        // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely.
+        const slack = services.poster.slackRefusal;
+        res.writeHead(slack ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: !slack, ...(slack ? { slack } : {}), refused: services.refused }));
       },
       (error: unknown) => {
         services.log.error('healthz: the store cannot take a write', { error: errorText(error) });

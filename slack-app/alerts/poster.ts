@@ -16,6 +16,7 @@ import {
   planPosts,
   retryAfterMs,
   retryAt,
+  setupRefusal,
   wakeAfterPass,
   wakeAfterReceive,
   type PostAction,
@@ -52,7 +53,7 @@ export interface PosterOptions extends Partial<PostingRules> {
   chat: ChatApi;
   channel: string;
   nameOf: (account: string) => string;
-  log: Pick<Log, 'info' | 'warn'>;
+  log: Pick<Log, 'info' | 'warn'> & Partial<Pick<Log, 'error'>>;
   now?: () => Date;
 }
 
@@ -116,7 +117,7 @@ export class AlertPoster {
   private readonly chat: ChatApi;
   private readonly channel: string;
   private readonly nameOf: (account: string) => string;
-  private readonly log: Pick<Log, 'info' | 'warn'>;
+  private readonly log: Pick<Log, 'info' | 'warn'> & Partial<Pick<Log, 'error'>>;
   private readonly now: () => number;
   private readonly rules: PostingRules;
   private clock: PostingClock = IDLE_CLOCK;
@@ -126,6 +127,12 @@ export class AlertPoster {
   private stopped = true;
   /** Slack calls made, by method: the benchmark reads it. */
   readonly calls = { postMessage: 0, update: 0 };
+  /**
+   * Set while Slack refuses every post for a reason only a person can fix (`setupRefusal`: not_in_channel,
+   * token_revoked, …), with the error code and since when (ISO-8601); cleared by the next post Slack accepts.
+   * GET /healthz answers 503 while it is set.
+   */
+  slackRefusal: { error: string; since: string } | null = null;
 
   constructor(options: PosterOptions) {
     const { store, chat, channel, nameOf, log, now, ...rules } = options;
@@ -249,7 +256,19 @@ export class AlertPoster {
           const parentFailure = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
           if (parentFailure) throw parentFailure;
           await this.execute(action);
+          this.slackRefusal = null;
         } catch (error) {
+          const refusal = setupRefusal(error);
+          if (refusal && this.slackRefusal?.error !== refusal) {
+            this.slackRefusal = { error: refusal, since: new Date(this.now()).toISOString() };
+            (this.log.error ?? this.log.warn)(
+              'slack refuses every post until someone fixes the app or the channel; alerts are kept and retried',
+              {
+                error: refusal,
+                channel: this.channel,
+              },
+            );
+          }
           const failure = error instanceof ActionFailed ? error : this.failure(error, action);
           if (action.kind === 'post') failedParents.set(action.incident.id, failure);
           await this.recordFailure(action, failure);

@@ -200,3 +200,25 @@ describe('a full disk', () => {
     }
   });
 });
+
+describe('Slack refusing every post until someone acts', () => {
+  it('/healthz is 503 naming the error while the bot is out of the channel, and 200 once the alert went out', async () => {
+    const { app } = await start('refused.db');
+    try {
+      slack.down = { status: 200, body: { ok: false, error: 'not_in_channel' } };
+      const alert = alertOn('bot-kicked');
+      await deliver(app.url, alert);
+      await waitFor(async () => ((await app.services.store.get(alert.id))?.attempts ?? 0) >= 1);
+      const refused = await healthz(app.url);
+      slack.down = null;
+      await waitFor(async () => (await app.services.store.get(alert.id))?.state === 'posted');
+      const back = await healthz(app.url);
+
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ ok: false, slack: { error: 'not_in_channel' } });
+      expect(back.status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -134,6 +134,41 @@ describe('exactly once under failure', () => {
     expect(slack.ok('conversations.replies').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('a storm with long detail lines and a 429 on its second thread reply: every reply within Block Kit limits, every line once', async () => {
+    // Past the storm window of the earlier test's storm: this storm gets a digest of its own (root, then replies).
+    await new Promise((r) => setTimeout(r, STORM_WINDOW_MS + 100));
+    slack.script.set('chat.postMessage', [
+      { status: 200, pass: true },
+      { status: 200, pass: true },
+      { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } },
+    ]);
+    // 60 alerts whose error text alone is 1,500 characters: about 25 detail lines fill the 48 sections of a reply.
+    const alerts = Array.from({ length: 60 }, (_, i) =>
+      makeAlert({
+        account: MEMBERS[i % 3]!,
+        outcome: 'failed',
+        error: `AccessDenied ${'x'.repeat(1500)}`,
+        trail: trail(MEMBERS[i % 3]!, `long-${i}`),
+      }),
+    );
+
+    await Promise.all(alerts.map((a) => deliver(app.url, a)));
+    await waitFor(async () => (await Promise.all(alerts.map((a) => app.services.store.get(a.id)))).every((i) => i?.state === 'posted'));
+
+    const replies = inChannel().filter((m) => m.thread_ts);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429 && c.args.thread_ts)).toHaveLength(1);
+    // The stand-in refuses what Slack refuses (over 50 blocks, a section over 3,000 characters): nothing was refused.
+    expect(slack.calls.filter((c) => c.status === 400)).toEqual([]);
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    for (const reply of replies) {
+      const blocks = reply.blocks as { text?: { text: string } }[];
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      for (const b of blocks) expect(b.text!.text.length).toBeLessThanOrEqual(3000);
+    }
+    const details = JSON.stringify(replies.map((m) => m.blocks));
+    for (const alert of alerts) expect(details.split(`on ${alert.trail.name} `).length - 1).toBe(1);
+  });
+
   it('an app killed mid-post (Slack has the message, the app never heard back) does not post it again after a restart', async () => {
     const run = (db: string): Promise<{ child: ChildProcess; url: string }> =>
       new Promise((resolve, reject) => {

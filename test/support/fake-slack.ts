@@ -24,6 +24,8 @@ export type Scripted = {
   hang?: boolean;
   /** Answer this much later (ms): Slack slow to answer. */
   delayMs?: number;
+  /** Answer as Slack normally would (lets a script fail the third call, not the first). */
+  pass?: boolean;
 };
 
 /** A message as the fake channel holds it (the fields conversations.history returns). */
@@ -156,7 +158,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       const method = path.replace(/^\/api\//, '');
       const scripted = fake.down ?? fake.script.get(method)?.shift();
-      if (scripted) {
+      if (scripted && !scripted.pass) {
         fake.calls.push({ method, args, status: scripted.status });
         if (scripted.after === 'store' || scripted.reset || scripted.hang) {
           if (method === 'chat.postMessage') store(args);

@@ -261,7 +261,8 @@ export class AlertPoster {
           const refusal = setupRefusal(error);
           if (refusal && this.slackRefusal?.error !== refusal) {
             this.slackRefusal = { error: refusal, since: new Date(this.now()).toISOString() };
-            (this.log.error ?? this.log.warn)(
+            (this.log.error ?? this.log.warn).call(
+              this.log,
               'slack refuses every post until someone fixes the app or the channel; alerts are kept and retried',
               {
                 error: refusal,

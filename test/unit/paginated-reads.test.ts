@@ -55,11 +55,9 @@ describe('the alerts topic read', () => {
       .resolves({ Subscriptions: emails, NextToken: 'page-2' })
       .on(ListSubscriptionsByTopicCommand, { TopicArn: arn, NextToken: 'page-2' })
       .resolves({ Subscriptions: [{ Protocol: 'https', Endpoint: ENDPOINT, TopicArn: arn, SubscriptionArn: `${arn}:h` }] });
-    sns
-      .on(GetSubscriptionAttributesCommand, { SubscriptionArn: `${arn}:h` })
-      .resolves({
-        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${CENTRAL}:trailguard-alerts-dlq` }) },
-      });
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: `${arn}:h` }).resolves({
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${CENTRAL}:trailguard-alerts-dlq` }) },
+    });
 
     const observed = await new StateReader(accounts(), 'us-east-1').read(topic);
 

@@ -90,6 +90,12 @@ function alertMetadata(ids: readonly string[]) {
   };
 }
 
+/**
+ * How long a poster holds the incidents it is posting (`Store.claim`): longer than any post takes, so that a
+ * concurrent drain (another Lambda invocation) leaves them alone; a poster that died mid-post frees them after it.
+ */
+const CLAIM_LEASE_MS = 60_000;
+
 /** Due incidents read per pass; a larger backlog is worked through in further passes. */
 const PASS_LIMIT = 500;
 /** How far ahead waiting (retrying) incidents are read to find a storm: past any backoff or Retry-After. */
@@ -251,7 +257,9 @@ export class AlertPoster {
       const actions = planPosts(await this.snapshot(), this.rules);
       if (actions.length === 0) return;
       const failedParents = new Map<string, ActionFailed>();
-      for (const action of actions) {
+      for (const planned of actions) {
+        const action = await this.claimed(planned);
+        if (!action) continue;
         try {
           const parentFailure = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
           if (parentFailure) throw parentFailure;
@@ -282,6 +290,26 @@ export class AlertPoster {
         }
       }
     }
+  }
+
+  /**
+   * The action restricted to the pending incidents this poster could claim; null when nothing is left to do (another
+   * drain holds them, or already posted them). A digest that is new needs its root; one being extended goes on with
+   * the alerts it got (its root, already posted, needs no claim).
+   */
+  private async claimed(action: PostAction): Promise<PostAction | null> {
+    const now = new Date(this.now());
+    const until = new Date(now.getTime() + CLAIM_LEASE_MS);
+    const claim = async (incident: Incident) => incident.state !== 'pending' || (await this.store.claim(incident.id, now, until));
+    if (action.kind !== 'digest') return (await claim(action.incident)) ? action : null;
+    const incidents: Incident[] = [];
+    for (const incident of action.incidents) if (await claim(incident)) incidents.push(incident);
+    if (action.isNew && !incidents.some((i) => i.id === action.root.id)) {
+      // Without its root the digest cannot be posted here: give the others back for the drain that holds it.
+      for (const i of incidents) if (i.state === 'pending') await this.store.markFailed(i.id, 'storm digest posted by another drain', now);
+      return null;
+    }
+    return incidents.length > 0 ? { ...action, incidents } : null;
   }
 
   private failure(error: unknown, action: PostAction): ActionFailed {

@@ -94,6 +94,9 @@ export class SqliteStore implements Store {
     // Files written before sending_at existed gain it (NULL: no post of theirs is in flight).
     const columns = this.db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'sending_at')) this.db.exec('ALTER TABLE incidents ADD COLUMN sending_at TEXT');
+    if (!columns.some((c) => c.name === 'claimed_until')) this.db.exec('ALTER TABLE incidents ADD COLUMN claimed_until TEXT');
+    // One server owns the file: claims left by a process that ended (killed mid-post) are void, not waited out.
+    this.db.exec('UPDATE incidents SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
   }
 
   async insertAlert(alert: Alert, now: Date): Promise<boolean> {
@@ -113,20 +116,25 @@ export class SqliteStore implements Store {
 
   async due(now: Date, limit: number): Promise<Incident[]> {
     const rows = this.db
-      .prepare(`SELECT * FROM incidents WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, id LIMIT ?`)
-      .all(now.toISOString(), limit) as Row[];
+      .prepare(
+        `SELECT * FROM incidents WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY received_at, id LIMIT ?`,
+      )
+      .all(now.toISOString(), now.toISOString(), limit) as Row[];
     return rows.map(toIncident);
   }
 
   async nextDue(): Promise<Date | null> {
-    const row = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM incidents WHERE state = 'pending'`).get() as { at: string | null };
+    // A claimed incident is due again when its claim expires, if that is later.
+    const row = this.db
+      .prepare(`SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) AS at FROM incidents WHERE state = 'pending'`)
+      .get() as { at: string | null };
     return row.at ? new Date(row.at) : null;
   }
 
   async markPosted(id: string, channel: string, ts: string, parentId: string | null, digest = false): Promise<void> {
     this.db
       .prepare(
-        `UPDATE incidents SET state = 'posted', channel = ?, ts = ?, parent_id = ?, digest = ?, last_error = NULL, sending_at = NULL WHERE id = ?`,
+        `UPDATE incidents SET state = 'posted', channel = ?, ts = ?, parent_id = ?, digest = ?, last_error = NULL, sending_at = NULL, claimed_until = NULL WHERE id = ?`,
       )
       .run(channel, ts, parentId, digest ? 1 : 0, id);
   }
@@ -143,13 +151,22 @@ export class SqliteStore implements Store {
     return rows.map(toIncident);
   }
 
+  async claim(id: string, now: Date, until: Date): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE incidents SET claimed_until = ? WHERE id = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`,
+      )
+      .run(until.toISOString(), id, now.toISOString());
+    return result.changes === 1;
+  }
+
   async markSending(id: string, at: Date | null): Promise<void> {
     this.db.prepare('UPDATE incidents SET sending_at = ? WHERE id = ?').run(at?.toISOString() ?? null, id);
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
     this.db
-      .prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+      .prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?`)
       .run(error, nextAttemptAt.toISOString(), id);
   }
 

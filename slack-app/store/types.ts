@@ -47,6 +47,13 @@ export interface Store {
   recentDigest(since: Date): Promise<Incident | null>;
   /** The incident and every incident folded into its message. */
   family(id: string): Promise<Incident[]>;
+  /**
+   * Claims a pending incident for one poster until `until` (a lease): true when this call got it, false when it is
+   * posted or another poster holds an unexpired claim. Two drains over one store (concurrent Lambda invocations)
+   * thus never post the same alert; `markPosted` and `markFailed` release the claim, and a claim of a poster that
+   * died expires. `due` leaves out incidents claimed past `now`.
+   */
+  claim(id: string, now: Date, until: Date): Promise<boolean>;
   /** Records that a post showing the incident is being sent (`at`), or that the last one surely did not arrive (null). */
   markSending(id: string, at: Date | null): Promise<void>;
   /** Keeps the incident pending and schedules its next attempt. */

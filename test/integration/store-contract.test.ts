@@ -149,6 +149,26 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(listed.map((i) => [i.id, i.acknowledgedBy])).toEqual([[acked.id, 'U2']]);
   });
 
+  it('lets one claim through until it expires or the post is recorded, and hides claimed incidents from due', async () => {
+    const store = await open();
+    const [a, b] = [makeAlert(), makeAlert()];
+    await store.insertAlert(a, at(0));
+    await store.insertAlert(b, at(0));
+
+    const first = await Promise.all([store.claim(a.id, at(1), at(61)), store.claim(a.id, at(1), at(61))]);
+    const dueWhileClaimed = (await store.due(at(2), 10)).map((i) => i.id);
+    const afterExpiry = await store.claim(a.id, at(62), at(122));
+    await store.markFailed(a.id, 'HTTP 500', at(63));
+    const afterRelease = await store.claim(a.id, at(64), at(124));
+    await store.markPosted(b.id, 'C1', '1.000001', null);
+
+    expect(first.filter(Boolean)).toHaveLength(1);
+    expect(dueWhileClaimed).toEqual([b.id]);
+    expect(afterExpiry).toBe(true);
+    expect(afterRelease).toBe(true);
+    expect(await store.claim(b.id, at(65), at(125))).toBe(false);
+  });
+
   it('tracks digests and counts what arrived in a window', async () => {
     const store = await open();
     const alerts = Array.from({ length: 5 }, () => makeAlert());

@@ -245,15 +245,11 @@ describe('review: folding a repeat into the first message never hides a worse or
 });
 
 describe('review: exactly once when several posters share a store (Lambda)', () => {
-  // NOT FIXED. On Lambda every invocation drains everything due (the SNS invocations and the schedule),
-  // and they run concurrently against one DynamoDB table. The Store has no claim step: two drains that
-  // list the same pending incident both post it (and DynamoStore.due reads a GSI, eventually consistent,
-  // so even a drain just after a post can list it again). A storm delivered as N concurrent invocations
-  // posts its alerts up to N times. Suggested fix: a conditional claim before posting
-  // (`claim(id, until)`: UpdateItem ... ConditionExpression state = pending AND (no claim OR claim expired),
-  // SQLite: UPDATE ... WHERE ... RETURNING), and post only what this drain claimed; re-read by id
-  // (consistent) before posting.
-  it.fails('two concurrent drains over one store post each alert once', async () => {
+  // On Lambda every invocation drains everything due (the SNS invocations and the schedule), concurrently
+  // against one DynamoDB table; with no claim step, two drains that listed the same pending incident both
+  // posted it. Fixed: a poster claims an incident (a conditional write with a 60 s lease) before posting it,
+  // and `due` leaves claimed incidents out.
+  it('two concurrent drains over one store post each alert once', async () => {
     const store = new SqliteStore(':memory:');
     const posts: string[] = [];
     let ts = 100;

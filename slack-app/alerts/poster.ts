@@ -96,6 +96,9 @@ function alertMetadata(ids: readonly string[]) {
  */
 const CLAIM_LEASE_MS = 60_000;
 
+/** After another drain held what this one planned: look again this much later (not in a busy loop). */
+const CLAIM_RETRY_MS = 1_000;
+
 /** Due incidents read per pass; a larger backlog is worked through in further passes. */
 const PASS_LIMIT = 500;
 /** How far ahead waiting (retrying) incidents are read to find a storm: past any backoff or Retry-After. */
@@ -257,9 +260,11 @@ export class AlertPoster {
       const actions = planPosts(await this.snapshot(), this.rules);
       if (actions.length === 0) return;
       const failedParents = new Map<string, ActionFailed>();
+      let acted = false;
       for (const planned of actions) {
         const action = await this.claimed(planned);
         if (!action) continue;
+        acted = true;
         try {
           const parentFailure = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
           if (parentFailure) throw parentFailure;
@@ -289,6 +294,8 @@ export class AlertPoster {
           }
         }
       }
+      // Everything planned is held by another drain: its claims, or their expiry, decide when to look again.
+      if (!acted) return;
     }
   }
 
@@ -306,7 +313,8 @@ export class AlertPoster {
     for (const incident of action.incidents) if (await claim(incident)) incidents.push(incident);
     if (action.isNew && !incidents.some((i) => i.id === action.root.id)) {
       // Without its root the digest cannot be posted here: give the others back for the drain that holds it.
-      for (const i of incidents) if (i.state === 'pending') await this.store.markFailed(i.id, 'storm digest posted by another drain', now);
+      const later = new Date(now.getTime() + CLAIM_RETRY_MS);
+      for (const i of incidents) if (i.state === 'pending') await this.store.markFailed(i.id, 'storm digest held by another drain', later);
       return null;
     }
     return incidents.length > 0 ? { ...action, incidents } : null;

@@ -284,6 +284,42 @@ describe('review: exactly once when several posters share a store (Lambda)', () 
   });
 });
 
+describe('exactly once when two drains race over one storm', () => {
+  it('twelve alerts drained by two posters at once: one digest, every detail line once', async () => {
+    const store = new SqliteStore(':memory:');
+    const posts: { text: string; thread_ts?: unknown; blocks?: unknown }[] = [];
+    let ts = 100;
+    const chat = {
+      postMessage: async (args: { text: string; thread_ts?: unknown; blocks?: unknown }) => {
+        await new Promise((r) => setTimeout(r, 20));
+        posts.push(args);
+        return { ts: `1.${ts++}` };
+      },
+      update: async () => ({}),
+    };
+    const make = () =>
+      new AlertPoster({ store, chat, channel: 'C1', nameOf: (a: string) => a, log: { info: () => undefined, warn: () => undefined } });
+    const alerts = Array.from({ length: 12 }, (_, i) =>
+      makeAlert({
+        account: '531111111112',
+        trail: { name: `race-${i}`, arn: `arn:aws:cloudtrail:us-east-1:531111111112:trail/race-${i}` },
+      }),
+    );
+    for (const alert of alerts) await store.insertAlert(alert, new Date());
+    const [a, b] = [make(), make()];
+
+    await Promise.all([a.drain(), b.drain()]);
+    // The drain that found its work held by the other looks again a second later.
+    await new Promise((r) => setTimeout(r, 1100));
+    await Promise.all([a.drain(), b.drain()]);
+
+    expect(posts.filter((p) => !p.thread_ts)).toHaveLength(1);
+    const details = JSON.stringify(posts.filter((p) => p.thread_ts).map((p) => p.blocks));
+    for (const alert of alerts) expect(details.split(`on race-${alert.trail.name.slice(5)} `).length - 1).toBe(1);
+    expect((await Promise.all(alerts.map((x) => store.get(x.id)))).every((i) => i?.state === 'posted')).toBe(true);
+  });
+});
+
 describe('review: a repeat whose first message cannot be updated is still posted', () => {
   const trail = { name: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:531111111112:trail/org-audit' };
   const platformError = (error: string) =>

@@ -1,10 +1,12 @@
 // Builds the Bolt app: listeners registered per kind; on the HTTP receiver also POST /sns and GET /healthz.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
-import type { ChatApi } from './alerts/poster.js';
+import { errorText } from '#core/errors.js';
+import type { ChatApi, ConversationsApi } from './alerts/poster.js';
 import { accessOf, guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
+import { register as registerEvents } from './listeners/events/index.js';
 import type { Services } from './services.js';
 import { snsIngress, type IngressDeps } from './sns/ingress.js';
 
@@ -21,17 +23,30 @@ export interface AppOptions {
   logLevel?: LogLevel;
 }
 
-/** A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token. */
-export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string): void } {
-  let target: { chat: ChatApi; token: string } | null = null;
+/**
+ * A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token:
+ * `chat` (chat.postMessage, chat.update) and `conversations` (conversations.history, conversations.replies).
+ */
+export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string, conversations?: ConversationsApi): void } {
+  let target: { chat: ChatApi; token: string; conversations: ConversationsApi | undefined } | null = null;
   const get = () => {
     if (!target) throw new Error('Slack client not bound yet');
     return target;
   };
   return {
-    bind: (chat, token) => void (target = { chat, token }),
+    bind: (chat, token, conversations) => void (target = { chat, token, conversations }),
     postMessage: (args) => get().chat.postMessage({ token: get().token, ...args }),
     update: (args) => get().chat.update({ token: get().token, ...args }),
+    history: (args) => {
+      const { conversations, token } = get();
+      if (!conversations) throw new Error('Slack conversations API not bound');
+      return conversations.history({ token, ...args });
+    },
+    replies: (args) => {
+      const { conversations, token } = get();
+      if (!conversations) throw new Error('Slack conversations API not bound');
+      return conversations.replies({ token, ...args });
+    },
   };
 }
 
@@ -55,10 +70,21 @@ export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?:
 }
 
 export function createApp(options: AppOptions, services: Services): App {
-  const healthz = (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: true, refused: services.refused }));
-  };
+  // Green only while an alert could be stored now: a full disk or a locked store answers every SNS delivery 500.
+  const healthz = (_req: IncomingMessage, res: ServerResponse) =>
+    void services.store.probeWrite(services.now()).then(
+      () => {
+        // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely.
+        const slack = services.poster.slackRefusal;
+        res.writeHead(slack ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: !slack, ...(slack ? { slack } : {}), refused: services.refused }));
+      },
+      (error: unknown) => {
+        services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
+      },
+    );
   const customRoutes = [
     ...(options.sns
       ? [
@@ -109,5 +135,6 @@ export function createApp(options: AppOptions, services: Services): App {
   );
   registerActions(app, services);
   registerCommands(app, services);
+  registerEvents(app, services);
   return app;
 }

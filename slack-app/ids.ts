@@ -5,3 +5,9 @@ export const COMMAND_STATUS = '/trail-status';
 
 export const BLOCK_ACTIONS = 'trailguard_actions';
 export const BLOCK_STATUS = 'trailguard_status';
+
+/**
+ * Message metadata `event_type` of every message that shows alerts; its `event_payload` is `{ alert_id }` (and
+ * `alert_ids` for a digest thread reply). The poster finds its own earlier posts by it (conversations.history).
+ */
+export const METADATA_ALERT = 'trailguard_alert';

@@ -60,7 +60,7 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     },
     services,
   );
-  chat.bind(app.client.chat as never, settings.token);
+  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never);
   const server = (await app.start({ port: settings.port, host: settings.host })) as Server;
   // Learn the Organization's account names before the first alert needs them; failures only cost names.
   if (config.members.organization)
@@ -94,7 +94,14 @@ function isMain(): boolean {
 if (isMain()) {
   try {
     const handle = await startSlackApp(loadSettings(process.env));
-    const shutdown = () => void handle.stop().then(() => process.exit(0));
+    const shutdown = () =>
+      void handle.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`${errorText(error)}\n`);
+          process.exit(1);
+        },
+      );
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   } catch (error) {

@@ -1,6 +1,8 @@
 // What the listeners need, injected: config, store, poster, AWS access through the read-only member reader role.
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
+import { createClient } from '#core/aws/clients.js';
 import { Accounts } from '#core/aws/accounts.js';
 import { accountName, type Config } from '#core/config.js';
 import type { Log } from '#core/log.js';
@@ -8,6 +10,7 @@ import { resolveMembers } from '#core/aws/discovery.js';
 import type { Alert } from '#core/alert.js';
 import { AlertPoster, type ChatApi, type PosterOptions } from './alerts/poster.js';
 import { MemberDirectory } from './members.js';
+import { type OrganizationState, readOrganizationState } from './state.js';
 import type { Store } from './store/types.js';
 
 /** The Slack app logs like every other part. */
@@ -32,6 +35,8 @@ export interface Services {
   /** Alerts refused since start, by reason (GET /healthz shows them). */
   refused: { nonMember: number };
   nameOf(account: string): string;
+  /** The shared state table `trailguard-state` (last sweep, status snapshot, canaries), read with the app's own credentials. */
+  organizationState(): Promise<OrganizationState>;
   now(): Date;
   log: Log;
 }
@@ -75,7 +80,18 @@ export function createServices(o: ServicesOptions): Services {
     ...(o.membersTtlMs !== undefined ? { ttlMs: o.membersTtlMs } : {}),
   });
   const refused = { nonMember: 0 };
+  // The table lives in the central account: the app's own credentials, not a member role.
+  let stateClient: DynamoDBClient | undefined;
+  const organizationState = () => {
+    stateClient ??= createClient(DynamoDBClient, {
+      region: config.central.region,
+      ...(o.aws?.endpoint ? { endpoint: o.aws.endpoint } : {}),
+      ...(o.aws?.credentials ? { credentials: o.aws.credentials } : {}),
+    });
+    return readOrganizationState(stateClient);
+  };
   return {
+    organizationState,
     config,
     channel: o.channel,
     store: o.store,

@@ -178,6 +178,35 @@ export function isMessageRefused(error: unknown): boolean {
   return e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' && MESSAGE_REFUSALS.has(e.data.error);
 }
 
+/**
+ * Slack errors that say the app cannot post to the channel at all until someone acts (the bot removed from the
+ * channel, the channel archived or gone, the token revoked or short of a scope): retries keep the alerts, but
+ * nothing reaches Slack until a person fixes it, so the app must say so (GET /healthz), not only retry.
+ */
+const SETUP_REFUSALS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'missing_scope',
+  'no_permission',
+  'restricted_action',
+  'team_access_not_granted',
+  'ekm_access_denied',
+]);
+
+/** The Slack error code when the error is one no retry fixes without a person (see SETUP_REFUSALS); null otherwise. */
+export function setupRefusal(error: unknown): string | null {
+  const e = error as { code?: string; data?: { error?: unknown } } | null;
+  return e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' && SETUP_REFUSALS.has(e.data.error)
+    ? e.data.error
+    : null;
+}
+
 const MIN_RETRY_AFTER_MS = 1000;
 
 /**

@@ -6,6 +6,7 @@ import type { Incident, Store } from '../store/types.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 import { clip } from '../views/format.js';
+import { METADATA_ALERT } from '../ids.js';
 import {
   DEFAULT_POSTING_RULES,
   digestSince,
@@ -15,6 +16,7 @@ import {
   planPosts,
   retryAfterMs,
   retryAt,
+  setupRefusal,
   wakeAfterPass,
   wakeAfterReceive,
   type PostAction,
@@ -25,8 +27,23 @@ import {
 
 export { retryAfterMs } from './decide.js';
 
-/** The slice of Slack's chat API the poster uses (WebClient's `chat` fits). */
-export interface ChatApi {
+/** A page of conversations.history / conversations.replies, as far as the poster reads it. */
+export interface HistoryPage {
+  messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }[];
+  response_metadata?: { next_cursor?: string };
+}
+
+/** The slice of Slack's conversations API the poster uses (WebClient's `conversations` fits). */
+export interface ConversationsApi {
+  history(args: Record<string, unknown> & { channel: string }): Promise<HistoryPage>;
+  replies(args: Record<string, unknown> & { channel: string; ts: string }): Promise<HistoryPage>;
+}
+
+/**
+ * The slice of Slack's chat API the poster uses (WebClient's `chat` fits), and optionally the channel's history:
+ * without it, a post whose outcome was unknown (connection lost, app killed) is sent again rather than looked for.
+ */
+export interface ChatApi extends Partial<ConversationsApi> {
   postMessage(args: Record<string, unknown> & { channel: string; text: string }): Promise<{ ts?: string }>;
   update(args: Record<string, unknown> & { channel: string; ts: string; text: string }): Promise<unknown>;
 }
@@ -36,7 +53,7 @@ export interface PosterOptions extends Partial<PostingRules> {
   chat: ChatApi;
   channel: string;
   nameOf: (account: string) => string;
-  log: Pick<Log, 'info' | 'warn'>;
+  log: Pick<Log, 'info' | 'warn'> & Partial<Pick<Log, 'error'>>;
   now?: () => Date;
 }
 
@@ -50,6 +67,37 @@ function messageGone(error: unknown): boolean {
   const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
   return code === 'message_not_found' || code === 'cant_update_message';
 }
+
+/** How far before a post's `sendingAt` its message is looked for: Slack's clock and ours may differ. */
+const LOOKBACK_MS = 5 * 60_000;
+/** History pages (200 messages each) read when looking for a post whose outcome was unknown. */
+const LOOKUP_PAGES = 10;
+
+/**
+ * True when Slack answered and said the message was not posted (an `ok: false` answer, a 429): anything else (a
+ * connection reset, a timeout, an HTTP 5xx from a proxy, the app killed) leaves it unknown whether Slack has it.
+ */
+function surelyNotPosted(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
+}
+
+/** The message metadata that names the alerts a message shows (Slack: chat.postMessage `metadata`). */
+function alertMetadata(ids: readonly string[]) {
+  return {
+    event_type: METADATA_ALERT,
+    event_payload: ids.length === 1 ? { alert_id: ids[0]! } : { alert_id: ids[0]!, alert_ids: [...ids] },
+  };
+}
+
+/**
+ * How long a poster holds the incidents it is posting (`Store.claim`): longer than any post takes, so that a
+ * concurrent drain (another Lambda invocation) leaves them alone; a poster that died mid-post frees them after it.
+ */
+const CLAIM_LEASE_MS = 60_000;
+
+/** After another drain held what this one planned: look again this much later (not in a busy loop). */
+const CLAIM_RETRY_MS = 1_000;
 
 /** Due incidents read per pass; a larger backlog is worked through in further passes. */
 const PASS_LIMIT = 500;
@@ -78,7 +126,7 @@ export class AlertPoster {
   private readonly chat: ChatApi;
   private readonly channel: string;
   private readonly nameOf: (account: string) => string;
-  private readonly log: Pick<Log, 'info' | 'warn'>;
+  private readonly log: Pick<Log, 'info' | 'warn'> & Partial<Pick<Log, 'error'>>;
   private readonly now: () => number;
   private readonly rules: PostingRules;
   private clock: PostingClock = IDLE_CLOCK;
@@ -88,6 +136,12 @@ export class AlertPoster {
   private stopped = true;
   /** Slack calls made, by method: the benchmark reads it. */
   readonly calls = { postMessage: 0, update: 0 };
+  /**
+   * Set while Slack refuses every post for a reason only a person can fix (`setupRefusal`: not_in_channel,
+   * token_revoked, …), with the error code and since when (ISO-8601); cleared by the next post Slack accepts.
+   * GET /healthz answers 503 while it is set.
+   */
+  slackRefusal: { error: string; since: string } | null = null;
 
   constructor(options: PosterOptions) {
     const { store, chat, channel, nameOf, log, now, ...rules } = options;
@@ -121,11 +175,19 @@ export class AlertPoster {
     this.wakeAt(this.now(), { replace: false });
   }
 
+  /**
+   * Stops posting and waits for the pass under way. Never rejects: a pass that fails now (the store locked or gone)
+   * leaves its alerts pending for the next start, and a shutdown must still close the store and the server.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer.handle);
     this.timer = null;
-    await this.running;
+    await this.running?.catch((error: unknown) => {
+      this.log.warn('alert posting pass failed while stopping; pending alerts are posted after the next start', {
+        error: errorText(error),
+      });
+    });
   }
 
   /** Sets the timer to `at`: `replace` moves it later too (a burst gathering), otherwise only earlier. */
@@ -198,12 +260,29 @@ export class AlertPoster {
       const actions = planPosts(await this.snapshot(), this.rules);
       if (actions.length === 0) return;
       const failedParents = new Map<string, ActionFailed>();
-      for (const action of actions) {
+      let acted = false;
+      for (const planned of actions) {
+        const action = await this.claimed(planned);
+        if (!action) continue;
+        acted = true;
         try {
           const parentFailure = action.kind === 'fold' ? failedParents.get(action.parentId) : undefined;
           if (parentFailure) throw parentFailure;
           await this.execute(action);
+          this.slackRefusal = null;
         } catch (error) {
+          const refusal = setupRefusal(error);
+          if (refusal && this.slackRefusal?.error !== refusal) {
+            this.slackRefusal = { error: refusal, since: new Date(this.now()).toISOString() };
+            (this.log.error ?? this.log.warn).call(
+              this.log,
+              'slack refuses every post until someone fixes the app or the channel; alerts are kept and retried',
+              {
+                error: refusal,
+                channel: this.channel,
+              },
+            );
+          }
           const failure = error instanceof ActionFailed ? error : this.failure(error, action);
           if (action.kind === 'post') failedParents.set(action.incident.id, failure);
           await this.recordFailure(action, failure);
@@ -215,7 +294,30 @@ export class AlertPoster {
           }
         }
       }
+      // Everything planned is held by another drain: its claims, or their expiry, decide when to look again.
+      if (!acted) return;
     }
+  }
+
+  /**
+   * The action restricted to the pending incidents this poster could claim; null when nothing is left to do (another
+   * drain holds them, or already posted them). A digest that is new needs its root; one being extended goes on with
+   * the alerts it got (its root, already posted, needs no claim).
+   */
+  private async claimed(action: PostAction): Promise<PostAction | null> {
+    const now = new Date(this.now());
+    const until = new Date(now.getTime() + CLAIM_LEASE_MS);
+    const claim = async (incident: Incident) => incident.state !== 'pending' || (await this.store.claim(incident.id, now, until));
+    if (action.kind !== 'digest') return (await claim(action.incident)) ? action : null;
+    const incidents: Incident[] = [];
+    for (const incident of action.incidents) if (await claim(incident)) incidents.push(incident);
+    if (action.isNew && !incidents.some((i) => i.id === action.root.id)) {
+      // Without its root the digest cannot be posted here: give the others back for the drain that holds it.
+      const later = new Date(now.getTime() + CLAIM_RETRY_MS);
+      for (const i of incidents) if (i.state === 'pending') await this.store.markFailed(i.id, 'storm digest held by another drain', later);
+      return null;
+    }
+    return incidents.length > 0 ? { ...action, incidents } : null;
   }
 
   private failure(error: unknown, action: PostAction): ActionFailed {
@@ -276,9 +378,82 @@ export class AlertPoster {
   }
 
   private async postOne(incident: Incident): Promise<void> {
-    const ts = await this.post(alertMessage(incident, { accountName: this.nameOf(incident.alert.account) }));
+    const found = (await this.alreadyShown([incident], null)).get(incident.id);
+    const ts =
+      found ??
+      (await this.sendTracked([incident.id], () =>
+        this.post({
+          ...alertMessage(incident, { accountName: this.nameOf(incident.alert.account) }),
+          metadata: alertMetadata([incident.id]),
+        }),
+      ));
     await this.store.markPosted(incident.id, this.channel, ts, null);
-    this.log.info('alert posted', { alertId: incident.id, outcome: incident.alert.outcome, ts });
+    this.log.info(found ? 'alert found already posted; not posted again' : 'alert posted', {
+      alertId: incident.id,
+      outcome: incident.alert.outcome,
+      ts,
+    });
+  }
+
+  /**
+   * Sends a post showing `ids`: marks them as being sent first, so that a restart after a kill, or a retry after a
+   * lost answer, looks for the message (`alreadyShown`) before posting again; an answer that says the post surely did
+   * not happen clears the mark.
+   */
+  private async sendTracked<T>(ids: readonly string[], send: () => Promise<T>): Promise<T> {
+    const at = new Date(this.now());
+    for (const id of ids) await this.store.markSending(id, at);
+    try {
+      return await send();
+    } catch (error) {
+      if (surelyNotPosted(error)) for (const id of ids) await this.store.markSending(id, null);
+      throw error;
+    }
+  }
+
+  /**
+   * Of the incidents whose last post had an unknown outcome (`sendingAt`), those Slack already shows, with the ts of
+   * the message: top-level messages of the channel (`threadTs` null, conversations.history) or replies in a thread
+   * (conversations.replies), found by the alert ids in their metadata (`include_all_metadata`). Slack refusing the
+   * look-up (missing scope, not in channel) posts anyway: an alert shown twice beats one never shown. A look-up that
+   * fails otherwise (connection, 429) throws, and the post is retried later with its mark kept.
+   */
+  private async alreadyShown(incidents: readonly Incident[], threadTs: string | null): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unsure = incidents.filter((i) => i.sendingAt);
+    if (unsure.length === 0) return found;
+    const wanted = new Set(unsure.map((i) => i.id));
+    const lookUp = threadTs ? this.chat.replies : this.chat.history;
+    if (!lookUp) {
+      this.log.warn('cannot look for an earlier post in Slack (no history access); posting again', { alertIds: [...wanted] });
+      return found;
+    }
+    const oldest = Math.min(...unsure.map((i) => Date.parse(i.sendingAt!))) - LOOKBACK_MS;
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOKUP_PAGES; page += 1) {
+        const args = {
+          channel: this.channel,
+          include_all_metadata: true,
+          limit: 200,
+          ...(threadTs ? { ts: threadTs } : { oldest: (oldest / 1000).toFixed(6) }),
+          ...(cursor ? { cursor } : {}),
+        };
+        const out = await lookUp.call(this.chat, args as never);
+        for (const message of out.messages ?? []) {
+          if (message.metadata?.event_type !== METADATA_ALERT || !message.ts) continue;
+          const payload = message.metadata.event_payload ?? {};
+          const ids = [payload.alert_id, ...(Array.isArray(payload.alert_ids) ? payload.alert_ids : [])];
+          for (const id of ids) if (typeof id === 'string' && wanted.has(id) && !found.has(id)) found.set(id, message.ts);
+        }
+        cursor = out.response_metadata?.next_cursor || undefined;
+        if (!cursor || found.size === wanted.size) break;
+      }
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== 'slack_webapi_platform_error') throw error;
+      this.log.warn('slack refused the look-up for an earlier post; posting again', { alertIds: [...wanted], error: errorText(error) });
+    }
+    return found;
   }
 
   private async fold(incident: Incident, parentId: string): Promise<void> {
@@ -298,7 +473,11 @@ export class AlertPoster {
       });
       return this.postOne(incident);
     }
-    await this.post({ thread_ts: parent.ts, text: repeatReply(incident.alert) });
+    const parentTs = parent.ts;
+    if (!(await this.alreadyShown([incident], parentTs)).has(incident.id))
+      await this.sendTracked([incident.id], () =>
+        this.post({ thread_ts: parentTs, text: repeatReply(incident.alert), metadata: alertMetadata([incident.id]) }),
+      );
     await this.store.incrementCount(parent.id);
     await this.store.markPosted(incident.id, this.channel, parent.ts, parent.id);
     this.log.info('alert folded into earlier message', { alertId: incident.id, parentId: parent.id, count: shown.count });
@@ -308,28 +487,47 @@ export class AlertPoster {
    * Posts (or extends) a storm digest. Each thread reply's alerts are marked posted as soon as it is in Slack, so a
    * failure part-way (a 429 on the third reply) retries only the replies that did not go out.
    */
-  private async postDigest(root: Incident, isNew: boolean, incidents: Incident[]): Promise<void> {
+  private async postDigest(root: Incident, isNew: boolean, planned: Incident[]): Promise<void> {
     const { store, channel, nameOf } = this;
+    let incidents = planned;
     let ts = root.ts;
     if (isNew) {
-      ts = await this.post(
-        digestMessage(
-          root,
-          incidents.map((i) => i.alert),
-          nameOf,
-        ),
-      );
+      const found = (await this.alreadyShown([root], null)).get(root.id);
+      ts =
+        found ??
+        (await this.sendTracked([root.id], () =>
+          this.post({
+            ...digestMessage(
+              root,
+              incidents.map((i) => i.alert),
+              nameOf,
+            ),
+            metadata: alertMetadata([root.id]),
+          }),
+        ));
       await store.markPosted(root.id, channel, ts, null, true);
-      this.log.info('storm digest posted', { alertId: root.id, alerts: incidents.length });
+      this.log.info(found ? 'storm digest found already posted; not posted again' : 'storm digest posted', {
+        alertId: root.id,
+        alerts: incidents.length,
+      });
+      // The root's own sending mark is cleared now; its detail line in the thread is tracked on its own.
+      incidents = incidents.map((i) => (i.id === root.id ? { ...i, sendingAt: null } : i));
     }
     if (!ts) throw new Error(`storm digest ${root.id} has no message`);
-    let rootDetailed = !incidents.some((i) => i.id === root.id);
+    const threadTs = ts;
+    // Detail lines that reached the thread although their reply's answer was lost: marked, and not sent again.
+    const shown = await this.alreadyShown(incidents, threadTs);
+    for (const id of shown.keys()) await store.markPosted(id, channel, threadTs, id === root.id ? null : root.id, id === root.id);
+    let rootDetailed = !incidents.some((i) => i.id === root.id) || shown.has(root.id);
+    const toDetail = incidents.filter((i) => !shown.has(i.id));
     try {
       for (const reply of digestReplies(
-        incidents.map((i) => i.alert),
+        toDetail.map((i) => i.alert),
         nameOf,
       )) {
-        await this.post({ thread_ts: ts, text: reply.text, blocks: reply.blocks });
+        await this.sendTracked(reply.alertIds, () =>
+          this.post({ thread_ts: threadTs, text: reply.text, blocks: reply.blocks, metadata: alertMetadata(reply.alertIds) }),
+        );
         for (const id of reply.alertIds) {
           // The root stays the digest (clearing its lastError); every other alert now points at it.
           if (id === root.id) rootDetailed = true;

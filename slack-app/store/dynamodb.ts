@@ -24,7 +24,8 @@ const ALL = 'all';
 type Item = Omit<Incident, 'alert'> & { alert: string; trailKey: string; bucket: string };
 
 const toIncident = (item: Record<string, unknown>): Incident => {
-  const { trailKey: _t, bucket: _b, alert, ...rest } = item as Item;
+  // claimedUntil is the store's own bookkeeping (claim), not part of an Incident.
+  const { trailKey: _t, bucket: _b, claimedUntil: _c, alert, ...rest } = item as Item & { claimedUntil?: string };
   return {
     ...rest,
     alert: JSON.parse(alert) as Alert,
@@ -36,6 +37,7 @@ const toIncident = (item: Record<string, unknown>): Incident => {
     lastError: rest.lastError ?? null,
     statusLine: rest.statusLine ?? null,
     digest: rest.digest === true,
+    sendingAt: rest.sendingAt ?? null,
   };
 };
 
@@ -137,6 +139,7 @@ export class DynamoStore implements Store {
       {
         IndexName: 'byState',
         KeyConditionExpression: '#s = :pending AND nextAttemptAt <= :now',
+        FilterExpression: 'attribute_not_exists(claimedUntil) OR claimedUntil <= :now',
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString() },
       },
@@ -165,9 +168,40 @@ export class DynamoStore implements Store {
         TableName: this.table,
         Key: { id },
         // Leaving `state` out of the byState index would need REMOVE; 'posted' keeps queries on 'pending' small.
-        UpdateExpression: `SET #s = :posted, channel = :c, ts = :ts, digest = :d${parentId ? ', parentId = :p' : ''} REMOVE lastError${parentId ? '' : ', parentId'}`,
+        UpdateExpression: `SET #s = :posted, channel = :c, ts = :ts, digest = :d${parentId ? ', parentId = :p' : ''} REMOVE lastError, sendingAt, claimedUntil${parentId ? '' : ', parentId'}`,
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: { ':posted': 'posted', ':c': channel, ':ts': ts, ':d': digest, ...(parentId ? { ':p': parentId } : {}) },
+      }),
+    );
+  }
+
+  /** A conditional update (UpdateItem with ConditionExpression): of concurrent claims, DynamoDB lets exactly one through. */
+  async claim(id: string, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression: 'SET claimedUntil = :until',
+          ConditionExpression: '#s = :pending AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :now)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':pending': 'pending', ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async markSending(id: string, at: Date | null): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: at ? 'SET sendingAt = :a' : 'REMOVE sendingAt',
+        ...(at ? { ExpressionAttributeValues: { ':a': at.toISOString() } } : {}),
       }),
     );
   }
@@ -177,7 +211,7 @@ export class DynamoStore implements Store {
       new UpdateCommand({
         TableName: this.table,
         Key: { id },
-        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n ADD attempts :one',
+        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n REMOVE claimedUntil ADD attempts :one',
         ExpressionAttributeValues: { ':e': error, ':n': nextAttemptAt.toISOString(), ':one': 1 },
       }),
     );
@@ -293,6 +327,25 @@ export class DynamoStore implements Store {
       },
       limit,
     );
+  }
+
+  async acknowledgedSince(since: Date, limit: number): Promise<Incident[]> {
+    return this.query(
+      {
+        IndexName: 'byTime',
+        KeyConditionExpression: 'bucket = :all AND receivedAt >= :since',
+        FilterExpression: '#s = :posted AND attribute_not_exists(parentId) AND attribute_exists(acknowledgedBy)',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':all': ALL, ':posted': 'posted', ':since': since.toISOString() },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+  }
+
+  /** Writes (and overwrites) one health item, `id` `health#probe`, outside every index (it has no `state`, `bucket`, …). */
+  async probeWrite(now: Date): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: 'health#probe', at: now.toISOString() } }));
   }
 
   async close(): Promise<void> {}

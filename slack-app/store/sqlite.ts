@@ -21,6 +21,7 @@ interface Row {
   status_line: string | null;
   trail_key: string;
   digest: number;
+  sending_at: string | null;
 }
 
 const toIncident = (r: Row): Incident => ({
@@ -39,15 +40,31 @@ const toIncident = (r: Row): Incident => ({
   lastError: r.last_error,
   statusLine: r.status_line,
   digest: r.digest === 1,
+  sendingAt: r.sending_at ?? null,
 });
 
 export { trailKey };
 
+/**
+ * How long a statement waits for another connection's lock before failing with SQLITE_BUSY, in ms. better-sqlite3 is
+ * synchronous, so the wait blocks the event loop (HTTP answers, Slack's 3-second acknowledgements): long enough for a
+ * checkpoint or a backup step, short enough not to freeze the app; a longer lock fails the call, and every caller
+ * turns that into a retry (the poster's next pass, SNS's redelivery after a 500), never a crash.
+ */
+export const BUSY_TIMEOUT_MS = 2_000;
+
+export interface SqliteStoreOptions {
+  /** Default BUSY_TIMEOUT_MS. */
+  busyTimeoutMs?: number;
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
-  constructor(file: string) {
-    this.db = new Database(file);
+  /** `file`: a path (':memory:' for none), or an open better-sqlite3 database the store takes over (and closes). */
+  constructor(file: string | Database.Database, options: SqliteStoreOptions = {}) {
+    this.db = typeof file === 'string' ? new Database(file) : file;
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? BUSY_TIMEOUT_MS))}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
@@ -73,7 +90,14 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS incidents_trail ON incidents (trail_key, received_at);
       CREATE INDEX IF NOT EXISTS incidents_received ON incidents (received_at);
       CREATE INDEX IF NOT EXISTS incidents_parent ON incidents (parent_id);
+      CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);
     `);
+    // Files written before sending_at existed gain it (NULL: no post of theirs is in flight).
+    const columns = this.db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'sending_at')) this.db.exec('ALTER TABLE incidents ADD COLUMN sending_at TEXT');
+    if (!columns.some((c) => c.name === 'claimed_until')) this.db.exec('ALTER TABLE incidents ADD COLUMN claimed_until TEXT');
+    // One server owns the file: claims left by a process that ended (killed mid-post) are void, not waited out.
+    this.db.exec('UPDATE incidents SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
   }
 
   async insertAlert(alert: Alert, now: Date): Promise<boolean> {
@@ -93,19 +117,26 @@ export class SqliteStore implements Store {
 
   async due(now: Date, limit: number): Promise<Incident[]> {
     const rows = this.db
-      .prepare(`SELECT * FROM incidents WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, id LIMIT ?`)
-      .all(now.toISOString(), limit) as Row[];
+      .prepare(
+        `SELECT * FROM incidents WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY received_at, id LIMIT ?`,
+      )
+      .all(now.toISOString(), now.toISOString(), limit) as Row[];
     return rows.map(toIncident);
   }
 
   async nextDue(): Promise<Date | null> {
-    const row = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM incidents WHERE state = 'pending'`).get() as { at: string | null };
+    // A claimed incident is due again when its claim expires, if that is later.
+    const row = this.db
+      .prepare(`SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) AS at FROM incidents WHERE state = 'pending'`)
+      .get() as { at: string | null };
     return row.at ? new Date(row.at) : null;
   }
 
   async markPosted(id: string, channel: string, ts: string, parentId: string | null, digest = false): Promise<void> {
     this.db
-      .prepare(`UPDATE incidents SET state = 'posted', channel = ?, ts = ?, parent_id = ?, digest = ?, last_error = NULL WHERE id = ?`)
+      .prepare(
+        `UPDATE incidents SET state = 'posted', channel = ?, ts = ?, parent_id = ?, digest = ?, last_error = NULL, sending_at = NULL, claimed_until = NULL WHERE id = ?`,
+      )
       .run(channel, ts, parentId, digest ? 1 : 0, id);
   }
 
@@ -121,9 +152,22 @@ export class SqliteStore implements Store {
     return rows.map(toIncident);
   }
 
+  async claim(id: string, now: Date, until: Date): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE incidents SET claimed_until = ? WHERE id = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`,
+      )
+      .run(until.toISOString(), id, now.toISOString());
+    return result.changes === 1;
+  }
+
+  async markSending(id: string, at: Date | null): Promise<void> {
+    this.db.prepare('UPDATE incidents SET sending_at = ? WHERE id = ?').run(at?.toISOString() ?? null, id);
+  }
+
   async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
     this.db
-      .prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+      .prepare(`UPDATE incidents SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?`)
       .run(error, nextAttemptAt.toISOString(), id);
   }
 
@@ -165,6 +209,26 @@ export class SqliteStore implements Store {
       )
       .all(limit) as Row[];
     return rows.map(toIncident);
+  }
+
+  async acknowledgedSince(since: Date, limit: number): Promise<Incident[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM incidents WHERE state = 'posted' AND parent_id IS NULL AND acknowledged_by IS NOT NULL AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
+      )
+      .all(since.toISOString(), limit) as Row[];
+    return rows.map(toIncident);
+  }
+
+  /**
+   * Commits a write that needs free pages (8 KiB, deleted again in the same transaction): a full disk or a database at
+   * its size limit fails it with SQLITE_FULL, a lock held past the busy timeout with SQLITE_BUSY, as an alert's insert would.
+   */
+  async probeWrite(now: Date): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO health_probe (id, at, pad) VALUES (1, ?, randomblob(8192))').run(now.toISOString());
+      this.db.prepare('UPDATE health_probe SET pad = NULL WHERE id = 1').run();
+    })();
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,12 @@ export interface Incident {
   statusLine: string | null;
   /** This incident's message is a storm digest that other incidents were folded into. */
   digest: boolean;
+  /**
+   * When a post showing this incident was sent without a known outcome (in flight, the connection lost, the app
+   * killed), ISO-8601; null once posted or refused. While set, Slack may already hold the message: the poster
+   * looks for the alert id in the channel's message metadata before posting again.
+   */
+  sendingAt: string | null;
 }
 
 export interface Store {
@@ -41,6 +47,15 @@ export interface Store {
   recentDigest(since: Date): Promise<Incident | null>;
   /** The incident and every incident folded into its message. */
   family(id: string): Promise<Incident[]>;
+  /**
+   * Claims a pending incident for one poster until `until` (a lease): true when this call got it, false when it is
+   * posted or another poster holds an unexpired claim. Two drains over one store (concurrent Lambda invocations)
+   * thus never post the same alert; `markPosted` and `markFailed` release the claim, and a claim of a poster that
+   * died expires. `due` leaves out incidents claimed past `now`.
+   */
+  claim(id: string, now: Date, until: Date): Promise<boolean>;
+  /** Records that a post showing the incident is being sent (`at`), or that the last one surely did not arrive (null). */
+  markSending(id: string, at: Date | null): Promise<void>;
   /** Keeps the incident pending and schedules its next attempt. */
   markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
   /** The latest incident with its own message for the same account, region and trail, received since `since`. */
@@ -53,5 +68,9 @@ export interface Store {
   countReceivedSince(since: Date): Promise<number>;
   /** Incidents with a message of their own that nobody acknowledged yet, newest first. */
   openIncidents(limit: number): Promise<Incident[]>;
+  /** Incidents with a message of their own, received since `since` and acknowledged, newest first (App Home). */
+  acknowledgedSince(since: Date, limit: number): Promise<Incident[]>;
+  /** Proves the store can take a write now (GET /healthz): throws the store's error (disk full, locked, unreachable) when not. */
+  probeWrite(now: Date): Promise<void>;
   close(): Promise<void>;
 }

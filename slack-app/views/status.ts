@@ -4,7 +4,8 @@ import { NO_TRAIL, sortStatus, type TrailStatusRow } from '#core/status.js';
 import type { Incident } from '../store/types.js';
 import { clip, esc, MAX_BLOCKS, messageLink, packLines, sectionBlocks, slackDate } from './format.js';
 
-function rowLine(r: TrailStatusRow): string {
+/** One line of a trail-status row: its state first (🟢, 🔴 NOT LOGGING, 🟠 uncovered, ❌ unreadable). */
+export function rowLine(r: TrailStatusRow): string {
   const where = `${esc(r.account)} (${esc(r.name)}) ${esc(r.region)}`;
   if (r.error === NO_TRAIL) return `🟠 ${where}: no trail covers this region`;
   if (r.error) return `❌ ${where}${r.trail ? ` ${esc(r.trail)}` : ''}: ${esc(r.error)}`;

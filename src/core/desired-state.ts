@@ -158,6 +158,7 @@ export interface CentralArns {
   topic: string;
   dlq: string;
   eventsQueue: string;
+  alertsDlq: string;
 }
 
 export function centralArns(config: Config): CentralArns {
@@ -172,6 +173,7 @@ export function centralArns(config: Config): CentralArns {
     topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
     dlq: `arn:${p}:sqs:${region}:${account}:${NAMES.dlq}`,
     eventsQueue: `arn:${p}:sqs:${region}:${account}:${NAMES.eventsQueue}`,
+    alertsDlq: `arn:${p}:sqs:${region}:${account}:${NAMES.alertsDlq}`,
   };
 }
 
@@ -232,6 +234,23 @@ function queuePolicy(queueArn: string, sourceArns: string[]): string {
   });
 }
 
+/** Policy of the alerts subscription's dead-letter queue: SNS may send to it for the alerts topic only. */
+function alertsDlqPolicy(queueArn: string, topicArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AlertsTopicOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+      },
+    ],
+  });
+}
+
 function centralResources(config: Config, ctx: DesiredContext): Resource[] {
   const { account, region } = config.central;
   const arns = centralArns(config);
@@ -264,7 +283,27 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]),
       },
     },
-    { ...c('sns-topic', NAMES.topic), kind: 'sns-topic', httpsEndpoint: config.alerts.endpoint, signatureVersion: '2' },
+    // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
+    ...(config.alerts.endpoint
+      ? [
+          {
+            ...c('sqs-queue', NAMES.alertsDlq),
+            kind: 'sqs-queue' as const,
+            attributes: {
+              MessageRetentionPeriod: '1209600',
+              SqsManagedSseEnabled: 'true',
+              Policy: alertsDlqPolicy(arns.alertsDlq, arns.topic),
+            },
+          },
+        ]
+      : []),
+    {
+      ...c('sns-topic', NAMES.topic),
+      kind: 'sns-topic',
+      httpsEndpoint: config.alerts.endpoint,
+      signatureVersion: '2',
+      deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
+    },
     {
       ...c('lambda-function', NAMES.remediatorFunction),
       kind: 'lambda-function',

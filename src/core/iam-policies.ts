@@ -374,13 +374,16 @@ export function readerPermissionsPolicy(ctx: { account: string; region: string }
 /**
  * Permissions of the Slack app's own role (`slack.roleArn`, in the central account): assume the reader
  * role in members (the listed ones, or any inside `organizationId`), and list the Organization's accounts
- * when members come from it. Its DynamoDB table, when it runs on Lambda, is granted where it is deployed.
+ * when members come from it, and read the shared state table `trailguard-state` for App Home (with `centralAccount`).
+ * Its own DynamoDB table, when it runs on Lambda, is granted where it is deployed.
  */
 export function slackAppPolicy(ctx: {
   region: string;
   readerRole: string;
   members: string[] | null;
   organizationId?: string | undefined;
+  /** The central account: App Home reads the shared state table `trailguard-state` there (GetItem, Query; no write). */
+  centralAccount?: string | undefined;
 }): PolicyDocument {
   const p = partitionOf(ctx.region);
   if (!ctx.members && !ctx.organizationId)
@@ -399,6 +402,16 @@ export function slackAppPolicy(ctx: {
     ...(ctx.members
       ? []
       : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow' as const, Action: 'organizations:ListAccounts', Resource: '*' }]),
+    ...(ctx.centralAccount
+      ? [
+          {
+            Sid: 'ReadTrailGuardState',
+            Effect: 'Allow' as const,
+            Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+            Resource: `arn:${p}:dynamodb:${ctx.region}:${ctx.centralAccount}:table/trailguard-state`,
+          },
+        ]
+      : []),
   );
 }
 
@@ -548,6 +561,9 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'sns:SetTopicAttributes',
         'sns:TagResource',
         'sns:Subscribe',
+        // The HTTPS subscription's RedrivePolicy (its dead-letter queue); SNS authorizes these on the topic.
+        'sns:GetSubscriptionAttributes',
+        'sns:SetSubscriptionAttributes',
       ],
       Resource: own('sns', NAMES.topic),
     },

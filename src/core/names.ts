@@ -11,6 +11,8 @@ export const NAMES = {
   topic: 'trailguard-alerts',
   dlq: 'trailguard-dlq',
   eventsQueue: 'trailguard-events',
+  /** Dead-letter queue of the alerts topic's HTTPS subscription (the Slack app): deliveries SNS gave up on. */
+  alertsDlq: 'trailguard-alerts-dlq',
 } as const;
 
 export const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' } as const;

@@ -148,13 +148,12 @@ describe('review: the Slack app over HTTP', () => {
     expect(posted()).toHaveLength(1);
   });
 
-  // NOT FIXED. Slack errors that no retry fixes (bot removed from the channel: not_in_channel; channel
-  // archived or deleted; token revoked: invalid_auth / token_revoked) keep every alert pending forever,
-  // retried with backoff and logged as warn; /healthz keeps answering 200 {ok: true}. Anyone who can
-  // kick the bot from the channel blinds responders silently. Suggested fix: /healthz reports the pending
-  // alerts (count, oldest age, last Slack error) and answers 503 when one has been pending longer than a
-  // threshold (e.g. 5 minutes) or the last error is not retryable; log those errors as error.
-  it.fails('alerts Slack refuses for good (bot removed from the channel) turn /healthz red', async () => {
+  // Slack errors that no retry fixes (bot removed from the channel: not_in_channel; channel archived or
+  // deleted; token revoked: invalid_auth / token_revoked) kept every alert pending forever, logged as warn,
+  // while /healthz answered 200 {ok: true}: anyone who could kick the bot blinded responders silently.
+  // Fixed: the alerts are still kept and retried, the error is logged as error, and /healthz answers 503
+  // naming it until Slack accepts a post again.
+  it('alerts Slack refuses for good (bot removed from the channel) turn /healthz red', async () => {
     slack.down = { status: 200, body: { ok: false, error: 'not_in_channel' } };
     const alert = makeAlert({ account: MEMBER, trail: { name: 'kicked', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/kicked` } });
 

@@ -105,6 +105,70 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.acknowledge('no-such-alert', 'U1', at(7))).toBeNull();
   });
 
+  it('remembers a post whose outcome is unknown until it is posted, and forgets one that surely failed', async () => {
+    const store = await open();
+    const [a, b] = [makeAlert(), makeAlert()];
+    await store.insertAlert(a, at(0));
+    await store.insertAlert(b, at(0));
+
+    await store.markSending(a.id, at(1));
+    await store.markSending(b.id, at(1));
+    expect((await store.get(a.id))?.sendingAt).toBe(at(1).toISOString());
+    await store.markPosted(a.id, 'C1', '1.000001', null);
+    await store.markSending(b.id, null);
+
+    expect((await store.get(a.id))?.sendingAt).toBeNull();
+    expect((await store.get(b.id))?.sendingAt).toBeNull();
+    expect((await store.get(b.id))?.state).toBe('pending');
+  });
+
+  it('takes a health probe write that no query of alerts ever returns', async () => {
+    const store = await open();
+    const a = makeAlert();
+    await store.insertAlert(a, at(0));
+
+    await store.probeWrite(at(1));
+    await store.probeWrite(at(2));
+
+    expect((await store.due(at(5), 10)).map((i) => i.id)).toEqual([a.id]);
+    expect(await store.countReceivedSince(at(-60))).toBe(1);
+    expect(await store.openIncidents(10)).toEqual([]);
+  });
+
+  it('lists acknowledged incidents received since a time, newest first, without repeats folded into them', async () => {
+    const store = await open();
+    const [old, acked, open_, folded] = [makeAlert(), makeAlert(), makeAlert(), makeAlert()];
+    for (const [i, a] of [old, acked, open_, folded].entries()) await store.insertAlert(a, at(i * 10));
+    for (const a of [old, acked, open_]) await store.markPosted(a.id, 'C1', `1.${a.id}`, null);
+    await store.markPosted(folded.id, 'C1', `1.${acked.id}`, acked.id);
+    await store.acknowledge(old.id, 'U1', at(40));
+    await store.acknowledge(acked.id, 'U2', at(41));
+
+    const listed = await store.acknowledgedSince(at(5), 10);
+
+    expect(listed.map((i) => [i.id, i.acknowledgedBy])).toEqual([[acked.id, 'U2']]);
+  });
+
+  it('lets one claim through until it expires or the post is recorded, and hides claimed incidents from due', async () => {
+    const store = await open();
+    const [a, b] = [makeAlert(), makeAlert()];
+    await store.insertAlert(a, at(0));
+    await store.insertAlert(b, at(0));
+
+    const first = await Promise.all([store.claim(a.id, at(1), at(61)), store.claim(a.id, at(1), at(61))]);
+    const dueWhileClaimed = (await store.due(at(2), 10)).map((i) => i.id);
+    const afterExpiry = await store.claim(a.id, at(62), at(122));
+    await store.markFailed(a.id, 'HTTP 500', at(63));
+    const afterRelease = await store.claim(a.id, at(64), at(124));
+    await store.markPosted(b.id, 'C1', '1.000001', null);
+
+    expect(first.filter(Boolean)).toHaveLength(1);
+    expect(dueWhileClaimed).toEqual([b.id]);
+    expect(afterExpiry).toBe(true);
+    expect(afterRelease).toBe(true);
+    expect(await store.claim(b.id, at(65), at(125))).toBe(false);
+  });
+
   it('tracks digests and counts what arrived in a window', async () => {
     const store = await open();
     const alerts = Array.from({ length: 5 }, () => makeAlert());

@@ -57,6 +57,10 @@ describe('trailguard iam', () => {
     ]);
     expect(printed['plan-role']![1]!.document).toEqual(planRolePolicy({ memberRole: 'TrailGuardPlanReadOnly' }));
     expect(JSON.stringify(printed['slack-role'])).toContain('arn:aws:iam::222222222222:role/TrailGuardReader');
+    // App Home reads the shared state table, and nothing more of DynamoDB.
+    const slackStatements = JSON.stringify(printed['slack-role']);
+    expect(slackStatements).toContain('arn:aws:dynamodb:us-east-1:111111111111:table/trailguard-state');
+    expect(slackStatements.match(/"dynamodb:[A-Za-z]+"/g)?.sort()).toEqual(['"dynamodb:GetItem"', '"dynamodb:Query"']);
   });
 
   it('trusts a GitHub environment when one is given, and prints one section alone', async () => {

@@ -1,6 +1,12 @@
 // Reads that span pages: an answer on the second page counts as much as one on the first (recorded SDK answers).
 import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
-import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListTagsForResourceCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +55,9 @@ describe('the alerts topic read', () => {
       .resolves({ Subscriptions: emails, NextToken: 'page-2' })
       .on(ListSubscriptionsByTopicCommand, { TopicArn: arn, NextToken: 'page-2' })
       .resolves({ Subscriptions: [{ Protocol: 'https', Endpoint: ENDPOINT, TopicArn: arn, SubscriptionArn: `${arn}:h` }] });
+    sns.on(GetSubscriptionAttributesCommand, { SubscriptionArn: `${arn}:h` }).resolves({
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${CENTRAL}:trailguard-alerts-dlq` }) },
+    });
 
     const observed = await new StateReader(accounts(), 'us-east-1').read(topic);
 

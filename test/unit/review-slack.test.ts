@@ -31,6 +31,7 @@ const incident = (alert = makeAlert({ account: '531111111112' })): Incident => (
   lastError: null,
   statusLine: null,
   digest: false,
+  sendingAt: null,
 });
 
 describe('review: SigningCertURL', () => {
@@ -244,15 +245,11 @@ describe('review: folding a repeat into the first message never hides a worse or
 });
 
 describe('review: exactly once when several posters share a store (Lambda)', () => {
-  // NOT FIXED. On Lambda every invocation drains everything due (the SNS invocations and the schedule),
-  // and they run concurrently against one DynamoDB table. The Store has no claim step: two drains that
-  // list the same pending incident both post it (and DynamoStore.due reads a GSI, eventually consistent,
-  // so even a drain just after a post can list it again). A storm delivered as N concurrent invocations
-  // posts its alerts up to N times. Suggested fix: a conditional claim before posting
-  // (`claim(id, until)`: UpdateItem ... ConditionExpression state = pending AND (no claim OR claim expired),
-  // SQLite: UPDATE ... WHERE ... RETURNING), and post only what this drain claimed; re-read by id
-  // (consistent) before posting.
-  it.fails('two concurrent drains over one store post each alert once', async () => {
+  // On Lambda every invocation drains everything due (the SNS invocations and the schedule), concurrently
+  // against one DynamoDB table; with no claim step, two drains that listed the same pending incident both
+  // posted it. Fixed: a poster claims an incident (a conditional write with a 60 s lease) before posting it,
+  // and `due` leaves claimed incidents out.
+  it('two concurrent drains over one store post each alert once', async () => {
     const store = new SqliteStore(':memory:');
     const posts: string[] = [];
     let ts = 100;
@@ -284,6 +281,42 @@ describe('review: exactly once when several posters share a store (Lambda)', () 
     await Promise.all([a.drain(), b.drain()]);
 
     expect(posts).toHaveLength(3);
+  });
+});
+
+describe('exactly once when two drains race over one storm', () => {
+  it('twelve alerts drained by two posters at once: one digest, every detail line once', async () => {
+    const store = new SqliteStore(':memory:');
+    const posts: { text: string; thread_ts?: unknown; blocks?: unknown }[] = [];
+    let ts = 100;
+    const chat = {
+      postMessage: async (args: { text: string; thread_ts?: unknown; blocks?: unknown }) => {
+        await new Promise((r) => setTimeout(r, 20));
+        posts.push(args);
+        return { ts: `1.${ts++}` };
+      },
+      update: async () => ({}),
+    };
+    const make = () =>
+      new AlertPoster({ store, chat, channel: 'C1', nameOf: (a: string) => a, log: { info: () => undefined, warn: () => undefined } });
+    const alerts = Array.from({ length: 12 }, (_, i) =>
+      makeAlert({
+        account: '531111111112',
+        trail: { name: `race-${i}`, arn: `arn:aws:cloudtrail:us-east-1:531111111112:trail/race-${i}` },
+      }),
+    );
+    for (const alert of alerts) await store.insertAlert(alert, new Date());
+    const [a, b] = [make(), make()];
+
+    await Promise.all([a.drain(), b.drain()]);
+    // The drain that found its work held by the other looks again a second later.
+    await new Promise((r) => setTimeout(r, 1100));
+    await Promise.all([a.drain(), b.drain()]);
+
+    expect(posts.filter((p) => !p.thread_ts)).toHaveLength(1);
+    const details = JSON.stringify(posts.filter((p) => p.thread_ts).map((p) => p.blocks));
+    for (const alert of alerts) expect(details.split(`on race-${alert.trail.name.slice(5)} `).length - 1).toBe(1);
+    expect((await Promise.all(alerts.map((x) => store.get(x.id)))).every((i) => i?.state === 'posted')).toBe(true);
   });
 });
 

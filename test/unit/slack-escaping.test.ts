@@ -63,6 +63,7 @@ const incident = (alert: Alert = hostileAlert(), extra: Partial<Incident> = {}):
   lastError: null,
   statusLine: recheckLine(rows(), RESPONDER, new Date().toISOString()),
   digest: false,
+  sendingAt: null,
   ...extra,
 });
 

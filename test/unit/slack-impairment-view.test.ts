@@ -25,6 +25,7 @@ const incident = (alert: Alert): Incident => ({
   lastError: null,
   statusLine: null,
   digest: false,
+  sendingAt: null,
 });
 const textOf = (m: unknown) => JSON.stringify(m);
 const STORE = 'arn:aws:cloudtrail:us-east-1:222222222222:eventdatastore/EXAMPLE-ee54-4813-92d5-999aeEXAMPLE';

@@ -23,6 +23,7 @@ const incident = (alert: Alert): Incident => ({
   lastError: null,
   statusLine: null,
   digest: false,
+  sendingAt: null,
 });
 
 function pipelineAlert(call: PipelineCall, restored: boolean | null, name?: string): Alert {

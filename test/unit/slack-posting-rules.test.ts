@@ -36,6 +36,7 @@ function pending(id: string, at: number, trail = `trail-${id}`, extra: Partial<I
     lastError: null,
     statusLine: null,
     digest: false,
+    sendingAt: null,
     ...extra,
   };
 }

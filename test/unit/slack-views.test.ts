@@ -26,6 +26,7 @@ const incident = (alert: Alert, extra: Partial<Incident> = {}): Incident => ({
   lastError: null,
   statusLine: null,
   digest: false,
+  sendingAt: null,
   ...extra,
 });
 

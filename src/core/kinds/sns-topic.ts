@@ -1,4 +1,5 @@
-// The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription and who may publish to it.
+// The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription (and that subscription's
+// dead-letter queue) and who may publish to it.
 import { urlWithoutSecrets, type KindSpec, type ResourceBase } from './kind.js';
 
 export interface SnsTopicResource extends ResourceBase {
@@ -6,6 +7,11 @@ export interface SnsTopicResource extends ResourceBase {
   httpsEndpoint: string | null;
   /** The topic attribute SignatureVersion: '2' signs deliveries with RSA-SHA256 instead of SNS's default SHA1 ('1'). */
   signatureVersion: '2';
+  /**
+   * Queue ARN of the HTTPS subscription's RedrivePolicy (`deadLetterTargetArn`): a delivery SNS gives up on (the
+   * endpoint down or answering 5xx past the retry policy) ends there instead of nowhere. Null: no HTTPS subscription.
+   */
+  deadLetterQueueArn: string | null;
 }
 
 export const snsTopic: KindSpec<SnsTopicResource> = {
@@ -13,5 +19,10 @@ export const snsTopic: KindSpec<SnsTopicResource> = {
   tagged: true,
   shownValue: (field, value) => (field === 'httpsSubscription' ? urlWithoutSecrets(value) : value),
   // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
-  desiredFields: (r) => ({ httpsSubscription: r.httpsEndpoint, signatureVersion: r.signatureVersion, publishers: [] }),
+  desiredFields: (r) => ({
+    httpsSubscription: r.httpsEndpoint,
+    signatureVersion: r.signatureVersion,
+    publishers: [],
+    subscriptionDeadLetterQueue: r.httpsEndpoint ? r.deadLetterQueueArn : null,
+  }),
 };

@@ -1,15 +1,19 @@
-// The alerts topic, AWS half: attributes, tags, every subscription page; CreateTopic (idempotent), SetTopicAttributes, Subscribe.
+// The alerts topic, AWS half: attributes, tags, every subscription page and the HTTPS one's RedrivePolicy;
+// CreateTopic (idempotent), SetTopicAttributes, Subscribe, SetSubscriptionAttributes.
 import {
   CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
   ListTagsForResourceCommand,
   paginateListSubscriptionsByTopic,
+  SetSubscriptionAttributesCommand,
   SetTopicAttributesCommand,
   SNSClient,
   SubscribeCommand,
   type Subscription,
 } from '@aws-sdk/client-sns';
 import { partitionOf } from '../../arn.js';
+import { urlWithoutSecrets } from '../../kinds/kind.js';
 import type { SnsTopicResource } from '../../kinds/sns-topic.js';
 import { allPages, managedIn, orMissing, TAG_LIST, type Statement } from './common.js';
 import type { KindIo } from './kind.js';
@@ -48,10 +52,23 @@ export function topicPublishers(policyText: string | undefined, account: string)
   return [...out].sort();
 }
 
+/**
+ * `deadLetterTargetArn` of a subscription's RedrivePolicy (SNS GetSubscriptionAttributes), null when it has none.
+ * A subscription waiting for its endpoint's confirmation has no ARN yet (`PendingConfirmation`) and no attributes.
+ */
+async function subscriptionDeadLetter(sns: SNSClient, subscriptionArn: string | undefined): Promise<string | null> {
+  if (!subscriptionArn?.startsWith('arn:')) return null;
+  const out = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
+  const policy = out.Attributes?.RedrivePolicy;
+  if (!policy) return null;
+  const parsed = JSON.parse(policy) as { deadLetterTargetArn?: unknown };
+  return typeof parsed.deadLetterTargetArn === 'string' ? parsed.deadLetterTargetArn : null;
+}
+
 export const snsTopicIo: KindIo<SnsTopicResource> = {
   actions: {
-    read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'],
-    write: ['sns:CreateTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+    read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
+    write: ['sns:CreateTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:SetSubscriptionAttributes'],
   },
 
   async read(resource, { accounts, account, region }) {
@@ -67,6 +84,7 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
     const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https');
     // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
     const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
+    const deadLetter = https ? await subscriptionDeadLetter(sns, https.SubscriptionArn) : null;
     return {
       exists: true,
       managed: managedIn(tags?.Tags),
@@ -74,6 +92,7 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
         httpsSubscription: https?.Endpoint ?? null,
         signatureVersion,
         publishers: topicPublishers(attributes.Attributes?.Policy, account),
+        subscriptionDeadLetterQueue: deadLetter,
       },
     };
   },
@@ -92,8 +111,30 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
         new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: resource.signatureVersion }),
       );
     }
+    const redrive = resource.deadLetterQueueArn ? JSON.stringify({ deadLetterTargetArn: resource.deadLetterQueueArn }) : null;
     if (resource.httpsEndpoint && (create || fields.has('httpsSubscription'))) {
-      await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: resource.httpsEndpoint }));
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'https',
+          Endpoint: resource.httpsEndpoint,
+          ...(redrive ? { Attributes: { RedrivePolicy: redrive } } : {}),
+        }),
+      );
+    } else if (resource.httpsEndpoint && fields.has('subscriptionDeadLetterQueue')) {
+      const subscriptions = await allPages(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn }), (page) => page.Subscriptions);
+      const https = subscriptions.find((s) => s.Protocol === 'https' && s.Endpoint === resource.httpsEndpoint);
+      if (!https?.SubscriptionArn?.startsWith('arn:'))
+        throw new Error(
+          `the HTTPS subscription of ${TopicArn} to ${urlWithoutSecrets(resource.httpsEndpoint)} is not confirmed yet; its dead-letter queue is set once the endpoint confirms it (run apply again)`,
+        );
+      await sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: https.SubscriptionArn,
+          AttributeName: 'RedrivePolicy',
+          AttributeValue: redrive ?? '',
+        }),
+      );
     }
   },
 };

@@ -1,5 +1,6 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -372,7 +373,19 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
     },
   };
   // Only a function deployed with the sweep (TRAILGUARD_SWEEP, written by apply) reads its table and queue.
-  if (env.TRAILGUARD_SWEEP) deps.sweep = () => (sweepDeps ??= createDefaultSweepDeps(deps, env));
+  if (env.TRAILGUARD_SWEEP) {
+    const eventsClients = new Map<string, EventBridgeClient>();
+    // The member role, through the same credentials cache as CloudTrail: one AssumeRole per account.
+    const events = async (account: string, region: string) => {
+      await roles.credentials(account);
+      const key = `${account}/${region}`;
+      let client = eventsClients.get(key);
+      if (!client)
+        eventsClients.set(key, (client = createClient(EventBridgeClient, { ...base, region, credentials: roles.provider(account) })));
+      return client;
+    };
+    deps.sweep = () => (sweepDeps ??= createDefaultSweepDeps(deps, env, { events, clientOptions: base }));
+  }
   return deps;
 }
 

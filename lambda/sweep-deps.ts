@@ -4,11 +4,11 @@ import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organ
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ACCOUNT_ID } from '#core/arn.js';
-import { createClient } from '#core/aws/clients.js';
+import { createClient, type ClientOptions } from '#core/aws/clients.js';
 import { StateTable } from '#core/aws/state-table.js';
 import { NAMES } from '#core/names.js';
 import { SWEEP_NAMES, type AccountSweepMessage } from '#core/sweep.js';
-import { createDefaultGuardDeps, loadPipelineEnvironment } from './guard.js';
+import { loadPipelineEnvironment } from './guard.js';
 import type { HandlerDeps } from './remediator.js';
 import type { SweepDeps } from './sweep.js';
 
@@ -59,20 +59,24 @@ export async function sendSweepMessages(sqs: SQSClient, queueUrl: string, messag
 }
 
 /** Real sweep dependencies: the handler's CloudTrail access and publisher, the guard's EventBridge clients, the table and queue. */
-export function createDefaultSweepDeps(deps: HandlerDeps, env: NodeJS.ProcessEnv = process.env): SweepDeps {
+export function createDefaultSweepDeps(
+  deps: HandlerDeps,
+  env: NodeJS.ProcessEnv,
+  options: { events: SweepDeps['events']; clientOptions?: Partial<ClientOptions> },
+): SweepDeps {
   const sweepEnv = loadSweepEnvironment(env);
   const pipeline = loadPipelineEnvironment(env);
   if (!pipeline) throw new Error('TRAILGUARD_PIPELINE: required by the sweep (the watched regions)');
   const [, partition, , region, account] = deps.settings.topicArn.split(':');
   const home = region!;
-  const guard = createDefaultGuardDeps(deps, env);
-  const state = new StateTable(createClient(DynamoDBClient, { region: home }), env.TRAILGUARD_STATE_TABLE ?? SWEEP_NAMES.table);
-  const sqs = createClient(SQSClient, { region: home });
+  const base = { ...options.clientOptions, region: home };
+  const state = new StateTable(createClient(DynamoDBClient, base), env.TRAILGUARD_STATE_TABLE ?? SWEEP_NAMES.table);
+  const sqs = createClient(SQSClient, base);
   let queueUrl: Promise<string> | undefined;
   return {
     ...deps,
     state,
-    events: guard.events,
+    events: options.events,
     sweep: {
       regions: pipeline.regions,
       centralBusArn: `arn:${partition}:events:${home}:${account}:event-bus/${NAMES.bus}`,
@@ -81,7 +85,7 @@ export function createDefaultSweepDeps(deps: HandlerDeps, env: NodeJS.ProcessEnv
     async members() {
       const exclude = new Set(sweepEnv.exclude);
       if (Array.isArray(sweepEnv.members)) return sweepEnv.members.filter((m) => !exclude.has(m));
-      const organizations = createClient(OrganizationsClient, { region: home });
+      const organizations = createClient(OrganizationsClient, base);
       const out: string[] = [];
       for await (const page of paginateListAccounts({ client: organizations }, {})) {
         for (const a of page.Accounts ?? []) if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id)) out.push(a.Id);

@@ -8,7 +8,12 @@ import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-la
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
+import { stringify } from 'yaml';
+import { main } from '../../src/cli.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { LambdaSqsRunner } from '../../scripts/demo/lambda-runner.js';
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
@@ -199,5 +204,63 @@ describe('the sweep on moto', () => {
     expect(second).toEqual([expect.objectContaining({ outcome: 'resolved', resolves: canary[0]!.id })]);
     await sweep();
     expect(await alerts()).toEqual([]);
+  });
+
+  it('trailguard sweep runs the same sweep from a laptop: exit 0 when it repaired everything, 1 when something is left', async () => {
+    const central = await world.credentialsFor(CENTRAL);
+    const dir = mkdtempSync(join(tmpdir(), 'tg-sweep-'));
+    const file = join(dir, 'trailguard.yml');
+    writeFileSync(
+      file,
+      stringify({
+        version: 1,
+        central: { account: CENTRAL, region: 'us-east-1' },
+        members: { accounts: MEMBERS.map((id) => ({ id })), regions: REGIONS },
+        remediator: { delivery: 'queue' },
+        sweep: { schedule: 'rate(15 minutes)', concurrency: 4 },
+      }),
+    );
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: world.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: central.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: central.secretAccessKey,
+      AWS_SESSION_TOKEN: central.sessionToken,
+    });
+    const run = async (...argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['sweep', '--config', file, ...argv], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        tty: false,
+        env: process.env,
+      });
+      return { code, stdout, stderr };
+    };
+    const member = MEMBERS[0]!;
+    const cloudtrail = await world.memberClient(CloudTrailClient, member, 'us-east-1');
+    await cloudtrail.send(new StopLoggingCommand({ Name: 'audit' }));
+
+    const repaired = await run();
+
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toMatch(new RegExp(`${member} +us-east-1 +not-logging .* restarted +yes +yes`));
+    expect((await cloudtrail.send(new GetTrailStatusCommand({ Name: 'audit' }))).IsLogging).toBe(true);
+    expect(await alerts()).toEqual([expect.objectContaining({ trigger: 'sweep', outcome: 'restarted', account: member })]);
+
+    const events = await world.memberClient(EventBridgeClient, member, 'us-east-1');
+    await events.send(new RemoveTargetsCommand({ Rule: 'trailguard-guard', Ids: ['trailguard-central-bus'] }));
+    await events.send(new DeleteRuleCommand({ Name: 'trailguard-guard' }));
+
+    const broken = await run('--json');
+
+    expect(broken.code).toBe(1);
+    const findings = (
+      JSON.parse(broken.stdout) as { results: { findings: { kind: string; resource: string; repaired: boolean }[] }[] }
+    ).results.flatMap((r) => r.findings);
+    expect(findings).toContainEqual(expect.objectContaining({ kind: 'rule', resource: 'trailguard-guard', repaired: false }));
+    expect((await alerts()).map((a) => a.outcome)).toEqual(['pipeline-broken']);
+    expect((await apply()).errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '#core/config.js';
 import { desiredState, forwardPattern, type Resource } from '#core/desired-state.js';
 
+const REGIONS = ['us-east-1', 'eu-west-1'];
 const base = {
   version: 1,
   central: { account: '111111111111', region: 'us-east-1' },
@@ -116,5 +117,35 @@ describe('sweep resources', () => {
     expect((forwardPattern(['StopLogging']).$or as object[]).at(-1)).toEqual(canary);
     const tamper = find(all, 'event-rule', 'trailguard-tamper');
     expect(tamper?.kind === 'event-rule' && tamper.pattern.$or).toContainEqual(canary);
+  });
+});
+
+describe('the remediator environment and Lambda’s 4 KB quota', () => {
+  const many = Array.from({ length: 45 }, (_, i) => String(640000000000 + i));
+  const trails = Array.from({ length: 12 }, (_, i) => ({
+    name: `audit-${i}`,
+    s3BucketName: `central-trail-logs-${i}`,
+    s3KeyPrefix: 'x'.repeat(150),
+  }));
+
+  it('refuses, before any AWS call, an environment Lambda cannot hold, and says what to do', () => {
+    const config = validateConfig({
+      ...base,
+      organizationId: 'o-abc123def4',
+      members: { accounts: many.map((id) => ({ id })), regions: REGIONS },
+      trails,
+    });
+
+    expect(() => desiredState(config, { members: many, codeSha256: 'x' })).toThrow(
+      /trailguard-remediator: its environment would be \d+ bytes, over Lambda's 4096-byte limit .*members.organization: true with organizationId/,
+    );
+  });
+
+  it('with the Organization, the sweep environment names no account', () => {
+    const config = validateConfig({ ...base, organizationId: 'o-abc123def4', members: { organization: true, regions: REGIONS } });
+
+    expect(() =>
+      desiredState(config, { members: Array.from({ length: 1000 }, (_, i) => String(640000000000 + i)), codeSha256: 'x' }),
+    ).not.toThrow();
   });
 });

@@ -540,6 +540,8 @@ export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
   };
   const resources = [...centralResources(config, ctx), boundary, ...ctx.members.flatMap((m) => memberResources(config, m))];
   // Each kind refuses, before any AWS call, what AWS would refuse (a policy over IAM's quota, a bus policy over EventBridge's).
-  for (const kind of APPLY_ORDER) kindSpec(kind).check?.(resources.filter((r) => r.kind === kind) as never);
+  // The function's environment last: IAM's and EventBridge's quotas name the more specific fix when both are exceeded.
+  const checkOrder = [...APPLY_ORDER.filter((k) => k !== 'lambda-function'), 'lambda-function' as const];
+  for (const kind of checkOrder) kindSpec(kind).check?.(resources.filter((r) => r.kind === kind) as never);
   return resources;
 }

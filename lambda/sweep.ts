@@ -320,27 +320,49 @@ async function sweepRegion(
   deps: SweepDeps,
 ): Promise<RegionOutcome> {
   const out: RegionOutcome = { region, found: [], rows: [] };
-  const client = await deps.cloudtrail(account, region);
-  const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
-  const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
-  const readings: { trail: { arn: string; trail: string; home: string; multiRegion: boolean }; reading: TrailReading }[] = [];
-  for (const trail of own) {
-    const swept = await sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch(
-      (error): { found: RegionOutcome['found']; reading: TrailReading } => ({ found: [], reading: { error: errorText(error) } }),
-    );
-    out.found.push(...swept.found);
-    readings.push({
-      trail: { arn: trail.TrailARN!, trail: trail.Name ?? trail.TrailARN!, home: region, multiRegion: trail.IsMultiRegionTrail === true },
-      reading: swept.reading,
-    });
-  }
-  out.rows = accountStatusRows({ account, name: account }, [{ region, trails: trailList, error: null }], readings);
-  if (!watched) return out;
-
-  const events = await deps.events(account, region);
   const now = deps.now();
-  for (const name of [NAMES.forwardRule, NAMES.guardRule]) {
-    const problem = await ruleProblem(events, name, deps.sweep.centralBusArn);
+  // The trails and TrailGuard's own pipeline are read side by side: a worker's time is its longest chain of calls.
+  const trailsPart = (async () => {
+    const client = await deps.cloudtrail(account, region);
+    const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+    const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
+    const swept = await Promise.all(
+      own.map((trail) =>
+        sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch(
+          (error): { found: RegionOutcome['found']; reading: TrailReading } => ({ found: [], reading: { error: errorText(error) } }),
+        ),
+      ),
+    );
+    const readings = own.map((trail, i) => ({
+      trail: { arn: trail.TrailARN!, trail: trail.Name ?? trail.TrailARN!, home: region, multiRegion: trail.IsMultiRegionTrail === true },
+      reading: swept[i]!.reading,
+    }));
+    return {
+      found: swept.flatMap((s) => s.found),
+      rows: accountStatusRows({ account, name: account }, [{ region, trails: trailList, error: null }], readings),
+    };
+  })();
+  const pipelinePart = (async () => {
+    if (!watched) return null;
+    const events = await deps.events(account, region);
+    const [problems, previous, arrived] = await Promise.all([
+      Promise.all(
+        [NAMES.forwardRule, NAMES.guardRule].map(async (name) => ({
+          name,
+          problem: await ruleProblem(events, name, deps.sweep.centralBusArn),
+        })),
+      ),
+      deps.state.status(account, region),
+      deps.state.canary(account, region),
+    ]);
+    return { events, problems, previous, arrived };
+  })();
+  const [trails, pipeline] = await Promise.all([trailsPart, pipelinePart]);
+  out.found.push(...trails.found);
+  out.rows = trails.rows;
+  if (!pipeline) return out;
+  const { events, problems, previous, arrived } = pipeline;
+  for (const { name, problem } of problems) {
     if (!problem) continue;
     const finding: Finding = { account, region, kind: 'rule', resource: name };
     const reason = `${problem} in ${account} ${region}: tampering there is not forwarded to TrailGuard; run trailguard apply to repair it`;
@@ -353,7 +375,6 @@ async function sweepRegion(
     });
   }
   // The canary of the previous sweep must have come back through the forwarding rule by now.
-  const [previous, arrived] = await Promise.all([deps.state.status(account, region), deps.state.canary(account, region)]);
   const sent = previous?.canary ?? null;
   const overdue = canaryOverdue({ sent, arrived }, now, deps.sweep.canaryGraceMs);
   if (overdue) {
@@ -426,38 +447,58 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
     }),
   );
 
-  const findings: SweepFinding[] = [];
-  const resolved: string[] = [];
-  for (const outcome of outcomes.sort((a, b) => a.region.localeCompare(b.region))) {
-    const items = await deps.state.findings(account, outcome.region);
-    const { alert, resolve } = dedupeFindings(outcome.found, items);
-    const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
-    for (const f of outcome.found) {
-      const key = findingKey(f.finding);
-      const alerted = toAlert.has(key);
-      if (alerted) {
-        const a = f.alert();
-        await publishOrThrow(deps, a, { sweepId, account, region: outcome.region, finding: key, outcome: a.outcome });
-        deps.log.info('sweep finding', { sweepId, account, region: outcome.region, finding: key, outcome: f.outcome, reason: f.reason });
-        if (!f.repaired) await deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' });
-      }
-      findings.push({ ...f.finding, outcome: f.outcome, repaired: f.repaired, reason: f.reason, alerted });
-    }
-    for (const item of resolve) {
-      await publishOrThrow(deps, resolvedAlert(item, sweepId, deps.now()), { sweepId, account, region: outcome.region, finding: item.key });
-      await deps.state.putFinding({ ...item, state: 'resolved' });
-      resolved.push(item.alertId);
-    }
-    await deps.state.putStatus({
-      account,
-      region: outcome.region,
-      sweepId,
-      checkedAt: deps.now().toISOString(),
-      rows: outcome.rows,
-      ...(outcome.error ? { error: outcome.error } : {}),
-      ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
-    });
-  }
+  // Each region's findings, alerts and snapshot are its own: written side by side.
+  const perRegion = await Promise.all(
+    outcomes
+      .sort((a, b) => a.region.localeCompare(b.region))
+      .map(async (outcome) => {
+        const findings: SweepFinding[] = [];
+        const resolved: string[] = [];
+        const items = await deps.state.findings(account, outcome.region);
+        const { alert, resolve } = dedupeFindings(outcome.found, items);
+        const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
+        for (const f of outcome.found) {
+          const key = findingKey(f.finding);
+          const alerted = toAlert.has(key);
+          if (alerted) {
+            const a = f.alert();
+            await publishOrThrow(deps, a, { sweepId, account, region: outcome.region, finding: key, outcome: a.outcome });
+            deps.log.info('sweep finding', {
+              sweepId,
+              account,
+              region: outcome.region,
+              finding: key,
+              outcome: f.outcome,
+              reason: f.reason,
+            });
+            if (!f.repaired) await deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' });
+          }
+          findings.push({ ...f.finding, outcome: f.outcome, repaired: f.repaired, reason: f.reason, alerted });
+        }
+        for (const item of resolve) {
+          await publishOrThrow(deps, resolvedAlert(item, sweepId, deps.now()), {
+            sweepId,
+            account,
+            region: outcome.region,
+            finding: item.key,
+          });
+          await deps.state.putFinding({ ...item, state: 'resolved' });
+          resolved.push(item.alertId);
+        }
+        await deps.state.putStatus({
+          account,
+          region: outcome.region,
+          sweepId,
+          checkedAt: deps.now().toISOString(),
+          rows: outcome.rows,
+          ...(outcome.error ? { error: outcome.error } : {}),
+          ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+        });
+        return { findings, resolved };
+      }),
+  );
+  const findings = perRegion.flatMap((r) => r.findings);
+  const resolved = perRegion.flatMap((r) => r.resolved);
   await deps.state.finishAccount(sweepId, findings.length, deps.now());
   return { account, sweepId, findings, resolved, unrepaired: findings.filter((f) => !f.repaired).length };
 }

@@ -355,13 +355,20 @@ async function sweepRegion(
       deps.state.status(account, region),
       deps.state.canary(account, region),
     ]);
-    return { events, problems, previous, arrived };
+    // After reading what arrived, so this canary is never taken for the previous one; before the trails are done.
+    const put = await events.send(
+      new PutEventsCommand({ Entries: [canaryEntry({ account, region, sweepId: message.sweepId, sentAt: now.toISOString() })] }),
+    );
+    const putError =
+      (put.FailedEntryCount ?? 0) > 0 ? `PutEvents of the canary failed: ${put.Entries?.[0]?.ErrorCode ?? 'unknown error'}` : null;
+    return { problems, previous, arrived, putError };
   })();
   const [trails, pipeline] = await Promise.all([trailsPart, pipelinePart]);
   out.found.push(...trails.found);
   out.rows = trails.rows;
   if (!pipeline) return out;
-  const { events, problems, previous, arrived } = pipeline;
+  const { problems, previous, arrived, putError } = pipeline;
+  if (putError) throw new Error(putError);
   for (const { name, problem } of problems) {
     if (!problem) continue;
     const finding: Finding = { account, region, kind: 'rule', resource: name };
@@ -392,9 +399,6 @@ async function sweepRegion(
         pipelineAlert(finding, message.sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'canary', lastCanaryAt: last }),
     });
   }
-  const entry = canaryEntry({ account, region, sweepId: message.sweepId, sentAt: now.toISOString() });
-  const put = await events.send(new PutEventsCommand({ Entries: [entry] }));
-  if ((put.FailedEntryCount ?? 0) > 0) throw new Error(`PutEvents of the canary failed: ${put.Entries?.[0]?.ErrorCode ?? 'unknown error'}`);
   // A canary still within its grace is judged by the next sweep: keep its time, so a late one is never skipped for ever.
   out.canarySent = overdue === null && sent ? sent : { sentAt: now.toISOString(), sweepId: message.sweepId };
   return out;
@@ -410,42 +414,44 @@ async function sweepRegion(
 export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps): Promise<AccountSweepResult> {
   const { account, sweepId } = message;
   const watched = new Set(message.regions);
-  let regions = [...message.regions];
   const outcomes: RegionOutcome[] = [];
-  try {
-    const client = await deps.cloudtrail(account, message.regions[0]!);
-    const { Trails = [] } = await client.send(new ListTrailsCommand({}));
-    const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion!);
-    regions = [...new Set([...regions, ...homes])];
-  } catch (error) {
-    deps.log.warn('sweep: ListTrails failed; sweeping the watched regions only', { sweepId, account, error: errorText(error) });
-  }
-  await Promise.all(
-    regions.map(async (region) => {
-      try {
-        outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps));
-      } catch (error) {
-        const text = errorText(error);
-        const finding: Finding = { account, region, kind: 'unreadable', resource: 'account' };
-        const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
-        const now = deps.now();
-        outcomes.push({
-          region,
-          rows: [],
-          error: text,
-          found: [
-            {
-              finding,
-              repaired: false,
-              outcome: 'pipeline-broken',
-              reason,
-              alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
-            },
-          ],
-        });
-      }
-    }),
-  );
+  const sweepOne = async (region: string) => {
+    try {
+      outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps));
+    } catch (error) {
+      const text = errorText(error);
+      const finding: Finding = { account, region, kind: 'unreadable', resource: 'account' };
+      const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
+      const now = deps.now();
+      outcomes.push({
+        region,
+        rows: [],
+        error: text,
+        found: [
+          {
+            finding,
+            repaired: false,
+            outcome: 'pipeline-broken',
+            reason,
+            alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+          },
+        ],
+      });
+    }
+  };
+  // The watched regions start at once; ListTrails only adds the home regions of trails outside them.
+  const others = (async () => {
+    try {
+      const client = await deps.cloudtrail(account, message.regions[0]!);
+      const { Trails = [] } = await client.send(new ListTrailsCommand({}));
+      const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion!);
+      return [...new Set(homes)].filter((r) => !watched.has(r));
+    } catch (error) {
+      deps.log.warn('sweep: ListTrails failed; sweeping the watched regions only', { sweepId, account, error: errorText(error) });
+      return [];
+    }
+  })();
+  await Promise.all([...message.regions.map(sweepOne), others.then((regions) => Promise.all(regions.map(sweepOne)))]);
 
   // Each region's findings, alerts and snapshot are its own: written side by side.
   const perRegion = await Promise.all(

@@ -5,3 +5,5 @@ export const COMMAND_STATUS = '/trail-status';
 
 export const BLOCK_ACTIONS = 'trailguard_actions';
 export const BLOCK_STATUS = 'trailguard_status';
+/** The Refresh button under a /trail-status answered from the sweep's snapshot: starts a sweep. */
+export const ACTION_REFRESH = 'trailguard_refresh';

@@ -182,6 +182,7 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
               readerRole: config.roles.reader,
               members: slackMembers,
               organizationId: config.organizationId,
+              centralAccount: config.central.account,
             }),
           }
         : {

@@ -324,6 +324,8 @@ export function slackAppPolicy(ctx: {
   readerRole: string;
   members: string[] | null;
   organizationId?: string | undefined;
+  /** The central account: /trail-status reads the sweep's snapshot there, and Refresh starts a sweep. */
+  centralAccount?: string;
 }): PolicyDocument {
   const p = partitionOf(ctx.region);
   if (!ctx.members && !ctx.organizationId)
@@ -342,6 +344,22 @@ export function slackAppPolicy(ctx: {
     ...(ctx.members
       ? []
       : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow' as const, Action: 'organizations:ListAccounts', Resource: '*' }]),
+    ...(ctx.centralAccount
+      ? [
+          {
+            Sid: 'ReadSweepSnapshot',
+            Effect: 'Allow' as const,
+            Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+            Resource: `arn:${p}:dynamodb:${ctx.region}:${ctx.centralAccount}:table/trailguard-state`,
+          },
+          {
+            Sid: 'StartSweep',
+            Effect: 'Allow' as const,
+            Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
+            Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`,
+          },
+        ]
+      : []),
   );
 }
 

@@ -440,6 +440,7 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
     }
   };
   // The watched regions start at once; ListTrails only adds the home regions of trails outside them.
+  let listError: string | null = null;
   const others = (async () => {
     try {
       const client = await deps.cloudtrail(account, message.regions[0]!);
@@ -447,11 +448,28 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
       const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion!);
       return [...new Set(homes)].filter((r) => !watched.has(r));
     } catch (error) {
-      deps.log.warn('sweep: ListTrails failed; sweeping the watched regions only', { sweepId, account, error: errorText(error) });
+      listError = errorText(error);
+      deps.log.warn('sweep: ListTrails failed; sweeping the watched regions only', { sweepId, account, error: listError });
       return [];
     }
   })();
   await Promise.all([...message.regions.map(sweepOne), others.then((regions) => Promise.all(regions.map(sweepOne)))]);
+  if (listError) {
+    // Trails homed outside the watched regions are unseen while ListTrails fails: that is a finding, not a log line.
+    const region = message.regions[0]!;
+    const finding: Finding = { account, region, kind: 'unreadable', resource: 'ListTrails' };
+    const reason = `the sweep could not list ${account}'s trails (ListTrails: ${listError}): trails homed outside the watched regions are not checked`;
+    const now = deps.now();
+    outcomes
+      .find((o) => o.region === region)
+      ?.found.push({
+        finding,
+        repaired: false,
+        outcome: 'pipeline-broken',
+        reason,
+        alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+      });
+  }
 
   // Each region's findings, alerts and snapshot are its own: written side by side.
   const perRegion = await Promise.all(

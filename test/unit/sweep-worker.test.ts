@@ -223,3 +223,27 @@ describe('the sweep queue in the handler (Powertools batch)', () => {
     expect(state.items.findings.size).toBe(0);
   });
 });
+
+describe('sweep worker, trails outside the watched regions', () => {
+  it('a member whose trails cannot be listed is pipeline-broken, not only a log line', async () => {
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    cloudtrail.on(ListTrailsCommand).rejects(Object.assign(new Error('not authorized to ListTrails'), { name: 'AccessDeniedException' }));
+
+    const result = await sweepAccount(message, deps());
+
+    expect(result.unrepaired).toBe(1);
+    expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken', account: ACCOUNT, region: REGION })]);
+    expect(published[0]!.reason).toContain('ListTrails: not authorized to ListTrails');
+  });
+
+  it('a trail homed in a region nobody watches is swept in its home region too', async () => {
+    const far = 'arn:aws:cloudtrail:ap-south-1:222222222222:trail/far';
+    cloudtrail.on(ListTrailsCommand).resolves({ Trails: [{ TrailARN: far, HomeRegion: 'ap-south-1', Name: 'far' }] });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+
+    const result = await sweepAccount(message, deps());
+
+    expect(result.findings).toEqual([]);
+    expect([...state.items.status.keys()].sort()).toEqual([`${ACCOUNT}#ap-south-1`, `${ACCOUNT}#${REGION}`]);
+  });
+});

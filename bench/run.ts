@@ -4,6 +4,7 @@ import { benchMemory } from './memory.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRemediator } from './remediator.js';
 import { benchSlack } from './slack.js';
+import { benchSweep } from './sweep.js';
 import { machine } from './stats.js';
 
 const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
@@ -11,6 +12,8 @@ const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
   pipeline: (endpoint) => benchPipeline(endpoint),
   slack: (endpoint) => benchSlack(endpoint),
   memory: (endpoint) => benchMemory(endpoint),
+  // Simulated AWS answers: moto is started but not used (see bench/sweep.ts).
+  sweep: () => benchSweep(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

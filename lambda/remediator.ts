@@ -1,13 +1,15 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '#core/alert.js';
 import { RoleCredentialsCache } from '#core/aws/assume-role.js';
 import { createClient, endpointFromEnv, type ClientOptions } from '#core/aws/clients.js';
@@ -15,6 +17,9 @@ import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
 import type { DeliveryFinding } from '#core/delivery.js';
 import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
+import { isCanaryEvent, isSweepMessage, parseCanaryEvent, parseSweepMessage } from '#core/sweep.js';
+import { planSweep, sweepAccount, type SweepDeps } from './sweep.js';
+import { createDefaultSweepDeps } from './sweep-deps.js';
 import { handlePipelineEvent, isPipelineEvent } from './guard.js';
 import type { ImpairmentDeps } from './impairment/common.js';
 import type { StorageDeps } from './impairment/storage-common.js';
@@ -35,6 +40,11 @@ export interface HandlerDeps extends RemediateDeps, ImpairmentDeps, StorageDeps 
    * ARN): Powertools `Logger.addContext`. Unset when `log` is not a Powertools Logger (tests, local runners).
    */
   addContext?(context: Context): void;
+  /**
+   * The sweep's dependencies (state table, member EventBridge clients, the sweep queue), created on first use: only
+   * canary events and sweep messages need them. Unset: a canary or sweep message is rejected with that reason.
+   */
+  sweep?(): SweepDeps;
 }
 
 export interface RemediationResult {
@@ -90,6 +100,7 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
   if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
+  if (isCanaryEvent(raw)) return handleCanary(raw, deps);
   // The rest of the log-impairment family (the trail's bucket, key and log group; CloudTrail Lake; Organizations).
   if (isImpairmentEvent(raw)) return handleImpairmentEvent(raw, deps);
   const started = Date.now();
@@ -103,6 +114,56 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<Reme
     return rejected(reason);
   }
   return report(event, await remediate(event, deps.settings, deps), deps, started);
+}
+
+/**
+ * A canary that came back through a member's forwarding rule: its arrival is recorded in `trailguard-state` (the next
+ * sweep checks it). A malformed canary, or one vouching for another account, is `rejected`. Not alerted either way.
+ * Throws when the table cannot be written, so the event is retried rather than the member-region reported broken.
+ */
+async function handleCanary(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
+  let arrival: ReturnType<typeof parseCanaryEvent>;
+  try {
+    arrival = parseCanaryEvent(raw);
+  } catch (error) {
+    const reason = error instanceof RejectedEventError ? error.reason : errorText(error);
+    deps.log.warn('event rejected', { outcome: 'rejected', reason });
+    return rejected(reason);
+  }
+  if (!deps.sweep) {
+    deps.log.warn('event rejected', { outcome: 'rejected', reason: 'canary received, but the sweep is not configured here' });
+    return rejected('canary received, but the sweep is not configured here');
+  }
+  await deps.sweep().state.recordCanary(arrival, deps.now());
+  deps.log.info('canary arrived', { account: arrival.account, region: arrival.region, sweepId: arrival.sweepId, sentAt: arrival.sentAt });
+  // TrailGuard's own event: `ignored` (no alert), as its own restorations are.
+  return {
+    ...rejected(''),
+    outcome: 'ignored',
+    account: arrival.account,
+    region: arrival.region,
+    eventId: arrival.eventId,
+    reason: 'canary arrival recorded',
+  };
+}
+
+/**
+ * One message of `trailguard-sweep`: `plan` runs the planner, `account` a worker. A malformed message throws
+ * RejectedEventError naming the field (Powertools reports it as a batch item failure, so it ends in the sweep DLQ).
+ */
+export async function handleSweepMessage(body: unknown, deps: HandlerDeps): Promise<unknown> {
+  const message = parseSweepMessage(body);
+  if (!deps.sweep) throw new RejectedEventError('sweep message received, but the sweep is not configured here');
+  const sweep = deps.sweep();
+  if (message.action === 'plan') return planSweep(sweep, message.sweepId);
+  const result = await sweepAccount(message, sweep);
+  deps.log.info('account swept', {
+    sweepId: result.sweepId,
+    account: result.account,
+    findings: result.findings.length,
+    unrepaired: result.unrepaired,
+  });
+  return result;
 }
 
 /** Logs the decision and publishes its alert (except `ignored`). */
@@ -248,6 +309,16 @@ export function createHandler(getDeps: () => HandlerDeps) {
         return results.length === 1 ? results[0]! : results;
       }
       case 'sqs': {
+        if (unwrapped.records.length > 0 && unwrapped.records.every((r) => isSweepMessage(r.event))) {
+          // The sweep queue: Powertools reports each failed record back, so one bad account does not redo the batch.
+          const processor = new BatchProcessor(EventType.SQS);
+          const record = async (r: SQSRecord) => handleSweepMessage(JSON.parse(r.body), deps);
+          const out = await processPartialResponse(input as SQSEvent, record, processor, {
+            ...(context ? { context } : {}),
+            throwOnFullBatchFailure: false,
+          });
+          return { batchItemFailures: out.batchItemFailures, results: [] };
+        }
         // One result per record; a record whose alert could not be published is handed back for redrive.
         const settled = await Promise.allSettled(unwrapped.records.map((r) => handleEvent(r.event, deps)));
         const batchItemFailures: { itemIdentifier: string }[] = [];
@@ -301,7 +372,8 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
     return client;
   }
   const managementAccounts = new Map<string, Promise<string | null>>();
-  return {
+  let sweepDeps: SweepDeps | undefined;
+  const deps: HandlerDeps = {
     settings,
     log: logger ? powertoolsLog(logger) : options.log!,
     ...(logger ? { addContext: (context: Context) => logger.addContext(context) } : {}),
@@ -361,6 +433,21 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       return out.MessageId ?? '';
     },
   };
+  // Only a function deployed with the sweep (TRAILGUARD_SWEEP, written by apply) reads its table and queue.
+  if (env.TRAILGUARD_SWEEP) {
+    const eventsClients = new Map<string, EventBridgeClient>();
+    // The member role, through the same credentials cache as CloudTrail: one AssumeRole per account.
+    const events = async (account: string, region: string) => {
+      await roles.credentials(account);
+      const key = `${account}/${region}`;
+      let client = eventsClients.get(key);
+      if (!client)
+        eventsClients.set(key, (client = createClient(EventBridgeClient, { ...base, region, credentials: roles.provider(account) })));
+      return client;
+    };
+    deps.sweep = () => (sweepDeps ??= createDefaultSweepDeps(deps, env, { events, clientOptions: base }));
+  }
+  return deps;
 }
 
 /** Powertools Logger as a Log: JSON lines, with the Lambda context once the handler has called `addContext`. */

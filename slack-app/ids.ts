@@ -11,3 +11,5 @@ export const BLOCK_STATUS = 'trailguard_status';
  * `alert_ids` for a digest thread reply). The poster finds its own earlier posts by it (conversations.history).
  */
 export const METADATA_ALERT = 'trailguard_alert';
+/** The Refresh button under a /trail-status answered from the sweep's snapshot: starts a sweep. */
+export const ACTION_REFRESH = 'trailguard_refresh';

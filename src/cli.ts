@@ -17,13 +17,14 @@ import { parseCommandArgs, UsageError, wantsHelp } from './cli-args.js';
 import { loadConfigFile } from './config-file.js';
 import { IAM_USAGE, runIamCommand } from './iam-command.js';
 import { INIT_USAGE, runInitCommand } from './init.js';
+import { runSweepCommand, SWEEP_USAGE } from './sweep-command.js';
 
 export { UsageError } from './cli-args.js';
 
-const COMMANDS = ['init', 'plan', 'apply', 'status', 'iam'] as const;
+const COMMANDS = ['init', 'plan', 'apply', 'status', 'iam', 'sweep'] as const;
 type Command = (typeof COMMANDS)[number];
 
-export const USAGE = `usage: trailguard <init|plan|apply|status|iam> [options]
+export const USAGE = `usage: trailguard <init|plan|apply|status|sweep|iam> [options]
 
 Keeps CloudTrail logging on across an AWS Organization: plans and converges TrailGuard's detection pipeline in every
 member account and region, and reports every trail's state.
@@ -36,6 +37,8 @@ commands:
   status   every trail of every member and region: logging, last delivery, errors, and whether its home region
            forwards its tampering; plus TrailGuard's own resources where they are not in place (exit 2 when
            anything needs attention, or an account cannot be read)
+  sweep    sweep every member once, as the scheduled sweep does: repair what the remediator would, alert each new
+           finding once (exit 1 when anything found could not be repaired)
   iam      print the IAM documents an administrator creates: boundary, apply and plan roles
 
 options:
@@ -51,7 +54,7 @@ const RUN_FLAGS = `
   --concurrency <n>     AWS requests in flight, across all accounts and regions (1 to 256, default 16)
   --json                print the report as JSON`;
 
-const COMMAND_USAGE: Record<Exclude<Command, 'iam' | 'init'>, string> = {
+const COMMAND_USAGE: Record<Exclude<Command, 'iam' | 'init' | 'sweep'>, string> = {
   plan: `usage: trailguard plan ${RUN_OPTIONS}
 
   Shows what apply would change in every account and region; changes nothing.
@@ -75,6 +78,7 @@ ${RUN_FLAGS}`,
 export function commandUsage(command: Command): string {
   if (command === 'iam') return IAM_USAGE;
   if (command === 'init') return INIT_USAGE;
+  if (command === 'sweep') return SWEEP_USAGE;
   return COMMAND_USAGE[command];
 }
 
@@ -207,6 +211,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   if (first === 'iam') return runIamCommand(rest, io, (error) => usageError(io, error, 'iam'));
   if (first === 'init') return runInitCommand(rest, io, (error) => usageError(io, error, 'init'));
+  if (first === 'sweep') return runSweepCommand(rest, io, (error) => usageError(io, error, 'sweep'));
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -6,6 +6,7 @@ import { forwardPattern } from '#core/desired-state.js';
 import { WATCHED_EVENTS } from '#core/config.js';
 import { canonical } from '#core/plan.js';
 import { CENTRAL, CHANNEL, DemoWorld, REGIONS, RESPONDER, TRAILS } from './world.js';
+import { sweepAct } from './sweep-act.js';
 
 const keep = process.argv.includes('--keep');
 const started = performance.now();
@@ -175,6 +176,9 @@ try {
   check(widen.code === 0, 'apply added the forwarding and guard rules in ap-south-1');
   const watched = await demo.trailguard('status');
   check(watched.code === 0, `status exits 0 again: every trail's home region is watched`);
+
+  // Act 4: what no event reports. The sweep finds it, repairs it through the same decisions, and proves the path with canaries.
+  await sweepAct(demo, say, check);
   say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {
   failed = true;

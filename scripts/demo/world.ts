@@ -1,7 +1,7 @@
 // The demo's world, shared by `npm run demo` and the end-to-end test: an organization in moto, the pipeline applied by the
 // real CLI, the Slack app, the remediator bundle fed by a local Lambda runner, and an attacker.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CloudTrailClient,
@@ -32,6 +32,8 @@ import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-ap
 import type { Alert } from '#core/alert.js';
 import { main as cli } from '../../src/cli.js';
 import { NAMES } from '#core/names.js';
+import { isCanaryEvent } from '#core/sweep.js';
+import { findRemediatorDir } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MotoWorld } from '../../test/support/aws.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from '../../test/support/fake-slack.js';
 import { loadFixture, retarget, type Envelope } from '../../test/support/fixtures.js';
@@ -82,6 +84,8 @@ export class DemoWorld {
   moto: MotoServer | null = null;
   world!: MotoWorld;
   private runner!: LambdaSqsRunner;
+  /** The remediator bundle's handler, as the runners hand batches to it (the sweep act drives the sweep queue with it too). */
+  handler!: (e: unknown, c: unknown) => Promise<unknown>;
   private bridge!: SnsHttpsBridge;
   private t0 = performance.now();
   private readonly log: (line: string) => void;
@@ -237,9 +241,10 @@ export class DemoWorld {
       .client(LambdaClient, 'us-east-1')
       .send(new GetFunctionConfigurationCommand({ FunctionName: NAMES.remediatorFunction }));
     Object.assign(process.env, fn.Environment?.Variables ?? {}, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
-    const bundle = (await import(pathToFileURL(resolve('dist/remediator/index.js')).href)) as {
+    const bundle = (await import(pathToFileURL(join(findRemediatorDir(), 'index.js')).href)) as {
       handler: (e: unknown, c: unknown) => Promise<unknown>;
     };
+    this.handler = bundle.handler;
     this.runner = new LambdaSqsRunner({
       sqs,
       queueUrl: await this.queueUrl(NAMES.eventsQueue),
@@ -248,6 +253,12 @@ export class DemoWorld {
       // EventBridge keeps the source's. Restore both from the CloudTrail record itself.
       adapt: (body) => {
         const event = JSON.parse(body) as Envelope;
+        if (isCanaryEvent(event)) {
+          this.mark(
+            `canary reached ${NAMES.eventsQueue}: forwarded by ${NAMES.forwardRule}, matched ${NAMES.tamperRule} on the central bus`,
+          );
+          return body;
+        }
         const guarded = event.source === 'aws.events' || event.source === 'aws.iam';
         // The member rule that forwarded it: calls on trailguard-forward go through the guard, calls on the guard through the forward rule.
         const by = !guarded

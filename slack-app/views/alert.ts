@@ -17,8 +17,11 @@ export const OUTCOME_STYLE: Record<Exclude<Outcome, 'ignored' | 'rejected'>, Sty
   allowed: { emoji: 'ℹ️', color: '#36C5F0', level: 'info' },
   // Someone went for the detection pipeline itself: the next step may be the trail, unseen.
   'pipeline-tampered': { emoji: '🚨', color: '#E01E5A', level: 'urgent' },
+  // Found by the sweep: nothing forwards this member-region's tampering, so it is as urgent as tampering itself.
+  'pipeline-broken': { emoji: '🚨', color: '#E01E5A', level: 'urgent' },
   // Logging is on but nothing reaches the bucket (or the log group): as blind as stopped logging.
   'delivery-failing': { emoji: '🚨', color: '#E01E5A', level: 'urgent' },
+  resolved: { emoji: '✅', color: '#2EB67D', level: 'info' },
 };
 
 const DID: Record<Exclude<Outcome, 'ignored' | 'rejected'>, string> = {
@@ -31,7 +34,9 @@ const DID: Record<Exclude<Outcome, 'ignored' | 'rejected'>, string> = {
   'alert-only': 'Alert only: no baseline to restore from',
   failed: 'Remediation FAILED',
   'pipeline-tampered': "TrailGuard's own pipeline was tampered with",
-  'delivery-failing': 'Nothing it can fix: CloudTrail logs but reports that it cannot deliver the logs',
+  'pipeline-broken': "TrailGuard's forwarding from this member-region is broken: tampering there is not seen",
+  'delivery-failing': 'Alert only: the trail logs but cannot deliver its logs',
+  resolved: 'Resolved: the sweep no longer finds this',
 };
 
 const TARGET_LABEL = {

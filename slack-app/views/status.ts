@@ -117,3 +117,46 @@ export function recheckLine(rows: TrailStatusRow[], user: string, at: string): s
   const ok = logging === trails.length && gaps === 0 && failing.length === 0;
   return `${ok ? '🟢' : '🔴'} Re-check by <@${user}> at ${slackDate(at)}: ${logging} of ${trails.length} trail${trails.length === 1 ? '' : 's'} logging${gaps ? `, ${gaps} region${gaps === 1 ? '' : 's'} without a trail` : ''}${failing.length ? `, ${failing.length} error${failing.length === 1 ? '' : 's'}` : ''}`;
 }
+
+/** How old a snapshot is, in words: `4 min ago`, `2 h ago`. */
+export function ageText(at: string, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(at)) / 60_000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 120) return `${minutes} min ago`;
+  return `${Math.round(minutes / 60)} h ago`;
+}
+
+/**
+ * The organization summary from the latest sweep's snapshot (`trailguard-state`), with its age, the regions the
+ * snapshot could not read, and a Refresh button (action `trailguard_refresh`) that starts a sweep.
+ */
+export function snapshotSummary(
+  rows: TrailStatusRow[],
+  open: Incident[],
+  regions: string[],
+  snapshot: { checkedAt: string; sweepId: string; running: boolean; stale: number },
+  now: Date,
+  refreshActionId: string,
+) {
+  const base = orgSummary(rows, open, regions);
+  const note = [
+    `From the sweep of ${slackDate(snapshot.checkedAt)} (${ageText(snapshot.checkedAt, now)})`,
+    snapshot.running ? 'a sweep is running now' : null,
+    snapshot.stale ? `${snapshot.stale} member-region${snapshot.stale === 1 ? '' : 's'} not in it yet` : null,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const tail = [
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${note}. Refresh starts a new sweep; Re-check on an alert reads one account live.` }],
+    },
+    {
+      type: 'actions',
+      elements: [{ type: 'button', action_id: refreshActionId, text: { type: 'plain_text', text: 'Refresh' }, value: 'sweep' }],
+    },
+  ];
+  // Slack allows 50 blocks: keep room for the note and the button.
+  const blocks = (base.blocks as unknown[]).slice(0, MAX_BLOCKS - tail.length);
+  return { text: `${base.text} (sweep ${ageText(snapshot.checkedAt, now)})`, blocks: [...blocks, ...tail] };
+}

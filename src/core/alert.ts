@@ -21,10 +21,21 @@ export const OUTCOMES = [
   'rejected',
   /** Someone changed TrailGuard's own member rules or roles; restored or not, it is alerted. */
   'pipeline-tampered',
-  /** The trail logs, but GetTrailStatus reports that CloudTrail fails to deliver (S3, digest, CloudWatch Logs, SNS). */
+  /** A member-region's canary did not arrive by the next sweep, or TrailGuard's member rules there are missing or broken. */
+  'pipeline-broken',
+  /** The trail logs, but GetTrailStatus reports a delivery error (S3, digest or CloudWatch Logs). */
   'delivery-failing',
+  /** A finding alerted earlier is gone: `resolves` names that alert's id, so the Slack message can be updated. */
+  'resolved',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** What produced an alert: a tamper record (`event`), the scheduled sweep (`sweep`), or a canary that did not arrive (`canary`). */
+export const TRIGGERS = ['event', 'sweep', 'canary'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+/** `eventName` of an alert no CloudTrail call produced (a delivery error, an overdue canary, a resolved finding). */
+export const SWEEP_EVENT_NAME = 'TrailGuardSweep';
 
 const ActorSchema = z.looseObject({
   arn: z.string(),
@@ -52,11 +63,17 @@ const AlertBaseSchema = z.looseObject({
   callError: z.object({ code: z.string(), message: z.string().nullable() }).nullable().default(null),
   /** Why TrailGuard decided as it did (`cannot be acted on: detail.requestParameters is absent...`); absent in older alerts. */
   reason: z.string().nullable().default(null),
+  /** What produced the alert; older alerts, all from tamper records, lack it. */
+  trigger: z.enum(TRIGGERS).default('event'),
+  /** On a `resolved` alert: the id of the alert whose finding is gone (update that message). Null otherwise. */
+  resolves: z.string().min(1).max(256).nullable().default(null),
+  /** On a canary alert: the last canary that did arrive from this member-region (ISO-8601), or null if none ever did. */
+  lastCanaryAt: z.string().nullable().optional(),
 });
 
 /** An alert about a trail (the alert as it has always been). */
 export const AlertSchema = AlertBaseSchema.extend({
-  eventName: z.enum(WATCHED_EVENTS),
+  eventName: z.union([z.enum(WATCHED_EVENTS), z.literal(SWEEP_EVENT_NAME)]),
   /** `account` owns the trail (an organization trail: the management account); absent in older alerts. */
   trail: z.looseObject({ name: z.string().min(1), arn: z.string().startsWith('arn:'), account: z.string().regex(ACCOUNT_ID).optional() }),
   outcome: z.enum(OUTCOMES).exclude(['ignored', 'rejected']),
@@ -78,7 +95,7 @@ export type TrailAlert = z.output<typeof AlertSchema>;
  * EventBridge or IAM call, and `resource` says which rule or role and whether it was restored.
  */
 export const PipelineAlertSchema = AlertBaseSchema.extend({
-  eventName: z.enum(PIPELINE_CALLS),
+  eventName: z.union([z.enum(PIPELINE_CALLS), z.literal(SWEEP_EVENT_NAME)]),
   trail: z.null(),
   resource: z.looseObject({
     type: z.enum(['event-rule', 'iam-role']),
@@ -87,7 +104,7 @@ export const PipelineAlertSchema = AlertBaseSchema.extend({
     /** true: put back to its desired definition and verified; false: not (roles: `apply` repairs them; or the repair failed); null: nothing to restore. */
     restored: z.boolean().nullable(),
   }),
-  outcome: z.enum(['pipeline-tampered', 'blocked']),
+  outcome: z.enum(['pipeline-tampered', 'blocked', 'pipeline-broken', 'resolved']),
   isLogging: z.null(),
 });
 export type PipelineAlert = z.output<typeof PipelineAlertSchema>;
@@ -170,6 +187,8 @@ function alertBase(
     changes: facts.changes,
     callError: event.errorCode ? { code: event.errorCode, message: event.errorMessage } : null,
     reason: facts.reason ?? null,
+    trigger: 'event' as Trigger,
+    resolves: null,
   } as const;
 }
 

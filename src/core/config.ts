@@ -200,6 +200,31 @@ const AllowPatternSchema = z
     return parts.slice(1).some((part) => /[^*?]/.test(part));
   }, 'names no principal (its name is only wildcards, so it would exempt every role or user it reaches): name the break-glass principal, e.g. arn:aws:iam::*:role/BreakGlass');
 
+/**
+ * An EventBridge Scheduler expression for the sweep (Scheduler User Guide, "Schedule types"): `rate(<n> <unit>)` with
+ * a singular unit for 1 (`rate(1 hour)`) and a plural one otherwise, or `cron(...)`. One-time `at(...)` schedules are
+ * refused: a sweep that runs once would stop proving the pipeline works.
+ */
+const SCHEDULE_EXPRESSION = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^()]+\))$/;
+const SCHEDULE_ERROR = 'expected rate(<n> minutes|hours|days), cron(...) or null';
+const CONCURRENCY_ERROR = 'expected 2 to 1000 (SQS event source MaximumConcurrency)';
+
+/** The scheduled sweep (issue 11): how often `apply`'s schedule starts one, and how many accounts are swept at once. */
+export const SweepSchema = z
+  .object({
+    /** null: no schedule is created (run `trailguard sweep` yourself). */
+    schedule: z.string({ error: SCHEDULE_ERROR }).regex(SCHEDULE_EXPRESSION, SCHEDULE_ERROR).nullable().default('rate(15 minutes)'),
+    /** Workers at once: the sweep queue's event source mapping ScalingConfig.MaximumConcurrency (AWS allows 2-1000). */
+    concurrency: z
+      .number({ error: CONCURRENCY_ERROR })
+      .int(CONCURRENCY_ERROR)
+      .min(2, CONCURRENCY_ERROR)
+      .max(1000, CONCURRENCY_ERROR)
+      .default(10),
+  })
+  .strict();
+export const DEFAULT_SWEEP = { schedule: 'rate(15 minutes)', concurrency: 10 } as const;
+
 const MemberAccountSchema = z.object({ id: AccountIdSchema, name: z.string().min(1).max(64).optional() }).strict();
 
 export const ConfigSchema = z
@@ -274,6 +299,7 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    sweep: SweepSchema.default({ ...DEFAULT_SWEEP }),
   })
   .strict()
   .superRefine((config, ctx) => {

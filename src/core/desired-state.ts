@@ -17,6 +17,8 @@ import {
 import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
 import { NAMES } from './names.js';
 import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
+import { canaryPattern, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
+import { sweepSchedulerPermissionsPolicy, sweepSchedulerTrustPolicy } from './iam-policies.js';
 
 export const GLOBAL = 'global';
 
@@ -137,7 +139,13 @@ export function forwardPattern(
   watch: readonly string[],
   sources: Readonly<Record<string, string>> = WATCHED_EVENT_SOURCES,
 ): Record<string, unknown> {
-  return { $or: [...tamperPatterns(watch, sources), ...ruleCallsPattern([NAMES.guardRule])] };
+  // One flat $or: each event source's entry, the guard-rule calls, and the sweep's canary.
+  return { $or: [...tamperPatterns(watch, sources), ...ruleCallsPattern([NAMES.guardRule]), canaryPattern()] };
+}
+
+/** Pattern of the central `trailguard-tamper` rule: the tamper calls, and the sweep's canaries coming back from members. */
+export function centralTamperPattern(watch: readonly string[]): Record<string, unknown> {
+  return { $or: [...tamperPatterns(watch), canaryPattern()] };
 }
 
 /** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */
@@ -159,6 +167,9 @@ export interface CentralArns {
   dlq: string;
   eventsQueue: string;
   alertsDlq: string;
+  sweepQueue: string;
+  sweepDlq: string;
+  stateTable: string;
 }
 
 export function centralArns(config: Config): CentralArns {
@@ -174,6 +185,9 @@ export function centralArns(config: Config): CentralArns {
     dlq: `arn:${p}:sqs:${region}:${account}:${NAMES.dlq}`,
     eventsQueue: `arn:${p}:sqs:${region}:${account}:${NAMES.eventsQueue}`,
     alertsDlq: `arn:${p}:sqs:${region}:${account}:${NAMES.alertsDlq}`,
+    sweepQueue: `arn:${p}:sqs:${region}:${account}:${SWEEP_NAMES.queue}`,
+    sweepDlq: `arn:${p}:sqs:${region}:${account}:${SWEEP_NAMES.dlq}`,
+    stateTable: `arn:${p}:dynamodb:${region}:${account}:table/${SWEEP_NAMES.table}`,
   };
 }
 
@@ -184,8 +198,19 @@ export interface DesiredContext {
   codeSha256: string;
 }
 
+/**
+ * `TRAILGUARD_SWEEP`: the members the planner sweeps (the list apply resolved, or `organization` with organizationId,
+ * where the planner asks Organizations itself) and the exclusions.
+ */
+export function sweepEnvironment(config: Config, members: readonly string[]): { members: string[] | 'organization'; exclude: string[] } {
+  return {
+    members: config.members.organization && config.organizationId ? 'organization' : [...members],
+    exclude: [...config.members.exclude],
+  };
+}
+
 /** The environment the remediator Lambda runs with (DESIGN.md "Remediator"). */
-export function remediatorEnvironment(config: Config): Record<string, string> {
+export function remediatorEnvironment(config: Config, members?: readonly string[]): Record<string, string> {
   return {
     TRAILGUARD_TOPIC_ARN: centralArns(config).topic,
     TRAILGUARD_REMEDIATION_ROLE: config.roles.remediation,
@@ -195,6 +220,7 @@ export function remediatorEnvironment(config: Config): Record<string, string> {
     ...(config.eventDataStores.length > 0 ? { TRAILGUARD_EVENT_DATA_STORES: JSON.stringify(config.eventDataStores) } : {}),
     ...(config.organization ? { TRAILGUARD_ORGANIZATION: JSON.stringify(config.organization) } : {}),
     TRAILGUARD_PIPELINE: JSON.stringify(pipelineEnvironment(config)),
+    ...(members ? { TRAILGUARD_SWEEP: JSON.stringify(sweepEnvironment(config, members)) } : {}),
   };
 }
 
@@ -272,6 +298,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         members: config.members.organization && config.organizationId ? null : ctx.members,
         organizationId: config.organizationId,
         delivery: config.remediator.delivery,
+        listsOrganization: config.members.organization && !!config.organizationId,
       }),
     },
     {
@@ -312,7 +339,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       handler: REMEDIATOR_HANDLER,
       timeout: REMEDIATOR_TIMEOUT,
       memorySize: 256,
-      environment: remediatorEnvironment(config),
+      environment: remediatorEnvironment(config, ctx.members),
       codeSha256: ctx.codeSha256,
       onFailureArn: queue ? null : arns.dlq,
     },
@@ -334,7 +361,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     kind: 'event-rule',
     bus: NAMES.bus,
     description: 'TrailGuard: CloudTrail tampering forwarded by member accounts',
-    pattern: tamperPattern(config.watch),
+    pattern: centralTamperPattern(config.watch),
     targets: [
       queue
         ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
@@ -388,6 +415,70 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       functionName: NAMES.remediatorFunction,
       sourceArn: arns.guardRule,
     });
+  }
+  out.push(...sweepResources(config));
+  return out;
+}
+
+/**
+ * The sweep (issue 11): the queue `trailguard-sweep` (with its DLQ) that the remediator consumes through a mapping of
+ * bounded concurrency, the state table, and, unless `sweep.schedule` is null, the schedule (with the role it sends as).
+ */
+function sweepResources(config: Config): Resource[] {
+  const { account, region } = config.central;
+  const arns = centralArns(config);
+  const c = (kind: ResourceKind, name: string, r = region) => ({ key: key(account, r, kind, name), account, region: r, name });
+  const out: Resource[] = [
+    {
+      ...c('sqs-queue', SWEEP_NAMES.dlq),
+      kind: 'sqs-queue',
+      attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true' },
+    },
+    {
+      ...c('sqs-queue', SWEEP_NAMES.queue),
+      kind: 'sqs-queue',
+      attributes: {
+        // Six times the function timeout, as Lambda's SQS integration recommends.
+        VisibilityTimeout: String(REMEDIATOR_TIMEOUT * 6),
+        // A sweep older than a day is superseded by the next ones.
+        MessageRetentionPeriod: '86400',
+        SqsManagedSseEnabled: 'true',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.sweepDlq, maxReceiveCount: 3 }),
+      },
+    },
+    { ...c('dynamodb-table', SWEEP_NAMES.table), kind: 'dynamodb-table', partitionKey: 'pk', sortKey: 'sk' },
+    {
+      ...c('event-source-mapping', SWEEP_NAMES.queue),
+      kind: 'event-source-mapping',
+      functionName: NAMES.remediatorFunction,
+      queueArn: arns.sweepQueue,
+      // One account per invocation: MaximumConcurrency then bounds the accounts swept at once.
+      batchSize: 1,
+      maximumConcurrency: config.sweep.concurrency,
+    },
+  ];
+  if (config.sweep.schedule) {
+    out.push(
+      {
+        ...c('iam-role', SWEEP_NAMES.schedulerRole, GLOBAL),
+        kind: 'iam-role',
+        description: 'TrailGuard: lets EventBridge Scheduler start a sweep (one message on trailguard-sweep)',
+        permissionsBoundary: boundaryArn(account, region),
+        trust: sweepSchedulerTrustPolicy(account),
+        policyName: SWEEP_NAMES.schedulerRole,
+        policy: sweepSchedulerPermissionsPolicy({ centralAccount: account, region }),
+      },
+      {
+        ...c('scheduler-schedule', SWEEP_NAMES.schedule),
+        kind: 'scheduler-schedule',
+        scheduleExpression: config.sweep.schedule,
+        target: {
+          arn: arns.sweepQueue,
+          roleArn: roleArn(account, SWEEP_NAMES.schedulerRole, region),
+          input: JSON.stringify(START_SWEEP_MESSAGE),
+        },
+      },
+    );
   }
   return out;
 }
@@ -542,6 +633,8 @@ export function desiredState(config: Config, ctx: DesiredContext): Resource[] {
   };
   const resources = [...centralResources(config, ctx), boundary, ...ctx.members.flatMap((m) => memberResources(config, m))];
   // Each kind refuses, before any AWS call, what AWS would refuse (a policy over IAM's quota, a bus policy over EventBridge's).
-  for (const kind of APPLY_ORDER) kindSpec(kind).check?.(resources.filter((r) => r.kind === kind) as never);
+  // The function's environment last: IAM's and EventBridge's quotas name the more specific fix when both are exceeded.
+  const checkOrder = [...APPLY_ORDER.filter((k) => k !== 'lambda-function'), 'lambda-function' as const];
+  for (const kind of checkOrder) kindSpec(kind).check?.(resources.filter((r) => r.kind === kind) as never);
   return resources;
 }

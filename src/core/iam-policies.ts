@@ -27,6 +27,8 @@ export interface CentralContext {
   members: string[] | null;
   organizationId?: string | undefined;
   delivery: 'direct' | 'queue';
+  /** The sweep's planner lists the Organization's accounts itself (members.organization with organizationId). */
+  listsOrganization?: boolean;
 }
 
 /** Trust of `trailguard-remediator`: only Lambda, only on behalf of the central account. */
@@ -91,6 +93,32 @@ export function remediatorPermissionsPolicy(ctx: CentralContext): PolicyDocument
       Action: 'sqs:SendMessage',
       Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:${NAMES.dlq}`,
     });
+  }
+  // The sweep: the planner sends account messages to its own queue, which the workers consume; both use the state table.
+  const sweepQueue = `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`;
+  statements.push(
+    {
+      Sid: 'ConsumeAndPlanSweepQueue',
+      Effect: 'Allow',
+      Action: [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ChangeMessageVisibility',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ],
+      Resource: sweepQueue,
+    },
+    {
+      Sid: 'SweepStateTable',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      Resource: `arn:${p}:dynamodb:${ctx.region}:${ctx.centralAccount}:table/trailguard-state`,
+    },
+  );
+  if (ctx.listsOrganization) {
+    statements.push({ Sid: 'ListOrganizationAccountsToSweep', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' });
   }
   if (ctx.delivery === 'queue') {
     statements.push({
@@ -272,6 +300,15 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
       Condition: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
     },
   );
+  // The sweep's canary: on this account's default bus only, and only as trailguard.canary, so the role cannot forge
+  // CloudTrail or any other source there.
+  statements.push({
+    Sid: 'PutCanaryOnDefaultBus',
+    Effect: 'Allow',
+    Action: 'events:PutEvents',
+    Resource: `arn:${p}:events:*:${ctx.account}:event-bus/default`,
+    Condition: { StringEquals: { 'events:source': 'trailguard.canary' } },
+  });
   statements.push(
     {
       Sid: 'NeverStopOrDeleteTrails',
@@ -382,7 +419,7 @@ export function slackAppPolicy(ctx: {
   readerRole: string;
   members: string[] | null;
   organizationId?: string | undefined;
-  /** The central account: App Home reads the shared state table `trailguard-state` there (GetItem, Query; no write). */
+  /** The central account: App Home and /trail-status read the shared state table `trailguard-state` there (GetItem, Query), Refresh starts a sweep. */
   centralAccount?: string | undefined;
 }): PolicyDocument {
   const p = partitionOf(ctx.region);
@@ -409,6 +446,12 @@ export function slackAppPolicy(ctx: {
             Effect: 'Allow' as const,
             Action: ['dynamodb:GetItem', 'dynamodb:Query'],
             Resource: `arn:${p}:dynamodb:${ctx.region}:${ctx.centralAccount}:table/trailguard-state`,
+          },
+          {
+            Sid: 'StartSweep',
+            Effect: 'Allow' as const,
+            Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
+            Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`,
           },
         ]
       : []),
@@ -442,6 +485,28 @@ export const PERMISSIONS_BOUNDARY = 'trailguard-boundary';
 /** `arn:<partition>:iam::<account>:policy/trailguard-boundary`. */
 export function boundaryArn(account: string, region: string): string {
   return `arn:${partitionOf(region)}:iam::${account}:policy/${PERMISSIONS_BOUNDARY}`;
+}
+
+/** Trust of `trailguard-sweep-scheduler`: EventBridge Scheduler, on behalf of the central account only. */
+export function sweepSchedulerTrustPolicy(centralAccount: string): PolicyDocument {
+  return doc({
+    Sid: 'SchedulerInCentralAccountOnly',
+    Effect: 'Allow',
+    Principal: { Service: 'scheduler.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': centralAccount } },
+  });
+}
+
+/** Permissions of `trailguard-sweep-scheduler`: send the start-a-sweep message to `trailguard-sweep`, nothing else. */
+export function sweepSchedulerPermissionsPolicy(ctx: { centralAccount: string; region: string }): PolicyDocument {
+  const p = partitionOf(ctx.region);
+  return doc({
+    Sid: 'StartSweep',
+    Effect: 'Allow',
+    Action: 'sqs:SendMessage',
+    Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`,
+  });
 }
 
 /** Role names the deploy policy is written for; the defaults are the config's. */
@@ -549,6 +614,31 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'sqs:TagQueue',
       ],
       Resource: own('sqs', 'trailguard-*'),
+    },
+    {
+      Sid: 'TrailGuardStateTable',
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:DescribeTable',
+        'dynamodb:ListTagsOfResource',
+        'dynamodb:CreateTable',
+        'dynamodb:TagResource',
+        'dynamodb:UpdateTable',
+      ],
+      Resource: own('dynamodb', 'table/trailguard-state'),
+    },
+    {
+      Sid: 'TrailGuardSweepSchedule',
+      Effect: 'Allow',
+      Action: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      Resource: own('scheduler', 'schedule/default/trailguard-sweep'),
+    },
+    {
+      Sid: 'PassSweepSchedulerRoleToScheduler',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: `arn:${p}:iam::*:role/trailguard-sweep-scheduler`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     },
     {
       Sid: 'TrailGuardTopic',

@@ -67,7 +67,7 @@ describe('the npm package', () => {
     const version = await run(bin, ['--version']);
     const initHelp = await run(bin, ['init', '--help']);
 
-    expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'usage: trailguard <init|plan|apply|status|iam> [options]']);
+    expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'usage: trailguard <init|plan|apply|status|sweep|iam> [options]']);
     expect(version).toEqual({ code: 0, stdout: `trailguard ${VERSION}\n`, stderr: '' });
     expect([initHelp.code, initHelp.stdout.split('\n')[0]]).toEqual([
       0,

@@ -127,6 +127,6 @@ describe('trailguard CLI', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command destroy');
-    expect(result.stderr).toContain('usage: trailguard <init|plan|apply|status|iam> [options]');
+    expect(result.stderr).toContain('usage: trailguard <init|plan|apply|status|sweep|iam> [options]');
   });
 });

@@ -74,9 +74,9 @@ describe('pipeline against a simulated organization in moto', () => {
       `${CENTRAL} us-east-1 created`,
       ...MEMBERS.flatMap((m) => [`${m} global created`, ...REGIONS.map((r) => `${m} ${r} created`)]),
     ]);
-    // central: role, DLQ, topic, function, bus, 5 grants, 2 invoke permissions, tamper and guard rules;
-    // members: 2 roles + a forward and a guard rule per region each
-    expect(report.changes).toHaveLength(14 + MEMBERS.length * 6);
+    // central: role, DLQ, topic, function, bus, 5 grants, 2 invoke permissions, tamper and guard rules, and the sweep's
+    // queue, DLQ, table, mapping, schedule and scheduler role; members: 2 roles + a forward and a guard rule per region each
+    expect(report.changes).toHaveLength(14 + 6 + MEMBERS.length * 6);
   });
 
   it('a second apply changes nothing', async () => {

@@ -139,7 +139,7 @@ describe('review: the Slack app over HTTP', () => {
   // the app's own topic is never dropped: post it as an "unreadable TrailGuard alert" (subject, the
   // schema error naming the field, the raw message clipped and escaped), and count it in /healthz.
   it.fails('a signed notification from the topic that is not a readable alert is still shown in Slack', async () => {
-    const newer = { ...makeAlert({ account: MEMBER }), outcome: 'pipeline-broken', trigger: 'canary' };
+    const newer = { ...makeAlert({ account: MEMBER }), outcome: 'some-future-outcome', trigger: 'some-future-trigger' };
 
     const res = await postSns(notification(TOPIC, newer));
     await app.services.poster.drain();
@@ -201,7 +201,7 @@ describe('review: the Slack app over HTTP', () => {
   it.fails('on Lambda, an SNS record from the topic that is not a readable alert is still shown in Slack', async () => {
     const store = new SqliteStore(':memory:');
     const handler = createLambdaHandler(settings, { store, log: recordingLog() });
-    const newer = { ...makeAlert({ account: MEMBER }), outcome: 'pipeline-broken', trigger: 'canary' };
+    const newer = { ...makeAlert({ account: MEMBER }), outcome: 'some-future-outcome', trigger: 'some-future-trigger' };
 
     const out = await handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(newer) } }] }, {});
 

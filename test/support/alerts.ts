@@ -27,6 +27,8 @@ export function makeAlert(overrides: Partial<Alert> & { account?: string } = {})
     changes: ['logging stopped'],
     callError: null,
     reason: null,
+    trigger: 'event',
+    resolves: null,
     ...overrides,
     account,
   };

@@ -13,7 +13,7 @@ async function run(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-const USAGE_LINE = 'usage: trailguard <init|plan|apply|status|iam> [options]';
+const USAGE_LINE = 'usage: trailguard <init|plan|apply|status|sweep|iam> [options]';
 
 describe('trailguard help and version', () => {
   it.each([['--help'], ['-h'], ['help']])('%s prints the help on stdout and exits 0', async (flag) => {
@@ -22,8 +22,8 @@ describe('trailguard help and version', () => {
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
     expect(out.stdout.split('\n')[0]).toBe(USAGE_LINE);
-    for (const command of ['init', 'plan', 'apply', 'status', 'iam']) expect(out.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-    expect(out.stdout).not.toMatch(/^ {2}sweep /m);
+    for (const command of ['init', 'plan', 'apply', 'status', 'sweep', 'iam'])
+      expect(out.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
   it('--version prints the version on stdout and exits 0', async () => {
@@ -36,6 +36,8 @@ describe('trailguard help and version', () => {
     ['apply', '-h'],
     ['status', '--help'],
     ['iam', '--help'],
+    ['sweep', '--help'],
+    ['help', 'sweep'],
     ['help', 'init'],
     ['help', 'iam'],
   ])("%s %s prints that command's help and exits 0 without reading a config", async (...argv) => {
@@ -53,6 +55,12 @@ describe('trailguard usage errors exit 2 with the usage line, before anything is
     [[], 'a command is required', USAGE_LINE],
     [['destroy'], 'unknown command destroy', USAGE_LINE],
     [['help', 'destroy'], 'unknown command destroy', USAGE_LINE],
+    [
+      ['sweep', '--concurrency', '1'],
+      '--concurrency: expected 2 to 1000, got "1"',
+      'usage: trailguard sweep [--config trailguard.yml] [--concurrency <n>] [--json]',
+    ],
+    [['sweep', '--regions'], 'unknown option --regions', 'usage: trailguard sweep [--config trailguard.yml] [--concurrency <n>] [--json]'],
     [['plan', '--bogus'], 'unknown option --bogus', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
     [['plan', '-x'], 'unknown option -x', 'usage: trailguard plan [--config trailguard.yml] [--concurrency 16] [--json]'],
     [['apply', '--config'], '--config: expected a value', 'usage: trailguard apply [--config trailguard.yml] [--concurrency 16] [--json]'],

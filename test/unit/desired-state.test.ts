@@ -31,6 +31,13 @@ describe('desiredState', () => {
       '111111111111/us-east-1/event-rule/trailguard-guard',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-guard-rule',
+      // The sweep (issue 11): its queue and DLQ, the state table, the mapping, and the schedule with the role it sends as.
+      '111111111111/us-east-1/sqs-queue/trailguard-sweep-dlq',
+      '111111111111/us-east-1/sqs-queue/trailguard-sweep',
+      '111111111111/us-east-1/dynamodb-table/trailguard-state',
+      '111111111111/us-east-1/event-source-mapping/trailguard-sweep',
+      '111111111111/global/iam-role/trailguard-sweep-scheduler',
+      '111111111111/us-east-1/scheduler-schedule/trailguard-sweep',
       '111111111111/global/iam-boundary/trailguard-boundary',
       ...['222222222222', '333333333333'].flatMap((m) => [
         `${m}/global/iam-role/trailguard-forwarder`,

@@ -189,7 +189,9 @@ describe('TrailGuardRemediator (member)', () => {
     // bucket's lifecycle rules and policy and the log groups (log impairment: is it a trail's, what does it hold now).
     expect(
       actions(policy).filter(
-        (a) => !a.startsWith('cloudtrail:') && !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge'].includes(sidOf(policy, a)),
+        (a) =>
+          !a.startsWith('cloudtrail:') &&
+          !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge', 'PutCanaryOnDefaultBus'].includes(sidOf(policy, a)),
       ),
     ).toEqual(['organizations:DescribeOrganization', 's3:GetLifecycleConfiguration', 's3:GetBucketPolicy', 'logs:DescribeLogGroups']);
     expect(statement(policy, 'NeverImpairTrailStorage')).toMatchObject({ Effect: 'Deny', Resource: '*' });
@@ -294,6 +296,8 @@ describe('the deploy role cannot make itself an administrator', () => {
         'iam:ListAttachedRolePolicies',
         'iam:ListRolePolicies',
         'iam:PassRole',
+        // A second statement: the sweep scheduler's role, to Scheduler only.
+        'iam:PassRole',
         'iam:PutRolePermissionsBoundary',
         'iam:PutRolePolicy',
         'iam:TagRole',
@@ -392,6 +396,7 @@ describe('the permissions boundary', () => {
 
     expect(roles.map((r) => [r.account, r.name, r.permissionsBoundary])).toEqual([
       ['111111111111', 'trailguard-remediator', 'arn:aws:iam::111111111111:policy/trailguard-boundary'],
+      ['111111111111', 'trailguard-sweep-scheduler', 'arn:aws:iam::111111111111:policy/trailguard-boundary'],
       ['222222222222', 'trailguard-forwarder', 'arn:aws:iam::222222222222:policy/trailguard-boundary'],
       ['222222222222', 'TrailGuardRemediator', 'arn:aws:iam::222222222222:policy/trailguard-boundary'],
       ['222222222222', 'TrailGuardReader', 'arn:aws:iam::222222222222:policy/trailguard-boundary'],

@@ -5,7 +5,7 @@ import { IMPAIRMENT_HANDLERS } from '../../lambda/impairment/index.js';
 import { STORAGE_HANDLERS } from '../../lambda/impairment/storage.js';
 import { ConfigError } from '#core/errors.js';
 import { parseConfig, WATCHED_EVENT_SOURCES, WATCHED_EVENTS } from '#core/config.js';
-import { desiredState, EVENT_PATTERN_MAX_CHARS, forwardPattern, tamperPattern } from '#core/desired-state.js';
+import { centralTamperPattern, desiredState, EVENT_PATTERN_MAX_CHARS, forwardPattern } from '#core/desired-state.js';
 import { IMPAIRMENT_CALLS, isStorageCall } from '#core/impairment-event.js';
 
 const CONFIG = `version: 1
@@ -16,7 +16,7 @@ members: { accounts: [{ id: "222222222222" }], regions: [us-east-1] }
 interface PatternEntry {
   source: string[];
   'detail-type'?: string[];
-  detail: { eventSource: string[]; eventName: string[] };
+  detail?: { eventSource: string[]; eventName: string[] };
 }
 
 const LAKE_AND_ORGANIZATIONS = {
@@ -62,7 +62,7 @@ describe('the forward rule pattern', () => {
       (e) => e['detail-type']?.[0] === 'AWS API Call via CloudTrail' && e.source.includes('aws.cloudtrail'),
     );
 
-    expect(entries.map((e) => e.detail.eventSource)).toEqual([
+    expect(entries.map((e) => e.detail?.eventSource)).toEqual([
       ['cloudtrail.amazonaws.com'],
       ['organizations.amazonaws.com'],
       ['s3.amazonaws.com'],
@@ -78,7 +78,7 @@ describe('the forward rule pattern', () => {
       },
     });
     const tamper = rules.find((r) => r.kind === 'event-rule' && r.name === 'trailguard-tamper');
-    expect(tamper?.kind === 'event-rule' && tamper.pattern).toEqual(tamperPattern(config.watch));
+    expect(tamper?.kind === 'event-rule' && tamper.pattern).toEqual(centralTamperPattern(config.watch));
   });
 
   it('forwards the Organizations calls from us-east-1 through the guard rule when us-east-1 has no forward rule, and only then', () => {
@@ -88,7 +88,7 @@ describe('the forward rule pattern', () => {
         codeSha256: 'x',
       }).filter((r) => r.kind === 'event-rule' && r.account === '222222222222');
     const sourcesOf = (rule: (typeof rules)[number] | undefined) =>
-      rule?.kind === 'event-rule' ? (rule.pattern.$or as PatternEntry[]).map((e) => e.detail.eventSource[0]) : [];
+      rule?.kind === 'event-rule' ? (rule.pattern.$or as PatternEntry[]).flatMap((e) => e.detail?.eventSource ?? []) : [];
     const rules = rulesOf('eu-west-1');
 
     const guard = rules.find((r) => r.name === 'trailguard-guard' && r.region === 'us-east-1');

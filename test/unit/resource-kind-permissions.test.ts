@@ -2,7 +2,9 @@
 // running every read and every apply path against recorded SDK clients, and against the deploy and plan policies.
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,6 +24,8 @@ const SERVICES = [
   { client: LambdaClient, prefix: 'lambda' },
   { client: SNSClient, prefix: 'sns' },
   { client: SQSClient, prefix: 'sqs' },
+  { client: DynamoDBClient, prefix: 'dynamodb' },
+  { client: SchedulerClient, prefix: 'scheduler' },
 ] as const;
 const mocks = SERVICES.map((s) => ({ ...s, mock: mockClient(s.client as never) }));
 afterAll(() => {
@@ -31,7 +35,11 @@ afterAll(() => {
 /** Every call resolves as if the resource existed, so each read makes all its calls and each waiter is satisfied. */
 function existing(): void {
   for (const { mock } of mocks) mock.reset().resolves({});
-  const [iam, events, lambda, , sqs] = mocks.map((m) => m.mock);
+  const [iam, events, lambda, , sqs, dynamodb, scheduler] = mocks.map((m) => m.mock);
+  dynamodb!
+    .on(DescribeTableCommand)
+    .resolves({ Table: { TableArn: 'arn:aws:dynamodb:us-east-1:111111111111:table/t', TableStatus: 'ACTIVE' } });
+  scheduler!.on(GetScheduleCommand).resolves({ Arn: 'arn:aws:scheduler:us-east-1:111111111111:schedule/default/trailguard-sweep' });
   iam!.on(GetRoleCommand).resolves({ Role: { RoleName: 'r', Path: '/', RoleId: 'x', Arn: 'a', CreateDate: new Date() } });
   iam!.on(GetIamPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v1' } });
   iam!.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: encodeURIComponent('{}') } });

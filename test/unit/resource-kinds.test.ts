@@ -46,7 +46,15 @@ describe('resource kinds: one module each, in two registries', () => {
     expect(APPLY_ORDER.indexOf('iam-role')).toBeLessThan(APPLY_ORDER.indexOf('lambda-function'));
     expect(APPLY_ORDER.indexOf('event-bus')).toBeLessThan(APPLY_ORDER.indexOf('event-rule'));
     expect(APPLY_ORDER.at(-1)).toBe('iam-boundary');
-    expect([...TAGGED_KINDS].sort()).toEqual(['event-bus', 'event-rule', 'iam-role', 'lambda-function', 'sns-topic', 'sqs-queue']);
+    expect([...TAGGED_KINDS].sort()).toEqual([
+      'dynamodb-table',
+      'event-bus',
+      'event-rule',
+      'iam-role',
+      'lambda-function',
+      'sns-topic',
+      'sqs-queue',
+    ]);
   });
 
   it('only a kind whose module can delete is ever deleted: any other delete is refused before an AWS call', async () => {

@@ -6,6 +6,8 @@ export interface EventSourceMappingResource extends ResourceBase {
   functionName: string;
   queueArn: string;
   batchSize: number;
+  /** ScalingConfig.MaximumConcurrency (2-1000): at most this many invocations at once. Unset: Lambda's default (none). */
+  maximumConcurrency?: number;
 }
 
 export const eventSourceMapping: KindSpec<EventSourceMappingResource> = {
@@ -17,5 +19,6 @@ export const eventSourceMapping: KindSpec<EventSourceMappingResource> = {
     functionResponseTypes: ['ReportBatchItemFailures'],
     enabled: true,
     filterCriteria: null,
+    ...(r.maximumConcurrency ? { maximumConcurrency: r.maximumConcurrency } : {}),
   }),
 };

@@ -1,6 +1,7 @@
 // The registry of resource kinds (pure half). Adding a kind: its module in this folder, one line here (at its place
 // in the apply order), its AWS half in src/core/aws/kinds/ and one line in that registry; the types refuse anything less.
 import { busPermission } from './bus-permission.js';
+import { dynamoDbTable } from './dynamodb-table.js';
 import { eventBus } from './event-bus.js';
 import { eventRule } from './event-rule.js';
 import { eventSourceMapping } from './event-source-mapping.js';
@@ -9,6 +10,7 @@ import { iamRole } from './iam-role.js';
 import type { KindSpec, ResourceOfSpec } from './kind.js';
 import { lambdaFunction } from './lambda-function.js';
 import { lambdaPermission } from './lambda-permission.js';
+import { schedulerSchedule } from './scheduler-schedule.js';
 import { snsTopic } from './sns-topic.js';
 import { sqsQueue } from './sqs-queue.js';
 
@@ -19,6 +21,7 @@ import { sqsQueue } from './sqs-queue.js';
 export const KINDS = {
   'iam-role': iamRole,
   'sqs-queue': sqsQueue,
+  'dynamodb-table': dynamoDbTable,
   'sns-topic': snsTopic,
   'lambda-function': lambdaFunction,
   'event-bus': eventBus,
@@ -26,6 +29,8 @@ export const KINDS = {
   'lambda-permission': lambdaPermission,
   'event-rule': eventRule,
   'event-source-mapping': eventSourceMapping,
+  // After the queue and the role it sends as.
+  'scheduler-schedule': schedulerSchedule,
   // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
   'iam-boundary': iamBoundary,
 } as const;

@@ -1,5 +1,13 @@
 // The remediator function `trailguard-remediator`: configuration, code, on-failure destination, and what must not be on it.
-import { differingNamesOnly, type KindSpec, type ResourceBase } from './kind.js';
+import { DesiredStateError, differingNamesOnly, type KindSpec, type ResourceBase } from './kind.js';
+
+/** Lambda's quota on a function's environment: 4 KB for every key and value together (Lambda Developer Guide, "Quotas"). */
+export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+
+/** The bytes the environment counts against the quota: each key and value, UTF-8. */
+export function environmentSize(environment: Record<string, string>): number {
+  return Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+}
 
 export interface LambdaFunctionResource extends ResourceBase {
   kind: 'lambda-function';
@@ -21,6 +29,18 @@ export const lambdaFunction: KindSpec<LambdaFunctionResource> = {
   tagged: true,
   // Someone may have put a secret in the function's environment: the plan names the variables that differ, not their values.
   shownValue: (field, value, other) => (field === 'environment' ? differingNamesOnly(value, other) : value),
+  // Apply would fail half-way at UpdateFunctionConfiguration: refuse before any call, saying what makes it smaller.
+  check(resources) {
+    for (const r of resources) {
+      const size = environmentSize(r.environment);
+      if (size > LAMBDA_ENVIRONMENT_LIMIT)
+        throw new DesiredStateError(
+          `${r.name}: its environment would be ${size} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT}-byte limit ` +
+            '(the sweep lists every member in TRAILGUARD_SWEEP, the baseline trails are in TRAILGUARD_TRAILS): ' +
+            'use members.organization: true with organizationId, or fewer baseline settings',
+        );
+    }
+  },
   desiredFields: (r) => ({
     role: r.roleArn,
     runtime: r.runtime,

@@ -28,6 +28,7 @@ export const eventSourceMappingIo: KindIo<EventSourceMappingResource> = {
         enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? ''),
         // A filter makes Lambda delete every message it does not match without invoking the remediator.
         filterCriteria: mapping.FilterCriteria?.Filters?.length ? mapping.FilterCriteria.Filters : null,
+        ...(resource.maximumConcurrency ? { maximumConcurrency: mapping.ScalingConfig?.MaximumConcurrency ?? null } : {}),
       },
       ids: { uuid: mapping.UUID },
     };
@@ -35,7 +36,12 @@ export const eventSourceMappingIo: KindIo<EventSourceMappingResource> = {
 
   async apply(resource, { accounts, account, region, create, fields, ids }) {
     const lambda = await accounts.client(LambdaClient, account, region);
-    const settings = { BatchSize: resource.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures' as const], Enabled: true };
+    const settings = {
+      BatchSize: resource.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures' as const],
+      Enabled: true,
+      ...(resource.maximumConcurrency ? { ScalingConfig: { MaximumConcurrency: resource.maximumConcurrency } } : {}),
+    };
     if (create)
       await lambda.send(
         new CreateEventSourceMappingCommand({ FunctionName: resource.functionName, EventSourceArn: resource.queueArn, ...settings }),

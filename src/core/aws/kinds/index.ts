@@ -2,6 +2,7 @@
 // mapped type makes a kind registered there without its read and apply here a type error.
 import type { ResourceKind, ResourceOf } from '../../kinds/index.js';
 import { busPermissionIo } from './bus-permission.js';
+import { dynamoDbTableIo } from './dynamodb-table.js';
 import { eventBusIo } from './event-bus.js';
 import { eventRuleIo } from './event-rule.js';
 import { eventSourceMappingIo } from './event-source-mapping.js';
@@ -10,12 +11,14 @@ import { iamRoleIo } from './iam-role.js';
 import type { KindIo } from './kind.js';
 import { lambdaFunctionIo } from './lambda-function.js';
 import { lambdaPermissionIo } from './lambda-permission.js';
+import { schedulerScheduleIo } from './scheduler-schedule.js';
 import { snsTopicIo } from './sns-topic.js';
 import { sqsQueueIo } from './sqs-queue.js';
 
 export const KIND_IO: { readonly [K in ResourceKind]: KindIo<ResourceOf<K>> } = {
   'iam-role': iamRoleIo,
   'sqs-queue': sqsQueueIo,
+  'dynamodb-table': dynamoDbTableIo,
   'sns-topic': snsTopicIo,
   'lambda-function': lambdaFunctionIo,
   'event-bus': eventBusIo,
@@ -23,6 +26,7 @@ export const KIND_IO: { readonly [K in ResourceKind]: KindIo<ResourceOf<K>> } = 
   'lambda-permission': lambdaPermissionIo,
   'event-rule': eventRuleIo,
   'event-source-mapping': eventSourceMappingIo,
+  'scheduler-schedule': schedulerScheduleIo,
   'iam-boundary': iamBoundaryIo,
 };
 

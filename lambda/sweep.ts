@@ -1,0 +1,528 @@
+// The scheduled sweep in the remediator: the planner (one SQS message per member) and the worker (one account's
+// regions), repairing through the event path's own decision code and alerting each finding once.
+import {
+  type CloudTrailClient,
+  DescribeTrailsCommand,
+  GetTrailStatusCommand,
+  ListTrailsCommand,
+  type Trail,
+} from '@aws-sdk/client-cloudtrail';
+import { DescribeRuleCommand, type EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { buildAlert, SWEEP_EVENT_NAME, type Alert, type PipelineAlert, type TrailAlert } from '#core/alert.js';
+import { partitionOf } from '#core/arn.js';
+import { getEventSelectors } from '#core/aws/cloudtrail.js';
+import type { StateTable } from '#core/aws/state-table.js';
+import { errorCode, errorText } from '#core/errors.js';
+import { describeSelectors, managementFullyRecorded } from '#core/event-selectors.js';
+import { NAMES } from '#core/names.js';
+import { accountStatusRows, type TrailReading, type TrailStatusRow } from '#core/status.js';
+import {
+  canaryEntry,
+  canaryOverdue,
+  dedupeFindings,
+  FOUND_OFF_BY_SWEEP,
+  findingKey,
+  type AccountSweepMessage,
+  type Finding,
+  type FindingItem,
+  type FindingKind,
+} from '#core/sweep.js';
+import type { TamperEvent } from '#core/tamper-event.js';
+import { publishOrThrow } from './alerting.js';
+import { remediate, type Decision, type RemediateDeps } from './remediate.js';
+import type { HandlerDeps } from './remediator.js';
+
+/** What a sweep needs beyond the remediator's own dependencies. */
+export interface SweepDeps extends RemediateDeps, Pick<HandlerDeps, 'publish' | 'log' | 'settings'> {
+  state: StateTable;
+  /** An EventBridge client acting in a member account and region (reads TrailGuard's rules, puts the canary). */
+  events(account: string, region: string): Promise<EventBridgeClient>;
+  /** The member accounts to sweep (the configured list, or the Organization's ACTIVE accounts minus exclusions). */
+  members(): Promise<string[]>;
+  /** Hands account messages to `trailguard-sweep` (SQS SendMessageBatch), or to the in-process runner. */
+  enqueue(messages: AccountSweepMessage[]): Promise<void>;
+  sweep: SweepSettings;
+}
+
+export interface SweepSettings {
+  /** Watched regions: each gets TrailGuard's member rules and a canary. */
+  regions: string[];
+  /** ARN of the central bus the member rules must target. */
+  centralBusArn: string;
+  /** A canary is judged only once this long has passed since it was sent (ms): EventBridge delivers in seconds. */
+  canaryGraceMs: number;
+}
+
+export interface PlanResult {
+  sweepId: string;
+  accounts: number;
+}
+
+/**
+ * The planner: records the sweep as started (`pk=sweep`) and enqueues one account message per member, each naming the
+ * watched regions. Throws when the members cannot be listed or the messages not sent: the schedule's message is then
+ * redriven and, past its retries, lands in `trailguard-sweep-dlq`.
+ */
+export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<PlanResult> {
+  const startedAt = deps.now().toISOString();
+  const id = sweepId ?? `sweep-${startedAt}`;
+  const members = await deps.members();
+  await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
+  const messages = members.map(
+    (account): AccountSweepMessage => ({
+      trailguard: 'sweep',
+      action: 'account',
+      sweepId: id,
+      account,
+      regions: deps.sweep.regions,
+      startedAt,
+    }),
+  );
+  await deps.enqueue(messages);
+  deps.log.info('sweep planned', { sweepId: id, accounts: members.length, regions: deps.sweep.regions });
+  return { sweepId: id, accounts: members.length };
+}
+
+/** One finding of an account sweep and what became of it. */
+export interface SweepFinding extends Finding {
+  outcome: Alert['outcome'] | 'already-compliant';
+  repaired: boolean;
+  reason: string;
+  /** Published now (false: an open finding already alerted). */
+  alerted: boolean;
+}
+
+export interface AccountSweepResult {
+  account: string;
+  sweepId: string;
+  findings: SweepFinding[];
+  /** Earlier alerts whose findings are gone (a `resolved` alert was published for each). */
+  resolved: string[];
+  /** Findings the sweep could not repair (what makes `trailguard sweep` exit non-zero). */
+  unrepaired: number;
+}
+
+const TRAIL_KINDS: readonly FindingKind[] = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error'];
+
+/**
+ * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
+ * input, so the sweep repairs exactly what an event would have repaired. The actor is the sweep itself (no ARN), so no
+ * allow pattern and no loop protection can match it.
+ */
+function observedEvent(
+  eventName: TamperEvent['eventName'],
+  trail: { name: string; arn: string; account: string },
+  region: string,
+  account: string,
+  now: Date,
+): TamperEvent {
+  return {
+    id: `sweep/${eventName}/${trail.arn}/${now.toISOString()}`,
+    eventName,
+    eventTime: now.toISOString(),
+    account,
+    region,
+    eventRegion: region,
+    trail,
+    actor: { arn: 'trailguard-sweep', type: 'TrailGuardSweep', issuerArn: null, accountId: null, sourceIp: null, userAgent: null },
+    errorCode: null,
+    errorMessage: null,
+    requestParameters: { name: trail.arn },
+    responseElements: {},
+  };
+}
+
+interface RegionOutcome {
+  region: string;
+  found: { finding: Finding; repaired: boolean; alert: () => Alert; outcome: SweepFinding['outcome']; reason: string }[];
+  rows: TrailStatusRow[];
+  error?: string;
+  canarySent?: { sentAt: string; sweepId: string };
+}
+
+/** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
+function deliveryErrors(status: Record<string, unknown>): string[] {
+  return ['LatestDeliveryError', 'LatestDigestDeliveryError', 'LatestCloudWatchLogsDeliveryError']
+    .filter((field) => typeof status[field] === 'string' && status[field] !== '')
+    .map((field) => `${field}: ${status[field]}`);
+}
+
+function sweepTrailAlert(event: TamperEvent, decision: Decision, finding: Finding, sweepId: string, reason: string): TrailAlert {
+  const outcome = decision.outcome === 'ignored' ? 'alert-only' : decision.outcome;
+  return {
+    ...buildAlert(event, { ...decision, outcome, reason }),
+    id: `sweep/${sweepId}/${findingKey(finding)}`.slice(0, 256),
+    trigger: 'sweep',
+  };
+}
+
+/** The fields every sweep alert fills the same way (the sweep is its actor; nothing was remediated by it). */
+function sweepAlertBase(finding: Finding, id: string, now: Date, reason: string, trigger: Alert['trigger'], resolves: string | null) {
+  return {
+    schema: 'trailguard.alert/v1' as const,
+    id: id.slice(0, 256),
+    account: finding.account,
+    region: finding.region,
+    actor: { arn: 'trailguard-sweep', type: 'TrailGuardSweep', sourceIp: null, userAgent: null, issuerArn: null },
+    eventTime: now.toISOString(),
+    remediatedAt: null,
+    error: null,
+    actions: [],
+    changes: [],
+    callError: null,
+    reason,
+    trigger,
+    resolves,
+    eventName: SWEEP_EVENT_NAME as typeof SWEEP_EVENT_NAME,
+    isLogging: null,
+  };
+}
+
+function pipelineAlert(
+  finding: Finding,
+  sweepId: string,
+  now: Date,
+  fields: {
+    outcome: 'pipeline-broken' | 'resolved';
+    reason: string;
+    trigger: Alert['trigger'];
+    resolves?: string;
+    lastCanaryAt?: string | null;
+  },
+): PipelineAlert {
+  const p = partitionOf(finding.region);
+  const name = finding.kind === 'rule' ? finding.resource : NAMES.forwardRule;
+  const id = `${fields.outcome === 'resolved' ? 'resolved' : 'sweep'}/${sweepId}/${findingKey(finding)}`;
+  return {
+    ...sweepAlertBase(finding, id, now, fields.reason, fields.trigger, fields.resolves ?? null),
+    error: fields.outcome === 'pipeline-broken' ? fields.reason : null,
+    ...(fields.lastCanaryAt !== undefined ? { lastCanaryAt: fields.lastCanaryAt } : {}),
+    trail: null,
+    resource: { type: 'event-rule', name, arn: `arn:${p}:events:${finding.region}:${finding.account}:rule/${name}`, restored: false },
+    outcome: fields.outcome,
+  };
+}
+
+/** The update for an earlier alert whose finding is gone: same target (trail or rule), `resolves` naming that alert. */
+function resolvedAlert(item: FindingItem, sweepId: string, now: Date): Alert {
+  const [account = '', region = '', kind = '', ...rest] = item.key.split('#');
+  const finding: Finding = { account, region, kind: kind as FindingKind, resource: rest.join('#') };
+  const reason = `the sweep no longer finds this (${kind} on ${finding.resource}, first seen ${item.firstSeenAt})`;
+  if (!TRAIL_KINDS.includes(finding.kind)) {
+    return pipelineAlert(finding, sweepId, now, { outcome: 'resolved', reason, trigger: 'sweep', resolves: item.alertId });
+  }
+  return {
+    ...sweepAlertBase(finding, `resolved/${sweepId}/${item.key}`, now, reason, 'sweep', item.alertId),
+    trail: { name: finding.resource.split(':trail/')[1] ?? finding.resource, arn: finding.resource, account },
+    outcome: 'resolved',
+  };
+}
+
+/** Sweeps one own trail homed in `region`: logging, baseline settings, event selectors, delivery errors. */
+async function sweepTrail(
+  trail: Trail,
+  ctx: { account: string; region: string; sweepId: string; client: CloudTrailClient },
+  deps: SweepDeps,
+): Promise<{ found: RegionOutcome['found']; reading: TrailReading }> {
+  const arn = trail.TrailARN!;
+  const target = { name: trail.Name ?? arn, arn, account: ctx.account };
+  const found: RegionOutcome['found'] = [];
+  const decideAndRecord = async (eventName: TamperEvent['eventName'], kind: FindingKind, prefix: string | null) => {
+    const now = deps.now();
+    const event = observedEvent(eventName, target, ctx.region, ctx.account, now);
+    const decision = await remediate(event, deps.settings, deps);
+    if (decision.outcome === 'already-compliant' || decision.outcome === 'ignored') return decision;
+    const finding: Finding = { account: ctx.account, region: ctx.region, kind, resource: arn };
+    const reason = prefix ? `${prefix}; ${decision.reason}` : `found by the sweep; ${decision.reason}`;
+    const repaired = ['restarted', 'restored', 'recreated'].includes(decision.outcome);
+    found.push({
+      finding,
+      repaired,
+      outcome: decision.outcome,
+      reason,
+      alert: () => sweepTrailAlert(event, decision, finding, ctx.sweepId, reason),
+    });
+    return decision;
+  };
+  const raw = (await ctx.client.send(new GetTrailStatusCommand({ Name: arn }))) as unknown as Record<string, unknown>;
+  let isLogging = raw.IsLogging === true;
+  if (!isLogging) {
+    const decision = await decideAndRecord('StopLogging', 'not-logging', FOUND_OFF_BY_SWEEP);
+    isLogging = decision.isLogging === true;
+  }
+  if (deps.settings.trails.some((b) => b.name === target.name)) {
+    // The UpdateTrail decision compares with the baseline and restores only what differs.
+    const decision = await decideAndRecord('UpdateTrail', 'baseline-drift', null);
+    if (decision.isLogging !== null) isLogging = decision.isLogging;
+  }
+  let selectors = await getEventSelectors(ctx.client, arn);
+  if (!managementFullyRecorded(selectors)) {
+    await decideAndRecord('PutEventSelectors', 'selectors', null);
+    selectors = await getEventSelectors(ctx.client, arn);
+  }
+  const errors = deliveryErrors(raw);
+  if (errors.length > 0) {
+    const finding: Finding = { account: ctx.account, region: ctx.region, kind: 'delivery-error', resource: arn };
+    const reason = `the trail logs, but GetTrailStatus reports ${errors.join('; ')}: its logs are not delivered`;
+    const event = observedEvent('UpdateTrail', target, ctx.region, ctx.account, deps.now());
+    found.push({
+      finding,
+      repaired: false,
+      outcome: 'delivery-failing',
+      reason,
+      alert: () => ({
+        ...sweepTrailAlert(
+          event,
+          { outcome: 'delivery-failing', isLogging, reason, actions: [], changes: [], error: errors.join('; '), remediatedAt: null },
+          finding,
+          ctx.sweepId,
+          reason,
+        ),
+        eventName: SWEEP_EVENT_NAME,
+      }),
+    });
+  }
+  const latest = raw.LatestDeliveryTime instanceof Date ? raw.LatestDeliveryTime.toISOString() : null;
+  return {
+    found,
+    reading: {
+      status: {
+        isLogging,
+        latestDeliveryTime: latest,
+        latestDeliveryError: (raw.LatestDeliveryError as string | undefined) || null,
+        selectorsProblem: managementFullyRecorded(selectors)
+          ? null
+          : `management events not fully recorded (${describeSelectors(selectors)})`,
+      },
+    },
+  };
+}
+
+/** What is wrong with one of TrailGuard's member rules in a region, or null when it is enabled and targets the central bus. */
+async function ruleProblem(events: EventBridgeClient, name: string, centralBusArn: string): Promise<string | null> {
+  try {
+    const rule = await events.send(new DescribeRuleCommand({ Name: name }));
+    if (rule.State !== 'ENABLED') return `${name} is ${rule.State ?? 'not enabled'}`;
+  } catch (error) {
+    if (errorCode(error) === 'ResourceNotFoundException') return `${name} is missing`;
+    throw error;
+  }
+  const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: name }));
+  if (!Targets.some((t) => t.Arn === centralBusArn)) return `${name} does not target the central bus ${centralBusArn}`;
+  return null;
+}
+
+async function sweepRegion(
+  account: string,
+  region: string,
+  watched: boolean,
+  message: AccountSweepMessage,
+  deps: SweepDeps,
+): Promise<RegionOutcome> {
+  const out: RegionOutcome = { region, found: [], rows: [] };
+  const now = deps.now();
+  // The trails and TrailGuard's own pipeline are read side by side: a worker's time is its longest chain of calls.
+  const trailsPart = (async () => {
+    const client = await deps.cloudtrail(account, region);
+    const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+    const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
+    const swept = await Promise.all(
+      own.map((trail) =>
+        sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch(
+          (error): { found: RegionOutcome['found']; reading: TrailReading } => ({ found: [], reading: { error: errorText(error) } }),
+        ),
+      ),
+    );
+    const readings = own.map((trail, i) => ({
+      trail: { arn: trail.TrailARN!, trail: trail.Name ?? trail.TrailARN!, home: region, multiRegion: trail.IsMultiRegionTrail === true },
+      reading: swept[i]!.reading,
+    }));
+    return {
+      found: swept.flatMap((s) => s.found),
+      rows: accountStatusRows({ account, name: account }, [{ region, trails: trailList, error: null }], readings),
+    };
+  })();
+  const pipelinePart = (async () => {
+    if (!watched) return null;
+    const events = await deps.events(account, region);
+    const [problems, previous, arrived] = await Promise.all([
+      Promise.all(
+        [NAMES.forwardRule, NAMES.guardRule].map(async (name) => ({
+          name,
+          problem: await ruleProblem(events, name, deps.sweep.centralBusArn),
+        })),
+      ),
+      deps.state.status(account, region),
+      deps.state.canary(account, region),
+    ]);
+    // After reading what arrived, so this canary is never taken for the previous one; before the trails are done.
+    const put = await events.send(
+      new PutEventsCommand({ Entries: [canaryEntry({ account, region, sweepId: message.sweepId, sentAt: now.toISOString() })] }),
+    );
+    const putError =
+      (put.FailedEntryCount ?? 0) > 0 ? `PutEvents of the canary failed: ${put.Entries?.[0]?.ErrorCode ?? 'unknown error'}` : null;
+    return { problems, previous, arrived, putError };
+  })();
+  const [trails, pipeline] = await Promise.all([trailsPart, pipelinePart]);
+  out.found.push(...trails.found);
+  out.rows = trails.rows;
+  if (!pipeline) return out;
+  const { problems, previous, arrived, putError } = pipeline;
+  if (putError) throw new Error(putError);
+  for (const { name, problem } of problems) {
+    if (!problem) continue;
+    const finding: Finding = { account, region, kind: 'rule', resource: name };
+    const reason = `${problem} in ${account} ${region}: tampering there is not forwarded to TrailGuard; run trailguard apply to repair it`;
+    out.found.push({
+      finding,
+      repaired: false,
+      outcome: 'pipeline-broken',
+      reason,
+      alert: () => pipelineAlert(finding, message.sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+    });
+  }
+  // The canary of the previous sweep must have come back through the forwarding rule by now.
+  const sent = previous?.canary ?? null;
+  const overdue = canaryOverdue({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+  if (overdue) {
+    const finding: Finding = { account, region, kind: 'canary', resource: 'canary' };
+    const last = arrived?.lastSeenAt ?? null;
+    const reason =
+      `the canary sent to ${account} ${region} at ${sent!.sentAt} has not reached TrailGuard ` +
+      `(last canary seen: ${last ?? 'never'}): events from this member-region are not forwarded`;
+    out.found.push({
+      finding,
+      repaired: false,
+      outcome: 'pipeline-broken',
+      reason,
+      alert: () =>
+        pipelineAlert(finding, message.sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'canary', lastCanaryAt: last }),
+    });
+  }
+  // A canary still within its grace is judged by the next sweep: keep its time, so a late one is never skipped for ever.
+  out.canarySent = overdue === null && sent ? sent : { sentAt: now.toISOString(), sweepId: message.sweepId };
+  return out;
+}
+
+/**
+ * The worker: sweeps one member account in every region of the message plus every home region of its trails
+ * (ListTrails), repairs through the event path's decisions, publishes one alert per new finding (and a `resolved`
+ * alert per finding gone), writes each region's status snapshot and counts the account done. A region that cannot be
+ * read becomes a `pipeline-broken` finding (it is not watched while unreadable). Throws only when an alert could not
+ * be published (AlertPublishError), so the message is redriven.
+ */
+export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps): Promise<AccountSweepResult> {
+  const { account, sweepId } = message;
+  const watched = new Set(message.regions);
+  const outcomes: RegionOutcome[] = [];
+  const sweepOne = async (region: string) => {
+    try {
+      outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps));
+    } catch (error) {
+      const text = errorText(error);
+      const finding: Finding = { account, region, kind: 'unreadable', resource: 'account' };
+      const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
+      const now = deps.now();
+      outcomes.push({
+        region,
+        rows: [],
+        error: text,
+        found: [
+          {
+            finding,
+            repaired: false,
+            outcome: 'pipeline-broken',
+            reason,
+            alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+          },
+        ],
+      });
+    }
+  };
+  // The watched regions start at once; ListTrails only adds the home regions of trails outside them.
+  let listError: string | null = null;
+  const others = (async () => {
+    try {
+      const client = await deps.cloudtrail(account, message.regions[0]!);
+      const { Trails = [] } = await client.send(new ListTrailsCommand({}));
+      const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion!);
+      return [...new Set(homes)].filter((r) => !watched.has(r));
+    } catch (error) {
+      listError = errorText(error);
+      deps.log.warn('sweep: ListTrails failed; sweeping the watched regions only', { sweepId, account, error: listError });
+      return [];
+    }
+  })();
+  await Promise.all([...message.regions.map(sweepOne), others.then((regions) => Promise.all(regions.map(sweepOne)))]);
+  if (listError) {
+    // Trails homed outside the watched regions are unseen while ListTrails fails: that is a finding, not a log line.
+    const region = message.regions[0]!;
+    const finding: Finding = { account, region, kind: 'unreadable', resource: 'ListTrails' };
+    const reason = `the sweep could not list ${account}'s trails (ListTrails: ${listError}): trails homed outside the watched regions are not checked`;
+    const now = deps.now();
+    outcomes
+      .find((o) => o.region === region)
+      ?.found.push({
+        finding,
+        repaired: false,
+        outcome: 'pipeline-broken',
+        reason,
+        alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+      });
+  }
+
+  // Each region's findings, alerts and snapshot are its own: written side by side.
+  const perRegion = await Promise.all(
+    outcomes
+      .sort((a, b) => a.region.localeCompare(b.region))
+      .map(async (outcome) => {
+        const findings: SweepFinding[] = [];
+        const resolved: string[] = [];
+        const items = await deps.state.findings(account, outcome.region);
+        const { alert, resolve } = dedupeFindings(outcome.found, items);
+        const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
+        for (const f of outcome.found) {
+          const key = findingKey(f.finding);
+          const alerted = toAlert.has(key);
+          if (alerted) {
+            const a = f.alert();
+            await publishOrThrow(deps, a, { sweepId, account, region: outcome.region, finding: key, outcome: a.outcome });
+            deps.log.info('sweep finding', {
+              sweepId,
+              account,
+              region: outcome.region,
+              finding: key,
+              outcome: f.outcome,
+              reason: f.reason,
+            });
+            if (!f.repaired) await deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' });
+          }
+          findings.push({ ...f.finding, outcome: f.outcome, repaired: f.repaired, reason: f.reason, alerted });
+        }
+        for (const item of resolve) {
+          await publishOrThrow(deps, resolvedAlert(item, sweepId, deps.now()), {
+            sweepId,
+            account,
+            region: outcome.region,
+            finding: item.key,
+          });
+          await deps.state.putFinding({ ...item, state: 'resolved' });
+          resolved.push(item.alertId);
+        }
+        await deps.state.putStatus({
+          account,
+          region: outcome.region,
+          sweepId,
+          checkedAt: deps.now().toISOString(),
+          rows: outcome.rows,
+          ...(outcome.error ? { error: outcome.error } : {}),
+          ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+        });
+        return { findings, resolved };
+      }),
+  );
+  const findings = perRegion.flatMap((r) => r.findings);
+  const resolved = perRegion.flatMap((r) => r.resolved);
+  await deps.state.finishAccount(sweepId, findings.length, deps.now());
+  return { account, sweepId, findings, resolved, unrepaired: findings.filter((f) => !f.repaired).length };
+}

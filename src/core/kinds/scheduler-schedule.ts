@@ -1,0 +1,22 @@
+// The EventBridge Scheduler schedule `trailguard-sweep`: sends the start-a-sweep message to the sweep queue.
+import type { KindSpec, ResourceBase } from './kind.js';
+
+export interface SchedulerScheduleResource extends ResourceBase {
+  kind: 'scheduler-schedule';
+  /** `rate(15 minutes)` or `cron(...)` (sweep.schedule). */
+  scheduleExpression: string;
+  /** The queue it sends to, the role it sends as, and the message body. */
+  target: { arn: string; roleArn: string; input: string };
+}
+
+export const schedulerSchedule: KindSpec<SchedulerScheduleResource> = {
+  kind: 'scheduler-schedule',
+  // Scheduler tags schedule groups, not schedules: TrailGuard owns the schedule by its name in the default group.
+  tagged: false,
+  desiredFields: (r) => ({
+    scheduleExpression: r.scheduleExpression,
+    state: 'ENABLED',
+    flexibleTimeWindow: 'OFF',
+    target: { arn: r.target.arn, roleArn: r.target.roleArn, input: JSON.parse(r.target.input) },
+  }),
+};

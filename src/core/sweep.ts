@@ -1,0 +1,169 @@
+// The scheduled sweep's model (issue 11): its SQS messages, the canary event, findings and the dedupe decision. Pure.
+import { z } from 'zod';
+import { ACCOUNT_ID, isKnownRegion, REGION } from './arn.js';
+import { RejectedEventError } from './errors.js';
+
+/** Name of the sweep queue (and, with `-dlq`, its dead-letter queue), the schedule and the state table. */
+export const SWEEP_NAMES = {
+  queue: 'trailguard-sweep',
+  dlq: 'trailguard-sweep-dlq',
+  schedule: 'trailguard-sweep',
+  schedulerRole: 'trailguard-sweep-scheduler',
+  table: 'trailguard-state',
+} as const;
+
+/** EventBridge `source` of the canary each sweep puts on every member's default bus in every watched region. */
+export const CANARY_SOURCE = 'trailguard.canary';
+export const CANARY_DETAIL_TYPE = 'TrailGuard Canary';
+
+/** The event pattern the member forwarding rule and the central tamper rule add for the canary. */
+export function canaryPattern(): Record<string, unknown> {
+  return { source: [CANARY_SOURCE], 'detail-type': [CANARY_DETAIL_TYPE] };
+}
+
+const AccountSchema = z.string().regex(ACCOUNT_ID, 'expected 12 digits');
+const RegionSchema = z.string().regex(REGION, 'expected an AWS region').refine(isKnownRegion, 'unknown AWS region');
+
+/**
+ * Messages on `trailguard-sweep`. `plan` starts a sweep (the schedule's input, or the Slack Refresh button); the planner
+ * answers it with one `account` message per member account, which a worker sweeps.
+ */
+export const SweepMessageSchema = z.discriminatedUnion('action', [
+  z.strictObject({ trailguard: z.literal('sweep'), action: z.literal('plan'), sweepId: z.string().min(1).max(128).optional() }),
+  z.strictObject({
+    trailguard: z.literal('sweep'),
+    action: z.literal('account'),
+    sweepId: z.string().min(1).max(128),
+    account: AccountSchema,
+    regions: z.array(RegionSchema).min(1).max(64),
+    startedAt: z.iso.datetime(),
+  }),
+]);
+export type SweepMessage = z.infer<typeof SweepMessageSchema>;
+export type AccountSweepMessage = Extract<SweepMessage, { action: 'account' }>;
+
+/** The schedule's input: a message that starts a sweep. */
+export const START_SWEEP_MESSAGE: SweepMessage = { trailguard: 'sweep', action: 'plan' };
+
+/** True for anything that claims to be a sweep message (it is then validated by `parseSweepMessage`). */
+export function isSweepMessage(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { trailguard?: unknown }).trailguard === 'sweep';
+}
+
+/** Reads a sweep message; throws RejectedEventError naming the path of the bad field. */
+export function parseSweepMessage(value: unknown): SweepMessage {
+  const result = SweepMessageSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  throw new RejectedEventError(`sweep message: ${path}: ${issue.message}`);
+}
+
+/** The `detail` of a canary event. `sentAt` (ISO-8601) is what arrival is compared with. */
+export interface CanaryDetail {
+  account: string;
+  region: string;
+  sweepId: string;
+  sentAt: string;
+}
+
+const CanaryEnvelopeSchema = z.looseObject({
+  source: z.literal(CANARY_SOURCE),
+  'detail-type': z.literal(CANARY_DETAIL_TYPE),
+  id: z.string().min(1).max(256).optional(),
+  // Real EventBridge keeps the source account on a forwarded event; moto drops it (DESIGN.md "Testing").
+  account: AccountSchema.optional(),
+  detail: z.strictObject({ account: AccountSchema, region: RegionSchema, sweepId: z.string().min(1).max(128), sentAt: z.iso.datetime() }),
+});
+
+export interface CanaryArrival extends CanaryDetail {
+  eventId: string;
+}
+
+/** True for an event whose source is the canary's (it is then validated by `parseCanaryEvent`). */
+export function isCanaryEvent(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { source?: unknown }).source === CANARY_SOURCE;
+}
+
+/**
+ * Reads a canary event as it reaches the central bus. Throws RejectedEventError (with the field's path) for anything
+ * else, and for a canary whose envelope account differs from the account it claims: one member cannot vouch for another's pipeline.
+ */
+export function parseCanaryEvent(raw: unknown): CanaryArrival {
+  const result = CanaryEnvelopeSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new RejectedEventError(`canary: ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+  }
+  const { detail, account, id } = result.data;
+  if (account && account !== detail.account) {
+    throw new RejectedEventError(`canary: detail.account ${detail.account} differs from the envelope account ${account}`);
+  }
+  return { ...detail, eventId: id ?? `${detail.sweepId}/${detail.account}/${detail.region}` };
+}
+
+/** The canary a sweep puts on `account`'s default bus in `region` (EventBridge PutEvents entry, without the bus). */
+export function canaryEntry(detail: CanaryDetail): { Source: string; DetailType: string; Detail: string } {
+  return { Source: CANARY_SOURCE, DetailType: CANARY_DETAIL_TYPE, Detail: JSON.stringify(detail) };
+}
+
+/** What a sweep can find wrong in one member-region. */
+export type FindingKind = 'not-logging' | 'baseline-drift' | 'selectors' | 'delivery-error' | 'rule' | 'canary' | 'unreadable';
+
+/** A finding: `resource` is the trail ARN, the rule name, or `canary`. */
+export interface Finding {
+  account: string;
+  region: string;
+  kind: FindingKind;
+  resource: string;
+}
+
+/** Sort key of a finding item in `trailguard-state`: `<account>#<region>#<kind>#<resource>`. */
+export function findingKey(f: Finding): string {
+  return `${f.account}#${f.region}#${f.kind}#${f.resource}`;
+}
+
+/** A finding as `trailguard-state` holds it. */
+export interface FindingItem {
+  key: string;
+  firstSeenAt: string;
+  alertId: string;
+  state: 'open' | 'acknowledged' | 'resolved';
+}
+
+/**
+ * Which findings to alert and which earlier alerts to resolve, for one member-region. A finding already open or
+ * acknowledged is not alerted again; a finding the sweep repaired is alerted once and never stays open; an open or
+ * acknowledged item no longer found is resolved (its alert id is what the resolved update names).
+ */
+export function dedupeFindings(
+  found: readonly { finding: Finding; repaired: boolean }[],
+  items: readonly FindingItem[],
+): { alert: { finding: Finding; repaired: boolean }[]; resolve: FindingItem[] } {
+  const live = new Map(items.filter((i) => i.state !== 'resolved').map((i) => [i.key, i]));
+  const stillOpen = new Set(found.filter((f) => !f.repaired).map((f) => findingKey(f.finding)));
+  return {
+    alert: found.filter((f) => f.repaired || !live.has(findingKey(f.finding))),
+    resolve: [...live.values()].filter((i) => !stillOpen.has(i.key)),
+  };
+}
+
+/** The last canary this member-region sent (kept in the status snapshot) and what arrived (the `canary` item). */
+export interface CanaryCheck {
+  sent: { sentAt: string; sweepId: string } | null;
+  arrived: { lastSeenAt: string; sentAt: string; eventId: string } | null;
+}
+
+/**
+ * Whether the previous canary of a member-region is overdue: it was sent at least `graceMs` before `now` and nothing
+ * sent at or after it has arrived. Null when there is nothing to judge yet (no canary sent, or still within the grace).
+ */
+export function canaryOverdue(check: CanaryCheck, now: Date, graceMs: number): boolean | null {
+  if (!check.sent) return null;
+  const sentAt = Date.parse(check.sent.sentAt);
+  if (now.getTime() - sentAt < graceMs) return null;
+  return !check.arrived || Date.parse(check.arrived.sentAt) < sentAt;
+}
+
+/** The sentence the alert carries for a trail found off without a tamper event: the sweep's most important alert. */
+export const FOUND_OFF_BY_SWEEP = 'found off by the sweep; no StopLogging event reached TrailGuard';

@@ -1,5 +1,6 @@
 // `npm run bench [-- name...]`: runs the benchmarks against a fresh moto and prints their figures with the machine they ran on.
 import { pinnedMotoVersion, startMoto } from '../scripts/moto.js';
+import { benchColdStart } from './cold-start.js';
 import { benchMemory } from './memory.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRemediator } from './remediator.js';
@@ -11,6 +12,7 @@ const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
   pipeline: (endpoint) => benchPipeline(endpoint),
   slack: (endpoint) => benchSlack(endpoint),
   memory: (endpoint) => benchMemory(endpoint),
+  'cold-start': (endpoint) => benchColdStart(endpoint),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -22,7 +22,6 @@ import {
   updateTrailToBaseline,
   type TrailLocation,
 } from '#core/aws/cloudtrail.js';
-import { describeKeyArn } from '#core/aws/kms.js';
 import {
   describeSelectors,
   managementFullyRecorded,
@@ -268,6 +267,8 @@ async function resolvedBaseline(step: Step, baseline: TrailBaseline, where: Trai
   return resolveBaseline(baseline, where, (keyId) =>
     step.run('DescribeKey', async () => {
       if (!deps.kms) throw Object.assign(new Error('this remediator has no KMS access to resolve the alias'), { name: 'KmsUnavailable' });
+      // Loaded on first use: few events name a KMS alias, and every cold start would parse the KMS client otherwise.
+      const { describeKeyArn } = await import('#core/aws/kms.js');
       return describeKeyArn(await deps.kms(where.account, where.region), keyId);
     }),
   );

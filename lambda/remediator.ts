@@ -1,7 +1,6 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -12,7 +11,7 @@ import { createClient, type ClientOptions } from '#core/aws/clients.js';
 import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
 import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
-import { handlePipelineEvent, isPipelineEvent } from './guard.js';
+import { isPipelineEvent } from '#core/pipeline-event.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
@@ -81,7 +80,8 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  * Throws AlertPublishError only, when the alert could not be published.
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
-  if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
+  // The guard (and its EventBridge client) is loaded on its first event: a trail's cold start does not parse it.
+  if (isPipelineEvent(raw)) return (await import('./guard.js')).handlePipelineEvent(raw, deps);
   const started = Date.now();
   let event: TamperEvent;
   try {
@@ -264,6 +264,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       const key = `${account}/${region}`;
       let client = kmsClients.get(key);
       if (!client) {
+        const { KMSClient } = await import('@aws-sdk/client-kms');
         client = createClient(KMSClient, { ...base, region, credentials: roles.provider(account) });
         kmsClients.set(key, client);
       }
@@ -274,6 +275,7 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       if (!pending) {
         pending = (async () => {
           await roles.credentials(account);
+          const { DescribeOrganizationCommand, OrganizationsClient } = await import('@aws-sdk/client-organizations');
           const organizations = createClient(OrganizationsClient, { ...base, region: homeRegion, credentials: roles.provider(account) });
           try {
             return (await organizations.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId ?? null;
@@ -311,7 +313,29 @@ function powertoolsLog(logger: Logger): Log {
   };
 }
 
-let defaults: HandlerDeps | undefined;
+/**
+ * The deployed function's dependencies, built at module load (Lambda's init phase) when the environment is a deployed
+ * remediator's, so that the first event's cold start does not wait for settings and clients. A bad environment does not
+ * fail the import: the first invocation throws its ConfigError (naming the variable), as every later one does.
+ */
+function loadDefaults(): { deps: HandlerDeps } | { error: unknown } {
+  try {
+    return { deps: createDefaultDeps() };
+  } catch (error) {
+    return { error };
+  }
+}
 
-/** The Lambda entry point (`handler`), configured from the environment on first use. */
-export const handler = createHandler(() => (defaults ??= createDefaultDeps()));
+let defaults = process.env.TRAILGUARD_TOPIC_ARN ? loadDefaults() : undefined;
+
+/** The Lambda entry point (`handler`), configured from the environment at module load (or on first use). */
+export const handler = createHandler(() => {
+  defaults ??= loadDefaults();
+  if ('error' in defaults) {
+    const { error } = defaults;
+    // Not remembered: a fixed environment (a new deployment) is read again.
+    defaults = undefined;
+    throw error;
+  }
+  return defaults.deps;
+});

@@ -4,6 +4,7 @@ import { benchColdStart } from './cold-start.js';
 import { benchMemory } from './memory.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRemediator } from './remediator.js';
+import { benchScale } from './scale.js';
 import { benchSlack } from './slack.js';
 import { machine } from './stats.js';
 
@@ -13,6 +14,7 @@ const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
   slack: (endpoint) => benchSlack(endpoint),
   memory: (endpoint) => benchMemory(endpoint),
   'cold-start': (endpoint) => benchColdStart(endpoint),
+  scale: (endpoint) => benchScale(endpoint),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -37,11 +37,12 @@ const RegionsSchema = z.union([z.literal(AUTO_REGIONS), z.array(RegionSchema).mi
 /**
  * The remediator function's memory size in MiB (`remediator.memoryMb`). Lambda shares CPU in proportion to memory
  * (1,769 MiB is one vCPU), and the remediator's cold start is when a trail is off: BENCHMARKS.md "Remediator cold
- * start" measured process start to StartLogging at each size under that CPU share; 1,024 MiB is the smallest within
- * 0.4 s. The remediator runs rarely, so the larger size costs next to nothing.
+ * start" measured process start to StartLogging at each size under that CPU share. 1,769 MiB, a full vCPU, is within
+ * 0.4 s with margin (1,024 MiB was at the edge); above it a single-threaded start gains nothing. The remediator runs
+ * rarely, so the larger size costs next to nothing.
  */
-export const REMEDIATOR_MEMORY_MB = 1024;
-const LAMBDA_MEMORY_MESSAGE = 'expected whole megabytes from 128 to 10240 (Lambda’s range), such as 1024';
+export const REMEDIATOR_MEMORY_MB = 1769;
+const LAMBDA_MEMORY_MESSAGE = 'expected whole megabytes from 128 to 10240 (Lambda’s range), such as 1769';
 const RemediatorMemorySchema = z
   .number({ error: LAMBDA_MEMORY_MESSAGE })
   .int({ error: LAMBDA_MEMORY_MESSAGE })

@@ -29,7 +29,7 @@ const functionMemory = (text: string) => {
 
 describe('remediator.memoryMb', () => {
   it('defaults to the measured size, with or without a remediator section, and the function is deployed with it', () => {
-    expect(REMEDIATOR_MEMORY_MB).toBe(1024);
+    expect(REMEDIATOR_MEMORY_MB).toBe(1769);
     expect(parseConfig(withRemediator('')).remediator).toEqual({ delivery: 'direct', memoryMb: REMEDIATOR_MEMORY_MB });
     expect(parseConfig(withRemediator('remediator: { delivery: queue }')).remediator.memoryMb).toBe(REMEDIATOR_MEMORY_MB);
     expect(functionMemory(withRemediator(''))).toBe(REMEDIATOR_MEMORY_MB);
@@ -48,7 +48,7 @@ describe('remediator.memoryMb', () => {
     ['null', 'null'],
   ])('refuses %s (%s), naming remediator.memoryMb', (value) => {
     expect(issues(withRemediator(`remediator: { memoryMb: ${value} }`))).toEqual([
-      'remediator.memoryMb: expected whole megabytes from 128 to 10240 (Lambda’s range), such as 1024',
+      'remediator.memoryMb: expected whole megabytes from 128 to 10240 (Lambda’s range), such as 1769',
     ]);
   });
 });

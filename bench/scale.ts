@@ -135,7 +135,7 @@ export async function benchScale(motoEndpoint: string): Promise<string[]> {
       row('wall time', (r) => `${(r.ms / 1000).toFixed(1)} s`),
       row('bound (calls x 50 ms / concurrency)', (r, c) => `${(bound(r, c) / 1000).toFixed(1)} s`),
       row('ratio to bound', (r, c) => ratio(r.ms, bound(r, c))),
-      row('new TCP connections per call', (r) => (r.connections / r.calls).toFixed(3)),
+      row('new TCP connections per call', (r) => `${(r.connections / r.calls).toFixed(4)} (${r.connections})`),
       row('CPU time (user + system)', (r) => `${(r.cpuMs / 1000).toFixed(1)} s`),
       row('peak RSS', (r) => `${r.maxRssMiB.toFixed(0)} MiB`),
       '',

@@ -1,8 +1,10 @@
 // `npm run bench [-- name...]`: runs the benchmarks against a fresh moto and prints their figures with the machine they ran on.
 import { pinnedMotoVersion, startMoto } from '../scripts/moto.js';
+import { benchColdStart } from './cold-start.js';
 import { benchMemory } from './memory.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRemediator } from './remediator.js';
+import { benchScale } from './scale.js';
 import { benchSlack } from './slack.js';
 import { benchSweep } from './sweep.js';
 import { machine } from './stats.js';
@@ -14,6 +16,8 @@ const benches: Record<string, (motoEndpoint: string) => Promise<string[]>> = {
   memory: (endpoint) => benchMemory(endpoint),
   // Simulated AWS answers: moto is started but not used (see bench/sweep.ts).
   sweep: () => benchSweep(),
+  'cold-start': (endpoint) => benchColdStart(endpoint),
+  scale: (endpoint) => benchScale(endpoint),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -23,7 +23,6 @@ import {
   type TrailLocation,
   type TrailStatus,
 } from '#core/aws/cloudtrail.js';
-import { describeKeyArn } from '#core/aws/kms.js';
 import type { DeliveryFinding } from '#core/delivery.js';
 import {
   describeSelectors,
@@ -292,6 +291,8 @@ async function resolvedBaseline(step: Step, baseline: TrailBaseline, where: Trai
   return resolveBaseline(baseline, where, (keyId) =>
     step.run('DescribeKey', async () => {
       if (!deps.kms) throw Object.assign(new Error('this remediator has no KMS access to resolve the alias'), { name: 'KmsUnavailable' });
+      // Loaded on first use: few events name a KMS alias, and every cold start would parse the KMS client otherwise.
+      const { describeKeyArn } = await import('#core/aws/kms.js');
       return describeKeyArn(await deps.kms(where.account, where.region), keyId);
     }),
   );

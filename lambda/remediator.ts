@@ -1,13 +1,9 @@
 // Remediator Lambda handler: unwraps EventBridge, SNS or SQS input, decides per event, publishes one alert.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { alertAttributes, alertSubject, buildAlert, type Alert, type Outcome } from '#core/alert.js';
@@ -17,13 +13,12 @@ import { RejectedEventError, errorCode, errorText } from '#core/errors.js';
 import type { DeliveryFinding } from '#core/delivery.js';
 import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
+import { isImpairmentEvent } from '#core/impairment-event.js';
+import { isPipelineEvent } from '#core/pipeline-event.js';
 import { isCanaryEvent, isSweepMessage, parseCanaryEvent, parseSweepMessage } from '#core/sweep.js';
-import { planSweep, sweepAccount, type SweepDeps } from './sweep.js';
-import { createDefaultSweepDeps } from './sweep-deps.js';
-import { handlePipelineEvent, isPipelineEvent } from './guard.js';
+import type { SweepDeps } from './sweep.js';
 import type { ImpairmentDeps } from './impairment/common.js';
 import type { StorageDeps } from './impairment/storage-common.js';
-import { handleImpairmentEvent, isImpairmentEvent } from './impairment/index.js';
 import { describeChanges, remediate, type Decision, type RemediateDeps } from './remediate.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import { loadSettings, type RemediatorSettings } from './settings.js';
@@ -44,7 +39,7 @@ export interface HandlerDeps extends RemediateDeps, ImpairmentDeps, StorageDeps 
    * The sweep's dependencies (state table, member EventBridge clients, the sweep queue), created on first use: only
    * canary events and sweep messages need them. Unset: a canary or sweep message is rejected with that reason.
    */
-  sweep?(): SweepDeps;
+  sweep?(): SweepDeps | Promise<SweepDeps>;
 }
 
 export interface RemediationResult {
@@ -99,10 +94,12 @@ function unactionableDecision(error: UnactionableEventError): Decision {
  * Throws AlertPublishError only, when the alert could not be published.
  */
 export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<RemediationResult> {
-  if (isPipelineEvent(raw)) return handlePipelineEvent(raw, deps);
+  // The guard, the sweep and the impairment families (and their SDK clients) are loaded on their first event: a
+  // trail's cold start, the one that matters most, does not parse them.
+  if (isPipelineEvent(raw)) return (await import('./guard.js')).handlePipelineEvent(raw, deps);
   if (isCanaryEvent(raw)) return handleCanary(raw, deps);
   // The rest of the log-impairment family (the trail's bucket, key and log group; CloudTrail Lake; Organizations).
-  if (isImpairmentEvent(raw)) return handleImpairmentEvent(raw, deps);
+  if (isImpairmentEvent(raw)) return (await import('./impairment/index.js')).handleImpairmentEvent(raw, deps);
   const started = Date.now();
   let event: TamperEvent;
   try {
@@ -134,7 +131,7 @@ async function handleCanary(raw: unknown, deps: HandlerDeps): Promise<Remediatio
     deps.log.warn('event rejected', { outcome: 'rejected', reason: 'canary received, but the sweep is not configured here' });
     return rejected('canary received, but the sweep is not configured here');
   }
-  await deps.sweep().state.recordCanary(arrival, deps.now());
+  await (await deps.sweep()).state.recordCanary(arrival, deps.now());
   deps.log.info('canary arrived', { account: arrival.account, region: arrival.region, sweepId: arrival.sweepId, sentAt: arrival.sentAt });
   // TrailGuard's own event: `ignored` (no alert), as its own restorations are.
   return {
@@ -154,7 +151,8 @@ async function handleCanary(raw: unknown, deps: HandlerDeps): Promise<Remediatio
 export async function handleSweepMessage(body: unknown, deps: HandlerDeps): Promise<unknown> {
   const message = parseSweepMessage(body);
   if (!deps.sweep) throw new RejectedEventError('sweep message received, but the sweep is not configured here');
-  const sweep = deps.sweep();
+  const sweep = await deps.sweep();
+  const { planSweep, sweepAccount } = await import('./sweep.js');
   if (message.action === 'plan') return planSweep(sweep, message.sweepId);
   const result = await sweepAccount(message, sweep);
   deps.log.info('account swept', {
@@ -311,6 +309,7 @@ export function createHandler(getDeps: () => HandlerDeps) {
       case 'sqs': {
         if (unwrapped.records.length > 0 && unwrapped.records.every((r) => isSweepMessage(r.event))) {
           // The sweep queue: Powertools reports each failed record back, so one bad account does not redo the batch.
+          const { BatchProcessor, EventType, processPartialResponse } = await import('@aws-lambda-powertools/batch');
           const processor = new BatchProcessor(EventType.SQS);
           const record = async (r: SQSRecord) => handleSweepMessage(JSON.parse(r.body), deps);
           const out = await processPartialResponse(input as SQSEvent, record, processor, {
@@ -361,11 +360,19 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
   // (an emulator, a VPC endpoint) stands in for AWS, where bucket host names do not resolve.
   const memberClients = new Map<string, unknown>();
   const pathStyle = (base.endpoint ?? endpointFromEnv(env)) !== undefined;
-  async function memberClient<C>(Client: new (config: never) => C, account: string, region: string, extra: object = {}): Promise<C> {
+  // Each service's SDK is loaded on first use (`load`), so a trail's cold start does not parse it.
+  async function memberClient<C>(
+    service: string,
+    load: () => Promise<new (config: never) => C>,
+    account: string,
+    region: string,
+    extra: object = {},
+  ): Promise<C> {
     await roles.credentials(account);
-    const key = `${Client.name}/${account}/${region}`;
+    const key = `${service}/${account}/${region}`;
     let client = memberClients.get(key) as C | undefined;
     if (!client) {
+      const Client = await load();
       client = createClient(Client as never, { ...base, region, credentials: roles.provider(account) }, extra) as C;
       memberClients.set(key, client);
     }
@@ -394,19 +401,30 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       const key = `${account}/${region}`;
       let client = kmsClients.get(key);
       if (!client) {
+        const { KMSClient } = await import('@aws-sdk/client-kms');
         client = createClient(KMSClient, { ...base, region, credentials: roles.provider(account) });
         kmsClients.set(key, client);
       }
       return client;
     },
-    s3: (account, region) => memberClient(S3Client, account, region, pathStyle ? { forcePathStyle: true } : {}),
-    logs: (account, region) => memberClient(CloudWatchLogsClient, account, region),
-    organizations: (account) => memberClient(OrganizationsClient, account, homeRegion),
+    s3: (account, region) =>
+      memberClient(
+        's3',
+        async () => (await import('@aws-sdk/client-s3')).S3Client,
+        account,
+        region,
+        pathStyle ? { forcePathStyle: true } : {},
+      ),
+    logs: (account, region) =>
+      memberClient('logs', async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient, account, region),
+    organizations: (account) =>
+      memberClient('organizations', async () => (await import('@aws-sdk/client-organizations')).OrganizationsClient, account, homeRegion),
     managementAccountOf(account) {
       let pending = managementAccounts.get(account);
       if (!pending) {
         pending = (async () => {
           await roles.credentials(account);
+          const { DescribeOrganizationCommand, OrganizationsClient } = await import('@aws-sdk/client-organizations');
           const organizations = createClient(OrganizationsClient, { ...base, region: homeRegion, credentials: roles.provider(account) });
           try {
             return (await organizations.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId ?? null;
@@ -441,11 +459,14 @@ export function createDefaultDeps(options: DefaultDepsOptions = {}): HandlerDeps
       await roles.credentials(account);
       const key = `${account}/${region}`;
       let client = eventsClients.get(key);
-      if (!client)
+      if (!client) {
+        const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
         eventsClients.set(key, (client = createClient(EventBridgeClient, { ...base, region, credentials: roles.provider(account) })));
+      }
       return client;
     };
-    deps.sweep = () => (sweepDeps ??= createDefaultSweepDeps(deps, env, { events, clientOptions: base }));
+    deps.sweep = async () =>
+      (sweepDeps ??= (await import('./sweep-deps.js')).createDefaultSweepDeps(deps, env, { events, clientOptions: base }));
   }
   return deps;
 }
@@ -459,7 +480,29 @@ function powertoolsLog(logger: Logger): Log {
   };
 }
 
-let defaults: HandlerDeps | undefined;
+/**
+ * The deployed function's dependencies, built at module load (Lambda's init phase) when the environment is a deployed
+ * remediator's, so that the first event's cold start does not wait for settings and clients. A bad environment does not
+ * fail the import: the first invocation throws its ConfigError (naming the variable), as every later one does.
+ */
+function loadDefaults(): { deps: HandlerDeps } | { error: unknown } {
+  try {
+    return { deps: createDefaultDeps() };
+  } catch (error) {
+    return { error };
+  }
+}
 
-/** The Lambda entry point (`handler`), configured from the environment on first use. */
-export const handler = createHandler(() => (defaults ??= createDefaultDeps()));
+let defaults = process.env.TRAILGUARD_TOPIC_ARN ? loadDefaults() : undefined;
+
+/** The Lambda entry point (`handler`), configured from the environment at module load (or on first use). */
+export const handler = createHandler(() => {
+  defaults ??= loadDefaults();
+  if ('error' in defaults) {
+    const { error } = defaults;
+    // Not remembered: a fixed environment (a new deployment) is read again.
+    defaults = undefined;
+    throw error;
+  }
+  return defaults.deps;
+});

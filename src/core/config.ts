@@ -72,6 +72,20 @@ export const AUTO_REGIONS = 'auto';
 const RegionsSchema = z.union([z.literal(AUTO_REGIONS), z.array(RegionSchema).min(1, 'expected at least one region')], {
   error: 'expected auto or a list of regions such as [us-east-1, eu-west-1]',
 });
+/**
+ * The remediator function's memory size in MiB (`remediator.memoryMb`). Lambda shares CPU in proportion to memory
+ * (1,769 MiB is one vCPU), and the remediator's cold start is when a trail is off: BENCHMARKS.md "Remediator cold
+ * start" measured process start to StartLogging at each size under that CPU share. 1,769 MiB, a full vCPU, is within
+ * 0.4 s with margin (1,024 MiB was at the edge); above it a single-threaded start gains nothing. The remediator runs
+ * rarely, so the larger size costs next to nothing.
+ */
+export const REMEDIATOR_MEMORY_MB = 1769;
+const LAMBDA_MEMORY_MESSAGE = 'expected whole megabytes from 128 to 10240 (Lambda’s range), such as 1769';
+const RemediatorMemorySchema = z
+  .number({ error: LAMBDA_MEMORY_MESSAGE })
+  .int({ error: LAMBDA_MEMORY_MESSAGE })
+  .min(128, { error: LAMBDA_MEMORY_MESSAGE })
+  .max(10240, { error: LAMBDA_MEMORY_MESSAGE });
 const RoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
 
 /**
@@ -269,9 +283,13 @@ export const ConfigSchema = z
     eventDataStores: z.array(EventDataStoreBaselineSchema).default([]),
     allow: z.array(AllowPatternSchema).default([]),
     remediator: z
-      .object({ delivery: z.enum(['direct', 'queue']).default('direct') })
+      .object({
+        delivery: z.enum(['direct', 'queue']).default('direct'),
+        /** MiB of the remediator function: Lambda gives it memoryMb / 1,769 of a vCPU, so this sets its cold start too. */
+        memoryMb: RemediatorMemorySchema.default(REMEDIATOR_MEMORY_MB),
+      })
       .strict()
-      .default({ delivery: 'direct' }),
+      .default({ delivery: 'direct', memoryMb: REMEDIATOR_MEMORY_MB }),
     alerts: z
       .object({
         endpoint: z

@@ -161,8 +161,8 @@ export interface RunResults {
   config: Config;
   members: Discovery['members'];
   regions: string[];
-  /** Desired resources by account. */
-  byAccount: ReadonlyMap<string, Resource[]>;
+  /** Desired resources by account; only their regions are read (a run over many accounts passes just those). */
+  byAccount: ReadonlyMap<string, readonly Pick<Resource, 'region'>[]>;
   /** What is kept of the first read of each account (plan: the only one). */
   reads: ReadonlyMap<string, AccountRead>;
   /** Apply: the changes made per account (the ones no failure blocked). */

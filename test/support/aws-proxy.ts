@@ -21,17 +21,21 @@ export interface ProxyOptions {
   latencyMs?: number;
   /** Returns a fault to answer with instead of forwarding; `null` forwards. */
   fault?: (call: AwsCall) => Fault | null;
+  /** Told of each call as soon as its request has arrived (before any added latency): the benches time arrivals. */
+  onCall?: (call: AwsCall) => void;
 }
 
 export interface AwsProxy {
   endpoint: string;
   calls: AwsCall[];
   options: ProxyOptions;
+  /** TCP connections clients have opened to the proxy so far (a keep-alive client opens few). */
+  connections(): number;
   count(filter?: Partial<Pick<AwsCall, 'service' | 'operation' | 'accessKeyId'>>): number;
   close(): Promise<void>;
 }
 
-function describeCall(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): AwsCall {
+export function describeCall(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): AwsCall {
   const auth = String(headers.authorization ?? '');
   const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
   const [, accessKeyId = '', region = '', service = 'unknown'] = scope ?? [];
@@ -76,6 +80,7 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
       const body = Buffer.concat(chunks);
       const call = describeCall(req.method ?? 'GET', req.url ?? '/', req.headers, body);
       calls.push(call);
+      proxy.options.onCall?.(call);
       const forward = () => {
         const fault = proxy.options.fault?.(call) ?? null;
         if (fault) {
@@ -102,6 +107,10 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
       else forward();
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -109,6 +118,7 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     options,
+    connections: () => connections,
     count: (filter = {}) => calls.filter((c) => Object.entries(filter).every(([k, v]) => c[k as keyof AwsCall] === v)).length,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,4 @@
 // Reaching many accounts: the caller's own credentials for its account, the deploy role (cached) for every other one.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RoleCredentialsCache } from './assume-role.js';
@@ -45,20 +43,16 @@ export class Accounts {
   /** Account -> how many callers hold it (`hold`). */
   private readonly holders = new Map<string, number>();
   /**
-   * One connection pool for every client: a client per account-region would otherwise each keep its own keep-alive
-   * sockets (and TLS sessions) open after its account is done. 50 sockets per host is the SDK's own default; a higher
-   * request concurrency gets as many, since every account's IAM calls now share one host's sockets.
+   * The caller's credentials for every client acting in its own account: those given, or else the STS client's
+   * default chain, resolved once (with OIDC web identity, one AssumeRoleWithWebIdentity for the run, not one per client).
    */
-  private readonly agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
+  private readonly callerCredentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   private caller?: Promise<string>;
 
   constructor(private readonly options: AccountsOptions) {
-    const maxSockets = Math.max(50, this.concurrency ?? 0);
-    this.agents = {
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-    };
-    this.sts = createClient(STSClient, this.base(options.region), { requestHandler: this.agents });
+    this.sts = createClient(STSClient, this.base(options.region));
+    this.callerCredentials =
+      options.credentials ?? (this.sts as unknown as { config: { credentials?: AwsCredentialIdentityProvider } }).config.credentials;
     this.roles = this.cache(options.roleName);
   }
 
@@ -76,8 +70,10 @@ export class Accounts {
     return roles;
   }
 
+  /** Every client shares the process's connection pool (`createClient`), sized to at least the request concurrency. */
   private base(region: string, credentials = this.options.credentials): ClientOptions {
-    return { region, credentials, endpoint: this.options.endpoint, onCall: this.options.onCall, limit: this.options.limit };
+    const { endpoint, onCall, limit } = this.options;
+    return { region, credentials, endpoint, onCall, limit, maxSockets: this.concurrency };
   }
 
   /** The request concurrency of `limit` when it tells it (p-limit's `concurrency`); unset without a limit. */
@@ -99,7 +95,7 @@ export class Accounts {
 
   /**
    * A client acting in `account` and `region`, created once and reused until the account is released (`hold`). Call
-   * `reach` first. Every client shares the Accounts' connection pool.
+   * `reach` first. Every client shares the process's connection pool.
    */
   async client<C>(Client: ClientClass<C>, account: string, region: string): Promise<C> {
     const key = `${Client.name}/${region}`;
@@ -109,8 +105,7 @@ export class Accounts {
       const caller = (await this.callerAccount()) === account;
       client = createClient(
         Client as never,
-        this.base(region, caller ? this.options.credentials : this.rolesFor(account).provider(account)),
-        { requestHandler: this.agents },
+        this.base(region, caller ? this.callerCredentials : this.rolesFor(account).provider(account)),
       ) as C;
       // Looked up again: another caller may have created the account's map while this one awaited.
       own = this.clients.get(account);

@@ -2,13 +2,12 @@
 // The I/O lives here; what it decides (plan, apply order, report) is pure, in src/core/pipeline.ts and plan.ts.
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
-import { desiredState, type Resource } from '../desired-state.js';
+import { desiredStateByAccount, type Resource } from '../desired-state.js';
 import { errorText } from '../errors.js';
 import {
   applyOrder,
   blockedBy,
   buildReport,
-  groupBy,
   summarizeRead,
   type AccountRead,
   type AccountState,
@@ -110,8 +109,9 @@ async function applyAccount(
  *
  * Memory: accounts are worked on `accountsAtOnce` at a time (16, or the request concurrency when higher), each one held (`Accounts.hold`) from its first call to
  * its verifying re-read and then let go (its SDK clients and role credentials); what stays of it is `AccountRead`
- * (planned changes, errors), the changes made and the drift left. So the run's memory grows with the results, not with
- * what was observed or with the clients it needed.
+ * (planned changes, errors), the changes made and the drift left. An account's desired resources are built when it is
+ * worked on (`desiredStateByAccount`), not for every member up front. So the run's memory grows with the results, not
+ * with what was desired or observed or with the clients it needed.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
   const started = Date.now();
@@ -127,12 +127,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     throw new Error('no member accounts to protect: members.accounts, members.organization and members.exclude leave none');
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
   const config: Config = { ...options.config, members: { ...options.config.members, regions } };
-  const desired = desiredState(config, { members: members.ids, codeSha256: options.code.sha256 });
-  const byKey = new Map(desired.map((r) => [r.key, r]));
-  const byAccount = groupBy(desired, (r) => r.account);
+  // Built per account as it is worked on, not for every member up front: the run's memory must not grow with them.
+  const desired = desiredStateByAccount(config, { members: members.ids, codeSha256: options.code.sha256 });
   // One reader for first reads: it shares the central bus's description between the bus and its permissions.
   const reader = new StateReader(accounts, home);
-  const accountIds = [...byAccount.keys()];
+  const accountIds = desired.accounts;
+  // What the report needs of each account's resources: their regions (one shared list for every member).
+  const shapes = new Map<readonly string[], { region: string }[]>();
+  const regionsOf = (id: string) => {
+    const list = desired.regionsOf(id);
+    let shape = shapes.get(list);
+    if (!shape) shapes.set(list, (shape = list.map((region) => ({ region }))));
+    return shape;
+  };
+  const byAccount = new Map(accountIds.map((id) => [id, regionsOf(id)]));
   const memberIds = new Set(members.ids);
   let done = 0;
   const total = accountIds.length;
@@ -149,7 +157,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   const work = async (id: string) => {
     const release = accounts.hold(id);
     try {
-      const resources = byAccount.get(id)!;
+      const resources = desired.resourcesOf(id);
+      const byKey = new Map(resources.map((r) => [r.key, r]));
       // Without a discovery, a member's trails are listed alongside its read (one AssumeRole serves both).
       const listing = !discovered && memberIds.has(id) ? listAccountTrails(config, accounts, id) : undefined;
       // Observed so that a failure cannot go unhandled while the read runs; awaited (and rethrown) below.

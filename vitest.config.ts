@@ -22,6 +22,9 @@ export default defineConfig({
           hookTimeout: 180_000,
           // One moto server is shared; files run in parallel but each uses its own accounts.
           fileParallelism: true,
+          // The committed bundles run as Node runs them (not through Vitest's module runner), so their own lazy
+          // chunks (`import("./<n>.index.js")`) resolve next to them as they do on Lambda and on a runner.
+          server: { deps: { external: [/\/dist\//] } },
         },
       },
     ],

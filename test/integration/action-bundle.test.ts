@@ -14,9 +14,10 @@ const run = promisify(execFile);
 const BUNDLE = resolve('dist/index.js');
 const CENTRAL = '240000000000';
 const MEMBERS = ['240000000001', '240000000002'];
-// central: role, DLQ, topic, function, bus, invoke permissions and rules for tamper and guard, plus one bus grant per member;
-// each member: two roles, the forwarding and the guard rule (one region, us-east-1, also IAM's).
-const ALL_RESOURCES = 9 + MEMBERS.length * (1 + 4);
+// central: role, DLQ, topic, function, bus, invoke permissions and rules for tamper and guard (9), plus the sweep's
+// trailguard-sweep queue and DLQ, trailguard-state table, schedule, scheduler role and queue mapping (6);
+// each member: one bus grant, two roles, the forwarding and the guard rule (one region, us-east-1, also IAM's).
+const ALL_RESOURCES = 15 + MEMBERS.length * (1 + 4);
 
 let github: FakeGitHub;
 let workspace: string;

@@ -1,0 +1,574 @@
+export const id = 252;
+export const ids = [252];
+export const modules = {
+
+/***/ 9252:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  planSweep: () => (/* binding */ planSweep),
+  sweepAccount: () => (/* binding */ sweepAccount)
+});
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __webpack_require__(5376);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-eventbridge/dist-cjs/index.js
+var client_eventbridge_dist_cjs = __webpack_require__(1844);
+// EXTERNAL MODULE: ./src/core/alert.ts
+var core_alert = __webpack_require__(2511);
+// EXTERNAL MODULE: ./src/core/arn.ts
+var arn = __webpack_require__(2374);
+// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
+var cloudtrail = __webpack_require__(8727);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(7406);
+// EXTERNAL MODULE: ./src/core/event-selectors.ts
+var event_selectors = __webpack_require__(4670);
+// EXTERNAL MODULE: ./src/core/names.ts
+var names = __webpack_require__(3465);
+;// CONCATENATED MODULE: ./src/core/status.ts
+// Trail status across accounts and regions, as rows: every trail, whether it logs, its last delivery; for the CLI and
+// the Slack app. Pure: `collectTrailStatus` (src/core/aws/trail-status.ts) reads AWS and hands the answers to these.
+
+
+const NO_TRAIL = 'no trail covers this region';
+/** A row with nothing read: the account or region could not be read (`error`), or no trail covers it (NO_TRAIL). */
+function blankStatusRow(account, name, region, error) {
+    return {
+        account,
+        name,
+        region,
+        trail: null,
+        arn: null,
+        multiRegion: false,
+        isLogging: null,
+        latestDeliveryTime: null,
+        latestDeliveryError: null,
+        error,
+        uncovered: null,
+    };
+}
+/**
+ * The trails of one account to read the status of, each once: a multi-region trail shows in every region's
+ * DescribeTrails, and a single-region trail outside the described regions is known from ListTrails (`listed`) alone.
+ */
+function trailsToRead(perRegion, listed = []) {
+    const unique = new Map();
+    for (const { region, trails } of perRegion) {
+        for (const t of trails) {
+            if (t.TrailARN && !unique.has(t.TrailARN))
+                unique.set(t.TrailARN, {
+                    arn: t.TrailARN,
+                    trail: t.Name ?? t.TrailARN,
+                    home: t.HomeRegion ?? region,
+                    multiRegion: t.IsMultiRegionTrail === true,
+                });
+        }
+    }
+    for (const t of listed) {
+        if (!unique.has(t.arn))
+            unique.set(t.arn, { arn: t.arn, trail: t.name, home: t.homeRegion, multiRegion: false });
+    }
+    return [...unique.values()];
+}
+/**
+ * One account's status rows from what was read: a row per trail (in its home region), then a row per described
+ * region no trail covers (NO_TRAIL) or that could not be described (its error). With `watched`, an own trail (its ARN
+ * names `account`) homed outside it is `uncovered`: no forwarding rule sees its tampering.
+ */
+function accountStatusRows(target, perRegion, readings, watched) {
+    const { account, name } = target;
+    const watchedSet = watched ? new Set(watched) : null;
+    const uncoveredWhy = (t) => watchedSet && !watchedSet.has(t.home) && (0,arn/* parseTrailArn */.rU)(t.arn)?.account === account
+        ? `not watched: no ${names/* NAMES */.X.forwardRule} rule in ${t.home}, so tampering with this trail is never seen`
+        : null;
+    const rows = readings.map(({ trail: t, reading }) => {
+        const where = { trail: t.trail, arn: t.arn, multiRegion: t.multiRegion, uncovered: uncoveredWhy(t) };
+        if ('error' in reading)
+            return { ...blankStatusRow(account, name, t.home, reading.error), ...where };
+        return { ...blankStatusRow(account, name, t.home, ''), ...where, ...reading.status, error: null };
+    });
+    // A stopped trail is its own row (LOGGING: NO); a gap row means no trail covers the region at all.
+    const covered = (region) => rows.some((r) => r.region === region || r.multiRegion);
+    const gaps = perRegion.flatMap(({ region, error }) => error ? [blankStatusRow(account, name, region, error)] : covered(region) ? [] : [blankStatusRow(account, name, region, NO_TRAIL)]);
+    return [...rows, ...gaps];
+}
+/**
+ * The account-regions where TrailGuard's own pipeline is not in place (a plan's rows other than `ok`), as status rows
+ * with no trail and the reason as `error`: a trail that logs is not protected when nothing forwards its tampering.
+ * Uncovered rows are left out: the trail's own row says it.
+ */
+function pipelineStatusRows(report) {
+    return report.rows
+        .filter((r) => r.status !== 'ok' && r.status !== 'uncovered')
+        .map((r) => blankStatusRow(r.account, r.name, r.region, `pipeline ${r.status}: ${[...r.errors, ...r.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)].join('; ')}`));
+}
+/**
+ * Whether a status row needs someone's attention: an error, a trail not logging, a trail that logs but cannot deliver
+ * (its bucket gone or its policy removed: nothing is recorded anywhere), a gap, or a trail nobody watches.
+ */
+function needsAttention(r) {
+    return Boolean(r.error || r.isLogging === false || r.latestDeliveryError || r.uncovered || r.selectorsProblem);
+}
+/** Rows that need attention first: errors, not logging, unwatched trails, gaps; then the healthy ones. */
+function sortStatus(rows) {
+    const rank = (r) => r.error && r.error !== NO_TRAIL
+        ? 0
+        : r.isLogging === false || r.latestDeliveryError || r.selectorsProblem
+            ? 1
+            : r.uncovered
+                ? 2
+                : r.error === NO_TRAIL
+                    ? 3
+                    : 4;
+    return [...rows].sort((a, b) => rank(a) - rank(b) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+}
+
+// EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
+var sweep = __webpack_require__(6891);
+// EXTERNAL MODULE: ./lambda/alerting.ts
+var alerting = __webpack_require__(26);
+// EXTERNAL MODULE: ./lambda/remediate.ts
+var remediate = __webpack_require__(8274);
+;// CONCATENATED MODULE: ./lambda/sweep.ts
+// The scheduled sweep in the remediator: the planner (one SQS message per member) and the worker (one account's
+// regions), repairing through the event path's own decision code and alerting each finding once.
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The planner: records the sweep as started (`pk=sweep`) and enqueues one account message per member, each naming the
+ * watched regions. Throws when the members cannot be listed or the messages not sent: the schedule's message is then
+ * redriven and, past its retries, lands in `trailguard-sweep-dlq`.
+ */
+async function planSweep(deps, sweepId) {
+    const startedAt = deps.now().toISOString();
+    const id = sweepId ?? `sweep-${startedAt}`;
+    const members = await deps.members();
+    await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
+    const messages = members.map((account) => ({
+        trailguard: 'sweep',
+        action: 'account',
+        sweepId: id,
+        account,
+        regions: deps.sweep.regions,
+        startedAt,
+    }));
+    await deps.enqueue(messages);
+    deps.log.info('sweep planned', { sweepId: id, accounts: members.length, regions: deps.sweep.regions });
+    return { sweepId: id, accounts: members.length };
+}
+const TRAIL_KINDS = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error'];
+/**
+ * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
+ * input, so the sweep repairs exactly what an event would have repaired. The actor is the sweep itself (no ARN), so no
+ * allow pattern and no loop protection can match it.
+ */
+function observedEvent(eventName, trail, region, account, now) {
+    return {
+        id: `sweep/${eventName}/${trail.arn}/${now.toISOString()}`,
+        eventName,
+        eventTime: now.toISOString(),
+        account,
+        region,
+        eventRegion: region,
+        trail,
+        actor: { arn: 'trailguard-sweep', type: 'TrailGuardSweep', issuerArn: null, accountId: null, sourceIp: null, userAgent: null },
+        errorCode: null,
+        errorMessage: null,
+        requestParameters: { name: trail.arn },
+        responseElements: {},
+    };
+}
+/** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
+function deliveryErrors(status) {
+    return ['LatestDeliveryError', 'LatestDigestDeliveryError', 'LatestCloudWatchLogsDeliveryError']
+        .filter((field) => typeof status[field] === 'string' && status[field] !== '')
+        .map((field) => `${field}: ${status[field]}`);
+}
+function sweepTrailAlert(event, decision, finding, sweepId, reason) {
+    const outcome = decision.outcome === 'ignored' ? 'alert-only' : decision.outcome;
+    return {
+        ...(0,core_alert/* buildAlert */.TS)(event, { ...decision, outcome, reason }),
+        id: `sweep/${sweepId}/${(0,sweep/* findingKey */.fl)(finding)}`.slice(0, 256),
+        trigger: 'sweep',
+    };
+}
+/** The fields every sweep alert fills the same way (the sweep is its actor; nothing was remediated by it). */
+function sweepAlertBase(finding, id, now, reason, trigger, resolves) {
+    return {
+        schema: 'trailguard.alert/v1',
+        id: id.slice(0, 256),
+        account: finding.account,
+        region: finding.region,
+        actor: { arn: 'trailguard-sweep', type: 'TrailGuardSweep', sourceIp: null, userAgent: null, issuerArn: null },
+        eventTime: now.toISOString(),
+        remediatedAt: null,
+        error: null,
+        actions: [],
+        changes: [],
+        callError: null,
+        reason,
+        trigger,
+        resolves,
+        eventName: core_alert/* SWEEP_EVENT_NAME */.ud,
+        isLogging: null,
+    };
+}
+function pipelineAlert(finding, sweepId, now, fields) {
+    const p = (0,arn/* partitionOf */.iQ)(finding.region);
+    const name = finding.kind === 'rule' ? finding.resource : names/* NAMES */.X.forwardRule;
+    const id = `${fields.outcome === 'resolved' ? 'resolved' : 'sweep'}/${sweepId}/${(0,sweep/* findingKey */.fl)(finding)}`;
+    return {
+        ...sweepAlertBase(finding, id, now, fields.reason, fields.trigger, fields.resolves ?? null),
+        error: fields.outcome === 'pipeline-broken' ? fields.reason : null,
+        ...(fields.lastCanaryAt !== undefined ? { lastCanaryAt: fields.lastCanaryAt } : {}),
+        trail: null,
+        resource: { type: 'event-rule', name, arn: `arn:${p}:events:${finding.region}:${finding.account}:rule/${name}`, restored: false },
+        outcome: fields.outcome,
+    };
+}
+/** The update for an earlier alert whose finding is gone: same target (trail or rule), `resolves` naming that alert. */
+function resolvedAlert(item, sweepId, now) {
+    const [account = '', region = '', kind = '', ...rest] = item.key.split('#');
+    const finding = { account, region, kind: kind, resource: rest.join('#') };
+    const reason = `the sweep no longer finds this (${kind} on ${finding.resource}, first seen ${item.firstSeenAt})`;
+    if (!TRAIL_KINDS.includes(finding.kind)) {
+        return pipelineAlert(finding, sweepId, now, { outcome: 'resolved', reason, trigger: 'sweep', resolves: item.alertId });
+    }
+    return {
+        ...sweepAlertBase(finding, `resolved/${sweepId}/${item.key}`, now, reason, 'sweep', item.alertId),
+        trail: { name: finding.resource.split(':trail/')[1] ?? finding.resource, arn: finding.resource, account },
+        outcome: 'resolved',
+    };
+}
+/** Sweeps one own trail homed in `region`: logging, baseline settings, event selectors, delivery errors. */
+async function sweepTrail(trail, ctx, deps) {
+    const arn = trail.TrailARN;
+    const target = { name: trail.Name ?? arn, arn, account: ctx.account };
+    const found = [];
+    const decideAndRecord = async (eventName, kind, prefix) => {
+        const now = deps.now();
+        const event = observedEvent(eventName, target, ctx.region, ctx.account, now);
+        const decision = await (0,remediate/* remediate */.ni)(event, deps.settings, deps);
+        if (decision.outcome === 'already-compliant' || decision.outcome === 'ignored')
+            return decision;
+        const finding = { account: ctx.account, region: ctx.region, kind, resource: arn };
+        const reason = prefix ? `${prefix}; ${decision.reason}` : `found by the sweep; ${decision.reason}`;
+        const repaired = ['restarted', 'restored', 'recreated'].includes(decision.outcome);
+        found.push({
+            finding,
+            repaired,
+            outcome: decision.outcome,
+            reason,
+            alert: () => sweepTrailAlert(event, decision, finding, ctx.sweepId, reason),
+        });
+        return decision;
+    };
+    const raw = (await ctx.client.send(new dist_cjs/* GetTrailStatusCommand */.aMm({ Name: arn })));
+    let isLogging = raw.IsLogging === true;
+    if (!isLogging) {
+        const decision = await decideAndRecord('StopLogging', 'not-logging', sweep/* FOUND_OFF_BY_SWEEP */.ym);
+        isLogging = decision.isLogging === true;
+    }
+    if (deps.settings.trails.some((b) => b.name === target.name)) {
+        // The UpdateTrail decision compares with the baseline and restores only what differs.
+        const decision = await decideAndRecord('UpdateTrail', 'baseline-drift', null);
+        if (decision.isLogging !== null)
+            isLogging = decision.isLogging;
+    }
+    let selectors = await (0,cloudtrail/* getEventSelectors */.$R)(ctx.client, arn);
+    if (!(0,event_selectors/* managementFullyRecorded */.i$)(selectors)) {
+        await decideAndRecord('PutEventSelectors', 'selectors', null);
+        selectors = await (0,cloudtrail/* getEventSelectors */.$R)(ctx.client, arn);
+    }
+    const errors = deliveryErrors(raw);
+    if (errors.length > 0) {
+        const finding = { account: ctx.account, region: ctx.region, kind: 'delivery-error', resource: arn };
+        const reason = `the trail logs, but GetTrailStatus reports ${errors.join('; ')}: its logs are not delivered`;
+        const event = observedEvent('UpdateTrail', target, ctx.region, ctx.account, deps.now());
+        found.push({
+            finding,
+            repaired: false,
+            outcome: 'delivery-failing',
+            reason,
+            alert: () => ({
+                ...sweepTrailAlert(event, { outcome: 'delivery-failing', isLogging, reason, actions: [], changes: [], error: errors.join('; '), remediatedAt: null }, finding, ctx.sweepId, reason),
+                eventName: core_alert/* SWEEP_EVENT_NAME */.ud,
+            }),
+        });
+    }
+    const latest = raw.LatestDeliveryTime instanceof Date ? raw.LatestDeliveryTime.toISOString() : null;
+    return {
+        found,
+        reading: {
+            status: {
+                isLogging,
+                latestDeliveryTime: latest,
+                latestDeliveryError: raw.LatestDeliveryError || null,
+                selectorsProblem: (0,event_selectors/* managementFullyRecorded */.i$)(selectors)
+                    ? null
+                    : `management events not fully recorded (${(0,event_selectors/* describeSelectors */.a1)(selectors)})`,
+            },
+        },
+    };
+}
+/** What is wrong with one of TrailGuard's member rules in a region, or null when it is enabled and targets the central bus. */
+async function ruleProblem(events, name, centralBusArn) {
+    try {
+        const rule = await events.send(new client_eventbridge_dist_cjs/* DescribeRuleCommand */.NDC({ Name: name }));
+        if (rule.State !== 'ENABLED')
+            return `${name} is ${rule.State ?? 'not enabled'}`;
+    }
+    catch (error) {
+        if ((0,errors/* errorCode */.CA)(error) === 'ResourceNotFoundException')
+            return `${name} is missing`;
+        throw error;
+    }
+    const { Targets = [] } = await events.send(new client_eventbridge_dist_cjs/* ListTargetsByRuleCommand */.Hi6({ Rule: name }));
+    if (!Targets.some((t) => t.Arn === centralBusArn))
+        return `${name} does not target the central bus ${centralBusArn}`;
+    return null;
+}
+async function sweepRegion(account, region, watched, message, deps) {
+    const out = { region, found: [], rows: [] };
+    const now = deps.now();
+    // The trails and TrailGuard's own pipeline are read side by side: a worker's time is its longest chain of calls.
+    const trailsPart = (async () => {
+        const client = await deps.cloudtrail(account, region);
+        const { trailList = [] } = await client.send(new dist_cjs/* DescribeTrailsCommand */.oSd({ includeShadowTrails: true }));
+        const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
+        const swept = await Promise.all(own.map((trail) => sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch((error) => ({ found: [], reading: { error: (0,errors/* errorText */.kc)(error) } }))));
+        const readings = own.map((trail, i) => ({
+            trail: { arn: trail.TrailARN, trail: trail.Name ?? trail.TrailARN, home: region, multiRegion: trail.IsMultiRegionTrail === true },
+            reading: swept[i].reading,
+        }));
+        return {
+            found: swept.flatMap((s) => s.found),
+            rows: accountStatusRows({ account, name: account }, [{ region, trails: trailList, error: null }], readings),
+        };
+    })();
+    const pipelinePart = (async () => {
+        if (!watched)
+            return null;
+        const events = await deps.events(account, region);
+        const [problems, previous, arrived] = await Promise.all([
+            Promise.all([names/* NAMES */.X.forwardRule, names/* NAMES */.X.guardRule].map(async (name) => ({
+                name,
+                problem: await ruleProblem(events, name, deps.sweep.centralBusArn),
+            }))),
+            deps.state.status(account, region),
+            deps.state.canary(account, region),
+        ]);
+        // After reading what arrived, so this canary is never taken for the previous one; before the trails are done.
+        const put = await events.send(new client_eventbridge_dist_cjs/* PutEventsCommand */.yyL({ Entries: [(0,sweep/* canaryEntry */.$4)({ account, region, sweepId: message.sweepId, sentAt: now.toISOString() })] }));
+        const putError = (put.FailedEntryCount ?? 0) > 0 ? `PutEvents of the canary failed: ${put.Entries?.[0]?.ErrorCode ?? 'unknown error'}` : null;
+        return { problems, previous, arrived, putError };
+    })();
+    const [trails, pipeline] = await Promise.all([trailsPart, pipelinePart]);
+    out.found.push(...trails.found);
+    out.rows = trails.rows;
+    if (!pipeline)
+        return out;
+    const { problems, previous, arrived, putError } = pipeline;
+    if (putError)
+        throw new Error(putError);
+    for (const { name, problem } of problems) {
+        if (!problem)
+            continue;
+        const finding = { account, region, kind: 'rule', resource: name };
+        const reason = `${problem} in ${account} ${region}: tampering there is not forwarded to TrailGuard; run trailguard apply to repair it`;
+        out.found.push({
+            finding,
+            repaired: false,
+            outcome: 'pipeline-broken',
+            reason,
+            alert: () => pipelineAlert(finding, message.sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+        });
+    }
+    // The canary of the previous sweep must have come back through the forwarding rule by now.
+    const sent = previous?.canary ?? null;
+    const overdue = (0,sweep/* canaryOverdue */.Du)({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+    if (overdue) {
+        const finding = { account, region, kind: 'canary', resource: 'canary' };
+        const last = arrived?.lastSeenAt ?? null;
+        const reason = `the canary sent to ${account} ${region} at ${sent.sentAt} has not reached TrailGuard ` +
+            `(last canary seen: ${last ?? 'never'}): events from this member-region are not forwarded`;
+        out.found.push({
+            finding,
+            repaired: false,
+            outcome: 'pipeline-broken',
+            reason,
+            alert: () => pipelineAlert(finding, message.sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'canary', lastCanaryAt: last }),
+        });
+    }
+    // A canary still within its grace is judged by the next sweep: keep its time, so a late one is never skipped for ever.
+    out.canarySent = overdue === null && sent ? sent : { sentAt: now.toISOString(), sweepId: message.sweepId };
+    return out;
+}
+/**
+ * The worker: sweeps one member account in every region of the message plus every home region of its trails
+ * (ListTrails), repairs through the event path's decisions, publishes one alert per new finding (and a `resolved`
+ * alert per finding gone), writes each region's status snapshot and counts the account done. A region that cannot be
+ * read becomes a `pipeline-broken` finding (it is not watched while unreadable). Throws only when an alert could not
+ * be published (AlertPublishError), so the message is redriven.
+ */
+async function sweepAccount(message, deps) {
+    const { account, sweepId } = message;
+    const watched = new Set(message.regions);
+    const outcomes = [];
+    const sweepOne = async (region) => {
+        try {
+            outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps));
+        }
+        catch (error) {
+            const text = (0,errors/* errorText */.kc)(error);
+            const finding = { account, region, kind: 'unreadable', resource: 'account' };
+            const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
+            const now = deps.now();
+            outcomes.push({
+                region,
+                rows: [],
+                error: text,
+                found: [
+                    {
+                        finding,
+                        repaired: false,
+                        outcome: 'pipeline-broken',
+                        reason,
+                        alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+                    },
+                ],
+            });
+        }
+    };
+    // The watched regions start at once; ListTrails only adds the home regions of trails outside them.
+    let listError = null;
+    const others = (async () => {
+        try {
+            const client = await deps.cloudtrail(account, message.regions[0]);
+            const { Trails = [] } = await client.send(new dist_cjs/* ListTrailsCommand */.xKP({}));
+            const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion);
+            return [...new Set(homes)].filter((r) => !watched.has(r));
+        }
+        catch (error) {
+            listError = (0,errors/* errorText */.kc)(error);
+            deps.log.warn('sweep: ListTrails failed; sweeping the watched regions only', { sweepId, account, error: listError });
+            return [];
+        }
+    })();
+    await Promise.all([...message.regions.map(sweepOne), others.then((regions) => Promise.all(regions.map(sweepOne)))]);
+    if (listError) {
+        // Trails homed outside the watched regions are unseen while ListTrails fails: that is a finding, not a log line.
+        const region = message.regions[0];
+        const finding = { account, region, kind: 'unreadable', resource: 'ListTrails' };
+        const reason = `the sweep could not list ${account}'s trails (ListTrails: ${listError}): trails homed outside the watched regions are not checked`;
+        const now = deps.now();
+        outcomes
+            .find((o) => o.region === region)
+            ?.found.push({
+            finding,
+            repaired: false,
+            outcome: 'pipeline-broken',
+            reason,
+            alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+        });
+    }
+    // Each region's findings, alerts and snapshot are its own: written side by side.
+    const perRegion = await Promise.all(outcomes
+        .sort((a, b) => a.region.localeCompare(b.region))
+        .map(async (outcome) => {
+        const findings = [];
+        const resolved = [];
+        const items = await deps.state.findings(account, outcome.region);
+        const { alert, resolve } = (0,sweep/* dedupeFindings */._4)(outcome.found, items);
+        const toAlert = new Set(alert.map((a) => (0,sweep/* findingKey */.fl)(a.finding)));
+        for (const f of outcome.found) {
+            const key = (0,sweep/* findingKey */.fl)(f.finding);
+            const alerted = toAlert.has(key);
+            if (alerted) {
+                const a = f.alert();
+                await (0,alerting/* publishOrThrow */.t)(deps, a, { sweepId, account, region: outcome.region, finding: key, outcome: a.outcome });
+                deps.log.info('sweep finding', {
+                    sweepId,
+                    account,
+                    region: outcome.region,
+                    finding: key,
+                    outcome: f.outcome,
+                    reason: f.reason,
+                });
+                if (!f.repaired)
+                    await deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' });
+            }
+            findings.push({ ...f.finding, outcome: f.outcome, repaired: f.repaired, reason: f.reason, alerted });
+        }
+        for (const item of resolve) {
+            await (0,alerting/* publishOrThrow */.t)(deps, resolvedAlert(item, sweepId, deps.now()), {
+                sweepId,
+                account,
+                region: outcome.region,
+                finding: item.key,
+            });
+            await deps.state.putFinding({ ...item, state: 'resolved' });
+            resolved.push(item.alertId);
+        }
+        await deps.state.putStatus({
+            account,
+            region: outcome.region,
+            sweepId,
+            checkedAt: deps.now().toISOString(),
+            rows: outcome.rows,
+            ...(outcome.error ? { error: outcome.error } : {}),
+            ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+        });
+        return { findings, resolved };
+    }));
+    const findings = perRegion.flatMap((r) => r.findings);
+    const resolved = perRegion.flatMap((r) => r.resolved);
+    await deps.state.finishAccount(sweepId, findings.length, deps.now());
+    return { account, sweepId, findings, resolved, unrepaired: findings.filter((f) => !f.repaired).length };
+}
+
+
+/***/ }),
+
+/***/ 3465:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ MANAGED_TAG),
+/* harmony export */   X: () => (/* binding */ NAMES)
+/* harmony export */ });
+// Default resource names from DESIGN.md ("Resources"); external code relies on them.
+const NAMES = {
+    bus: 'trailguard',
+    tamperRule: 'trailguard-tamper',
+    forwardRule: 'trailguard-forward',
+    /** Member rule (and its central twin on the TrailGuard bus) for calls that touch TrailGuard's own rules and roles. */
+    guardRule: 'trailguard-guard',
+    forwarderRole: 'trailguard-forwarder',
+    remediatorFunction: 'trailguard-remediator',
+    remediatorRole: 'trailguard-remediator',
+    topic: 'trailguard-alerts',
+    dlq: 'trailguard-dlq',
+    eventsQueue: 'trailguard-events',
+    /** Dead-letter queue of the alerts topic's HTTPS subscription (the Slack app): deliveries SNS gave up on. */
+    alertsDlq: 'trailguard-alerts-dlq',
+};
+const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' };
+
+
+/***/ })
+
+};

@@ -1,0 +1,1294 @@
+export const id = 357;
+export const ids = [357];
+export const modules = {
+
+/***/ 9357:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  IMPAIRMENT_HANDLERS: () => (/* binding */ IMPAIRMENT_HANDLERS),
+  decideImpairment: () => (/* binding */ decideImpairment),
+  handleImpairmentEvent: () => (/* binding */ handleImpairmentEvent),
+  isImpairmentEvent: () => (/* reexport */ impairment_event/* isImpairmentEvent */.dM)
+});
+
+// EXTERNAL MODULE: ./src/core/alert.ts
+var core_alert = __webpack_require__(2511);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(7406);
+// EXTERNAL MODULE: ./src/core/impairment-event.ts
+var impairment_event = __webpack_require__(3462);
+// EXTERNAL MODULE: ./lambda/alerting.ts
+var alerting = __webpack_require__(26);
+// EXTERNAL MODULE: ./lambda/remediate.ts
+var remediate = __webpack_require__(8274);
+;// CONCATENATED MODULE: ./lambda/impairment/common.ts
+
+/** Records the AWS calls a family makes (the alert's `actions`) and names the resource in any error. */
+class ImpairmentStep {
+    event;
+    resource;
+    actions = [];
+    constructor(event, resource) {
+        this.event = event;
+        this.resource = resource;
+    }
+    async run(action, fn) {
+        try {
+            const result = await fn();
+            this.actions.push(action);
+            return result;
+        }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error);
+            const { account, region } = this.event;
+            throw new errors/* RemediationError */._s(`${code} on ${action.split(':')[0]} for ${this.resource.name} in ${account}/${region}: ${(0,errors/* errorText */.kc)(error)}`, code, {
+                cause: error,
+            });
+        }
+    }
+}
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __webpack_require__(5376);
+// EXTERNAL MODULE: ./src/core/arn.ts
+var core_arn = __webpack_require__(2374);
+;// CONCATENATED MODULE: ./lambda/impairment/lake.ts
+// CloudTrail Lake: ingestion stopped, an event data store deleted or weakened. Moto has no Lake, so only recorded responses test it.
+
+
+
+
+
+/** Statuses in which the store ingests events, or is about to (CloudTrail API reference, EventDataStoreStatus). */
+const INGESTING = new Set(['ENABLED', 'STARTING_INGESTION']);
+const BOOLEAN_FIELDS = [
+    ['terminationProtectionEnabled', 'TerminationProtectionEnabled'],
+    ['multiRegionEnabled', 'MultiRegionEnabled'],
+    ['organizationEnabled', 'OrganizationEnabled'],
+];
+/**
+ * The baseline settings `store` does not meet. `retentionPeriod` is a floor (days): a longer
+ * retention is not drift, since shortening it would delete events. Pure: the sweep calls it with
+ * what GetEventDataStore returned.
+ */
+function eventDataStoreDrift(store, baseline) {
+    const drift = [];
+    if (baseline.retentionPeriod !== undefined && (store.RetentionPeriod ?? 0) < baseline.retentionPeriod) {
+        drift.push({ field: 'retentionPeriod', wanted: baseline.retentionPeriod, current: store.RetentionPeriod ?? null });
+    }
+    for (const [field, key] of BOOLEAN_FIELDS) {
+        const wanted = baseline[field];
+        if (wanted !== undefined && (store[key] ?? false) !== wanted)
+            drift.push({ field, wanted, current: store[key] ?? null });
+    }
+    return drift;
+}
+/**
+ * What is wrong with an event data store, in words: ingestion stopped, pending deletion, and each
+ * baseline setting it misses. Empty when it ingests and meets its baseline. Pure (for the sweep).
+ */
+function eventDataStoreProblems(store, baseline) {
+    const name = store.Name ?? store.EventDataStoreArn ?? 'event data store';
+    const problems = [];
+    if (store.Status === 'PENDING_DELETION')
+        problems.push(`${name} is deleted (pending deletion: restorable for 7 days)`);
+    else if (!INGESTING.has(store.Status ?? ''))
+        problems.push(`${name} does not ingest events (status ${store.Status ?? 'unknown'})`);
+    if (baseline)
+        problems.push(...eventDataStoreDrift(store, baseline).map((d) => `${name}: ${describeDrift(d)}`));
+    return problems;
+}
+function describeDrift(d) {
+    return d.field === 'retentionPeriod'
+        ? `retention ${d.current ?? 'unknown'} days, below the baseline's ${d.wanted}`
+        : `${d.field} is ${d.current ?? 'unset'}, the baseline wants ${d.wanted}`;
+}
+/** The store's ARN from `requestParameters.eventDataStore` (an ARN or the id that ends it), or null. */
+function storeOf(event) {
+    const reference = event.requestParameters.eventDataStore;
+    if (typeof reference !== 'string' || !/^[\w:/.-]{1,256}$/.test(reference)) {
+        return { type: 'event-data-store', name: '(unknown)', arn: null };
+    }
+    const arn = reference.startsWith('arn:')
+        ? reference
+        : `arn:${(0,core_arn/* partitionOf */.iQ)(event.region)}:cloudtrail:${event.region}:${event.account}:eventdatastore/${reference}`;
+    return { type: 'event-data-store', name: reference.split('/').pop() || reference, arn };
+}
+function unknownStore(event) {
+    return {
+        outcome: 'alert-only',
+        isLogging: null,
+        restored: null,
+        reason: `detail.requestParameters.eventDataStore is missing or malformed: cannot tell which event data store ${event.eventName} concerned`,
+    };
+}
+async function getStore(step, deps, arn) {
+    // Lake calls go to the store's home region and owner, which its ARN names (the call may have been made elsewhere).
+    const [, , , region, account] = arn.split(':');
+    const client = await deps.cloudtrail(account || step.event.account, region || step.event.region);
+    const read = () => step.run('GetEventDataStore', () => client.send(new dist_cjs/* GetEventDataStoreCommand */.V9B({ EventDataStore: arn })));
+    return { client, read };
+}
+function baselineFor(policy, store) {
+    return policy.eventDataStores.find((b) => b.name === store.Name);
+}
+const isNotFound = (error) => error instanceof errors/* RemediationError */._s && ['EventDataStoreNotFoundException', 'ResourceNotFoundException'].includes((0,errors/* errorCode */.CA)(error.cause));
+/** StopEventDataStoreIngestion: start it again (idempotent), then read the status back. */
+const stopIngestion = {
+    resource: storeOf,
+    changes: (event) => [`ingestion stopped on event data store ${storeOf(event).name}: CloudTrail Lake records nothing new`],
+    async remediate(event, _policy, deps, step) {
+        const { arn } = step.resource;
+        if (!arn)
+            return unknownStore(event);
+        const { client, read } = await getStore(step, deps, arn);
+        const before = await read();
+        if (INGESTING.has(before.Status ?? '')) {
+            return {
+                outcome: 'already-compliant',
+                isLogging: true,
+                restored: null,
+                reason: `the event data store already ingests (status ${before.Status})`,
+            };
+        }
+        await step.run('StartEventDataStoreIngestion', () => client.send(new dist_cjs/* StartEventDataStoreIngestionCommand */.hiQ({ EventDataStore: arn })));
+        const after = await read();
+        return INGESTING.has(after.Status ?? '')
+            ? { outcome: 'restarted', isLogging: true, restored: true, reason: `ingestion restarted and verified (status ${after.Status})` }
+            : {
+                outcome: 'failed',
+                isLogging: false,
+                restored: false,
+                reason: `StartEventDataStoreIngestion succeeded but the event data store reports status ${after.Status ?? 'unknown'}`,
+            };
+    },
+};
+/** DeleteEventDataStore: restore it while CloudTrail keeps it (7 days, status PENDING_DELETION); else only alert. */
+const deleteStore = {
+    resource: storeOf,
+    changes: (event) => [`event data store ${storeOf(event).name} deleted: it stops ingesting and its events go after 7 days`],
+    async remediate(event, _policy, deps, step) {
+        const { arn } = step.resource;
+        if (!arn)
+            return unknownStore(event);
+        const { client, read } = await getStore(step, deps, arn);
+        let before;
+        try {
+            before = await read();
+        }
+        catch (error) {
+            if (!isNotFound(error))
+                throw error;
+            return {
+                outcome: 'alert-only',
+                isLogging: false,
+                restored: false,
+                reason: 'the event data store is gone beyond its restore window (GetEventDataStore: not found): it cannot be restored',
+            };
+        }
+        if (before.Status !== 'PENDING_DELETION') {
+            return {
+                outcome: 'already-compliant',
+                isLogging: INGESTING.has(before.Status ?? ''),
+                restored: null,
+                reason: `the event data store is not pending deletion (status ${before.Status ?? 'unknown'}): someone restored it first`,
+            };
+        }
+        await step.run('RestoreEventDataStore', () => client.send(new dist_cjs/* RestoreEventDataStoreCommand */.Pz7({ EventDataStore: arn })));
+        const after = await read();
+        return INGESTING.has(after.Status ?? '')
+            ? {
+                outcome: 'restored',
+                isLogging: true,
+                restored: true,
+                reason: `event data store restored from pending deletion and ingesting (status ${after.Status})`,
+            }
+            : {
+                outcome: 'failed',
+                isLogging: false,
+                restored: false,
+                reason: `RestoreEventDataStore succeeded but the event data store reports status ${after.Status ?? 'unknown'}`,
+            };
+    },
+};
+/** UpdateEventDataStore fields a baseline pins, by request parameter. */
+const PINNED = ['retentionPeriod', 'terminationProtectionEnabled', 'multiRegionEnabled', 'organizationEnabled'];
+function describeUpdate(event) {
+    return Object.entries(event.requestParameters)
+        .filter(([key]) => key !== 'eventDataStore')
+        .map(([key, value]) => {
+        if (key === 'retentionPeriod')
+            return `retention set to ${JSON.stringify(value)} days`;
+        if (key === 'terminationProtectionEnabled' && value === false)
+            return 'termination protection switched off: the store can now be deleted';
+        if (key === 'advancedEventSelectors')
+            return `event selectors replaced: ${JSON.stringify(value).slice(0, 500)}`;
+        return `${key} -> ${JSON.stringify(value)}`;
+    });
+}
+/** UpdateEventDataStore: put the baseline's settings back when a baseline names the store; else alert. */
+const updateStore = {
+    resource: storeOf,
+    changes: describeUpdate,
+    isOwnRestoration(event, policy) {
+        // TrailGuard's own UpdateEventDataStore sets only pinned fields to the baseline's values: its record is not tampering.
+        if (!(0,remediate/* isOwnRole */.Ls)(policy, event) || event.errorCode)
+            return false;
+        const fields = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore');
+        return (fields.length > 0 &&
+            fields.every((k) => policy.eventDataStores.some((b) => PINNED.includes(k) && b[k] === event.requestParameters[k])));
+    },
+    async remediate(event, policy, deps, step) {
+        const { arn } = step.resource;
+        if (!arn)
+            return unknownStore(event);
+        const { client, read } = await getStore(step, deps, arn);
+        const current = await read();
+        const isLogging = INGESTING.has(current.Status ?? '');
+        const baseline = baselineFor(policy, current);
+        if (!baseline) {
+            return {
+                outcome: 'alert-only',
+                isLogging,
+                restored: null,
+                reason: `no baseline names event data store ${current.Name ?? arn} (eventDataStores in trailguard.yml): its settings are reported, not restored`,
+            };
+        }
+        const drift = eventDataStoreDrift(current, baseline);
+        let restored = false;
+        if (drift.length > 0) {
+            const input = { EventDataStore: arn };
+            for (const d of drift) {
+                if (d.field === 'retentionPeriod')
+                    input.RetentionPeriod = d.wanted;
+                else if (d.field === 'terminationProtectionEnabled')
+                    input.TerminationProtectionEnabled = d.wanted;
+                else if (d.field === 'multiRegionEnabled')
+                    input.MultiRegionEnabled = d.wanted;
+                else
+                    input.OrganizationEnabled = d.wanted;
+            }
+            await step.run(`UpdateEventDataStore: ${drift.map((d) => d.field).join(', ')}`, () => client.send(new dist_cjs/* UpdateEventDataStoreCommand */.UuS(input)));
+            const still = eventDataStoreDrift(await read(), baseline);
+            if (still.length > 0) {
+                return {
+                    outcome: 'failed',
+                    isLogging,
+                    restored: false,
+                    reason: `UpdateEventDataStore succeeded but the store still misses its baseline: ${still.map(describeDrift).join('; ')}`,
+                };
+            }
+            restored = true;
+        }
+        const unpinned = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore' && !(PINNED.includes(k) && baseline[k] !== undefined));
+        const done = restored ? `restored ${drift.map(describeDrift).join('; ')}` : '';
+        if (unpinned.length > 0) {
+            return {
+                outcome: 'alert-only',
+                isLogging,
+                restored,
+                reason: `${done ? `${done}; but the` : 'the'} call changed settings the baseline does not pin: ${unpinned.join(', ')}; reported, not restored`,
+            };
+        }
+        return restored
+            ? {
+                outcome: 'restored',
+                isLogging,
+                restored: true,
+                reason: `event data store settings restored to the baseline and verified: ${done}`,
+            }
+            : { outcome: 'already-compliant', isLogging, restored: null, reason: 'the event data store still meets its baseline' };
+    },
+};
+
+// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
+var cloudtrail = __webpack_require__(8727);
+;// CONCATENATED MODULE: ./lambda/impairment/storage-common.ts
+
+
+
+/** Runs one AWS call of a repair, records it in `actions`, and names the resource in any error. */
+class Steps {
+    resource;
+    actions = [];
+    constructor(resource) {
+        this.resource = resource;
+    }
+    async run(action, fn) {
+        try {
+            const result = await fn();
+            this.actions.push(action);
+            return result;
+        }
+        catch (error) {
+            const code = (0,errors/* errorCode */.CA)(error);
+            throw new errors/* RemediationError */._s(`${code} on ${action.split(':')[0]} for ${this.resource.type} ${this.resource.name}: ${(0,errors/* errorText */.kc)(error)}`, code, {
+                cause: error,
+            });
+        }
+    }
+}
+function client(factory, service, account, region) {
+    if (!factory)
+        throw Object.assign(new Error(`this remediator has no ${service} access`), { name: `${service}Unavailable` });
+    return factory(account, region);
+}
+const s3Of = (ctx) => client(ctx.deps.s3, 'S3', ctx.event.account, ctx.event.region);
+const kmsOf = (ctx) => client(ctx.deps.kms, 'KMS', ctx.event.account, ctx.event.region);
+const logsOf = (ctx) => client(ctx.deps.logs, 'CloudWatchLogs', ctx.event.account, ctx.event.region);
+/** Whether a trail (as DescribeTrails reports it, or a baseline) uses the resource. */
+function trailUses(resource, event, trail) {
+    switch (resource.type) {
+        case 's3-bucket':
+            return trail.bucket !== undefined && (0,cloudtrail/* s3BucketNameOf */.FF)(trail.bucket) === resource.name;
+        case 'kms-key':
+            // CloudTrail reports the key ARN; a baseline may give the bare key id of the trail's own account.
+            return trail.key !== undefined && (trail.key === resource.arn || trail.key === resource.name);
+        case 'log-group':
+            return (trail.logGroup !== undefined &&
+                (0,cloudtrail/* logGroupArnOf */.oe)(trail.logGroup) ===
+                    (0,cloudtrail/* logGroupArnOf */.oe)(`arn:${(0,core_arn/* partitionOf */.iQ)(event.region)}:logs:${event.region}:${event.account}:log-group:${resource.name}`));
+    }
+}
+/**
+ * The watched trail that uses the resource: first among the trails CloudTrail reports to TrailGuard's role in the
+ * call's account and region (DescribeTrails with shadow trails: multi-region trails homed elsewhere and organization
+ * trails the account can see), else the baseline trails (`s3BucketAccount` says which account holds a baseline's
+ * bucket). Resolves to null when neither names it: the resource is not TrailGuard's to watch. Throws when
+ * DescribeTrails fails and the baseline does not name it: TrailGuard cannot tell, which must be alerted.
+ */
+async function findWatchedTrail(event, resource, policy, deps) {
+    let listed = [];
+    let listError = null;
+    try {
+        listed = await (0,cloudtrail/* describeTrails */.rv)(await deps.cloudtrail(event.account, event.region));
+    }
+    catch (error) {
+        listError = error;
+    }
+    const byName = (name) => policy.trails.find((t) => t.name === name);
+    for (const trail of listed) {
+        if (!trail.TrailARN || !trail.Name)
+            continue;
+        if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn }))
+            continue;
+        const arn = (0,core_arn/* splitTrailArn */.e6)(trail.TrailARN);
+        return {
+            name: trail.Name,
+            arn: trail.TrailARN,
+            account: arn?.account ?? event.account,
+            region: trail.HomeRegion ?? arn?.region ?? event.region,
+            baseline: byName(trail.Name),
+            discovered: true,
+        };
+    }
+    const baseline = policy.trails.find((t) => (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
+        trailUses(resource, event, { bucket: t.s3BucketName, key: t.kmsKeyId, logGroup: t.cloudWatchLogsLogGroupArn }));
+    if (baseline) {
+        return {
+            name: baseline.name,
+            arn: (0,core_arn/* trailArn */.eL)(event.region, event.account, baseline.name),
+            account: event.account,
+            region: event.region,
+            baseline,
+            discovered: false,
+        };
+    }
+    if (listError) {
+        throw new errors/* RemediationError */._s(`cannot tell whether ${resource.type} ${resource.name} in ${event.account}/${event.region} belongs to a watched trail: DescribeTrails failed (${(0,errors/* errorText */.kc)(listError)}); name it in the trails baseline or let TrailGuard's role read trails there`, (0,errors/* errorCode */.CA)(listError), { cause: listError });
+    }
+    return null;
+}
+/** The trail's logging state and last delivery error, best effort: a failure to read it never fails a repair. */
+async function trailHealth(ctx) {
+    if (!ctx.trail.discovered)
+        return { isLogging: null, deliveryError: null, note: null };
+    try {
+        const client = await ctx.deps.cloudtrail(ctx.event.account, ctx.trail.region);
+        const status = await ctx.steps.run('GetTrailStatus', () => (0,cloudtrail/* getTrailStatus */.rI)(client, ctx.trail.arn));
+        return { isLogging: status.isLogging, deliveryError: status.latestDeliveryError, note: null };
+    }
+    catch (error) {
+        return { isLogging: null, deliveryError: null, note: `the trail's status could not be read: ${(0,errors/* errorText */.kc)(error)}` };
+    }
+}
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __webpack_require__(3272);
+;// CONCATENATED MODULE: ./src/core/log-storage.ts
+const DAY_MS = 86_400_000;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Days after which the rule deletes objects (current, or noncurrent versions), the smallest; null when it deletes none. */
+function expiryOf(rule, now) {
+    const found = [];
+    const { Expiration, NoncurrentVersionExpiration } = rule;
+    if (Expiration?.Days !== undefined)
+        found.push({ days: Expiration.Days, text: `deleting logs after ${plural(Expiration.Days, 'day')}` });
+    if (Expiration?.Date !== undefined) {
+        // From that date on every object is expired, whatever its age: the logs are gone within a day of it.
+        const date = new Date(Expiration.Date);
+        const days = Math.max(0, Math.ceil((date.getTime() - now.getTime()) / DAY_MS));
+        found.push({ days, text: `deleting every log on ${date.toISOString().slice(0, 10)}` });
+    }
+    if (NoncurrentVersionExpiration?.NoncurrentDays !== undefined) {
+        const n = NoncurrentVersionExpiration.NoncurrentDays;
+        found.push({ days: n, text: `deleting overwritten or deleted log versions after ${plural(n, 'day')}` });
+    }
+    return found.sort((a, b) => a.days - b.days)[0] ?? null;
+}
+/**
+ * Which lifecycle rules of a trail's bucket destroy its logs (S3 API reference, LifecycleRule: Expiration.Days and
+ * .Date, NoncurrentVersionExpiration.NoncurrentDays). `retentionDays` is the baseline's: rules expiring objects sooner
+ * are removed, the others kept. Without it, every enabled expiring rule is reported and none is removed (the undo
+ * would be a guess). Every rule counts whatever its filter: on a bucket a trail delivers to, a filter is as easy to
+ * change as the rule, and S3 has no wildcards, so `Prefix: "*"` is as suspicious as none. `now` dates Expiration.Date.
+ */
+function decideLifecycle(rules, retentionDays, now) {
+    const expiring = [];
+    const kept = [];
+    for (const rule of rules) {
+        const expiry = rule.Status === 'Enabled' ? expiryOf(rule, now) : null;
+        if (expiry && (retentionDays === undefined || expiry.days < retentionDays)) {
+            expiring.push({ rule, description: `a lifecycle rule${rule.ID ? ` "${rule.ID}"` : ''} ${expiry.text}` });
+        }
+        else
+            kept.push(rule);
+    }
+    return { expiring, kept, remove: retentionDays !== undefined };
+}
+/** `the other 2 rules were kept` / `no other rule was there`: how many rules stayed. */
+function describeKept(kept) {
+    return kept === 0 ? 'no other rule was there' : `the other ${plural(kept, 'rule')} ${kept === 1 ? 'was' : 'were'} kept`;
+}
+const list = (value) => typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+/** IAM action matching: case-insensitive, `*` any run, `?` one character (IAM User Guide, "IAM JSON policy elements: Action"). */
+function actionMatches(pattern, action) {
+    const regex = new RegExp(`^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`, 'i');
+    return regex.test(action);
+}
+function coversAction(statement, action) {
+    if (statement.NotAction !== undefined)
+        return !list(statement.NotAction).some((p) => actionMatches(p, action));
+    return list(statement.Action).some((p) => actionMatches(p, action));
+}
+/** Whether the statement's principal includes the service (or everyone). */
+function coversService(statement, service) {
+    if (statement.NotPrincipal !== undefined)
+        return true;
+    const principal = statement.Principal;
+    if (principal === '*')
+        return true;
+    if (!principal || typeof principal !== 'object')
+        return false;
+    const p = principal;
+    return list(p.Service).includes(service) || list(p.AWS).includes('*');
+}
+/**
+ * What a resource policy (a bucket policy, a key policy; JSON text, or null when there is none) lets a service do:
+ * `allowedBy` the statements that allow it `action` (Principal.Service or `*`), `deniedBy` those that deny it (a
+ * conditional deny counts: TrailGuard cannot evaluate its condition, so it may block). Statement ids, or `#<index>`.
+ * Throws nothing: text that is not a policy allows nothing.
+ */
+function serviceAccess(policy, service, action) {
+    let statements = [];
+    try {
+        const parsed = policy ? JSON.parse(policy) : {};
+        const raw = parsed.Statement;
+        statements = (Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : []);
+    }
+    catch {
+        statements = [];
+    }
+    const allowedBy = [];
+    const deniedBy = [];
+    statements.forEach((s, index) => {
+        if (!s || typeof s !== 'object' || !coversAction(s, action) || !coversService(s, service))
+            return;
+        const name = typeof s.Sid === 'string' && s.Sid ? s.Sid : `#${index}`;
+        if (s.Effect === 'Deny')
+            deniedBy.push(name);
+        else if (s.Effect === 'Allow')
+            allowedBy.push(name);
+    });
+    return { allowedBy, deniedBy };
+}
+/**
+ * Why CloudTrail cannot use the resource under `policy`, in a responder's words, or null when the policy allows it.
+ * `what` names the resource (`bucket org-audit-logs`), `action` the call CloudTrail needs (`s3:PutObject` for
+ * delivery, `kms:GenerateDataKey` for encryption: CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail" and
+ * "Configure AWS KMS key policies for CloudTrail").
+ */
+function cloudTrailAccessProblem(policy, what, action) {
+    if (policy === null)
+        return `${what} has no policy now, so CloudTrail may not call ${action} on it`;
+    const { allowedBy, deniedBy } = serviceAccess(policy, 'cloudtrail.amazonaws.com', action);
+    if (deniedBy.length > 0)
+        return `the policy of ${what} denies ${action} to CloudTrail (statement ${deniedBy.join(', ')})`;
+    if (allowedBy.length === 0)
+        return `the policy of ${what} no longer allows cloudtrail.amazonaws.com ${action}`;
+    return null;
+}
+/** KMS key states (KMS API reference, KeyMetadata.KeyState) and the calls that make such a key usable again. */
+function keyRepair(state) {
+    switch (state) {
+        case 'Enabled':
+            return { usable: true };
+        case 'Disabled':
+            return { calls: ['EnableKey'] };
+        // CancelKeyDeletion leaves the key disabled (KMS API reference), so it is enabled after.
+        case 'PendingDeletion':
+            return { calls: ['CancelKeyDeletion', 'EnableKey'] };
+        default:
+            return { stuck: `the key is ${state ?? 'in an unknown state'}, which TrailGuard cannot undo` };
+    }
+}
+
+;// CONCATENATED MODULE: ./lambda/impairment/kms.ts
+// The KMS family: a watched trail's key disabled, scheduled for deletion, or its key policy replaced.
+
+
+
+async function keyState(kms, key) {
+    return (await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: key }))).KeyMetadata?.KeyState;
+}
+/**
+ * DisableKey / ScheduleKeyDeletion: CancelKeyDeletion (when pending deletion) then EnableKey, verified with
+ * DescribeKey. CloudTrail cannot encrypt, so cannot deliver, with a disabled key; a deleted one loses every log it
+ * encrypted. Both are undone deterministically while the key still exists.
+ */
+const restoreKey = async (ctx) => {
+    const { steps, resource, trail, event } = ctx;
+    const kms = await kmsOf(ctx);
+    const change = event.eventName === 'DisableKey'
+        ? `KMS key ${resource.name} of trail ${trail.name} disabled`
+        : `KMS key ${resource.name} of trail ${trail.name} scheduled for deletion${typeof event.requestParameters.pendingWindowInDays === 'number' ? ` in ${event.requestParameters.pendingWindowInDays} days` : ''}`;
+    const repair = keyRepair(await steps.run('DescribeKey', () => keyState(kms, resource.name)));
+    if ('usable' in repair)
+        return { outcome: 'already-compliant', reason: `key ${resource.name} is enabled again already`, changes: [change], restored: null };
+    if ('stuck' in repair)
+        return { outcome: 'failed', reason: `key ${resource.name} cannot be restored: ${repair.stuck}`, changes: [change], restored: false };
+    for (const call of repair.calls) {
+        await steps.run(call, () => kms.send(call === 'EnableKey' ? new client_kms_dist_cjs/* EnableKeyCommand */.sMP({ KeyId: resource.name }) : new client_kms_dist_cjs/* CancelKeyDeletionCommand */.$7C({ KeyId: resource.name })));
+    }
+    const after = await steps.run('DescribeKey', () => keyState(kms, resource.name));
+    if (after !== 'Enabled') {
+        return {
+            outcome: 'failed',
+            reason: `${repair.calls.join(' and ')} succeeded but key ${resource.name} is ${after ?? 'in an unknown state'}`,
+            changes: [change],
+            restored: false,
+        };
+    }
+    const health = await trailHealth(ctx);
+    const done = repair.calls.length === 2 ? 'its deletion was cancelled and it was enabled again' : 'it was enabled again';
+    return {
+        outcome: 'restored',
+        reason: `key ${resource.name} of trail ${trail.name}: ${done}, verified enabled`,
+        changes: [change],
+        restored: true,
+        isLogging: health.isLogging,
+    };
+};
+/**
+ * PutKeyPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says whether the new policy
+ * still lets CloudTrail encrypt (kms:GenerateDataKey*) and the trail's delivery error.
+ */
+const keyPolicy = async (ctx) => {
+    const { steps, resource, trail } = ctx;
+    const kms = await kmsOf(ctx);
+    const text = await steps.run('GetKeyPolicy', async () => (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: resource.name, PolicyName: 'default' }))).Policy ?? null);
+    const problem = cloudTrailAccessProblem(text, `key ${resource.name}`, 'kms:GenerateDataKey');
+    const health = await trailHealth(ctx);
+    const delivery = health.deliveryError ? `; trail ${trail.name} reports delivery error ${health.deliveryError}` : '';
+    const change = `the key policy of KMS key ${resource.name} (trail ${trail.name}) was replaced`;
+    return {
+        outcome: 'alert-only',
+        reason: problem
+            ? `CloudTrail can no longer encrypt trail ${trail.name}'s logs: ${problem}${delivery}; restore a key policy allowing cloudtrail.amazonaws.com kms:GenerateDataKey*`
+            : `${change}; it still allows CloudTrail to encrypt${delivery}`,
+        changes: [change],
+        restored: problem ? false : null,
+        isLogging: health.isLogging,
+    };
+};
+/** This family's calls. */
+const kmsHandlers = {
+    DisableKey: restoreKey,
+    ScheduleKeyDeletion: restoreKey,
+    PutKeyPolicy: keyPolicy,
+};
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __webpack_require__(4255);
+;// CONCATENATED MODULE: ./lambda/impairment/logs.ts
+// The CloudWatch Logs family: a watched trail's log group deleted.
+
+
+
+
+async function logGroupExists(logs, name) {
+    const out = await logs.send(new client_cloudwatch_logs_dist_cjs.DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 1 }));
+    return (out.logGroups ?? []).some((g) => g.logGroupName === name);
+}
+/**
+ * DeleteLogGroup: recreated (CreateLogGroup, verified with DescribeLogGroups) when the trail's baseline names it in
+ * `cloudWatchLogsLogGroupArn`; CloudTrail then delivers to it again with the trail's role. Otherwise alerted: without
+ * a baseline TrailGuard does not own the group's settings. The events logged while it was gone are lost either way.
+ */
+const deleteLogGroup = async (ctx) => {
+    const { steps, resource, trail } = ctx;
+    const change = `CloudWatch Logs group ${resource.name} of trail ${trail.name} deleted`;
+    const pinned = trail.baseline?.cloudWatchLogsLogGroupArn;
+    if (!pinned || (0,cloudtrail/* logGroupArnOf */.oe)(pinned) !== (0,cloudtrail/* logGroupArnOf */.oe)(resource.arn)) {
+        return {
+            outcome: 'alert-only',
+            reason: `${change}: not recreated, because the baseline of trail ${trail.name} does not name it (set cloudWatchLogsLogGroupArn to have it recreated)`,
+            changes: [change],
+            restored: false,
+        };
+    }
+    const logs = await logsOf(ctx);
+    try {
+        await steps.run('CreateLogGroup', () => logs.send(new client_cloudwatch_logs_dist_cjs.CreateLogGroupCommand({ logGroupName: resource.name })));
+    }
+    catch (error) {
+        // Someone recreated it first: the read-back below decides.
+        if ((0,errors/* errorCode */.CA)(error.cause) !== 'ResourceAlreadyExistsException')
+            throw error;
+    }
+    if (!(await steps.run('DescribeLogGroups', () => logGroupExists(logs, resource.name)))) {
+        return {
+            outcome: 'failed',
+            reason: `CreateLogGroup succeeded but log group ${resource.name} cannot be found`,
+            changes: [change],
+            restored: false,
+        };
+    }
+    const health = await trailHealth(ctx);
+    return {
+        outcome: 'recreated',
+        reason: `log group ${resource.name} was recreated for trail ${trail.name} (empty: the events it held are gone, and its retention is the default, never expire)`,
+        changes: [change],
+        restored: true,
+        isLogging: health.isLogging,
+    };
+};
+/** This family's calls. */
+const logsHandlers = { DeleteLogGroup: deleteLogGroup };
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __webpack_require__(5423);
+;// CONCATENATED MODULE: ./lambda/impairment/s3.ts
+// The S3 family: lifecycle rules, bucket policy and deletion of a bucket a watched trail delivers to.
+
+
+
+
+async function lifecycleRules(s3, bucket) {
+    try {
+        return (await s3.send(new client_s3_dist_cjs.GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
+    }
+    catch (error) {
+        if ((0,errors/* errorCode */.CA)(error) === 'NoSuchLifecycleConfiguration')
+            return [];
+        throw error;
+    }
+}
+async function bucketPolicy(s3, bucket) {
+    try {
+        return (await s3.send(new client_s3_dist_cjs.GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? null;
+    }
+    catch (error) {
+        if ((0,errors/* errorCode */.CA)(error) === 'NoSuchBucketPolicy')
+            return null;
+        throw error;
+    }
+}
+/**
+ * PutBucketLifecycle(Configuration): reads the bucket's rules as they are now (the request may be truncated or
+ * superseded) and removes the ones that expire logs sooner than the baseline's `retentionDays`, keeping the others;
+ * without `retentionDays` they are reported only. Verified by reading the rules back.
+ */
+const lifecycle = async (ctx) => {
+    const { steps, resource, trail } = ctx;
+    const bucket = resource.name;
+    const s3 = await s3Of(ctx);
+    const now = ctx.deps.now();
+    const retention = trail.baseline?.retentionDays;
+    const decision = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
+    const onBucket = decision.expiring.map((r) => `${r.description} is on bucket ${bucket}`);
+    if (decision.expiring.length === 0) {
+        // TrailGuard's own rewrite of the rules comes back as this call: nothing expiring left means it is that.
+        if (ctx.ownRole)
+            return { outcome: 'ignored', reason: "TrailGuard's own lifecycle rewrite: no rule deletes logs", changes: [], restored: null };
+        return {
+            outcome: 'already-compliant',
+            reason: `the lifecycle rules of bucket ${bucket} were changed, and none deletes logs${retention ? ` sooner than ${retention} days` : ''}`,
+            changes: [`lifecycle rules of bucket ${bucket} replaced (${decision.kept.length} now)`],
+            restored: null,
+        };
+    }
+    if (!decision.remove) {
+        return {
+            outcome: 'alert-only',
+            reason: `${onBucket.join('; ')}: not removed, because the baseline of trail ${trail.name} sets no retentionDays (set it to have shorter rules removed)`,
+            changes: onBucket,
+            restored: false,
+        };
+    }
+    const removed = decision.expiring.map((r) => r.description);
+    if (decision.kept.length === 0)
+        await steps.run('DeleteBucketLifecycle', () => s3.send(new client_s3_dist_cjs.DeleteBucketLifecycleCommand({ Bucket: bucket })));
+    else
+        await steps.run(`PutBucketLifecycleConfiguration: ${decision.kept.length} rules kept`, () => s3.send(new client_s3_dist_cjs.PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: decision.kept } })));
+    const after = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
+    if (after.expiring.length > 0) {
+        return {
+            outcome: 'failed',
+            reason: `the lifecycle rules were rewritten but bucket ${bucket} still has ${after.expiring.map((r) => r.description).join('; ')}`,
+            changes: onBucket,
+            restored: false,
+        };
+    }
+    const sentence = removed.length === 1 ? `${removed[0]} was removed` : `${removed.length} lifecycle rules were removed (${removed.join('; ')})`;
+    return {
+        outcome: 'restored',
+        reason: `${sentence} from bucket ${bucket}; ${describeKept(decision.kept.length)} (trail ${trail.name} keeps logs ${retention} days)`,
+        changes: onBucket,
+        restored: true,
+    };
+};
+/** Why the trail may no longer deliver, from its bucket policy and its own last delivery error. */
+async function deliveryEvidence(ctx, s3) {
+    const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
+    const problem = cloudTrailAccessProblem(policy, `bucket ${ctx.resource.name}`, 's3:PutObject');
+    const health = await trailHealth(ctx);
+    const delivery = health.deliveryError
+        ? `trail ${ctx.trail.name} reports delivery error ${health.deliveryError}`
+        : (health.note ?? (ctx.trail.discovered ? `trail ${ctx.trail.name} reports no delivery error yet` : ''));
+    return { problem, text: [problem, delivery].filter(Boolean).join('; '), isLogging: health.isLogging };
+}
+/**
+ * PutBucketPolicy / DeleteBucketPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says
+ * whether the policy now shuts CloudTrail out and what the trail's GetTrailStatus reports as its delivery error.
+ */
+const policy = async (ctx) => {
+    const s3 = await s3Of(ctx);
+    const evidence = await deliveryEvidence(ctx, s3);
+    const change = ctx.event.eventName === 'DeleteBucketPolicy'
+        ? `the policy of bucket ${ctx.resource.name} was deleted`
+        : `the policy of bucket ${ctx.resource.name} was replaced`;
+    return {
+        outcome: 'alert-only',
+        reason: evidence.problem
+            ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
+            : `${change}; it still allows CloudTrail to deliver${evidence.text ? ` (${evidence.text})` : ''}`,
+        changes: [change],
+        restored: evidence.problem ? false : null,
+        isLogging: evidence.isLogging,
+    };
+};
+/** DeleteBucket: nothing to undo (the logs are gone, the name may be taken), so it is `failed`: logging cannot resume. */
+const deleteBucket = async (ctx) => {
+    const health = await trailHealth(ctx);
+    const bucket = ctx.resource.name;
+    return {
+        outcome: 'failed',
+        reason: `bucket ${bucket} was deleted with the logs in it: trail ${ctx.trail.name} cannot deliver until a bucket of that name with CloudTrail's bucket policy exists again` +
+            ` (or the trail is pointed at another bucket)${health.deliveryError ? `; the trail reports delivery error ${health.deliveryError}` : ''}`,
+        changes: [`bucket ${bucket} deleted`],
+        restored: false,
+        isLogging: health.isLogging,
+    };
+};
+/** This family's calls. */
+const s3Handlers = {
+    PutBucketLifecycle: lifecycle,
+    PutBucketLifecycleConfiguration: lifecycle,
+    PutBucketPolicy: policy,
+    DeleteBucketPolicy: policy,
+    DeleteBucket: deleteBucket,
+};
+
+;// CONCATENATED MODULE: ./lambda/impairment/storage.ts
+// The calls on what a trail delivers to or encrypts with (its bucket, key, log group), dispatched from ./index.ts: find
+// the watched trail that uses the resource, decide through the family module (s3, kms, logs), publish one alert.
+
+
+
+
+
+
+
+
+
+
+/** The baseline field that grants TrailGuard's role the repair of each resource type (src/core/iam-policies.ts). */
+const PIN = {
+    's3-bucket': 's3BucketName with retentionDays',
+    'kms-key': 'kmsKeyId as a key ARN or key id',
+    'log-group': 'cloudWatchLogsLogGroupArn',
+};
+/** For the alert of a record that names no resource: its type, and an ARN that says so (the alert needs one). */
+function unnamedResource(event) {
+    const type = impairment_event/* STORAGE_RESOURCES */.gv[event.eventName];
+    return {
+        type,
+        name: '(unknown)',
+        arn: `arn:${(0,core_arn/* partitionOf */.iQ)(event.region)}:${type === 's3-bucket' ? 's3' : type === 'kms-key' ? 'kms' : 'logs'}:${event.region}:${event.account}:unknown`,
+    };
+}
+/** Event name -> the family handler that decides it. One line per family, so each family's additions merge. */
+const STORAGE_HANDLERS = {
+    ...s3Handlers,
+    ...kmsHandlers,
+    ...logsHandlers,
+};
+/** The repair, or the early answers every family shares (blocked, allowed), for a resource a watched trail uses. */
+async function decide(event, trail, steps, deps) {
+    const policy = deps.settings;
+    const resource = event.resource;
+    if (event.errorCode) {
+        return {
+            outcome: 'blocked',
+            reason: `the call itself failed with ${event.errorCode}: nothing changed`,
+            changes: [`${event.eventName} attempted on ${resource.type} ${resource.name}`],
+            restored: null,
+        };
+    }
+    const allowedBy = (0,remediate/* allowPatternOf */.Vs)(policy.allow, event.actor);
+    if (allowedBy) {
+        return {
+            outcome: 'allowed',
+            reason: `actor matches allow pattern ${allowedBy}: reported, not reverted`,
+            changes: [`${event.eventName} on ${resource.type} ${resource.name}`],
+            restored: null,
+        };
+    }
+    const ownRole = (0,remediate/* isOwnRole */.Ls)(policy, event);
+    return STORAGE_HANDLERS[event.eventName]({ event, resource, trail, policy, deps, steps, ownRole });
+}
+/**
+ * Handles one parsed record of a call on a trail's bucket, key or log group (the registry in ./index.ts parses and
+ * dispatches it). Resolves to `ignored` (no alert) for a resource no watched trail uses or TrailGuard's own repair,
+ * and otherwise publishes one alert whose `trail` is the watched trail and `resource` what was touched. AWS errors
+ * become `failed` alerts, including not being able to tell whether the resource is a trail's. Throws AlertPublishError only.
+ */
+async function handleStorageEvent(event, deps) {
+    const started = Date.now();
+    const base = { account: event.account, region: event.region, eventId: event.id, eventName: event.eventName };
+    const line = { ...base, eventSource: event.eventSource, actor: event.actor.arn, resource: event.resource?.arn ?? null };
+    let trail = null;
+    let repair;
+    let error = null;
+    const steps = new Steps(event.resource ?? unnamedResource(event));
+    if (!event.resource) {
+        // A real record of a watched call that names no resource: it cannot be matched to a trail, so it is alerted as it stands.
+        repair = {
+            outcome: event.errorCode ? 'blocked' : 'alert-only',
+            reason: `cannot be acted on: ${event.problem}`,
+            changes: [`${event.eventName} called`],
+            restored: null,
+        };
+    }
+    else {
+        try {
+            trail = await findWatchedTrail(event, event.resource, deps.settings, deps);
+            if (!trail) {
+                deps.log.info('remediation decided', {
+                    ...line,
+                    outcome: 'ignored',
+                    reason: `no watched trail uses ${event.resource.type} ${event.resource.name}`,
+                    durationMs: Date.now() - started,
+                });
+                const ignored = {
+                    ...(0,alerting/* rejectedResult */.u)(`no watched trail uses ${event.resource.type} ${event.resource.name}`),
+                    ...base,
+                    outcome: 'ignored',
+                };
+                return ignored;
+            }
+            repair = await decide(event, trail, steps, deps);
+        }
+        catch (caught) {
+            error = (0,errors/* errorText */.kc)(caught);
+            // TrailGuard's role is granted writes only on what the baseline pins: say which field grants it.
+            const denied = /AccessDenied/i.test((0,errors/* errorCode */.CA)(caught));
+            const hint = denied && trail
+                ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
+                : '';
+            repair = {
+                outcome: 'failed',
+                reason: `remediation failed${hint}`,
+                changes: [`${event.eventName} on ${event.resource.type} ${event.resource.name}`],
+                restored: false,
+            };
+        }
+    }
+    if (repair.outcome === 'failed')
+        error ??= repair.reason;
+    const shownTrail = trail ?? {
+        name: '(unknown)',
+        // Which trail is unknown (the record named no resource, or finding it failed): the alert says so, as the trail path does.
+        arn: `arn:${(0,core_arn/* partitionOf */.iQ)(event.region)}:cloudtrail:${event.region}:${event.account}:trail/(unknown)`,
+        account: event.account,
+    };
+    const result = {
+        ...(0,alerting/* rejectedResult */.u)(repair.reason),
+        ...base,
+        outcome: repair.outcome,
+        trail: shownTrail.name,
+        isLogging: repair.isLogging ?? null,
+        actions: steps.actions,
+        error,
+    };
+    const decided = {
+        ...line,
+        outcome: repair.outcome,
+        trail: shownTrail.name,
+        reason: repair.reason,
+        actions: steps.actions,
+        error,
+        durationMs: Date.now() - started,
+    };
+    if (repair.outcome === 'ignored') {
+        deps.log.info('remediation decided', decided);
+        return result;
+    }
+    const changed = repair.restored === true;
+    const alert = (0,core_alert/* buildStorageAlert */.oY)(event, { name: shownTrail.name, arn: shownTrail.arn, account: shownTrail.account }, event.resource ?? unnamedResource(event), {
+        outcome: repair.outcome,
+        isLogging: repair.isLogging ?? null,
+        remediatedAt: changed ? deps.now().toISOString() : null,
+        error,
+        actions: steps.actions,
+        changes: repair.changes,
+        reason: repair.reason,
+        restored: repair.restored,
+    });
+    const alertMessageId = await (0,alerting/* publishOrThrow */.t)(deps, alert, decided);
+    (repair.outcome === 'failed' ? deps.log.error : deps.log.info).call(deps.log, 'remediation decided', { ...decided, alertMessageId });
+    return { ...result, alertMessageId };
+}
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __webpack_require__(6295);
+;// CONCATENATED MODULE: ./lambda/impairment/organizations.ts
+// AWS Organizations: an account leaving or removed, trusted access for CloudTrail switched off, the CloudTrail
+// delegated administrator deregistered. None has a safe automatic undo (it takes the management account and, to
+// rejoin, the member's acceptance), so each is alerted with what AWS now reports.
+
+
+const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
+/** Membership of `account`, read with TrailGuard's role there; `unknown` (with why) when it cannot be read. */
+async function readMembership(account, deps, step) {
+    if (!deps.organizations)
+        return { kind: 'unknown', error: 'this remediator has no Organizations access' };
+    try {
+        const client = await deps.organizations(account);
+        const out = await step.run('DescribeOrganization', () => client.send(new client_organizations_dist_cjs.DescribeOrganizationCommand({})));
+        return { kind: 'member', organizationId: out.Organization?.Id ?? null, managementAccount: out.Organization?.MasterAccountId ?? null };
+    }
+    catch (error) {
+        const cause = error.cause ?? error;
+        if ((0,errors/* errorCode */.CA)(cause) === 'AWSOrganizationsNotInUseException') {
+            step.actions.push('DescribeOrganization');
+            return { kind: 'none' };
+        }
+        return { kind: 'unknown', error: (0,errors/* errorText */.kc)(error) };
+    }
+}
+/**
+ * The alert for an account that left or was removed from the organization, given what its own view
+ * of Organizations shows now. Pure: the sweep can call it with a membership it read.
+ */
+function leftOrganizationRemedy(account, membership) {
+    const consequence = 'organization trails no longer log it, SCPs no longer bind it, and with members.organization: true the next apply stops protecting it; ' +
+        'invite it back (InviteAccountToOrganization) and check its trails';
+    switch (membership.kind) {
+        case 'none':
+            return {
+                outcome: 'alert-only',
+                isLogging: null,
+                restored: false,
+                reason: `account ${account} is out of the organization (DescribeOrganization in ${account}: not in an organization): ${consequence}`,
+            };
+        case 'member':
+            return {
+                outcome: 'alert-only',
+                isLogging: null,
+                restored: null,
+                reason: `the call succeeded, yet ${account} still reports organization ${membership.organizationId ?? '(unknown)'} (management account ${membership.managementAccount ?? 'unknown'}): check again; if it left, ${consequence}`,
+            };
+        case 'unknown':
+            return {
+                outcome: 'alert-only',
+                isLogging: null,
+                restored: false,
+                reason: `account ${account} left or was removed from the organization; TrailGuard could not confirm it (${membership.error}): ${consequence}`,
+            };
+    }
+}
+function accountParam(event) {
+    const id = event.requestParameters.accountId;
+    return typeof id === 'string' && /^\d{12}$/.test(id) ? id : null;
+}
+/** LeaveOrganization: made by the member itself. */
+const leaveOrganization = {
+    resource: (event) => ({ type: 'account', name: event.account, arn: null }),
+    changes: (event) => [`account ${event.account} left the organization`],
+    async remediate(event, _policy, deps, step) {
+        return leftOrganizationRemedy(event.account, await readMembership(event.account, deps, step));
+    },
+};
+/** RemoveAccountFromOrganization: made by the management account, naming the member in `accountId`. */
+const removeAccount = {
+    resource: (event) => ({ type: 'account', name: accountParam(event) ?? '(unknown account)', arn: null }),
+    changes: (event) => [
+        `account ${accountParam(event) ?? '(unknown: requestParameters.accountId is missing)'} removed from the organization by ${event.account}`,
+    ],
+    async remediate(event, _policy, deps, step) {
+        const account = accountParam(event);
+        if (!account) {
+            return leftOrganizationRemedy('(unknown)', {
+                kind: 'unknown',
+                error: 'detail.requestParameters.accountId is missing or not 12 digits',
+            });
+        }
+        // Read from inside the removed account: the management account no longer lists it either way.
+        return leftOrganizationRemedy(account, await readMembership(account, deps, step));
+    },
+};
+/** DisableAWSServiceAccess for cloudtrail.amazonaws.com: every organization trail stops logging the member accounts. */
+const disableServiceAccess = {
+    resource: () => ({ type: 'organization', name: 'trusted access for CloudTrail', arn: null }),
+    changes: () => ['trusted access for CloudTrail (cloudtrail.amazonaws.com) disabled in the organization'],
+    // Other services' trusted access is not logging; a record that hides the principal is alerted (it may be CloudTrail).
+    notConcerned: (event) => {
+        const principal = event.requestParameters.servicePrincipal;
+        return typeof principal === 'string' && principal !== CLOUDTRAIL
+            ? `DisableAWSServiceAccess for ${principal.slice(0, 100)} does not concern CloudTrail`
+            : null;
+    },
+    async remediate(event, _policy, deps, step) {
+        const consequence = 'organization trails stop logging the member accounts; re-enable it (EnableAWSServiceAccess for cloudtrail.amazonaws.com, or the CloudTrail console) and check each organization trail';
+        let confirmed = '';
+        if (deps.organizations) {
+            try {
+                const client = await deps.organizations(event.account);
+                const out = await step.run('ListAWSServiceAccessForOrganization', () => client.send(new client_organizations_dist_cjs.ListAWSServiceAccessForOrganizationCommand({})));
+                const enabled = (out.EnabledServicePrincipals ?? []).some((p) => p.ServicePrincipal === CLOUDTRAIL);
+                confirmed = enabled
+                    ? ' (yet the organization still lists CloudTrail as trusted: check again)'
+                    : ' (confirmed: CloudTrail is no longer a trusted service)';
+            }
+            catch (error) {
+                confirmed = ` (could not confirm: ${(0,errors/* errorText */.kc)(error)})`;
+            }
+        }
+        return {
+            outcome: 'alert-only',
+            isLogging: null,
+            restored: false,
+            reason: `trusted access for CloudTrail was disabled${confirmed}: ${consequence}`,
+        };
+    },
+};
+/**
+ * DeregisterOrganizationDelegatedAdmin (CloudTrail's API), or Organizations' own DeregisterDelegatedAdministrator for
+ * cloudtrail.amazonaws.com: the account that administered organization trails no longer can.
+ */
+const deregisterDelegatedAdmin = {
+    resource: (event) => ({ type: 'organization', name: `CloudTrail delegated administrator ${delegate(event)}`, arn: null }),
+    changes: (event) => [`account ${delegate(event)} is no longer a CloudTrail delegated administrator`],
+    // Organizations' call names the service: another service's delegated administrator is not logging.
+    notConcerned: (event) => {
+        const principal = event.requestParameters.servicePrincipal;
+        return typeof principal === 'string' && principal !== CLOUDTRAIL
+            ? `${event.eventName} for ${principal.slice(0, 100)} does not concern CloudTrail`
+            : null;
+    },
+    async remediate(event) {
+        return {
+            outcome: 'alert-only',
+            isLogging: null,
+            restored: false,
+            reason: `account ${delegate(event)} was deregistered as CloudTrail delegated administrator: it can no longer manage organization trails or Lake event data stores; ` +
+                'if that was not planned, register it again (RegisterOrganizationDelegatedAdmin) and update organization.delegatedAdministrators',
+        };
+    },
+};
+function delegate(event) {
+    const params = event.requestParameters;
+    // CloudTrail's call names it delegatedAdminAccountId; Organizations' DeregisterDelegatedAdministrator, accountId.
+    const id = params.delegatedAdminAccountId ?? params.DelegatedAdminAccountId ?? params.accountId;
+    return typeof id === 'string' && /^\d{12}$/.test(id) ? id : '(unknown)';
+}
+
+;// CONCATENATED MODULE: ./lambda/impairment/index.ts
+
+
+
+
+
+
+
+
+
+
+/** Every impairment call's handler, one line per name (a name without one is still alerted, never dropped). */
+const IMPAIRMENT_HANDLERS = {
+    StopEventDataStoreIngestion: stopIngestion,
+    DeleteEventDataStore: deleteStore,
+    UpdateEventDataStore: updateStore,
+    DeregisterOrganizationDelegatedAdmin: deregisterDelegatedAdmin,
+    LeaveOrganization: leaveOrganization,
+    RemoveAccountFromOrganization: removeAccount,
+    DisableAWSServiceAccess: disableServiceAccess,
+    DeregisterDelegatedAdministrator: deregisterDelegatedAdmin,
+};
+/** For a name whose family module is missing: alerted as it stands. */
+const UNHANDLED = {
+    resource: (event) => ({ type: 'organization', name: event.eventName, arn: null }),
+    changes: (event) => [`${event.eventName} called`],
+    async remediate(event) {
+        return {
+            outcome: 'alert-only',
+            isLogging: null,
+            restored: null,
+            reason: `this TrailGuard release watches ${event.eventName} but has no handler for it`,
+        };
+    },
+};
+/**
+ * Decides one impairment event (never throws for AWS errors: they become `failed`): `ignored` for
+ * TrailGuard's own restoration, `blocked` when the call itself failed, `allowed` for the allow
+ * list, else the family's decision.
+ */
+async function decideImpairment(event, handler, deps) {
+    const { settings } = deps;
+    const resource = handler.resource(event);
+    const base = { changes: handler.changes(event), actions: [], error: null, remediatedAt: null, isLogging: null };
+    const decided = (remedy, actions = []) => ({
+        ...base,
+        ...remedy,
+        actions,
+        resource: { ...resource, restored: remedy.restored },
+        remediatedAt: remedy.restored === true ? deps.now().toISOString() : null,
+        error: remedy.outcome === 'failed' ? remedy.reason : null,
+    });
+    if (handler.isOwnRestoration?.(event, settings)) {
+        return decided({
+            outcome: 'ignored',
+            isLogging: null,
+            restored: null,
+            reason: `TrailGuard's own call towards the baseline, made with its role ${settings.remediationRole}`,
+        });
+    }
+    const ownRole = (0,remediate/* isOwnRole */.Ls)(settings, event) ? ` with TrailGuard's own role ${settings.remediationRole}` : '';
+    if (event.errorCode) {
+        return decided({
+            outcome: 'blocked',
+            isLogging: null,
+            restored: null,
+            reason: `the call${ownRole} itself failed with ${event.errorCode}: nothing changed`,
+        });
+    }
+    const pattern = (0,remediate/* allowPatternOf */.Vs)(settings.allow, event.actor);
+    if (pattern) {
+        return decided({
+            outcome: 'allowed',
+            isLogging: null,
+            restored: null,
+            reason: `actor matches allow pattern ${pattern}: reported, not reverted`,
+        });
+    }
+    const step = new ImpairmentStep(event, resource);
+    try {
+        const remedy = await handler.remediate(event, settings, deps, step);
+        return decided({ ...remedy, reason: `${remedy.reason}${ownRole ? ` (the call was made${ownRole})` : ''}` }, step.actions);
+    }
+    catch (error) {
+        const message = (0,errors/* errorText */.kc)(error);
+        return {
+            ...decided({ outcome: 'failed', isLogging: null, restored: false, reason: `remediation failed: ${message}` }, step.actions),
+            error: error instanceof errors/* RemediationError */._s ? message : `unexpected: ${message}`,
+        };
+    }
+}
+/**
+ * One impairment event: parse, decide, publish. Resolves to `rejected` (one `warn` line, no AWS call,
+ * no alert) for a record that is not one, or does not concern logging. Throws AlertPublishError only.
+ */
+async function handleImpairmentEvent(raw, deps) {
+    const started = Date.now();
+    let event;
+    try {
+        event = (0,impairment_event/* parseImpairmentEvent */.i1)(raw);
+    }
+    catch (error) {
+        const reason = error instanceof errors/* RejectedEventError */.J4 ? error.reason : `unexpected parse failure: ${(0,errors/* errorText */.kc)(error)}`;
+        deps.log.warn('event rejected', { outcome: 'rejected', reason });
+        return (0,alerting/* rejectedResult */.u)(reason);
+    }
+    // The trail's bucket, key and log group: matched to the watched trail that uses them (./storage.ts).
+    if ((0,impairment_event/* isStorageCall */.ib)(event.eventName))
+        return handleStorageEvent(event, deps);
+    const handler = IMPAIRMENT_HANDLERS[event.eventName] ?? UNHANDLED;
+    const unconcerned = handler.notConcerned?.(event);
+    if (unconcerned) {
+        deps.log.warn('event rejected', { outcome: 'rejected', reason: unconcerned, eventId: event.id, eventName: event.eventName });
+        return (0,alerting/* rejectedResult */.u)(unconcerned);
+    }
+    const decision = await decideImpairment(event, handler, deps);
+    const result = {
+        outcome: decision.outcome,
+        account: event.account,
+        region: event.region,
+        trail: decision.resource.name,
+        eventId: event.id,
+        eventName: event.eventName,
+        isLogging: decision.isLogging,
+        actions: decision.actions,
+        error: decision.error,
+        reason: decision.reason,
+        alertMessageId: null,
+    };
+    const line = {
+        outcome: decision.outcome,
+        eventId: event.id,
+        eventName: event.eventName,
+        account: event.account,
+        region: event.region,
+        resource: decision.resource,
+        actor: event.actor.arn,
+        reason: decision.reason,
+        actions: decision.actions,
+        error: decision.error,
+        durationMs: Date.now() - started,
+    };
+    if (decision.outcome === 'ignored') {
+        deps.log.info('remediation decided', line);
+        return result;
+    }
+    const alert = (0,core_alert/* buildImpairmentAlert */.DX)(event, { ...decision, outcome: decision.outcome }, decision.resource);
+    result.alertMessageId = await (0,alerting/* publishOrThrow */.t)(deps, alert, line);
+    (decision.outcome === 'failed' ? deps.log.error : deps.log.info).call(deps.log, 'remediation decided', {
+        ...line,
+        alertMessageId: result.alertMessageId,
+    });
+    return result;
+}
+
+
+/***/ })
+
+};

@@ -93,7 +93,9 @@ async function deliveryEvidence(
   s3: S3Client,
 ): Promise<{ problem: string | null; text: string; isLogging: boolean | null }> {
   const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
-  const problem = cloudTrailAccessProblem(policy, `bucket ${ctx.resource.name}`, 's3:PutObject');
+  // CloudTrail's bucket policy needs both statements: s3:GetBucketAcl (its ACL check) and s3:PutObject (delivery).
+  const what = `bucket ${ctx.resource.name}`;
+  const problem = cloudTrailAccessProblem(policy, what, 's3:PutObject') ?? cloudTrailAccessProblem(policy, what, 's3:GetBucketAcl');
   const health = await trailHealth(ctx);
   const delivery = health.deliveryError
     ? `trail ${ctx.trail.name} reports delivery error ${health.deliveryError}`
@@ -115,7 +117,7 @@ export const policy: StorageHandler = async (ctx): Promise<Repair> => {
   return {
     outcome: 'alert-only',
     reason: evidence.problem
-      ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
+      ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
       : `${change}; it still allows CloudTrail to deliver${evidence.text ? ` (${evidence.text})` : ''}`,
     changes: [change],
     restored: evidence.problem ? false : null,

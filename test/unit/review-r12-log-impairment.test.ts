@@ -1,0 +1,210 @@
+// Review r12: attacks on the log-impairment family (the trail's bucket, key and log group). Each test is one weakness
+// found by trying to blind CloudTrail past TrailGuard; `it.fails` marks the ones left open (the comment says the fix).
+import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { GetBucketPolicyCommand, S3Client, type LifecycleRule } from '@aws-sdk/client-s3';
+import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDefaultDeps, createHandler, type RemediationResult } from '../../lambda/remediator.js';
+import { AlertSchema, type Alert } from '#core/alert.js';
+import { memberRemediationPermissionsPolicy } from '#core/iam-policies.js';
+import { decideLifecycle } from '#core/log-storage.js';
+import { loadCase } from '../support/cases.js';
+import type { Envelope } from '../support/fixtures.js';
+import { recordingLog } from '../support/recording-log.js';
+
+const case16 = loadCase('16-stratus-cloudtrail-lifecycle-rule');
+const NOW = new Date('2026-11-28T10:05:00Z');
+const DAY = 86_400_000;
+const MEMBER = '660000000012';
+const BUCKET = 'org-audit-logs-660000000012';
+const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/org-audit`;
+
+/** Case 16's envelope, moved to this file's member account (and optionally another region), with `changes` on its detail. */
+function eventOf(changes: Record<string, unknown>, { region = 'us-east-1', source = 'aws.s3' } = {}): Envelope {
+  const event = structuredClone(case16.event);
+  Object.assign(event.detail, { recipientAccountId: MEMBER, awsRegion: region, requestParameters: { bucketName: BUCKET } }, changes);
+  return Object.assign(event, { account: MEMBER, region, source });
+}
+
+describe('review r12: lifecycle rules that destroy logs', () => {
+  const rule = (ID: string, extra: Partial<LifecycleRule>): LifecycleRule => ({ ID, Status: 'Enabled', Filter: { Prefix: '' }, ...extra });
+
+  // An Expiration.Date expires EVERY object on that date, whatever its age: a log written the day before lives one day.
+  // TrailGuard turned the date into "days from now" and compared that with retentionDays, so a date 400 days away
+  // passed a 365-day retention and was reported `already-compliant`; on that day every log (also yesterday's) goes,
+  // and no event fires then. Fixed: an expiration date is always shorter than any retention.
+  it('an Expiration.Date further away than retentionDays still deletes the newest logs within a day: it is removed', () => {
+    const doomsday = new Date(NOW.getTime() + 400 * DAY);
+
+    const decision = decideLifecycle([rule('doomsday', { Expiration: { Date: doomsday } })], 365, NOW);
+
+    expect(decision.expiring.map((r) => r.rule.ID)).toEqual(['doomsday']);
+    expect(decision.expiring[0]!.description).toBe(
+      `a lifecycle rule "doomsday" deleting every log on ${doomsday.toISOString().slice(0, 10)}`,
+    );
+  });
+});
+
+describe('review r12: remediator paths (recorded responses)', () => {
+  const sts = mockClient(STSClient);
+  const cloudtrail = mockClient(CloudTrailClient);
+  const s3 = mockClient(S3Client);
+  const sns = mockClient(SNSClient);
+  const kms = mockClient(KMSClient);
+  const published = (): Alert[] => sns.commandCalls(PublishCommand).map((c) => AlertSchema.parse(JSON.parse(c.args[0].input.Message!)));
+  const handlerWith = (trails: unknown[]) => {
+    const deps = createDefaultDeps({
+      env: {
+        AWS_REGION: 'us-east-1',
+        TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:660000000011:trailguard-alerts',
+        TRAILGUARD_TRAILS: JSON.stringify(trails),
+      },
+      log: recordingLog(),
+      clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } },
+    });
+    const handler = createHandler(() => deps);
+    return (event: unknown) => handler(event) as Promise<RemediationResult>;
+  };
+  const trail = { Name: 'org-audit', TrailARN: TRAIL_ARN, HomeRegion: 'us-east-1', S3BucketName: BUCKET };
+  const policyOf = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+
+  beforeEach(() => {
+    for (const mock of [sts, cloudtrail, s3, sns, kms]) mock.reset();
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAMEMBER',
+        SecretAccessKey: 'member-secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+  });
+
+  // CloudTrail's documented bucket policy has two statements: s3:GetBucketAcl (AWSCloudTrailAclCheck) and s3:PutObject
+  // (AWSCloudTrailWrite); CloudTrail checks the ACL before it delivers. An attacker who replaces the policy with one
+  // that keeps only the PutObject grant shuts CloudTrail out, yet TrailGuard checked PutObject alone and said "it still
+  // allows CloudTrail to deliver" (restored: null). Fixed: the policy handler checks s3:GetBucketAcl too.
+  it('a bucket policy that drops CloudTrail s3:GetBucketAcl is reported as locking CloudTrail out', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
+    s3.on(GetBucketPolicyCommand).resolves({
+      Policy: policyOf({
+        Sid: 'AWSCloudTrailWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${BUCKET}/AWSLogs/${MEMBER}/*`,
+      }),
+    });
+
+    const result = await handlerWith([])(eventOf({ eventName: 'PutBucketPolicy' }));
+
+    expect(result.outcome).toBe('alert-only');
+    const [alert] = published();
+    expect(alert!.resource).toMatchObject({ type: 's3-bucket', name: BUCKET, restored: false });
+    expect(alert!.reason).toContain('CloudTrail is locked out of its bucket');
+    expect(alert!.reason).toContain('s3:GetBucketAcl');
+  });
+
+  // The Allow's Resource is never read: a policy granting CloudTrail s3:PutObject only on a decoy prefix (CloudTrail
+  // writes under AWSLogs/<account>/) shuts it out, and the alert says "it still allows CloudTrail to deliver".
+  // Not fixed (needs Resource matching against the trail's S3KeyPrefix/AWSLogs/<account>/ and the org id, and the
+  // Condition keys aws:SourceArn / aws:SourceAccount naming another trail): report `restored: false` when no Allow
+  // covers arn:aws:s3:::<bucket>/<prefix>/AWSLogs/<trail account>/*.
+  it.fails('a bucket policy that grants CloudTrail PutObject only on a decoy prefix is reported as locking CloudTrail out', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
+    s3.on(GetBucketPolicyCommand).resolves({
+      Policy: policyOf(
+        {
+          Sid: 'AWSCloudTrailAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:GetBucketAcl',
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        },
+        {
+          Sid: 'AWSCloudTrailWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${BUCKET}/decoy/*`,
+        },
+      ),
+    });
+
+    await handlerWith([])(eventOf({ eventName: 'PutBucketPolicy' }));
+
+    const [alert] = published();
+    expect(alert!.resource).toMatchObject({ restored: false });
+    expect(alert!.reason).toContain('CloudTrail is locked out of its bucket');
+  });
+
+  // A single-region trail homed in us-east-1 may deliver to a bucket in eu-west-1. S3 records PutBucketLifecycle in
+  // the bucket's region, so TrailGuard asks DescribeTrails in eu-west-1, where that trail is not listed (not even as a
+  // shadow trail), and `ignored`s the event: a 1-day expiry on a watched trail's logs with no alert at all, while the
+  // same rule on a bucket in us-east-1 is `restored`. Not fixed: when the call's region lists no trail using the
+  // resource, ask DescribeTrails in every region the remediator watches (or GetBucketLocation-independent: every
+  // member region) before answering `ignored`; at least alert instead of ignoring when the bucket's region differs.
+  it.fails('a lifecycle rule on the eu-west-1 bucket of a us-east-1 trail is not ignored silently', async () => {
+    cloudtrail.on(DescribeTrailsCommand).callsFake(async (_input, getClient) => {
+      const region = await getClient().config.region();
+      return { trailList: region === 'us-east-1' ? [trail] : [] };
+    });
+
+    const result = await handlerWith([])(eventOf({}, { region: 'eu-west-1' }));
+
+    expect(result.outcome).not.toBe('ignored');
+    expect(published()).toHaveLength(1);
+  });
+
+  // A multi-Region key's replicas share the primary's `mrk-` id in every region. With the baseline's kmsKeyId given as
+  // a bare id (which the README says names "a key of the trail's account and region"), DisableKey on a replica in a
+  // region where no trail uses it is matched to the baseline trail anyway, and TrailGuard re-enables a key nobody's
+  // trail uses (reported `restored`). The member role's grant is as wide: arn:aws:kms:*:<account>:key/mrk-... covers
+  // every replica. Not fixed: match a bare id only in the region where DescribeTrails shows the trail using it (or
+  // require a key ARN for `mrk-` keys in config, naming trails[i].kmsKeyId), and grant kms:EnableKey on that ARN.
+  it.fails('DisableKey on a replica of the baseline multi-Region key in another region re-enables nothing', async () => {
+    const MRK = 'mrk-0123456789abcdef0123456789abcdef';
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: MRK, KeyState: 'Disabled' } });
+    kms.on(EnableKeyCommand).resolves({});
+    const disable = eventOf(
+      { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', requestParameters: { keyId: MRK } },
+      { region: 'eu-west-1', source: 'aws.kms' },
+    );
+
+    const result = await handlerWith([{ name: 'org-audit', s3BucketName: BUCKET, kmsKeyId: MRK }])(disable);
+
+    expect(kms.commandCalls(EnableKeyCommand)).toHaveLength(0);
+    expect(kms.commandCalls(CancelKeyDeletionCommand)).toHaveLength(0);
+    expect(result.outcome).not.toBe('restored');
+  });
+});
+
+describe('review r12: member role grants for the log-impairment repairs', () => {
+  // Same weakness as above, on the IAM side: a bare multi-Region key id is granted in every region.
+  it.fails('a bare mrk- key id is not granted kms:EnableKey in every region', () => {
+    const doc = memberRemediationPermissionsPolicy({
+      account: MEMBER,
+      centralAccount: '660000000011',
+      region: 'us-east-1',
+      trustedPrincipalArns: ['arn:aws:iam::660000000011:role/trailguard-remediator'],
+      baseline: [
+        {
+          name: 'org-audit',
+          s3BucketName: BUCKET,
+          kmsKeyId: 'mrk-0123456789abcdef0123456789abcdef',
+          isMultiRegionTrail: true,
+          includeGlobalServiceEvents: true,
+          enableLogFileValidation: true,
+        },
+      ],
+    });
+    const keys = doc.Statement.find((s) => s.Sid === 'ReenableTrailKeys');
+    expect(JSON.stringify(keys?.Resource)).not.toContain(':kms:*:');
+  });
+});

@@ -11,6 +11,7 @@ import { createDefaultDeps, createHandler, type RemediationResult } from '../../
 import { AlertSchema, type Alert } from '#core/alert.js';
 import { memberRemediationPermissionsPolicy } from '#core/iam-policies.js';
 import { decideLifecycle } from '#core/log-storage.js';
+import { WATCHED_EVENTS } from '#core/config.js';
 import { loadCase } from '../support/cases.js';
 import type { Envelope } from '../support/fixtures.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -206,5 +207,26 @@ describe('review r12: member role grants for the log-impairment repairs', () => 
     });
     const keys = doc.Statement.find((s) => s.Sid === 'ReenableTrailKeys');
     expect(JSON.stringify(keys?.Resource)).not.toContain(':kms:*:');
+  });
+});
+
+describe('review r12: ways to blind CloudTrail that the default watch does not forward', () => {
+  // PutRetentionPolicy with retentionInDays: 1 on the trail's CloudWatch Logs group expires its events after a day: the
+  // log-group analogue of case 16's 1-day lifecycle rule (CloudWatch Logs API reference, PutRetentionPolicy). It is
+  // not in the default `watch`, so the member rule never forwards it. Not fixed: add PutRetentionPolicy
+  // (logs.amazonaws.com) to WATCHED_EVENT_SOURCES and STORAGE_RESOURCES (log-group, requestParameters.logGroupName),
+  // alert when retentionInDays is below the trail's retentionDays (restoring needs logs:PutRetentionPolicy on the
+  // pinned group), and let the member pattern carry it.
+  it.fails('PutRetentionPolicy (shortening the trail log group retention) is watched by default', () => {
+    expect(WATCHED_EVENTS as readonly string[]).toContain('PutRetentionPolicy');
+  });
+
+  // DeleteImportedKeyMaterial on a trail key with imported (EXTERNAL) key material makes the key PendingImport and
+  // unusable at once (KMS API reference, DeleteImportedKeyMaterial): CloudTrail can no longer encrypt, so delivers
+  // nothing, the same blinding as DisableKey. keyRepair already names PendingImport as a state it cannot undo, but the
+  // call is not watched, so nothing is alerted. Not fixed: watch it (kms.amazonaws.com, kms-key, keyId) and alert
+  // `failed` ("the key is PendingImport ... re-import the key material").
+  it.fails('DeleteImportedKeyMaterial (making the trail key unusable) is watched by default', () => {
+    expect(WATCHED_EVENTS as readonly string[]).toContain('DeleteImportedKeyMaterial');
   });
 });

@@ -1,7 +1,14 @@
 // Review r12: attacks on the log-impairment family (the trail's bucket, key and log group). Each test is one weakness
 // found by trying to blind CloudTrail past TrailGuard; `it.fails` marks the ones left open (the comment says the fix).
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
-import { GetBucketPolicyCommand, S3Client, type LifecycleRule } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketLifecycleCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketPolicyCommand,
+  PutBucketLifecycleConfigurationCommand,
+  S3Client,
+  type LifecycleRule,
+} from '@aws-sdk/client-s3';
 import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -142,6 +149,44 @@ describe('review r12: remediator paths (recorded responses)', () => {
     const [alert] = published();
     expect(alert!.resource).toMatchObject({ restored: false });
     expect(alert!.reason).toContain('CloudTrail is locked out of its bucket');
+  });
+
+  // The repair removes every enabled rule that expires objects sooner than retentionDays "whatever its filter". A trail
+  // bucket often holds other data with a legitimate short expiry (Athena query results under athena-results/, objects
+  // tagged scratch=true): CloudTrail writes only under <S3KeyPrefix/>AWSLogs/ and never tags its objects, so those rules
+  // never touch a log. Yet any PutBucketLifecycle on the bucket (the attacker's 1-day rule, or a benign edit) makes
+  // TrailGuard delete them too: the repair destroys configuration it should keep. (A later change of their filter is
+  // itself a PutBucketLifecycle, which TrailGuard sees, so keeping them opens no gap.) Not fixed: keep rules whose
+  // Filter.Prefix / Filter.And.Prefix / legacy Prefix can match no key under the trail's log prefix, and rules that
+  // only match by tag; remove the rest as today.
+  it.fails('a short expiry scoped to a prefix CloudTrail never writes to is kept when the attacker rule is removed', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
+    const nuke: LifecycleRule = { ID: 'nuke', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } };
+    const athena: LifecycleRule = {
+      ID: 'athena-results',
+      Status: 'Enabled',
+      Filter: { Prefix: 'athena-results/' },
+      Expiration: { Days: 1 },
+    };
+    const scratch: LifecycleRule = {
+      ID: 'scratch',
+      Status: 'Enabled',
+      Filter: { Tag: { Key: 'scratch', Value: 'true' } },
+      Expiration: { Days: 2 },
+    };
+    s3.on(GetBucketLifecycleConfigurationCommand)
+      .resolvesOnce({ Rules: [nuke, athena, scratch] })
+      .resolves({ Rules: [athena, scratch] });
+    s3.on(PutBucketLifecycleConfigurationCommand).resolves({});
+    s3.on(DeleteBucketLifecycleCommand).resolves({});
+
+    const result = await handlerWith([{ name: 'org-audit', s3BucketName: BUCKET, retentionDays: 365 }])(eventOf({}));
+
+    // Today: DeleteBucketLifecycle (all three rules gone), then the read-back (recorded as what should remain) fails it.
+    expect(s3.commandCalls(DeleteBucketLifecycleCommand)).toHaveLength(0);
+    const put = s3.commandCalls(PutBucketLifecycleConfigurationCommand)[0]?.args[0].input;
+    expect(put?.LifecycleConfiguration?.Rules?.map((r) => r.ID)).toEqual(['athena-results', 'scratch']);
+    expect(result.outcome).toBe('restored');
   });
 
   // A single-region trail homed in us-east-1 may deliver to a bucket in eu-west-1. S3 records PutBucketLifecycle in

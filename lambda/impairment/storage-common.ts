@@ -152,7 +152,13 @@ export async function findWatchedTrail(
   const baseline = policy.trails.find(
     (t) =>
       (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
-      trailUses(resource, event, { bucket: t.s3BucketName, key: t.kmsKeyId, logGroup: t.cloudWatchLogsLogGroupArn }),
+      trailUses(resource, event, {
+        bucket: t.s3BucketName,
+        // A bare multi-Region key id (`mrk-`) is the id of every replica, in every region: it cannot say which one the
+        // trail uses, so only a key ARN (or DescribeTrails above) ties such a key to a baseline trail.
+        key: t.kmsKeyId && /^mrk-/.test(t.kmsKeyId) ? undefined : t.kmsKeyId,
+        logGroup: t.cloudWatchLogsLogGroupArn,
+      }),
   );
   if (baseline) {
     return {

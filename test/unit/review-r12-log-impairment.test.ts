@@ -210,10 +210,9 @@ describe('review r12: remediator paths (recorded responses)', () => {
   // A multi-Region key's replicas share the primary's `mrk-` id in every region. With the baseline's kmsKeyId given as
   // a bare id (which the README says names "a key of the trail's account and region"), DisableKey on a replica in a
   // region where no trail uses it is matched to the baseline trail anyway, and TrailGuard re-enables a key nobody's
-  // trail uses (reported `restored`). The member role's grant is as wide: arn:aws:kms:*:<account>:key/mrk-... covers
-  // every replica. Not fixed: match a bare id only in the region where DescribeTrails shows the trail using it (or
-  // require a key ARN for `mrk-` keys in config, naming trails[i].kmsKeyId), and grant kms:EnableKey on that ARN.
-  it.fails('DisableKey on a replica of the baseline multi-Region key in another region re-enables nothing', async () => {
+  // trail uses (reported `restored`). Fixed in the matcher: a bare `mrk-` id in the baseline no longer ties a key to a
+  // trail (DescribeTrails, which reports the key ARN, still does). The IAM grant is left open (next describe).
+  it('DisableKey on a replica of the baseline multi-Region key in another region re-enables nothing', async () => {
     const MRK = 'mrk-0123456789abcdef0123456789abcdef';
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
     kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: MRK, KeyState: 'Disabled' } });
@@ -232,7 +231,9 @@ describe('review r12: remediator paths (recorded responses)', () => {
 });
 
 describe('review r12: member role grants for the log-impairment repairs', () => {
-  // Same weakness as above, on the IAM side: a bare multi-Region key id is granted in every region.
+  // The member role's grant for a bare multi-Region key id, arn:aws:kms:*:<account>:key/mrk-..., covers every replica
+  // in every region. Not fixed: the baseline has no trail region to scope it by; require a key ARN for `mrk-` keys in
+  // config (an error naming trails[i].kmsKeyId) and grant kms:EnableKey / CancelKeyDeletion on exactly that ARN.
   it.fails('a bare mrk- key id is not granted kms:EnableKey in every region', () => {
     const doc = memberRemediationPermissionsPolicy({
       account: MEMBER,

@@ -1,11 +1,11 @@
 // What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
-import type { Trail } from '@aws-sdk/client-cloudtrail';
+import { ListTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Outcome } from '#core/alert.js';
 import { partitionOf, splitTrailArn, trailArn } from '#core/arn.js';
-import { describeTrails, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
+import { describeTrails, getTrail, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
 import type { TrailBaseline } from '#core/config.js';
 import { errorCode, errorText, RemediationError } from '#core/errors.js';
 import type { StorageEvent, StorageResource } from '#core/impairment-event.js';
@@ -114,6 +114,31 @@ function trailUses(
   }
 }
 
+const trailUsesListed = (resource: StorageResource, event: StorageEvent, trail: Trail) =>
+  trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn });
+
+/** The account's trails homed in other regions than the call's (ListTrails names every region's), not already `listed`. */
+async function trailsHomedElsewhere(event: StorageEvent, listed: readonly Trail[], deps: StorageDeps): Promise<Trail[]> {
+  const client = await deps.cloudtrail(event.account, event.region);
+  const known = new Set(listed.map((t) => t.TrailARN));
+  const others: { arn: string; region: string }[] = [];
+  let token: string | undefined;
+  do {
+    const out = await client.send(new ListTrailsCommand({ NextToken: token }));
+    for (const t of out?.Trails ?? []) {
+      if (t.TrailARN && t.HomeRegion && t.HomeRegion !== event.region && !known.has(t.TrailARN))
+        others.push({ arn: t.TrailARN, region: t.HomeRegion });
+    }
+    token = out?.NextToken;
+  } while (token);
+  const found: Trail[] = [];
+  for (const { arn, region } of others) {
+    const trail = await getTrail(await deps.cloudtrail(event.account, region), arn);
+    if (trail) found.push(trail);
+  }
+  return found;
+}
+
 /**
  * The watched trail that uses the resource: first among the trails CloudTrail reports to TrailGuard's role in the
  * call's account and region (DescribeTrails with shadow trails: multi-region trails homed elsewhere and organization
@@ -135,10 +160,18 @@ export async function findWatchedTrail(
     listError = error;
   }
   const byName = (name: string) => policy.trails.find((t) => t.name === name);
+  // A trail may deliver to a bucket (and so encrypt with a key, which KMS keeps in the bucket's region) of another
+  // region than its home: a single-region trail homed elsewhere is not among this region's trails, not even as a shadow.
+  if (listError === null && resource.type !== 'log-group' && !listed.some((t) => trailUsesListed(resource, event, t))) {
+    try {
+      listed = [...listed, ...(await trailsHomedElsewhere(event, listed, deps))];
+    } catch (error) {
+      listError = error;
+    }
+  }
   for (const trail of listed) {
     if (!trail.TrailARN || !trail.Name) continue;
-    if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn }))
-      continue;
+    if (!trailUsesListed(resource, event, trail)) continue;
     const arn = splitTrailArn(trail.TrailARN);
     return {
       name: trail.Name,

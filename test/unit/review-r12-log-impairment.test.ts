@@ -1,6 +1,12 @@
 // Review r12: attacks on the log-impairment family (the trail's bucket, key and log group). Each test is one weakness
 // found by trying to blind CloudTrail past TrailGuard; `it.fails` marks the ones left open (the comment says the fix).
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  ListTrailsCommand,
+} from '@aws-sdk/client-cloudtrail';
 import {
   DeleteBucketLifecycleCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -190,21 +196,42 @@ describe('review r12: remediator paths (recorded responses)', () => {
   });
 
   // A single-region trail homed in us-east-1 may deliver to a bucket in eu-west-1. S3 records PutBucketLifecycle in
-  // the bucket's region, so TrailGuard asks DescribeTrails in eu-west-1, where that trail is not listed (not even as a
-  // shadow trail), and `ignored`s the event: a 1-day expiry on a watched trail's logs with no alert at all, while the
-  // same rule on a bucket in us-east-1 is `restored`. Not fixed: when the call's region lists no trail using the
-  // resource, ask DescribeTrails in every region the remediator watches (or GetBucketLocation-independent: every
-  // member region) before answering `ignored`; at least alert instead of ignoring when the bucket's region differs.
-  it.fails('a lifecycle rule on the eu-west-1 bucket of a us-east-1 trail is not ignored silently', async () => {
+  // the bucket's region, so TrailGuard asked DescribeTrails in eu-west-1 only, where that trail is not listed (not even
+  // as a shadow trail), and `ignored` the event: a 1-day expiry on a watched trail's logs with no alert at all, while
+  // the same rule on a bucket in us-east-1 is alerted. Fixed: when the call's region lists no trail using the bucket
+  // or key, ListTrails (every region) names the account's trails homed elsewhere, read with GetTrail in their region.
+  it('a lifecycle rule on the eu-west-1 bucket of a us-east-1 trail is not ignored silently', async () => {
     cloudtrail.on(DescribeTrailsCommand).callsFake(async (_input, getClient) => {
       const region = await getClient().config.region();
       return { trailList: region === 'us-east-1' ? [trail] : [] };
     });
+    cloudtrail.on(ListTrailsCommand).resolves({ Trails: [{ Name: 'org-audit', TrailARN: TRAIL_ARN, HomeRegion: 'us-east-1' }] });
+    cloudtrail.on(GetTrailCommand, { Name: TRAIL_ARN }).resolves({ Trail: trail });
+    s3.on(GetBucketLifecycleConfigurationCommand).resolves({
+      Rules: [{ ID: 'nuke', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } }],
+    });
 
     const result = await handlerWith([])(eventOf({}, { region: 'eu-west-1' }));
 
-    expect(result.outcome).not.toBe('ignored');
-    expect(published()).toHaveLength(1);
+    expect(result).toMatchObject({ outcome: 'alert-only', trail: 'org-audit' });
+    const [alert, ...more] = published();
+    expect(more).toHaveLength(0);
+    expect(alert).toMatchObject({ trail: { name: 'org-audit', arn: TRAIL_ARN }, resource: { type: 's3-bucket', name: BUCKET } });
+    expect(alert!.reason).toContain('a lifecycle rule "nuke" deleting logs after 1 day is on bucket');
+  });
+
+  it('a bucket no trail of any region uses is still ignored, after one ListTrails', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
+    cloudtrail.on(ListTrailsCommand).resolves({ Trails: [{ Name: 'org-audit', TrailARN: TRAIL_ARN, HomeRegion: 'us-east-1' }] });
+    cloudtrail.on(GetTrailCommand).resolves({ Trail: trail });
+
+    const result = await handlerWith([])(
+      eventOf({ requestParameters: { bucketName: 'unrelated-bucket-660000000012' } }, { region: 'eu-west-1' }),
+    );
+
+    expect(result.outcome).toBe('ignored');
+    expect(published()).toHaveLength(0);
+    expect(cloudtrail.commandCalls(ListTrailsCommand)).toHaveLength(1);
   });
 
   // A multi-Region key's replicas share the primary's `mrk-` id in every region. With the baseline's kmsKeyId given as

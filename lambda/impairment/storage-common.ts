@@ -117,7 +117,7 @@ function trailUses(
 const trailUsesListed = (resource: StorageResource, event: StorageEvent, trail: Trail) =>
   trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn });
 
-/** The account's trails homed in other regions than the call's (ListTrails names every region's), not already `listed`. */
+/** The account's own trails homed in other regions than the call's (ListTrails names every region's), not already `listed`. */
 async function trailsHomedElsewhere(event: StorageEvent, listed: readonly Trail[], deps: StorageDeps): Promise<Trail[]> {
   const client = await deps.cloudtrail(event.account, event.region);
   const known = new Set(listed.map((t) => t.TrailARN));
@@ -126,7 +126,15 @@ async function trailsHomedElsewhere(event: StorageEvent, listed: readonly Trail[
   do {
     const out = await client.send(new ListTrailsCommand({ NextToken: token }));
     for (const t of out?.Trails ?? []) {
-      if (t.TrailARN && t.HomeRegion && t.HomeRegion !== event.region && !known.has(t.TrailARN))
+      // Only the account's own trails: GetTrail on another account's (organization) trail may be refused, and a refusal
+      // here would turn every call on an unrelated bucket into a `failed` alert.
+      if (
+        t.TrailARN &&
+        t.HomeRegion &&
+        t.HomeRegion !== event.region &&
+        !known.has(t.TrailARN) &&
+        splitTrailArn(t.TrailARN)?.account === event.account
+      )
         others.push({ arn: t.TrailARN, region: t.HomeRegion });
     }
     token = out?.NextToken;

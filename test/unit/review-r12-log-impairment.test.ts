@@ -195,6 +195,23 @@ describe('review r12: remediator paths (recorded responses)', () => {
     expect(result.outcome).toBe('restored');
   });
 
+  // "Moving the trail's logs" with a lifecycle rule: a transition to DEEP_ARCHIVE after 0 days makes every log
+  // unreadable until restored (12-48 h per object), blinding Athena and any investigation that reads the bucket. The
+  // rule deletes nothing, so the alert is `already-compliant`, "none deletes logs": a green message for a blinding change.
+  // Not fixed: report transitions to GLACIER / DEEP_ARCHIVE (GLACIER_IR stays readable) sooner than retentionDays as
+  // `alert-only` with the rule named, without removing them (a transition is often a cost decision).
+  it.fails('a lifecycle rule moving every log to DEEP_ARCHIVE at once is not reported already-compliant', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
+    s3.on(GetBucketLifecycleConfigurationCommand).resolves({
+      Rules: [{ ID: 'freeze', Status: 'Enabled', Filter: { Prefix: '' }, Transitions: [{ Days: 0, StorageClass: 'DEEP_ARCHIVE' }] }],
+    });
+
+    const result = await handlerWith([{ name: 'org-audit', s3BucketName: BUCKET, retentionDays: 365 }])(eventOf({}));
+
+    expect(result.outcome).not.toBe('already-compliant');
+    expect(published()[0]!.reason).toContain('DEEP_ARCHIVE');
+  });
+
   // A single-region trail homed in us-east-1 may deliver to a bucket in eu-west-1. S3 records PutBucketLifecycle in
   // the bucket's region, so TrailGuard asked DescribeTrails in eu-west-1 only, where that trail is not listed (not even
   // as a shadow trail), and `ignored` the event: a 1-day expiry on a watched trail's logs with no alert at all, while

@@ -1,12 +1,12 @@
 // What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
 import { ListTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Outcome } from '#core/alert.js';
 import { partitionOf, splitTrailArn, trailArn } from '#core/arn.js';
 import { describeTrails, getTrail, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
-import type { TrailBaseline } from '#core/config.js';
+import { isKmsAlias, type TrailBaseline } from '#core/config.js';
 import { errorCode, errorText, RemediationError } from '#core/errors.js';
 import type { StorageEvent, StorageResource } from '#core/impairment-event.js';
 import type { RemediateDeps, RemediationPolicy } from '../remediate.js';
@@ -148,6 +148,40 @@ async function trailsHomedElsewhere(event: StorageEvent, listed: readonly Trail[
 }
 
 /**
+ * The baseline trail whose `kmsKeyId` is an alias of the call's account and region (an alias ARN naming them, or a bare
+ * `alias/` name) that points at the key now (kms:DescribeKey, the role's ResolveBaselineKmsAlias grant). An alias that
+ * does not exist there is no match; any other error throws: TrailGuard cannot tell.
+ */
+async function baselineByKeyAlias(
+  event: StorageEvent,
+  resource: StorageResource,
+  policy: RemediationPolicy,
+  deps: StorageDeps,
+): Promise<TrailBaseline | undefined> {
+  const here = (alias: string) => {
+    const arn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):alias\//.exec(alias);
+    return arn ? arn[1] === event.region && arn[2] === event.account : true;
+  };
+  const candidates = policy.trails.filter((t) => t.kmsKeyId && isKmsAlias(t.kmsKeyId) && here(t.kmsKeyId));
+  if (candidates.length === 0 || !deps.kms) return undefined;
+  const kms = await deps.kms(event.account, event.region);
+  for (const trail of candidates) {
+    try {
+      const out = await kms.send(new DescribeKeyCommand({ KeyId: trail.kmsKeyId }));
+      if (out?.KeyMetadata?.Arn === resource.arn) return trail;
+    } catch (error) {
+      if (errorCode(error) === 'NotFoundException') continue;
+      throw new RemediationError(
+        `cannot tell whether ${resource.type} ${resource.name} in ${event.account}/${event.region} is trail ${trail.name}'s: kms:DescribeKey on its baseline alias ${trail.kmsKeyId} failed (${errorText(error)})`,
+        errorCode(error),
+        { cause: error },
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
  * The watched trail that uses the resource: first among the trails CloudTrail reports to TrailGuard's role in the
  * call's account and region (DescribeTrails with shadow trails: multi-region trails homed elsewhere and organization
  * trails the account can see), else the baseline trails (`s3BucketAccount` says which account holds a baseline's
@@ -190,7 +224,7 @@ export async function findWatchedTrail(
       discovered: true,
     };
   }
-  const baseline = policy.trails.find(
+  const byResource = policy.trails.find(
     (t) =>
       (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
       trailUses(resource, event, {
@@ -201,6 +235,8 @@ export async function findWatchedTrail(
         logGroup: t.cloudWatchLogsLogGroupArn,
       }),
   );
+  // A key the baseline pins by alias: the alias is resolved where the key lives (the call's account and region).
+  const baseline = byResource ?? (resource.type === 'kms-key' ? await baselineByKeyAlias(event, resource, policy, deps) : undefined);
   if (baseline) {
     return {
       name: baseline.name,

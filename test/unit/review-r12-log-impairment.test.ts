@@ -251,6 +251,34 @@ describe('review r12: remediator paths (recorded responses)', () => {
     expect(cloudtrail.commandCalls(ListTrailsCommand)).toHaveLength(1);
   });
 
+  // A log-archive key (account 660000000055) pinned in the baseline by its alias ARN, the form the README accepts for
+  // kmsKeyId. DisableKey on it is recorded in the key's account with the key ARN; DescribeTrails there does not list
+  // the member's trail, and the baseline's alias was compared as text with the key ARN, so the event was `ignored`: the
+  // trail's key disabled, CloudTrail blind, no alert. Fixed: a baseline alias of the call's account and region is
+  // resolved with kms:DescribeKey (the role's ResolveBaselineKmsAlias grant) before answering `ignored`.
+  it('DisableKey on a log-archive key the baseline pins by alias ARN is alerted, not ignored', async () => {
+    const ARCHIVE = '660000000055';
+    const KEY_ARN = `arn:aws:kms:us-east-1:${ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const ALIAS_ARN = `arn:aws:kms:us-east-1:${ARCHIVE}:alias/org-trail-key`;
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
+    cloudtrail.on(ListTrailsCommand).resolves({ Trails: [] });
+    kms.on(DescribeKeyCommand, { KeyId: ALIAS_ARN }).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY_ARN } });
+    kms
+      .on(DescribeKeyCommand, { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' })
+      .resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY_ARN, KeyState: 'Disabled' } });
+    const disable = eventOf(
+      { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', recipientAccountId: ARCHIVE, requestParameters: { keyId: KEY_ARN } },
+      { source: 'aws.kms' },
+    );
+    Object.assign(disable, { account: ARCHIVE });
+
+    const result = await handlerWith([{ name: 'org-audit', s3BucketName: BUCKET, kmsKeyId: ALIAS_ARN }])(disable);
+
+    expect(result.outcome).not.toBe('ignored');
+    const [alert] = published();
+    expect(alert).toMatchObject({ trail: { name: 'org-audit' }, resource: { type: 'kms-key', arn: KEY_ARN } });
+  });
+
   // A multi-Region key's replicas share the primary's `mrk-` id in every region. With the baseline's kmsKeyId given as
   // a bare id (which the README says names "a key of the trail's account and region"), DisableKey on a replica in a
   // region where no trail uses it is matched to the baseline trail anyway, and TrailGuard re-enables a key nobody's

@@ -212,6 +212,34 @@ describe('review r12: remediator paths (recorded responses)', () => {
     expect(published()[0]!.reason).toContain('DEEP_ARCHIVE');
   });
 
+  // The repair rewrites the kept rules with PutBucketLifecycleConfiguration, but S3 keeps the bucket's
+  // TransitionDefaultMinimumObjectSize beside the rules and resets it to its default (all_storage_classes_128K) when a
+  // Put leaves it out: removing the attacker's rule silently changed which objects the kept transition rules move.
+  // Fixed: the value read with the rules is written back with them.
+  it('removing the attacker rule keeps the bucket TransitionDefaultMinimumObjectSize', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
+    const nuke: LifecycleRule = { ID: 'nuke', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } };
+    const glacier: LifecycleRule = {
+      ID: 'glacier',
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      Transitions: [{ Days: 90, StorageClass: 'GLACIER' }],
+    };
+    s3.on(GetBucketLifecycleConfigurationCommand)
+      .resolvesOnce({ Rules: [nuke, glacier], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class' })
+      .resolves({ Rules: [glacier], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class' });
+    s3.on(PutBucketLifecycleConfigurationCommand).resolves({});
+
+    const result = await handlerWith([{ name: 'org-audit', s3BucketName: BUCKET, retentionDays: 365 }])(eventOf({}));
+
+    expect(result.outcome).toBe('restored');
+    expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: BUCKET,
+      LifecycleConfiguration: { Rules: [glacier] },
+      TransitionDefaultMinimumObjectSize: 'varies_by_storage_class',
+    });
+  });
+
   // A single-region trail homed in us-east-1 may deliver to a bucket in eu-west-1. S3 records PutBucketLifecycle in
   // the bucket's region, so TrailGuard asked DescribeTrails in eu-west-1 only, where that trail is not listed (not even
   // as a shadow trail), and `ignored` the event: a 1-day expiry on a watched trail's logs with no alert at all, while

@@ -62,6 +62,28 @@ describe('review r12: lifecycle rules that destroy logs', () => {
   });
 });
 
+describe('review r12: lifecycle rules that must be kept (checked, held)', () => {
+  it('keeps AbortIncompleteMultipartUpload, delete-marker cleanup, disabled and long rules; removes noncurrent expiry with NewerNoncurrentVersions', () => {
+    const rules: LifecycleRule[] = [
+      { ID: 'abort-mpu', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+      { ID: 'markers', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { ExpiredObjectDeleteMarker: true } },
+      { ID: 'off', Status: 'Disabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } },
+      { ID: 'decade', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 3650 } },
+      {
+        ID: 'versions',
+        Status: 'Enabled',
+        Filter: { And: { Prefix: 'AWSLogs/', ObjectSizeGreaterThan: 0 } },
+        NoncurrentVersionExpiration: { NoncurrentDays: 1, NewerNoncurrentVersions: 2 },
+      },
+    ];
+
+    const decision = decideLifecycle(rules, 365, NOW);
+
+    expect(decision.kept.map((r) => r.ID)).toEqual(['abort-mpu', 'markers', 'off', 'decade']);
+    expect(decision.expiring.map((r) => r.rule.ID)).toEqual(['versions']);
+  });
+});
+
 describe('review r12: remediator paths (recorded responses)', () => {
   const sts = mockClient(STSClient);
   const cloudtrail = mockClient(CloudTrailClient);

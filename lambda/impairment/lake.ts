@@ -206,23 +206,19 @@ function describeUpdate(event: ImpairmentEvent): string[] {
     });
 }
 
+/** Whether the call set only fields `baseline` pins, each to the baseline's value (what TrailGuard's own repair sends). */
+function isBaselineWrite(event: ImpairmentEvent, baseline: EventDataStoreBaseline): boolean {
+  const fields = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore');
+  return (
+    fields.length > 0 &&
+    fields.every((k) => (PINNED as readonly string[]).includes(k) && baseline[k as (typeof PINNED)[number]] === event.requestParameters[k])
+  );
+}
+
 /** UpdateEventDataStore: put the baseline's settings back when a baseline names the store; else alert. */
 export const updateStore: ImpairmentHandler = {
   resource: storeOf,
   changes: describeUpdate,
-  isOwnRestoration(event, policy) {
-    // TrailGuard's own UpdateEventDataStore sets only pinned fields to the baseline's values: its record is not tampering.
-    if (!isOwnRole(policy, event) || event.errorCode) return false;
-    const fields = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore');
-    return (
-      fields.length > 0 &&
-      fields.every((k) =>
-        policy.eventDataStores.some(
-          (b) => (PINNED as readonly string[]).includes(k) && b[k as (typeof PINNED)[number]] === event.requestParameters[k],
-        ),
-      )
-    );
-  },
   async remediate(event, policy, deps, step) {
     const { arn } = step.resource;
     if (!arn) return unknownStore(event);
@@ -230,6 +226,17 @@ export const updateStore: ImpairmentHandler = {
     const current = await read();
     const isLogging = INGESTING.has(current.Status ?? '');
     const baseline = baselineFor(policy, current);
+    // TrailGuard's own UpdateEventDataStore sets only this store's pinned fields to its baseline's values: when its
+    // record comes back and the store meets that baseline, it is not tampering. Decided on the store the record names
+    // (not on any baseline store's values), so TrailGuard's role giving one store another's retention is still undone.
+    if (baseline && isOwnRole(policy, event) && isBaselineWrite(event, baseline) && eventDataStoreDrift(current, baseline).length === 0) {
+      return {
+        outcome: 'ignored',
+        isLogging,
+        restored: null,
+        reason: `TrailGuard's own call towards the baseline of event data store ${current.Name}, made with its role ${policy.remediationRole}`,
+      };
+    }
     if (!baseline) {
       return {
         outcome: 'alert-only',

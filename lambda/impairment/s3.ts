@@ -6,18 +6,28 @@ import {
   PutBucketLifecycleConfigurationCommand,
   type LifecycleRule,
   type S3Client,
+  type TransitionDefaultMinimumObjectSize,
 } from '@aws-sdk/client-s3';
 import { errorCode } from '#core/errors.js';
 import { cloudTrailAccessProblem, decideLifecycle, describeKept } from '#core/log-storage.js';
 import { s3Of, trailHealth, type StorageContext, type StorageHandler, type Repair } from './storage-common.js';
 
-async function lifecycleRules(s3: S3Client, bucket: string): Promise<LifecycleRule[]> {
+/** The bucket's lifecycle rules, and the TransitionDefaultMinimumObjectSize S3 keeps beside them (a rewrite must keep it). */
+async function lifecycleOf(
+  s3: S3Client,
+  bucket: string,
+): Promise<{ rules: LifecycleRule[]; minimumObjectSize: TransitionDefaultMinimumObjectSize | undefined }> {
   try {
-    return (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
+    const out = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    return { rules: out.Rules ?? [], minimumObjectSize: out.TransitionDefaultMinimumObjectSize };
   } catch (error) {
-    if (errorCode(error) === 'NoSuchLifecycleConfiguration') return [];
+    if (errorCode(error) === 'NoSuchLifecycleConfiguration') return { rules: [], minimumObjectSize: undefined };
     throw error;
   }
+}
+
+async function lifecycleRules(s3: S3Client, bucket: string): Promise<LifecycleRule[]> {
+  return (await lifecycleOf(s3, bucket)).rules;
 }
 
 async function bucketPolicy(s3: S3Client, bucket: string): Promise<string | null> {
@@ -40,7 +50,8 @@ export const lifecycle: StorageHandler = async (ctx) => {
   const s3 = await s3Of(ctx);
   const now = ctx.deps.now();
   const retention = trail.baseline?.retentionDays;
-  const decision = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
+  const current = await steps.run('GetBucketLifecycleConfiguration', () => lifecycleOf(s3, bucket));
+  const decision = decideLifecycle(current.rules, retention, now);
   const onBucket = decision.expiring.map((r) => `${r.description} is on bucket ${bucket}`);
   if (decision.expiring.length === 0) {
     // TrailGuard's own rewrite of the rules comes back as this call: nothing expiring left means it is that.
@@ -66,7 +77,14 @@ export const lifecycle: StorageHandler = async (ctx) => {
     await steps.run('DeleteBucketLifecycle', () => s3.send(new DeleteBucketLifecycleCommand({ Bucket: bucket })));
   else
     await steps.run(`PutBucketLifecycleConfiguration: ${decision.kept.length} rules kept`, () =>
-      s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: decision.kept } })),
+      s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: bucket,
+          LifecycleConfiguration: { Rules: decision.kept },
+          // Left out, S3 resets it to its default, changing which objects the kept transition rules move.
+          ...(current.minimumObjectSize ? { TransitionDefaultMinimumObjectSize: current.minimumObjectSize } : {}),
+        }),
+      ),
     );
   const after = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
   if (after.expiring.length > 0) {
@@ -93,7 +111,9 @@ async function deliveryEvidence(
   s3: S3Client,
 ): Promise<{ problem: string | null; text: string; isLogging: boolean | null }> {
   const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
-  const problem = cloudTrailAccessProblem(policy, `bucket ${ctx.resource.name}`, 's3:PutObject');
+  // CloudTrail's bucket policy needs both statements: s3:GetBucketAcl (its ACL check) and s3:PutObject (delivery).
+  const what = `bucket ${ctx.resource.name}`;
+  const problem = cloudTrailAccessProblem(policy, what, 's3:PutObject') ?? cloudTrailAccessProblem(policy, what, 's3:GetBucketAcl');
   const health = await trailHealth(ctx);
   const delivery = health.deliveryError
     ? `trail ${ctx.trail.name} reports delivery error ${health.deliveryError}`
@@ -115,7 +135,7 @@ export const policy: StorageHandler = async (ctx): Promise<Repair> => {
   return {
     outcome: 'alert-only',
     reason: evidence.problem
-      ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
+      ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
       : `${change}; it still allows CloudTrail to deliver${evidence.text ? ` (${evidence.text})` : ''}`,
     changes: [change],
     restored: evidence.problem ? false : null,

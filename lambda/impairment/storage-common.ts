@@ -1,12 +1,12 @@
 // What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
-import type { Trail } from '@aws-sdk/client-cloudtrail';
+import { ListTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Outcome } from '#core/alert.js';
 import { partitionOf, splitTrailArn, trailArn } from '#core/arn.js';
-import { describeTrails, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
-import type { TrailBaseline } from '#core/config.js';
+import { describeTrails, getTrail, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
+import { isKmsAlias, type TrailBaseline } from '#core/config.js';
 import { errorCode, errorText, RemediationError } from '#core/errors.js';
 import type { StorageEvent, StorageResource } from '#core/impairment-event.js';
 import type { RemediateDeps, RemediationPolicy } from '../remediate.js';
@@ -114,6 +114,73 @@ function trailUses(
   }
 }
 
+const trailUsesListed = (resource: StorageResource, event: StorageEvent, trail: Trail) =>
+  trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn });
+
+/** The account's own trails homed in other regions than the call's (ListTrails names every region's), not already `listed`. */
+async function trailsHomedElsewhere(event: StorageEvent, listed: readonly Trail[], deps: StorageDeps): Promise<Trail[]> {
+  const client = await deps.cloudtrail(event.account, event.region);
+  const known = new Set(listed.map((t) => t.TrailARN));
+  const others: { arn: string; region: string }[] = [];
+  let token: string | undefined;
+  do {
+    const out = await client.send(new ListTrailsCommand({ NextToken: token }));
+    for (const t of out?.Trails ?? []) {
+      // Only the account's own trails: GetTrail on another account's (organization) trail may be refused, and a refusal
+      // here would turn every call on an unrelated bucket into a `failed` alert.
+      if (
+        t.TrailARN &&
+        t.HomeRegion &&
+        t.HomeRegion !== event.region &&
+        !known.has(t.TrailARN) &&
+        splitTrailArn(t.TrailARN)?.account === event.account
+      )
+        others.push({ arn: t.TrailARN, region: t.HomeRegion });
+    }
+    token = out?.NextToken;
+  } while (token);
+  const found: Trail[] = [];
+  for (const { arn, region } of others) {
+    const trail = await getTrail(await deps.cloudtrail(event.account, region), arn);
+    if (trail) found.push(trail);
+  }
+  return found;
+}
+
+/**
+ * The baseline trail whose `kmsKeyId` is an alias of the call's account and region (an alias ARN naming them, or a bare
+ * `alias/` name) that points at the key now (kms:DescribeKey, the role's ResolveBaselineKmsAlias grant). An alias that
+ * does not exist there is no match; any other error throws: TrailGuard cannot tell.
+ */
+async function baselineByKeyAlias(
+  event: StorageEvent,
+  resource: StorageResource,
+  policy: RemediationPolicy,
+  deps: StorageDeps,
+): Promise<TrailBaseline | undefined> {
+  const here = (alias: string) => {
+    const arn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):alias\//.exec(alias);
+    return arn ? arn[1] === event.region && arn[2] === event.account : true;
+  };
+  const candidates = policy.trails.filter((t) => t.kmsKeyId && isKmsAlias(t.kmsKeyId) && here(t.kmsKeyId));
+  if (candidates.length === 0 || !deps.kms) return undefined;
+  const kms = await deps.kms(event.account, event.region);
+  for (const trail of candidates) {
+    try {
+      const out = await kms.send(new DescribeKeyCommand({ KeyId: trail.kmsKeyId }));
+      if (out?.KeyMetadata?.Arn === resource.arn) return trail;
+    } catch (error) {
+      if (errorCode(error) === 'NotFoundException') continue;
+      throw new RemediationError(
+        `cannot tell whether ${resource.type} ${resource.name} in ${event.account}/${event.region} is trail ${trail.name}'s: kms:DescribeKey on its baseline alias ${trail.kmsKeyId} failed (${errorText(error)})`,
+        errorCode(error),
+        { cause: error },
+      );
+    }
+  }
+  return undefined;
+}
+
 /**
  * The watched trail that uses the resource: first among the trails CloudTrail reports to TrailGuard's role in the
  * call's account and region (DescribeTrails with shadow trails: multi-region trails homed elsewhere and organization
@@ -135,10 +202,18 @@ export async function findWatchedTrail(
     listError = error;
   }
   const byName = (name: string) => policy.trails.find((t) => t.name === name);
+  // A trail may deliver to a bucket (and so encrypt with a key, which KMS keeps in the bucket's region) of another
+  // region than its home: a single-region trail homed elsewhere is not among this region's trails, not even as a shadow.
+  if (listError === null && resource.type !== 'log-group' && !listed.some((t) => trailUsesListed(resource, event, t))) {
+    try {
+      listed = [...listed, ...(await trailsHomedElsewhere(event, listed, deps))];
+    } catch (error) {
+      listError = error;
+    }
+  }
   for (const trail of listed) {
     if (!trail.TrailARN || !trail.Name) continue;
-    if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn }))
-      continue;
+    if (!trailUsesListed(resource, event, trail)) continue;
     const arn = splitTrailArn(trail.TrailARN);
     return {
       name: trail.Name,
@@ -149,11 +224,19 @@ export async function findWatchedTrail(
       discovered: true,
     };
   }
-  const baseline = policy.trails.find(
+  const byResource = policy.trails.find(
     (t) =>
       (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
-      trailUses(resource, event, { bucket: t.s3BucketName, key: t.kmsKeyId, logGroup: t.cloudWatchLogsLogGroupArn }),
+      trailUses(resource, event, {
+        bucket: t.s3BucketName,
+        // A bare multi-Region key id (`mrk-`) is the id of every replica, in every region: it cannot say which one the
+        // trail uses, so only a key ARN (or DescribeTrails above) ties such a key to a baseline trail.
+        key: t.kmsKeyId && /^mrk-/.test(t.kmsKeyId) ? undefined : t.kmsKeyId,
+        logGroup: t.cloudWatchLogsLogGroupArn,
+      }),
   );
+  // A key the baseline pins by alias: the alias is resolved where the key lives (the call's account and region).
+  const baseline = byResource ?? (resource.type === 'kms-key' ? await baselineByKeyAlias(event, resource, policy, deps) : undefined);
   if (baseline) {
     return {
       name: baseline.name,

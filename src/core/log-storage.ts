@@ -2,8 +2,6 @@
 // impairment and what undoing it means. Functions of observed state and baseline only, so the sweep can call them too.
 import type { LifecycleRule } from '@aws-sdk/client-s3';
 
-const DAY_MS = 86_400_000;
-
 /** One lifecycle rule that destroys logs, with the words an alert uses for it. */
 export interface ExpiringRule {
   rule: LifecycleRule;
@@ -23,15 +21,15 @@ export interface LifecycleDecision {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Days after which the rule deletes objects (current, or noncurrent versions), the smallest; null when it deletes none. */
-function expiryOf(rule: LifecycleRule, now: Date): { days: number; text: string } | null {
+function expiryOf(rule: LifecycleRule): { days: number; text: string } | null {
   const found: { days: number; text: string }[] = [];
   const { Expiration, NoncurrentVersionExpiration } = rule;
   if (Expiration?.Days !== undefined) found.push({ days: Expiration.Days, text: `deleting logs after ${plural(Expiration.Days, 'day')}` });
   if (Expiration?.Date !== undefined) {
-    // From that date on every object is expired, whatever its age: the logs are gone within a day of it.
+    // From that date on every object is expired, whatever its age: a log written the day before lives less than a
+    // day, so however far away the date is, it keeps logs shorter than any retention (0 days).
     const date = new Date(Expiration.Date);
-    const days = Math.max(0, Math.ceil((date.getTime() - now.getTime()) / DAY_MS));
-    found.push({ days, text: `deleting every log on ${date.toISOString().slice(0, 10)}` });
+    found.push({ days: 0, text: `deleting every log on ${date.toISOString().slice(0, 10)}` });
   }
   if (NoncurrentVersionExpiration?.NoncurrentDays !== undefined) {
     const n = NoncurrentVersionExpiration.NoncurrentDays;
@@ -45,13 +43,15 @@ function expiryOf(rule: LifecycleRule, now: Date): { days: number; text: string 
  * .Date, NoncurrentVersionExpiration.NoncurrentDays). `retentionDays` is the baseline's: rules expiring objects sooner
  * are removed, the others kept. Without it, every enabled expiring rule is reported and none is removed (the undo
  * would be a guess). Every rule counts whatever its filter: on a bucket a trail delivers to, a filter is as easy to
- * change as the rule, and S3 has no wildcards, so `Prefix: "*"` is as suspicious as none. `now` dates Expiration.Date.
+ * change as the rule, and S3 has no wildcards, so `Prefix: "*"` is as suspicious as none. An
+ * Expiration.Date counts as 0 days however far away it is (that day every log goes, also the day-old ones); `now` is kept
+ * for callers.
  */
-export function decideLifecycle(rules: readonly LifecycleRule[], retentionDays: number | undefined, now: Date): LifecycleDecision {
+export function decideLifecycle(rules: readonly LifecycleRule[], retentionDays: number | undefined, _now: Date): LifecycleDecision {
   const expiring: ExpiringRule[] = [];
   const kept: LifecycleRule[] = [];
   for (const rule of rules) {
-    const expiry = rule.Status === 'Enabled' ? expiryOf(rule, now) : null;
+    const expiry = rule.Status === 'Enabled' ? expiryOf(rule) : null;
     if (expiry && (retentionDays === undefined || expiry.days < retentionDays)) {
       expiring.push({ rule, description: `a lifecycle rule${rule.ID ? ` "${rule.ID}"` : ''} ${expiry.text}` });
     } else kept.push(rule);

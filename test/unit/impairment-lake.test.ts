@@ -230,6 +230,8 @@ describe('UpdateEventDataStore', () => {
   });
 
   it("ignores TrailGuard's own restoring call when its record comes back (no alert, no loop)", async () => {
+    // The record comes back once the store meets its baseline (review r12: decided on the store the record names).
+    aws.cloudtrail.on(GetEventDataStoreCommand).resolves(store('ENABLED', { RetentionPeriod: 365 }));
     const { handle } = aws.setup({ TRAILGUARD_EVENT_DATA_STORES: baseline });
     const own = lakeEvent('UpdateEventDataStore', { eventDataStore: STORE, retentionPeriod: 365 });
     own.detail.userIdentity.arn = 'arn:aws:sts::222222222222:assumed-role/TrailGuardRemediator/trailguard-remediator';

@@ -1,0 +1,173 @@
+// Review (r13): the Slack app in production, attacked over HTTP: the real Bolt receiver, signed Slack requests, signed SNS
+// notifications and the local Slack stand-in. Accounts 6390xxxxxxxx only.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ACK } from '../../slack-app/ids.js';
+import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-app/server.js';
+import { makeAlert } from '../support/alerts.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { recordingLog } from '../support/recording-log.js';
+import { postSigned } from '../support/slack-sign.js';
+import { notification, TEST_CERT_PATH } from '../support/sns-sign.js';
+
+const SECRET = 'r13-signing-secret';
+const CHANNEL = 'C0SECURITY1';
+const RESPONDER = 'URESPONDER1';
+const VIEWER = 'UVIEWER0001';
+const OUTSIDER = 'UOUTSIDER01';
+const CENTRAL = '639000000000';
+const MEMBER = '639000000001';
+const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
+
+let slack: FakeSlack;
+const logs = recordingLog();
+const started: SlackAppHandle[] = [];
+
+/** A Slack app over HTTP with its own config (`slack:` line) and its own SQLite file. */
+async function startWith(slackLine: string, env: Record<string, string> = {}): Promise<SlackAppHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-r13-'));
+  writeFileSync(
+    join(dir, 'trailguard.yml'),
+    `version: 1\ncentral: { account: "${CENTRAL}", region: us-east-1 }\nmembers:\n  accounts:\n    - { id: "${MEMBER}", name: payments-prod }\n  regions: [us-east-1]\n${slackLine}\n`,
+  );
+  const settings = loadSettings({
+    SLACK_BOT_TOKEN: 'xoxb-r13-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'),
+    TRAILGUARD_DB: join(dir, 'trailguard.db'),
+    SLACK_API_URL: slack.apiUrl,
+    TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
+    TRAILGUARD_TOPIC_ARN: TOPIC,
+    PORT: '0',
+    ...env,
+  });
+  const handle = await startSlackApp(settings, {
+    log: logs,
+    poster: { batchDelayMs: 50, stormThreshold: 10 },
+    confirmSubscription: async () => {},
+    fetchCertificate: async () => {
+      throw new Error('no certificate fetch expected');
+    },
+  });
+  started.push(handle);
+  return handle;
+}
+
+/** An alert delivered over /sns and posted; its id and message ts. */
+async function postedAlert(app: SlackAppHandle) {
+  const alert = makeAlert({
+    account: MEMBER,
+    trail: { name: `t-${crypto.randomUUID().slice(0, 8)}`, arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/x` },
+  });
+  const res = await fetch(`${app.url}/sns`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+    body: JSON.stringify(notification(TOPIC, alert)),
+  });
+  expect(res.status).toBe(200);
+  await app.services.poster.drain();
+  const ts = (await app.services.store.get(alert.id))?.ts;
+  expect(ts).toBeTruthy();
+  return { alert, ts: ts! };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+
+afterAll(async () => {
+  for (const app of started) await app.stop();
+  await slack?.close();
+});
+
+beforeEach(() => {
+  slack.calls.length = 0;
+  slack.responses.length = 0;
+  slack.script.clear();
+  slack.down = null;
+});
+
+describe('review (r13): who may press a button', () => {
+  // Bolt routes ANY body that has `actions` to app.action() listeners by the first action's action_id, whatever its
+  // `type` (helpers.getTypeAndConversation: `body.actions !== undefined`). The guard classified requests by `type` only:
+  // a signed `interactive_message` (Slack's legacy attachment buttons) or a payload without `type` was 'other', and
+  // 'other' passed with neither the access check nor the replay ledger. So a non-responder's signed request of that
+  // shape acknowledged the alert (and a capture of it could be replayed at will).
+  it('an action payload whose type is not block_actions is still refused to a non-responder', async () => {
+    const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    for (const type of ['interactive_message', undefined]) {
+      const { alert, ts } = await postedAlert(app);
+      slack.calls.length = 0;
+      const payload = {
+        ...(type ? { type } : {}),
+        callback_id: 'trailguard',
+        team: { id: 'TTEAM00001', domain: 'acme' },
+        user: { id: OUTSIDER, name: 'outsider' },
+        channel: { id: CHANNEL, name: 'security' },
+        message_ts: ts,
+        response_url: slack.responseUrl(`legacy-${type}`),
+        actions: [{ type: 'button', action_id: ACTION_ACK, block_id: 'trailguard_actions', value: alert.id, name: 'ack' }],
+      };
+      const res = await postSigned(`${app.url}/slack/events`, { payload: JSON.stringify(payload) }, { secret: SECRET });
+      await settle();
+
+      expect(res.status).toBe(200);
+      expect((await app.services.store.get(alert.id))?.acknowledgedBy).toBeNull();
+      expect(slack.ok('chat.update')).toHaveLength(0);
+    }
+  });
+
+  // `slack.viewers` set and `slack.responders` left empty (a first-day config: "viewers may read"): allowed(respond)
+  // is `responders.length === 0 || …`, so ANY workspace member who sees the alert may Acknowledge it (and Re-check),
+  // while the same outsider is refused /trail-status and the App Home. The user meant to restrict the channel and
+  // instead silenced nobody's button; an attacker in the channel acknowledges the alert about their own tampering.
+  // Suggested fix: refuse the config (`slack.viewers is set but slack.responders is empty: name who may act`), naming
+  // the field; or treat respond as allowed to nobody outside `responders ∪ viewers` when viewers is set.
+  it.fails('with slack.viewers set and slack.responders empty, a user who is neither cannot acknowledge', async () => {
+    const app = await startWith(`slack: { channel: ${CHANNEL}, viewers: [${VIEWER}] }`);
+    const { alert, ts } = await postedAlert(app);
+    slack.calls.length = 0;
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'TTEAM00001', domain: 'acme' },
+      user: { id: OUTSIDER, username: 'outsider', team_id: 'TTEAM00001' },
+      container: { type: 'message', message_ts: ts, channel_id: CHANNEL, is_ephemeral: false },
+      channel: { id: CHANNEL, name: 'security' },
+      message: { type: 'message', ts, text: 'alert' },
+      response_url: slack.responseUrl('viewers-only'),
+      actions: [{ type: 'button', action_id: ACTION_ACK, block_id: 'trailguard_actions', value: alert.id, action_ts: '1' }],
+    };
+    await postSigned(`${app.url}/slack/events`, { payload: JSON.stringify(payload) }, { secret: SECRET });
+    await settle();
+
+    expect((await app.services.store.get(alert.id))?.acknowledgedBy).toBeNull();
+  });
+});
+
+describe('review (r13): /healthz while alerts cannot reach Slack', () => {
+  // Only a Slack *refusal* (not_in_channel, token_revoked, …) turns /healthz red. Slack unreachable (egress blocked by
+  // a firewall or proxy, DNS, a TLS-intercepting proxy answering 5xx, a long outage) leaves every alert pending and
+  // retried with backoff for ever, while /healthz answers 200 {ok: true}: the monitor is green and nobody sees the
+  // alert. Reproduced with an alert received 10 minutes ago that Slack (503 on every call) has never taken.
+  // Suggested fix: /healthz answers 503 {ok: false, pending: {count, oldestReceivedAt}} when the oldest pending alert
+  // was received more than a few minutes ago (e.g. the poster's maxBackoffMs, 5 minutes), whatever the error.
+  it.fails('an alert pending for 10 minutes because Slack is unreachable turns /healthz red', async () => {
+    const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    slack.down = { status: 503, body: 'upstream connect error' };
+    const alert = makeAlert({
+      account: MEMBER,
+      trail: { name: 'unreachable', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/unreachable` },
+    });
+    expect(await app.services.store.insertAlert(alert, new Date(Date.now() - 10 * 60_000))).toBe(true);
+    await app.services.poster.drain();
+    await app.services.poster.drain();
+
+    expect((await app.services.store.get(alert.id))?.state).toBe('pending');
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(503);
+  });
+});

@@ -9,7 +9,7 @@ import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-ap
 import { makeAlert } from '../support/alerts.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { recordingLog } from '../support/recording-log.js';
-import { postSigned } from '../support/slack-sign.js';
+import { postSigned, slackSignature } from '../support/slack-sign.js';
 import { notification, TEST_CERT_PATH } from '../support/sns-sign.js';
 
 const SECRET = 'r13-signing-secret';
@@ -169,5 +169,61 @@ describe('review (r13): /healthz while alerts cannot reach Slack', () => {
     expect((await app.services.store.get(alert.id))?.state).toBe('pending');
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(503);
+  });
+});
+
+describe('review (r13): first day, a wrong bot token', () => {
+  // /healthz turns red only after a post fails (poster.slackRefusal). A new install with a mistyped or revoked
+  // SLACK_BOT_TOKEN starts, answers /healthz 200 {ok: true} and stays green until the first tampering event, whose
+  // alert is then the first thing Slack refuses: the monitor is green while it cannot post anything.
+  // Suggested fix: call auth.test at start (and on each /healthz, cached for a minute); a setup refusal
+  // (invalid_auth, token_revoked, not_authed, account_inactive, missing_scope) answers 503 {ok: false, slack: {error}}
+  // and is logged as an error, like a refused post.
+  it.fails('with a token Slack refuses (invalid_auth), /healthz is red before any alert', async () => {
+    slack.down = { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    await settle();
+
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(503);
+  });
+});
+
+describe('review (r13): replay across two app servers', () => {
+  // The HTTP server's replay ledger is this process's memory (MemoryLedger). README suggests HOST=0.0.0.0 behind a
+  // load balancer; with two servers behind it (or one restarted), a captured signed request refused by the first is
+  // acted on again by the second, within Bolt's 5 minutes. Shown with Acknowledge (idempotent, so only the log tells):
+  // both servers act and neither logs a replay. Re-check would read AWS and post in the thread twice.
+  // Suggested fix: keep the ledger in the store (a row keyed by signature, INSERT OR IGNORE with an expiry) as the
+  // DynamoDB ledger does on Lambda, or document that the HTTP server must run as one instance.
+  it.fails('a signed request replayed to a second server is refused', async () => {
+    const first = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    const second = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    const { alert, ts } = await postedAlert(first);
+    await second.services.store.insertAlert(alert, new Date());
+    const form = {
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: RESPONDER, username: 'responder', team_id: 'TTEAM00001' },
+        channel: { id: CHANNEL, name: 'security' },
+        message: { type: 'message', ts, text: 'alert' },
+        response_url: slack.responseUrl('replay'),
+        actions: [{ type: 'button', action_id: ACTION_ACK, block_id: 'trailguard_actions', value: alert.id, action_ts: '1' }],
+      }),
+    };
+    const body = new URLSearchParams(form).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(SECRET, timestamp, body),
+    };
+    const before = logs.lines.length;
+    await fetch(`${first.url}/slack/events`, { method: 'POST', headers, body });
+    await fetch(`${second.url}/slack/events`, { method: 'POST', headers, body });
+    await settle();
+
+    const acted = logs.lines.slice(before).filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id);
+    expect(acted).toHaveLength(1);
   });
 });

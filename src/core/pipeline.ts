@@ -276,7 +276,8 @@ function deadLetterDepths(
   const { account, region } = config.central;
   const out: PipelineReport['deadLetters'] = [];
   for (const resource of resources) {
-    if (resource.account !== account || resource.kind !== 'sqs-queue' || (resource.name !== NAMES.dlq && resource.name !== NAMES.alertsDlq)) continue;
+    if (resource.account !== account || resource.kind !== 'sqs-queue' || (resource.name !== NAMES.dlq && resource.name !== NAMES.alertsDlq))
+      continue;
     const seen = observed.get(resource.key);
     if (!seen?.exists) continue;
     const messages = Number(seen.fields.ApproximateNumberOfMessages ?? 0) + Number(seen.fields.ApproximateNumberOfMessagesNotVisible ?? 0);

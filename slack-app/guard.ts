@@ -75,10 +75,18 @@ export class MemoryLedger implements RequestLedger {
 /** The custom property under which the receivers hand the request's signature to the middleware. */
 export const SIGNATURE_PROPERTY = 'slackRequestSignature';
 
-/** For HTTPReceiver / AwsLambdaReceiver `customPropertiesExtractor`: the request's Slack signature header. */
+/**
+ * For HTTPReceiver / AwsLambdaReceiver `customPropertiesExtractor`: the request's Slack signature, as Bolt checks it.
+ * Bolt reads the header as `const [version, hash] = header.split('=')` and ignores anything after a second '=', so
+ * `v0=<hash>=x` passes as `v0=<hash>`: the ledger keys on that same `version=hash`, or a decorated header would make
+ * a captured request new to it.
+ */
 export function signatureOf(headers: Record<string, string | string[] | undefined> | undefined): Record<string, string> {
   for (const [name, value] of Object.entries(headers ?? {}))
-    if (name.toLowerCase() === 'x-slack-signature' && value) return { [SIGNATURE_PROPERTY]: String(value) };
+    if (name.toLowerCase() === 'x-slack-signature' && value) {
+      const [version, hash] = String(value).split('=');
+      return { [SIGNATURE_PROPERTY]: `${version}=${hash ?? ''}` };
+    }
   return {};
 }
 

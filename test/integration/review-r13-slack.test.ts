@@ -227,3 +227,44 @@ describe('review (r13): replay across two app servers', () => {
     expect(acted).toHaveLength(1);
   });
 });
+
+describe('review (r13): a replay with a decorated signature header', () => {
+  // Bolt checks `x-slack-signature` as `const [version, hash] = signature.split('=')`: anything after a second '='
+  // is ignored, so `v0=<hash>=x` is as valid as `v0=<hash>`. The replay ledger remembered the header as sent, so a
+  // captured request sent again with `=x` appended was a new request to it, and acted on again within 5 minutes.
+  it('a captured request sent again with text appended to its signature is refused as a replay', async () => {
+    const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    const { alert, ts } = await postedAlert(app);
+    const body = new URLSearchParams({
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: RESPONDER, username: 'responder', team_id: 'TTEAM00001' },
+        channel: { id: CHANNEL, name: 'security' },
+        message: { type: 'message', ts, text: 'alert' },
+        response_url: slack.responseUrl('decorated'),
+        actions: [{ type: 'button', action_id: ACTION_ACK, block_id: 'trailguard_actions', value: alert.id, action_ts: '1' }],
+      }),
+    }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = slackSignature(SECRET, timestamp, body);
+    const send = (sig: string) =>
+      fetch(`${app.url}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(timestamp),
+          'x-slack-signature': sig,
+        },
+        body,
+      });
+    const before = logs.lines.length;
+    expect((await send(signature)).status).toBe(200);
+    const replays = [`${signature}=x`, `${signature}=`, `${signature}==v0`];
+    for (const sig of replays) expect((await send(sig)).status, sig).toBe(200);
+    await settle();
+
+    const mine = logs.lines.slice(before);
+    expect(mine.filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id)).toHaveLength(1);
+    expect(mine.filter((l) => /refused: a replay/.test(l.message))).toHaveLength(replays.length);
+  });
+});

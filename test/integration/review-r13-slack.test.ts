@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ACK } from '../../slack-app/ids.js';
+import { createLambdaHandler } from '../../slack-app/lambda.js';
 import { loadSettings, startSlackApp, type SlackAppHandle } from '../../slack-app/server.js';
+import { SqliteStore } from '../../slack-app/store/sqlite.js';
 import { makeAlert } from '../support/alerts.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -27,6 +29,20 @@ const started: SlackAppHandle[] = [];
 
 /** A Slack app over HTTP with its own config (`slack:` line) and its own SQLite file. */
 async function startWith(slackLine: string, env: Record<string, string> = {}): Promise<SlackAppHandle> {
+  const settings = settingsWith(slackLine, env);
+  const handle = await startSlackApp(settings, {
+    log: logs,
+    poster: { batchDelayMs: 50, stormThreshold: 10 },
+    confirmSubscription: async () => {},
+    fetchCertificate: async () => {
+      throw new Error('no certificate fetch expected');
+    },
+  });
+  started.push(handle);
+  return handle;
+}
+
+function settingsWith(slackLine: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-r13-'));
   writeFileSync(
     join(dir, 'trailguard.yml'),
@@ -43,16 +59,7 @@ async function startWith(slackLine: string, env: Record<string, string> = {}): P
     PORT: '0',
     ...env,
   });
-  const handle = await startSlackApp(settings, {
-    log: logs,
-    poster: { batchDelayMs: 50, stormThreshold: 10 },
-    confirmSubscription: async () => {},
-    fetchCertificate: async () => {
-      throw new Error('no certificate fetch expected');
-    },
-  });
-  started.push(handle);
-  return handle;
+  return settings;
 }
 
 /** An alert delivered over /sns and posted; its id and message ts. */
@@ -266,5 +273,28 @@ describe('review (r13): a replay with a decorated signature header', () => {
     const mine = logs.lines.slice(before);
     expect(mine.filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id)).toHaveLength(1);
     expect(mine.filter((l) => /refused: a replay/.test(l.message))).toHaveLength(replays.length);
+  });
+});
+
+describe('review (r13): on Lambda, Slack refusing every post', () => {
+  // On the server, a Slack refusal (not_in_channel, token_revoked, …) turns /healthz red. On Lambda there is no
+  // /healthz: the SNS invocation and every scheduled drain return {ok: true} while every alert stays pending, and the
+  // refusal is one log line (`slack refuses every post …`). Nothing a Lambda Errors alarm or the schedule can see.
+  // Suggested fix: the scheduled drain (and the SNS invocation) fails, naming the Slack error, while the poster's
+  // slackRefusal is set or the oldest pending alert is older than a few minutes; document an alarm on the function's
+  // Errors metric (or have `apply` create it with the remediator's alarms).
+  it.fails('the scheduled drain fails while Slack refuses every post (not_in_channel)', async () => {
+    slack.down = { status: 200, body: { ok: false, error: 'not_in_channel' } };
+    const handler = createLambdaHandler(settingsWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`), {
+      store: new SqliteStore(':memory:'),
+      log: logs,
+    });
+    const alert = makeAlert({ account: MEMBER, trail: { name: 'kicked', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/kicked` } });
+    const sns = await handler({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(alert) } }] }, {});
+    expect(sns).toEqual({ ok: true });
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage').length).toBeGreaterThan(0);
+
+    await new Promise((r) => setTimeout(r, 2100));
+    await expect(handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, {})).rejects.toThrow(/not_in_channel/);
   });
 });

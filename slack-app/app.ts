@@ -69,22 +69,35 @@ export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?:
   };
 }
 
+/** /healthz turns red when an alert received this long ago (5 minutes, the poster's longest backoff) is still not in Slack. */
+export const PENDING_STALE_MS = 5 * 60_000;
+/** How far ahead /healthz looks for pending alerts: past any backoff or Retry-After. */
+const PENDING_HORIZON_MS = 7 * 24 * 3600_000;
+
 export function createApp(options: AppOptions, services: Services): App {
   // Green only while an alert could be stored now: a full disk or a locked store answers every SNS delivery 500.
   const healthz = (_req: IncomingMessage, res: ServerResponse) =>
-    void services.store.probeWrite(services.now()).then(
-      () => {
-        // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely.
-        const slack = services.poster.slackRefusal;
-        res.writeHead(slack ? 503 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: !slack, ...(slack ? { slack } : {}), refused: services.refused }));
-      },
-      (error: unknown) => {
-        services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
-      },
-    );
+    void services.store
+      .probeWrite(services.now())
+      // The oldest alert still waiting for Slack (any cause: unreachable, 5xx, 429s, a refusal).
+      .then(() => services.store.due(new Date(services.now().getTime() + PENDING_HORIZON_MS), 1))
+      .then(
+        ([oldest]) => {
+          // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely; so does
+          // an alert nobody has been shown for PENDING_STALE_MS, whatever kept it from Slack (egress blocked, an outage).
+          const slack = services.poster.slackRefusal;
+          const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS;
+          const pending = stale ? { pending: { oldestReceivedAt: oldest.receivedAt, error: oldest.lastError ?? null } } : {};
+          const ok = !slack && !stale;
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok, ...(slack ? { slack } : {}), ...pending, refused: services.refused }));
+        },
+        (error: unknown) => {
+          services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
+        },
+      );
   const customRoutes = [
     ...(options.sns
       ? [

@@ -160,9 +160,9 @@ describe('review (r13): /healthz while alerts cannot reach Slack', () => {
   // a firewall or proxy, DNS, a TLS-intercepting proxy answering 5xx, a long outage) leaves every alert pending and
   // retried with backoff for ever, while /healthz answers 200 {ok: true}: the monitor is green and nobody sees the
   // alert. Reproduced with an alert received 10 minutes ago that Slack (503 on every call) has never taken.
-  // Suggested fix: /healthz answers 503 {ok: false, pending: {count, oldestReceivedAt}} when the oldest pending alert
-  // was received more than a few minutes ago (e.g. the poster's maxBackoffMs, 5 minutes), whatever the error.
-  it.fails('an alert pending for 10 minutes because Slack is unreachable turns /healthz red', async () => {
+  // Fixed: /healthz answers 503 {ok: false, pending: {oldestReceivedAt, error}} when the oldest pending alert was
+  // received more than 5 minutes ago (the poster's longest backoff), whatever kept it from Slack.
+  it('an alert pending for 10 minutes because Slack is unreachable turns /healthz red', async () => {
     const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
     slack.down = { status: 503, body: 'upstream connect error' };
     const alert = makeAlert({
@@ -176,6 +176,14 @@ describe('review (r13): /healthz while alerts cannot reach Slack', () => {
     expect((await app.services.store.get(alert.id))?.state).toBe('pending');
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false, pending: { oldestReceivedAt: expect.any(String) } });
+
+    // Slack back: the alert is posted and /healthz is green again.
+    slack.down = null;
+    await app.services.store.markFailed(alert.id, 'test', new Date());
+    await app.services.poster.drain();
+    expect((await app.services.store.get(alert.id))?.state).toBe('posted');
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });
 

@@ -132,16 +132,19 @@ describe('review (r13): who may press a button', () => {
   // is `responders.length === 0 || …`, so ANY workspace member who sees the alert may Acknowledge it (and Re-check),
   // while the same outsider is refused /trail-status and the App Home. The user meant to restrict the channel and
   // instead silenced nobody's button; an attacker in the channel acknowledges the alert about their own tampering.
-  // Suggested fix: refuse the config (`slack.viewers is set but slack.responders is empty: name who may act`), naming
-  // the field; or treat respond as allowed to nobody outside `responders ∪ viewers` when viewers is set.
-  it.fails('with slack.viewers set and slack.responders empty, a user who is neither cannot acknowledge', async () => {
-    const app = await startWith(`slack: { channel: ${CHANNEL}, viewers: [${VIEWER}] }`);
+  // Fixed: the config is refused, naming slack.responders, and the app does not start.
+  it('with slack.viewers set and slack.responders empty, the app refuses to start, naming slack.responders', () => {
+    expect(() => settingsWith(`slack: { channel: ${CHANNEL}, viewers: [${VIEWER}] }`)).toThrow(/slack\.responders/);
+  });
+
+  it('with slack.viewers and slack.responders set, a viewer cannot acknowledge', async () => {
+    const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}], viewers: [${VIEWER}] }`);
     const { alert, ts } = await postedAlert(app);
     slack.calls.length = 0;
     const payload = {
       type: 'block_actions',
       team: { id: 'TTEAM00001', domain: 'acme' },
-      user: { id: OUTSIDER, username: 'outsider', team_id: 'TTEAM00001' },
+      user: { id: VIEWER, username: 'viewer', team_id: 'TTEAM00001' },
       container: { type: 'message', message_ts: ts, channel_id: CHANNEL, is_ephemeral: false },
       channel: { id: CHANNEL, name: 'security' },
       message: { type: 'message', ts, text: 'alert' },

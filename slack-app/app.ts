@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
 import { errorText } from '#core/errors.js';
+import { setupRefusal } from './alerts/decide.js';
 import type { ChatApi, ConversationsApi } from './alerts/poster.js';
 import { accessOf, guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
@@ -80,12 +81,22 @@ export function createApp(options: AppOptions, services: Services): App {
     void services.store
       .probeWrite(services.now())
       // The oldest alert still waiting for Slack (any cause: unreachable, 5xx, 429s, a refusal).
-      .then(() => services.store.due(new Date(services.now().getTime() + PENDING_HORIZON_MS), 1))
+      .then(() =>
+        Promise.all([
+          services.store.due(new Date(services.now().getTime() + PENDING_HORIZON_MS), 1),
+          // The bot token, checked (auth.test) until Slack first accepts it: a mistyped or revoked token on the first
+          // day is red before the first alert instead of after it. Slack unreachable is not a refusal (see pending).
+          authorize().then(
+            () => null,
+            (error: unknown) => setupRefusal(error),
+          ),
+        ]),
+      )
       .then(
-        ([oldest]) => {
+        ([[oldest], tokenRefusal]) => {
           // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely; so does
           // an alert nobody has been shown for PENDING_STALE_MS, whatever kept it from Slack (egress blocked, an outage).
-          const slack = services.poster.slackRefusal;
+          const slack = services.poster.slackRefusal ?? (tokenRefusal ? { error: tokenRefusal, since: null } : null);
           const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS;
           const pending = stale ? { pending: { oldestReceivedAt: oldest.receivedAt, error: oldest.lastError ?? null } } : {};
           const ok = !slack && !stale;

@@ -194,16 +194,20 @@ describe('review (r13): first day, a wrong bot token', () => {
   // /healthz turns red only after a post fails (poster.slackRefusal). A new install with a mistyped or revoked
   // SLACK_BOT_TOKEN starts, answers /healthz 200 {ok: true} and stays green until the first tampering event, whose
   // alert is then the first thing Slack refuses: the monitor is green while it cannot post anything.
-  // Suggested fix: call auth.test at start (and on each /healthz, cached for a minute); a setup refusal
-  // (invalid_auth, token_revoked, not_authed, account_inactive, missing_scope) answers 503 {ok: false, slack: {error}}
-  // and is logged as an error, like a refused post.
-  it.fails('with a token Slack refuses (invalid_auth), /healthz is red before any alert', async () => {
+  // Fixed: /healthz checks the token (auth.test, until Slack first accepts it); a setup refusal (invalid_auth,
+  // token_revoked, not_authed, account_inactive, …) answers 503 {ok: false, slack: {error}}.
+  it('with a token Slack refuses (invalid_auth), /healthz is red before any alert', async () => {
     slack.down = { status: 200, body: { ok: false, error: 'invalid_auth' } };
     const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
     await settle();
 
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false, slack: { error: 'invalid_auth' } });
+
+    // The token fixed (Slack accepts it): green.
+    slack.down = null;
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });
 

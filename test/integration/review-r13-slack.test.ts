@@ -313,3 +313,42 @@ describe('review (r13): on Lambda, Slack refusing every post', () => {
     await expect(handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, {})).rejects.toThrow(/not_in_channel/);
   });
 });
+
+describe('review (r13): the history look-up trusts any message in the channel', () => {
+  // After a post whose outcome is unknown (a 5xx from a proxy, a reset, a kill), the poster looks for the alert id
+  // in the channel's message metadata and, if found, records that message instead of posting. It never checks who
+  // posted the message: any app in the workspace (one a channel member installed, a compromised integration) can
+  // post `{event_type: 'trailguard_alert', event_payload: {alert_id}}`, and the alert id is the CloudTrail eventID
+  // of the attacker's own StopLogging (visible to them in Event history). Such a message, there before the retry,
+  // swallows the real alert: it is recorded as posted and never shown.
+  // Suggested fix: accept only messages posted by this app (message.bot_id / app_id equal to auth.test's bot_id and
+  // the app's id) in alreadyShown(); the stand-in should stamp its messages with the bot's id so it can be tested.
+  it.fails('a forged message carrying the alert id does not stop the real alert from being posted', async () => {
+    const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+    const alert = makeAlert({ account: MEMBER, trail: { name: 'forged', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/forged` } });
+    const list = slack.channels.get(CHANNEL) ?? [];
+    list.push({
+      ts: `${Math.floor(Date.now() / 1000)}.000100`,
+      text: 'nothing to see',
+      metadata: { event_type: 'trailguard_alert', event_payload: { alert_id: alert.id } },
+    });
+    slack.channels.set(CHANNEL, list);
+    // The first post goes nowhere and its outcome is unknown (a proxy's 502).
+    slack.script.set('chat.postMessage', [{ status: 502, body: 'bad gateway' }]);
+
+    await fetch(`${app.url}/sns`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+      body: JSON.stringify(notification(TOPIC, alert)),
+    });
+    await app.services.poster.drain();
+    for (let i = 0; i < 40 && (await app.services.store.get(alert.id))?.state !== 'posted'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await app.services.poster.drain();
+    }
+
+    expect((await app.services.store.get(alert.id))?.state).toBe('posted');
+    const shown = slack.ok('chat.postMessage').filter((c) => JSON.stringify(c.args).includes(alert.id));
+    expect(shown).toHaveLength(1);
+  });
+});

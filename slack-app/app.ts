@@ -24,18 +24,42 @@ export interface AppOptions {
   logLevel?: LogLevel;
 }
 
+/** The slice of Slack's auth API the poster uses: auth.test, for the app's own bot id. */
+export interface AuthApi {
+  test(args: { token: string }): Promise<{ bot_id?: string }>;
+}
+
 /**
  * A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token:
  * `chat` (chat.postMessage, chat.update) and `conversations` (conversations.history, conversations.replies).
  */
-export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string, conversations?: ConversationsApi): void } {
-  let target: { chat: ChatApi; token: string; conversations: ConversationsApi | undefined } | null = null;
+export function deferredChat(): ChatApi & {
+  bind(chat: ChatApi, token: string, conversations?: ConversationsApi, auth?: AuthApi): void;
+} {
+  let target: { chat: ChatApi; token: string; conversations: ConversationsApi | undefined; auth: AuthApi | undefined } | null = null;
+  let botId: Promise<string | undefined> | null = null;
   const get = () => {
     if (!target) throw new Error('Slack client not bound yet');
     return target;
   };
   return {
-    bind: (chat, token, conversations) => void (target = { chat, token, conversations }),
+    bind: (chat, token, conversations, auth) => {
+      target = { chat, token, conversations, auth };
+      botId = null;
+    },
+    // auth.test once (again after a failure): the bot id the history look-up trusts.
+    botId: () => {
+      const { auth, token } = get();
+      if (!auth) return Promise.resolve(undefined);
+      botId ??= auth.test({ token }).then(
+        (r) => r.bot_id,
+        (error: unknown) => {
+          botId = null;
+          throw error;
+        },
+      );
+      return botId;
+    },
     postMessage: (args) => get().chat.postMessage({ token: get().token, ...args }),
     update: (args) => get().chat.update({ token: get().token, ...args }),
     history: (args) => {

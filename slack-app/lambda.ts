@@ -63,7 +63,7 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver, ledger },
     services,
   );
-  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never);
+  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never, app.client.auth as never);
   const bolt = receiver.toHandler();
 
   return async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {

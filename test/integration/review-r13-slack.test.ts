@@ -321,15 +321,15 @@ describe('review (r13): the history look-up trusts any message in the channel', 
   // post `{event_type: 'trailguard_alert', event_payload: {alert_id}}`, and the alert id is the CloudTrail eventID
   // of the attacker's own StopLogging (visible to them in Event history). Such a message, there before the retry,
   // swallows the real alert: it is recorded as posted and never shown.
-  // Suggested fix: accept only messages posted by this app (message.bot_id / app_id equal to auth.test's bot_id and
-  // the app's id) in alreadyShown(); the stand-in should stamp its messages with the bot's id so it can be tested.
-  it.fails('a forged message carrying the alert id does not stop the real alert from being posted', async () => {
+  // Fixed: the look-up trusts only messages whose bot_id is the app's own (auth.test); the stand-in stamps its bot id.
+  it('a forged message carrying the alert id does not stop the real alert from being posted', async () => {
     const app = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
     const alert = makeAlert({ account: MEMBER, trail: { name: 'forged', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/forged` } });
     const list = slack.channels.get(CHANNEL) ?? [];
     list.push({
       ts: `${Math.floor(Date.now() / 1000)}.000100`,
       text: 'nothing to see',
+      bot_id: 'BOTHERAPP01',
       metadata: { event_type: 'trailguard_alert', event_payload: { alert_id: alert.id } },
     });
     slack.channels.set(CHANNEL, list);

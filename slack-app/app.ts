@@ -96,6 +96,8 @@ export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?:
 
 /** /healthz turns red when an alert received this long ago (5 minutes, the poster's longest backoff) is still not in Slack. */
 export const PENDING_STALE_MS = 5 * 60_000;
+/** How long /healthz waits for auth.test before answering without it. */
+const TOKEN_CHECK_MS = 2_000;
 /** How far ahead /healthz looks for pending alerts: past any backoff or Retry-After. */
 const PENDING_HORIZON_MS = 7 * 24 * 3600_000;
 
@@ -110,10 +112,14 @@ export function createApp(options: AppOptions, services: Services): App {
           services.store.due(new Date(services.now().getTime() + PENDING_HORIZON_MS), 1),
           // The bot token, checked (auth.test) until Slack first accepts it: a mistyped or revoked token on the first
           // day is red before the first alert instead of after it. Slack unreachable is not a refusal (see pending).
-          authorize().then(
-            () => null,
-            (error: unknown) => setupRefusal(error),
-          ),
+          // At most TOKEN_CHECK_MS: a Slack that does not answer must not hang the health check (pending says it).
+          Promise.race([
+            authorize().then(
+              () => null,
+              (error: unknown) => setupRefusal(error),
+            ),
+            new Promise<null>((resolve) => setTimeout(resolve, TOKEN_CHECK_MS, null).unref()),
+          ]),
         ]),
       )
       .then(

@@ -295,10 +295,9 @@ describe('review (r13): on Lambda, Slack refusing every post', () => {
   // On the server, a Slack refusal (not_in_channel, token_revoked, …) turns /healthz red. On Lambda there is no
   // /healthz: the SNS invocation and every scheduled drain return {ok: true} while every alert stays pending, and the
   // refusal is one log line (`slack refuses every post …`). Nothing a Lambda Errors alarm or the schedule can see.
-  // Suggested fix: the scheduled drain (and the SNS invocation) fails, naming the Slack error, while the poster's
-  // slackRefusal is set or the oldest pending alert is older than a few minutes; document an alarm on the function's
-  // Errors metric (or have `apply` create it with the remediator's alarms).
-  it.fails('the scheduled drain fails while Slack refuses every post (not_in_channel)', async () => {
+  // Fixed: the scheduled drain fails, naming the Slack error, while the poster's slackRefusal is set or the oldest
+  // pending alert is older than 5 minutes (an alarm on the function's Errors metric sees it; README says to set one).
+  it('the scheduled drain fails while Slack refuses every post (not_in_channel)', async () => {
     slack.down = { status: 200, body: { ok: false, error: 'not_in_channel' } };
     const handler = createLambdaHandler(settingsWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`), {
       store: new SqliteStore(':memory:'),

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
 import { errorText } from '#core/errors.js';
+import { setupRefusal } from './alerts/decide.js';
 import type { ChatApi, ConversationsApi } from './alerts/poster.js';
 import { accessOf, guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
@@ -23,18 +24,42 @@ export interface AppOptions {
   logLevel?: LogLevel;
 }
 
+/** The slice of Slack's auth API the poster uses: auth.test, for the app's own bot id. */
+export interface AuthApi {
+  test(args: { token: string }): Promise<{ bot_id?: string }>;
+}
+
 /**
  * A ChatApi usable before the app exists (the poster is built first); `bind` points it at the app's client and token:
  * `chat` (chat.postMessage, chat.update) and `conversations` (conversations.history, conversations.replies).
  */
-export function deferredChat(): ChatApi & { bind(chat: ChatApi, token: string, conversations?: ConversationsApi): void } {
-  let target: { chat: ChatApi; token: string; conversations: ConversationsApi | undefined } | null = null;
+export function deferredChat(): ChatApi & {
+  bind(chat: ChatApi, token: string, conversations?: ConversationsApi, auth?: AuthApi): void;
+} {
+  let target: { chat: ChatApi; token: string; conversations: ConversationsApi | undefined; auth: AuthApi | undefined } | null = null;
+  let botId: Promise<string | undefined> | null = null;
   const get = () => {
     if (!target) throw new Error('Slack client not bound yet');
     return target;
   };
   return {
-    bind: (chat, token, conversations) => void (target = { chat, token, conversations }),
+    bind: (chat, token, conversations, auth) => {
+      target = { chat, token, conversations, auth };
+      botId = null;
+    },
+    // auth.test once (again after a failure): the bot id the history look-up trusts.
+    botId: () => {
+      const { auth, token } = get();
+      if (!auth) return Promise.resolve(undefined);
+      botId ??= auth.test({ token }).then(
+        (r) => r.bot_id,
+        (error: unknown) => {
+          botId = null;
+          throw error;
+        },
+      );
+      return botId;
+    },
     postMessage: (args) => get().chat.postMessage({ token: get().token, ...args }),
     update: (args) => get().chat.update({ token: get().token, ...args }),
     history: (args) => {
@@ -69,22 +94,51 @@ export function lazyAuthorize(token: string, authTest: () => Promise<{ user_id?:
   };
 }
 
+/** /healthz turns red when an alert received this long ago (5 minutes, the poster's longest backoff) is still not in Slack. */
+export const PENDING_STALE_MS = 5 * 60_000;
+/** How long /healthz waits for auth.test before answering without it. */
+const TOKEN_CHECK_MS = 2_000;
+/** How far ahead /healthz looks for pending alerts: past any backoff or Retry-After. */
+const PENDING_HORIZON_MS = 7 * 24 * 3600_000;
+
 export function createApp(options: AppOptions, services: Services): App {
   // Green only while an alert could be stored now: a full disk or a locked store answers every SNS delivery 500.
   const healthz = (_req: IncomingMessage, res: ServerResponse) =>
-    void services.store.probeWrite(services.now()).then(
-      () => {
-        // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely.
-        const slack = services.poster.slackRefusal;
-        res.writeHead(slack ? 503 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: !slack, ...(slack ? { slack } : {}), refused: services.refused }));
-      },
-      (error: unknown) => {
-        services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
-      },
-    );
+    void services.store
+      .probeWrite(services.now())
+      // The oldest alert still waiting for Slack (any cause: unreachable, 5xx, 429s, a refusal).
+      .then(() =>
+        Promise.all([
+          services.store.due(new Date(services.now().getTime() + PENDING_HORIZON_MS), 1),
+          // The bot token, checked (auth.test) until Slack first accepts it: a mistyped or revoked token on the first
+          // day is red before the first alert instead of after it. Slack unreachable is not a refusal (see pending).
+          // At most TOKEN_CHECK_MS: a Slack that does not answer must not hang the health check (pending says it).
+          Promise.race([
+            authorize().then(
+              () => null,
+              (error: unknown) => setupRefusal(error),
+            ),
+            new Promise<null>((resolve) => setTimeout(resolve, TOKEN_CHECK_MS, null).unref()),
+          ]),
+        ]),
+      )
+      .then(
+        ([[oldest], tokenRefusal]) => {
+          // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely; so does
+          // an alert nobody has been shown for PENDING_STALE_MS, whatever kept it from Slack (egress blocked, an outage).
+          const slack = services.poster.slackRefusal ?? (tokenRefusal ? { error: tokenRefusal, since: null } : null);
+          const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS;
+          const pending = stale ? { pending: { oldestReceivedAt: oldest.receivedAt, error: oldest.lastError ?? null } } : {};
+          const ok = !slack && !stale;
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok, ...(slack ? { slack } : {}), ...pending, refused: services.refused }));
+        },
+        (error: unknown) => {
+          services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
+        },
+      );
   const customRoutes = [
     ...(options.sns
       ? [

@@ -75,10 +75,18 @@ export class MemoryLedger implements RequestLedger {
 /** The custom property under which the receivers hand the request's signature to the middleware. */
 export const SIGNATURE_PROPERTY = 'slackRequestSignature';
 
-/** For HTTPReceiver / AwsLambdaReceiver `customPropertiesExtractor`: the request's Slack signature header. */
+/**
+ * For HTTPReceiver / AwsLambdaReceiver `customPropertiesExtractor`: the request's Slack signature, as Bolt checks it.
+ * Bolt reads the header as `const [version, hash] = header.split('=')` and ignores anything after a second '=', so
+ * `v0=<hash>=x` passes as `v0=<hash>`: the ledger keys on that same `version=hash`, or a decorated header would make
+ * a captured request new to it.
+ */
 export function signatureOf(headers: Record<string, string | string[] | undefined> | undefined): Record<string, string> {
   for (const [name, value] of Object.entries(headers ?? {}))
-    if (name.toLowerCase() === 'x-slack-signature' && value) return { [SIGNATURE_PROPERTY]: String(value) };
+    if (name.toLowerCase() === 'x-slack-signature' && value) {
+      const [version, hash] = String(value).split('=');
+      return { [SIGNATURE_PROPERTY]: `${version}=${hash ?? ''}` };
+    }
   return {};
 }
 
@@ -106,19 +114,31 @@ function describe(args: AnyMiddlewareArgs): Seen {
     user_id?: string;
     channel_id?: string;
     view?: { callback_id?: string };
+    event?: unknown;
+    callback_id?: unknown;
   };
+  // Events API deliveries (and Slack's notice that it is rate-limiting them) are the workspace's, not a user's click.
+  if (body.event !== undefined || body.type === 'event_callback' || body.type === 'app_rate_limited')
+    return { kind: 'other', id: body.type ?? '', user: undefined, channel: undefined };
   if (typeof body.command === 'string') return { kind: 'command', id: body.command, user: body.user_id, channel: body.channel_id };
-  if (body.type === 'block_actions')
+  // Bolt routes ANY body with `actions` to app.action() by the first action's action_id, whatever its `type`
+  // (a legacy `interactive_message`, or none): the guard must see each of them as the action it runs.
+  if (body.type === 'block_actions' || Array.isArray(body.actions))
     return { kind: 'action', id: body.actions?.[0]?.action_id ?? '', user: body.user?.id, channel: body.channel?.id };
-  if (body.type === 'view_submission' || body.type === 'view_closed' || body.type === 'shortcut' || body.type === 'message_action')
-    return { kind: 'view', id: body.view?.callback_id ?? body.type, user: body.user?.id, channel: body.channel?.id };
-  return { kind: 'other', id: body.type ?? '', user: undefined, channel: undefined };
+  // Everything else a user can send (views, shortcuts, dialogs, options, a type Bolt learns later): refused unless
+  // the user may act; never passed unchecked.
+  return {
+    kind: 'view',
+    id: body.view?.callback_id ?? (typeof body.callback_id === 'string' ? body.callback_id : undefined) ?? body.type ?? '',
+    user: body.user?.id,
+    channel: body.channel?.id,
+  };
 }
 
 /**
  * The middleware: refuses a request seen before (acknowledged, nothing done, logged), then a user who may not do
  * what the request asks, and `/trail-status` outside the configured channel(s) (answered ephemerally and logged).
- * Events (the Events API) pass: Slack sends them for the workspace, not for a user's click.
+ * Events (the Events API) pass: Slack sends them for the workspace, not for a user's click; every other request is checked.
  */
 export function guard(deps: GuardDeps): Middleware<AnyMiddlewareArgs> {
   const now = deps.now ?? Date.now;

@@ -5,7 +5,7 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import { createClient } from '#core/aws/clients.js';
 import { parseAlert, type Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
-import { createApp, deferredChat } from './app.js';
+import { createApp, deferredChat, PENDING_STALE_MS } from './app.js';
 import { DEFERRED_KEY, isSlowSlackRequest, lambdaSelfInvoke, type SelfInvoke } from './defer.js';
 import { MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { DynamoLedger } from './ledger-dynamodb.js';
@@ -63,7 +63,7 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver, ledger },
     services,
   );
-  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never);
+  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never, app.client.auth as never);
   const bolt = receiver.toHandler();
 
   return async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {
@@ -89,6 +89,18 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     }
     if (event.source === 'aws.events' || event['detail-type'] === 'Scheduled Event') {
       await poster.drain();
+      // No /healthz on Lambda: the schedule's invocation fails (the function's Errors metric, an alarm) while Slack
+      // refuses every post or an alert received more than PENDING_STALE_MS ago is still not in Slack.
+      const refusal = poster.slackRefusal;
+      const [oldest] = await store.due(new Date(services.now().getTime() + 7 * 24 * 3600_000), 1);
+      const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS ? oldest : null;
+      if (refusal || stale) {
+        const why = refusal
+          ? `Slack refuses every post (${refusal.error})`
+          : `an alert received at ${stale!.receivedAt} is still not in Slack (${stale!.lastError ?? 'not posted yet'})`;
+        log.error('alerts are not reaching Slack', { reason: why });
+        throw new Error(`TrailGuard alerts are not reaching Slack: ${why}`);
+      }
       return { ok: true };
     }
     // The second half of a deferred request: the same signed request, now with time to read AWS.

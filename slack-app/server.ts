@@ -60,7 +60,7 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     },
     services,
   );
-  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never);
+  chat.bind(app.client.chat as never, settings.token, app.client.conversations as never, app.client.auth as never);
   const server = (await app.start({ port: settings.port, host: settings.host })) as Server;
   // Learn the Organization's account names before the first alert needs them; failures only cost names.
   if (config.members.organization)

@@ -59,7 +59,9 @@ export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
       `TRAILGUARD_TOPIC_ARN: expected an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<name>), got ${JSON.stringify(topicArn)}`,
     );
   }
-  const port = Number(env.PORT ?? 3000);
+  // Blank is the default (as HOST=); otherwise plain digits: Number() would take '' as 0 (a random port), '0x50' as 80.
+  const portText = env.PORT || '3000';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got ${JSON.stringify(env.PORT)}`);
   // Loopback by default: the app answers Slack and SNS through a proxy or tunnel the operator chooses to expose.
   const host = env.HOST || '127.0.0.1';
@@ -74,7 +76,8 @@ export function loadSettings(env: NodeJS.ProcessEnv): SlackAppSettings {
     signingSecret,
     config,
     channel,
-    dbPath: env.TRAILGUARD_DB ?? './trailguard.db',
+    // Blank is the default: SQLite would take '' as a temporary database, deleted (with every pending alert) at exit.
+    dbPath: env.TRAILGUARD_DB || './trailguard.db',
     port,
     host,
     slackApiUrl: env.SLACK_API_URL || undefined,

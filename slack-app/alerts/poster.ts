@@ -29,7 +29,7 @@ export { retryAfterMs } from './decide.js';
 
 /** A page of conversations.history / conversations.replies, as far as the poster reads it. */
 export interface HistoryPage {
-  messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }[];
+  messages?: { ts?: string; bot_id?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }[];
   response_metadata?: { next_cursor?: string };
 }
 
@@ -46,6 +46,11 @@ export interface ConversationsApi {
 export interface ChatApi extends Partial<ConversationsApi> {
   postMessage(args: Record<string, unknown> & { channel: string; text: string }): Promise<{ ts?: string }>;
   update(args: Record<string, unknown> & { channel: string; ts: string; text: string }): Promise<unknown>;
+  /**
+   * This app's bot id (auth.test `bot_id`). With it, the history look-up trusts only the app's own messages: any
+   * other app in the workspace could post a message carrying an alert id's metadata and swallow that alert.
+   */
+  botId?(): Promise<string | undefined>;
 }
 
 export interface PosterOptions extends Partial<PostingRules> {
@@ -429,6 +434,15 @@ export class AlertPoster {
       return found;
     }
     const oldest = Math.min(...unsure.map((i) => Date.parse(i.sendingAt!))) - LOOKBACK_MS;
+    // Our own messages only; when who we are cannot be learnt, nothing is trusted: shown twice beats never shown.
+    let own: string | undefined | null = null;
+    if (this.chat.botId) {
+      own = await this.chat.botId().catch(() => undefined);
+      if (!own) {
+        this.log.warn("cannot tell which messages are this app's own; posting again", { alertIds: [...wanted] });
+        return found;
+      }
+    }
     try {
       let cursor: string | undefined;
       for (let page = 0; page < LOOKUP_PAGES; page += 1) {
@@ -442,6 +456,7 @@ export class AlertPoster {
         const out = await lookUp.call(this.chat, args as never);
         for (const message of out.messages ?? []) {
           if (message.metadata?.event_type !== METADATA_ALERT || !message.ts) continue;
+          if (own !== null && message.bot_id !== own) continue;
           const payload = message.metadata.event_payload ?? {};
           const ids = [payload.alert_id, ...(Array.isArray(payload.alert_ids) ? payload.alert_ids : [])];
           for (const id of ids) if (typeof id === 'string' && wanted.has(id) && !found.has(id)) found.set(id, message.ts);

@@ -333,6 +333,14 @@ export const ConfigSchema = z
         message: 'excludes every account in members.accounts: TrailGuard would protect no member',
       });
     }
+    // Viewers without responders: readers restricted, but with responders empty anyone may Acknowledge and Re-check.
+    if (config.slack && config.slack.viewers.length > 0 && config.slack.responders.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slack', 'responders'],
+        message: 'is empty while slack.viewers is set: anyone in the channel could acknowledge alerts; list who may act',
+      });
+    }
     const seen = new Map<string, number>();
     members.accounts.forEach((account, index) => {
       const first = seen.get(account.id);

@@ -256,13 +256,18 @@ export function buildReport(run: RunResults): PipelineReport {
 
 /** The dead-letter message, as the summary, the PR comment and the CLI show it. */
 export function describeDeadLetters(dead: PipelineReport['deadLetters'][number]): string {
+  if (dead.queue === NAMES.alertsDlq)
+    return (
+      `${dead.messages} message${dead.messages === 1 ? '' : 's'} in ${dead.queue}: alerts SNS could not deliver to the Slack app (it was down ` +
+      'or answered errors longer than SNS retries), so nobody was shown them; read them, fix the app, and redrive them to the topic'
+    );
   return (
     `${dead.messages} message${dead.messages === 1 ? '' : 's'} in ${dead.queue}: tamper events the remediator could not handle (an alert that could not be ` +
     'published, an event that failed every retry), so a trail may be off with no alert; read them, fix the cause, and redrive them'
   );
 }
 
-/** Depth of the dead-letter queue(s) a central read saw (SQS ApproximateNumberOfMessages, visible and in flight); none elsewhere. */
+/** Depth of the dead-letter queues (trailguard-dlq, and the Slack app's trailguard-alerts-dlq) a central read saw (SQS ApproximateNumberOfMessages, visible and in flight); none elsewhere. */
 function deadLetterDepths(
   config: Config,
   resources: readonly Resource[],
@@ -271,7 +276,8 @@ function deadLetterDepths(
   const { account, region } = config.central;
   const out: PipelineReport['deadLetters'] = [];
   for (const resource of resources) {
-    if (resource.account !== account || resource.kind !== 'sqs-queue' || resource.name !== NAMES.dlq) continue;
+    if (resource.account !== account || resource.kind !== 'sqs-queue' || (resource.name !== NAMES.dlq && resource.name !== NAMES.alertsDlq))
+      continue;
     const seen = observed.get(resource.key);
     if (!seen?.exists) continue;
     const messages = Number(seen.fields.ApproximateNumberOfMessages ?? 0) + Number(seen.fields.ApproximateNumberOfMessagesNotVisible ?? 0);

@@ -36,6 +36,8 @@ export interface StoredMessage {
   blocks?: unknown;
   attachments?: unknown;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** The bot that posted it: the fake's own bot (auth.test's bot_id) for messages posted through chat.postMessage. */
+  bot_id?: string;
 }
 
 export interface FakeSlack {
@@ -109,6 +111,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const message: StoredMessage = {
       ts: ts(),
       text: String(args.text ?? ''),
+      bot_id: 'BBOTID0001',
       ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
       ...(args.blocks ? { blocks: args.blocks } : {}),
       ...(args.attachments ? { attachments: args.attachments } : {}),

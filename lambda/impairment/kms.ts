@@ -77,9 +77,33 @@ export const keyPolicy: StorageHandler = async (ctx) => {
   };
 };
 
+/**
+ * DeleteImportedKeyMaterial on a watched trail's key (a key with imported, EXTERNAL key material): the key becomes
+ * PendingImport and unusable at once (KMS API reference), so CloudTrail can encrypt nothing and delivers nothing.
+ * Only whoever holds the key material can re-import it: `failed` (logging cannot resume) unless DescribeKey finds
+ * the key usable again already.
+ */
+export const importedMaterialDeleted: StorageHandler = async (ctx) => {
+  const { steps, resource, trail } = ctx;
+  const kms = await kmsOf(ctx);
+  const change = `the imported key material of KMS key ${resource.name} (trail ${trail.name}) was deleted`;
+  const state = await steps.run('DescribeKey', () => keyState(kms, resource.name));
+  if (state === 'Enabled')
+    return { outcome: 'already-compliant', reason: `key ${resource.name} is enabled again already`, changes: [change], restored: null };
+  const health = await trailHealth(ctx);
+  return {
+    outcome: 'failed',
+    reason: `key ${resource.name} is ${state ?? 'in an unknown state'}: CloudTrail cannot encrypt trail ${trail.name}'s logs until its key material is imported again (ImportKeyMaterial, by whoever holds it); TrailGuard cannot`,
+    changes: [change],
+    restored: false,
+    isLogging: health.isLogging,
+  };
+};
+
 /** This family's calls. */
 export const kmsHandlers = {
   DisableKey: restoreKey,
   ScheduleKeyDeletion: restoreKey,
   PutKeyPolicy: keyPolicy,
+  DeleteImportedKeyMaterial: importedMaterialDeleted,
 } as const;

@@ -51,5 +51,33 @@ export const deleteLogGroup: StorageHandler = async (ctx) => {
   };
 };
 
+/**
+ * PutRetentionPolicy on a watched trail's log group: CloudWatch Logs then deletes its events older than
+ * `retentionInDays` (CloudWatch Logs API reference), the log-group form of case 16's 1-day lifecycle rule. Alerted,
+ * not reverted: the group's retention before the call is not in the record, so there is nothing certain to restore.
+ * `already-compliant` when the trail's baseline `retentionDays` is set and the new retention keeps at least that long.
+ */
+export const retentionPolicy: StorageHandler = async (ctx) => {
+  const { resource, trail, event } = ctx;
+  const days = event.requestParameters.retentionInDays;
+  const shown = typeof days === 'number' ? `${days} day${days === 1 ? '' : 's'}` : 'an unreadable retention';
+  const change = `CloudWatch Logs group ${resource.name} of trail ${trail.name} now deletes its events after ${shown}`;
+  const floor = trail.baseline?.retentionDays;
+  if (typeof days === 'number' && floor !== undefined && days >= floor) {
+    return {
+      outcome: 'already-compliant',
+      reason: `${change}, at least the ${floor} days trail ${trail.name}'s baseline keeps logs`,
+      changes: [change],
+      restored: null,
+    };
+  }
+  return {
+    outcome: 'alert-only',
+    reason: `${change}${floor !== undefined ? `, sooner than the ${floor} days its baseline keeps logs` : ''}: events older than that are lost; set the group's retention back (PutRetentionPolicy, or DeleteRetentionPolicy to keep them for ever)`,
+    changes: [change],
+    restored: false,
+  };
+};
+
 /** This family's calls. */
-export const logsHandlers = { DeleteLogGroup: deleteLogGroup } as const;
+export const logsHandlers = { DeleteLogGroup: deleteLogGroup, PutRetentionPolicy: retentionPolicy } as const;

@@ -37,6 +37,8 @@ export const WATCHED_EVENT_SOURCES = {
   ScheduleKeyDeletion: 'kms.amazonaws.com',
   PutKeyPolicy: 'kms.amazonaws.com',
   DeleteLogGroup: 'logs.amazonaws.com',
+  PutRetentionPolicy: 'logs.amazonaws.com',
+  DeleteImportedKeyMaterial: 'kms.amazonaws.com',
 } as const satisfies Record<TrailEvent, 'cloudtrail.amazonaws.com'> & Record<string, `${string}.amazonaws.com`>;
 export type WatchedEvent = keyof typeof WATCHED_EVENT_SOURCES;
 export const WATCHED_EVENTS = Object.keys(WATCHED_EVENT_SOURCES) as [WatchedEvent, ...WatchedEvent[]];

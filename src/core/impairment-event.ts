@@ -28,6 +28,8 @@ export const STORAGE_RESOURCES = {
   ScheduleKeyDeletion: 'kms-key',
   PutKeyPolicy: 'kms-key',
   DeleteLogGroup: 'log-group',
+  PutRetentionPolicy: 'log-group',
+  DeleteImportedKeyMaterial: 'kms-key',
 } as const satisfies Partial<Record<ImpairmentCall, string>>;
 export type StorageCall = keyof typeof STORAGE_RESOURCES;
 export type StorageResourceType = (typeof STORAGE_RESOURCES)[StorageCall];

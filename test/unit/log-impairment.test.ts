@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultDeps, createHandler, type RemediationResult } from '../../lambda/remediator.js';
 import { AlertSchema, type Alert } from '#core/alert.js';
 import { validateConfig, WATCHED_EVENTS } from '#core/config.js';
-import { forwardPattern } from '#core/desired-state.js';
+import { EVENT_PATTERN_MAX_CHARS, forwardPattern } from '#core/desired-state.js';
 import type { ConfigError } from '#core/errors.js';
 import { parseImpairmentEvent } from '#core/impairment-event.js';
 import { cloudTrailAccessProblem, decideLifecycle, keyRepair } from '#core/log-storage.js';
@@ -167,7 +167,9 @@ describe('config: retentionDays and s3BucketAccount', () => {
         'DisableKey',
         'ScheduleKeyDeletion',
         'PutKeyPolicy',
+        'DeleteImportedKeyMaterial',
         'DeleteLogGroup',
+        'PutRetentionPolicy',
       ]),
     );
     const pattern = forwardPattern(WATCHED_EVENTS) as { $or: { detail?: { eventSource?: string[]; eventName: string[] } }[] };
@@ -182,8 +184,9 @@ describe('config: retentionDays and s3BucketAccount', () => {
       'DeleteBucketPolicy',
       'DeleteBucket',
     ]);
-    expect(bySource['kms.amazonaws.com']).toEqual(['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy']);
-    expect(bySource['logs.amazonaws.com']).toEqual(['DeleteLogGroup']);
+    expect(bySource['kms.amazonaws.com']).toEqual(['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DeleteImportedKeyMaterial']);
+    expect(bySource['logs.amazonaws.com']).toEqual(['DeleteLogGroup', 'PutRetentionPolicy']);
+    expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
   });
 });
 
@@ -328,6 +331,61 @@ describe('handler paths moto cannot produce (recorded responses)', () => {
     );
     // The baseline alone does not prove a trail logs: no GetTrailStatus is claimed.
     expect(cloudtrail.commandCalls(GetTrailStatusCommand)).toHaveLength(0);
+  });
+
+  const GROUP_ARN = 'arn:aws:logs:us-east-1:222222222222:log-group:org-audit-trail';
+  const logGroupTrail = {
+    Name: 'org-audit',
+    TrailARN: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org-audit',
+    HomeRegion: 'us-east-1',
+    S3BucketName: BUCKET,
+    CloudWatchLogsLogGroupArn: `${GROUP_ARN}:*`,
+  };
+  const retention = (days: number) =>
+    withDetail(
+      {
+        eventSource: 'logs.amazonaws.com',
+        eventName: 'PutRetentionPolicy',
+        requestParameters: { logGroupName: 'org-audit-trail', retentionInDays: days },
+      },
+      { source: 'aws.logs' },
+    );
+
+  it('a 1-day retention on the trail log group is alerted with what it deletes; a retention of at least retentionDays is compliant', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [logGroupTrail] });
+    const baseline = [{ name: 'org-audit', s3BucketName: BUCKET, retentionDays: 365 }];
+
+    const shortened = await handlerWith(baseline)(retention(1));
+    const kept = await handlerWith(baseline)(retention(400));
+
+    expect(shortened.outcome).toBe('alert-only');
+    expect(kept.outcome).toBe('already-compliant');
+    const [first, second] = published();
+    expect(first).toMatchObject({
+      outcome: 'alert-only',
+      trail: { name: 'org-audit' },
+      resource: { type: 'log-group', name: 'org-audit-trail' },
+    });
+    expect(first!.reason).toContain('now deletes its events after 1 day, sooner than the 365 days its baseline keeps logs');
+    expect(second!.reason).toContain('at least the 365 days');
+  });
+
+  it('deleting the imported key material of the trail key is a failed alert: logging cannot resume until it is imported again', async () => {
+    const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    const KEY_ARN = `arn:aws:kms:us-east-1:222222222222:key/${KEY}`;
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ ...logGroupTrail, KmsKeyId: KEY_ARN }] });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryError: 'AccessDenied' });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: KEY, Arn: KEY_ARN, KeyState: 'PendingImport' } });
+    const deleted = withDetail(
+      { eventSource: 'kms.amazonaws.com', eventName: 'DeleteImportedKeyMaterial', requestParameters: { keyId: KEY } },
+      { source: 'aws.kms' },
+    );
+
+    const result = await handlerWith([{ name: 'org-audit', s3BucketName: BUCKET, kmsKeyId: KEY_ARN }])(deleted);
+
+    expect(result.outcome).toBe('failed');
+    expect(published()[0]).toMatchObject({ outcome: 'failed', resource: { type: 'kms-key', arn: KEY_ARN, restored: false } });
+    expect(published()[0]!.reason).toContain(`key ${KEY} is PendingImport: CloudTrail cannot encrypt trail org-audit's logs`);
   });
 });
 

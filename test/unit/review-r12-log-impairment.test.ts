@@ -381,20 +381,18 @@ describe('review r12: member role grants for the log-impairment repairs', () => 
 describe('review r12: ways to blind CloudTrail that the default watch does not forward', () => {
   // PutRetentionPolicy with retentionInDays: 1 on the trail's CloudWatch Logs group expires its events after a day: the
   // log-group analogue of case 16's 1-day lifecycle rule (CloudWatch Logs API reference, PutRetentionPolicy). It is
-  // not in the default `watch`, so the member rule never forwards it. Not fixed: add PutRetentionPolicy
-  // (logs.amazonaws.com) to WATCHED_EVENT_SOURCES and STORAGE_RESOURCES (log-group, requestParameters.logGroupName),
-  // alert when retentionInDays is below the trail's retentionDays (restoring needs logs:PutRetentionPolicy on the
-  // pinned group), and let the member pattern carry it.
-  it.fails('PutRetentionPolicy (shortening the trail log group retention) is watched by default', () => {
+  // not in the default `watch`, so the member rule never forwarded it. Fixed: watched, and alerted (alert-only) when
+  // below the trail's retentionDays (handler test in log-impairment.test.ts).
+  it('PutRetentionPolicy (shortening the trail log group retention) is watched by default', () => {
     expect(WATCHED_EVENTS as readonly string[]).toContain('PutRetentionPolicy');
   });
 
   // DeleteImportedKeyMaterial on a trail key with imported (EXTERNAL) key material makes the key PendingImport and
   // unusable at once (KMS API reference, DeleteImportedKeyMaterial): CloudTrail can no longer encrypt, so delivers
   // nothing, the same blinding as DisableKey. keyRepair already names PendingImport as a state it cannot undo, but the
-  // call is not watched, so nothing is alerted. Not fixed: watch it (kms.amazonaws.com, kms-key, keyId) and alert
-  // `failed` ("the key is PendingImport ... re-import the key material").
-  it.fails('DeleteImportedKeyMaterial (making the trail key unusable) is watched by default', () => {
+  // call was not watched, so nothing was alerted. Fixed: watched, and alerted `failed` (handler test in
+  // log-impairment.test.ts).
+  it('DeleteImportedKeyMaterial (making the trail key unusable) is watched by default', () => {
     expect(WATCHED_EVENTS as readonly string[]).toContain('DeleteImportedKeyMaterial');
   });
 });

@@ -231,18 +231,16 @@ function describeUpdate(event) {
         return `${key} -> ${JSON.stringify(value)}`;
     });
 }
+/** Whether the call set only fields `baseline` pins, each to the baseline's value (what TrailGuard's own repair sends). */
+function isBaselineWrite(event, baseline) {
+    const fields = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore');
+    return (fields.length > 0 &&
+        fields.every((k) => PINNED.includes(k) && baseline[k] === event.requestParameters[k]));
+}
 /** UpdateEventDataStore: put the baseline's settings back when a baseline names the store; else alert. */
 const updateStore = {
     resource: storeOf,
     changes: describeUpdate,
-    isOwnRestoration(event, policy) {
-        // TrailGuard's own UpdateEventDataStore sets only pinned fields to the baseline's values: its record is not tampering.
-        if (!(0,remediate/* isOwnRole */.Ls)(policy, event) || event.errorCode)
-            return false;
-        const fields = Object.keys(event.requestParameters).filter((k) => k !== 'eventDataStore');
-        return (fields.length > 0 &&
-            fields.every((k) => policy.eventDataStores.some((b) => PINNED.includes(k) && b[k] === event.requestParameters[k])));
-    },
     async remediate(event, policy, deps, step) {
         const { arn } = step.resource;
         if (!arn)
@@ -251,6 +249,17 @@ const updateStore = {
         const current = await read();
         const isLogging = INGESTING.has(current.Status ?? '');
         const baseline = baselineFor(policy, current);
+        // TrailGuard's own UpdateEventDataStore sets only this store's pinned fields to its baseline's values: when its
+        // record comes back and the store meets that baseline, it is not tampering. Decided on the store the record names
+        // (not on any baseline store's values), so TrailGuard's role giving one store another's retention is still undone.
+        if (baseline && (0,remediate/* isOwnRole */.Ls)(policy, event) && isBaselineWrite(event, baseline) && eventDataStoreDrift(current, baseline).length === 0) {
+            return {
+                outcome: 'ignored',
+                isLogging,
+                restored: null,
+                reason: `TrailGuard's own call towards the baseline of event data store ${current.Name}, made with its role ${policy.remediationRole}`,
+            };
+        }
         if (!baseline) {
             return {
                 outcome: 'alert-only',
@@ -306,9 +315,17 @@ const updateStore = {
     },
 };
 
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __webpack_require__(3272);
 // EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
 var cloudtrail = __webpack_require__(8727);
+// EXTERNAL MODULE: ./src/core/config.ts
+var config = __webpack_require__(7103);
 ;// CONCATENATED MODULE: ./lambda/impairment/storage-common.ts
+// What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
+
+
+
 
 
 
@@ -355,6 +372,63 @@ function trailUses(resource, event, trail) {
                     (0,cloudtrail/* logGroupArnOf */.oe)(`arn:${(0,core_arn/* partitionOf */.iQ)(event.region)}:logs:${event.region}:${event.account}:log-group:${resource.name}`));
     }
 }
+const trailUsesListed = (resource, event, trail) => trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn });
+/** The account's own trails homed in other regions than the call's (ListTrails names every region's), not already `listed`. */
+async function trailsHomedElsewhere(event, listed, deps) {
+    const client = await deps.cloudtrail(event.account, event.region);
+    const known = new Set(listed.map((t) => t.TrailARN));
+    const others = [];
+    let token;
+    do {
+        const out = await client.send(new dist_cjs/* ListTrailsCommand */.xKP({ NextToken: token }));
+        for (const t of out?.Trails ?? []) {
+            // Only the account's own trails: GetTrail on another account's (organization) trail may be refused, and a refusal
+            // here would turn every call on an unrelated bucket into a `failed` alert.
+            if (t.TrailARN &&
+                t.HomeRegion &&
+                t.HomeRegion !== event.region &&
+                !known.has(t.TrailARN) &&
+                (0,core_arn/* splitTrailArn */.e6)(t.TrailARN)?.account === event.account)
+                others.push({ arn: t.TrailARN, region: t.HomeRegion });
+        }
+        token = out?.NextToken;
+    } while (token);
+    const found = [];
+    for (const { arn, region } of others) {
+        const trail = await (0,cloudtrail/* getTrail */.PH)(await deps.cloudtrail(event.account, region), arn);
+        if (trail)
+            found.push(trail);
+    }
+    return found;
+}
+/**
+ * The baseline trail whose `kmsKeyId` is an alias of the call's account and region (an alias ARN naming them, or a bare
+ * `alias/` name) that points at the key now (kms:DescribeKey, the role's ResolveBaselineKmsAlias grant). An alias that
+ * does not exist there is no match; any other error throws: TrailGuard cannot tell.
+ */
+async function baselineByKeyAlias(event, resource, policy, deps) {
+    const here = (alias) => {
+        const arn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):alias\//.exec(alias);
+        return arn ? arn[1] === event.region && arn[2] === event.account : true;
+    };
+    const candidates = policy.trails.filter((t) => t.kmsKeyId && (0,config/* isKmsAlias */.k)(t.kmsKeyId) && here(t.kmsKeyId));
+    if (candidates.length === 0 || !deps.kms)
+        return undefined;
+    const kms = await deps.kms(event.account, event.region);
+    for (const trail of candidates) {
+        try {
+            const out = await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: trail.kmsKeyId }));
+            if (out?.KeyMetadata?.Arn === resource.arn)
+                return trail;
+        }
+        catch (error) {
+            if ((0,errors/* errorCode */.CA)(error) === 'NotFoundException')
+                continue;
+            throw new errors/* RemediationError */._s(`cannot tell whether ${resource.type} ${resource.name} in ${event.account}/${event.region} is trail ${trail.name}'s: kms:DescribeKey on its baseline alias ${trail.kmsKeyId} failed (${(0,errors/* errorText */.kc)(error)})`, (0,errors/* errorCode */.CA)(error), { cause: error });
+        }
+    }
+    return undefined;
+}
 /**
  * The watched trail that uses the resource: first among the trails CloudTrail reports to TrailGuard's role in the
  * call's account and region (DescribeTrails with shadow trails: multi-region trails homed elsewhere and organization
@@ -372,10 +446,20 @@ async function findWatchedTrail(event, resource, policy, deps) {
         listError = error;
     }
     const byName = (name) => policy.trails.find((t) => t.name === name);
+    // A trail may deliver to a bucket (and so encrypt with a key, which KMS keeps in the bucket's region) of another
+    // region than its home: a single-region trail homed elsewhere is not among this region's trails, not even as a shadow.
+    if (listError === null && resource.type !== 'log-group' && !listed.some((t) => trailUsesListed(resource, event, t))) {
+        try {
+            listed = [...listed, ...(await trailsHomedElsewhere(event, listed, deps))];
+        }
+        catch (error) {
+            listError = error;
+        }
+    }
     for (const trail of listed) {
         if (!trail.TrailARN || !trail.Name)
             continue;
-        if (!trailUses(resource, event, { bucket: trail.S3BucketName, key: trail.KmsKeyId, logGroup: trail.CloudWatchLogsLogGroupArn }))
+        if (!trailUsesListed(resource, event, trail))
             continue;
         const arn = (0,core_arn/* splitTrailArn */.e6)(trail.TrailARN);
         return {
@@ -387,8 +471,16 @@ async function findWatchedTrail(event, resource, policy, deps) {
             discovered: true,
         };
     }
-    const baseline = policy.trails.find((t) => (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
-        trailUses(resource, event, { bucket: t.s3BucketName, key: t.kmsKeyId, logGroup: t.cloudWatchLogsLogGroupArn }));
+    const byResource = policy.trails.find((t) => (t.s3BucketAccount === undefined || t.s3BucketAccount === event.account || resource.type !== 's3-bucket') &&
+        trailUses(resource, event, {
+            bucket: t.s3BucketName,
+            // A bare multi-Region key id (`mrk-`) is the id of every replica, in every region: it cannot say which one the
+            // trail uses, so only a key ARN (or DescribeTrails above) ties such a key to a baseline trail.
+            key: t.kmsKeyId && /^mrk-/.test(t.kmsKeyId) ? undefined : t.kmsKeyId,
+            logGroup: t.cloudWatchLogsLogGroupArn,
+        }));
+    // A key the baseline pins by alias: the alias is resolved where the key lives (the call's account and region).
+    const baseline = byResource ?? (resource.type === 'kms-key' ? await baselineByKeyAlias(event, resource, policy, deps) : undefined);
     if (baseline) {
         return {
             name: baseline.name,
@@ -418,22 +510,19 @@ async function trailHealth(ctx) {
     }
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __webpack_require__(3272);
 ;// CONCATENATED MODULE: ./src/core/log-storage.ts
-const DAY_MS = 86_400_000;
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** Days after which the rule deletes objects (current, or noncurrent versions), the smallest; null when it deletes none. */
-function expiryOf(rule, now) {
+function expiryOf(rule) {
     const found = [];
     const { Expiration, NoncurrentVersionExpiration } = rule;
     if (Expiration?.Days !== undefined)
         found.push({ days: Expiration.Days, text: `deleting logs after ${plural(Expiration.Days, 'day')}` });
     if (Expiration?.Date !== undefined) {
-        // From that date on every object is expired, whatever its age: the logs are gone within a day of it.
+        // From that date on every object is expired, whatever its age: a log written the day before lives less than a
+        // day, so however far away the date is, it keeps logs shorter than any retention (0 days).
         const date = new Date(Expiration.Date);
-        const days = Math.max(0, Math.ceil((date.getTime() - now.getTime()) / DAY_MS));
-        found.push({ days, text: `deleting every log on ${date.toISOString().slice(0, 10)}` });
+        found.push({ days: 0, text: `deleting every log on ${date.toISOString().slice(0, 10)}` });
     }
     if (NoncurrentVersionExpiration?.NoncurrentDays !== undefined) {
         const n = NoncurrentVersionExpiration.NoncurrentDays;
@@ -446,13 +535,15 @@ function expiryOf(rule, now) {
  * .Date, NoncurrentVersionExpiration.NoncurrentDays). `retentionDays` is the baseline's: rules expiring objects sooner
  * are removed, the others kept. Without it, every enabled expiring rule is reported and none is removed (the undo
  * would be a guess). Every rule counts whatever its filter: on a bucket a trail delivers to, a filter is as easy to
- * change as the rule, and S3 has no wildcards, so `Prefix: "*"` is as suspicious as none. `now` dates Expiration.Date.
+ * change as the rule, and S3 has no wildcards, so `Prefix: "*"` is as suspicious as none. An
+ * Expiration.Date counts as 0 days however far away it is (that day every log goes, also the day-old ones); `now` is kept
+ * for callers.
  */
-function decideLifecycle(rules, retentionDays, now) {
+function decideLifecycle(rules, retentionDays, _now) {
     const expiring = [];
     const kept = [];
     for (const rule of rules) {
-        const expiry = rule.Status === 'Enabled' ? expiryOf(rule, now) : null;
+        const expiry = rule.Status === 'Enabled' ? expiryOf(rule) : null;
         if (expiry && (retentionDays === undefined || expiry.days < retentionDays)) {
             expiring.push({ rule, description: `a lifecycle rule${rule.ID ? ` "${rule.ID}"` : ''} ${expiry.text}` });
         }
@@ -619,11 +710,34 @@ const keyPolicy = async (ctx) => {
         isLogging: health.isLogging,
     };
 };
+/**
+ * DeleteImportedKeyMaterial on a watched trail's key (a key with imported, EXTERNAL key material): the key becomes
+ * PendingImport and unusable at once (KMS API reference), so CloudTrail can encrypt nothing and delivers nothing.
+ * Only whoever holds the key material can re-import it: `failed` (logging cannot resume) unless DescribeKey finds
+ * the key usable again already.
+ */
+const importedMaterialDeleted = async (ctx) => {
+    const { steps, resource, trail } = ctx;
+    const kms = await kmsOf(ctx);
+    const change = `the imported key material of KMS key ${resource.name} (trail ${trail.name}) was deleted`;
+    const state = await steps.run('DescribeKey', () => keyState(kms, resource.name));
+    if (state === 'Enabled')
+        return { outcome: 'already-compliant', reason: `key ${resource.name} is enabled again already`, changes: [change], restored: null };
+    const health = await trailHealth(ctx);
+    return {
+        outcome: 'failed',
+        reason: `key ${resource.name} is ${state ?? 'in an unknown state'}: CloudTrail cannot encrypt trail ${trail.name}'s logs until its key material is imported again (ImportKeyMaterial, by whoever holds it); TrailGuard cannot`,
+        changes: [change],
+        restored: false,
+        isLogging: health.isLogging,
+    };
+};
 /** This family's calls. */
 const kmsHandlers = {
     DisableKey: restoreKey,
     ScheduleKeyDeletion: restoreKey,
     PutKeyPolicy: keyPolicy,
+    DeleteImportedKeyMaterial: importedMaterialDeleted,
 };
 
 // EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
@@ -681,8 +795,35 @@ const deleteLogGroup = async (ctx) => {
         isLogging: health.isLogging,
     };
 };
+/**
+ * PutRetentionPolicy on a watched trail's log group: CloudWatch Logs then deletes its events older than
+ * `retentionInDays` (CloudWatch Logs API reference), the log-group form of case 16's 1-day lifecycle rule. Alerted,
+ * not reverted: the group's retention before the call is not in the record, so there is nothing certain to restore.
+ * `already-compliant` when the trail's baseline `retentionDays` is set and the new retention keeps at least that long.
+ */
+const retentionPolicy = async (ctx) => {
+    const { resource, trail, event } = ctx;
+    const days = event.requestParameters.retentionInDays;
+    const shown = typeof days === 'number' ? `${days} day${days === 1 ? '' : 's'}` : 'an unreadable retention';
+    const change = `CloudWatch Logs group ${resource.name} of trail ${trail.name} now deletes its events after ${shown}`;
+    const floor = trail.baseline?.retentionDays;
+    if (typeof days === 'number' && floor !== undefined && days >= floor) {
+        return {
+            outcome: 'already-compliant',
+            reason: `${change}, at least the ${floor} days trail ${trail.name}'s baseline keeps logs`,
+            changes: [change],
+            restored: null,
+        };
+    }
+    return {
+        outcome: 'alert-only',
+        reason: `${change}${floor !== undefined ? `, sooner than the ${floor} days its baseline keeps logs` : ''}: events older than that are lost; set the group's retention back (PutRetentionPolicy, or DeleteRetentionPolicy to keep them for ever)`,
+        changes: [change],
+        restored: false,
+    };
+};
 /** This family's calls. */
-const logsHandlers = { DeleteLogGroup: deleteLogGroup };
+const logsHandlers = { DeleteLogGroup: deleteLogGroup, PutRetentionPolicy: retentionPolicy };
 
 // EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __webpack_require__(5423);
@@ -692,15 +833,20 @@ var client_s3_dist_cjs = __webpack_require__(5423);
 
 
 
-async function lifecycleRules(s3, bucket) {
+/** The bucket's lifecycle rules, and the TransitionDefaultMinimumObjectSize S3 keeps beside them (a rewrite must keep it). */
+async function lifecycleOf(s3, bucket) {
     try {
-        return (await s3.send(new client_s3_dist_cjs.GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
+        const out = await s3.send(new client_s3_dist_cjs.GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+        return { rules: out.Rules ?? [], minimumObjectSize: out.TransitionDefaultMinimumObjectSize };
     }
     catch (error) {
         if ((0,errors/* errorCode */.CA)(error) === 'NoSuchLifecycleConfiguration')
-            return [];
+            return { rules: [], minimumObjectSize: undefined };
         throw error;
     }
+}
+async function lifecycleRules(s3, bucket) {
+    return (await lifecycleOf(s3, bucket)).rules;
 }
 async function bucketPolicy(s3, bucket) {
     try {
@@ -723,7 +869,8 @@ const lifecycle = async (ctx) => {
     const s3 = await s3Of(ctx);
     const now = ctx.deps.now();
     const retention = trail.baseline?.retentionDays;
-    const decision = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
+    const current = await steps.run('GetBucketLifecycleConfiguration', () => lifecycleOf(s3, bucket));
+    const decision = decideLifecycle(current.rules, retention, now);
     const onBucket = decision.expiring.map((r) => `${r.description} is on bucket ${bucket}`);
     if (decision.expiring.length === 0) {
         // TrailGuard's own rewrite of the rules comes back as this call: nothing expiring left means it is that.
@@ -748,7 +895,12 @@ const lifecycle = async (ctx) => {
     if (decision.kept.length === 0)
         await steps.run('DeleteBucketLifecycle', () => s3.send(new client_s3_dist_cjs.DeleteBucketLifecycleCommand({ Bucket: bucket })));
     else
-        await steps.run(`PutBucketLifecycleConfiguration: ${decision.kept.length} rules kept`, () => s3.send(new client_s3_dist_cjs.PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: decision.kept } })));
+        await steps.run(`PutBucketLifecycleConfiguration: ${decision.kept.length} rules kept`, () => s3.send(new client_s3_dist_cjs.PutBucketLifecycleConfigurationCommand({
+            Bucket: bucket,
+            LifecycleConfiguration: { Rules: decision.kept },
+            // Left out, S3 resets it to its default, changing which objects the kept transition rules move.
+            ...(current.minimumObjectSize ? { TransitionDefaultMinimumObjectSize: current.minimumObjectSize } : {}),
+        })));
     const after = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
     if (after.expiring.length > 0) {
         return {
@@ -769,7 +921,9 @@ const lifecycle = async (ctx) => {
 /** Why the trail may no longer deliver, from its bucket policy and its own last delivery error. */
 async function deliveryEvidence(ctx, s3) {
     const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
-    const problem = cloudTrailAccessProblem(policy, `bucket ${ctx.resource.name}`, 's3:PutObject');
+    // CloudTrail's bucket policy needs both statements: s3:GetBucketAcl (its ACL check) and s3:PutObject (delivery).
+    const what = `bucket ${ctx.resource.name}`;
+    const problem = cloudTrailAccessProblem(policy, what, 's3:PutObject') ?? cloudTrailAccessProblem(policy, what, 's3:GetBucketAcl');
     const health = await trailHealth(ctx);
     const delivery = health.deliveryError
         ? `trail ${ctx.trail.name} reports delivery error ${health.deliveryError}`
@@ -789,7 +943,7 @@ const policy = async (ctx) => {
     return {
         outcome: 'alert-only',
         reason: evidence.problem
-            ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
+            ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
             : `${change}; it still allows CloudTrail to deliver${evidence.text ? ` (${evidence.text})` : ''}`,
         changes: [change],
         restored: evidence.problem ? false : null,

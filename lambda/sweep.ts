@@ -208,7 +208,7 @@ function resolvedAlert(item: FindingItem, sweepId: string, now: Date): Alert {
   const [account = '', region = '', kind = '', ...rest] = item.key.split('#');
   const finding: Finding = { account, region, kind: kind as FindingKind, resource: rest.join('#') };
   const reason = `the sweep no longer finds this (${kind} on ${finding.resource}, first seen ${item.firstSeenAt})`;
-  if (!TRAIL_KINDS.includes(finding.kind)) {
+  if (!TRAIL_KINDS.includes(finding.kind) && !finding.resource.includes(':trail/')) {
     return pipelineAlert(finding, sweepId, now, { outcome: 'resolved', reason, trigger: 'sweep', resolves: item.alertId });
   }
   return {
@@ -298,6 +298,38 @@ async function sweepTrail(
   };
 }
 
+/** The finding for an own trail whose sweep failed part-way (GetTrailStatus, GetEventSelectors or a decision threw). */
+function unreadTrailFinding(
+  trail: Trail,
+  account: string,
+  region: string,
+  sweepId: string,
+  text: string,
+  now: Date,
+): RegionOutcome['found'][number] {
+  const arn = trail.TrailARN!;
+  const target = { name: trail.Name ?? arn, arn, account };
+  const finding: Finding = { account, region, kind: 'unreadable', resource: arn };
+  const reason = `the sweep could not read the trail ${arn}: ${text}; whether it logs is not checked`;
+  const event = observedEvent('StopLogging', target, region, account, now);
+  return {
+    finding,
+    repaired: false,
+    outcome: 'failed',
+    reason,
+    alert: () => ({
+      ...sweepTrailAlert(
+        event,
+        { outcome: 'failed', isLogging: null, reason, actions: [], changes: [], error: text, remediatedAt: null },
+        finding,
+        sweepId,
+        reason,
+      ),
+      eventName: SWEEP_EVENT_NAME,
+    }),
+  };
+}
+
 /** What is wrong with one of TrailGuard's member rules in a region, or null when it is enabled and targets the central bus. */
 async function ruleProblem(events: EventBridgeClient, name: string, centralBusArn: string): Promise<string | null> {
   try {
@@ -329,7 +361,11 @@ async function sweepRegion(
     const swept = await Promise.all(
       own.map((trail) =>
         sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch(
-          (error): { found: RegionOutcome['found']; reading: TrailReading } => ({ found: [], reading: { error: errorText(error) } }),
+          (error): { found: RegionOutcome['found']; reading: TrailReading } => ({
+            // A trail the sweep could not read is not checked: that is a finding (and keeps its open findings open).
+            found: [unreadTrailFinding(trail, account, region, message.sweepId, errorText(error), deps.now())],
+            reading: { error: errorText(error) },
+          }),
         ),
       ),
     );
@@ -479,7 +515,15 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
         const findings: SweepFinding[] = [];
         const resolved: string[] = [];
         const items = await deps.state.findings(account, outcome.region);
-        const { alert, resolve } = dedupeFindings(outcome.found, items);
+        const deduped = dedupeFindings(outcome.found, items);
+        const { alert } = deduped;
+        // What the sweep could not read it did not check: a finding there is not gone, it is unseen (not `resolved`).
+        const unread = new Set(outcome.found.filter((f) => f.finding.kind === 'unreadable').map((f) => f.finding.resource));
+        const resolve = outcome.error
+          ? []
+          : deduped.resolve.filter(
+              (item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')),
+            );
         const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
         for (const f of outcome.found) {
           const key = findingKey(f.finding);

@@ -113,7 +113,6 @@ beforeEach(() => {
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'c1' }] });
 });
 
-
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 function depsAt(now: Date, extra: Partial<SweepDeps> = {}): SweepDeps {
@@ -176,11 +175,11 @@ describe('review r11: blind is not resolved', () => {
   // An open finding (a trail off the sweep could not restart) is followed by a sweep that cannot read the region at
   // all (the member admin broke the remediation role's trust policy, or CloudTrail throttles). The worker publishes a
   // `resolved` alert "the sweep no longer finds this" for the open finding, although it did not look.
-  it.fails('an open finding is not resolved by a sweep that could not read the region', async () => {
+  it('an open finding is not resolved by a sweep that could not read the region', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
-    events.on(DescribeRuleCommand, { Name: 'trailguard-forward' }).rejects(
-      Object.assign(new Error('rule missing'), { name: 'ResourceNotFoundException' }),
-    );
+    events
+      .on(DescribeRuleCommand, { Name: 'trailguard-forward' })
+      .rejects(Object.assign(new Error('rule missing'), { name: 'ResourceNotFoundException' }));
     await sweepAccount(message, depsAt(T0));
     expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken' })]);
 
@@ -190,13 +189,15 @@ describe('review r11: blind is not resolved', () => {
     };
     await sweepAccount({ ...message, sweepId: 's2' }, depsAt(at(15), { cloudtrail: denied, events: denied }));
     expect(published.map((a) => a.outcome)).not.toContain('resolved');
-    expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken' })]);
+    // The region (and ListTrails) unreadable: pipeline-broken, nothing else.
+    expect(published.length).toBeGreaterThan(0);
+    expect(new Set(published.map((a) => a.outcome))).toEqual(new Set(['pipeline-broken']));
   });
 
   // One trail whose GetTrailStatus fails (e.g. the member admin denies cloudtrail:GetTrailStatus on the remediation
   // role) yields no finding at all: no alert, `unrepaired: 0` (so `trailguard sweep` exits 0), and its open
   // not-logging finding is published as `resolved`.
-  it.fails('a trail the sweep cannot read is a finding, and its open finding is not resolved', async () => {
+  it('a trail the sweep cannot read is a finding, and its open finding is not resolved', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     cloudtrail.on(StartLoggingCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     await sweepAccount(message, depsAt(T0));
@@ -226,7 +227,9 @@ describe('review r11: what the sweep does not check', () => {
       EventPattern: JSON.stringify({ source: ['trailguard.canary'], 'detail-type': ['TrailGuard Canary'] }),
     });
     await sweepAccount(message, depsAt(T0));
-    expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken', resource: expect.objectContaining({ name: 'trailguard-forward' }) })]);
+    expect(published).toEqual([
+      expect.objectContaining({ outcome: 'pipeline-broken', resource: expect.objectContaining({ name: 'trailguard-forward' }) }),
+    ]);
   });
 
   // A trail in the baseline (settings.trails) deleted while the event was missed: the sweep iterates only the trails
@@ -239,7 +242,15 @@ describe('review r11: what the sweep does not check', () => {
     const base = deps();
     const settings = {
       ...base.settings,
-      trails: [{ name: 'org-audit', s3BucketName: 'audit-logs', isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true }],
+      trails: [
+        {
+          name: 'org-audit',
+          s3BucketName: 'audit-logs',
+          isMultiRegionTrail: true,
+          includeGlobalServiceEvents: true,
+          enableLogFileValidation: true,
+        },
+      ],
     } as SweepDeps['settings'];
     const result = await sweepAccount(message, depsAt(T0, { settings }));
     expect(result.findings.length).toBeGreaterThan(0);

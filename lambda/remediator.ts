@@ -15,7 +15,7 @@ import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { isImpairmentEvent } from '#core/impairment-event.js';
 import { isPipelineEvent } from '#core/pipeline-event.js';
-import { isCanaryEvent, isSweepMessage, parseCanaryEvent, parseSweepMessage } from '#core/sweep.js';
+import { canaryFromTheFuture, isCanaryEvent, isSweepMessage, parseCanaryEvent, parseSweepMessage } from '#core/sweep.js';
 import type { SweepDeps } from './sweep.js';
 import type { ImpairmentDeps } from './impairment/common.js';
 import type { StorageDeps } from './impairment/storage-common.js';
@@ -125,6 +125,12 @@ async function handleCanary(raw: unknown, deps: HandlerDeps): Promise<Remediatio
   } catch (error) {
     const reason = error instanceof RejectedEventError ? error.reason : errorText(error);
     deps.log.warn('event rejected', { outcome: 'rejected', reason });
+    return rejected(reason);
+  }
+  if (canaryFromTheFuture(arrival.sentAt, deps.now())) {
+    // One forged canary dated ahead would be the newest for ever, so every later canary check would pass.
+    const reason = `canary: detail.sentAt ${arrival.sentAt} is in the future: no sweep sent it`;
+    deps.log.warn('event rejected', { outcome: 'rejected', reason, account: arrival.account, region: arrival.region });
     return rejected(reason);
   }
   if (!deps.sweep) {

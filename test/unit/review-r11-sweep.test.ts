@@ -141,7 +141,7 @@ describe('review r11: forged canaries', () => {
   // works (or straight onto the central bus). recordCanary keeps the newest sentAt and canaryOverdue compares only
   // `arrived.sentAt < sent.sentAt`, so every later canary check passes: the forwarding rule can then be broken without
   // any pipeline-broken alert, for ever.
-  it.fails('a canary dated in the future is rejected and does not hide a broken forwarding path', async () => {
+  it('a canary dated in the future is rejected and does not hide a broken forwarding path', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     await sweepAccount(message, depsAt(T0)); // sends the canary of s1 at T0
 
@@ -157,7 +157,7 @@ describe('review r11: forged canaries', () => {
     expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken', trigger: 'canary' })]);
   });
 
-  it.fails('a future-dated canary already in trailguard-state does not vouch for the pipeline', async () => {
+  it('a future-dated canary already in trailguard-state does not vouch for the pipeline', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     await sweepAccount(message, depsAt(T0));
     // Recorded before any fix (or written by hand into the table).

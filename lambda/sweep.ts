@@ -28,7 +28,9 @@ import {
   type FindingKind,
 } from '#core/sweep.js';
 import type { TamperEvent } from '#core/tamper-event.js';
+import { memberRules } from '#core/desired-state.js';
 import { publishOrThrow } from './alerting.js';
+import { differing, readRule } from './guard.js';
 import { remediate, type Decision, type RemediateDeps } from './remediate.js';
 import type { HandlerDeps } from './remediator.js';
 
@@ -51,6 +53,11 @@ export interface SweepSettings {
   centralBusArn: string;
   /** A canary is judged only once this long has passed since it was sent (ms): EventBridge delivers in seconds. */
   canaryGraceMs: number;
+  /**
+   * The watched event families (`TRAILGUARD_PIPELINE.watch`). Set: each member rule is compared with its whole
+   * definition (pattern, state, targets with the forwarder role), as the guard compares it. Unset: state and target only.
+   */
+  watch?: readonly string[];
 }
 
 export interface PlanResult {
@@ -344,6 +351,36 @@ async function ruleProblem(events: EventBridgeClient, name: string, centralBusAr
   return null;
 }
 
+/**
+ * What is wrong with each of TrailGuard's member rules in `region`. With the watched families known, a rule is
+ * compared with its desired definition: a pattern narrowed to the canary alone keeps the rule enabled, targeting the
+ * central bus and carrying the canary, while no tampering is forwarded.
+ */
+async function ruleProblems(events: EventBridgeClient, account: string, region: string, deps: SweepDeps) {
+  const names = [NAMES.forwardRule, NAMES.guardRule];
+  const { watch } = deps.sweep;
+  const desired = watch
+    ? memberRules(
+        { centralBusArn: deps.sweep.centralBusArn, watch, regions: deps.sweep.regions, remediationRole: deps.settings.remediationRole },
+        account,
+      ).filter((r) => r.region === region)
+    : [];
+  return Promise.all(
+    names.map(async (name) => {
+      const rule = desired.find((r) => r.name === name);
+      if (!rule) return { name, problem: await ruleProblem(events, name, deps.sweep.centralBusArn) };
+      const drift = differing(rule, await readRule(events, name));
+      const problem =
+        drift.length === 0
+          ? null
+          : drift[0] === 'missing'
+            ? `${name} is missing`
+            : `${name} differs from TrailGuard's definition (${drift.join(', ')})`;
+      return { name, problem };
+    }),
+  );
+}
+
 async function sweepRegion(
   account: string,
   region: string,
@@ -382,12 +419,7 @@ async function sweepRegion(
     if (!watched) return null;
     const events = await deps.events(account, region);
     const [problems, previous, arrived] = await Promise.all([
-      Promise.all(
-        [NAMES.forwardRule, NAMES.guardRule].map(async (name) => ({
-          name,
-          problem: await ruleProblem(events, name, deps.sweep.centralBusArn),
-        })),
-      ),
+      ruleProblems(events, account, region, deps),
       deps.state.status(account, region),
       deps.state.canary(account, region),
     ]);

@@ -15,6 +15,7 @@ import { createHandler, type HandlerDeps } from '../../lambda/remediator.js';
 import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import type { Alert } from '#core/alert.js';
 import type { StateTable, StatusItem } from '#core/aws/state-table.js';
+import { memberRules } from '#core/desired-state.js';
 import type { AccountSweepMessage, CanaryArrival, FindingItem } from '#core/sweep.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -220,16 +221,31 @@ describe('review r11: what the sweep does not check', () => {
   // canary alone: the rule stays ENABLED, targets the central bus, the canary keeps arriving, and no tamper event is
   // forwarded any more. The sweep reports nothing. Fix: compare the rule's EventPattern with desired-state's
   // forwardPattern (and the guard rule's) and make a difference a `rule` finding.
-  it.fails('a forwarding rule whose pattern no longer matches tampering is a pipeline-broken finding', async () => {
+  it('a forwarding rule whose pattern no longer matches tampering is a pipeline-broken finding', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    const watch = ['trail'];
+    const rules = memberRules({ centralBusArn: BUS, watch, regions: [REGION], remediationRole: 'TrailGuardRemediator' }, ACCOUNT).filter(
+      (r) => r.region === REGION,
+    );
+    for (const rule of rules) {
+      events.on(DescribeRuleCommand, { Name: rule.name }).resolves({ State: 'ENABLED', EventPattern: JSON.stringify(rule.pattern) });
+      events.on(ListTargetsByRuleCommand, { Rule: rule.name }).resolves({ Targets: rule.targets });
+    }
+    const sweepSettings = { regions: [REGION], centralBusArn: BUS, canaryGraceMs: 60_000, watch };
+    // As apply left them: nothing to report.
+    await sweepAccount(message, depsAt(T0, { sweep: sweepSettings }));
+    expect(published).toEqual([]);
+
+    // The member admin narrows trailguard-forward to the canary alone.
     events.on(DescribeRuleCommand, { Name: 'trailguard-forward' }).resolves({
       State: 'ENABLED',
       EventPattern: JSON.stringify({ source: ['trailguard.canary'], 'detail-type': ['TrailGuard Canary'] }),
     });
-    await sweepAccount(message, depsAt(T0));
+    await sweepAccount({ ...message, sweepId: 's2' }, depsAt(at(0.5), { sweep: sweepSettings }));
     expect(published).toEqual([
       expect.objectContaining({ outcome: 'pipeline-broken', resource: expect.objectContaining({ name: 'trailguard-forward' }) }),
     ]);
+    expect(published[0]!.reason).toContain('eventPattern');
   });
 
   // A trail in the baseline (settings.trails) deleted while the event was missed: the sweep iterates only the trails

@@ -15,7 +15,7 @@ import { createHandler, type HandlerDeps } from '../../lambda/remediator.js';
 import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import type { Alert } from '#core/alert.js';
 import type { StateTable, StatusItem } from '#core/aws/state-table.js';
-import { memberRules } from '#core/desired-state.js';
+import { busStatement, memberRules } from '#core/desired-state.js';
 import type { AccountSweepMessage, CanaryArrival, FindingItem } from '#core/sweep.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -278,8 +278,9 @@ describe('review r11: sweep messages', () => {
   // The worker takes `account` from the SQS message and assumes the remediation role there without checking that it
   // is a member (the configured list minus `exclude`, or the Organization). Anyone who can SendMessage to
   // trailguard-sweep can point the remediator (with its write permissions) at an excluded or foreign account.
-  // Fix: in handleSweepMessage, reject an `account` message whose account is not in `members()` (cache per sweepId).
-  it.fails('an account message naming a non-member account is rejected without assuming any role', async () => {
+  // The Slack app's role holds sqs:SendMessage on trailguard-sweep (for Refresh), so a compromised Slack app can too.
+  // Fixed: handleSweepMessage rejects an `account` message whose account is not in `members()` (kept 5 minutes).
+  it('an account message naming a non-member account is rejected without assuming any role', async () => {
     const visited: string[] = [];
     const sweep = depsAt(T0, {
       members: async () => [ACCOUNT],
@@ -312,5 +313,71 @@ describe('review r11: sweep messages', () => {
     })) as { batchItemFailures: unknown[] };
     expect(visited).not.toContain('629000000099');
     expect(out.batchItemFailures).toHaveLength(1);
+  });
+});
+
+function sqsRecord(body: unknown) {
+  return {
+    Records: [
+      {
+        messageId: 'm1',
+        receiptHandle: 'r',
+        body: JSON.stringify(body),
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:trailguard-sweep',
+        awsRegion: REGION,
+      },
+    ],
+  };
+}
+
+describe('review r11: a sweep that does not run', () => {
+  // The planner cannot list the members (organizations:ListAccounts denied by an SCP, the Organizations API down, the
+  // state table unwritable): planSweep throws, the record is redriven 3 times and lands in trailguard-sweep-dlq. No
+  // account is swept, no canary is sent or judged, and nothing is alerted: TrailGuard's backstop is off and it says
+  // nothing (no CloudWatch alarm on trailguard-sweep-dlq either; the same holds for a disabled or deleted schedule).
+  // Fix: on the planner's failure publish a pipeline-broken alert (trigger: sweep) for the central account before
+  // rethrowing, and add an alarm (or a watchdog in the remediator's event path) on a `sweep/latest` older than twice
+  // sweep.schedule and on trailguard-sweep-dlq's ApproximateNumberOfMessagesVisible > 0.
+  it.fails('a planner that cannot list the members publishes an alert, not only a DLQ message', async () => {
+    const sweep = depsAt(T0, {
+      members: async () => {
+        throw Object.assign(new Error('You are not authorized to perform organizations:ListAccounts'), { name: 'AccessDeniedException' });
+      },
+    });
+    const handler = createHandler(() => ({ ...sweep, sweep: () => sweep }) as unknown as HandlerDeps);
+    const out = (await handler(sqsRecord({ trailguard: 'sweep', action: 'plan' }))) as { batchItemFailures: unknown[] };
+    expect(out.batchItemFailures).toHaveLength(1);
+    expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken', trigger: 'sweep' })]);
+  });
+});
+
+describe('review r11: the canary can be put on the central bus directly', () => {
+  // The central bus policy admits `arn:aws:iam::<member>:root` (or any principal of the Organization): any principal
+  // of a member with events:PutEvents on it can put a fresh canary ({account: self, region, sweepId, sentAt: now})
+  // straight onto the central bus, every 15 minutes, after deleting or narrowing trailguard-forward. The envelope
+  // account matches, so parseCanaryEvent accepts it and the member-region looks healthy. README admits the replay;
+  // the rule check is the only backstop (now complete for the pattern, see above), but a rule whose target role
+  // `trailguard-forwarder` was emptied of its events:PutEvents permission is invisible to it.
+  // Fix: let the bus policy admit only each member's forwarder role (Principal arn:aws:iam::<member>:role/
+  // trailguard-forwarder; with an Organization, Condition aws:PrincipalArn arn:aws:iam::*:role/trailguard-forwarder),
+  // whose trust is events.amazonaws.com only.
+  it.fails("the central bus admits only the members' forwarder roles, not every principal of a member", () => {
+    const statement = busStatement(
+      {
+        kind: 'bus-permission',
+        key: 'k',
+        account: '111111111111',
+        region: REGION,
+        name: 'trailguard-629000000001',
+        bus: 'trailguard',
+        principal: '629000000001',
+      },
+      BUS,
+    ) as { Principal: { AWS: string } };
+    expect(statement.Principal.AWS).toMatch(/:role\/trailguard-forwarder$/);
   });
 });

@@ -145,6 +145,8 @@ interface RegionOutcome {
   rows: TrailStatusRow[];
   error?: string;
   canarySent?: { sentAt: string; sweepId: string };
+  /** No canary was judged (none sent yet, or still within its grace): an open canary finding is not gone, only unjudged. */
+  canaryUnjudged?: boolean;
 }
 
 /** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
@@ -452,6 +454,7 @@ async function sweepRegion(
   // The canary of the previous sweep must have come back through the forwarding rule by now.
   const sent = previous?.canary ?? null;
   const overdue = canaryOverdue({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+  if (overdue === null) out.canaryUnjudged = true;
   if (overdue) {
     const finding: Finding = { account, region, kind: 'canary', resource: 'canary' };
     const last = arrived?.lastSeenAt ?? null;
@@ -553,9 +556,9 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
         const unread = new Set(outcome.found.filter((f) => f.finding.kind === 'unreadable').map((f) => f.finding.resource));
         const resolve = outcome.error
           ? []
-          : deduped.resolve.filter(
-              (item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')),
-            );
+          : deduped.resolve
+              .filter((item) => !(outcome.canaryUnjudged && item.key.split('#')[2] === 'canary'))
+              .filter((item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')));
         const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
         for (const f of outcome.found) {
           const key = findingKey(f.finding);

@@ -381,3 +381,25 @@ describe('review r11: the canary can be put on the central bus directly', () => 
     expect(statement.Principal.AWS).toMatch(/:role\/trailguard-forwarder$/);
   });
 });
+
+describe('review r11: an unjudged canary is not a healthy one', () => {
+  // A canary finding is open (the forwarding path is broken). A sweep that runs within canaryGraceSeconds of the last
+  // one (Slack's Refresh button, `trailguard sweep` from a workflow, a redelivered plan) has no canary to judge yet,
+  // so the canary is not among its findings, and dedupeFindings publishes `resolved` for it ("the sweep no longer
+  // finds this"): the Slack incident turns green although no canary ever came back. The next scheduled sweep alerts it
+  // again (a flap). The same happens after one unreadable sweep (its snapshot has no canary to judge).
+  it('a sweep with no canary to judge yet does not resolve an open canary finding', async () => {
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    await sweepAccount(message, depsAt(T0));
+    await sweepAccount({ ...message, sweepId: 's2' }, depsAt(at(15)));
+    expect(published).toEqual([expect.objectContaining({ outcome: 'pipeline-broken', trigger: 'canary' })]);
+
+    published = [];
+    await sweepAccount({ ...message, sweepId: 'refresh' }, depsAt(at(15.5)));
+    expect(published).toEqual([]);
+
+    // Still nothing came back: the next sweep does not alert again either (the finding stayed open).
+    await sweepAccount({ ...message, sweepId: 's3' }, depsAt(at(30)));
+    expect(published).toEqual([]);
+  });
+});

@@ -403,3 +403,27 @@ describe('review r11: an unjudged canary is not a healthy one', () => {
     expect(published).toEqual([]);
   });
 });
+
+describe('review r11: organization trails of an account the sweep does not visit', () => {
+  // The worker keeps only the trails the swept account owns (ARN account === account). An organization trail is owned
+  // by the management account, which is often not a member (a `members` list without it, or `exclude` naming it, as
+  // many organizations keep the management account out of automation). Then the organization's trail, the one that
+  // logs every account, is never swept: stopped with its StopLogging event lost, no sweep ever says so, although
+  // every member sees it as a shadow trail and GetTrailStatus on it works from a member.
+  // Fix: per sweep, the shadow organization trails whose owner is not a member are read (GetTrailStatus) from one
+  // member in their home region; one found off is a `not-logging` finding (alert-only, or repaired through
+  // settings.organization.managementAccount as the event path does).
+  it.fails('an organization trail found off from a member is a finding even when the management account is not swept', async () => {
+    const orgTrail = `arn:aws:cloudtrail:${REGION}:629000000001:trail/org-trail`;
+    cloudtrail.on(ListTrailsCommand).resolves({ Trails: [{ TrailARN: orgTrail, HomeRegion: REGION, Name: 'org-trail' }] });
+    cloudtrail.on(DescribeTrailsCommand).resolves({
+      trailList: [{ TrailARN: orgTrail, Name: 'org-trail', HomeRegion: REGION, IsMultiRegionTrail: true, IsOrganizationTrail: true }],
+    });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    const base = deps();
+    const settings = { ...base.settings, organization: { managementAccount: '629000000001', delegatedAdministrators: [] } };
+    const result = await sweepAccount(message, depsAt(T0, { settings, members: async () => [ACCOUNT] }));
+    expect(result.findings).toEqual([expect.objectContaining({ kind: 'not-logging', resource: orgTrail })]);
+    expect(published.length).toBeGreaterThan(0);
+  });
+});

@@ -427,3 +427,29 @@ describe('review r11: organization trails of an account the sweep does not visit
     expect(published.length).toBeGreaterThan(0);
   });
 });
+
+describe('review r11: the state table as a single point of silence', () => {
+  // Every alert of a worker is published after `state.findings()` (the dedupe read). When trailguard-state cannot be
+  // read (deleted or its policy changed by someone in the central account, throttled, or the remediator's
+  // SweepStateTable grant removed), sweepAccount throws before publishing anything: a trail the sweep found off is
+  // restarted (or not) with no alert at all, the message is redriven 3 times and ends in trailguard-sweep-dlq, where
+  // nothing watches. Fix: when the table cannot be read, publish every finding without dedupe (a duplicate beats
+  // silence) plus one pipeline-broken "trailguard-state unreadable", then throw.
+  it.fails('a trail found off is alerted even when trailguard-state cannot be read', async () => {
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    const broken = async () => {
+      throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' });
+    };
+    const table = {
+      ...state,
+      findings: broken,
+      putFinding: broken,
+      putStatus: broken,
+      status: broken,
+      canary: broken,
+      finishAccount: broken,
+    };
+    await sweepAccount(message, depsAt(T0, { state: table as unknown as StateTable })).catch(() => null);
+    expect(published.some((a) => a.trigger === 'sweep' && 'trail' in a && a.trail?.arn === TRAIL_ARN)).toBe(true);
+  });
+});

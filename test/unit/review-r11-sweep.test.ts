@@ -15,6 +15,7 @@ import { createHandler, type HandlerDeps } from '../../lambda/remediator.js';
 import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import type { Alert } from '#core/alert.js';
 import type { StateTable, StatusItem } from '#core/aws/state-table.js';
+import { parseAlert } from '#core/alert.js';
 import { busStatement, memberRules } from '#core/desired-state.js';
 import type { AccountSweepMessage, CanaryArrival, FindingItem } from '#core/sweep.js';
 import { recordingLog } from '../support/recording-log.js';
@@ -213,6 +214,8 @@ describe('review r11: blind is not resolved', () => {
     expect(published.map((a) => a.outcome)).not.toContain('resolved');
     expect(result.findings).toEqual([expect.objectContaining({ resource: TRAIL_ARN, repaired: false })]);
     expect(result.unrepaired).toBe(1);
+    // The alert it publishes is a valid trail alert (the Slack app and subscribers parse it).
+    for (const alert of published) expect(() => parseAlert(JSON.stringify(alert))).not.toThrow();
   });
 });
 

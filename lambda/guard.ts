@@ -157,7 +157,10 @@ function desiredRule(event: PipelineEvent, deps: HandlerDeps, pipeline: Pipeline
 }
 
 /** The rule as EventBridge has it, in the shape `desiredFields` gives; null when it does not exist. */
-async function readRule(events: EventBridgeClient, name: string): Promise<{ fields: Record<string, unknown>; targetIds: string[] } | null> {
+export async function readRule(
+  events: EventBridgeClient,
+  name: string,
+): Promise<{ fields: Record<string, unknown>; targetIds: string[] } | null> {
   let rule: DescribeRuleCommandOutput;
   try {
     rule = await events.send(new DescribeRuleCommand({ Name: name }));
@@ -173,7 +176,7 @@ async function readRule(events: EventBridgeClient, name: string): Promise<{ fiel
   };
 }
 
-function differing(desired: RuleResource, seen: { fields: Record<string, unknown> } | null): string[] {
+export function differing(desired: RuleResource, seen: { fields: Record<string, unknown> } | null): string[] {
   if (!seen) return ['missing'];
   const wanted = desiredFields(desired);
   return Object.keys(wanted).filter((k) => canonical(wanted[k]) !== canonical(seen.fields[k]));

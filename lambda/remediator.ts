@@ -15,7 +15,7 @@ import type { Log } from '#core/log.js';
 import { parseTamperEvent, UnactionableEventError, type TamperEvent } from '#core/tamper-event.js';
 import { isImpairmentEvent } from '#core/impairment-event.js';
 import { isPipelineEvent } from '#core/pipeline-event.js';
-import { isCanaryEvent, isSweepMessage, parseCanaryEvent, parseSweepMessage } from '#core/sweep.js';
+import { canaryFromTheFuture, isCanaryEvent, isSweepMessage, parseCanaryEvent, parseSweepMessage } from '#core/sweep.js';
 import type { SweepDeps } from './sweep.js';
 import type { ImpairmentDeps } from './impairment/common.js';
 import type { StorageDeps } from './impairment/storage-common.js';
@@ -127,6 +127,12 @@ async function handleCanary(raw: unknown, deps: HandlerDeps): Promise<Remediatio
     deps.log.warn('event rejected', { outcome: 'rejected', reason });
     return rejected(reason);
   }
+  if (canaryFromTheFuture(arrival.sentAt, deps.now())) {
+    // One forged canary dated ahead would be the newest for ever, so every later canary check would pass.
+    const reason = `canary: detail.sentAt ${arrival.sentAt} is in the future: no sweep sent it`;
+    deps.log.warn('event rejected', { outcome: 'rejected', reason, account: arrival.account, region: arrival.region });
+    return rejected(reason);
+  }
   if (!deps.sweep) {
     deps.log.warn('event rejected', { outcome: 'rejected', reason: 'canary received, but the sweep is not configured here' });
     return rejected('canary received, but the sweep is not configured here');
@@ -144,6 +150,23 @@ async function handleCanary(raw: unknown, deps: HandlerDeps): Promise<Remediatio
   };
 }
 
+const MEMBERS_TTL_MS = 5 * 60_000;
+const memberLists = new WeakMap<SweepDeps, { at: number; list: Promise<Set<string>> }>();
+
+/** Whether `account` is one the planner sweeps; the list is kept a few minutes per container and read again on a miss. */
+async function isMember(sweep: SweepDeps, account: string): Promise<boolean> {
+  const read = () => {
+    const entry = { at: Date.now(), list: sweep.members().then((m) => new Set(m)) };
+    entry.list.catch(() => memberLists.delete(sweep));
+    memberLists.set(sweep, entry);
+    return entry.list;
+  };
+  const cached = memberLists.get(sweep);
+  const fresh = cached && Date.now() - cached.at < MEMBERS_TTL_MS ? cached : null;
+  if (fresh && (await fresh.list).has(account)) return true;
+  return (await read()).has(account);
+}
+
 /**
  * One message of `trailguard-sweep`: `plan` runs the planner, `account` a worker. A malformed message throws
  * RejectedEventError naming the field (Powertools reports it as a batch item failure, so it ends in the sweep DLQ).
@@ -154,6 +177,10 @@ export async function handleSweepMessage(body: unknown, deps: HandlerDeps): Prom
   const sweep = await deps.sweep();
   const { planSweep, sweepAccount } = await import('./sweep.js');
   if (message.action === 'plan') return planSweep(sweep, message.sweepId);
+  // The queue also takes messages from the Slack app's role (Refresh): a worker sweeps (and repairs with the
+  // remediation role) only an account the planner would have listed.
+  if (!(await isMember(sweep, message.account)))
+    throw new RejectedEventError(`sweep message: account: ${message.account} is not a member account swept by TrailGuard`);
   const result = await sweepAccount(message, sweep);
   deps.log.info('account swept', {
     sweepId: result.sweepId,

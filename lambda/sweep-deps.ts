@@ -81,6 +81,7 @@ export function createDefaultSweepDeps(
       regions: pipeline.regions,
       centralBusArn: `arn:${partition}:events:${home}:${account}:event-bus/${NAMES.bus}`,
       canaryGraceMs: sweepEnv.canaryGraceSeconds * 1000,
+      watch: pipeline.watch,
     },
     async members() {
       const exclude = new Set(sweepEnv.exclude);

@@ -28,7 +28,9 @@ import {
   type FindingKind,
 } from '#core/sweep.js';
 import type { TamperEvent } from '#core/tamper-event.js';
+import { memberRules } from '#core/desired-state.js';
 import { publishOrThrow } from './alerting.js';
+import { differing, readRule } from './guard.js';
 import { remediate, type Decision, type RemediateDeps } from './remediate.js';
 import type { HandlerDeps } from './remediator.js';
 
@@ -51,6 +53,11 @@ export interface SweepSettings {
   centralBusArn: string;
   /** A canary is judged only once this long has passed since it was sent (ms): EventBridge delivers in seconds. */
   canaryGraceMs: number;
+  /**
+   * The watched event families (`TRAILGUARD_PIPELINE.watch`). Set: each member rule is compared with its whole
+   * definition (pattern, state, targets with the forwarder role), as the guard compares it. Unset: state and target only.
+   */
+  watch?: readonly string[];
 }
 
 export interface PlanResult {
@@ -138,6 +145,8 @@ interface RegionOutcome {
   rows: TrailStatusRow[];
   error?: string;
   canarySent?: { sentAt: string; sweepId: string };
+  /** No canary was judged (none sent yet, or still within its grace): an open canary finding is not gone, only unjudged. */
+  canaryUnjudged?: boolean;
 }
 
 /** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
@@ -208,7 +217,7 @@ function resolvedAlert(item: FindingItem, sweepId: string, now: Date): Alert {
   const [account = '', region = '', kind = '', ...rest] = item.key.split('#');
   const finding: Finding = { account, region, kind: kind as FindingKind, resource: rest.join('#') };
   const reason = `the sweep no longer finds this (${kind} on ${finding.resource}, first seen ${item.firstSeenAt})`;
-  if (!TRAIL_KINDS.includes(finding.kind)) {
+  if (!TRAIL_KINDS.includes(finding.kind) && !finding.resource.includes(':trail/')) {
     return pipelineAlert(finding, sweepId, now, { outcome: 'resolved', reason, trigger: 'sweep', resolves: item.alertId });
   }
   return {
@@ -298,6 +307,38 @@ async function sweepTrail(
   };
 }
 
+/** The finding for an own trail whose sweep failed part-way (GetTrailStatus, GetEventSelectors or a decision threw). */
+function unreadTrailFinding(
+  trail: Trail,
+  account: string,
+  region: string,
+  sweepId: string,
+  text: string,
+  now: Date,
+): RegionOutcome['found'][number] {
+  const arn = trail.TrailARN!;
+  const target = { name: trail.Name ?? arn, arn, account };
+  const finding: Finding = { account, region, kind: 'unreadable', resource: arn };
+  const reason = `the sweep could not read the trail ${arn}: ${text}; whether it logs is not checked`;
+  const event = observedEvent('StopLogging', target, region, account, now);
+  return {
+    finding,
+    repaired: false,
+    outcome: 'failed',
+    reason,
+    alert: () => ({
+      ...sweepTrailAlert(
+        event,
+        { outcome: 'failed', isLogging: null, reason, actions: [], changes: [], error: text, remediatedAt: null },
+        finding,
+        sweepId,
+        reason,
+      ),
+      eventName: SWEEP_EVENT_NAME,
+    }),
+  };
+}
+
 /** What is wrong with one of TrailGuard's member rules in a region, or null when it is enabled and targets the central bus. */
 async function ruleProblem(events: EventBridgeClient, name: string, centralBusArn: string): Promise<string | null> {
   try {
@@ -310,6 +351,36 @@ async function ruleProblem(events: EventBridgeClient, name: string, centralBusAr
   const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: name }));
   if (!Targets.some((t) => t.Arn === centralBusArn)) return `${name} does not target the central bus ${centralBusArn}`;
   return null;
+}
+
+/**
+ * What is wrong with each of TrailGuard's member rules in `region`. With the watched families known, a rule is
+ * compared with its desired definition: a pattern narrowed to the canary alone keeps the rule enabled, targeting the
+ * central bus and carrying the canary, while no tampering is forwarded.
+ */
+async function ruleProblems(events: EventBridgeClient, account: string, region: string, deps: SweepDeps) {
+  const names = [NAMES.forwardRule, NAMES.guardRule];
+  const { watch } = deps.sweep;
+  const desired = watch
+    ? memberRules(
+        { centralBusArn: deps.sweep.centralBusArn, watch, regions: deps.sweep.regions, remediationRole: deps.settings.remediationRole },
+        account,
+      ).filter((r) => r.region === region)
+    : [];
+  return Promise.all(
+    names.map(async (name) => {
+      const rule = desired.find((r) => r.name === name);
+      if (!rule) return { name, problem: await ruleProblem(events, name, deps.sweep.centralBusArn) };
+      const drift = differing(rule, await readRule(events, name));
+      const problem =
+        drift.length === 0
+          ? null
+          : drift[0] === 'missing'
+            ? `${name} is missing`
+            : `${name} differs from TrailGuard's definition (${drift.join(', ')})`;
+      return { name, problem };
+    }),
+  );
 }
 
 async function sweepRegion(
@@ -329,7 +400,11 @@ async function sweepRegion(
     const swept = await Promise.all(
       own.map((trail) =>
         sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch(
-          (error): { found: RegionOutcome['found']; reading: TrailReading } => ({ found: [], reading: { error: errorText(error) } }),
+          (error): { found: RegionOutcome['found']; reading: TrailReading } => ({
+            // A trail the sweep could not read is not checked: that is a finding (and keeps its open findings open).
+            found: [unreadTrailFinding(trail, account, region, message.sweepId, errorText(error), deps.now())],
+            reading: { error: errorText(error) },
+          }),
         ),
       ),
     );
@@ -346,12 +421,7 @@ async function sweepRegion(
     if (!watched) return null;
     const events = await deps.events(account, region);
     const [problems, previous, arrived] = await Promise.all([
-      Promise.all(
-        [NAMES.forwardRule, NAMES.guardRule].map(async (name) => ({
-          name,
-          problem: await ruleProblem(events, name, deps.sweep.centralBusArn),
-        })),
-      ),
+      ruleProblems(events, account, region, deps),
       deps.state.status(account, region),
       deps.state.canary(account, region),
     ]);
@@ -384,6 +454,7 @@ async function sweepRegion(
   // The canary of the previous sweep must have come back through the forwarding rule by now.
   const sent = previous?.canary ?? null;
   const overdue = canaryOverdue({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+  if (overdue === null) out.canaryUnjudged = true;
   if (overdue) {
     const finding: Finding = { account, region, kind: 'canary', resource: 'canary' };
     const last = arrived?.lastSeenAt ?? null;
@@ -479,7 +550,15 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
         const findings: SweepFinding[] = [];
         const resolved: string[] = [];
         const items = await deps.state.findings(account, outcome.region);
-        const { alert, resolve } = dedupeFindings(outcome.found, items);
+        const deduped = dedupeFindings(outcome.found, items);
+        const { alert } = deduped;
+        // What the sweep could not read it did not check: a finding there is not gone, it is unseen (not `resolved`).
+        const unread = new Set(outcome.found.filter((f) => f.finding.kind === 'unreadable').map((f) => f.finding.resource));
+        const resolve = outcome.error
+          ? []
+          : deduped.resolve
+              .filter((item) => !(outcome.canaryUnjudged && item.key.split('#')[2] === 'canary'))
+              .filter((item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')));
         const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
         for (const f of outcome.found) {
           const key = findingKey(f.finding);

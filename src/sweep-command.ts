@@ -113,7 +113,7 @@ export function cliSweepDeps(
     async enqueue(messages) {
       queued.push(...messages);
     },
-    sweep: { regions, centralBusArn: centralArns(config).bus, canaryGraceMs: 60_000 },
+    sweep: { regions, centralBusArn: centralArns(config).bus, canaryGraceMs: 60_000, watch: config.watch },
   };
 }
 

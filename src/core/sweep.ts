@@ -162,7 +162,18 @@ export function canaryOverdue(check: CanaryCheck, now: Date, graceMs: number): b
   if (!check.sent) return null;
   const sentAt = Date.parse(check.sent.sentAt);
   if (now.getTime() - sentAt < graceMs) return null;
-  return !check.arrived || Date.parse(check.arrived.sentAt) < sentAt;
+  if (!check.arrived) return true;
+  const arrivedSentAt = Date.parse(check.arrived.sentAt);
+  // A canary "sent" in the future was not sent by a sweep (a forged one): it vouches for nothing.
+  return arrivedSentAt < sentAt || canaryFromTheFuture(check.arrived.sentAt, now);
+}
+
+/** How far ahead of TrailGuard's clock a canary's `sentAt` may be (clock skew); beyond that it is forged. */
+export const CANARY_MAX_SKEW_MS = 5 * 60_000;
+
+/** True when `sentAt` is later than `now` plus the allowed skew: no sweep sent it. */
+export function canaryFromTheFuture(sentAt: string, now: Date): boolean {
+  return Date.parse(sentAt) > now.getTime() + CANARY_MAX_SKEW_MS;
 }
 
 /** The sentence the alert carries for a trail found off without a tamper event: the sweep's most important alert. */

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { errorCode } from '../errors.js';
 import type { TrailStatusRow } from '../status.js';
-import type { CanaryArrival, FindingItem } from '../sweep.js';
+import { CANARY_MAX_SKEW_MS, type CanaryArrival, type FindingItem } from '../sweep.js';
 
 /** The latest sweep (`pk=sweep`, `sk=latest`). `finishedAt` is absent while workers are still sweeping. */
 export interface SweepItem {
@@ -56,8 +56,12 @@ export class StateTable {
             sentAt: arrival.sentAt,
             sweepId: arrival.sweepId,
           },
-          ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt <= :sentAt',
-          ExpressionAttributeValues: { ':sentAt': arrival.sentAt },
+          // A future-dated item (forged, or written by hand) is replaced by any real arrival.
+          ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt <= :sentAt OR sentAt > :future',
+          ExpressionAttributeValues: {
+            ':sentAt': arrival.sentAt,
+            ':future': new Date(now.getTime() + CANARY_MAX_SKEW_MS).toISOString(),
+          },
         }),
       );
     } catch (error) {

@@ -26,6 +26,7 @@ import {
   type Finding,
   type FindingItem,
   type FindingKind,
+  SWEEP_NAMES,
 } from '#core/sweep.js';
 import type { TamperEvent } from '#core/tamper-event.js';
 import { memberRules } from '#core/desired-state.js';
@@ -73,21 +74,54 @@ export interface PlanResult {
 export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<PlanResult> {
   const startedAt = deps.now().toISOString();
   const id = sweepId ?? `sweep-${startedAt}`;
-  const members = await deps.members();
-  await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
-  const messages = members.map(
-    (account): AccountSweepMessage => ({
-      trailguard: 'sweep',
-      action: 'account',
-      sweepId: id,
-      account,
-      regions: deps.sweep.regions,
-      startedAt,
-    }),
-  );
-  await deps.enqueue(messages);
+  let members: string[];
+  try {
+    members = await deps.members();
+    await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
+    const messages = members.map(
+      (account): AccountSweepMessage => ({
+        trailguard: 'sweep',
+        action: 'account',
+        sweepId: id,
+        account,
+        regions: deps.sweep.regions,
+        startedAt,
+      }),
+    );
+    await deps.enqueue(messages);
+  } catch (error) {
+    // A planner that cannot run leaves every account unswept: that must reach a responder, not only the sweep DLQ.
+    const alert = plannerFailedAlert(deps, id, error);
+    await publishOrThrow(deps, alert, { sweepId: id, outcome: alert.outcome, error: alert.error });
+    throw error;
+  }
   deps.log.info('sweep planned', { sweepId: id, accounts: members.length, regions: deps.sweep.regions });
   return { sweepId: id, accounts: members.length };
+}
+
+/** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
+function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): PipelineAlert {
+  const [, partition = 'aws', , region = deps.settings.topicRegion, account = ''] = deps.sweep.centralBusArn.split(':');
+  const reason = `sweep ${sweepId} could not start: ${errorText(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
+  return {
+    ...sweepAlertBase(
+      { account, region, kind: 'unreadable', resource: SWEEP_NAMES.schedule },
+      `sweep/${sweepId}/planner`,
+      deps.now(),
+      reason,
+      'sweep',
+      null,
+    ),
+    error: reason,
+    trail: null,
+    resource: {
+      type: 'scheduler-schedule',
+      name: SWEEP_NAMES.schedule,
+      arn: `arn:${partition}:scheduler:${region}:${account}:schedule/default/${SWEEP_NAMES.schedule}`,
+      restored: false,
+    },
+    outcome: 'pipeline-broken',
+  };
 }
 
 /** One finding of an account sweep and what became of it. */

@@ -43,6 +43,7 @@ const TARGET_LABEL = {
   trail: 'Trail',
   'event-rule': 'EventBridge rule',
   'iam-role': 'IAM role',
+  'scheduler-schedule': 'Sweep schedule',
   'event-data-store': 'CloudTrail Lake event data store',
   account: 'Account',
   organization: 'Organization',

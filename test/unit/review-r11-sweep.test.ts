@@ -342,10 +342,10 @@ describe('review r11: a sweep that does not run', () => {
   // state table unwritable): planSweep throws, the record is redriven 3 times and lands in trailguard-sweep-dlq. No
   // account is swept, no canary is sent or judged, and nothing is alerted: TrailGuard's backstop is off and it says
   // nothing (no CloudWatch alarm on trailguard-sweep-dlq either; the same holds for a disabled or deleted schedule).
-  // Fix: on the planner's failure publish a pipeline-broken alert (trigger: sweep) for the central account before
-  // rethrowing, and add an alarm (or a watchdog in the remediator's event path) on a `sweep/latest` older than twice
-  // sweep.schedule and on trailguard-sweep-dlq's ApproximateNumberOfMessagesVisible > 0.
-  it.fails('a planner that cannot list the members publishes an alert, not only a DLQ message', async () => {
+  // Fixed: on the planner's failure a pipeline-broken alert (trigger: sweep) about the central account's schedule is
+  // published before rethrowing. Still open: an alarm (or a watchdog) on a `sweep/latest` older than twice
+  // sweep.schedule, for a schedule disabled or deleted outright.
+  it('a planner that cannot list the members publishes an alert, not only a DLQ message', async () => {
     const sweep = depsAt(T0, {
       members: async () => {
         throw Object.assign(new Error('You are not authorized to perform organizations:ListAccounts'), { name: 'AccessDeniedException' });

@@ -32,7 +32,10 @@ var clients = __webpack_require__(1739);
 var lib_dynamodb_dist_cjs = __webpack_require__(155);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(7406);
+// EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
+var sweep = __webpack_require__(6891);
 ;// CONCATENATED MODULE: ./src/core/aws/state-table.ts
+
 
 
 /**
@@ -59,8 +62,12 @@ class StateTable {
                     sentAt: arrival.sentAt,
                     sweepId: arrival.sweepId,
                 },
-                ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt <= :sentAt',
-                ExpressionAttributeValues: { ':sentAt': arrival.sentAt },
+                // A future-dated item (forged, or written by hand) is replaced by any real arrival.
+                ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt <= :sentAt OR sentAt > :future',
+                ExpressionAttributeValues: {
+                    ':sentAt': arrival.sentAt,
+                    ':future': new Date(now.getTime() + sweep/* CANARY_MAX_SKEW_MS */.GS).toISOString(),
+                },
             }));
         }
         catch (error) {
@@ -168,10 +175,8 @@ function fromStatusItem(item) {
 
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(3465);
-// EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
-var sweep = __webpack_require__(6891);
-// EXTERNAL MODULE: ./lambda/guard.ts + 19 modules
-var guard = __webpack_require__(9596);
+// EXTERNAL MODULE: ./lambda/guard.ts + 3 modules
+var guard = __webpack_require__(5873);
 ;// CONCATENATED MODULE: ./lambda/sweep-deps.ts
 // The sweep's real dependencies in the remediator Lambda, from its environment (written by `apply`).
 
@@ -243,6 +248,7 @@ function createDefaultSweepDeps(deps, env, options) {
             regions: pipeline.regions,
             centralBusArn: `arn:${partition}:events:${home}:${account}:event-bus/${names/* NAMES */.X.bus}`,
             canaryGraceMs: sweepEnv.canaryGraceSeconds * 1000,
+            watch: pipeline.watch,
         },
         async members() {
             const exclude = new Set(sweepEnv.exclude);

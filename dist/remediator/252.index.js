@@ -27,7 +27,7 @@ var errors = __webpack_require__(7406);
 // EXTERNAL MODULE: ./src/core/event-selectors.ts
 var event_selectors = __webpack_require__(4670);
 // EXTERNAL MODULE: ./src/core/names.ts
-var names = __webpack_require__(3465);
+var core_names = __webpack_require__(3465);
 ;// CONCATENATED MODULE: ./src/core/status.ts
 // Trail status across accounts and regions, as rows: every trail, whether it logs, its last delivery; for the CLI and
 // the Slack app. Pure: `collectTrailStatus` (src/core/aws/trail-status.ts) reads AWS and hands the answers to these.
@@ -82,7 +82,7 @@ function accountStatusRows(target, perRegion, readings, watched) {
     const { account, name } = target;
     const watchedSet = watched ? new Set(watched) : null;
     const uncoveredWhy = (t) => watchedSet && !watchedSet.has(t.home) && (0,arn/* parseTrailArn */.rU)(t.arn)?.account === account
-        ? `not watched: no ${names/* NAMES */.X.forwardRule} rule in ${t.home}, so tampering with this trail is never seen`
+        ? `not watched: no ${core_names/* NAMES */.X.forwardRule} rule in ${t.home}, so tampering with this trail is never seen`
         : null;
     const rows = readings.map(({ trail: t, reading }) => {
         const where = { trail: t.trail, arn: t.arn, multiRegion: t.multiRegion, uncovered: uncoveredWhy(t) };
@@ -128,13 +128,19 @@ function sortStatus(rows) {
 
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
 var sweep = __webpack_require__(6891);
+// EXTERNAL MODULE: ./src/core/desired-state.ts + 1 modules
+var desired_state = __webpack_require__(4868);
 // EXTERNAL MODULE: ./lambda/alerting.ts
 var alerting = __webpack_require__(26);
+// EXTERNAL MODULE: ./lambda/guard.ts + 3 modules
+var guard = __webpack_require__(5873);
 // EXTERNAL MODULE: ./lambda/remediate.ts
 var remediate = __webpack_require__(8274);
 ;// CONCATENATED MODULE: ./lambda/sweep.ts
 // The scheduled sweep in the remediator: the planner (one SQS message per member) and the worker (one account's
 // regions), repairing through the event path's own decision code and alerting each finding once.
+
+
 
 
 
@@ -155,19 +161,45 @@ var remediate = __webpack_require__(8274);
 async function planSweep(deps, sweepId) {
     const startedAt = deps.now().toISOString();
     const id = sweepId ?? `sweep-${startedAt}`;
-    const members = await deps.members();
-    await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
-    const messages = members.map((account) => ({
-        trailguard: 'sweep',
-        action: 'account',
-        sweepId: id,
-        account,
-        regions: deps.sweep.regions,
-        startedAt,
-    }));
-    await deps.enqueue(messages);
+    let members;
+    try {
+        members = await deps.members();
+        await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
+        const messages = members.map((account) => ({
+            trailguard: 'sweep',
+            action: 'account',
+            sweepId: id,
+            account,
+            regions: deps.sweep.regions,
+            startedAt,
+        }));
+        await deps.enqueue(messages);
+    }
+    catch (error) {
+        // A planner that cannot run leaves every account unswept: that must reach a responder, not only the sweep DLQ.
+        const alert = plannerFailedAlert(deps, id, error);
+        await (0,alerting/* publishOrThrow */.t)(deps, alert, { sweepId: id, outcome: alert.outcome, error: alert.error });
+        throw error;
+    }
     deps.log.info('sweep planned', { sweepId: id, accounts: members.length, regions: deps.sweep.regions });
     return { sweepId: id, accounts: members.length };
+}
+/** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
+function plannerFailedAlert(deps, sweepId, error) {
+    const [, partition = 'aws', , region = deps.settings.topicRegion, account = ''] = deps.sweep.centralBusArn.split(':');
+    const reason = `sweep ${sweepId} could not start: ${(0,errors/* errorText */.kc)(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
+    return {
+        ...sweepAlertBase({ account, region, kind: 'unreadable', resource: sweep/* SWEEP_NAMES */.OM.schedule }, `sweep/${sweepId}/planner`, deps.now(), reason, 'sweep', null),
+        error: reason,
+        trail: null,
+        resource: {
+            type: 'scheduler-schedule',
+            name: sweep/* SWEEP_NAMES */.OM.schedule,
+            arn: `arn:${partition}:scheduler:${region}:${account}:schedule/default/${sweep/* SWEEP_NAMES */.OM.schedule}`,
+            restored: false,
+        },
+        outcome: 'pipeline-broken',
+    };
 }
 const TRAIL_KINDS = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error'];
 /**
@@ -228,7 +260,7 @@ function sweepAlertBase(finding, id, now, reason, trigger, resolves) {
 }
 function pipelineAlert(finding, sweepId, now, fields) {
     const p = (0,arn/* partitionOf */.iQ)(finding.region);
-    const name = finding.kind === 'rule' ? finding.resource : names/* NAMES */.X.forwardRule;
+    const name = finding.kind === 'rule' ? finding.resource : core_names/* NAMES */.X.forwardRule;
     const id = `${fields.outcome === 'resolved' ? 'resolved' : 'sweep'}/${sweepId}/${(0,sweep/* findingKey */.fl)(finding)}`;
     return {
         ...sweepAlertBase(finding, id, now, fields.reason, fields.trigger, fields.resolves ?? null),
@@ -244,7 +276,7 @@ function resolvedAlert(item, sweepId, now) {
     const [account = '', region = '', kind = '', ...rest] = item.key.split('#');
     const finding = { account, region, kind: kind, resource: rest.join('#') };
     const reason = `the sweep no longer finds this (${kind} on ${finding.resource}, first seen ${item.firstSeenAt})`;
-    if (!TRAIL_KINDS.includes(finding.kind)) {
+    if (!TRAIL_KINDS.includes(finding.kind) && !finding.resource.includes(':trail/')) {
         return pipelineAlert(finding, sweepId, now, { outcome: 'resolved', reason, trigger: 'sweep', resolves: item.alertId });
     }
     return {
@@ -324,6 +356,24 @@ async function sweepTrail(trail, ctx, deps) {
         },
     };
 }
+/** The finding for an own trail whose sweep failed part-way (GetTrailStatus, GetEventSelectors or a decision threw). */
+function unreadTrailFinding(trail, account, region, sweepId, text, now) {
+    const arn = trail.TrailARN;
+    const target = { name: trail.Name ?? arn, arn, account };
+    const finding = { account, region, kind: 'unreadable', resource: arn };
+    const reason = `the sweep could not read the trail ${arn}: ${text}; whether it logs is not checked`;
+    const event = observedEvent('StopLogging', target, region, account, now);
+    return {
+        finding,
+        repaired: false,
+        outcome: 'failed',
+        reason,
+        alert: () => ({
+            ...sweepTrailAlert(event, { outcome: 'failed', isLogging: null, reason, actions: [], changes: [], error: text, remediatedAt: null }, finding, sweepId, reason),
+            eventName: core_alert/* SWEEP_EVENT_NAME */.ud,
+        }),
+    };
+}
 /** What is wrong with one of TrailGuard's member rules in a region, or null when it is enabled and targets the central bus. */
 async function ruleProblem(events, name, centralBusArn) {
     try {
@@ -341,6 +391,30 @@ async function ruleProblem(events, name, centralBusArn) {
         return `${name} does not target the central bus ${centralBusArn}`;
     return null;
 }
+/**
+ * What is wrong with each of TrailGuard's member rules in `region`. With the watched families known, a rule is
+ * compared with its desired definition: a pattern narrowed to the canary alone keeps the rule enabled, targeting the
+ * central bus and carrying the canary, while no tampering is forwarded.
+ */
+async function ruleProblems(events, account, region, deps) {
+    const names = [core_names/* NAMES */.X.forwardRule, core_names/* NAMES */.X.guardRule];
+    const { watch } = deps.sweep;
+    const desired = watch
+        ? (0,desired_state/* memberRules */.YA)({ centralBusArn: deps.sweep.centralBusArn, watch, regions: deps.sweep.regions, remediationRole: deps.settings.remediationRole }, account).filter((r) => r.region === region)
+        : [];
+    return Promise.all(names.map(async (name) => {
+        const rule = desired.find((r) => r.name === name);
+        if (!rule)
+            return { name, problem: await ruleProblem(events, name, deps.sweep.centralBusArn) };
+        const drift = (0,guard.differing)(rule, await (0,guard.readRule)(events, name));
+        const problem = drift.length === 0
+            ? null
+            : drift[0] === 'missing'
+                ? `${name} is missing`
+                : `${name} differs from TrailGuard's definition (${drift.join(', ')})`;
+        return { name, problem };
+    }));
+}
 async function sweepRegion(account, region, watched, message, deps) {
     const out = { region, found: [], rows: [] };
     const now = deps.now();
@@ -349,7 +423,11 @@ async function sweepRegion(account, region, watched, message, deps) {
         const client = await deps.cloudtrail(account, region);
         const { trailList = [] } = await client.send(new dist_cjs/* DescribeTrailsCommand */.oSd({ includeShadowTrails: true }));
         const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
-        const swept = await Promise.all(own.map((trail) => sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch((error) => ({ found: [], reading: { error: (0,errors/* errorText */.kc)(error) } }))));
+        const swept = await Promise.all(own.map((trail) => sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch((error) => ({
+            // A trail the sweep could not read is not checked: that is a finding (and keeps its open findings open).
+            found: [unreadTrailFinding(trail, account, region, message.sweepId, (0,errors/* errorText */.kc)(error), deps.now())],
+            reading: { error: (0,errors/* errorText */.kc)(error) },
+        }))));
         const readings = own.map((trail, i) => ({
             trail: { arn: trail.TrailARN, trail: trail.Name ?? trail.TrailARN, home: region, multiRegion: trail.IsMultiRegionTrail === true },
             reading: swept[i].reading,
@@ -364,10 +442,7 @@ async function sweepRegion(account, region, watched, message, deps) {
             return null;
         const events = await deps.events(account, region);
         const [problems, previous, arrived] = await Promise.all([
-            Promise.all([names/* NAMES */.X.forwardRule, names/* NAMES */.X.guardRule].map(async (name) => ({
-                name,
-                problem: await ruleProblem(events, name, deps.sweep.centralBusArn),
-            }))),
+            ruleProblems(events, account, region, deps),
             deps.state.status(account, region),
             deps.state.canary(account, region),
         ]);
@@ -400,6 +475,8 @@ async function sweepRegion(account, region, watched, message, deps) {
     // The canary of the previous sweep must have come back through the forwarding rule by now.
     const sent = previous?.canary ?? null;
     const overdue = (0,sweep/* canaryOverdue */.Du)({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+    if (overdue === null)
+        out.canaryUnjudged = true;
     if (overdue) {
         const finding = { account, region, kind: 'canary', resource: 'canary' };
         const last = arrived?.lastSeenAt ?? null;
@@ -492,7 +569,15 @@ async function sweepAccount(message, deps) {
         const findings = [];
         const resolved = [];
         const items = await deps.state.findings(account, outcome.region);
-        const { alert, resolve } = (0,sweep/* dedupeFindings */._4)(outcome.found, items);
+        const deduped = (0,sweep/* dedupeFindings */._4)(outcome.found, items);
+        const { alert } = deduped;
+        // What the sweep could not read it did not check: a finding there is not gone, it is unseen (not `resolved`).
+        const unread = new Set(outcome.found.filter((f) => f.finding.kind === 'unreadable').map((f) => f.finding.resource));
+        const resolve = outcome.error
+            ? []
+            : deduped.resolve
+                .filter((item) => !(outcome.canaryUnjudged && item.key.split('#')[2] === 'canary'))
+                .filter((item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')));
         const toAlert = new Set(alert.map((a) => (0,sweep/* findingKey */.fl)(a.finding)));
         for (const f of outcome.found) {
             const key = (0,sweep/* findingKey */.fl)(f.finding);
@@ -539,34 +624,6 @@ async function sweepAccount(message, deps) {
     await deps.state.finishAccount(sweepId, findings.length, deps.now());
     return { account, sweepId, findings, resolved, unrepaired: findings.filter((f) => !f.repaired).length };
 }
-
-
-/***/ }),
-
-/***/ 3465:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ MANAGED_TAG),
-/* harmony export */   X: () => (/* binding */ NAMES)
-/* harmony export */ });
-// Default resource names from DESIGN.md ("Resources"); external code relies on them.
-const NAMES = {
-    bus: 'trailguard',
-    tamperRule: 'trailguard-tamper',
-    forwardRule: 'trailguard-forward',
-    /** Member rule (and its central twin on the TrailGuard bus) for calls that touch TrailGuard's own rules and roles. */
-    guardRule: 'trailguard-guard',
-    forwarderRole: 'trailguard-forwarder',
-    remediatorFunction: 'trailguard-remediator',
-    remediatorRole: 'trailguard-remediator',
-    topic: 'trailguard-alerts',
-    dlq: 'trailguard-dlq',
-    eventsQueue: 'trailguard-events',
-    /** Dead-letter queue of the alerts topic's HTTPS subscription (the Slack app): deliveries SNS gave up on. */
-    alertsDlq: 'trailguard-alerts-dlq',
-};
-const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' };
 
 
 /***/ })

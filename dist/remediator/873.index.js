@@ -1,0 +1,2294 @@
+export const id = 873;
+export const ids = [873];
+export const modules = {
+
+/***/ 5873:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  createDefaultGuardDeps: () => (/* binding */ createDefaultGuardDeps),
+  describeGuardChange: () => (/* binding */ describeGuardChange),
+  differing: () => (/* binding */ differing),
+  handlePipelineEvent: () => (/* binding */ handlePipelineEvent),
+  isPipelineEvent: () => (/* reexport */ pipeline_event/* isPipelineEvent */.fn),
+  loadPipelineEnvironment: () => (/* binding */ loadPipelineEnvironment),
+  readRule: () => (/* binding */ readRule)
+});
+
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-eventbridge/dist-cjs/index.js
+var dist_cjs = __webpack_require__(1844);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(9999);
+// EXTERNAL MODULE: ../main/node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __webpack_require__(233);
+// EXTERNAL MODULE: ./src/core/alert.ts
+var core_alert = __webpack_require__(2511);
+// EXTERNAL MODULE: ./src/core/arn.ts
+var core_arn = __webpack_require__(2374);
+// EXTERNAL MODULE: ./src/core/aws/assume-role.ts
+var assume_role = __webpack_require__(8330);
+// EXTERNAL MODULE: ./src/core/aws/clients.ts + 1 modules
+var aws_clients = __webpack_require__(1739);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(7406);
+// EXTERNAL MODULE: ./src/core/names.ts
+var names = __webpack_require__(3465);
+;// CONCATENATED MODULE: ./src/core/aws/kinds/common.ts
+// Helpers every kind's AWS half shares: "does not exist" across services, tags, policy documents, pages.
+
+
+const NOT_FOUND = new Set([
+    'NoSuchEntity',
+    'NoSuchEntityException',
+    'ResourceNotFoundException',
+    'ResourceNotFound',
+    'NotFound',
+    'NotFoundException',
+    'AWS.SimpleQueueService.NonExistentQueue',
+    'QueueDoesNotExist',
+]);
+/** Whether an AWS error says the resource does not exist (each service has its own code for it). */
+function isMissing(error) {
+    return NOT_FOUND.has((0,errors/* errorCode */.CA)(error));
+}
+/** `undefined` when the resource does not exist; other errors propagate. */
+async function orMissing(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        if (isMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+/** Every item of every page an SDK paginator yields. */
+async function allPages(pages, items) {
+    const out = [];
+    for await (const page of pages)
+        out.push(...(items(page) ?? []));
+    return out;
+}
+const managedIn = (tags) => (tags ?? []).some((t) => t.Key === names/* MANAGED_TAG */.N.key && t.Value === names/* MANAGED_TAG */.N.value);
+/** IAM returns policy documents URL-encoded. */
+const parsePolicy = (text) => (text ? JSON.parse(decodeURIComponent(text)) : undefined);
+/** The managed tag, as list-tagging services (IAM, EventBridge, SNS) and map-tagging ones (SQS, Lambda) take it. */
+const TAG_LIST = [{ Key: names/* MANAGED_TAG */.N.key, Value: names/* MANAGED_TAG */.N.value }];
+const TAG_MAP = { [names/* MANAGED_TAG */.N.key]: names/* MANAGED_TAG */.N.value };
+
+;// CONCATENATED MODULE: ./src/core/aws/kinds/event-rule.ts
+// An EventBridge rule, AWS half: DescribeRule, ListTargetsByRule, tags; PutRule, stale targets removed, PutTargets.
+
+
+
+/**
+ * A rule's targets (EventBridge ListTargetsByRule) in the shape the plan compares, sorted by Id. Everything that
+ * changes what reaches the target is kept: TrailGuard's targets forward the whole event, so a constant `Input`, an
+ * `InputPath` or an `InputTransformer` means the central rules never see a tamper record, and must show as drift.
+ */
+function ruleTargetFields(targets) {
+    return targets
+        .map((t) => ({
+        Id: t.Id,
+        Arn: t.Arn,
+        ...(t.RoleArn ? { RoleArn: t.RoleArn } : {}),
+        ...(t.DeadLetterConfig?.Arn ? { DeadLetterConfig: { Arn: t.DeadLetterConfig.Arn } } : {}),
+        ...(t.RetryPolicy
+            ? {
+                RetryPolicy: {
+                    MaximumRetryAttempts: t.RetryPolicy.MaximumRetryAttempts,
+                    MaximumEventAgeInSeconds: t.RetryPolicy.MaximumEventAgeInSeconds,
+                },
+            }
+            : {}),
+        ...(t.Input !== undefined ? { Input: t.Input } : {}),
+        ...(t.InputPath !== undefined ? { InputPath: t.InputPath } : {}),
+        ...(t.InputTransformer ? { InputTransformer: t.InputTransformer } : {}),
+    }))
+        .sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+}
+const eventRuleIo = {
+    // PutTargets with a RoleArn (member rules: trailguard-forwarder) needs iam:PassRole.
+    actions: {
+        read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+        write: ['events:PutRule', 'events:TagResource', 'events:RemoveTargets', 'events:PutTargets', 'iam:PassRole'],
+    },
+    async read(resource, { accounts, account, region }) {
+        const events = await accounts.client(dist_cjs.EventBridgeClient, account, region);
+        const busPath = resource.bus === 'default' ? '' : `${resource.bus}/`;
+        const arn = `arn:${(0,core_arn/* partitionOf */.iQ)(region)}:events:${region}:${account}:rule/${busPath}${resource.name}`;
+        const [rule, targets, tags] = await Promise.all([
+            orMissing(events.send(new dist_cjs/* DescribeRuleCommand */.NDC({ Name: resource.name, EventBusName: resource.bus }))),
+            orMissing(events.send(new dist_cjs/* ListTargetsByRuleCommand */.Hi6({ Rule: resource.name, EventBusName: resource.bus }))),
+            orMissing(events.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceARN: arn }))),
+        ]);
+        if (!rule)
+            return { exists: false };
+        const normalized = ruleTargetFields(targets?.Targets ?? []);
+        return {
+            exists: true,
+            managed: managedIn(tags?.Tags),
+            fields: { eventPattern: rule.EventPattern ? JSON.parse(rule.EventPattern) : null, state: rule.State, targets: normalized },
+            ids: { targets: normalized.map((t) => t.Id).join(',') },
+        };
+    },
+    async apply(resource, { accounts, account, region, create, fields, ids }) {
+        const events = await accounts.client(dist_cjs.EventBridgeClient, account, region);
+        if (create || fields.has('eventPattern') || fields.has('state')) {
+            await events.send(new dist_cjs/* PutRuleCommand */.JOx({
+                Name: resource.name,
+                EventBusName: resource.bus,
+                EventPattern: JSON.stringify(resource.pattern),
+                State: 'ENABLED',
+                Description: resource.description,
+                ...(create ? { Tags: TAG_LIST } : {}),
+            }));
+        }
+        if (create || fields.has('targets')) {
+            const wanted = new Set(resource.targets.map((t) => t.Id));
+            const stale = (ids.targets ?? '').split(',').filter((id) => id && !wanted.has(id));
+            if (stale.length > 0)
+                await events.send(new dist_cjs/* RemoveTargetsCommand */.aZR({ Rule: resource.name, EventBusName: resource.bus, Ids: stale }));
+            const out = await events.send(new dist_cjs/* PutTargetsCommand */.Ve7({ Rule: resource.name, EventBusName: resource.bus, Targets: resource.targets }));
+            if (out.FailedEntryCount) {
+                throw new Error(`PutTargets on ${resource.name}: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}: ${f.ErrorMessage}`).join('; ')}`);
+            }
+        }
+    },
+};
+
+// EXTERNAL MODULE: ./src/core/desired-state.ts + 1 modules
+var desired_state = __webpack_require__(4868);
+// EXTERNAL MODULE: ./src/core/kinds/index.ts + 10 modules
+var kinds = __webpack_require__(2770);
+;// CONCATENATED MODULE: ./src/core/plan.ts
+// The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
+
+/** Characters of a before or after value shown: enough for a state, an ARN or a short list; a policy is cut. */
+const VALUE_CLIP = 80;
+/** `text` cut to `max` characters, the last one `…` when anything was left out. */
+function clipValue(text, max = VALUE_CLIP) {
+    const chars = [...text];
+    return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+/** JSON with sorted object keys: equal values give equal strings whatever the key order. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (value && typeof value === 'object') {
+        return `{${Object.keys(value)
+            .sort()
+            .filter((k) => value[k] !== undefined)
+            .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+            .join(',')}}`;
+    }
+    return JSON.stringify(value ?? null);
+}
+
+/** The fields of a resource that apply compares and converges, in the shape readers report them (its kind module's). */
+function desiredFields(resource) {
+    return (0,kinds/* kindSpec */.KS)(resource.kind).desiredFields(resource);
+}
+function identity(r) {
+    return { key: r.key, account: r.account, region: r.region, kind: r.kind, name: r.name };
+}
+/** Compares desired resources with observations; a resource that was not observed at all is left out (its account failed). */
+function planChanges(desired, observed, extraneous = []) {
+    const changes = [];
+    for (const resource of desired) {
+        const seen = observed.get(resource.key);
+        if (!seen)
+            continue;
+        if (!seen.exists) {
+            changes.push({ ...identity(resource), action: 'create', reason: 'create', fields: [] });
+            continue;
+        }
+        if (kindSpec(resource.kind).tagged && !seen.managed) {
+            changes.push({ ...identity(resource), action: 'conflict', reason: 'conflict: not managed by TrailGuard', fields: [] });
+            continue;
+        }
+        const wanted = desiredFields(resource);
+        const differing = Object.keys(wanted).filter((field) => canonical(wanted[field]) !== canonical(seen.fields[field]));
+        if (differing.length > 0) {
+            const who = kindSpec(resource.kind).updateHint ?? '';
+            const spec = kindSpec(resource.kind);
+            const shown = (field, value, other) => clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
+            const diff = differing.map((field) => ({
+                field,
+                before: shown(field, seen.fields[field], wanted[field]),
+                after: shown(field, wanted[field], seen.fields[field]),
+            }));
+            changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
+        }
+    }
+    for (const extra of extraneous) {
+        if (extra.foreign) {
+            changes.push({
+                ...identity(extra),
+                action: 'conflict',
+                reason: `conflict: not written by TrailGuard (${extra.foreign})`,
+                fields: [],
+            });
+            continue;
+        }
+        changes.push({ ...identity(extra), action: 'delete', reason: 'delete: no longer desired', fields: [] });
+    }
+    return changes;
+}
+
+// EXTERNAL MODULE: ./src/core/pipeline-event.ts
+var pipeline_event = __webpack_require__(3186);
+// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
+var cloudtrail = __webpack_require__(8727);
+// EXTERNAL MODULE: ./src/core/event-selectors.ts
+var event_selectors = __webpack_require__(4670);
+// EXTERNAL MODULE: ./lambda/alerting.ts
+var alerting = __webpack_require__(26);
+;// CONCATENATED MODULE: ./lambda/guard.ts
+// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const PipelineEnvironmentSchema = schemas/* object */.Ikc({
+    watch: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1),
+    regions: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1),
+    deployRole: schemas/* string */.YjP().regex(/^[\w+=,.@-]{1,64}$/),
+});
+/** Reads `TRAILGUARD_PIPELINE`; throws naming the variable and the bad field. */
+function loadPipelineEnvironment(env) {
+    const text = env.TRAILGUARD_PIPELINE;
+    if (!text)
+        return null;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new Error('TRAILGUARD_PIPELINE: expected JSON');
+    }
+    const result = PipelineEnvironmentSchema.safeParse(value);
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new Error(`TRAILGUARD_PIPELINE.${issue.path.join('.')}: ${issue.message}`);
+    }
+    return result.data;
+}
+let defaultGuard;
+/** Real guard dependencies from the environment: one STS client, credentials cached per account, one client per account and region. */
+function createDefaultGuardDeps(deps, env = process.env) {
+    const home = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? deps.settings.topicRegion;
+    const roles = new assume_role/* RoleCredentialsCache */.X({
+        sts: (0,aws_clients/* createClient */.UU)(client_sts_dist_cjs/* STSClient */.iM, { region: home }),
+        roleName: deps.settings.remediationRole,
+        region: home,
+        externalId: deps.settings.externalId,
+        sessionName: 'trailguard-remediator',
+    });
+    const clients = new Map();
+    return {
+        pipeline: loadPipelineEnvironment(env),
+        async events(account, region) {
+            await roles.credentials(account);
+            const key = `${account}/${region}`;
+            let client = clients.get(key);
+            if (!client)
+                clients.set(key, (client = (0,aws_clients/* createClient */.UU)(dist_cjs.EventBridgeClient, { region, credentials: roles.provider(account) })));
+            return client;
+        },
+    };
+}
+function actorOf(event, deps, pipeline) {
+    const role = (0,core_arn/* roleOfPrincipal */.I)(event.actor.issuerArn ?? event.actor.arn);
+    if (!role || role.account !== event.account)
+        return 'other';
+    if (role.roleName === deps.settings.remediationRole)
+        return 'remediator';
+    if (pipeline && role.roleName === pipeline.deployRole)
+        return 'deploy';
+    return 'other';
+}
+/** What the call did, as far as its request tells; never the policy documents themselves (they go to Slack). */
+function describeGuardChange(event) {
+    const p = event.requestParameters;
+    const name = event.resource.name;
+    switch (event.eventName) {
+        case 'DeleteRule':
+            return [`rule ${name} deleted`];
+        case 'DisableRule':
+            return [`rule ${name} disabled`];
+        case 'PutRule':
+            return [
+                `rule ${name} put${typeof p.state === 'string' ? ` with state ${p.state}` : ''}${typeof p.eventPattern === 'string' ? ', event pattern replaced' : ''}`,
+            ];
+        case 'PutTargets': {
+            const targets = Array.isArray(p.targets) ? p.targets : [];
+            return targets.length ? targets.map((t) => `target ${String(t.id)} of ${name} set to ${String(t.arn)}`) : [`targets of ${name} put`];
+        }
+        case 'RemoveTargets':
+            return [`targets ${Array.isArray(p.ids) ? p.ids.join(', ') : '?'} removed from ${name}`];
+        case 'DeleteRole':
+            return [`role ${name} deleted`];
+        case 'UpdateAssumeRolePolicy':
+            return [`trust policy of ${name} replaced`];
+        case 'PutRolePolicy':
+            return [`inline policy ${String(p.policyName)} of ${name} put`];
+        case 'DeleteRolePolicy':
+            return [`inline policy ${String(p.policyName)} of ${name} deleted`];
+        case 'AttachRolePolicy':
+            return [`managed policy ${String(p.policyArn)} attached to ${name}`];
+        case 'DetachRolePolicy':
+            return [`managed policy ${String(p.policyArn)} detached from ${name}`];
+        case 'PutRolePermissionsBoundary':
+            return [`permissions boundary ${String(p.permissionsBoundary)} set on ${name}`];
+        case 'DeleteRolePermissionsBoundary':
+            return [`permissions boundary removed from ${name}`];
+    }
+}
+function resourceArn(event) {
+    const p = (0,core_arn/* partitionOf */.iQ)(event.region);
+    if (event.resource.kind === 'iam-role')
+        return `arn:${p}:iam::${event.account}:role/${event.resource.name}`;
+    const bus = event.resource.bus === 'default' || !event.resource.bus ? '' : `${event.resource.bus}/`;
+    return `arn:${p}:events:${event.region}:${event.account}:rule/${bus}${event.resource.name}`;
+}
+/** The rule's desired definition in this account and region, or undefined when TrailGuard has no such member rule there. */
+function desiredRule(event, deps, pipeline) {
+    if (event.resource.bus !== 'default')
+        return undefined;
+    const [, partition, , region, account] = deps.settings.topicArn.split(':');
+    const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${names/* NAMES */.X.bus}`;
+    const rules = (0,desired_state/* memberRules */.YA)({ centralBusArn, watch: pipeline.watch, regions: pipeline.regions, remediationRole: deps.settings.remediationRole }, event.account);
+    return rules.find((r) => r.region === event.region && r.name === event.resource.name);
+}
+/** The rule as EventBridge has it, in the shape `desiredFields` gives; null when it does not exist. */
+async function readRule(events, name) {
+    let rule;
+    try {
+        rule = await events.send(new dist_cjs/* DescribeRuleCommand */.NDC({ Name: name }));
+    }
+    catch (error) {
+        if ((0,errors/* errorCode */.CA)(error) === 'ResourceNotFoundException')
+            return null;
+        throw error;
+    }
+    const { Targets = [] } = await events.send(new dist_cjs/* ListTargetsByRuleCommand */.Hi6({ Rule: name }));
+    const targets = ruleTargetFields(Targets);
+    return {
+        fields: { eventPattern: rule.EventPattern ? JSON.parse(rule.EventPattern) : null, state: rule.State, targets },
+        targetIds: targets.map((t) => String(t.Id)),
+    };
+}
+function differing(desired, seen) {
+    if (!seen)
+        return ['missing'];
+    const wanted = desiredFields(desired);
+    return Object.keys(wanted).filter((k) => canonical(wanted[k]) !== canonical(seen.fields[k]));
+}
+/** Puts a member rule back to its desired definition (rule, state, targets) and reads it again to verify. */
+async function repairRule(events, desired, mayWrite) {
+    const actions = [];
+    const before = await readRule(events, desired.name);
+    const drift = differing(desired, before);
+    if (drift.length === 0)
+        return { restored: null, actions, error: null, drift };
+    // The record of TrailGuard's own repair that did not converge: repairing again would answer each of its
+    // calls with more calls (a loop); one alert, and no write, bounds it.
+    if (!mayWrite)
+        return { restored: false, actions, error: `TrailGuard's own change left the rule not as desired: ${drift.join(', ')}`, drift };
+    await events.send(new dist_cjs/* PutRuleCommand */.JOx({
+        Name: desired.name,
+        EventPattern: JSON.stringify(desired.pattern),
+        State: 'ENABLED',
+        Description: desired.description,
+        ...(before ? {} : { Tags: [{ Key: names/* MANAGED_TAG */.N.key, Value: names/* MANAGED_TAG */.N.value }] }),
+    }));
+    actions.push(before ? 'PutRule: pattern and state ENABLED' : 'PutRule: recreated');
+    const wanted = new Set(desired.targets.map((t) => t.Id));
+    const stale = (before?.targetIds ?? []).filter((id) => !wanted.has(id));
+    if (stale.length) {
+        await events.send(new dist_cjs/* RemoveTargetsCommand */.aZR({ Rule: desired.name, Ids: stale }));
+        actions.push(`RemoveTargets: ${stale.join(', ')}`);
+    }
+    const out = await events.send(new dist_cjs/* PutTargetsCommand */.Ve7({ Rule: desired.name, Targets: desired.targets }));
+    if (out.FailedEntryCount)
+        throw new Error(`PutTargets: ${(out.FailedEntries ?? []).map((f) => `${f.TargetId} ${f.ErrorCode}`).join('; ')}`);
+    actions.push('PutTargets: central bus');
+    const left = differing(desired, await readRule(events, desired.name));
+    return left.length === 0
+        ? { restored: true, actions, error: null, drift }
+        : { restored: false, actions, error: `still differs after repair: ${left.join(', ')}`, drift };
+}
+/**
+ * Whether the call itself, as its request tells, moved the rule towards its definition (what
+ * `apply` and the remediator's own repair do). DeleteRule and DisableRule never do. The rule as
+ * read later is not enough: a window (DisableRule, StopLogging, EnableRule) may already be closed.
+ */
+function towardsDesired(event, desired) {
+    const p = event.requestParameters;
+    const wanted = new Map(desired.targets.map((t) => [t.Id, t]));
+    switch (event.eventName) {
+        case 'PutRule': {
+            if (p.state !== undefined && p.state !== 'ENABLED')
+                return false;
+            if (typeof p.eventPattern !== 'string')
+                return false;
+            try {
+                return canonical(JSON.parse(p.eventPattern)) === canonical(desired.pattern);
+            }
+            catch {
+                return false;
+            }
+        }
+        case 'PutTargets': {
+            const targets = Array.isArray(p.targets) ? p.targets : [];
+            return (targets.length > 0 &&
+                targets.every((t) => {
+                    const want = wanted.get(String(t?.id));
+                    return want !== undefined && t.arn === want.Arn && (t.roleArn === undefined || t.roleArn === want.RoleArn);
+                }));
+        }
+        case 'RemoveTargets':
+            return Array.isArray(p.ids) && p.ids.every((id) => !wanted.has(String(id)));
+        default:
+            return false;
+    }
+}
+async function decide(event, deps, guard, actor) {
+    const none = { actions: [], error: null };
+    if (event.errorCode) {
+        // Only a failed call TrailGuard itself makes (towards the rule's definition) is its own; a failed
+        // DeleteRule or DisableRule with its role is someone holding the role, as on the trail path.
+        const desired = actor === 'remediator' && guard.pipeline ? desiredRule(event, deps, guard.pipeline) : undefined;
+        return desired && towardsDesired(event, desired)
+            ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
+            : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
+    }
+    if (event.resource.kind === 'iam-role') {
+        // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
+        return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
+    }
+    if (!guard.pipeline) {
+        return {
+            ...none,
+            outcome: 'pipeline-tampered',
+            restored: false,
+            error: 'TRAILGUARD_PIPELINE is missing or invalid in the remediator environment: run trailguard apply',
+            reason: 'cannot tell the desired rule',
+        };
+    }
+    const desired = desiredRule(event, deps, guard.pipeline);
+    if (!desired) {
+        return actor === 'other'
+            ? {
+                ...none,
+                outcome: 'pipeline-tampered',
+                restored: null,
+                reason: 'a trailguard-* rule TrailGuard does not manage here: nothing to restore',
+            }
+            : { ...none, outcome: 'ignored', restored: null, reason: 'TrailGuard changed a rule that is not a member rule' };
+    }
+    let repair;
+    try {
+        repair = await repairRule(await guard.events(event.account, event.region), desired, actor !== 'remediator');
+    }
+    catch (error) {
+        return {
+            outcome: 'pipeline-tampered',
+            restored: false,
+            actions: [],
+            error: `${(0,errors/* errorCode */.CA)(error)} repairing ${desired.name} in ${event.account}/${event.region}: ${(0,errors/* errorText */.kc)(error)}`,
+            reason: 'repair failed',
+        };
+    }
+    // TrailGuard's own roles pass silently only when the rule is exactly as desired: any other result is alerted,
+    // so a deploy role in an attacker's hands can never delete, disable or retarget a rule unseen.
+    if (repair.restored === null && actor !== 'other' && towardsDesired(event, desired)) {
+        return { ...repair, outcome: 'ignored', reason: `made by TrailGuard's ${actor} role and the rule is as desired` };
+    }
+    const verdict = {
+        ...repair,
+        outcome: 'pipeline-tampered',
+        reason: repair.restored === null
+            ? 'the rule is still as desired'
+            : repair.restored
+                ? `rule restored (${repair.drift.join(', ')})`
+                : (repair.error ?? 'repair did not converge'),
+    };
+    // The other member rule of this region may have been taken down while this one was (DisableRule
+    // trailguard-guard, then DeleteRule trailguard-forward: the second call was forwarded by nothing).
+    // Read it too, and put it back: otherwise the region stays blind after an alert that looks resolved.
+    if (actor !== 'remediator')
+        await checkSiblings(event, deps, guard, desired, verdict);
+    // While trailguard-forward was down (DisableRule, StopLogging, EnableRule), tamper calls in this region
+    // were forwarded by nothing: check the trails homed here now, as the event path would have.
+    if (desired.name === names/* NAMES */.X.forwardRule && actor !== 'remediator')
+        await recheckTrails(event, deps, verdict);
+    return verdict;
+}
+/**
+ * Reads every trail homed in the event's account and region and puts back what a missed tamper call
+ * would have taken: logging (StartLogging, verified) and all management events (the selectors restore
+ * of the event path). Adds what it did to `verdict`; a failure is reported in the alert, never thrown.
+ */
+async function recheckTrails(event, deps, verdict) {
+    const where = `${event.account}/${event.region}`;
+    const found = [];
+    try {
+        const client = await deps.cloudtrail(event.account, event.region);
+        for (const arn of await (0,cloudtrail/* trailsHomedHere */.Hk)(client)) {
+            const name = arn.slice(arn.indexOf(':trail/') + 7);
+            const selectors = await (0,cloudtrail/* getEventSelectors */.$R)(client, arn);
+            if (!(0,event_selectors/* managementFullyRecorded */.i$)(selectors)) {
+                await (0,cloudtrail/* putEventSelectors */.eu)(client, arn, (0,event_selectors/* restoreManagementEvents */.VH)(selectors));
+                verdict.actions.push(`PutEventSelectors: all management events on ${name}`);
+                found.push(`${name} did not record all management events: restored`);
+            }
+            if (!(await (0,cloudtrail/* getTrailStatus */.rI)(client, arn)).isLogging) {
+                await (0,cloudtrail/* startLogging */.oR)(client, arn);
+                const { isLogging } = await (0,cloudtrail/* getTrailStatus */.rI)(client, arn);
+                verdict.actions.push(`StartLogging: ${name}`);
+                found.push(isLogging ? `${name} was not logging: restarted` : `${name} was not logging and does not log after StartLogging`);
+                if (!isLogging)
+                    verdict.restored = false;
+            }
+        }
+    }
+    catch (error) {
+        found.push(`could not re-check the trails in ${where}: ${(0,errors/* errorCode */.CA)(error)}: ${(0,errors/* errorText */.kc)(error)}`);
+        verdict.error ??= found[found.length - 1];
+    }
+    verdict.reason += found.length
+        ? `; tamper calls made while ${names/* NAMES */.X.forwardRule} was down were not forwarded, and the trails in ${where} showed: ${found.join('; ')}`
+        : `; the trails homed in ${where} were re-checked: all logging, all management events recorded`;
+}
+/** Reads (and repairs) the member rules of the event's region other than `touched`, adding what it found to `verdict`. */
+async function checkSiblings(event, deps, guard, touched, verdict) {
+    const [, partition, , region, account] = deps.settings.topicArn.split(':');
+    const centralBusArn = `arn:${partition}:events:${region}:${account}:event-bus/${names/* NAMES */.X.bus}`;
+    const siblings = (0,desired_state/* memberRules */.YA)({ centralBusArn, watch: guard.pipeline.watch, regions: guard.pipeline.regions, remediationRole: deps.settings.remediationRole }, event.account).filter((r) => r.region === event.region && r.name !== touched.name);
+    for (const sibling of siblings) {
+        try {
+            const repair = await repairRule(await guard.events(event.account, event.region), sibling, true);
+            verdict.actions.push(...repair.actions.map((a) => `${sibling.name}: ${a}`));
+            if (repair.restored === true)
+                verdict.reason += `; ${sibling.name} was not as desired either (${repair.drift.join(', ')}) and is restored`;
+            if (repair.restored === false) {
+                verdict.reason += `; ${sibling.name} is not as desired either and could not be restored`;
+                verdict.error = [verdict.error, `${sibling.name}: ${repair.error}`].filter(Boolean).join('; ');
+            }
+        }
+        catch (error) {
+            verdict.reason += `; ${sibling.name} could not be checked`;
+            verdict.error = [
+                verdict.error,
+                `${(0,errors/* errorCode */.CA)(error)} checking ${sibling.name} in ${event.account}/${event.region}: ${(0,errors/* errorText */.kc)(error)}`,
+            ]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+}
+/**
+ * One guard event (DESIGN.md "Remediator"): parse, put a member rule back when it is not as desired,
+ * publish a `pipeline-tampered` (or `blocked`) alert. TrailGuard's own remediation and deploy roles are
+ * `ignored` only when the rule ends as desired. Throws only when the alert could not be published.
+ */
+async function handlePipelineEvent(raw, deps) {
+    const started = Date.now();
+    let event;
+    try {
+        event = (0,pipeline_event/* parsePipelineEvent */.mX)(raw);
+    }
+    catch (error) {
+        const reason = error instanceof errors/* RejectedEventError */.J4 ? error.reason : `unexpected parse failure: ${(0,errors/* errorText */.kc)(error)}`;
+        deps.log.warn('event rejected', { outcome: 'rejected', reason });
+        return { ...(0,alerting/* rejectedResult */.u)(reason), resource: null };
+    }
+    let guard;
+    try {
+        guard = deps.guard ?? (defaultGuard ??= createDefaultGuardDeps(deps));
+    }
+    catch (error) {
+        guard = { pipeline: null, events: () => Promise.reject(error) };
+        deps.log.error('guard environment unusable', { error: (0,errors/* errorText */.kc)(error) });
+    }
+    const actor = actorOf(event, deps, guard.pipeline);
+    const verdict = await decide(event, deps, guard, actor);
+    const arn = resourceArn(event);
+    const result = {
+        outcome: verdict.outcome,
+        account: event.account,
+        region: event.region,
+        trail: null,
+        eventId: event.id,
+        eventName: event.eventName,
+        isLogging: null,
+        actions: verdict.actions,
+        error: verdict.error,
+        reason: verdict.reason,
+        alertMessageId: null,
+        resource: { type: event.resource.kind, name: event.resource.name, arn, restored: verdict.restored },
+    };
+    const line = {
+        outcome: verdict.outcome,
+        eventId: event.id,
+        eventName: event.eventName,
+        account: event.account,
+        region: event.region,
+        resource: arn,
+        actor: event.actor.arn,
+        reason: verdict.reason,
+        actions: verdict.actions,
+        restored: verdict.restored,
+        error: verdict.error,
+        durationMs: Date.now() - started,
+    };
+    if (verdict.outcome === 'ignored') {
+        deps.log.info('guard decided', line);
+        return result;
+    }
+    const alert = (0,core_alert/* buildPipelineAlert */.DP)(event, {
+        outcome: verdict.outcome,
+        resourceArn: arn,
+        restored: verdict.restored,
+        remediatedAt: verdict.restored ? deps.now().toISOString() : null,
+        error: verdict.error,
+        actions: verdict.actions,
+        changes: describeGuardChange(event),
+        reason: verdict.reason,
+    });
+    result.alertMessageId = await (0,alerting/* publishOrThrow */.t)(deps, alert, line);
+    // The alert carries the news; the log shouts only when TrailGuard could not put the resource back.
+    (verdict.restored === false ? deps.log.error : deps.log.info).call(deps.log, 'guard decided', {
+        ...line,
+        alertMessageId: result.alertMessageId,
+    });
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 4868:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  YA: () => (/* binding */ memberRules)
+});
+
+// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, TAGGED_KINDS, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, sweepEnvironment, tamperPattern, tamperPatterns
+
+// EXTERNAL MODULE: ./src/core/arn.ts
+var arn = __webpack_require__(2374);
+// EXTERNAL MODULE: ./src/core/config.ts
+var config = __webpack_require__(7103);
+// EXTERNAL MODULE: ./src/core/names.ts
+var names = __webpack_require__(3465);
+;// CONCATENATED MODULE: ./src/core/iam-policies.ts
+// Least-privilege IAM documents for TrailGuard's roles; pure, so the planner can diff them and tests can read them.
+
+
+
+const doc = (...statements) => ({ Version: '2012-10-17', Statement: statements });
+/** Trust of `trailguard-remediator`: only Lambda, only on behalf of the central account. */
+function iam_policies_remediatorTrustPolicy(ctx) {
+    return doc({
+        Sid: 'LambdaInCentralAccountOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': ctx.centralAccount } },
+    });
+}
+/**
+ * Permissions of `trailguard-remediator`: assume the member role, publish one topic, write its own logs.
+ * The member role is named per account (`members`), or for an Organization with `aws:ResourceOrgID`;
+ * with neither it throws: it never grants the role in every AWS account.
+ */
+function iam_policies_remediatorPermissionsPolicy(ctx) {
+    const p = partitionOf(ctx.region);
+    // An unscoped grant would let the remediator assume a role of that name in any AWS account.
+    if (!ctx.members && !ctx.organizationId)
+        throw new Error('remediatorPermissionsPolicy: members from the Organization need organizationId, or pass the account list');
+    const assume = {
+        Sid: 'AssumeMemberRemediationRole',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: ctx.members
+            ? ctx.members.map((account) => `arn:${p}:iam::${account}:role/${ctx.remediationRole}`)
+            : `arn:${p}:iam::*:role/${ctx.remediationRole}`,
+    };
+    if (!ctx.members && ctx.organizationId) {
+        assume.Condition = { StringEquals: { 'aws:ResourceOrgID': ctx.organizationId } };
+    }
+    const statements = [
+        assume,
+        {
+            Sid: 'PublishAlerts',
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Resource: `arn:${p}:sns:${ctx.region}:${ctx.centralAccount}:${NAMES.topic}`,
+        },
+        // CreateLogGroup takes the log group, the writes take its streams (IAM's Service Authorization Reference).
+        {
+            Sid: 'CreateOwnLogGroup',
+            Effect: 'Allow',
+            Action: 'logs:CreateLogGroup',
+            Resource: `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}`,
+        },
+        {
+            Sid: 'WriteOwnLogStreams',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: `arn:${p}:logs:${ctx.region}:${ctx.centralAccount}:log-group:/aws/lambda/${NAMES.remediatorFunction}:log-stream:*`,
+        },
+    ];
+    if (ctx.delivery === 'direct') {
+        // Lambda's own asynchronous retries end in the DLQ: an event whose alert never got out is kept.
+        statements.push({
+            Sid: 'SendFailedEventsToDlq',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:${NAMES.dlq}`,
+        });
+    }
+    // The sweep: the planner sends account messages to its own queue, which the workers consume; both use the state table.
+    const sweepQueue = `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`;
+    statements.push({
+        Sid: 'ConsumeAndPlanSweepQueue',
+        Effect: 'Allow',
+        Action: [
+            'sqs:ReceiveMessage',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:ChangeMessageVisibility',
+            'sqs:GetQueueUrl',
+            'sqs:SendMessage',
+        ],
+        Resource: sweepQueue,
+    }, {
+        Sid: 'SweepStateTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        Resource: `arn:${p}:dynamodb:${ctx.region}:${ctx.centralAccount}:table/trailguard-state`,
+    });
+    if (ctx.listsOrganization) {
+        statements.push({ Sid: 'ListOrganizationAccountsToSweep', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' });
+    }
+    if (ctx.delivery === 'queue') {
+        statements.push({
+            Sid: 'ConsumeTamperQueue',
+            Effect: 'Allow',
+            Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+            Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:${NAMES.eventsQueue}`,
+        });
+    }
+    return doc(...statements);
+}
+/** Trust of `TrailGuardRemediator` (and of the reader role) in a member: named central roles only, with the external id when set. */
+function iam_policies_memberRemediationTrustPolicy(ctx) {
+    const statement = {
+        Sid: 'TrailGuardCentralRolesOnly',
+        Effect: 'Allow',
+        Principal: { AWS: [...ctx.trustedPrincipalArns].sort() },
+        Action: 'sts:AssumeRole',
+    };
+    if (ctx.externalId)
+        statement.Condition = { StringEquals: { 'sts:ExternalId': ctx.externalId } };
+    return doc(statement);
+}
+/**
+ * Permissions of `TrailGuardRemediator`: read every trail, restart logging and restore
+ * management-event selectors on any trail of this account, create or update only the
+ * baseline's trails, and never stop or delete a trail, even if a later edit allowed it.
+ */
+function iam_policies_memberRemediationPermissionsPolicy(ctx) {
+    const p = partitionOf(ctx.region);
+    const trails = `arn:${p}:cloudtrail:*:${ctx.account}:trail/*`;
+    const eventDataStores = `arn:${p}:cloudtrail:*:${ctx.account}:eventdatastore/*`;
+    const statements = [
+        {
+            Sid: 'ReadTrails',
+            Effect: 'Allow',
+            Action: [
+                'cloudtrail:DescribeTrails',
+                'cloudtrail:ListTrails',
+                'cloudtrail:GetTrail',
+                'cloudtrail:GetTrailStatus',
+                'cloudtrail:GetEventSelectors',
+            ],
+            Resource: '*',
+        },
+        {
+            Sid: 'RestartLoggingAndSelectors',
+            Effect: 'Allow',
+            Action: ['cloudtrail:StartLogging', 'cloudtrail:PutEventSelectors'],
+            Resource: trails,
+        },
+        {
+            // CloudTrail Lake: read a store, start its ingestion again, restore it from pending deletion (this account's stores only).
+            Sid: 'RestartAndRestoreEventDataStores',
+            Effect: 'Allow',
+            Action: ['cloudtrail:GetEventDataStore', 'cloudtrail:StartEventDataStoreIngestion', 'cloudtrail:RestoreEventDataStore'],
+            Resource: eventDataStores,
+        },
+    ];
+    if ((ctx.eventDataStores ?? []).length > 0) {
+        // The store ARN carries an id, not the name the baseline gives: scoped to this account's stores.
+        statements.push({
+            Sid: 'RestoreBaselineEventDataStores',
+            Effect: 'Allow',
+            Action: 'cloudtrail:UpdateEventDataStore',
+            Resource: eventDataStores,
+        });
+    }
+    const org = ctx.organization;
+    const createsOrgTrails = !!org &&
+        ctx.baseline.some((t) => t.isOrganizationTrail) &&
+        (org.managementAccount === ctx.account || org.delegatedAdministrators.includes(ctx.account));
+    if (!createsOrgTrails) {
+        // Whether an account is still in the organization (LeaveOrganization), and whether it is the management account
+        // (whose deleted trail may have been the organization trail). DescribeOrganization takes no resource.
+        statements.push({ Sid: 'ReadOrganizationMembership', Effect: 'Allow', Action: 'organizations:DescribeOrganization', Resource: '*' });
+    }
+    if (ctx.baseline.length > 0) {
+        const names = [...new Set(ctx.baseline.map((t) => t.name))].sort();
+        const orgTrails = ctx.baseline.filter((t) => t.isOrganizationTrail).map((t) => t.name);
+        // An organization trail a delegated administrator creates is owned (and named) by the management account.
+        const ownedByManagement = createsOrgTrails && org.managementAccount !== ctx.account
+            ? [...new Set(orgTrails)].sort().map((name) => `arn:${p}:cloudtrail:*:${org.managementAccount}:trail/${name}`)
+            : [];
+        statements.push({
+            Sid: 'RestoreBaselineTrails',
+            Effect: 'Allow',
+            Action: ['cloudtrail:CreateTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:AddTags'],
+            Resource: [...names.map((name) => `arn:${p}:cloudtrail:*:${ctx.account}:trail/${name}`), ...ownedByManagement],
+        });
+        if (ownedByManagement.length > 0) {
+            // It recreates them from here, so it must also start their logging from here.
+            statements.push({ Sid: 'StartOrganizationTrails', Effect: 'Allow', Action: 'cloudtrail:StartLogging', Resource: ownedByManagement });
+        }
+        if (createsOrgTrails) {
+            // CloudTrail User Guide, "Prepare for creating a trail for your organization": the minimum
+            // permissions, less organizations:Enable/DisableAWSServiceAccess. Trusted access is a
+            // precondition TrailGuard checks nothing against, and switching it off deletes every organization trail.
+            const slr = `arn:${p}:iam::${ctx.account}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
+            statements.push({
+                Sid: 'CreateOrganizationTrailOrganizations',
+                Effect: 'Allow',
+                Action: ['organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization', 'organizations:ListAccounts'],
+                Resource: '*',
+            }, { Sid: 'CreateOrganizationTrailReadServiceLinkedRole', Effect: 'Allow', Action: 'iam:GetRole', Resource: slr }, {
+                Sid: 'CreateOrganizationTrailServiceLinkedRole',
+                Effect: 'Allow',
+                Action: 'iam:CreateServiceLinkedRole',
+                Resource: slr,
+                Condition: { StringEquals: { 'iam:AWSServiceName': 'cloudtrail.amazonaws.com' } },
+            });
+        }
+        // kms:DescribeKey resolves a baseline alias to the key ARN CloudTrail reports; a key ARN or key id needs no call.
+        const aliases = [...new Set(ctx.baseline.flatMap((t) => (t.kmsKeyId && isKmsAlias(t.kmsKeyId) ? [t.kmsKeyId] : [])))].sort();
+        aliases.forEach((alias, index) => {
+            const arn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(alias);
+            statements.push({
+                Sid: `ResolveBaselineKmsAlias${index + 1}`,
+                Effect: 'Allow',
+                Action: 'kms:DescribeKey',
+                Resource: arn ? `arn:${p}:kms:${arn[1]}:${arn[2]}:key/*` : `arn:${p}:kms:*:${ctx.account}:key/*`,
+                // Both forms: the request names the alias as the baseline wrote it.
+                Condition: { StringEquals: { 'kms:RequestAlias': arn ? [arn[3], alias] : [alias] } },
+            });
+        });
+        const passRoles = [...new Set(ctx.baseline.flatMap((t) => (t.cloudWatchLogsRoleArn ? [t.cloudWatchLogsRoleArn] : [])))].sort();
+        if (passRoles.length > 0) {
+            statements.push({
+                Sid: 'PassCloudWatchLogsRoleToCloudTrail',
+                Effect: 'Allow',
+                Action: 'iam:PassRole',
+                Resource: passRoles,
+                Condition: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } },
+            });
+        }
+    }
+    statements.push(...logStorageStatements(ctx, p));
+    // Guard events: put TrailGuard's member rules back (default bus only), passing only the forwarder role, only to EventBridge.
+    statements.push({
+        Sid: 'RestoreTrailGuardRules',
+        Effect: 'Allow',
+        Action: [
+            'events:DescribeRule',
+            'events:ListTargetsByRule',
+            'events:PutRule',
+            'events:PutTargets',
+            'events:RemoveTargets',
+            'events:TagResource',
+        ],
+        Resource: `arn:${p}:events:*:${ctx.account}:rule/trailguard-*`,
+    }, {
+        Sid: 'PassForwarderRoleToEventBridge',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: `arn:${p}:iam::${ctx.account}:role/${NAMES.forwarderRole}`,
+        Condition: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
+    });
+    // The sweep's canary: on this account's default bus only, and only as trailguard.canary, so the role cannot forge
+    // CloudTrail or any other source there.
+    statements.push({
+        Sid: 'PutCanaryOnDefaultBus',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: `arn:${p}:events:*:${ctx.account}:event-bus/default`,
+        Condition: { StringEquals: { 'events:source': 'trailguard.canary' } },
+    });
+    statements.push({
+        Sid: 'NeverStopOrDeleteTrails',
+        Effect: 'Deny',
+        Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'],
+        Resource: '*',
+    }, {
+        // The calls TrailGuard undoes, denied to it, so the role can never be the one that blinds a trail.
+        Sid: 'NeverImpairTrailStorage',
+        Effect: 'Deny',
+        Action: [
+            's3:DeleteBucket',
+            's3:DeleteBucketPolicy',
+            's3:PutBucketPolicy',
+            'kms:DisableKey',
+            'kms:PutKeyPolicy',
+            'kms:ScheduleKeyDeletion',
+            'logs:DeleteLogGroup',
+        ],
+        Resource: '*',
+    }, {
+        Sid: 'NeverStopOrDeleteEventDataStores',
+        Effect: 'Deny',
+        Action: ['cloudtrail:StopEventDataStoreIngestion', 'cloudtrail:DeleteEventDataStore'],
+        Resource: '*',
+    });
+    return doc(...statements);
+}
+/**
+ * What the log-impairment repairs need (lambda/impairment): reads that tell whether a bucket, key or log group is a
+ * watched trail's and what it looks like now, and writes scoped to what the baseline names. A trail's bucket, key or
+ * log group found only at run time (DescribeTrails) is read and alerted, not written: the write would need a grant
+ * wider than the trails TrailGuard protects. Statements are the same in every member (a bucket ARN names no account,
+ * a grant on another account's key is inert), so the permissions boundary built from one member covers them all.
+ * KMS keys are read and re-enabled only as the baseline's `kmsKeyId` names them.
+ * Actions and resources follow IAM's Service Authorization Reference for S3, KMS and CloudWatch Logs.
+ */
+function logStorageStatements(ctx, p) {
+    const statements = [
+        {
+            Sid: 'ReadTrailBuckets',
+            Effect: 'Allow',
+            Action: ['s3:GetLifecycleConfiguration', 's3:GetBucketPolicy'],
+            Resource: `arn:${p}:s3:::*`,
+        },
+        // DescribeLogGroups takes no resource type in IAM's reference.
+        { Sid: 'ReadTrailLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+    ];
+    // PutLifecycleConfiguration also covers DeleteBucketLifecycle (IAM's reference lists no separate action for it).
+    const buckets = [
+        ...new Set(ctx.baseline.filter((t) => t.retentionDays !== undefined).map((t) => t.s3BucketName.replace(/^arn:[\w-]+:s3:::/, ''))),
+    ].sort();
+    if (buckets.length > 0) {
+        statements.push({
+            Sid: 'RemoveShortLifecycleRules',
+            Effect: 'Allow',
+            Action: 's3:PutLifecycleConfiguration',
+            Resource: buckets.map((b) => `arn:${p}:s3:::${b}`),
+        });
+    }
+    // Keys only as the baseline pins them by key ARN or key id: a key's state and policy are read, and it is re-enabled,
+    // nowhere else. An alias is not enough: whoever administers it can point it at another key.
+    const keyArns = ctx.baseline.flatMap(({ kmsKeyId }) => !kmsKeyId || isKmsAlias(kmsKeyId) ? [] : [kmsKeyId.startsWith('arn:') ? kmsKeyId : `arn:${p}:kms:*:${ctx.account}:key/${kmsKeyId}`]);
+    const keyActions = ['kms:CancelKeyDeletion', 'kms:DescribeKey', 'kms:EnableKey', 'kms:GetKeyPolicy'];
+    if (keyArns.length > 0) {
+        statements.push({ Sid: 'ReenableTrailKeys', Effect: 'Allow', Action: keyActions, Resource: [...new Set(keyArns)].sort() });
+    }
+    const groups = [
+        ...new Set(ctx.baseline.flatMap((t) => (t.cloudWatchLogsLogGroupArn ? [t.cloudWatchLogsLogGroupArn.replace(/:\*$/, '')] : []))),
+    ].sort();
+    if (groups.length > 0)
+        statements.push({ Sid: 'RecreateTrailLogGroups', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: groups });
+    return statements;
+}
+/**
+ * Permissions of the member reader role (`roles.reader`, default `TrailGuardReader`) the Slack app assumes:
+ * only the CloudTrail reads of Re-check and `/trail-status` (`collectTrailStatus`), nothing that writes.
+ * DescribeTrails takes no resource type in IAM's reference; the others take this account's trails.
+ */
+function iam_policies_readerPermissionsPolicy(ctx) {
+    const p = partitionOf(ctx.region);
+    return doc({ Sid: 'ListTrails', Effect: 'Allow', Action: 'cloudtrail:DescribeTrails', Resource: '*' }, {
+        Sid: 'ReadTrailStatusAndSelectors',
+        Effect: 'Allow',
+        Action: ['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+        Resource: `arn:${p}:cloudtrail:*:${ctx.account}:trail/*`,
+    });
+}
+/**
+ * Permissions of the Slack app's own role (`slack.roleArn`, in the central account): assume the reader
+ * role in members (the listed ones, or any inside `organizationId`), and list the Organization's accounts
+ * when members come from it, and read the shared state table `trailguard-state` for App Home (with `centralAccount`).
+ * Its own DynamoDB table, when it runs on Lambda, is granted where it is deployed.
+ */
+function slackAppPolicy(ctx) {
+    const p = partitionOf(ctx.region);
+    if (!ctx.members && !ctx.organizationId)
+        throw new Error('slackAppPolicy: members from the Organization need organizationId, or pass the account list');
+    const assume = {
+        Sid: 'AssumeMemberReaderRole',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: ctx.members
+            ? ctx.members.map((account) => `arn:${p}:iam::${account}:role/${ctx.readerRole}`)
+            : `arn:${p}:iam::*:role/${ctx.readerRole}`,
+        ...(ctx.members ? {} : { Condition: { StringEquals: { 'aws:ResourceOrgID': ctx.organizationId } } }),
+    };
+    return doc(assume, ...(ctx.members
+        ? []
+        : [{ Sid: 'ListOrganizationAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' }]), ...(ctx.centralAccount
+        ? [
+            {
+                Sid: 'ReadTrailGuardState',
+                Effect: 'Allow',
+                Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+                Resource: `arn:${p}:dynamodb:${ctx.region}:${ctx.centralAccount}:table/trailguard-state`,
+            },
+            {
+                Sid: 'StartSweep',
+                Effect: 'Allow',
+                Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
+                Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`,
+            },
+        ]
+        : []));
+}
+/** Trust of `trailguard-forwarder`: EventBridge, on behalf of this member account only. */
+function iam_policies_forwarderTrustPolicy(account) {
+    return doc({
+        Sid: 'EventBridgeInThisAccountOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    });
+}
+/** Permissions of `trailguard-forwarder`: put events on the central bus and nowhere else. */
+function iam_policies_forwarderPermissionsPolicy(ctx) {
+    return doc({
+        Sid: 'PutEventsOnCentralBusOnly',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: `arn:${partitionOf(ctx.region)}:events:${ctx.region}:${ctx.centralAccount}:event-bus/${NAMES.bus}`,
+    });
+}
+/** Name of the managed policy every TrailGuard role carries as its permissions boundary; an administrator creates it once per account. */
+const iam_policies_PERMISSIONS_BOUNDARY = 'trailguard-boundary';
+/** `arn:<partition>:iam::<account>:policy/trailguard-boundary`. */
+function iam_policies_boundaryArn(account, region) {
+    return `arn:${partitionOf(region)}:iam::${account}:policy/${iam_policies_PERMISSIONS_BOUNDARY}`;
+}
+/** Trust of `trailguard-sweep-scheduler`: EventBridge Scheduler, on behalf of the central account only. */
+function iam_policies_sweepSchedulerTrustPolicy(centralAccount) {
+    return doc({
+        Sid: 'SchedulerInCentralAccountOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': centralAccount } },
+    });
+}
+/** Permissions of `trailguard-sweep-scheduler`: send the start-a-sweep message to `trailguard-sweep`, nothing else. */
+function iam_policies_sweepSchedulerPermissionsPolicy(ctx) {
+    const p = partitionOf(ctx.region);
+    return doc({
+        Sid: 'StartSweep',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: `arn:${p}:sqs:${ctx.region}:${ctx.centralAccount}:trailguard-sweep`,
+    });
+}
+/** ARNs of every role TrailGuard creates and runs as, in any account (`trailguard-*` and the configured member role names). */
+function trailGuardRoleArns(ctx = {}) {
+    const p = partitionOf(ctx.region ?? 'us-east-1');
+    const names = ['trailguard-*', ctx.remediationRole ?? 'TrailGuardRemediator', ctx.readerRole ?? 'TrailGuardReader'];
+    return [...new Set(names)].map((name) => `arn:${p}:iam::*:role/${name}`);
+}
+/**
+ * What the action and the CLI need in the central account (and, where the deploy role is not
+ * an administrator, in members): read and converge TrailGuard's own resources only, by name.
+ *
+ * It cannot make itself an administrator: it creates and edits roles only when they carry the
+ * `trailguard-boundary` permissions boundary (`iam:PermissionsBoundary`), has no call that removes or
+ * changes a boundary or a managed policy, and is explicitly denied assuming any TrailGuard role, so
+ * re-trusting a TrailGuard role to itself and widening its policy gains nothing. Actions and resource
+ * types follow IAM's Service Authorization Reference (a test checks every statement against it).
+ */
+function deployRolePolicy(ctx = {}) {
+    const p = partitionOf(ctx.region ?? 'us-east-1');
+    const roles = trailGuardRoleArns(ctx);
+    const own = (service, resource) => `arn:${p}:${service}:*:*:${resource}`;
+    return doc({ Sid: 'DiscoverAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' }, {
+        Sid: 'AssumeDeployRoleInMembers',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: `arn:${p}:iam::*:role/${ctx.deployRole ?? 'OrganizationAccountAccessRole'}`,
+    }, 
+    // Whatever a TrailGuard role's trust or policy says, the deploy role never becomes it.
+    { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roles }, {
+        Sid: 'ReadAndTagTrailGuardRoles',
+        Effect: 'Allow',
+        Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:TagRole'],
+        Resource: roles,
+    }, 
+    // Read only: an administrator owns the boundary, apply compares it with what the config needs.
+    {
+        Sid: 'ReadPermissionsBoundary',
+        Effect: 'Allow',
+        Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+        Resource: `arn:${p}:iam::*:policy/${iam_policies_PERMISSIONS_BOUNDARY}`,
+    }, {
+        Sid: 'WriteTrailGuardRolesOnlyWithBoundary',
+        Effect: 'Allow',
+        Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary'],
+        Resource: roles,
+        // The boundary in the caller's own account: a role without it, or with another, cannot be created or edited.
+        Condition: { StringEquals: { 'iam:PermissionsBoundary': `arn:${p}:iam::\${aws:PrincipalAccount}:policy/${iam_policies_PERMISSIONS_BOUNDARY}` } },
+    }, {
+        Sid: 'PassOnlyTrailGuardRolesToLambdaAndEventBridge',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: [`arn:${p}:iam::*:role/${NAMES.remediatorRole}`, `arn:${p}:iam::*:role/${NAMES.forwarderRole}`],
+        Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'events.amazonaws.com'] } },
+    }, {
+        Sid: 'TrailGuardBus',
+        Effect: 'Allow',
+        Action: ['events:DescribeEventBus', 'events:CreateEventBus', 'events:ListTagsForResource', 'events:TagResource'],
+        Resource: own('events', `event-bus/${NAMES.bus}`),
+    }, 
+    // IAM's reference lists no resource type for these two: scoped to a bus ARN, AWS denies them.
+    { Sid: 'BusPolicyGrants', Effect: 'Allow', Action: ['events:PutPermission', 'events:RemovePermission'], Resource: '*' }, {
+        Sid: 'TrailGuardRules',
+        Effect: 'Allow',
+        Action: [
+            'events:DescribeRule',
+            'events:PutRule',
+            'events:ListTargetsByRule',
+            'events:PutTargets',
+            'events:RemoveTargets',
+            'events:ListTagsForResource',
+            'events:TagResource',
+        ],
+        Resource: [own('events', 'rule/trailguard-*'), own('events', `rule/${NAMES.bus}/trailguard-*`)],
+    }, {
+        Sid: 'TrailGuardQueues',
+        Effect: 'Allow',
+        Action: [
+            'sqs:GetQueueUrl',
+            'sqs:GetQueueAttributes',
+            'sqs:ListQueueTags',
+            'sqs:CreateQueue',
+            'sqs:SetQueueAttributes',
+            'sqs:TagQueue',
+        ],
+        Resource: own('sqs', 'trailguard-*'),
+    }, {
+        Sid: 'TrailGuardStateTable',
+        Effect: 'Allow',
+        Action: [
+            'dynamodb:DescribeTable',
+            'dynamodb:ListTagsOfResource',
+            'dynamodb:CreateTable',
+            'dynamodb:TagResource',
+            'dynamodb:UpdateTable',
+        ],
+        Resource: own('dynamodb', 'table/trailguard-state'),
+    }, {
+        Sid: 'TrailGuardSweepSchedule',
+        Effect: 'Allow',
+        Action: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+        Resource: own('scheduler', 'schedule/default/trailguard-sweep'),
+    }, {
+        Sid: 'PassSweepSchedulerRoleToScheduler',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: `arn:${p}:iam::*:role/trailguard-sweep-scheduler`,
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }, {
+        Sid: 'TrailGuardTopic',
+        Effect: 'Allow',
+        Action: [
+            'sns:GetTopicAttributes',
+            'sns:ListTagsForResource',
+            'sns:ListSubscriptionsByTopic',
+            'sns:CreateTopic',
+            'sns:SetTopicAttributes',
+            'sns:TagResource',
+            'sns:Subscribe',
+            // The HTTPS subscription's RedrivePolicy (its dead-letter queue); SNS authorizes these on the topic.
+            'sns:GetSubscriptionAttributes',
+            'sns:SetSubscriptionAttributes',
+        ],
+        Resource: own('sns', NAMES.topic),
+    }, {
+        Sid: 'TrailGuardRemediatorFunction',
+        Effect: 'Allow',
+        Action: [
+            'lambda:GetFunction',
+            'lambda:CreateFunction',
+            'lambda:TagResource',
+            'lambda:UpdateFunctionCode',
+            'lambda:UpdateFunctionConfiguration',
+            'lambda:DeleteFunctionConcurrency',
+            'lambda:GetFunctionEventInvokeConfig',
+            'lambda:PutFunctionEventInvokeConfig',
+            'lambda:DeleteFunctionEventInvokeConfig',
+            'lambda:GetPolicy',
+            'lambda:RemovePermission',
+        ],
+        Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+    }, 
+    // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
+    {
+        Sid: 'LetOnlyEventBridgeInvokeRemediator',
+        Effect: 'Allow',
+        Action: 'lambda:AddPermission',
+        Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+        Condition: { StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } },
+    }, 
+    // The writers name the function, not its ARN, so a lambda:FunctionArn condition would not be met.
+    {
+        Sid: 'RemediatorQueueMapping',
+        Effect: 'Allow',
+        Action: ['lambda:ListEventSourceMappings', 'lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+        Resource: '*',
+    }, 
+    // ListTrails: each trail's home region, for members.regions: auto and the uncovered-trail check.
+    {
+        Sid: 'ReadTrailStatus',
+        Effect: 'Allow',
+        Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+        Resource: '*',
+    });
+}
+const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+function githubTrust(ctx, sid, sub) {
+    return doc({
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { Federated: `arn:${partitionOf(ctx.region)}:iam::${ctx.account}:oidc-provider/${GITHUB_OIDC}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC}:sub`]: sub } },
+    });
+}
+/**
+ * Trust of the APPLY role: GitHub's OIDC tokens of this repository on its default branch only (`sub`
+ * `repo:<owner>/<name>:ref:refs/heads/<branch>`), or of a GitHub environment (`...:environment:<name>`),
+ * whose protection rules then gate every apply. Exact match (StringEquals), never a wildcard.
+ */
+function applyRoleTrustPolicy(ctx) {
+    const sub = ctx.environment
+        ? `repo:${ctx.repository}:environment:${ctx.environment}`
+        : `repo:${ctx.repository}:ref:refs/heads/${ctx.branch ?? 'main'}`;
+    return githubTrust(ctx, ctx.environment ? 'GitHubEnvironmentOnly' : 'GitHubDefaultBranchOnly', sub);
+}
+/** Trust of the read-only PLAN role: GitHub's OIDC tokens of this repository's pull requests (`sub` `repo:<owner>/<name>:pull_request`). */
+function planRoleTrustPolicy(ctx) {
+    return githubTrust(ctx, 'GitHubPullRequests', `repo:${ctx.repository}:pull_request`);
+}
+/** Actions that only read: the plan role keeps these and nothing else. */
+const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*$/;
+/**
+ * Permissions of the read-only PLAN role (trusted from pull requests): the deploy policy's read calls,
+ * and no call that creates, changes, tags or passes anything. In members it assumes `memberRole`, which
+ * must itself be read-only (an administrator role there would make every pull request an administrator).
+ */
+function planRolePolicy(ctx) {
+    const p = partitionOf(ctx.region ?? 'us-east-1');
+    const reads = deployRolePolicy(ctx)
+        .Statement.filter((st) => st.Effect === 'Allow')
+        .flatMap((st) => {
+        const actions = [st.Action].flat().filter((a) => READ_ONLY.test(a));
+        if (actions.length === 0)
+            return [];
+        const { Condition: _unused, ...rest } = st;
+        return [{ ...rest, Sid: `Read${st.Sid}`, Action: actions.length === 1 ? actions[0] : actions }];
+    });
+    return doc(...reads, { Sid: 'AssumeReadOnlyRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.memberRole}` }, { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: trailGuardRoleArns(ctx) });
+}
+
+// EXTERNAL MODULE: ./src/core/kinds/index.ts + 10 modules
+var kinds = __webpack_require__(2770);
+// EXTERNAL MODULE: ./src/core/pipeline-event.ts
+var pipeline_event = __webpack_require__(3186);
+// EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
+var sweep = __webpack_require__(6891);
+// EXTERNAL MODULE: ./src/core/kinds/bus-permission.ts
+var bus_permission = __webpack_require__(395);
+// EXTERNAL MODULE: ./src/core/kinds/iam-role.ts
+var iam_role = __webpack_require__(2729);
+;// CONCATENATED MODULE: ./src/core/desired-state.ts
+// Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
+
+
+
+
+
+
+
+
+const GLOBAL = 'global';
+/** Order in which apply creates and updates resources: the kind registry's order (each kind only depends on kinds before it). */
+const APPLY_ORDER = Object.keys(kinds/* KINDS */.GW);
+/** Kinds that carry the trailguard:managed tag; the others are owned by their TrailGuard name. */
+const TAGGED_KINDS = APPLY_ORDER.filter((kind) => kinds/* KINDS */.GW[kind].tagged);
+const REMEDIATOR_RUNTIME = 'nodejs22.x';
+const REMEDIATOR_HANDLER = 'index.handler';
+const REMEDIATOR_TIMEOUT = 60;
+/**
+ * The tamper calls as EventBridge pattern entries: one per CloudTrail `eventSource` in `watch`, with
+ * that source's names. EventBridge gives an "AWS API Call via CloudTrail" event the service's own
+ * source (`aws.organizations` for organizations.amazonaws.com); `aws.cloudtrail` is accepted too, as
+ * TrailGuard's fixtures and cases carry it. Names `watch` does not know keep the CloudTrail source.
+ */
+function tamperPatterns(watch, sources = config/* WATCHED_EVENT_SOURCES */.hP) {
+    const bySource = new Map();
+    for (const name of watch) {
+        const eventSource = sources[name] ?? 'cloudtrail.amazonaws.com';
+        bySource.set(eventSource, [...(bySource.get(eventSource) ?? []), name]);
+    }
+    return [...bySource].map(([eventSource, names]) => {
+        const service = `aws.${eventSource.split('.')[0]}`;
+        return {
+            source: service === 'aws.cloudtrail' ? [service] : ['aws.cloudtrail', service],
+            'detail-type': ['AWS API Call via CloudTrail'],
+            detail: { eventSource: [eventSource], eventName: names },
+        };
+    });
+}
+/** Pattern of the central `trailguard-tamper` rule: every tamper call of `watch`, whichever service records it. */
+function tamperPattern(watch) {
+    const entries = tamperPatterns(watch);
+    return entries.length === 1 ? entries[0] : { $or: entries };
+}
+/**
+ * EventBridge's default quota on an event pattern's size, in characters ("Event pattern size",
+ * Amazon EventBridge quotas; adjustable up to 4096 on request, which TrailGuard does not assume).
+ */
+const EVENT_PATTERN_MAX_CHARS = 2048;
+const API_CALL = 'AWS API Call via CloudTrail';
+/**
+ * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls.
+ * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
+ */
+function ruleCallsPattern(names) {
+    const detail = (eventName, key) => ({
+        eventSource: ['events.amazonaws.com'],
+        eventName: [...eventName],
+        requestParameters: { [key]: [...names] },
+    });
+    return [
+        { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(pipeline_event/* RULE_NAME_CALLS */.lO, 'name') },
+        { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(pipeline_event/* RULE_TARGET_CALLS */.bW, 'rule') },
+    ];
+}
+/** IAM calls on `trailguard-*` roles (EventBridge prefix matching) and on the remediation role, whatever its name. */
+function roleCallsPattern(remediationRole) {
+    const roles = remediationRole.startsWith(pipeline_event/* OWN_PREFIX */.yc) ? [{ prefix: pipeline_event/* OWN_PREFIX */.yc }] : [{ prefix: pipeline_event/* OWN_PREFIX */.yc }, remediationRole];
+    return {
+        source: ['aws.iam'],
+        'detail-type': [API_CALL],
+        detail: { eventSource: ['iam.amazonaws.com'], eventName: [...pipeline_event/* ROLE_CALLS */.PU], requestParameters: { roleName: roles } },
+    };
+}
+/**
+ * Pattern of the member `trailguard-guard` rule: calls on `trailguard-forward`, and IAM calls on
+ * TrailGuard's roles (they arrive only in the partition's global region). Filtered by name, so no
+ * other rule's or role's traffic leaves the account.
+ */
+function guardPattern(remediationRole, globalTamper = []) {
+    return {
+        $or: [
+            ...ruleCallsPattern([names/* NAMES */.X.forwardRule]),
+            roleCallsPattern(remediationRole),
+            ...(globalTamper.length > 0 ? tamperPatterns(globalTamper) : []),
+        ],
+    };
+}
+/**
+ * Services whose CloudTrail events EventBridge delivers only in the partition's global region
+ * (`us-east-1` in `aws`), like IAM's: a `watch` name they record is forwarded from there even when
+ * that region is not watched.
+ */
+const GLOBAL_EVENT_SOURCES = ['organizations.amazonaws.com'];
+/** The `watch` names recorded by a global service (`LeaveOrganization`...). */
+function globalTamperCalls(watch) {
+    return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes(config/* WATCHED_EVENT_SOURCES */.hP[name] ?? ''));
+}
+/** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
+function centralGuardPattern(remediationRole) {
+    return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
+}
+/**
+ * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on
+ * `trailguard-guard`, so that deleting the guard is seen by the forward rule as the reverse is seen by the guard.
+ */
+function forwardPattern(watch, sources = config/* WATCHED_EVENT_SOURCES */.hP) {
+    // One flat $or: each event source's entry, the guard-rule calls, and the sweep's canary.
+    return { $or: [...tamperPatterns(watch, sources), ...ruleCallsPattern([names/* NAMES */.X.guardRule]), (0,sweep/* canaryPattern */.TJ)()] };
+}
+/** Pattern of the central `trailguard-tamper` rule: the tamper calls, and the sweep's canaries coming back from members. */
+function centralTamperPattern(watch) {
+    return { $or: [...tamperPatterns(watch), canaryPattern()] };
+}
+/** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */
+function globalEventsRegion(region) {
+    return (0,arn/* globalRegionOf */.Nh)(region);
+}
+function busPermissionSid(principal) {
+    return principal === '*' ? 'trailguard-organization' : `trailguard-${principal}`;
+}
+function centralArns(config) {
+    const { account, region } = config.central;
+    const p = partitionOf(region);
+    return {
+        bus: `arn:${p}:events:${region}:${account}:event-bus/${NAMES.bus}`,
+        tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
+        guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
+        function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
+        remediatorRole: roleArn(account, NAMES.remediatorRole, region),
+        topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
+        dlq: `arn:${p}:sqs:${region}:${account}:${NAMES.dlq}`,
+        eventsQueue: `arn:${p}:sqs:${region}:${account}:${NAMES.eventsQueue}`,
+        alertsDlq: `arn:${p}:sqs:${region}:${account}:${NAMES.alertsDlq}`,
+        sweepQueue: `arn:${p}:sqs:${region}:${account}:${SWEEP_NAMES.queue}`,
+        sweepDlq: `arn:${p}:sqs:${region}:${account}:${SWEEP_NAMES.dlq}`,
+        stateTable: `arn:${p}:dynamodb:${region}:${account}:table/${SWEEP_NAMES.table}`,
+    };
+}
+/**
+ * `TRAILGUARD_SWEEP`: the members the planner sweeps (the list apply resolved, or `organization` with organizationId,
+ * where the planner asks Organizations itself) and the exclusions.
+ */
+function sweepEnvironment(config, members) {
+    return {
+        members: config.members.organization && config.organizationId ? 'organization' : [...members],
+        exclude: [...config.members.exclude],
+    };
+}
+/** The environment the remediator Lambda runs with (DESIGN.md "Remediator"). */
+function remediatorEnvironment(config, members) {
+    return {
+        TRAILGUARD_TOPIC_ARN: centralArns(config).topic,
+        TRAILGUARD_REMEDIATION_ROLE: config.roles.remediation,
+        ...(config.roles.externalId ? { TRAILGUARD_EXTERNAL_ID: config.roles.externalId } : {}),
+        TRAILGUARD_ALLOW: JSON.stringify(config.allow),
+        TRAILGUARD_TRAILS: JSON.stringify(config.trails),
+        ...(config.eventDataStores.length > 0 ? { TRAILGUARD_EVENT_DATA_STORES: JSON.stringify(config.eventDataStores) } : {}),
+        ...(config.organization ? { TRAILGUARD_ORGANIZATION: JSON.stringify(config.organization) } : {}),
+        TRAILGUARD_PIPELINE: JSON.stringify(pipelineEnvironment(config)),
+        ...(members ? { TRAILGUARD_SWEEP: JSON.stringify(sweepEnvironment(config, members)) } : {}),
+    };
+}
+/** The `TRAILGUARD_PIPELINE` value for a config; `apply` writes it JSON-encoded into the remediator's environment. */
+function pipelineEnvironment(config) {
+    return { watch: [...config.watch], regions: [...config.members.regions], deployRole: config.roles.deploy };
+}
+function key(account, region, kind, name) {
+    return `${account}/${region}/${kind}/${name}`;
+}
+function queuePolicy(queueArn, sourceArns) {
+    return JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'TamperRuleOnly',
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: queueArn,
+                Condition: { ArnEquals: { 'aws:SourceArn': sourceArns } },
+            },
+        ],
+    });
+}
+/** Policy of the alerts subscription's dead-letter queue: SNS may send to it for the alerts topic only. */
+function alertsDlqPolicy(queueArn, topicArn) {
+    return JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'AlertsTopicOnly',
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: queueArn,
+                Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+            },
+        ],
+    });
+}
+function centralResources(config, ctx) {
+    const { account, region } = config.central;
+    const arns = centralArns(config);
+    const queue = config.remediator.delivery === 'queue';
+    const c = (kind, name, r = region) => ({ key: key(account, r, kind, name), account, region: r, name });
+    const out = [
+        {
+            ...c('iam-role', NAMES.remediatorRole, GLOBAL),
+            kind: 'iam-role',
+            description: 'TrailGuard remediator Lambda: assumes TrailGuardRemediator in members, publishes alerts',
+            permissionsBoundary: boundaryArn(account, region),
+            trust: remediatorTrustPolicy({ centralAccount: account }),
+            policyName: NAMES.remediatorRole,
+            policy: remediatorPermissionsPolicy({
+                centralAccount: account,
+                region,
+                remediationRole: config.roles.remediation,
+                // Without organizationId, the accounts resolved from the Organization: never every AWS account.
+                members: config.members.organization && config.organizationId ? null : ctx.members,
+                organizationId: config.organizationId,
+                delivery: config.remediator.delivery,
+                listsOrganization: config.members.organization && !!config.organizationId,
+            }),
+        },
+        {
+            ...c('sqs-queue', NAMES.dlq),
+            kind: 'sqs-queue',
+            attributes: {
+                MessageRetentionPeriod: '1209600',
+                SqsManagedSseEnabled: 'true',
+                Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]),
+            },
+        },
+        // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
+        ...(config.alerts.endpoint
+            ? [
+                {
+                    ...c('sqs-queue', NAMES.alertsDlq),
+                    kind: 'sqs-queue',
+                    attributes: {
+                        MessageRetentionPeriod: '1209600',
+                        SqsManagedSseEnabled: 'true',
+                        Policy: alertsDlqPolicy(arns.alertsDlq, arns.topic),
+                    },
+                },
+            ]
+            : []),
+        {
+            ...c('sns-topic', NAMES.topic),
+            kind: 'sns-topic',
+            httpsEndpoint: config.alerts.endpoint,
+            signatureVersion: '2',
+            deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
+        },
+        {
+            ...c('lambda-function', NAMES.remediatorFunction),
+            kind: 'lambda-function',
+            roleArn: arns.remediatorRole,
+            runtime: REMEDIATOR_RUNTIME,
+            handler: REMEDIATOR_HANDLER,
+            timeout: REMEDIATOR_TIMEOUT,
+            memorySize: config.remediator.memoryMb,
+            environment: remediatorEnvironment(config, ctx.members),
+            codeSha256: ctx.codeSha256,
+            onFailureArn: queue ? null : arns.dlq,
+        },
+        { ...c('event-bus', NAMES.bus), kind: 'event-bus' },
+    ];
+    const principals = config.organizationId ? ['*'] : ctx.members.filter((m) => m !== account);
+    for (const principal of principals) {
+        out.push({
+            ...c('bus-permission', busPermissionSid(principal)),
+            kind: 'bus-permission',
+            bus: NAMES.bus,
+            principal,
+            ...(principal === '*' ? { organizationId: config.organizationId } : {}),
+        });
+    }
+    const deadLetter = { DeadLetterConfig: { Arn: arns.dlq }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } };
+    out.push({
+        ...c('event-rule', NAMES.tamperRule),
+        kind: 'event-rule',
+        bus: NAMES.bus,
+        description: 'TrailGuard: CloudTrail tampering forwarded by member accounts',
+        pattern: centralTamperPattern(config.watch),
+        targets: [
+            queue
+                ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+                : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+        ],
+    });
+    out.push({
+        ...c('event-rule', NAMES.guardRule),
+        kind: 'event-rule',
+        bus: NAMES.bus,
+        description: "TrailGuard: changes to TrailGuard's own member rules and roles, forwarded by member accounts",
+        pattern: centralGuardPattern(config.roles.remediation),
+        targets: [
+            queue
+                ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+                : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+        ],
+    });
+    if (queue) {
+        out.push({
+            ...c('sqs-queue', NAMES.eventsQueue),
+            kind: 'sqs-queue',
+            attributes: {
+                // Six times the function timeout, as Lambda's SQS integration recommends.
+                VisibilityTimeout: String(REMEDIATOR_TIMEOUT * 6),
+                MessageRetentionPeriod: '1209600',
+                SqsManagedSseEnabled: 'true',
+                RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.dlq, maxReceiveCount: 5 }),
+                Policy: queuePolicy(arns.eventsQueue, [arns.tamperRule, arns.guardRule]),
+            },
+        }, {
+            ...c('event-source-mapping', NAMES.eventsQueue),
+            kind: 'event-source-mapping',
+            functionName: NAMES.remediatorFunction,
+            queueArn: arns.eventsQueue,
+            batchSize: 10,
+        });
+    }
+    else {
+        out.push({
+            ...c('lambda-permission', 'trailguard-tamper-rule'),
+            kind: 'lambda-permission',
+            functionName: NAMES.remediatorFunction,
+            sourceArn: arns.tamperRule,
+        });
+        out.push({
+            ...c('lambda-permission', 'trailguard-guard-rule'),
+            kind: 'lambda-permission',
+            functionName: NAMES.remediatorFunction,
+            sourceArn: arns.guardRule,
+        });
+    }
+    out.push(...sweepResources(config));
+    return out;
+}
+/**
+ * The sweep (issue 11): the queue `trailguard-sweep` (with its DLQ) that the remediator consumes through a mapping of
+ * bounded concurrency, the state table, and, unless `sweep.schedule` is null, the schedule (with the role it sends as).
+ */
+function sweepResources(config) {
+    const { account, region } = config.central;
+    const arns = centralArns(config);
+    const c = (kind, name, r = region) => ({ key: key(account, r, kind, name), account, region: r, name });
+    const out = [
+        {
+            ...c('sqs-queue', SWEEP_NAMES.dlq),
+            kind: 'sqs-queue',
+            attributes: { MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true' },
+        },
+        {
+            ...c('sqs-queue', SWEEP_NAMES.queue),
+            kind: 'sqs-queue',
+            attributes: {
+                // Six times the function timeout, as Lambda's SQS integration recommends.
+                VisibilityTimeout: String(REMEDIATOR_TIMEOUT * 6),
+                // A sweep older than a day is superseded by the next ones.
+                MessageRetentionPeriod: '86400',
+                SqsManagedSseEnabled: 'true',
+                RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.sweepDlq, maxReceiveCount: 3 }),
+            },
+        },
+        { ...c('dynamodb-table', SWEEP_NAMES.table), kind: 'dynamodb-table', partitionKey: 'pk', sortKey: 'sk' },
+        {
+            ...c('event-source-mapping', SWEEP_NAMES.queue),
+            kind: 'event-source-mapping',
+            functionName: NAMES.remediatorFunction,
+            queueArn: arns.sweepQueue,
+            // One account per invocation: MaximumConcurrency then bounds the accounts swept at once.
+            batchSize: 1,
+            maximumConcurrency: config.sweep.concurrency,
+        },
+    ];
+    if (config.sweep.schedule) {
+        out.push({
+            ...c('iam-role', SWEEP_NAMES.schedulerRole, GLOBAL),
+            kind: 'iam-role',
+            description: 'TrailGuard: lets EventBridge Scheduler start a sweep (one message on trailguard-sweep)',
+            permissionsBoundary: boundaryArn(account, region),
+            trust: sweepSchedulerTrustPolicy(account),
+            policyName: SWEEP_NAMES.schedulerRole,
+            policy: sweepSchedulerPermissionsPolicy({ centralAccount: account, region }),
+        }, {
+            ...c('scheduler-schedule', SWEEP_NAMES.schedule),
+            kind: 'scheduler-schedule',
+            scheduleExpression: config.sweep.schedule,
+            target: {
+                arn: arns.sweepQueue,
+                roleArn: roleArn(account, SWEEP_NAMES.schedulerRole, region),
+                input: JSON.stringify(START_SWEEP_MESSAGE),
+            },
+        });
+    }
+    return out;
+}
+function memberResources(config, account) {
+    const central = config.central;
+    const arns = centralArns(config);
+    const g = (kind, name) => ({ key: key(account, GLOBAL, kind, name), account, region: GLOBAL, name });
+    // Each reader its own role: the internet-facing Slack app never gets the role that can change trails.
+    const remediationCtx = {
+        account,
+        centralAccount: central.account,
+        region: central.region,
+        externalId: config.roles.externalId,
+        baseline: config.trails,
+        organization: config.organization,
+        eventDataStores: config.eventDataStores,
+    };
+    const out = [
+        {
+            ...g('iam-role', NAMES.forwarderRole),
+            kind: 'iam-role',
+            description: 'TrailGuard: lets EventBridge forward CloudTrail tampering to the central bus',
+            permissionsBoundary: boundaryArn(account, central.region),
+            trust: forwarderTrustPolicy(account),
+            policyName: NAMES.forwarderRole,
+            policy: forwarderPermissionsPolicy({ centralAccount: central.account, region: central.region }),
+        },
+        {
+            ...g('iam-role', config.roles.remediation),
+            kind: 'iam-role',
+            description: 'TrailGuard: restarts and restores CloudTrail trails; can never stop or delete one',
+            permissionsBoundary: boundaryArn(account, central.region),
+            trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
+            policyName: config.roles.remediation,
+            policy: memberRemediationPermissionsPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
+        },
+    ];
+    if (config.slack?.roleArn) {
+        out.push({
+            ...g('iam-role', config.roles.reader),
+            kind: 'iam-role',
+            description: 'TrailGuard: read-only CloudTrail status for the Slack app (Re-check, /trail-status)',
+            permissionsBoundary: boundaryArn(account, central.region),
+            trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [config.slack.roleArn] }),
+            policyName: config.roles.reader,
+            policy: readerPermissionsPolicy({ account, region: central.region }),
+        });
+    }
+    out.push(...memberRules(memberRuleSpec(config), account));
+    return out;
+}
+/** The member-rule facts of a config (the action's side of `memberRules`). */
+function memberRuleSpec(config) {
+    return {
+        centralBusArn: centralArns(config).bus,
+        watch: config.watch,
+        regions: config.members.regions,
+        remediationRole: config.roles.remediation,
+    };
+}
+/**
+ * The member rules of one account, each forwarding to the central bus through `trailguard-forwarder`:
+ * `trailguard-forward` in every watched region, `trailguard-guard` in every watched region and in the
+ * partition's global region, where IAM's events arrive even when that region is not watched.
+ */
+function memberRules(spec, account) {
+    const home = spec.centralBusArn.split(':')[3];
+    const guardRegions = [...new Set([...spec.regions, globalEventsRegion(home)])];
+    const rule = (region, name, description, pattern) => ({
+        key: key(account, region, 'event-rule', name),
+        account,
+        region,
+        name,
+        kind: 'event-rule',
+        bus: 'default',
+        description,
+        pattern,
+        targets: [{ Id: 'trailguard-central-bus', Arn: spec.centralBusArn, RoleArn: (0,arn/* roleArn */.w3)(account, names/* NAMES */.X.forwarderRole, region) }],
+    });
+    return [
+        ...spec.regions.map((region) => rule(region, names/* NAMES */.X.forwardRule, 'TrailGuard: forwards CloudTrail tampering to the central bus', forwardPattern(spec.watch))),
+        ...guardRegions.map((region) => rule(region, names/* NAMES */.X.guardRule, "TrailGuard: forwards changes to TrailGuard's own rules and roles to the central bus", 
+        // Where no forward rule runs, the guard also carries the global services' tamper calls (LeaveOrganization...).
+        guardPattern(spec.remediationRole, spec.regions.includes(region) ? [] : globalTamperCalls(spec.watch)))),
+    ];
+}
+
+
+
+/** Stands for "any member account" while the boundary is built from the members' own policies. */
+const ANY_MEMBER = '000000000000';
+/**
+ * The `trailguard-boundary` managed policy: the most any TrailGuard role can do, whatever its own policy
+ * says. It is the union of every role's statements for this config, member accounts generalised to `*`,
+ * so it does not change when members come or go, and any statement a role gains is in it by construction.
+ * An administrator creates it once per account (`trailguard iam boundary` prints it); the deploy role
+ * can neither create nor change it, nor remove it from a role.
+ */
+function permissionsBoundaryPolicy(config) {
+    const seen = new Set();
+    const statements = [];
+    const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
+    for (const r of resources) {
+        if (r.kind !== 'iam-role')
+            continue;
+        for (const statement of r.policy.Statement) {
+            const general = JSON.parse(JSON.stringify(statement).replaceAll(ANY_MEMBER, '*'));
+            const text = JSON.stringify({ ...general, Sid: '' });
+            if (seen.has(text))
+                continue;
+            seen.add(text);
+            statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
+        }
+    }
+    return { Version: '2012-10-17', Statement: statements };
+}
+function desiredState(config, ctx) {
+    const resources = [...centralAccountResources(config, ctx), ...ctx.members.flatMap((m) => memberResources(config, m))];
+    checkResources(resources);
+    return resources;
+}
+/** Each kind refuses, before any AWS call, what AWS would refuse (a policy over IAM's quota, a bus policy over EventBridge's). */
+function checkResources(resources) {
+    // The function's environment last: IAM's and EventBridge's quotas name the more specific fix when both are exceeded.
+    const checkOrder = [...APPLY_ORDER.filter((k) => k !== 'lambda-function'), 'lambda-function'];
+    for (const kind of checkOrder)
+        kindSpec(kind).check?.(resources.filter((r) => r.kind === kind));
+}
+/**
+ * The same resources as `desiredState`, built per account when asked. Why: about 18 KiB of resources per member, all
+ * built up front, made a run's memory grow with the organization (180 MiB at 10,000 members). The checks run up front
+ * on the central account and one member: every member's resources have the same shape and sizes (only the 12-digit
+ * account id differs), so one member stands for all. Throws DesiredStateError as `desiredState` does.
+ */
+function desiredStateByAccount(config, ctx) {
+    const central = config.central.account;
+    const centralOwn = centralAccountResources(config, ctx);
+    const isMember = new Set(ctx.members);
+    const sample = ctx.members.find((m) => m !== central);
+    checkResources([
+        ...centralOwn,
+        ...(isMember.has(central) ? memberResources(config, central) : []),
+        ...(sample ? memberResources(config, sample) : []),
+    ]);
+    const regions = (resources) => [...new Set(resources.map((r) => r.region))];
+    const memberRegions = sample ? regions(memberResources(config, sample)) : [];
+    const resourcesOf = (account) => [
+        ...(account === central ? centralAccountResources(config, ctx) : []),
+        ...(isMember.has(account) ? memberResources(config, account) : []),
+    ];
+    return {
+        accounts: [...new Set([central, ...ctx.members])],
+        resourcesOf,
+        regionsOf: (account) => (account === central ? regions(resourcesOf(account)) : isMember.has(account) ? memberRegions : []),
+    };
+}
+/** The central account's own resources (bus, rule, remediator, topic, queues, grants) and its permissions boundary. */
+function centralAccountResources(config, ctx) {
+    const { account, region } = config.central;
+    const boundary = {
+        key: key(account, GLOBAL, 'iam-boundary', PERMISSIONS_BOUNDARY),
+        account,
+        region: GLOBAL,
+        name: PERMISSIONS_BOUNDARY,
+        kind: 'iam-boundary',
+        arn: boundaryArn(account, region),
+        document: permissionsBoundaryPolicy(config),
+    };
+    return [...centralResources(config, ctx), boundary];
+}
+
+
+/***/ }),
+
+/***/ 395:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   al: () => (/* binding */ busPermission)
+/* harmony export */ });
+/* unused harmony exports BUS_POLICY_LIMIT, busStatement */
+/* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2374);
+/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5639);
+// One statement of the central bus's policy letting a member (or the Organization) call events:PutEvents.
+
+
+/** Bytes EventBridge allows for an event bus's permission policy (PutPermission reference: 10 KB). */
+const BUS_POLICY_LIMIT = 10_240;
+/** Canonical bus-policy statement for a principal, as EventBridge stores it. */
+function busStatement(resource, busArn) {
+    const p = busArn.split(':')[1];
+    return {
+        Sid: resource.name,
+        Effect: 'Allow',
+        Principal: resource.principal === '*' ? '*' : { AWS: `arn:${p}:iam::${resource.principal}:root` },
+        Action: 'events:PutEvents',
+        Resource: busArn,
+        ...(resource.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } } : {}),
+    };
+}
+const busPermission = {
+    kind: 'bus-permission',
+    // A policy statement has no tags: TrailGuard's are those whose Sid starts with `trailguard-`.
+    tagged: false,
+    describeConflict: (c) => `statement ${c.name} of TrailGuard's bus policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can put forged events on the central bus; TrailGuard never changes it, remove it`,
+    // Every grant is a statement of one policy per bus: together they must fit EventBridge's limit.
+    check(grants) {
+        const byBus = new Map();
+        for (const g of grants) {
+            const busArn = `arn:${(0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOf */ .iQ)(g.region)}:events:${g.region}:${g.account}:event-bus/${g.bus}`;
+            byBus.set(busArn, [...(byBus.get(busArn) ?? []), busStatement(g, busArn)]);
+        }
+        for (const statements of byBus.values()) {
+            const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+            if (size <= BUS_POLICY_LIMIT)
+                continue;
+            throw new _kind_js__WEBPACK_IMPORTED_MODULE_1__/* .DesiredStateError */ .o7(`the central bus policy would be ${size} bytes for ${statements.length} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
+                'set organizationId in trailguard.yml so that one aws:PrincipalOrgID statement covers every member');
+        }
+    },
+    // Semantic, not textual: EventBridge and emulators store the same grant in different shapes.
+    desiredFields: (r) => ({ grant: { principal: r.principal, organizationId: r.organizationId ?? null } }),
+};
+
+
+/***/ }),
+
+/***/ 2729:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AJ: () => (/* binding */ iamPolicyLength),
+/* harmony export */   RB: () => (/* binding */ IAM_LIMITS),
+/* harmony export */   UQ: () => (/* binding */ iamRole)
+/* harmony export */ });
+/* unused harmony export inlinePolicyField */
+/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5639);
+
+/** The plan's field name for a role's inline policy: `inline policy <name>`. */
+const inlinePolicyField = (name) => `inline policy ${name}`;
+/**
+ * Characters IAM allows, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"): a role's
+ * inline policies together, a role trust policy (the default quota), a managed policy.
+ */
+const IAM_LIMITS = { inlinePolicy: 10_240, trustPolicy: 2_048, managedPolicy: 6_144 };
+/** IAM's length of a policy document, in characters: its JSON without whitespace, as IAM counts it against the quotas. */
+function iamPolicyLength(document) {
+    return JSON.stringify(document).replace(/\s/g, '').length;
+}
+const iamRole = {
+    kind: 'iam-role',
+    tagged: true,
+    // Any other policy on the role is drift: apply cannot remove it, so it stays drift and fails the run.
+    check(roles) {
+        for (const r of roles) {
+            const [policy, trust] = [iamPolicyLength(r.policy), iamPolicyLength(r.trust)];
+            if (policy > IAM_LIMITS.inlinePolicy || trust > IAM_LIMITS.trustPolicy) {
+                throw new _kind_js__WEBPACK_IMPORTED_MODULE_0__/* .DesiredStateError */ .o7(`the ${r.name} role in ${r.account} would have a ${policy}-character policy and a ${trust}-character trust policy, over IAM's ` +
+                    `${IAM_LIMITS.inlinePolicy} and ${IAM_LIMITS.trustPolicy}: set organizationId in trailguard.yml so that one aws:ResourceOrgID condition covers every member`);
+            }
+        }
+    },
+    desiredFields: (r) => ({
+        permissionsBoundary: r.permissionsBoundary,
+        trustPolicy: r.trust,
+        [inlinePolicyField(r.policyName)]: r.policy,
+        otherPolicies: [],
+    }),
+};
+
+
+/***/ }),
+
+/***/ 2770:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GW: () => (/* binding */ KINDS),
+  KS: () => (/* binding */ kindSpec)
+});
+
+// UNUSED EXPORTS: inlinePolicyField
+
+// EXTERNAL MODULE: ./src/core/kinds/bus-permission.ts
+var bus_permission = __webpack_require__(395);
+;// CONCATENATED MODULE: ./src/core/kinds/dynamodb-table.ts
+const dynamoDbTable = {
+    kind: 'dynamodb-table',
+    tagged: true,
+    // On-demand: a sweep writes in bursts every 15 minutes and nothing in between.
+    desiredFields: () => ({ billingMode: 'PAY_PER_REQUEST' }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/event-bus.ts
+const eventBus = { kind: 'event-bus', tagged: true, desiredFields: () => ({}) };
+
+;// CONCATENATED MODULE: ./src/core/kinds/event-rule.ts
+const eventRule = {
+    kind: 'event-rule',
+    tagged: true,
+    desiredFields: (r) => ({ eventPattern: r.pattern, state: 'ENABLED', targets: [...r.targets].sort((a, b) => a.Id.localeCompare(b.Id)) }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/event-source-mapping.ts
+const eventSourceMapping = {
+    kind: 'event-source-mapping',
+    // Lambda tags mappings only by ARN after creation; TrailGuard owns the one between its queue and its function.
+    tagged: false,
+    desiredFields: (r) => ({
+        batchSize: r.batchSize,
+        functionResponseTypes: ['ReportBatchItemFailures'],
+        enabled: true,
+        filterCriteria: null,
+        ...(r.maximumConcurrency ? { maximumConcurrency: r.maximumConcurrency } : {}),
+    }),
+};
+
+// EXTERNAL MODULE: ./src/core/kinds/iam-role.ts
+var iam_role = __webpack_require__(2729);
+// EXTERNAL MODULE: ./src/core/kinds/kind.ts
+var kind = __webpack_require__(5639);
+;// CONCATENATED MODULE: ./src/core/kinds/iam-boundary.ts
+
+
+const iamBoundary = {
+    kind: 'iam-boundary',
+    // IAM refuses to delete a policy a role uses as its boundary, and the deploy role cannot write it: owned by its name.
+    tagged: false,
+    desiredFields: (r) => ({ document: r.document }),
+    updateHint: '; an administrator updates it (trailguard iam boundary)',
+    check(boundaries) {
+        for (const b of boundaries) {
+            const length = (0,iam_role/* iamPolicyLength */.AJ)(b.document);
+            if (length <= iam_role/* IAM_LIMITS */.RB.managedPolicy)
+                continue;
+            throw new kind/* DesiredStateError */.o7(`the ${b.name} policy would be ${length} characters, over IAM's ${iam_role/* IAM_LIMITS */.RB.managedPolicy} for a managed policy: ` +
+                'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter');
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/lambda-function.ts
+// The remediator function `trailguard-remediator`: configuration, code, on-failure destination, and what must not be on it.
+
+/** Lambda's quota on a function's environment: 4 KB for every key and value together (Lambda Developer Guide, "Quotas"). */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+/** The bytes the environment counts against the quota: each key and value, UTF-8. */
+function environmentSize(environment) {
+    return Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+}
+const lambdaFunction = {
+    kind: 'lambda-function',
+    tagged: true,
+    // Someone may have put a secret in the function's environment: the plan names the variables that differ, not their values.
+    shownValue: (field, value, other) => (field === 'environment' ? (0,kind/* differingNamesOnly */.xp)(value, other) : value),
+    // Apply would fail half-way at UpdateFunctionConfiguration: refuse before any call, saying what makes it smaller.
+    check(resources) {
+        for (const r of resources) {
+            const size = environmentSize(r.environment);
+            if (size > LAMBDA_ENVIRONMENT_LIMIT)
+                throw new kind/* DesiredStateError */.o7(`${r.name}: its environment would be ${size} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT}-byte limit ` +
+                    '(the sweep lists every member in TRAILGUARD_SWEEP, the baseline trails are in TRAILGUARD_TRAILS): ' +
+                    'use members.organization: true with organizationId, or fewer baseline settings');
+        }
+    },
+    desiredFields: (r) => ({
+        role: r.roleArn,
+        runtime: r.runtime,
+        handler: r.handler,
+        timeout: r.timeout,
+        memorySize: r.memorySize,
+        environment: r.environment,
+        code: r.codeSha256,
+        onFailure: r.onFailureArn,
+        throttled: false,
+        layers: [],
+        vpcSubnets: [],
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/lambda-permission.ts
+const lambdaPermission = {
+    kind: 'lambda-permission',
+    // A policy statement has no tags: TrailGuard's are those whose Sid starts with `trailguard-`.
+    tagged: false,
+    describeConflict: (c) => `statement ${c.name} of the remediator's function policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke the remediator with forged records; TrailGuard never changes it, remove it`,
+    desiredFields: (r) => ({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: r.sourceArn }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/scheduler-schedule.ts
+const schedulerSchedule = {
+    kind: 'scheduler-schedule',
+    // Scheduler tags schedule groups, not schedules: TrailGuard owns the schedule by its name in the default group.
+    tagged: false,
+    desiredFields: (r) => ({
+        scheduleExpression: r.scheduleExpression,
+        state: 'ENABLED',
+        flexibleTimeWindow: 'OFF',
+        target: { arn: r.target.arn, roleArn: r.target.roleArn, input: JSON.parse(r.target.input) },
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/sns-topic.ts
+// The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription (and that subscription's
+// dead-letter queue) and who may publish to it.
+
+const snsTopic = {
+    kind: 'sns-topic',
+    tagged: true,
+    shownValue: (field, value) => (field === 'httpsSubscription' ? (0,kind/* urlWithoutSecrets */.Zx)(value) : value),
+    // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
+    desiredFields: (r) => ({
+        httpsSubscription: r.httpsEndpoint,
+        signatureVersion: r.signatureVersion,
+        publishers: [],
+        subscriptionDeadLetterQueue: r.httpsEndpoint ? r.deadLetterQueueArn : null,
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/sqs-queue.ts
+const sqsQueue = {
+    kind: 'sqs-queue',
+    tagged: true,
+    // The reader parses the two JSON attributes, so key order or whitespace in SQS's copy is never drift.
+    desiredFields: (r) => Object.fromEntries(Object.entries(r.attributes).map(([k, v]) => [k, k === 'Policy' || k === 'RedrivePolicy' ? JSON.parse(v) : v])),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/index.ts
+// The registry of resource kinds (pure half). Adding a kind: its module in this folder, one line here (at its place
+// in the apply order), its AWS half in src/core/aws/kinds/ and one line in that registry; the types refuse anything less.
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Every kind, keyed by its name, in the order apply creates and updates them: each kind only depends on kinds before
+ * it (roles before the function that assumes them, queues and the function before the rules that target them).
+ */
+const KINDS = {
+    'iam-role': iam_role/* iamRole */.UQ,
+    'sqs-queue': sqsQueue,
+    'dynamodb-table': dynamoDbTable,
+    'sns-topic': snsTopic,
+    'lambda-function': lambdaFunction,
+    'event-bus': eventBus,
+    'bus-permission': bus_permission/* busPermission */.al,
+    'lambda-permission': lambdaPermission,
+    'event-rule': eventRule,
+    'event-source-mapping': eventSourceMapping,
+    // After the queue and the role it sends as.
+    'scheduler-schedule': schedulerSchedule,
+    // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
+    'iam-boundary': iamBoundary,
+};
+/** The kind module of `kind`, typed for its resources. */
+function kindSpec(kind) {
+    return KINDS[kind];
+}
+
+
+
+/***/ }),
+
+/***/ 5639:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Zx: () => (/* binding */ urlWithoutSecrets),
+/* harmony export */   o7: () => (/* binding */ DesiredStateError),
+/* harmony export */   xp: () => (/* binding */ differingNamesOnly)
+/* harmony export */ });
+/* unused harmony export HIDDEN */
+/** Thrown before any AWS call when the desired state cannot exist (e.g. a bus policy over EventBridge's limit). */
+class DesiredStateError extends Error {
+}
+/** Stands for a value the plan does not show. */
+const HIDDEN = '***';
+/**
+ * An object field (a map of names to values) as the plan shows it: only the names whose value differs from `other`'s,
+ * each value hidden, so a reader sees which entries were added, removed or changed and never what they hold.
+ */
+function differingNamesOnly(value, other) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return value === undefined || value === null ? value : HIDDEN;
+    const mine = value;
+    const theirs = other && typeof other === 'object' ? other : {};
+    return Object.fromEntries(Object.keys(mine)
+        .filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]))
+        .map((k) => [k, HIDDEN]));
+}
+/** A URL as the plan shows it: without user info (SNS takes basic-auth credentials in HTTPS endpoints) or query. */
+function urlWithoutSecrets(value) {
+    if (typeof value !== 'string')
+        return value;
+    try {
+        const url = new URL(value);
+        const auth = url.username || url.password ? `${HIDDEN}@` : '';
+        return `${url.protocol}//${auth}${url.host}${url.pathname}${url.search ? `?${HIDDEN}` : ''}`;
+    }
+    catch {
+        return HIDDEN;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3465:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ MANAGED_TAG),
+/* harmony export */   X: () => (/* binding */ NAMES)
+/* harmony export */ });
+// Default resource names from DESIGN.md ("Resources"); external code relies on them.
+const NAMES = {
+    bus: 'trailguard',
+    tamperRule: 'trailguard-tamper',
+    forwardRule: 'trailguard-forward',
+    /** Member rule (and its central twin on the TrailGuard bus) for calls that touch TrailGuard's own rules and roles. */
+    guardRule: 'trailguard-guard',
+    forwarderRole: 'trailguard-forwarder',
+    remediatorFunction: 'trailguard-remediator',
+    remediatorRole: 'trailguard-remediator',
+    topic: 'trailguard-alerts',
+    dlq: 'trailguard-dlq',
+    eventsQueue: 'trailguard-events',
+    /** Dead-letter queue of the alerts topic's HTTPS subscription (the Slack app): deliveries SNS gave up on. */
+    alertsDlq: 'trailguard-alerts-dlq',
+};
+const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' };
+
+
+/***/ })
+
+};

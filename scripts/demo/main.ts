@@ -177,8 +177,22 @@ try {
   const watched = await demo.trailguard('status');
   check(watched.code === 0, `status exits 0 again: every trail's home region is watched`);
 
-  // Act 4: what no event reports. The sweep finds it, repairs it through the same decisions, and proves the path with canaries.
+  // Act 4: the log-impairment family: blinding CloudTrail without touching a trail (case 17, organizations-leave).
+  const leaver = demo.member('sandbox');
+  say(`\n7b. Blinding without StopLogging: ${leaver.name} (${leaver.id}) tries to leave the organization`);
+  const leave = await demo.attemptLeaveOrganization(leaver.name);
+  const leaveId = leave.detail.eventID as string;
+  const left = await demo.waitFor('the remediator', () => demo.results.find((r) => r.result.eventId === leaveId));
+  check(left.result.outcome === 'blocked', `remediator outcome for LeaveOrganization: ${left.result.outcome} (the call itself failed)`);
+  await demo.waitFor('the Slack message', async () => (await demo.app.services.store.get(leaveId))?.state === 'posted');
+  check(
+    demo.slack.ok('chat.postMessage').some((c) => JSON.stringify(c.args).includes('LeaveOrganization')),
+    'Slack shows the LeaveOrganization attempt',
+  );
+
+  // Act 5: what no event reports. The sweep finds it, repairs it through the same decisions, and proves the path with canaries.
   await sweepAct(demo, say, check);
+
   say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {
   failed = true;

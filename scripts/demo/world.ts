@@ -36,6 +36,7 @@ import { isCanaryEvent } from '#core/sweep.js';
 import { findRemediatorDir } from '../../src/action/remediator-code.js';
 import { CENTRAL_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MotoWorld } from '../../test/support/aws.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from '../../test/support/fake-slack.js';
+import { loadCase, retargetAccounts } from '../../test/support/cases.js';
 import { loadFixture, retarget, type Envelope } from '../../test/support/fixtures.js';
 import { blockAction, postSigned, slashCommand } from '../../test/support/slack-sign.js';
 import { TEST_CERT_PATH } from '../../test/support/sns-sign.js';
@@ -365,6 +366,22 @@ export class DemoWorld {
     await (await this.world.memberClient(CloudTrailClient, m.id, region)).send(new DeleteTrailCommand({ Name: trail }));
     this.mark(`attacker called DeleteTrail on ${trail} in ${m.name} ${m.id}/${region}`);
     return this.emit(m.id, region, 'delete-trail', trail);
+  }
+
+  /**
+   * Case 17 (Stratus Red Team's organizations-leave): the attacker tries to take the member out of the organization,
+   * and with it out of organization trails and TrailGuard's member list. The organization's SCP refuses the call
+   * (moto has no SCPs, so it is not made); its CloudTrail record, AccessDeniedException included, goes to the member's
+   * default bus in us-east-1, where Organizations records its calls.
+   */
+  async attemptLeaveOrganization(memberName: string): Promise<Envelope> {
+    const m = this.member(memberName);
+    const event = retargetAccounts(loadCase('17-stratus-organizations-leave').event as Envelope, { '222222222222': m.id });
+    event.detail.eventID = crypto.randomUUID();
+    event.detail.eventTime = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    this.mark(`attacker called LeaveOrganization in ${m.name} ${m.id}; an SCP refused it (AccessDeniedException)`);
+    await this.putRecord(m.id, 'us-east-1', event);
+    return event;
   }
 
   async trailState(memberName: string, region: string): Promise<{ exists: boolean; isLogging: boolean }> {

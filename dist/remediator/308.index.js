@@ -1,8 +1,8 @@
-export const id = 252;
-export const ids = [252];
+export const id = 308;
+export const ids = [308];
 export const modules = {
 
-/***/ 9252:
+/***/ 9308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,22 +12,22 @@ __webpack_require__.d(__webpack_exports__, {
   sweepAccount: () => (/* binding */ sweepAccount)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var dist_cjs = __webpack_require__(5376);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-eventbridge/dist-cjs/index.js
-var client_eventbridge_dist_cjs = __webpack_require__(1844);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __webpack_require__(7392);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-eventbridge/dist-cjs/index.js
+var client_eventbridge_dist_cjs = __webpack_require__(6612);
 // EXTERNAL MODULE: ./src/core/alert.ts
-var core_alert = __webpack_require__(2511);
+var core_alert = __webpack_require__(6173);
 // EXTERNAL MODULE: ./src/core/arn.ts
-var arn = __webpack_require__(2374);
+var arn = __webpack_require__(7136);
 // EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
-var cloudtrail = __webpack_require__(8727);
+var cloudtrail = __webpack_require__(1119);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/event-selectors.ts
-var event_selectors = __webpack_require__(4670);
+var event_selectors = __webpack_require__(7556);
 // EXTERNAL MODULE: ./src/core/names.ts
-var core_names = __webpack_require__(3465);
+var core_names = __webpack_require__(2483);
 ;// CONCATENATED MODULE: ./src/core/status.ts
 // Trail status across accounts and regions, as rows: every trail, whether it logs, its last delivery; for the CLI and
 // the Slack app. Pure: `collectTrailStatus` (src/core/aws/trail-status.ts) reads AWS and hands the answers to these.
@@ -127,15 +127,15 @@ function sortStatus(rows) {
 }
 
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
-var sweep = __webpack_require__(6891);
+var sweep = __webpack_require__(8042);
 // EXTERNAL MODULE: ./src/core/desired-state.ts + 1 modules
-var desired_state = __webpack_require__(4868);
+var desired_state = __webpack_require__(8792);
 // EXTERNAL MODULE: ./lambda/alerting.ts
-var alerting = __webpack_require__(26);
+var alerting = __webpack_require__(9500);
 // EXTERNAL MODULE: ./lambda/guard.ts + 3 modules
-var guard = __webpack_require__(5873);
+var guard = __webpack_require__(9943);
 // EXTERNAL MODULE: ./lambda/remediate.ts
-var remediate = __webpack_require__(8274);
+var remediate = __webpack_require__(8640);
 ;// CONCATENATED MODULE: ./lambda/sweep.ts
 // The scheduled sweep in the remediator: the planner (one SQS message per member) and the worker (one account's
 // regions), repairing through the event path's own decision code and alerting each finding once.

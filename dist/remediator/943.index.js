@@ -1,8 +1,8 @@
-export const id = 873;
-export const ids = [873];
+export const id = 943;
+export const ids = [943];
 export const modules = {
 
-/***/ 5873:
+/***/ 9943:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -19,24 +19,24 @@ __webpack_require__.d(__webpack_exports__, {
   readRule: () => (/* binding */ readRule)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-eventbridge/dist-cjs/index.js
-var dist_cjs = __webpack_require__(1844);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(9999);
-// EXTERNAL MODULE: ../main/node_modules/zod/v4/classic/schemas.js + 11 modules
-var schemas = __webpack_require__(233);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-eventbridge/dist-cjs/index.js
+var dist_cjs = __webpack_require__(6612);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __webpack_require__(2857);
 // EXTERNAL MODULE: ./src/core/alert.ts
-var core_alert = __webpack_require__(2511);
+var core_alert = __webpack_require__(6173);
 // EXTERNAL MODULE: ./src/core/arn.ts
-var core_arn = __webpack_require__(2374);
+var core_arn = __webpack_require__(7136);
 // EXTERNAL MODULE: ./src/core/aws/assume-role.ts
-var assume_role = __webpack_require__(8330);
+var assume_role = __webpack_require__(1880);
 // EXTERNAL MODULE: ./src/core/aws/clients.ts + 1 modules
-var aws_clients = __webpack_require__(1739);
+var aws_clients = __webpack_require__(5493);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/names.ts
-var names = __webpack_require__(3465);
+var names = __webpack_require__(2483);
 ;// CONCATENATED MODULE: ./src/core/aws/kinds/common.ts
 // Helpers every kind's AWS half shares: "does not exist" across services, tags, policy documents, pages.
 
@@ -162,9 +162,9 @@ const eventRuleIo = {
 };
 
 // EXTERNAL MODULE: ./src/core/desired-state.ts + 1 modules
-var desired_state = __webpack_require__(4868);
+var desired_state = __webpack_require__(8792);
 // EXTERNAL MODULE: ./src/core/kinds/index.ts + 10 modules
-var kinds = __webpack_require__(2770);
+var kinds = __webpack_require__(8801);
 ;// CONCATENATED MODULE: ./src/core/plan.ts
 // The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
 
@@ -241,13 +241,13 @@ function planChanges(desired, observed, extraneous = []) {
 }
 
 // EXTERNAL MODULE: ./src/core/pipeline-event.ts
-var pipeline_event = __webpack_require__(3186);
+var pipeline_event = __webpack_require__(6196);
 // EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
-var cloudtrail = __webpack_require__(8727);
+var cloudtrail = __webpack_require__(1119);
 // EXTERNAL MODULE: ./src/core/event-selectors.ts
-var event_selectors = __webpack_require__(4670);
+var event_selectors = __webpack_require__(7556);
 // EXTERNAL MODULE: ./lambda/alerting.ts
-var alerting = __webpack_require__(26);
+var alerting = __webpack_require__(9500);
 ;// CONCATENATED MODULE: ./lambda/guard.ts
 // The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
 
@@ -687,7 +687,7 @@ async function handlePipelineEvent(raw, deps) {
 
 /***/ }),
 
-/***/ 4868:
+/***/ 8792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -699,11 +699,11 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, TAGGED_KINDS, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, sweepEnvironment, tamperPattern, tamperPatterns
 
 // EXTERNAL MODULE: ./src/core/arn.ts
-var arn = __webpack_require__(2374);
+var arn = __webpack_require__(7136);
 // EXTERNAL MODULE: ./src/core/config.ts
-var config = __webpack_require__(7103);
+var config = __webpack_require__(4489);
 // EXTERNAL MODULE: ./src/core/names.ts
-var names = __webpack_require__(3465);
+var names = __webpack_require__(2483);
 ;// CONCATENATED MODULE: ./src/core/iam-policies.ts
 // Least-privilege IAM documents for TrailGuard's roles; pure, so the planner can diff them and tests can read them.
 
@@ -1340,15 +1340,15 @@ function planRolePolicy(ctx) {
 }
 
 // EXTERNAL MODULE: ./src/core/kinds/index.ts + 10 modules
-var kinds = __webpack_require__(2770);
+var kinds = __webpack_require__(8801);
 // EXTERNAL MODULE: ./src/core/pipeline-event.ts
-var pipeline_event = __webpack_require__(3186);
+var pipeline_event = __webpack_require__(6196);
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
-var sweep = __webpack_require__(6891);
+var sweep = __webpack_require__(8042);
 // EXTERNAL MODULE: ./src/core/kinds/bus-permission.ts
-var bus_permission = __webpack_require__(395);
+var bus_permission = __webpack_require__(5693);
 // EXTERNAL MODULE: ./src/core/kinds/iam-role.ts
-var iam_role = __webpack_require__(2729);
+var iam_role = __webpack_require__(5519);
 ;// CONCATENATED MODULE: ./src/core/desired-state.ts
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
 
@@ -1920,15 +1920,15 @@ function centralAccountResources(config, ctx) {
 
 /***/ }),
 
-/***/ 395:
+/***/ 5693:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   al: () => (/* binding */ busPermission)
 /* harmony export */ });
 /* unused harmony exports BUS_POLICY_LIMIT, busStatement */
-/* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2374);
-/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5639);
+/* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7136);
+/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6789);
 // One statement of the central bus's policy letting a member (or the Organization) call events:PutEvents.
 
 
@@ -1973,7 +1973,7 @@ const busPermission = {
 
 /***/ }),
 
-/***/ 2729:
+/***/ 5519:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -1982,7 +1982,7 @@ const busPermission = {
 /* harmony export */   UQ: () => (/* binding */ iamRole)
 /* harmony export */ });
 /* unused harmony export inlinePolicyField */
-/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5639);
+/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6789);
 
 /** The plan's field name for a role's inline policy: `inline policy <name>`. */
 const inlinePolicyField = (name) => `inline policy ${name}`;
@@ -2019,7 +2019,7 @@ const iamRole = {
 
 /***/ }),
 
-/***/ 2770:
+/***/ 8801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2032,7 +2032,7 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: inlinePolicyField
 
 // EXTERNAL MODULE: ./src/core/kinds/bus-permission.ts
-var bus_permission = __webpack_require__(395);
+var bus_permission = __webpack_require__(5693);
 ;// CONCATENATED MODULE: ./src/core/kinds/dynamodb-table.ts
 const dynamoDbTable = {
     kind: 'dynamodb-table',
@@ -2066,9 +2066,9 @@ const eventSourceMapping = {
 };
 
 // EXTERNAL MODULE: ./src/core/kinds/iam-role.ts
-var iam_role = __webpack_require__(2729);
+var iam_role = __webpack_require__(5519);
 // EXTERNAL MODULE: ./src/core/kinds/kind.ts
-var kind = __webpack_require__(5639);
+var kind = __webpack_require__(6789);
 ;// CONCATENATED MODULE: ./src/core/kinds/iam-boundary.ts
 
 
@@ -2219,7 +2219,7 @@ function kindSpec(kind) {
 
 /***/ }),
 
-/***/ 5639:
+/***/ 6789:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2263,7 +2263,7 @@ function urlWithoutSecrets(value) {
 
 /***/ }),
 
-/***/ 3465:
+/***/ 2483:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

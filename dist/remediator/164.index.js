@@ -1,8 +1,8 @@
-export const id = 357;
-export const ids = [357];
+export const id = 164;
+export const ids = [164];
 export const modules = {
 
-/***/ 9357:
+/***/ 2164:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,15 +17,15 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/core/alert.ts
-var core_alert = __webpack_require__(2511);
+var core_alert = __webpack_require__(6173);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/impairment-event.ts
-var impairment_event = __webpack_require__(3462);
+var impairment_event = __webpack_require__(6556);
 // EXTERNAL MODULE: ./lambda/alerting.ts
-var alerting = __webpack_require__(26);
+var alerting = __webpack_require__(9500);
 // EXTERNAL MODULE: ./lambda/remediate.ts
-var remediate = __webpack_require__(8274);
+var remediate = __webpack_require__(8640);
 ;// CONCATENATED MODULE: ./lambda/impairment/common.ts
 
 /** Records the AWS calls a family makes (the alert's `actions`) and names the resource in any error. */
@@ -53,10 +53,10 @@ class ImpairmentStep {
     }
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var dist_cjs = __webpack_require__(5376);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __webpack_require__(7392);
 // EXTERNAL MODULE: ./src/core/arn.ts
-var core_arn = __webpack_require__(2374);
+var core_arn = __webpack_require__(7136);
 ;// CONCATENATED MODULE: ./lambda/impairment/lake.ts
 // CloudTrail Lake: ingestion stopped, an event data store deleted or weakened. Moto has no Lake, so only recorded responses test it.
 
@@ -315,12 +315,12 @@ const updateStore = {
     },
 };
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __webpack_require__(3272);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __webpack_require__(2632);
 // EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
-var cloudtrail = __webpack_require__(8727);
+var cloudtrail = __webpack_require__(1119);
 // EXTERNAL MODULE: ./src/core/config.ts
-var config = __webpack_require__(7103);
+var config = __webpack_require__(4489);
 ;// CONCATENATED MODULE: ./lambda/impairment/storage-common.ts
 // What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
 
@@ -740,8 +740,8 @@ const kmsHandlers = {
     DeleteImportedKeyMaterial: importedMaterialDeleted,
 };
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __webpack_require__(4255);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __webpack_require__(2684);
 ;// CONCATENATED MODULE: ./lambda/impairment/logs.ts
 // The CloudWatch Logs family: a watched trail's log group deleted.
 
@@ -825,8 +825,8 @@ const retentionPolicy = async (ctx) => {
 /** This family's calls. */
 const logsHandlers = { DeleteLogGroup: deleteLogGroup, PutRetentionPolicy: retentionPolicy };
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __webpack_require__(5423);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __webpack_require__(3711);
 ;// CONCATENATED MODULE: ./lambda/impairment/s3.ts
 // The S3 family: lifecycle rules, bucket policy and deletion of a bucket a watched trail delivers to.
 
@@ -1133,8 +1133,8 @@ async function handleStorageEvent(event, deps) {
     return { ...result, alertMessageId };
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
-var client_organizations_dist_cjs = __webpack_require__(6295);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __webpack_require__(2503);
 ;// CONCATENATED MODULE: ./lambda/impairment/organizations.ts
 // AWS Organizations: an account leaving or removed, trusted access for CloudTrail switched off, the CloudTrail
 // delegated administrator deregistered. None has a safe automatic undo (it takes the management account and, to

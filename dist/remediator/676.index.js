@@ -1,8 +1,8 @@
-export const id = 221;
-export const ids = [221];
+export const id = 676;
+export const ids = [676];
 export const modules = {
 
-/***/ 2221:
+/***/ 2676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -16,24 +16,24 @@ __webpack_require__.d(__webpack_exports__, {
   sendSweepMessages: () => (/* binding */ sendSweepMessages)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
-var dist_cjs = __webpack_require__(8273);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
-var client_organizations_dist_cjs = __webpack_require__(6295);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sqs/dist-cjs/index.js
-var client_sqs_dist_cjs = __webpack_require__(2196);
-// EXTERNAL MODULE: ../main/node_modules/zod/v4/classic/schemas.js + 11 modules
-var schemas = __webpack_require__(233);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
+var dist_cjs = __webpack_require__(4305);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __webpack_require__(2503);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sqs/dist-cjs/index.js
+var client_sqs_dist_cjs = __webpack_require__(8868);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __webpack_require__(2857);
 // EXTERNAL MODULE: ./src/core/arn.ts
-var arn = __webpack_require__(2374);
+var arn = __webpack_require__(7136);
 // EXTERNAL MODULE: ./src/core/aws/clients.ts + 1 modules
-var clients = __webpack_require__(1739);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js
-var lib_dynamodb_dist_cjs = __webpack_require__(155);
+var clients = __webpack_require__(5493);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js
+var lib_dynamodb_dist_cjs = __webpack_require__(8907);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(7406);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
-var sweep = __webpack_require__(6891);
+var sweep = __webpack_require__(8042);
 ;// CONCATENATED MODULE: ./src/core/aws/state-table.ts
 
 
@@ -174,9 +174,9 @@ function fromStatusItem(item) {
 }
 
 // EXTERNAL MODULE: ./src/core/names.ts
-var names = __webpack_require__(3465);
+var names = __webpack_require__(2483);
 // EXTERNAL MODULE: ./lambda/guard.ts + 3 modules
-var guard = __webpack_require__(5873);
+var guard = __webpack_require__(9943);
 ;// CONCATENATED MODULE: ./lambda/sweep-deps.ts
 // The sweep's real dependencies in the remediator Lambda, from its environment (written by `apply`).
 

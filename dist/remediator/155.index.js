@@ -1,8 +1,8 @@
-export const id = 3;
-export const ids = [3];
+export const id = 155;
+export const ids = [155];
 export const modules = {
 
-/***/ 5003:
+/***/ 155:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,9 +15,9 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: BasePartialBatchProcessor, BatchProcessingError, BatchProcessorSync, FullBatchFailureError, ParsingError, SqsFifoMessageGroupShortCircuitError, SqsFifoPartialProcessor, SqsFifoPartialProcessorAsync, SqsFifoShortCircuitError, UnexpectedBatchTypeError, processPartialResponseSync
 
-// EXTERNAL MODULE: ../main/node_modules/@aws/lambda-invoke-store/dist-cjs/invoke-store.js
-var invoke_store = __webpack_require__(3864);
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/node_modules/@aws-lambda-powertools/commons/lib/esm/constants.js
+// EXTERNAL MODULE: ./node_modules/@aws/lambda-invoke-store/dist-cjs/invoke-store.js
+var invoke_store = __webpack_require__(9320);
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/node_modules/@aws-lambda-powertools/commons/lib/esm/constants.js
 const constants_AWS_LAMBDA_INITIALIZATION_TYPE_ENV_VAR = 'AWS_LAMBDA_INITIALIZATION_TYPE';
 const AWS_LAMBDA_MAX_CONCURRENCY = 'AWS_LAMBDA_MAX_CONCURRENCY';
 const constants_POWERTOOLS_DEV_ENV_VAR = 'POWERTOOLS_DEV';
@@ -25,7 +25,7 @@ const constants_POWERTOOLS_SERVICE_NAME_ENV_VAR = 'POWERTOOLS_SERVICE_NAME';
 const constants_XRAY_TRACE_ID_ENV_VAR = '_X_AMZN_TRACE_ID';
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/node_modules/@aws-lambda-powertools/commons/lib/esm/envUtils.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/node_modules/@aws-lambda-powertools/commons/lib/esm/envUtils.js
 
 
 /**
@@ -328,7 +328,7 @@ const getXRayTraceIdFromEnv = () => {
 };
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessingStore.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessingStore.js
 
 
 /**
@@ -459,7 +459,7 @@ class BatchProcessingStore {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/BasePartialProcessor.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/BasePartialProcessor.js
 
 /**
  * Abstract class for batch processors.
@@ -638,7 +638,7 @@ class BasePartialProcessor {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/constants.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/constants.js
 /**
  * Enum of supported event types for the utility
  */
@@ -669,7 +669,7 @@ const DATA_CLASS_MAPPING = {
 };
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/errors.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/errors.js
 
 /**
  * Base error thrown by the Batch Processing utility
@@ -733,7 +733,7 @@ class ParsingError extends BatchProcessingError {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/BasePartialBatchProcessor.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/BasePartialBatchProcessor.js
 
 
 
@@ -916,7 +916,7 @@ class BasePartialBatchProcessor extends BasePartialProcessor {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessor.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessor.js
 
 
 /**
@@ -1105,7 +1105,7 @@ class BatchProcessor extends BasePartialBatchProcessor {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessorSync.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessorSync.js
 
 
 /**
@@ -1224,7 +1224,7 @@ class BatchProcessor extends BasePartialBatchProcessor {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/processPartialResponse.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/processPartialResponse.js
 
 /**
  * Higher level function to process a batch of records asynchronously
@@ -1302,7 +1302,7 @@ const processPartialResponse = async (event, recordHandler, processor, options) 
 };
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/processPartialResponseSync.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/processPartialResponseSync.js
 
 /**
  * @deprecated Use {@link processPartialResponse} instead, this function is deprecated and will be removed in the next major version.
@@ -1407,7 +1407,7 @@ const processPartialResponse = async (event, recordHandler, processor, options) 
 };
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoProcessorStore.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoProcessorStore.js
 
 
 /**
@@ -1480,7 +1480,7 @@ class SqsFifoProcessorStore {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoProcessor.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoProcessor.js
 
 /**
  * Class representing a processor for SQS FIFO messages.
@@ -1557,7 +1557,7 @@ class SqsFifoProcessor {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoPartialProcessor.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoPartialProcessor.js
 
 
 
@@ -1683,7 +1683,7 @@ class SqsFifoPartialProcessor extends BatchProcessorSync {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoPartialProcessorAsync.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/SqsFifoPartialProcessorAsync.js
 
 
 
@@ -1808,7 +1808,7 @@ class SqsFifoPartialProcessorAsync extends BatchProcessor {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@aws-lambda-powertools/batch/lib/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@aws-lambda-powertools/batch/lib/esm/index.js
 
 
 

@@ -1,14 +1,14 @@
-export const id = 430;
-export const ids = [430];
+export const id = 876;
+export const ids = [876];
 export const modules = {
 
-/***/ 5430:
+/***/ 3876:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   describeKeyArn: () => (/* binding */ describeKeyArn)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_kms__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3272);
+/* harmony import */ var _aws_sdk_client_kms__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2632);
 // KMS lookups the remediator needs to compare a baseline's key with the key ARN CloudTrail reports.
 
 /**

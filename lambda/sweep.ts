@@ -124,6 +124,31 @@ function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): P
   };
 }
 
+/** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */
+function stateUnreadableAlert(deps: SweepDeps, sweepId: string, account: string, error: string): PipelineAlert {
+  const [, partition = 'aws', , region = deps.settings.topicRegion, central = ''] = deps.sweep.centralBusArn.split(':');
+  const reason = `the sweep of ${account} could not use ${SWEEP_NAMES.table} (${error}): its findings were alerted without checking earlier alerts, so they may repeat, and no canary was judged`;
+  return {
+    ...sweepAlertBase(
+      { account: central, region, kind: 'unreadable', resource: SWEEP_NAMES.table },
+      `sweep/${sweepId}/${account}/state`,
+      deps.now(),
+      reason,
+      'sweep',
+      null,
+    ),
+    error: reason,
+    trail: null,
+    resource: {
+      type: 'dynamodb-table',
+      name: SWEEP_NAMES.table,
+      arn: `arn:${partition}:dynamodb:${region}:${central}:table/${SWEEP_NAMES.table}`,
+      restored: false,
+    },
+    outcome: 'pipeline-broken',
+  };
+}
+
 /** One finding of an account sweep and what became of it. */
 export interface SweepFinding extends Finding {
   outcome: Alert['outcome'] | 'already-compliant';
@@ -181,6 +206,8 @@ interface RegionOutcome {
   canarySent?: { sentAt: string; sweepId: string };
   /** No canary was judged (none sent yet, or still within its grace): an open canary finding is not gone, only unjudged. */
   canaryUnjudged?: boolean;
+  /** trailguard-state could not be read here: findings are alerted without dedupe, and the worker then fails. */
+  stateError?: string;
 }
 
 /** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
@@ -454,10 +481,17 @@ async function sweepRegion(
   const pipelinePart = (async () => {
     if (!watched) return null;
     const events = await deps.events(account, region);
+    // An unreadable trailguard-state must not hide what the sweep finds: no canary is judged, the rest goes on.
+    let stateError: string | undefined;
+    const tolerant = <T>(read: Promise<T>): Promise<T | null> =>
+      read.catch((error: unknown) => {
+        stateError ??= errorText(error);
+        return null;
+      });
     const [problems, previous, arrived] = await Promise.all([
       ruleProblems(events, account, region, deps),
-      deps.state.status(account, region),
-      deps.state.canary(account, region),
+      tolerant(deps.state.status(account, region)),
+      tolerant(deps.state.canary(account, region)),
     ]);
     // After reading what arrived, so this canary is never taken for the previous one; before the trails are done.
     const put = await events.send(
@@ -465,14 +499,15 @@ async function sweepRegion(
     );
     const putError =
       (put.FailedEntryCount ?? 0) > 0 ? `PutEvents of the canary failed: ${put.Entries?.[0]?.ErrorCode ?? 'unknown error'}` : null;
-    return { problems, previous, arrived, putError };
+    return { problems, previous, arrived, putError, stateError };
   })();
   const [trails, pipeline] = await Promise.all([trailsPart, pipelinePart]);
   out.found.push(...trails.found);
   out.rows = trails.rows;
   if (!pipeline) return out;
-  const { problems, previous, arrived, putError } = pipeline;
+  const { problems, previous, arrived, putError, stateError } = pipeline;
   if (putError) throw new Error(putError);
+  if (stateError) out.stateError = stateError;
   for (const { name, problem } of problems) {
     if (!problem) continue;
     const finding: Finding = { account, region, kind: 'rule', resource: name };
@@ -487,7 +522,7 @@ async function sweepRegion(
   }
   // The canary of the previous sweep must have come back through the forwarding rule by now.
   const sent = previous?.canary ?? null;
-  const overdue = canaryOverdue({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+  const overdue = stateError ? null : canaryOverdue({ sent, arrived }, now, deps.sweep.canaryGraceMs);
   if (overdue === null) out.canaryUnjudged = true;
   if (overdue) {
     const finding: Finding = { account, region, kind: 'canary', resource: 'canary' };
@@ -583,16 +618,31 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
       .map(async (outcome) => {
         const findings: SweepFinding[] = [];
         const resolved: string[] = [];
-        const items = await deps.state.findings(account, outcome.region);
+        // A duplicate beats silence: with trailguard-state unreadable every finding is alerted and nothing resolved.
+        let stateError = outcome.stateError;
+        const write = async (what: Promise<unknown>) => {
+          try {
+            await what;
+          } catch (error) {
+            stateError ??= errorText(error);
+          }
+        };
+        let items: FindingItem[] = [];
+        try {
+          items = await deps.state.findings(account, outcome.region);
+        } catch (error) {
+          stateError ??= errorText(error);
+        }
         const deduped = dedupeFindings(outcome.found, items);
         const { alert } = deduped;
         // What the sweep could not read it did not check: a finding there is not gone, it is unseen (not `resolved`).
         const unread = new Set(outcome.found.filter((f) => f.finding.kind === 'unreadable').map((f) => f.finding.resource));
-        const resolve = outcome.error
-          ? []
-          : deduped.resolve
-              .filter((item) => !(outcome.canaryUnjudged && item.key.split('#')[2] === 'canary'))
-              .filter((item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')));
+        const resolve =
+          outcome.error || stateError
+            ? []
+            : deduped.resolve
+                .filter((item) => !(outcome.canaryUnjudged && item.key.split('#')[2] === 'canary'))
+                .filter((item) => item.key.split('#')[2] === 'unreadable' || !unread.has(item.key.split('#').slice(3).join('#')));
         const toAlert = new Set(alert.map((a) => findingKey(a.finding)));
         for (const f of outcome.found) {
           const key = findingKey(f.finding);
@@ -608,7 +658,8 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
               outcome: f.outcome,
               reason: f.reason,
             });
-            if (!f.repaired) await deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' });
+            if (!f.repaired)
+              await write(deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' }));
           }
           findings.push({ ...f.finding, outcome: f.outcome, repaired: f.repaired, reason: f.reason, alerted });
         }
@@ -619,23 +670,32 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
             region: outcome.region,
             finding: item.key,
           });
-          await deps.state.putFinding({ ...item, state: 'resolved' });
+          await write(deps.state.putFinding({ ...item, state: 'resolved' }));
           resolved.push(item.alertId);
         }
-        await deps.state.putStatus({
-          account,
-          region: outcome.region,
-          sweepId,
-          checkedAt: deps.now().toISOString(),
-          rows: outcome.rows,
-          ...(outcome.error ? { error: outcome.error } : {}),
-          ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
-        });
-        return { findings, resolved };
+        await write(
+          deps.state.putStatus({
+            account,
+            region: outcome.region,
+            sweepId,
+            checkedAt: deps.now().toISOString(),
+            rows: outcome.rows,
+            ...(outcome.error ? { error: outcome.error } : {}),
+            ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+          }),
+        );
+        return { findings, resolved, stateError };
       }),
   );
   const findings = perRegion.flatMap((r) => r.findings);
   const resolved = perRegion.flatMap((r) => r.resolved);
+  const stateError = perRegion.find((r) => r.stateError)?.stateError;
+  if (stateError) {
+    // The findings are out; now say why they may repeat, and fail so the message is retried once the table is back.
+    const alert = stateUnreadableAlert(deps, sweepId, account, stateError);
+    await publishOrThrow(deps, alert, { sweepId, account, outcome: alert.outcome, error: stateError });
+    throw new Error(`sweep of ${account}: ${SWEEP_NAMES.table} unreadable: ${stateError}`);
+  }
   await deps.state.finishAccount(sweepId, findings.length, deps.now());
   return { account, sweepId, findings, resolved, unrepaired: findings.filter((f) => !f.repaired).length };
 }

@@ -44,6 +44,7 @@ const TARGET_LABEL = {
   'event-rule': 'EventBridge rule',
   'iam-role': 'IAM role',
   'scheduler-schedule': 'Sweep schedule',
+  'dynamodb-table': 'TrailGuard state table',
   'event-data-store': 'CloudTrail Lake event data store',
   account: 'Account',
   organization: 'Organization',

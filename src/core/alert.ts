@@ -98,8 +98,8 @@ export const PipelineAlertSchema = AlertBaseSchema.extend({
   eventName: z.union([z.enum(PIPELINE_CALLS), z.literal(SWEEP_EVENT_NAME)]),
   trail: z.null(),
   resource: z.looseObject({
-    /** `scheduler-schedule`: the sweep itself (`trailguard-sweep`) could not run. */
-    type: z.enum(['event-rule', 'iam-role', 'scheduler-schedule']),
+    /** `scheduler-schedule`: the sweep itself (`trailguard-sweep`) could not run; `dynamodb-table`: `trailguard-state` is unusable. */
+    type: z.enum(['event-rule', 'iam-role', 'scheduler-schedule', 'dynamodb-table']),
     name: z.string().min(1),
     arn: z.string().startsWith('arn:'),
     /** true: put back to its desired definition and verified; false: not (roles: `apply` repairs them; or the repair failed); null: nothing to restore. */
@@ -144,7 +144,7 @@ export type Alert = TrailAlert | PipelineAlert | ImpairmentAlert;
 
 /** What the alert is about: the trail, TrailGuard's rule or role, or the impaired resource. Keys incidents and titles. */
 export function alertTarget(alert: Alert): {
-  type: 'trail' | 'event-rule' | 'iam-role' | 'scheduler-schedule' | ImpairmentResourceType;
+  type: 'trail' | 'event-rule' | 'iam-role' | 'scheduler-schedule' | 'dynamodb-table' | ImpairmentResourceType;
   name: string;
   arn: string;
 } {

@@ -436,9 +436,9 @@ describe('review r11: the state table as a single point of silence', () => {
   // read (deleted or its policy changed by someone in the central account, throttled, or the remediator's
   // SweepStateTable grant removed), sweepAccount throws before publishing anything: a trail the sweep found off is
   // restarted (or not) with no alert at all, the message is redriven 3 times and ends in trailguard-sweep-dlq, where
-  // nothing watches. Fix: when the table cannot be read, publish every finding without dedupe (a duplicate beats
-  // silence) plus one pipeline-broken "trailguard-state unreadable", then throw.
-  it.fails('a trail found off is alerted even when trailguard-state cannot be read', async () => {
+  // nothing watches. Fixed: when the table cannot be read, every finding is published without dedupe (a duplicate
+  // beats silence) plus one pipeline-broken about trailguard-state, then the worker throws.
+  it('a trail found off is alerted even when trailguard-state cannot be read', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     const broken = async () => {
       throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' });
@@ -452,7 +452,18 @@ describe('review r11: the state table as a single point of silence', () => {
       canary: broken,
       finishAccount: broken,
     };
-    await sweepAccount(message, depsAt(T0, { state: table as unknown as StateTable })).catch(() => null);
+    const failure = await sweepAccount(message, depsAt(T0, { state: table as unknown as StateTable })).then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(published.some((a) => a.trigger === 'sweep' && 'trail' in a && a.trail?.arn === TRAIL_ARN)).toBe(true);
+    // Then why the alerts may repeat, and a failure so the message is retried once the table is back.
+    expect(published).toContainEqual(
+      expect.objectContaining({
+        outcome: 'pipeline-broken',
+        resource: expect.objectContaining({ type: 'dynamodb-table', name: 'trailguard-state' }),
+      }),
+    );
+    expect(String(failure)).toContain('trailguard-state unreadable');
   });
 });

@@ -201,6 +201,23 @@ function plannerFailedAlert(deps, sweepId, error) {
         outcome: 'pipeline-broken',
     };
 }
+/** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */
+function stateUnreadableAlert(deps, sweepId, account, error) {
+    const [, partition = 'aws', , region = deps.settings.topicRegion, central = ''] = deps.sweep.centralBusArn.split(':');
+    const reason = `the sweep of ${account} could not use ${sweep/* SWEEP_NAMES */.OM.table} (${error}): its findings were alerted without checking earlier alerts, so they may repeat, and no canary was judged`;
+    return {
+        ...sweepAlertBase({ account: central, region, kind: 'unreadable', resource: sweep/* SWEEP_NAMES */.OM.table }, `sweep/${sweepId}/${account}/state`, deps.now(), reason, 'sweep', null),
+        error: reason,
+        trail: null,
+        resource: {
+            type: 'dynamodb-table',
+            name: sweep/* SWEEP_NAMES */.OM.table,
+            arn: `arn:${partition}:dynamodb:${region}:${central}:table/${sweep/* SWEEP_NAMES */.OM.table}`,
+            restored: false,
+        },
+        outcome: 'pipeline-broken',
+    };
+}
 const TRAIL_KINDS = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error'];
 /**
  * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
@@ -441,24 +458,32 @@ async function sweepRegion(account, region, watched, message, deps) {
         if (!watched)
             return null;
         const events = await deps.events(account, region);
+        // An unreadable trailguard-state must not hide what the sweep finds: no canary is judged, the rest goes on.
+        let stateError;
+        const tolerant = (read) => read.catch((error) => {
+            stateError ??= (0,errors/* errorText */.kc)(error);
+            return null;
+        });
         const [problems, previous, arrived] = await Promise.all([
             ruleProblems(events, account, region, deps),
-            deps.state.status(account, region),
-            deps.state.canary(account, region),
+            tolerant(deps.state.status(account, region)),
+            tolerant(deps.state.canary(account, region)),
         ]);
         // After reading what arrived, so this canary is never taken for the previous one; before the trails are done.
         const put = await events.send(new client_eventbridge_dist_cjs/* PutEventsCommand */.yyL({ Entries: [(0,sweep/* canaryEntry */.$4)({ account, region, sweepId: message.sweepId, sentAt: now.toISOString() })] }));
         const putError = (put.FailedEntryCount ?? 0) > 0 ? `PutEvents of the canary failed: ${put.Entries?.[0]?.ErrorCode ?? 'unknown error'}` : null;
-        return { problems, previous, arrived, putError };
+        return { problems, previous, arrived, putError, stateError };
     })();
     const [trails, pipeline] = await Promise.all([trailsPart, pipelinePart]);
     out.found.push(...trails.found);
     out.rows = trails.rows;
     if (!pipeline)
         return out;
-    const { problems, previous, arrived, putError } = pipeline;
+    const { problems, previous, arrived, putError, stateError } = pipeline;
     if (putError)
         throw new Error(putError);
+    if (stateError)
+        out.stateError = stateError;
     for (const { name, problem } of problems) {
         if (!problem)
             continue;
@@ -474,7 +499,7 @@ async function sweepRegion(account, region, watched, message, deps) {
     }
     // The canary of the previous sweep must have come back through the forwarding rule by now.
     const sent = previous?.canary ?? null;
-    const overdue = (0,sweep/* canaryOverdue */.Du)({ sent, arrived }, now, deps.sweep.canaryGraceMs);
+    const overdue = stateError ? null : (0,sweep/* canaryOverdue */.Du)({ sent, arrived }, now, deps.sweep.canaryGraceMs);
     if (overdue === null)
         out.canaryUnjudged = true;
     if (overdue) {
@@ -568,12 +593,28 @@ async function sweepAccount(message, deps) {
         .map(async (outcome) => {
         const findings = [];
         const resolved = [];
-        const items = await deps.state.findings(account, outcome.region);
+        // A duplicate beats silence: with trailguard-state unreadable every finding is alerted and nothing resolved.
+        let stateError = outcome.stateError;
+        const write = async (what) => {
+            try {
+                await what;
+            }
+            catch (error) {
+                stateError ??= (0,errors/* errorText */.kc)(error);
+            }
+        };
+        let items = [];
+        try {
+            items = await deps.state.findings(account, outcome.region);
+        }
+        catch (error) {
+            stateError ??= (0,errors/* errorText */.kc)(error);
+        }
         const deduped = (0,sweep/* dedupeFindings */._4)(outcome.found, items);
         const { alert } = deduped;
         // What the sweep could not read it did not check: a finding there is not gone, it is unseen (not `resolved`).
         const unread = new Set(outcome.found.filter((f) => f.finding.kind === 'unreadable').map((f) => f.finding.resource));
-        const resolve = outcome.error
+        const resolve = outcome.error || stateError
             ? []
             : deduped.resolve
                 .filter((item) => !(outcome.canaryUnjudged && item.key.split('#')[2] === 'canary'))
@@ -594,7 +635,7 @@ async function sweepAccount(message, deps) {
                     reason: f.reason,
                 });
                 if (!f.repaired)
-                    await deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' });
+                    await write(deps.state.putFinding({ key, firstSeenAt: deps.now().toISOString(), alertId: a.id, state: 'open' }));
             }
             findings.push({ ...f.finding, outcome: f.outcome, repaired: f.repaired, reason: f.reason, alerted });
         }
@@ -605,10 +646,10 @@ async function sweepAccount(message, deps) {
                 region: outcome.region,
                 finding: item.key,
             });
-            await deps.state.putFinding({ ...item, state: 'resolved' });
+            await write(deps.state.putFinding({ ...item, state: 'resolved' }));
             resolved.push(item.alertId);
         }
-        await deps.state.putStatus({
+        await write(deps.state.putStatus({
             account,
             region: outcome.region,
             sweepId,
@@ -616,11 +657,18 @@ async function sweepAccount(message, deps) {
             rows: outcome.rows,
             ...(outcome.error ? { error: outcome.error } : {}),
             ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
-        });
-        return { findings, resolved };
+        }));
+        return { findings, resolved, stateError };
     }));
     const findings = perRegion.flatMap((r) => r.findings);
     const resolved = perRegion.flatMap((r) => r.resolved);
+    const stateError = perRegion.find((r) => r.stateError)?.stateError;
+    if (stateError) {
+        // The findings are out; now say why they may repeat, and fail so the message is retried once the table is back.
+        const alert = stateUnreadableAlert(deps, sweepId, account, stateError);
+        await (0,alerting/* publishOrThrow */.t)(deps, alert, { sweepId, account, outcome: alert.outcome, error: stateError });
+        throw new Error(`sweep of ${account}: ${sweep/* SWEEP_NAMES */.OM.table} unreadable: ${stateError}`);
+    }
     await deps.state.finishAccount(sweepId, findings.length, deps.now());
     return { account, sweepId, findings, resolved, unrepaired: findings.filter((f) => !f.repaired).length };
 }

@@ -12,6 +12,7 @@ import { buildAlert, SWEEP_EVENT_NAME, type Alert, type PipelineAlert, type Trai
 import { partitionOf } from '#core/arn.js';
 import { getEventSelectors } from '#core/aws/cloudtrail.js';
 import type { StateTable } from '#core/aws/state-table.js';
+import { deliveryFindings, type TrailDeliveryStatus } from '#core/delivery.js';
 import { errorCode, errorText } from '#core/errors.js';
 import { describeSelectors, managementFullyRecorded } from '#core/event-selectors.js';
 import { NAMES } from '#core/names.js';
@@ -210,13 +211,6 @@ interface RegionOutcome {
   stateError?: string;
 }
 
-/** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
-function deliveryErrors(status: Record<string, unknown>): string[] {
-  return ['LatestDeliveryError', 'LatestDigestDeliveryError', 'LatestCloudWatchLogsDeliveryError']
-    .filter((field) => typeof status[field] === 'string' && status[field] !== '')
-    .map((field) => `${field}: ${status[field]}`);
-}
-
 function sweepTrailAlert(event: TamperEvent, decision: Decision, finding: Finding, sweepId: string, reason: string): TrailAlert {
   const outcome = decision.outcome === 'ignored' ? 'alert-only' : decision.outcome;
   return {
@@ -330,7 +324,8 @@ async function sweepTrail(
     await decideAndRecord('PutEventSelectors', 'selectors', null);
     selectors = await getEventSelectors(ctx.client, arn);
   }
-  const errors = deliveryErrors(raw);
+  // The same reading the event path makes after a remediation (src/core/delivery.ts), each named as CloudTrail names it.
+  const errors = deliveryFindings(raw as TrailDeliveryStatus).map((f) => `${f.field}: ${f.error}`);
   if (errors.length > 0) {
     const finding: Finding = { account: ctx.account, region: ctx.region, kind: 'delivery-error', resource: arn };
     const reason = `the trail logs, but GetTrailStatus reports ${errors.join('; ')}: its logs are not delivered`;

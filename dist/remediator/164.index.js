@@ -317,8 +317,8 @@ const updateStore = {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
 var client_kms_dist_cjs = __webpack_require__(2632);
-// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
-var cloudtrail = __webpack_require__(1119);
+// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts
+var cloudtrail = __webpack_require__(2934);
 // EXTERNAL MODULE: ./src/core/config.ts
 var config = __webpack_require__(4489);
 ;// CONCATENATED MODULE: ./lambda/impairment/storage-common.ts

@@ -20,8 +20,10 @@ var client_eventbridge_dist_cjs = __webpack_require__(6612);
 var core_alert = __webpack_require__(6173);
 // EXTERNAL MODULE: ./src/core/arn.ts
 var arn = __webpack_require__(7136);
-// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
-var cloudtrail = __webpack_require__(1119);
+// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts
+var cloudtrail = __webpack_require__(2934);
+// EXTERNAL MODULE: ./src/core/delivery.ts
+var delivery = __webpack_require__(7847);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/event-selectors.ts
@@ -153,6 +155,7 @@ var remediate = __webpack_require__(8640);
 
 
 
+
 /**
  * The planner: records the sweep as started (`pk=sweep`) and enqueues one account message per member, each naming the
  * watched regions. Throws when the members cannot be listed or the messages not sent: the schedule's message is then
@@ -239,12 +242,6 @@ function observedEvent(eventName, trail, region, account, now) {
         requestParameters: { name: trail.arn },
         responseElements: {},
     };
-}
-/** GetTrailStatus's three delivery errors, each named as CloudTrail names it. */
-function deliveryErrors(status) {
-    return ['LatestDeliveryError', 'LatestDigestDeliveryError', 'LatestCloudWatchLogsDeliveryError']
-        .filter((field) => typeof status[field] === 'string' && status[field] !== '')
-        .map((field) => `${field}: ${status[field]}`);
 }
 function sweepTrailAlert(event, decision, finding, sweepId, reason) {
     const outcome = decision.outcome === 'ignored' ? 'alert-only' : decision.outcome;
@@ -342,7 +339,8 @@ async function sweepTrail(trail, ctx, deps) {
         await decideAndRecord('PutEventSelectors', 'selectors', null);
         selectors = await (0,cloudtrail/* getEventSelectors */.$R)(ctx.client, arn);
     }
-    const errors = deliveryErrors(raw);
+    // The same reading the event path makes after a remediation (src/core/delivery.ts), each named as CloudTrail names it.
+    const errors = (0,delivery/* deliveryFindings */.j)(raw).map((f) => `${f.field}: ${f.error}`);
     if (errors.length > 0) {
         const finding = { account: ctx.account, region: ctx.region, kind: 'delivery-error', resource: arn };
         const reason = `the trail logs, but GetTrailStatus reports ${errors.join('; ')}: its logs are not delivered`;

@@ -242,8 +242,8 @@ function planChanges(desired, observed, extraneous = []) {
 
 // EXTERNAL MODULE: ./src/core/pipeline-event.ts
 var pipeline_event = __webpack_require__(6196);
-// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts + 1 modules
-var cloudtrail = __webpack_require__(1119);
+// EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts
+var cloudtrail = __webpack_require__(2934);
 // EXTERNAL MODULE: ./src/core/event-selectors.ts
 var event_selectors = __webpack_require__(7556);
 // EXTERNAL MODULE: ./lambda/alerting.ts

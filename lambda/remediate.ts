@@ -5,7 +5,7 @@ import type { AlertFacts, Outcome } from '#core/alert.js';
 import { arnMatches, roleOfPrincipal, trailArn } from '#core/arn.js';
 import { AssumeRoleError } from '#core/aws/assume-role.js';
 import type { Organization, TrailBaseline } from '#core/config.js';
-import { errorCode, errorText, RemediationError } from '#core/errors.js';
+import { errorText, RemediationError } from '#core/errors.js';
 import {
   baselineDrift,
   createTrail,
@@ -32,6 +32,7 @@ import {
   type Selectors,
 } from '#core/event-selectors.js';
 import type { Actor, TamperEvent } from '#core/tamper-event.js';
+import { RecordedSteps } from './steps.js';
 
 export interface RemediationPolicy {
   /** Role name TrailGuard assumes in members: its own changes must not trigger it again. */
@@ -241,8 +242,7 @@ function isOwnRestoration(policy: RemediationPolicy, event: TamperEvent, deps: R
   }
 }
 
-class Step {
-  readonly actions: string[] = [];
+class Step extends RecordedSteps {
   /** The last GetTrailStatus answer: its delivery errors are alerted after the remediation. */
   lastStatus: TrailStatus | null = null;
   constructor(
@@ -250,7 +250,9 @@ class Step {
     readonly client: CloudTrailClient,
     /** The account the client acts in: the trail's owner, or where an organization trail is recreated. */
     readonly account: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** GetTrailStatus, remembered as the latest status. */
   async status(trail: string): Promise<TrailStatus> {
@@ -258,20 +260,8 @@ class Step {
     return this.lastStatus;
   }
 
-  async run<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      const result = await fn();
-      this.actions.push(action);
-      return result;
-    } catch (error) {
-      const code = errorCode(error);
-      const { trail, region } = this.event;
-      throw new RemediationError(
-        `${code} on ${action.split(':')[0]} for trail ${trail.name} in ${this.account}/${region}: ${errorText(error)}`,
-        code,
-        { cause: error },
-      );
-    }
+  protected subject(): string {
+    return `trail ${this.event.trail.name} in ${this.account}/${this.event.region}`;
   }
 }
 

@@ -102,50 +102,45 @@ export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<Plan
 
 /** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
 function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): PipelineAlert {
-  const [, partition = 'aws', , region = deps.settings.topicRegion, account = ''] = deps.sweep.centralBusArn.split(':');
   const reason = `sweep ${sweepId} could not start: ${errorText(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
-  return {
-    ...sweepAlertBase(
-      { account, region, kind: 'unreadable', resource: SWEEP_NAMES.schedule },
-      `sweep/${sweepId}/planner`,
-      deps.now(),
-      reason,
-      'sweep',
-      null,
-    ),
-    error: reason,
-    trail: null,
-    resource: {
-      type: 'scheduler-schedule',
-      name: SWEEP_NAMES.schedule,
-      arn: `arn:${partition}:scheduler:${region}:${account}:schedule/default/${SWEEP_NAMES.schedule}`,
-      restored: false,
-    },
-    outcome: 'pipeline-broken',
-  };
+  return centralSweepAlert(
+    deps,
+    `sweep/${sweepId}/planner`,
+    reason,
+    'scheduler-schedule',
+    SWEEP_NAMES.schedule,
+    (at) => `arn:${at.partition}:scheduler:${at.region}:${at.account}:schedule/default/${SWEEP_NAMES.schedule}`,
+  );
 }
 
 /** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */
 function stateUnreadableAlert(deps: SweepDeps, sweepId: string, account: string, error: string): PipelineAlert {
-  const [, partition = 'aws', , region = deps.settings.topicRegion, central = ''] = deps.sweep.centralBusArn.split(':');
   const reason = `the sweep of ${account} could not use ${SWEEP_NAMES.table} (${error}): its findings were alerted without checking earlier alerts, so they may repeat, and no canary was judged`;
+  return centralSweepAlert(
+    deps,
+    `sweep/${sweepId}/${account}/state`,
+    reason,
+    'dynamodb-table',
+    SWEEP_NAMES.table,
+    (at) => `arn:${at.partition}:dynamodb:${at.region}:${at.account}:table/${SWEEP_NAMES.table}`,
+  );
+}
+
+/** A `pipeline-broken` alert about one of the sweep's own central resources (in the central bus's account and region). */
+function centralSweepAlert(
+  deps: SweepDeps,
+  id: string,
+  reason: string,
+  type: 'scheduler-schedule' | 'dynamodb-table',
+  name: string,
+  arnOf: (at: { partition: string; region: string; account: string }) => string,
+): PipelineAlert {
+  const [, partition = 'aws', , region = deps.settings.topicRegion, account = ''] = deps.sweep.centralBusArn.split(':');
   return {
-    ...sweepAlertBase(
-      { account: central, region, kind: 'unreadable', resource: SWEEP_NAMES.table },
-      `sweep/${sweepId}/${account}/state`,
-      deps.now(),
-      reason,
-      'sweep',
-      null,
-    ),
+    ...sweepAlertBase({ account, region, kind: 'unreadable', resource: name }, id, deps.now(), reason, 'sweep', null),
     error: reason,
     trail: null,
-    resource: {
-      type: 'dynamodb-table',
-      name: SWEEP_NAMES.table,
-      arn: `arn:${partition}:dynamodb:${region}:${central}:table/${SWEEP_NAMES.table}`,
-      restored: false,
-    },
+    resource: { type, name, arn: arnOf({ partition, region, account }), restored: false },
     outcome: 'pipeline-broken',
   };
 }

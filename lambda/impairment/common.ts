@@ -1,10 +1,10 @@
 // What every log-impairment family shares: the handler shape the registry maps names to, and the step recorder.
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ImpairmentResourceType } from '#core/alert.js';
-import { errorCode, errorText, RemediationError } from '#core/errors.js';
 import type { ImpairmentEvent } from '#core/impairment-event.js';
 import type { Decision, RemediateDeps, RemediationPolicy } from '../remediate.js';
 import type { RemediatorSettings } from '../settings.js';
+import { RecordedSteps } from '../steps.js';
 
 /** What the call impaired, as the alert's `resource` shows it. */
 export interface ImpairmentResource {
@@ -31,29 +31,16 @@ export interface ImpairmentDecision extends Decision {
 }
 
 /** Records the AWS calls a family makes (the alert's `actions`) and names the resource in any error. */
-export class ImpairmentStep {
-  readonly actions: string[] = [];
+export class ImpairmentStep extends RecordedSteps {
   constructor(
     readonly event: ImpairmentEvent,
     readonly resource: ImpairmentResource,
-  ) {}
+  ) {
+    super();
+  }
 
-  async run<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      const result = await fn();
-      this.actions.push(action);
-      return result;
-    } catch (error) {
-      const code = errorCode(error);
-      const { account, region } = this.event;
-      throw new RemediationError(
-        `${code} on ${action.split(':')[0]} for ${this.resource.name} in ${account}/${region}: ${errorText(error)}`,
-        code,
-        {
-          cause: error,
-        },
-      );
-    }
+  protected subject(): string {
+    return `${this.resource.name} in ${this.event.account}/${this.event.region}`;
   }
 }
 

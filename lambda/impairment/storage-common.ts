@@ -10,6 +10,7 @@ import { isKmsAlias, type TrailBaseline } from '#core/config.js';
 import { errorCode, errorText, RemediationError } from '#core/errors.js';
 import type { StorageEvent, StorageResource } from '#core/impairment-event.js';
 import type { RemediateDeps, RemediationPolicy } from '../remediate.js';
+import { RecordedSteps } from '../steps.js';
 
 export interface StorageDeps extends RemediateDeps {
   /** An S3 client acting in `account` (assumed role) in `region`. Throws AssumeRoleError when the role cannot be assumed. */
@@ -44,25 +45,13 @@ export interface Repair {
 }
 
 /** Runs one AWS call of a repair, records it in `actions`, and names the resource in any error. */
-export class Steps {
-  readonly actions: string[] = [];
-  constructor(private readonly resource: StorageResource) {}
+export class Steps extends RecordedSteps {
+  constructor(private readonly resource: StorageResource) {
+    super();
+  }
 
-  async run<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      const result = await fn();
-      this.actions.push(action);
-      return result;
-    } catch (error) {
-      const code = errorCode(error);
-      throw new RemediationError(
-        `${code} on ${action.split(':')[0]} for ${this.resource.type} ${this.resource.name}: ${errorText(error)}`,
-        code,
-        {
-          cause: error,
-        },
-      );
-    }
+  protected subject(): string {
+    return `${this.resource.type} ${this.resource.name}`;
   }
 }
 

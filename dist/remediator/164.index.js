@@ -26,30 +26,21 @@ var impairment_event = __webpack_require__(6556);
 var alerting = __webpack_require__(9500);
 // EXTERNAL MODULE: ./lambda/remediate.ts
 var remediate = __webpack_require__(8640);
+// EXTERNAL MODULE: ./lambda/steps.ts
+var steps = __webpack_require__(9827);
 ;// CONCATENATED MODULE: ./lambda/impairment/common.ts
 
 /** Records the AWS calls a family makes (the alert's `actions`) and names the resource in any error. */
-class ImpairmentStep {
+class ImpairmentStep extends steps/* RecordedSteps */.C {
     event;
     resource;
-    actions = [];
     constructor(event, resource) {
+        super();
         this.event = event;
         this.resource = resource;
     }
-    async run(action, fn) {
-        try {
-            const result = await fn();
-            this.actions.push(action);
-            return result;
-        }
-        catch (error) {
-            const code = (0,errors/* errorCode */.CA)(error);
-            const { account, region } = this.event;
-            throw new errors/* RemediationError */._s(`${code} on ${action.split(':')[0]} for ${this.resource.name} in ${account}/${region}: ${(0,errors/* errorText */.kc)(error)}`, code, {
-                cause: error,
-            });
-        }
+    subject() {
+        return `${this.resource.name} in ${this.event.account}/${this.event.region}`;
     }
 }
 
@@ -329,25 +320,16 @@ var config = __webpack_require__(4489);
 
 
 
+
 /** Runs one AWS call of a repair, records it in `actions`, and names the resource in any error. */
-class Steps {
+class Steps extends steps/* RecordedSteps */.C {
     resource;
-    actions = [];
     constructor(resource) {
+        super();
         this.resource = resource;
     }
-    async run(action, fn) {
-        try {
-            const result = await fn();
-            this.actions.push(action);
-            return result;
-        }
-        catch (error) {
-            const code = (0,errors/* errorCode */.CA)(error);
-            throw new errors/* RemediationError */._s(`${code} on ${action.split(':')[0]} for ${this.resource.type} ${this.resource.name}: ${(0,errors/* errorText */.kc)(error)}`, code, {
-                cause: error,
-            });
-        }
+    subject() {
+        return `${this.resource.type} ${this.resource.name}`;
     }
 }
 function client(factory, service, account, region) {

@@ -189,35 +189,22 @@ async function planSweep(deps, sweepId) {
 }
 /** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
 function plannerFailedAlert(deps, sweepId, error) {
-    const [, partition = 'aws', , region = deps.settings.topicRegion, account = ''] = deps.sweep.centralBusArn.split(':');
     const reason = `sweep ${sweepId} could not start: ${(0,errors/* errorText */.kc)(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
-    return {
-        ...sweepAlertBase({ account, region, kind: 'unreadable', resource: sweep/* SWEEP_NAMES */.OM.schedule }, `sweep/${sweepId}/planner`, deps.now(), reason, 'sweep', null),
-        error: reason,
-        trail: null,
-        resource: {
-            type: 'scheduler-schedule',
-            name: sweep/* SWEEP_NAMES */.OM.schedule,
-            arn: `arn:${partition}:scheduler:${region}:${account}:schedule/default/${sweep/* SWEEP_NAMES */.OM.schedule}`,
-            restored: false,
-        },
-        outcome: 'pipeline-broken',
-    };
+    return centralSweepAlert(deps, `sweep/${sweepId}/planner`, reason, 'scheduler-schedule', sweep/* SWEEP_NAMES */.OM.schedule, (at) => `arn:${at.partition}:scheduler:${at.region}:${at.account}:schedule/default/${sweep/* SWEEP_NAMES */.OM.schedule}`);
 }
 /** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */
 function stateUnreadableAlert(deps, sweepId, account, error) {
-    const [, partition = 'aws', , region = deps.settings.topicRegion, central = ''] = deps.sweep.centralBusArn.split(':');
     const reason = `the sweep of ${account} could not use ${sweep/* SWEEP_NAMES */.OM.table} (${error}): its findings were alerted without checking earlier alerts, so they may repeat, and no canary was judged`;
+    return centralSweepAlert(deps, `sweep/${sweepId}/${account}/state`, reason, 'dynamodb-table', sweep/* SWEEP_NAMES */.OM.table, (at) => `arn:${at.partition}:dynamodb:${at.region}:${at.account}:table/${sweep/* SWEEP_NAMES */.OM.table}`);
+}
+/** A `pipeline-broken` alert about one of the sweep's own central resources (in the central bus's account and region). */
+function centralSweepAlert(deps, id, reason, type, name, arnOf) {
+    const [, partition = 'aws', , region = deps.settings.topicRegion, account = ''] = deps.sweep.centralBusArn.split(':');
     return {
-        ...sweepAlertBase({ account: central, region, kind: 'unreadable', resource: sweep/* SWEEP_NAMES */.OM.table }, `sweep/${sweepId}/${account}/state`, deps.now(), reason, 'sweep', null),
+        ...sweepAlertBase({ account, region, kind: 'unreadable', resource: name }, id, deps.now(), reason, 'sweep', null),
         error: reason,
         trail: null,
-        resource: {
-            type: 'dynamodb-table',
-            name: sweep/* SWEEP_NAMES */.OM.table,
-            arn: `arn:${partition}:dynamodb:${region}:${central}:table/${sweep/* SWEEP_NAMES */.OM.table}`,
-            restored: false,
-        },
+        resource: { type, name, arn: arnOf({ partition, region, account }), restored: false },
         outcome: 'pipeline-broken',
     };
 }

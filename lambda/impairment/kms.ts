@@ -1,7 +1,7 @@
 // The KMS family: a watched trail's key disabled, scheduled for deletion, or its key policy replaced.
 import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, GetKeyPolicyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { cloudTrailAccessProblem, keyRepair } from '#core/log-storage.js';
-import { kmsOf, trailHealth, type StorageHandler } from './storage-common.js';
+import { cloudTrailAccess, cloudTrailKeyRequest, keyRepair } from '#core/log-storage.js';
+import { kmsOf, trailIdentity, trailHealth, type StorageHandler } from './storage-common.js';
 
 async function keyState(kms: KMSClient, key: string): Promise<string | undefined> {
   return (await kms.send(new DescribeKeyCommand({ KeyId: key }))).KeyMetadata?.KeyState;
@@ -53,7 +53,8 @@ export const restoreKey: StorageHandler = async (ctx) => {
 
 /**
  * PutKeyPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says whether the new policy
- * still lets CloudTrail encrypt (kms:GenerateDataKey*) and the trail's delivery error.
+ * still lets CloudTrail encrypt (kms:GenerateDataKey* on this key, for this trail's aws:SourceArn and encryption
+ * context) and the trail's delivery error.
  */
 export const keyPolicy: StorageHandler = async (ctx) => {
   const { steps, resource, trail } = ctx;
@@ -62,14 +63,16 @@ export const keyPolicy: StorageHandler = async (ctx) => {
     'GetKeyPolicy',
     async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: resource.name, PolicyName: 'default' }))).Policy ?? null,
   );
-  const problem = cloudTrailAccessProblem(text, `key ${resource.name}`, 'kms:GenerateDataKey');
+  // Judged for this trail's own request: its ARN as aws:SourceArn and as the encryption context CloudTrail sends.
+  const { trailArn, trailAccount } = trailIdentity(ctx);
+  const { problem, certain } = cloudTrailAccess(text, `key ${resource.name}`, [cloudTrailKeyRequest(resource.arn, trailArn, trailAccount)]);
   const health = await trailHealth(ctx);
   const delivery = health.deliveryError ? `; trail ${trail.name} reports delivery error ${health.deliveryError}` : '';
   const change = `the key policy of KMS key ${resource.name} (trail ${trail.name}) was replaced`;
   return {
     outcome: 'alert-only',
     reason: problem
-      ? `CloudTrail can no longer encrypt trail ${trail.name}'s logs: ${problem}${delivery}; restore a key policy allowing cloudtrail.amazonaws.com kms:GenerateDataKey*`
+      ? `CloudTrail ${certain ? 'can no longer' : 'may no longer be able to'} encrypt trail ${trail.name}'s logs: ${problem}${delivery}; restore a key policy allowing cloudtrail.amazonaws.com kms:GenerateDataKey*`
       : `${change}; it still allows CloudTrail to encrypt${delivery}`,
     changes: [change],
     restored: problem ? false : null,

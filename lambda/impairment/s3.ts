@@ -9,8 +9,8 @@ import {
   type TransitionDefaultMinimumObjectSize,
 } from '@aws-sdk/client-s3';
 import { errorCode } from '#core/errors.js';
-import { cloudTrailAccessProblem, decideLifecycle, describeKept } from '#core/log-storage.js';
-import { s3Of, trailHealth, type StorageContext, type StorageHandler, type Repair } from './storage-common.js';
+import { cloudTrailAccess, cloudTrailBucketRequests, decideLifecycle, describeKept } from '#core/log-storage.js';
+import { deliveryTarget, s3Of, trailHealth, type StorageContext, type StorageHandler, type Repair } from './storage-common.js';
 
 /** The bucket's lifecycle rules, and the TransitionDefaultMinimumObjectSize S3 keeps beside them (a rewrite must keep it). */
 async function lifecycleOf(
@@ -51,12 +51,28 @@ export const lifecycle: StorageHandler = async (ctx) => {
   const now = ctx.deps.now();
   const retention = trail.baseline?.retentionDays;
   const current = await steps.run('GetBucketLifecycleConfiguration', () => lifecycleOf(s3, bucket));
-  const decision = decideLifecycle(current.rules, retention, now);
+  // Only rules whose filter can reach a key CloudTrail writes count: the others (Athena results, tagged objects) stay.
+  const scope = { logKeyPrefixes: trail.logKeyPrefixes };
+  const decision = decideLifecycle(current.rules, retention, now, scope);
   const onBucket = decision.expiring.map((r) => `${r.description} is on bucket ${bucket}`);
+  const archived = decision.archiving.map((r) => `${r.description} is on bucket ${bucket}`);
+  // Archiving is reported, never removed: moving logs to a colder class is often a cost decision only a human can undo.
+  const leftInPlace =
+    archived.length > 0
+      ? `; left in place, to be judged by a human: ${archived.join('; ')}${retention ? `, sooner than the ${retention} days trail ${trail.name} keeps logs readable` : ''}`
+      : '';
   if (decision.expiring.length === 0) {
     // TrailGuard's own rewrite of the rules comes back as this call: nothing expiring left means it is that.
     if (ctx.ownRole)
       return { outcome: 'ignored', reason: "TrailGuard's own lifecycle rewrite: no rule deletes logs", changes: [], restored: null };
+    if (archived.length > 0) {
+      return {
+        outcome: 'alert-only',
+        reason: `${archived.join('; ')}${retention ? `: sooner than the ${retention} days trail ${trail.name} keeps logs readable` : ''}; not removed (a transition may be a cost decision): restore the objects to read them, and change the rule if it was not meant`,
+        changes: archived,
+        restored: false,
+      };
+    }
     return {
       outcome: 'already-compliant',
       reason: `the lifecycle rules of bucket ${bucket} were changed, and none deletes logs${retention ? ` sooner than ${retention} days` : ''}`,
@@ -67,8 +83,8 @@ export const lifecycle: StorageHandler = async (ctx) => {
   if (!decision.remove) {
     return {
       outcome: 'alert-only',
-      reason: `${onBucket.join('; ')}: not removed, because the baseline of trail ${trail.name} sets no retentionDays (set it to have shorter rules removed)`,
-      changes: onBucket,
+      reason: `${onBucket.join('; ')}: not removed, because the baseline of trail ${trail.name} sets no retentionDays (set it to have shorter rules removed)${leftInPlace}`,
+      changes: [...onBucket, ...archived],
       restored: false,
     };
   }
@@ -86,7 +102,12 @@ export const lifecycle: StorageHandler = async (ctx) => {
         }),
       ),
     );
-  const after = decideLifecycle(await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)), retention, now);
+  const after = decideLifecycle(
+    await steps.run('GetBucketLifecycleConfiguration', () => lifecycleRules(s3, bucket)),
+    retention,
+    now,
+    scope,
+  );
   if (after.expiring.length > 0) {
     return {
       outcome: 'failed',
@@ -99,8 +120,8 @@ export const lifecycle: StorageHandler = async (ctx) => {
     removed.length === 1 ? `${removed[0]} was removed` : `${removed.length} lifecycle rules were removed (${removed.join('; ')})`;
   return {
     outcome: 'restored',
-    reason: `${sentence} from bucket ${bucket}; ${describeKept(decision.kept.length)} (trail ${trail.name} keeps logs ${retention} days)`,
-    changes: onBucket,
+    reason: `${sentence} from bucket ${bucket}; ${describeKept(decision.kept.length)} (trail ${trail.name} keeps logs ${retention} days)${leftInPlace}`,
+    changes: [...onBucket, ...archived],
     restored: true,
   };
 };
@@ -109,21 +130,23 @@ export const lifecycle: StorageHandler = async (ctx) => {
 async function deliveryEvidence(
   ctx: StorageContext,
   s3: S3Client,
-): Promise<{ problem: string | null; text: string; isLogging: boolean | null }> {
+): Promise<{ problem: string | null; certain: boolean; text: string; isLogging: boolean | null }> {
   const policy = await ctx.steps.run('GetBucketPolicy', () => bucketPolicy(s3, ctx.resource.name));
-  // CloudTrail's bucket policy needs both statements: s3:GetBucketAcl (its ACL check) and s3:PutObject (delivery).
-  const what = `bucket ${ctx.resource.name}`;
-  const problem = cloudTrailAccessProblem(policy, what, 's3:PutObject') ?? cloudTrailAccessProblem(policy, what, 's3:GetBucketAcl');
+  // CloudTrail needs s3:GetBucketAcl (its ACL check) and s3:PutObject on exactly the keys it writes, for this trail.
+  const target = await deliveryTarget(ctx);
+  const { problem, certain } = cloudTrailAccess(policy, `bucket ${ctx.resource.name}`, cloudTrailBucketRequests(target));
   const health = await trailHealth(ctx);
   const delivery = health.deliveryError
     ? `trail ${ctx.trail.name} reports delivery error ${health.deliveryError}`
     : (health.note ?? (ctx.trail.discovered ? `trail ${ctx.trail.name} reports no delivery error yet` : ''));
-  return { problem, text: [problem, delivery].filter(Boolean).join('; '), isLogging: health.isLogging };
+  return { problem, certain, text: [problem, delivery].filter(Boolean).join('; '), isLogging: health.isLogging };
 }
 
 /**
  * PutBucketPolicy / DeleteBucketPolicy: alerted, never rewritten (a policy has no deterministic undo). The alert says
- * whether the policy now shuts CloudTrail out and what the trail's GetTrailStatus reports as its delivery error.
+ * whether the policy now shuts CloudTrail out (evaluated for the trail's own requests: the keys it writes, its
+ * aws:SourceArn and aws:SourceAccount, `bucket-owner-full-control`; "may be" when it depends on what TrailGuard cannot
+ * evaluate) and what the trail's GetTrailStatus reports as its delivery error.
  */
 export const policy: StorageHandler = async (ctx): Promise<Repair> => {
   const s3 = await s3Of(ctx);
@@ -135,7 +158,7 @@ export const policy: StorageHandler = async (ctx): Promise<Repair> => {
   return {
     outcome: 'alert-only',
     reason: evidence.problem
-      ? `CloudTrail is locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
+      ? `CloudTrail ${evidence.certain ? 'is' : 'may be'} locked out of its bucket: ${evidence.text}; restore a policy allowing cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail")`
       : `${change}; it still allows CloudTrail to deliver${evidence.text ? ` (${evidence.text})` : ''}`,
     changes: [change],
     restored: evidence.problem ? false : null,

@@ -1,6 +1,7 @@
 // What the log-impairment families share: the watched trail a resource belongs to, recorded steps, and the shape of a repair.
 import { ListTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeOrganizationCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Outcome } from '#core/alert.js';
@@ -8,6 +9,7 @@ import { partitionOf, splitTrailArn, trailArn } from '#core/arn.js';
 import { describeTrails, getTrail, getTrailStatus, logGroupArnOf, s3BucketNameOf } from '#core/aws/cloudtrail.js';
 import { isKmsAlias, type TrailBaseline } from '#core/config.js';
 import { errorCode, errorText, RemediationError } from '#core/errors.js';
+import { type DeliveryTarget, logKeyPrefixesOf } from '#core/log-storage.js';
 import type { StorageEvent, StorageResource } from '#core/impairment-event.js';
 import type { RemediateDeps, RemediationPolicy } from '../remediate.js';
 import { RecordedSteps } from '../steps.js';
@@ -17,6 +19,8 @@ export interface StorageDeps extends RemediateDeps {
   s3?(account: string, region: string): Promise<S3Client>;
   /** A CloudWatch Logs client acting in `account` in `region`. */
   logs?(account: string, region: string): Promise<CloudWatchLogsClient>;
+  /** An Organizations client acting in `account`: the organization id an organization trail writes under. */
+  organizations?(account: string): Promise<OrganizationsClient>;
 }
 
 /** The watched trail that delivers to, or encrypts with, the resource a call touched. */
@@ -31,6 +35,58 @@ export interface WatchedTrail {
   baseline: TrailBaseline | undefined;
   /** true when CloudTrail reported the trail (DescribeTrails); false when only the baseline names it. */
   discovered: boolean;
+  /** How the trail writes to its bucket, as DescribeTrails (or else the baseline) says; null fields are unknown. */
+  writes: TrailWrites;
+  /**
+   * For a bucket: the key prefixes every watched trail delivering to it writes under (`<S3KeyPrefix>/AWSLogs/`), from
+   * DescribeTrails and the baseline; null when one of them is unknown (a baseline trail that does not pin s3KeyPrefix).
+   */
+  logKeyPrefixes: string[] | null;
+}
+
+/** What decides the keys a trail writes and the requests it makes (see cloudTrailBucketRequests). */
+export interface TrailWrites {
+  s3KeyPrefix: string | null;
+  isOrganizationTrail: boolean | undefined;
+  logFileValidation: boolean;
+  insights: boolean;
+}
+
+const writesOfListed = (t: Trail): TrailWrites => ({
+  s3KeyPrefix: t.S3KeyPrefix ?? '',
+  isOrganizationTrail: t.IsOrganizationTrail === true,
+  logFileValidation: t.LogFileValidationEnabled === true,
+  insights: t.HasInsightSelectors === true,
+});
+
+// A baseline leaves unpinned what TrailGuard does not enforce: an unset s3KeyPrefix or isOrganizationTrail is unknown.
+const writesOfBaseline = (b: TrailBaseline): TrailWrites => ({
+  s3KeyPrefix: b.s3KeyPrefix ?? null,
+  isOrganizationTrail: b.isOrganizationTrail,
+  logFileValidation: b.enableLogFileValidation,
+  insights: false,
+});
+
+/** The log key prefixes of every trail (listed, or only in the baseline) delivering to the bucket; null when one is unknown. */
+function bucketLogPrefixes(
+  resource: StorageResource,
+  event: StorageEvent,
+  listed: readonly Trail[],
+  policy: RemediationPolicy,
+): string[] | null {
+  if (resource.type !== 's3-bucket') return null;
+  const using = listed.filter((t) => trailUsesListed(resource, event, t));
+  const names = new Set(using.map((t) => t.Name));
+  const baseline = policy.trails.filter(
+    (b) => !names.has(b.name) && trailUses(resource, event, { bucket: b.s3BucketName, key: undefined, logGroup: undefined }),
+  );
+  const prefixes: string[] = [];
+  for (const s3KeyPrefix of [...using.map((t) => t.S3KeyPrefix ?? ''), ...baseline.map((b) => b.s3KeyPrefix ?? null)]) {
+    const found = logKeyPrefixesOf(s3KeyPrefix);
+    if (!found) return null;
+    prefixes.push(...found);
+  }
+  return [...new Set(prefixes)];
 }
 
 /** What a family decided and did. `restored`: the resource was put back (true), not (false), nothing to do (null). */
@@ -211,6 +267,8 @@ export async function findWatchedTrail(
       region: trail.HomeRegion ?? arn?.region ?? event.region,
       baseline: byName(trail.Name),
       discovered: true,
+      writes: writesOfListed(trail),
+      logKeyPrefixes: bucketLogPrefixes(resource, event, listed, policy),
     };
   }
   const byResource = policy.trails.find(
@@ -234,6 +292,8 @@ export async function findWatchedTrail(
       region: event.region,
       baseline,
       discovered: false,
+      writes: writesOfBaseline(baseline),
+      logKeyPrefixes: bucketLogPrefixes(resource, event, listed, policy),
     };
   }
   if (listError) {
@@ -258,4 +318,46 @@ export async function trailHealth(
   } catch (error) {
     return { isLogging: null, deliveryError: null, note: `the trail's status could not be read: ${errorText(error)}` };
   }
+}
+
+/**
+ * The organization id an organization trail writes its members' logs under (`AWSLogs/<id>/`): Organizations'
+ * DescribeOrganization with TrailGuard's role in the call's account (its ReadOrganizationMembership grant). Null when
+ * it cannot be read: the bucket policy is then judged "cannot confirm" on those keys, never "allowed".
+ */
+async function organizationIdOf(ctx: StorageContext): Promise<string | null> {
+  if (!ctx.deps.organizations) return null;
+  try {
+    const client = await ctx.deps.organizations(ctx.event.account);
+    const out = await ctx.steps.run('DescribeOrganization', () => client.send(new DescribeOrganizationCommand({})));
+    return out?.Organization?.Id ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The trail's ARN and account as CloudTrail sends them (aws:SourceArn, aws:SourceAccount). A trail only the baseline
+ * names has an unknown home region, and an unknown account when its bucket is in a log archive (`s3BucketAccount`)
+ * unless it is the organization trail of the configured management account: those parts are globs, never guesses.
+ */
+export function trailIdentity(ctx: StorageContext): { trailArn: string; trailAccount: string } {
+  const { trail, event } = ctx;
+  if (trail.discovered) return { trailArn: trail.arn, trailAccount: trail.account };
+  const management = trail.writes.isOrganizationTrail ? ctx.policy.organization?.managementAccount : undefined;
+  const elsewhere = trail.baseline?.s3BucketAccount !== undefined || trail.writes.isOrganizationTrail === true;
+  const trailAccount = management ?? (elsewhere ? '????????????' : event.account);
+  return { trailArn: `arn:${partitionOf(event.region)}:cloudtrail:*:${trailAccount}:trail/${trail.name}`, trailAccount };
+}
+
+/** Where the trail delivers, for judging its bucket policy (cloudTrailBucketRequests). */
+export async function deliveryTarget(ctx: StorageContext): Promise<DeliveryTarget> {
+  const { trail, event } = ctx;
+  return {
+    partition: partitionOf(event.region),
+    bucket: ctx.resource.name,
+    ...trailIdentity(ctx),
+    ...trail.writes,
+    organizationId: trail.writes.isOrganizationTrail ? await organizationIdOf(ctx) : undefined,
+  };
 }

@@ -426,6 +426,17 @@ export const ConfigSchema = z
         });
       }
     });
+    // A multi-Region key's replicas share its `mrk-` id in every region: only its key ARN says which one the trail uses,
+    // and TrailGuard's role is granted kms:EnableKey on exactly that key (src/core/iam-policies.ts).
+    config.trails.forEach((trail, index) => {
+      if (trail.kmsKeyId && /^mrk-/.test(trail.kmsKeyId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trails', index, 'kmsKeyId'],
+          message: `${trail.kmsKeyId} is a multi-Region key id, the same in every region: give the key ARN of the replica the trail uses (arn:aws:kms:<region>:<account>:key/${trail.kmsKeyId})`,
+        });
+      }
+    });
     for (const { index, message } of organizationTrailIssues(config.trails, config.organization, {
       trails: 'trails',
       organization: 'organization.managementAccount',

@@ -374,10 +374,14 @@ function logStorageStatements(ctx: MemberContext, p: string): Statement[] {
     });
   }
   // Keys only as the baseline pins them by key ARN or key id: a key's state and policy are read, and it is re-enabled,
-  // nowhere else. An alias is not enough: whoever administers it can point it at another key.
-  const keyArns = ctx.baseline.flatMap(({ kmsKeyId }) =>
-    !kmsKeyId || isKmsAlias(kmsKeyId) ? [] : [kmsKeyId.startsWith('arn:') ? kmsKeyId : `arn:${p}:kms:*:${ctx.account}:key/${kmsKeyId}`],
-  );
+  // nowhere else. An alias is not enough: whoever administers it can point it at another key. A key id is unique to one
+  // key, but a multi-Region key's `mrk-` id is shared by its replicas in every region: `trailguard.yml` refuses it
+  // (trails[i].kmsKeyId), and a caller that passes one anyway is granted the central region's replica only, never `*`.
+  const keyArns = ctx.baseline.flatMap(({ kmsKeyId }) => {
+    if (!kmsKeyId || isKmsAlias(kmsKeyId)) return [];
+    if (kmsKeyId.startsWith('arn:')) return [kmsKeyId];
+    return [`arn:${p}:kms:${/^mrk-/.test(kmsKeyId) ? ctx.region : '*'}:${ctx.account}:key/${kmsKeyId}`];
+  });
   const keyActions = ['kms:CancelKeyDeletion', 'kms:DescribeKey', 'kms:EnableKey', 'kms:GetKeyPolicy'];
   if (keyArns.length > 0) {
     statements.push({ Sid: 'ReenableTrailKeys', Effect: 'Allow', Action: keyActions, Resource: [...new Set(keyArns)].sort() });

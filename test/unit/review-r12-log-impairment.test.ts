@@ -151,7 +151,7 @@ describe('review r12: remediator paths (recorded responses)', () => {
   // Not fixed (needs Resource matching against the trail's S3KeyPrefix/AWSLogs/<account>/ and the org id, and the
   // Condition keys aws:SourceArn / aws:SourceAccount naming another trail): report `restored: false` when no Allow
   // covers arn:aws:s3:::<bucket>/<prefix>/AWSLogs/<trail account>/*.
-  it.fails('a bucket policy that grants CloudTrail PutObject only on a decoy prefix is reported as locking CloudTrail out', async () => {
+  it('a bucket policy that grants CloudTrail PutObject only on a decoy prefix is reported as locking CloudTrail out', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     s3.on(GetBucketPolicyCommand).resolves({
       Policy: policyOf(
@@ -187,7 +187,7 @@ describe('review r12: remediator paths (recorded responses)', () => {
   // itself a PutBucketLifecycle, which TrailGuard sees, so keeping them opens no gap.) Not fixed: keep rules whose
   // Filter.Prefix / Filter.And.Prefix / legacy Prefix can match no key under the trail's log prefix, and rules that
   // only match by tag; remove the rest as today.
-  it.fails('a short expiry scoped to a prefix CloudTrail never writes to is kept when the attacker rule is removed', async () => {
+  it('a short expiry scoped to a prefix CloudTrail never writes to is kept when the attacker rule is removed', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     const nuke: LifecycleRule = { ID: 'nuke', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } };
     const athena: LifecycleRule = {
@@ -222,7 +222,7 @@ describe('review r12: remediator paths (recorded responses)', () => {
   // rule deletes nothing, so the alert is `already-compliant`, "none deletes logs": a green message for a blinding change.
   // Not fixed: report transitions to GLACIER / DEEP_ARCHIVE (GLACIER_IR stays readable) sooner than retentionDays as
   // `alert-only` with the rule named, without removing them (a transition is often a cost decision).
-  it.fails('a lifecycle rule moving every log to DEEP_ARCHIVE at once is not reported already-compliant', async () => {
+  it('a lifecycle rule moving every log to DEEP_ARCHIVE at once is not reported already-compliant', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     s3.on(GetBucketLifecycleConfigurationCommand).resolves({
       Rules: [{ ID: 'freeze', Status: 'Enabled', Filter: { Prefix: '' }, Transitions: [{ Days: 0, StorageClass: 'DEEP_ARCHIVE' }] }],
@@ -356,7 +356,7 @@ describe('review r12: member role grants for the log-impairment repairs', () => 
   // The member role's grant for a bare multi-Region key id, arn:aws:kms:*:<account>:key/mrk-..., covers every replica
   // in every region. Not fixed: the baseline has no trail region to scope it by; require a key ARN for `mrk-` keys in
   // config (an error naming trails[i].kmsKeyId) and grant kms:EnableKey / CancelKeyDeletion on exactly that ARN.
-  it.fails('a bare mrk- key id is not granted kms:EnableKey in every region', () => {
+  it('a bare mrk- key id is not granted kms:EnableKey in every region', () => {
     const doc = memberRemediationPermissionsPolicy({
       account: MEMBER,
       centralAccount: '660000000011',

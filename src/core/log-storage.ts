@@ -85,7 +85,9 @@ export function ruleReachesLogs(rule: LifecycleRule, logKeyPrefixes: readonly st
   const below = filter?.ObjectSizeLessThan ?? and?.ObjectSizeLessThan;
   if (below !== undefined && (below <= SMALLEST_LOG_BYTES || (above !== undefined && below <= above + 1))) return false;
   if (logKeyPrefixes === null) return true;
-  const prefix = filter?.Prefix ?? and?.Prefix ?? rule.Prefix ?? '';
+  // S3 prefixes have no wildcards, but one written with `*` (Stratus Red Team's `Prefix: "*"`, case 16) says what it
+  // was meant to reach: it is read up to its first wildcard, as a rule meant for everything.
+  const prefix = (filter?.Prefix ?? and?.Prefix ?? rule.Prefix ?? '').replace(/[*?].*$/s, '');
   // A rule prefix inside a log prefix (one region, the digests) still destroys logs; one above it destroys them all.
   return logKeyPrefixes.some((logs) => prefix.startsWith(logs) || logs.startsWith(prefix));
 }
@@ -179,8 +181,10 @@ function cloudTrailContext(trailArn: string, trailAccount: string): Record<strin
 
 /** One request CloudTrail makes to deliver, with the words an alert uses for it. */
 export interface DeliveryRequest {
-  /** `s3:PutObject on arn:aws:s3:::b/AWSLogs/111111111111/CloudTrail/*`. */
+  /** The action, as an alert names it (`s3:PutObject`). */
   label: string;
+  /** What it is made on, for the alert (`arn:aws:s3:::b/AWSLogs/111111111111/CloudTrail/*`); absent when it says nothing. */
+  on?: string;
   request: ServiceRequest;
 }
 
@@ -223,13 +227,15 @@ export function cloudTrailBucketRequests(t: DeliveryTarget): DeliveryRequest[] {
   const folders = ['CloudTrail', ...(t.logFileValidation ? ['CloudTrail-Digest'] : []), ...(t.insights ? ['CloudTrail-Insight'] : [])];
   return [
     {
-      label: `s3:GetBucketAcl on ${bucketArn}`,
+      label: 's3:GetBucketAcl',
+      on: bucketArn,
       request: { ...base, action: 's3:GetBucketAcl', resource: bucketArn, exactResource: true, context },
     },
     ...folders.map((folder) => {
       const resource = `${bucketArn}/${prefix}AWSLogs/${owner}/${folder}/*`;
       return {
-        label: `s3:PutObject on ${resource}`,
+        label: 's3:PutObject',
+        on: resource,
         request: {
           ...base,
           action: 's3:PutObject',
@@ -279,17 +285,20 @@ export function cloudTrailAccess(policy: string | null, what: string, requests: 
   }
   const certain: string[] = [];
   const uncertain: string[] = [];
-  for (const { label, request } of requests) {
+  for (const { label, on, request } of requests) {
     const verdict = evaluateServiceAccess(policy, request);
+    const where = on ? ` on ${on}` : '';
     if (verdict.allowed === true) continue;
     if (verdict.allowed === false) {
       certain.push(
         verdict.deniedBy.length > 0
-          ? `the policy of ${what} denies ${label} to CloudTrail (statement ${verdict.deniedBy.join(', ')})`
-          : `the policy of ${what} no longer allows ${CLOUDTRAIL} ${label}${verdict.reasons.length > 0 ? ` (${verdict.reasons.join('; ')})` : ''}`,
+          ? `the policy of ${what} denies ${label} to CloudTrail (statement ${verdict.deniedBy.join(', ')})${where}`
+          : `the policy of ${what} no longer allows ${CLOUDTRAIL} ${label}${where}${verdict.reasons.length > 0 ? ` (${verdict.reasons.join('; ')})` : ''}`,
       );
     } else
-      uncertain.push(`TrailGuard cannot confirm that the policy of ${what} allows ${CLOUDTRAIL} ${label}: ${verdict.reasons.join('; ')}`);
+      uncertain.push(
+        `TrailGuard cannot confirm that the policy of ${what} allows ${CLOUDTRAIL} ${label}${where}: ${verdict.reasons.join('; ')}`,
+      );
   }
   if (certain.length > 0) return { problem: [...certain, ...uncertain].join('; '), certain: true };
   return { problem: uncertain.length > 0 ? uncertain.join('; ') : null, certain: false };

@@ -223,9 +223,12 @@ describe('case 16: a lifecycle rule that expires the trail bucket after 1 day', 
       `a lifecycle rule "nuke-cloudtrail-logs-after-1-day" deleting logs after 1 day is on bucket ${BUCKET}`,
     );
     expect(alert!.reason).toContain('retentionDays');
-    // The 400-day rule expires logs too and is reported; the transition-only rule deletes nothing.
+    // The 400-day rule expires logs too and is reported; the GLACIER transition deletes nothing, but makes every log
+    // unreadable until restored: reported too (there is no retentionDays to judge it by), never removed.
     expect(alert!.changes.join('\n')).toContain('"expire-after-400-days" deleting logs after 400 days');
-    expect(alert!.changes.join('\n')).not.toContain('archive-after-90-days');
+    expect(alert!.changes.join('\n')).toContain(
+      '"archive-after-90-days" moving logs to GLACIER after 90 days (unreadable until each is restored)',
+    );
     expect(await rulesOf(BUCKET)).toHaveLength(3);
   });
 
@@ -240,7 +243,8 @@ describe('case 16: a lifecycle rule that expires the trail bucket after 1 day', 
     const [alert] = await alerts();
     expect(alert).toMatchObject({ outcome: 'restored', resource: { type: 's3-bucket', name: BUCKET, restored: true }, error: null });
     expect(alert!.reason).toBe(
-      `a lifecycle rule "nuke-cloudtrail-logs-after-1-day" deleting logs after 1 day was removed from bucket ${BUCKET}; the other 2 rules were kept (trail ${TRAIL} keeps logs 365 days)`,
+      `a lifecycle rule "nuke-cloudtrail-logs-after-1-day" deleting logs after 1 day was removed from bucket ${BUCKET}; the other 2 rules were kept (trail ${TRAIL} keeps logs 365 days)` +
+        `; left in place, to be judged by a human: a lifecycle rule "archive-after-90-days" moving logs to GLACIER after 90 days (unreadable until each is restored) is on bucket ${BUCKET}, sooner than the 365 days trail ${TRAIL} keeps logs readable`,
     );
     expect(alert!.actions).toEqual([
       'GetBucketLifecycleConfiguration',

@@ -346,7 +346,7 @@ export function trailIdentity(ctx: StorageContext): { trailArn: string; trailAcc
   if (trail.discovered) return { trailArn: trail.arn, trailAccount: trail.account };
   const management = trail.writes.isOrganizationTrail ? ctx.policy.organization?.managementAccount : undefined;
   const elsewhere = trail.baseline?.s3BucketAccount !== undefined || trail.writes.isOrganizationTrail === true;
-  const trailAccount = management ?? (elsewhere ? '????????????' : event.account);
+  const trailAccount = management ?? (elsewhere ? '*' : event.account);
   return { trailArn: `arn:${partitionOf(event.region)}:cloudtrail:*:${trailAccount}:trail/${trail.name}`, trailAccount };
 }
 

@@ -190,7 +190,7 @@ export interface DeliveryRequest {
 
 /**
  * Where a trail delivers, as far as TrailGuard knows it. Globs stand for what it does not know: the trail's account
- * seen from a log archive (`????????????`), its home region (`*`). `s3KeyPrefix` null: unknown; `organizationId` null:
+ * seen from a log archive, its home region (`*`). `s3KeyPrefix` null: unknown; `organizationId` null:
  * an organization trail whose organization id could not be read; undefined: not an organization trail.
  */
 export interface DeliveryTarget {
@@ -221,9 +221,10 @@ export function cloudTrailBucketRequests(t: DeliveryTarget): DeliveryRequest[] {
   const bucketArn = `arn:${t.partition}:s3:::${t.bucket}`;
   const prefix = t.s3KeyPrefix === null ? '*' : t.s3KeyPrefix ? `${t.s3KeyPrefix}/` : '';
   // Every member account of an organization trail writes under the organization id: all of them must be allowed.
-  const owner =
-    t.isOrganizationTrail === undefined ? '*' : t.isOrganizationTrail ? `${t.organizationId ?? 'o-*'}/????????????` : t.trailAccount;
-  const exact = t.s3KeyPrefix !== null && t.isOrganizationTrail !== undefined && !hasGlob(owner.replace('/????????????', ''));
+  const owner = t.isOrganizationTrail === undefined ? '*' : t.isOrganizationTrail ? `${t.organizationId ?? 'o-*'}/*` : t.trailAccount;
+  // Exact: the keys are known but for the member account of an organization trail, which stands for every member.
+  const known = t.isOrganizationTrail ? typeof t.organizationId === 'string' : t.isOrganizationTrail === false && !hasGlob(t.trailAccount);
+  const exact = t.s3KeyPrefix !== null && known;
   const folders = ['CloudTrail', ...(t.logFileValidation ? ['CloudTrail-Digest'] : []), ...(t.insights ? ['CloudTrail-Insight'] : [])];
   return [
     {
@@ -301,7 +302,7 @@ export function cloudTrailAccess(policy: string | null, what: string, requests: 
       );
   }
   if (certain.length > 0) return { problem: [...certain, ...uncertain].join('; '), certain: true };
-  return { problem: uncertain.length > 0 ? uncertain.join('; ') : null, certain: false };
+  return uncertain.length > 0 ? { problem: uncertain.join('; '), certain: false } : { problem: null, certain: true };
 }
 
 /**

@@ -73,7 +73,16 @@ function alphabet(globs: readonly (readonly Token[])[]): string[] {
   return [...chars, String.fromCharCode(other)];
 }
 
-/** Whether some string matches both globs. */
+/**
+ * States a decision may visit. A bucket policy is at most 20 KB, but patterns built to blow up the subset construction
+ * (`*a` then many `?`) could keep the remediator busy until Lambda's timeout, with no alert: past the budget the
+ * evaluation stops and the policy is "cannot confirm", which is alerted.
+ */
+const STATE_BUDGET = 20_000;
+
+class TooComplexError extends Error {}
+
+/** Whether some string matches both globs. Throws TooComplexError past the state budget. */
 function intersects(a: readonly Token[], b: readonly Token[]): boolean {
   const letters = alphabet([a, b]);
   const key = (x: Set<number>, y: Set<number>) => `${[...x].sort().join(',')}|${[...y].sort().join(',')}`;
@@ -81,6 +90,7 @@ function intersects(a: readonly Token[], b: readonly Token[]): boolean {
   const seen = new Set([key(...start)]);
   const queue = [start];
   while (queue.length > 0) {
+    if (seen.size > STATE_BUDGET) throw new TooComplexError();
     const [x, y] = queue.shift()!;
     if (x.size === 0 || y.size === 0) continue;
     if (x.has(a.length) && y.has(b.length)) return true;
@@ -96,7 +106,7 @@ function intersects(a: readonly Token[], b: readonly Token[]): boolean {
   return false;
 }
 
-/** Whether every string `a` matches is matched by one of `bs` (subset construction over their automata). */
+/** Whether every string `a` matches is matched by one of `bs` (subset construction over their automata). Throws TooComplexError past the state budget. */
 function covered(a: readonly Token[], bs: readonly (readonly Token[])[]): boolean {
   const letters = alphabet([a, ...bs]);
   type State = [Set<number>, Set<number>[]];
@@ -105,6 +115,7 @@ function covered(a: readonly Token[], bs: readonly (readonly Token[])[]): boolea
   const seen = new Set([key(start)]);
   const queue = [start];
   while (queue.length > 0) {
+    if (seen.size > STATE_BUDGET) throw new TooComplexError();
     const [x, ys] = queue.shift()!;
     if (x.size === 0) continue;
     if (x.has(a.length) && !ys.some((y, k) => y.has(bs[k]!.length))) return false;
@@ -321,6 +332,15 @@ export interface PolicyVerdict {
  * is unknown counts as a possible deny; an Allow whose condition is unknown never counts as a grant.
  */
 export function evaluateServiceAccess(policy: string | null, req: ServiceRequest): PolicyVerdict {
+  try {
+    return evaluate(policy, req);
+  } catch (error) {
+    if (!(error instanceof TooComplexError)) throw error;
+    return { allowed: 'unknown', deniedBy: [], allowedBy: [], reasons: ['its patterns are too complex for TrailGuard to evaluate'] };
+  }
+}
+
+function evaluate(policy: string | null, req: ServiceRequest): PolicyVerdict {
   const statements = parseStatements(policy);
   if (statements === null) return { allowed: false, deniedBy: [], allowedBy: [], reasons: ['the policy is not valid JSON'] };
   const applicable: Applicable[] = [];

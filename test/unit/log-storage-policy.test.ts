@@ -1,8 +1,15 @@
 // Log storage (review r12, the kinds behind its four expected failures): a bucket or key policy is judged for the
 // requests CloudTrail really makes for this trail (every statement form), lifecycle rules count only when their filter
 // can reach a log, archive transitions are reported, and a bare multi-Region key id is refused.
-import type { LifecycleRule } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetBucketPolicyCommand, type LifecycleRule, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDefaultDeps, createHandler, type RemediationResult } from '../../lambda/remediator.js';
+import { type Alert, AlertSchema } from '#core/alert.js';
 import { validateConfig } from '#core/config.js';
 import type { ConfigError } from '#core/errors.js';
 import { memberRemediationPermissionsPolicy } from '#core/iam-policies.js';
@@ -15,6 +22,8 @@ import {
   logKeyPrefixesOf,
 } from '#core/log-storage.js';
 import { globMatches, globsCover } from '#core/resource-policy.js';
+import { loadCase } from '../support/cases.js';
+import { recordingLog } from '../support/recording-log.js';
 
 const ACCOUNT = '222222222222';
 const BUCKET = 'org-audit-logs';
@@ -391,5 +400,65 @@ describe('a policy built to exhaust the evaluator', () => {
       certain: false,
       problem: `TrailGuard cannot confirm that the policy of bucket ${BUCKET} allows cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::${BUCKET}/AWSLogs/${ACCOUNT}/CloudTrail/*: its patterns are too complex for TrailGuard to evaluate`,
     });
+  });
+});
+
+describe('an organization trail bucket policy, through the remediator (recorded responses)', () => {
+  const MANAGEMENT = '333333333333';
+  const ORG_TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org-audit`;
+  const sts = mockClient(STSClient);
+  const cloudtrail = mockClient(CloudTrailClient);
+  const s3 = mockClient(S3Client);
+  const sns = mockClient(SNSClient);
+  const organizations = mockClient(OrganizationsClient);
+  const published = (): Alert[] => sns.commandCalls(PublishCommand).map((c) => AlertSchema.parse(JSON.parse(c.args[0].input.Message!)));
+  const handle = async (bucketPolicy: string) => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: bucketPolicy });
+    const deps = createDefaultDeps({
+      env: { AWS_REGION: 'us-east-1', TRAILGUARD_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts' },
+      log: recordingLog(),
+      clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } },
+    });
+    const event = structuredClone(loadCase('16-stratus-cloudtrail-lifecycle-rule').event);
+    Object.assign(event.detail, { eventName: 'PutBucketPolicy', requestParameters: { bucketName: BUCKET } });
+    return (await createHandler(() => deps)(event)) as RemediationResult;
+  };
+
+  beforeEach(() => {
+    for (const mock of [sts, cloudtrail, s3, sns, organizations]) mock.reset();
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) },
+    });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    cloudtrail.on(DescribeTrailsCommand).resolves({
+      trailList: [{ Name: 'org-audit', TrailARN: ORG_TRAIL_ARN, HomeRegion: 'us-east-1', S3BucketName: BUCKET, IsOrganizationTrail: true }],
+    });
+    organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc123def4', MasterAccountId: MANAGEMENT } });
+  });
+
+  it("reads the organization id and judges the members' keys under it, with the management account's trail as SourceArn", async () => {
+    const sourced = { Condition: { StringEquals: { 'aws:SourceArn': ORG_TRAIL_ARN } } };
+
+    await handle(policy(acl, write(`arn:aws:s3:::${BUCKET}/AWSLogs/o-abc123def4/*`, sourced)));
+    await handle(policy(acl, write(`arn:aws:s3:::${BUCKET}/AWSLogs/${MANAGEMENT}/*`, sourced)));
+
+    const [fine, locked] = published();
+    expect(fine!.reason).toContain('it still allows CloudTrail to deliver');
+    expect(locked!.reason).toContain(
+      `CloudTrail is locked out of its bucket: the policy of bucket ${BUCKET} no longer allows cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::${BUCKET}/AWSLogs/o-abc123def4/*/CloudTrail/*`,
+    );
+    expect(organizations.commandCalls(DescribeOrganizationCommand)).toHaveLength(2);
+  });
+
+  it('an organization id it cannot read is "may be locked out", never "still allows"', async () => {
+    organizations.on(DescribeOrganizationCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+    const result = await handle(policy(acl, write(`arn:aws:s3:::${BUCKET}/AWSLogs/o-abc123def4/*`)));
+
+    expect(result.outcome).toBe('alert-only');
+    const [alert] = published();
+    expect(alert!.resource).toMatchObject({ restored: false });
+    expect(alert!.reason).toContain('CloudTrail may be locked out of its bucket: TrailGuard cannot confirm');
   });
 });

@@ -148,9 +148,9 @@ describe('review r12: remediator paths (recorded responses)', () => {
 
   // The Allow's Resource is never read: a policy granting CloudTrail s3:PutObject only on a decoy prefix (CloudTrail
   // writes under AWSLogs/<account>/) shuts it out, and the alert says "it still allows CloudTrail to deliver".
-  // Not fixed (needs Resource matching against the trail's S3KeyPrefix/AWSLogs/<account>/ and the org id, and the
-  // Condition keys aws:SourceArn / aws:SourceAccount naming another trail): report `restored: false` when no Allow
-  // covers arn:aws:s3:::<bucket>/<prefix>/AWSLogs/<trail account>/*.
+  // Fixed: the policy is evaluated for the trail's own requests (src/core/resource-policy.ts): Resource against the
+  // keys it writes under <S3KeyPrefix>/AWSLogs/<account or org id>/, aws:SourceArn / aws:SourceAccount against the
+  // trail; `restored: false` when no Allow covers them (every statement form: test/unit/log-storage-policy.test.ts).
   it('a bucket policy that grants CloudTrail PutObject only on a decoy prefix is reported as locking CloudTrail out', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     s3.on(GetBucketPolicyCommand).resolves({
@@ -184,9 +184,9 @@ describe('review r12: remediator paths (recorded responses)', () => {
   // tagged scratch=true): CloudTrail writes only under <S3KeyPrefix/>AWSLogs/ and never tags its objects, so those rules
   // never touch a log. Yet any PutBucketLifecycle on the bucket (the attacker's 1-day rule, or a benign edit) makes
   // TrailGuard delete them too: the repair destroys configuration it should keep. (A later change of their filter is
-  // itself a PutBucketLifecycle, which TrailGuard sees, so keeping them opens no gap.) Not fixed: keep rules whose
-  // Filter.Prefix / Filter.And.Prefix / legacy Prefix can match no key under the trail's log prefix, and rules that
-  // only match by tag; remove the rest as today.
+  // itself a PutBucketLifecycle, which TrailGuard sees, so keeping them opens no gap.) Fixed: rules whose
+  // Filter.Prefix / Filter.And.Prefix / legacy Prefix can match no key under the trail's log prefix, rules that only
+  // match by tag and size ranges no log has are kept; the rest are removed as before.
   it('a short expiry scoped to a prefix CloudTrail never writes to is kept when the attacker rule is removed', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
     const nuke: LifecycleRule = { ID: 'nuke', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } };
@@ -220,7 +220,7 @@ describe('review r12: remediator paths (recorded responses)', () => {
   // "Moving the trail's logs" with a lifecycle rule: a transition to DEEP_ARCHIVE after 0 days makes every log
   // unreadable until restored (12-48 h per object), blinding Athena and any investigation that reads the bucket. The
   // rule deletes nothing, so the alert is `already-compliant`, "none deletes logs": a green message for a blinding change.
-  // Not fixed: report transitions to GLACIER / DEEP_ARCHIVE (GLACIER_IR stays readable) sooner than retentionDays as
+  // Fixed: transitions to GLACIER / DEEP_ARCHIVE (GLACIER_IR stays readable) sooner than retentionDays are reported
   // `alert-only` with the rule named, without removing them (a transition is often a cost decision).
   it('a lifecycle rule moving every log to DEEP_ARCHIVE at once is not reported already-compliant', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail] });
@@ -354,8 +354,8 @@ describe('review r12: remediator paths (recorded responses)', () => {
 
 describe('review r12: member role grants for the log-impairment repairs', () => {
   // The member role's grant for a bare multi-Region key id, arn:aws:kms:*:<account>:key/mrk-..., covers every replica
-  // in every region. Not fixed: the baseline has no trail region to scope it by; require a key ARN for `mrk-` keys in
-  // config (an error naming trails[i].kmsKeyId) and grant kms:EnableKey / CancelKeyDeletion on exactly that ARN.
+  // in every region. Fixed: trailguard.yml requires a key ARN for `mrk-` keys (an error naming trails[i].kmsKeyId), the
+  // grant names exactly that ARN, and a bare `mrk-` id passed anyway is granted in the central region only.
   it('a bare mrk- key id is not granted kms:EnableKey in every region', () => {
     const doc = memberRemediationPermissionsPolicy({
       account: MEMBER,

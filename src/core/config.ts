@@ -372,7 +372,8 @@ export const ConfigSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['slack', 'secrets'],
-          message: 'is required with deploy: lambda: { botToken: <name>, signingSecret: <name> }, each ssm:/<parameter> or secretsmanager:<secret>',
+          message:
+            'is required with deploy: lambda: { botToken: <name>, signingSecret: <name> }, each ssm:/<parameter> or secretsmanager:<secret>',
         });
       // The members' reader role trusts slack.roleArn: with lambda the app runs as the role apply creates, and no other.
       const own = `arn:${partitionOf(config.central.region)}:iam::${config.central.account}:role/${SLACK_FUNCTION_ROLE}`;

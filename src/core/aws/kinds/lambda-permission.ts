@@ -16,7 +16,10 @@ export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
     const principal = statement.Principal as { Service?: string } | string | undefined;
     const sourceArn = statement.Condition?.ArnLike?.['AWS:SourceArn'] ?? statement.Condition?.ArnEquals?.['AWS:SourceArn'] ?? null;
     // A URL statement whose auth-type condition is gone admits `*` to every invocation path, not only the URL.
-    const urlAuthType = statement.Condition?.StringEquals?.['lambda:FunctionUrlAuthType'];
+    // Lambda stores it as a condition; moto (5.x) keeps AddPermission's field as it was sent.
+    const urlAuthType =
+      statement.Condition?.StringEquals?.['lambda:FunctionUrlAuthType'] ??
+      (statement as { FunctionUrlAuthType?: unknown }).FunctionUrlAuthType;
     return {
       exists: true,
       managed: true,

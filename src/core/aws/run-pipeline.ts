@@ -71,7 +71,7 @@ async function readAccount(
     try {
       state.extraneous.push(...(await reader.foreignFunctionStatements(account, config.central.region, resources)));
     } catch (error) {
-      state.errors.set(config.central.region, `remediator function policy: ${errorText(error)}`);
+      state.errors.set(config.central.region, `function policy: ${errorText(error)}`);
     }
   }
   // An error in a region voids what was read there: half a picture would plan wrong changes.

@@ -88,7 +88,7 @@ export async function run(): Promise<void> {
         c.kind === 'bus-permission'
           ? `statement ${c.name} of TrailGuard's bus policy: ${c.reason}; whoever it admits can put forged events on the central bus`
           : c.kind === 'lambda-permission'
-            ? `statement ${c.name} of the remediator's function policy: ${c.reason}; whoever it admits can invoke the remediator with forged records`
+            ? `statement ${c.name} of a TrailGuard function's policy: ${c.reason}; whoever it admits can invoke that function with forged records`
             : `${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`;
       core.error(what, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
     }

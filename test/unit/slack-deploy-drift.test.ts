@@ -15,6 +15,7 @@ import { StateReader } from '#core/aws/readers.js';
 import { applyChange } from '#core/aws/writers.js';
 import { validateConfig } from '#core/config.js';
 import { desiredState } from '#core/desired-state.js';
+import { kindSpec } from '#core/kinds/index.js';
 import { planChanges } from '#core/plan.js';
 
 const sts = mockClient(STSClient);
@@ -144,7 +145,11 @@ describe('the Slack function’s resource policy', () => {
     });
 
     const foreign = await new StateReader(accounts(), 'us-east-1').foreignFunctionStatements(CENTRAL, 'us-east-1', central);
+    const [conflict] = planChanges([], new Map(), foreign);
 
+    expect(kindSpec('lambda-permission').describeConflict!(conflict!)).toMatch(
+      /^statement open of the trailguard-slack function policy not written by TrailGuard .*: whoever it admits can invoke trailguard-slack/,
+    );
     expect(planChanges([], new Map(), foreign)).toEqual([
       expect.objectContaining({
         kind: 'lambda-permission',

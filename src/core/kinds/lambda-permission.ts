@@ -19,8 +19,14 @@ export const lambdaPermission: KindSpec<LambdaPermissionResource> = {
   kind: 'lambda-permission',
   // A policy statement has no tags: TrailGuard's are those whose Sid starts with `trailguard-`.
   tagged: false,
-  describeConflict: (c) =>
-    `statement ${c.name} of a TrailGuard function's policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke the function with forged records; TrailGuard never changes it, remove it`,
+  // The reader names the function in the reason (`a trailguard-slack policy statement ...`).
+  describeConflict: (c) => {
+    const fn = /\(a (\S+) policy statement/.exec(c.reason)?.[1] ?? 'trailguard-remediator';
+    const whose = fn === 'trailguard-remediator' ? "the remediator's" : `the ${fn}`;
+    const what =
+      fn === 'trailguard-remediator' ? 'the remediator with forged records' : `${fn} with forged records (alerts posted to Slack)`;
+    return `statement ${c.name} of ${whose} function policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke ${what}; TrailGuard never changes it, remove it`;
+  },
   desiredFields: (r) => ({
     principal: r.principal ?? 'events.amazonaws.com',
     action: r.action ?? 'lambda:InvokeFunction',

@@ -10,6 +10,7 @@ import { DEFERRED_KEY, isSlowSlackRequest, lambdaSelfInvoke, type SelfInvoke } f
 import { MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
 import { DynamoLedger } from './ledger-dynamodb.js';
 import { jsonLog } from './log.js';
+import { loadSlackSecrets } from './secrets.js';
 import type { StartOptions } from './server.js';
 import { loadSettings, type SlackAppSettings } from './settings.js';
 import { createServices } from './services.js';
@@ -120,10 +121,24 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   };
 }
 
-let handlerInstance: ReturnType<typeof createLambdaHandler> | undefined;
+let handlerInstance: Promise<ReturnType<typeof createLambdaHandler>> | undefined;
+
+/**
+ * The handler of a cold start: the secrets named in SLACK_BOT_TOKEN_PARAM / SLACK_SIGNING_SECRET_PARAM (as `apply`
+ * deploys it) are read once and handed to the settings, never written to process.env nor logged. Throws, naming the
+ * parameter, when one cannot be read.
+ */
+export async function coldStart(env: NodeJS.ProcessEnv = process.env, options: Parameters<typeof loadSlackSecrets>[1] = {}) {
+  const secrets = await loadSlackSecrets(env, { log: jsonLog(), ...options });
+  return createLambdaHandler({ ...loadSettings({ ...env, ...secrets, TRAILGUARD_DB: ':memory:', PORT: '0' }) });
+}
 
 /** Lambda entry point, configured from the environment on first use. */
 export async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {
-  handlerInstance ??= createLambdaHandler({ ...loadSettings({ ...process.env, TRAILGUARD_DB: ':memory:', PORT: '0' }) });
-  return handlerInstance(event, context);
+  // A failed cold start is not cached: the next invocation tries again (a permission fixed, a parameter created).
+  handlerInstance ??= coldStart().catch((error: unknown) => {
+    handlerInstance = undefined;
+    throw error;
+  });
+  return (await handlerInstance)(event, context);
 }

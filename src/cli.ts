@@ -3,7 +3,7 @@ import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import pLimit from 'p-limit';
 import type { Config } from './core/config.js';
 import { errorText } from './core/errors.js';
-import { loadRemediatorCode } from './action/remediator-code.js';
+import { loadRemediatorCode, loadSlackLambdaBundle } from './action/remediator-code.js';
 import { describeUncovered, failureMessage, headline } from './action/report.js';
 import { discover } from './core/aws/discovery.js';
 import { runPipeline } from './core/aws/run-pipeline.js';
@@ -157,6 +157,8 @@ export function reportTable(report: PipelineReport): string {
 
 function printReport(report: PipelineReport, io: CliIo): void {
   io.stdout(`${reportTable(report)}\n\n${headline(report)}\n`);
+  // slack.deploy: lambda: the Request URL the Slack app's settings need (slash commands, interactivity).
+  if (report.slackUrl) io.stdout(`Slack Request URL: ${report.slackUrl}\n`);
 }
 
 export function statusTable(rows: TrailStatusRow[]): string {
@@ -227,7 +229,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const discovery = await discover(config, accounts);
       const { members } = discovery;
       const [report, trails] = await Promise.all([
-        runPipeline({ config, mode: 'plan', accounts, code: loadRemediatorCode(), discovery }),
+        runPipeline({
+          config,
+          mode: 'plan',
+          accounts,
+          code: loadRemediatorCode(),
+          ...(config.slack?.deploy === 'lambda' ? { slackBundle: loadSlackLambdaBundle() } : {}),
+          discovery,
+        }),
         collectTrailStatus(
           accounts,
           members.ids.map((id) => ({ account: id, name: members.names.get(id) ?? id })),
@@ -247,6 +256,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       mode: args.command,
       accounts,
       code: loadRemediatorCode(),
+      ...(config.slack?.deploy === 'lambda' ? { slackBundle: loadSlackLambdaBundle() } : {}),
       onProgress: progress(io, args.command === 'plan' ? 'read' : 'converged'),
     });
     if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

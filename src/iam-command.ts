@@ -13,9 +13,11 @@ import {
   planRoleTrustPolicy,
   PERMISSIONS_BOUNDARY,
   slackAppPolicy,
+  slackFunctionPermissionsPolicy,
   type PolicyDocument,
 } from './core/iam-policies.js';
 import { partitionOf } from './core/arn.js';
+import { NAMES } from './core/names.js';
 
 export const IAM_USAGE = `usage: trailguard iam [boundary|apply-role|plan-role|member-plan-role|slack-role] [--config trailguard.yml]
                      [--repository owner/name] [--branch main | --environment name]
@@ -26,7 +28,7 @@ export const IAM_USAGE = `usage: trailguard iam [boundary|apply-role|plan-role|m
   apply-role        the role GitHub's OIDC gives the apply job (default branch or environment only)
   plan-role         the read-only role GitHub's OIDC gives pull requests
   member-plan-role  the read-only role (roles.plan) the plan role assumes in members
-  slack-role        the Slack app's own role (slack.roleArn)
+  slack-role        the Slack app's own role (slack.roleArn, or trailguard-slack with slack.deploy: lambda)
   --repository defaults to GITHUB_REPOSITORY; the two OIDC trusts need it.`;
 
 const SECTIONS = ['boundary', 'apply-role', 'plan-role', 'member-plan-role', 'slack-role'] as const;
@@ -173,26 +175,40 @@ export function iamDocuments(config: Config, args: IamArgs): Record<Section, Iam
         ]
       : [{ use: 'identity', title: 'Member plan role', document: null, note: 'roles.plan is not set' }],
     'slack-role': [
-      config.slack?.roleArn && (slackMembers || config.organizationId)
+      // slack.deploy: lambda: apply creates the role with this policy; printed for review, not to be created by hand.
+      config.slack?.deploy === 'lambda' && config.slack.secrets && (slackMembers || config.organizationId)
         ? {
             use: 'identity',
-            title: `Slack app role ${config.slack.roleArn}: permissions (assumes roles.reader = ${config.roles.reader} in members)`,
-            document: slackAppPolicy({
+            title: `Slack app role ${NAMES.slackRole} (created by apply, slack.deploy: lambda): permissions (assumes roles.reader = ${config.roles.reader} in members, reads the two named secrets)`,
+            document: slackFunctionPermissionsPolicy({
+              centralAccount: config.central.account,
               region,
               readerRole: config.roles.reader,
               members: slackMembers,
               organizationId: config.organizationId,
-              centralAccount: config.central.account,
+              secrets: config.slack.secrets,
             }),
           }
-        : {
-            use: 'identity',
-            title: 'Slack app role',
-            document: null,
-            note: config.slack?.roleArn
-              ? 'members come from the Organization: set organizationId so the role is scoped with aws:ResourceOrgID'
-              : 'slack.roleArn is not set',
-          },
+        : config.slack?.roleArn && (slackMembers || config.organizationId)
+          ? {
+              use: 'identity',
+              title: `Slack app role ${config.slack.roleArn}: permissions (assumes roles.reader = ${config.roles.reader} in members)`,
+              document: slackAppPolicy({
+                region,
+                readerRole: config.roles.reader,
+                members: slackMembers,
+                organizationId: config.organizationId,
+                centralAccount: config.central.account,
+              }),
+            }
+          : {
+              use: 'identity',
+              title: 'Slack app role',
+              document: null,
+              note: config.slack?.roleArn
+                ? 'members come from the Organization: set organizationId so the role is scoped with aws:ResourceOrgID'
+                : 'slack.roleArn is not set',
+            },
     ],
   };
 }

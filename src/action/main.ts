@@ -9,7 +9,7 @@ import { parseConfig } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import type { PipelineReport } from '../core/pipeline.js';
 import { runPipeline } from '../core/aws/run-pipeline.js';
-import { loadRemediatorCode } from './remediator-code.js';
+import { loadRemediatorCode, loadSlackLambdaBundle } from './remediator-code.js';
 import { describeUncovered, failureMessage, renderComment, renderSummary } from './report.js';
 import { pullRequestComments, upsertComment, type CommentApi } from './comment.js';
 import { parseInputs, resolveMode } from './inputs.js';
@@ -64,6 +64,7 @@ export async function run(): Promise<void> {
       mode,
       accounts,
       code: loadRemediatorCode(),
+      ...(config.slack?.deploy === 'lambda' ? { slackBundle: loadSlackLambdaBundle() } : {}),
       onProgress: (done, total) => {
         if (done === total || done % 50 === 0) core.info(`read ${done}/${total} accounts`);
       },
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
     reported = true;
     core.setOutput('changes', String(report.changes.length));
     core.setOutput('report', reportPath);
+    if (report.slackUrl) core.setOutput('slack-url', report.slackUrl);
     // Outside a runner (local-action, a shell) there is no summary file: the summary is then printed instead.
     // A pull request's plan previews what apply does after the merge; any other plan is a drift check and fails on drift.
     const strictness = { failOnDrift: !context.eventName.startsWith('pull_request') };
@@ -86,7 +88,7 @@ export async function run(): Promise<void> {
         c.kind === 'bus-permission'
           ? `statement ${c.name} of TrailGuard's bus policy: ${c.reason}; whoever it admits can put forged events on the central bus`
           : c.kind === 'lambda-permission'
-            ? `statement ${c.name} of the remediator's function policy: ${c.reason}; whoever it admits can invoke the remediator with forged records`
+            ? `statement ${c.name} of a TrailGuard function's policy: ${c.reason}; whoever it admits can invoke that function with forged records`
             : `${c.kind} ${c.name} exists but is not tagged trailguard:managed=true: left untouched, so nothing TrailGuard owns protects this account-region`;
       core.error(what, { title: `TrailGuard conflict: ${c.account} ${c.region}` });
     }

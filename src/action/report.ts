@@ -95,7 +95,9 @@ export function renderWhy(report: PipelineReport, max = WHY_LINES, options: Fail
 
 export function renderSummary(report: PipelineReport, options: FailureOptions = {}): string {
   const why = renderWhy(report, WHY_LINES, options);
-  return [`## TrailGuard ${report.mode}`, '', headline(report), '', ...(why ? [why] : []), renderTable(report)].join('\n');
+  // Where Slack must send commands and button presses (slack.deploy: lambda): set it in the Slack app's settings.
+  const slack = report.slackUrl ? [`Slack Request URL: \`${report.slackUrl}\``, ''] : [];
+  return [`## TrailGuard ${report.mode}`, '', headline(report), '', ...(why ? [why] : []), ...slack, renderTable(report)].join('\n');
 }
 
 /** The sticky PR comment: found again by its marker, cut to GitHub's size limit with a note of what was left out. */

@@ -57,6 +57,26 @@ export const DEFAULT_ROLES = {
   externalId: null,
 } as const;
 
+/** How the Slack app runs: `server` (yourself, the default) or `lambda` (deployed by apply). */
+export const SLACK_DEPLOY_MODES = ['server', 'lambda'] as const;
+/** The IAM role (and function) apply creates for the Slack app with `slack.deploy: lambda`. */
+const SLACK_FUNCTION_ROLE = 'trailguard-slack';
+
+/**
+ * A secret's name for the deployed Slack app: `ssm:/<parameter name>` (SSM Parameter Store, a fully qualified name:
+ * letters, digits, `_.-/`) or `secretsmanager:<secret name>` (Secrets Manager: letters, digits, `/_+=.@-`), both in the
+ * central account and region. One syntax, names only: a value here would end up in git and in the function's
+ * environment. SSM and Secrets Manager naming rules: "Creating Systems Manager parameters", "CreateSecret" (Name).
+ */
+export const SecretNameSchema = z
+  .string()
+  .regex(/^(ssm:\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]|secretsmanager:[A-Za-z0-9/_+=.@-]{1,512})$/, {
+    // The value is never echoed: someone may have pasted the secret itself.
+    error: 'expected the name of a secret, not its value: ssm:/<parameter name> or secretsmanager:<secret name>',
+  })
+  .refine((name) => !name.startsWith('ssm:') || name.length <= 4 + 1011, 'an SSM parameter name has at most 1011 characters');
+export type SecretName = z.infer<typeof SecretNameSchema>;
+
 // YAML reads unquoted digits as a number and drops leading zeros, so a number is never an account id.
 export const AccountIdSchema = z
   .string({ error: 'expected a 12-digit account id as a quoted string (YAML reads unquoted digits as a number)' })
@@ -316,6 +336,10 @@ export const ConfigSchema = z
           .regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN')
           .nullable()
           .optional(),
+        /** `server`: run it yourself (README "The Slack app", step 3); `lambda`: apply deploys it (function `trailguard-slack`). */
+        deploy: z.enum(SLACK_DEPLOY_MODES, { error: `expected ${SLACK_DEPLOY_MODES.join(' or ')}` }).default('server'),
+        /** Where the deployed function reads its secrets at cold start: names, never values. */
+        secrets: z.object({ botToken: SecretNameSchema, signingSecret: SecretNameSchema }).strict().optional(),
       })
       .strict()
       .optional(),
@@ -342,6 +366,23 @@ export const ConfigSchema = z
         path: ['slack', 'responders'],
         message: 'is empty while slack.viewers is set: anyone in the channel could acknowledge alerts; list who may act',
       });
+    }
+    if (config.slack?.deploy === 'lambda') {
+      if (!config.slack.secrets)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['slack', 'secrets'],
+          message:
+            'is required with deploy: lambda: { botToken: <name>, signingSecret: <name> }, each ssm:/<parameter> or secretsmanager:<secret>',
+        });
+      // The members' reader role trusts slack.roleArn: with lambda the app runs as the role apply creates, and no other.
+      const own = `arn:${partitionOf(config.central.region)}:iam::${config.central.account}:role/${SLACK_FUNCTION_ROLE}`;
+      if (config.slack.roleArn && config.slack.roleArn !== own)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['slack', 'roleArn'],
+          message: `with deploy: lambda the app runs as ${own} (created by apply): leave roleArn unset or set it to that ARN`,
+        });
     }
     const seen = new Map<string, number>();
     members.accounts.forEach((account, index) => {

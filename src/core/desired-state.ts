@@ -15,10 +15,12 @@ import {
   type Statement,
 } from './iam-policies.js';
 import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
+import { codeSha256, createZip, type ZipEntry } from './zip.js';
 import { NAMES } from './names.js';
 import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
 import { canaryPattern, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
 import { sweepSchedulerPermissionsPolicy, sweepSchedulerTrustPolicy } from './iam-policies.js';
+import { slackFunctionPermissionsPolicy, slackSchedulerPermissionsPolicy } from './iam-policies.js';
 
 export const GLOBAL = 'global';
 
@@ -196,6 +198,8 @@ export interface DesiredContext {
   members: string[];
   /** CodeSha256 of the remediator zip the action would deploy. */
   codeSha256: string;
+  /** CodeSha256 of the Slack app's zip (`slackAppCode`), with `slack.deploy: lambda`. */
+  slackCodeSha256?: string;
 }
 
 /**
@@ -417,7 +421,173 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     });
   }
   out.push(...sweepResources(config));
+  out.push(...slackResources(config, ctx));
   return out;
+}
+
+export const SLACK_RUNTIME = 'nodejs22.x';
+/** Seconds: a deferred Re-check or `/trail-status` reads every region of an account; a drain posts a burst. */
+export const SLACK_TIMEOUT = 60;
+export const SLACK_MEMORY_MB = 512;
+/** Where the deployed function finds the config: `slackAppCode` puts it in the zip (Lambda runs from /var/task). */
+export const SLACK_CONFIG_PATH = '/var/task/trailguard.json';
+/** The drain schedule's message: the handler treats a `Scheduled Event` as "post what is due". */
+export const SLACK_DRAIN_MESSAGE = { source: 'trailguard.slack', 'detail-type': 'Scheduled Event', detail: {} } as const;
+/**
+ * The DynamoDB store of `slack-app/store/dynamodb.ts` (`ensureTable`): key `id`, four indexes, TTL on `expiresAt`
+ * (replay-ledger entries expire). The store's queries fail on a table without them.
+ */
+export const SLACK_TABLE_INDEXES = [
+  { name: 'byParent', partitionKey: 'parentId', sortKey: 'receivedAt' },
+  { name: 'byState', partitionKey: 'state', sortKey: 'nextAttemptAt' },
+  { name: 'byTime', partitionKey: 'bucket', sortKey: 'receivedAt' },
+  { name: 'byTrail', partitionKey: 'trailKey', sortKey: 'receivedAt' },
+] as const;
+
+/** The Slack app's role ARN the members' reader role trusts: `slack.roleArn`, or with `deploy: lambda` the role apply creates. */
+export function slackRoleArn(config: Config): string | null {
+  if (!config.slack) return null;
+  if (config.slack.deploy === 'lambda') return roleArn(config.central.account, NAMES.slackRole, config.central.region);
+  return config.slack.roleArn ?? null;
+}
+
+/**
+ * The config as the deployed Slack app reads it (`trailguard.json` in its zip): the parsed config written back in the
+ * shape `validateConfig` takes (regions `auto` again when it was), so the function sees the members, channel,
+ * responders and viewers apply saw. It holds no secret: `slack.secrets` are names.
+ */
+export function slackAppConfig(config: Config): unknown {
+  const { discoverRegions, ...members } = config.members;
+  return { ...config, members: { ...members, regions: discoverRegions ? 'auto' : members.regions } };
+}
+
+/**
+ * The Slack function's zip: the files of `dist/slack-app-lambda/` (`bundle`, paths relative to it) and `trailguard.json`
+ * (`slackAppConfig`), deterministic (`createZip`), with Lambda's CodeSha256: a config change redeploys the code.
+ */
+export function slackAppCode(bundle: readonly ZipEntry[], config: Config): { zip: Buffer; sha256: string } {
+  const configFile = SLACK_CONFIG_PATH.split('/').pop()!;
+  const files = [
+    ...bundle.filter((f) => f.path !== configFile),
+    { path: configFile, data: Buffer.from(JSON.stringify(slackAppConfig(config), null, 2)) },
+  ];
+  const zip = createZip(files);
+  return { zip, sha256: codeSha256(zip) };
+}
+
+/** The deployed Slack function's URL for Slack's Request URLs (commands, interactivity): the function URL + `/slack/events`. */
+export function slackEventsUrl(functionUrl: string): string {
+  return `${functionUrl.replace(/\/+$/, '')}/slack/events`;
+}
+
+/**
+ * The environment of `trailguard-slack`: where the config and the store are, the channel, and the NAMES of its secrets
+ * (`SLACK_BOT_TOKEN_PARAM`, `SLACK_SIGNING_SECRET_PARAM`, read at cold start by `slack-app/secrets.ts`); never a value.
+ */
+export function slackEnvironment(config: Config): Record<string, string> {
+  const slack = config.slack!;
+  return {
+    NODE_ENV: 'production',
+    TRAILGUARD_CONFIG: SLACK_CONFIG_PATH,
+    TRAILGUARD_TABLE: NAMES.slackTable,
+    TRAILGUARD_TOPIC_ARN: centralArns(config).topic,
+    TRAILGUARD_SLACK_CHANNEL: slack.channel,
+    SLACK_BOT_TOKEN_PARAM: slack.secrets!.botToken,
+    SLACK_SIGNING_SECRET_PARAM: slack.secrets!.signingSecret,
+  };
+}
+
+/**
+ * With `slack.deploy: lambda` (issue 13), the Slack app in the central account: its role, store, function, URL (for
+ * Slack), the topic's Lambda subscription (with the statement letting the topic invoke it), and the schedule (with
+ * its role) that drains pending posts every minute. Nothing with `server`.
+ */
+function slackResources(config: Config, ctx: DesiredContext): Resource[] {
+  if (config.slack?.deploy !== 'lambda' || !config.slack.secrets) return [];
+  const { account, region } = config.central;
+  const arns = centralArns(config);
+  const p = partitionOf(region);
+  const functionArn = `arn:${p}:lambda:${region}:${account}:function:${NAMES.slackFunction}`;
+  const c = (kind: ResourceKind, name: string, r = region) => ({ key: key(account, r, kind, name), account, region: r, name });
+  return [
+    {
+      ...c('iam-role', NAMES.slackRole, GLOBAL),
+      kind: 'iam-role',
+      description: 'TrailGuard Slack app (Lambda): reads trail status through TrailGuardReader, posts alerts; never remediates',
+      permissionsBoundary: boundaryArn(account, region),
+      trust: remediatorTrustPolicy({ centralAccount: account }),
+      policyName: NAMES.slackRole,
+      policy: slackFunctionPermissionsPolicy({
+        centralAccount: account,
+        region,
+        readerRole: config.roles.reader,
+        members: config.members.organization && config.organizationId ? null : ctx.members,
+        organizationId: config.organizationId,
+        secrets: config.slack.secrets,
+      }),
+    },
+    {
+      ...c('iam-role', NAMES.slackSchedulerRole, GLOBAL),
+      kind: 'iam-role',
+      description: 'TrailGuard: lets EventBridge Scheduler invoke trailguard-slack to post alerts still waiting for Slack',
+      permissionsBoundary: boundaryArn(account, region),
+      trust: sweepSchedulerTrustPolicy(account),
+      policyName: NAMES.slackSchedulerRole,
+      policy: slackSchedulerPermissionsPolicy({ centralAccount: account, region }),
+    },
+    {
+      ...c('dynamodb-table', NAMES.slackTable),
+      kind: 'dynamodb-table',
+      partitionKey: 'id',
+      indexes: SLACK_TABLE_INDEXES.map((i) => ({ ...i })),
+      ttlAttribute: 'expiresAt',
+    },
+    {
+      ...c('lambda-function', NAMES.slackFunction),
+      kind: 'lambda-function',
+      roleArn: roleArn(account, NAMES.slackRole, region),
+      runtime: SLACK_RUNTIME,
+      handler: REMEDIATOR_HANDLER,
+      timeout: SLACK_TIMEOUT,
+      memorySize: SLACK_MEMORY_MB,
+      environment: slackEnvironment(config),
+      codeSha256: ctx.slackCodeSha256 ?? '',
+      onFailureArn: null,
+      bundle: 'slack',
+      description: 'TrailGuard Slack app: alerts, Acknowledge, Re-check and /trail-status',
+    },
+    { ...c('lambda-url', NAMES.slackFunction), kind: 'lambda-url', functionName: NAMES.slackFunction, authType: 'NONE' },
+    {
+      ...c('lambda-permission', 'trailguard-slack-url'),
+      kind: 'lambda-permission',
+      functionName: NAMES.slackFunction,
+      principal: '*',
+      action: 'lambda:InvokeFunctionUrl',
+      sourceArn: null,
+      functionUrlAuthType: 'NONE',
+    },
+    {
+      ...c('lambda-permission', 'trailguard-slack-alerts'),
+      kind: 'lambda-permission',
+      functionName: NAMES.slackFunction,
+      principal: 'sns.amazonaws.com',
+      sourceArn: arns.topic,
+    },
+    {
+      ...c('sns-subscription', NAMES.slackFunction),
+      kind: 'sns-subscription',
+      topicArn: arns.topic,
+      protocol: 'lambda',
+      endpoint: functionArn,
+    },
+    {
+      ...c('scheduler-schedule', NAMES.slackSchedule),
+      kind: 'scheduler-schedule',
+      scheduleExpression: 'rate(1 minute)',
+      target: { arn: functionArn, roleArn: roleArn(account, NAMES.slackSchedulerRole, region), input: JSON.stringify(SLACK_DRAIN_MESSAGE) },
+      description: 'TrailGuard: posts alerts still waiting for Slack (trailguard-slack)',
+    },
+  ];
 }
 
 /**
@@ -517,13 +687,14 @@ function memberResources(config: Config, account: string): Resource[] {
       policy: memberRemediationPermissionsPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
     },
   ];
-  if (config.slack?.roleArn) {
+  const slackRole = slackRoleArn(config);
+  if (slackRole) {
     out.push({
       ...g('iam-role', config.roles.reader),
       kind: 'iam-role',
       description: 'TrailGuard: read-only CloudTrail status for the Slack app (Re-check, /trail-status)',
       permissionsBoundary: boundaryArn(account, central.region),
-      trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [config.slack.roleArn] }),
+      trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [slackRole] }),
       policyName: config.roles.reader,
       policy: readerPermissionsPolicy({ account, region: central.region }),
     });
@@ -607,6 +778,8 @@ export function permissionsBoundaryPolicy(config: Config): PolicyDocument {
   const seen = new Set<string>();
   const statements: Statement[] = [];
   const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
+  const slackRoles = new Set<string>([NAMES.slackRole, NAMES.slackSchedulerRole]);
+  let slackCount = 0;
   for (const r of resources) {
     if (r.kind !== 'iam-role') continue;
     for (const statement of r.policy.Statement) {
@@ -614,10 +787,30 @@ export function permissionsBoundaryPolicy(config: Config): PolicyDocument {
       const text = JSON.stringify({ ...general, Sid: '' });
       if (seen.has(text)) continue;
       seen.add(text);
+      if (slackRoles.has(r.name)) {
+        // The deployed Slack app's roles come last and would take the boundary past IAM's 6,144 characters: what another
+        // role's statement already allows is left out, and the rest get short Sids. Only for them, so that the boundary
+        // of a config without `slack.deploy: lambda` stays exactly what administrators already created.
+        if (statements.some((other) => covers(other, general))) continue;
+        statements.push({ ...general, Sid: `SlackApp${(slackCount += 1)}` });
+        continue;
+      }
       statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
     }
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Whether `outer` allows everything `inner` does: same effect and condition, every action and resource of `inner` listed (no wildcard reasoning). */
+function covers(outer: Statement, inner: Statement): boolean {
+  const list = (v: string | string[] | undefined) => new Set([v ?? []].flat());
+  const within = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
+  return (
+    outer.Effect === inner.Effect &&
+    JSON.stringify(outer.Condition ?? null) === JSON.stringify(inner.Condition ?? null) &&
+    within(list(inner.Action), list(outer.Action)) &&
+    within(list(inner.Resource), list(outer.Resource))
+  );
 }
 
 export function desiredState(config: Config, ctx: DesiredContext): Resource[] {

@@ -1,6 +1,6 @@
 // Least-privilege IAM documents for TrailGuard's roles; pure, so the planner can diff them and tests can read them.
 import { partitionOf } from './arn.js';
-import { type EventDataStoreBaseline, isKmsAlias, type Organization, type TrailBaseline } from './config.js';
+import { type EventDataStoreBaseline, isKmsAlias, type Organization, type SecretName, type TrailBaseline } from './config.js';
 import { NAMES } from './names.js';
 
 export interface Statement {
@@ -462,6 +462,113 @@ export function slackAppPolicy(ctx: {
   );
 }
 
+/** Where a `slack.secrets` name lives: its service and the ARN IAM knows it by (SSM parameter, or Secrets Manager secret). */
+export interface SecretLocation {
+  service: 'ssm' | 'secretsmanager';
+  /** The parameter's or secret's name, without the `ssm:` / `secretsmanager:` prefix. */
+  name: string;
+  /**
+   * For IAM: `arn:<p>:ssm:<region>:<account>:parameter/<path>` (IAM drops the name's leading `/`), or
+   * `arn:<p>:secretsmanager:<region>:<account>:secret:<name>-??????` (Secrets Manager appends six random characters).
+   */
+  arn: string;
+}
+
+/** The service, name and IAM ARN of a `slack.secrets` name (Service Authorization Reference: SSM `parameter`, Secrets Manager `Secret`). */
+export function secretLocation(name: SecretName, ctx: { account: string; region: string }): SecretLocation {
+  const p = partitionOf(ctx.region);
+  if (name.startsWith('ssm:')) {
+    const parameter = name.slice('ssm:'.length);
+    return { service: 'ssm', name: parameter, arn: `arn:${p}:ssm:${ctx.region}:${ctx.account}:parameter/${parameter.replace(/^\//, '')}` };
+  }
+  const secret = name.slice('secretsmanager:'.length);
+  return { service: 'secretsmanager', name: secret, arn: `arn:${p}:secretsmanager:${ctx.region}:${ctx.account}:secret:${secret}-??????` };
+}
+
+/** What the deployed Slack function's role is built from. */
+export interface SlackFunctionContext {
+  centralAccount: string;
+  region: string;
+  readerRole: string;
+  /** Member account ids, or null when members come from the Organization (then `organizationId` is required). */
+  members: string[] | null;
+  organizationId?: string | undefined;
+  /** `slack.secrets`: the names of the bot token and the signing secret. */
+  secrets: { botToken: SecretName; signingSecret: SecretName };
+}
+
+/**
+ * Permissions of `trailguard-slack`, the role the deployed Slack function runs as (`slack.deploy: lambda`): what
+ * `slackAppPolicy` grants any Slack app role (the members' reader role, the shared state table, starting a sweep), plus
+ * its own store `trailguard-slack` (items and index queries), invoking itself (Slack's 3-second rule: slow requests are
+ * answered by an asynchronous second invocation), reading exactly the two named secrets (kms:Decrypt only through
+ * that secret's service, for secrets under a customer-managed key), and its own logs. Throws as `slackAppPolicy` does.
+ */
+export function slackFunctionPermissionsPolicy(ctx: SlackFunctionContext): PolicyDocument {
+  const p = partitionOf(ctx.region);
+  const here = `${ctx.region}:${ctx.centralAccount}`;
+  const shared = slackAppPolicy({ ...ctx, centralAccount: ctx.centralAccount });
+  const secrets = [ctx.secrets.botToken, ctx.secrets.signingSecret].map((n) =>
+    secretLocation(n, { account: ctx.centralAccount, region: ctx.region }),
+  );
+  const of = (service: SecretLocation['service']) => [...new Set(secrets.filter((x) => x.service === service).map((x) => x.arn))];
+  const read: Statement[] = [
+    ...(of('ssm').length
+      ? [{ Sid: 'ReadSlackParameters', Effect: 'Allow' as const, Action: 'ssm:GetParameter', Resource: of('ssm') }]
+      : []),
+    ...(of('secretsmanager').length
+      ? [{ Sid: 'ReadSlackSecrets', Effect: 'Allow' as const, Action: 'secretsmanager:GetSecretValue', Resource: of('secretsmanager') }]
+      : []),
+  ];
+  const via = [...new Set(secrets.map((x) => `${x.service}.${ctx.region}.amazonaws.com`))].sort();
+  return doc(
+    ...shared.Statement,
+    {
+      Sid: 'OwnStore',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      Resource: [`arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}`, `arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}/index/*`],
+    },
+    {
+      Sid: 'InvokeSelfForSlowRequests',
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: `arn:${p}:lambda:${here}:function:${NAMES.slackFunction}`,
+    },
+    ...read,
+    // A SecureString or secret under a customer-managed key: usable only through those reads, never directly.
+    {
+      Sid: 'DecryptSlackSecretsThroughTheirService',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: `arn:${p}:kms:${here}:key/*`,
+      Condition: { StringEquals: { 'kms:ViaService': via.length === 1 ? via[0]! : via } },
+    },
+    {
+      Sid: 'CreateOwnLogGroup',
+      Effect: 'Allow',
+      Action: 'logs:CreateLogGroup',
+      Resource: `arn:${p}:logs:${here}:log-group:/aws/lambda/${NAMES.slackFunction}`,
+    },
+    {
+      Sid: 'WriteOwnLogStreams',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:${p}:logs:${here}:log-group:/aws/lambda/${NAMES.slackFunction}:log-stream:*`,
+    },
+  );
+}
+
+/** Permissions of `trailguard-slack-scheduler`: invoke `trailguard-slack` (the drain schedule), nothing else. */
+export function slackSchedulerPermissionsPolicy(ctx: { centralAccount: string; region: string }): PolicyDocument {
+  return doc({
+    Sid: 'InvokeSlackFunction',
+    Effect: 'Allow',
+    Action: 'lambda:InvokeFunction',
+    Resource: `arn:${partitionOf(ctx.region)}:lambda:${ctx.region}:${ctx.centralAccount}:function:${NAMES.slackFunction}`,
+  });
+}
+
 /** Trust of `trailguard-forwarder`: EventBridge, on behalf of this member account only. */
 export function forwarderTrustPolicy(account: string): PolicyDocument {
   return doc({
@@ -584,6 +691,14 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
       Resource: [`arn:${p}:iam::*:role/${NAMES.remediatorRole}`, `arn:${p}:iam::*:role/${NAMES.forwarderRole}`],
       Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'events.amazonaws.com'] } },
     },
+    // The Slack app's function (slack.deploy: lambda) runs as its own role, passed to Lambda only.
+    {
+      Sid: 'PassSlackRoleToLambda',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: `arn:${p}:iam::*:role/${NAMES.slackRole}`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    },
     {
       Sid: 'TrailGuardBus',
       Effect: 'Allow',
@@ -628,8 +743,11 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'dynamodb:CreateTable',
         'dynamodb:TagResource',
         'dynamodb:UpdateTable',
+        // The Slack store's TTL on expiresAt (slack.deploy: lambda).
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:UpdateTimeToLive',
       ],
-      Resource: own('dynamodb', 'table/trailguard-state'),
+      Resource: [own('dynamodb', 'table/trailguard-state'), own('dynamodb', `table/${NAMES.slackTable}`)],
     },
     {
       Sid: 'TrailGuardSweepSchedule',
@@ -642,6 +760,19 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
       Effect: 'Allow',
       Action: 'iam:PassRole',
       Resource: `arn:${p}:iam::*:role/trailguard-sweep-scheduler`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    },
+    {
+      Sid: 'TrailGuardSlackDrainSchedule',
+      Effect: 'Allow',
+      Action: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      Resource: own('scheduler', `schedule/default/${NAMES.slackSchedule}`),
+    },
+    {
+      Sid: 'PassSlackSchedulerRoleToScheduler',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: `arn:${p}:iam::*:role/${NAMES.slackSchedulerRole}`,
       Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     },
     {
@@ -676,8 +807,33 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
         'lambda:DeleteFunctionEventInvokeConfig',
         'lambda:GetPolicy',
         'lambda:RemovePermission',
+        // The Slack function's URL (read here; written only with AuthType NONE, below).
+        'lambda:GetFunctionUrlConfig',
       ],
-      Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+      Resource: [own('lambda', `function:${NAMES.remediatorFunction}`), own('lambda', `function:${NAMES.slackFunction}`)],
+    },
+    // Slack cannot sign requests with SigV4: the URL is public and the app verifies Slack's signature itself.
+    {
+      Sid: 'SlackFunctionUrl',
+      Effect: 'Allow',
+      Action: ['lambda:CreateFunctionUrlConfig', 'lambda:UpdateFunctionUrlConfig'],
+      Resource: own('lambda', `function:${NAMES.slackFunction}`),
+      Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } },
+    },
+    // Only the alerts topic may invoke the Slack function, and anyone only through its URL (Slack's signed requests).
+    {
+      Sid: 'LetOnlySnsInvokeSlackFunction',
+      Effect: 'Allow',
+      Action: 'lambda:AddPermission',
+      Resource: own('lambda', `function:${NAMES.slackFunction}`),
+      Condition: { StringEquals: { 'lambda:Principal': 'sns.amazonaws.com' } },
+    },
+    {
+      Sid: 'LetAnyoneOnlyThroughSlackFunctionUrl',
+      Effect: 'Allow',
+      Action: 'lambda:AddPermission',
+      Resource: own('lambda', `function:${NAMES.slackFunction}`),
+      Condition: { StringEquals: { 'lambda:Principal': '*', 'lambda:FunctionUrlAuthType': 'NONE' } },
     },
     // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
     {

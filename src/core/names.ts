@@ -13,6 +13,14 @@ export const NAMES = {
   eventsQueue: 'trailguard-events',
   /** Dead-letter queue of the alerts topic's HTTPS subscription (the Slack app): deliveries SNS gave up on. */
   alertsDlq: 'trailguard-alerts-dlq',
+  /** The Slack app on Lambda (`slack.deploy: lambda`): its function, the role it runs as and its DynamoDB store. */
+  slackFunction: 'trailguard-slack',
+  slackRole: 'trailguard-slack',
+  slackTable: 'trailguard-slack',
+  /** EventBridge Scheduler schedule invoking `trailguard-slack` every minute to post alerts still waiting for Slack. */
+  slackSchedule: 'trailguard-slack-drain',
+  /** The role that schedule invokes the function as. */
+  slackSchedulerRole: 'trailguard-slack-scheduler',
 } as const;
 
 export const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' } as const;

@@ -63,6 +63,11 @@ export interface PipelineReport {
    */
   deadLetters: { account: string; region: string; queue: string; messages: number }[];
   durationMs: number;
+  /**
+   * With `slack.deploy: lambda`, once its function URL exists: the Request URL to give Slack (the function URL +
+   * `/slack/events`) for slash commands and interactivity.
+   */
+  slackUrl?: string;
 }
 
 /** Who the members are, what trails they have (ListTrails, once per member) and which regions get a forwarding rule. */

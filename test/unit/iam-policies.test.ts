@@ -298,6 +298,9 @@ describe('the deploy role cannot make itself an administrator', () => {
         'iam:PassRole',
         // A second statement: the sweep scheduler's role, to Scheduler only.
         'iam:PassRole',
+        // The deployed Slack app (slack.deploy: lambda): its role to Lambda only, its drain schedule's role to Scheduler only.
+        'iam:PassRole',
+        'iam:PassRole',
         'iam:PutRolePermissionsBoundary',
         'iam:PutRolePolicy',
         'iam:TagRole',
@@ -549,10 +552,17 @@ describe('IAM quotas, before any AWS call', () => {
 describe('the deploy role lets only EventBridge invoke the remediator', () => {
   it('grants lambda:AddPermission only for the events.amazonaws.com principal the writer sends', () => {
     const granting = deployRolePolicy().Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('lambda:AddPermission'));
+    const on = (fn: string) => granting.filter((s) => s.Resource === `arn:aws:lambda:*:*:function:${fn}`).map((s) => s.Condition);
 
-    expect(granting.map((s) => s.Condition)).toEqual([{ StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } }]);
+    expect(on('trailguard-remediator')).toEqual([{ StringEquals: { 'lambda:Principal': 'events.amazonaws.com' } }]);
+    // The Slack function (slack.deploy: lambda): the alerts topic, and anyone only through its URL, never a plain `*` invoke.
+    expect(on('trailguard-slack')).toEqual([
+      { StringEquals: { 'lambda:Principal': 'sns.amazonaws.com' } },
+      { StringEquals: { 'lambda:Principal': '*', 'lambda:FunctionUrlAuthType': 'NONE' } },
+    ]);
+    expect(granting).toHaveLength(3);
     expect(readFileSync('src/core/aws/kinds/lambda-permission.ts', 'utf8')).toMatch(
-      /AddPermissionCommand\(\{[^}]*Principal: 'events\.amazonaws\.com'/,
+      /AddPermissionCommand\(\{[^}]*Principal: resource\.principal \?\? 'events\.amazonaws\.com'/,
     );
   });
 });

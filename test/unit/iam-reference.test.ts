@@ -56,6 +56,18 @@ const CONFIGS: Record<string, { config: unknown; members: string[] }> = {
     },
     members: ['222222222222', '555555555555'],
   },
+  'the Slack app deployed on Lambda, secrets in SSM and Secrets Manager (issue 13)': {
+    config: {
+      ...base,
+      members: { accounts: [{ id: '222222222222' }] },
+      slack: {
+        channel: 'C0123456789',
+        deploy: 'lambda',
+        secrets: { botToken: 'ssm:/trailguard/slack/bot-token', signingSecret: 'secretsmanager:trailguard/slack-signing' },
+      },
+    },
+    members: ['222222222222'],
+  },
   'another partition': {
     config: {
       ...base,
@@ -86,20 +98,23 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
         document: doc(busStatement(r, busArn) as unknown as iam.Statement),
       });
     if (r.kind === 'lambda-permission') {
-      // The statement Lambda's AddPermission writes from what the writer sends.
+      // The statement Lambda's AddPermission writes from what the writer sends (a function URL's: `*`, with its auth type).
+      const principal = r.principal ?? 'events.amazonaws.com';
       const statement = {
         Sid: r.name,
         Effect: 'Allow' as const,
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'lambda:InvokeFunction',
-        Resource: centralArns(config).function,
+        Principal: principal === '*' ? { AWS: '*' } : { Service: principal },
+        Action: r.action ?? 'lambda:InvokeFunction',
+        Resource: centralArns(config).function.replace(/function:.*$/, `function:${r.functionName}`),
       };
       out.push({
         name: `${label}: function permission ${r.name}`,
         use: 'resource',
         document: doc({
           ...statement,
-          Condition: { ArnLike: { 'aws:SourceArn': r.sourceArn }, StringEquals: { 'aws:SourceAccount': r.account } },
+          Condition: r.sourceArn
+            ? { ArnLike: { 'aws:SourceArn': r.sourceArn }, StringEquals: { 'aws:SourceAccount': r.account } }
+            : { StringEquals: { 'lambda:FunctionUrlAuthType': r.functionUrlAuthType ?? 'NONE' } },
         }),
       });
     }

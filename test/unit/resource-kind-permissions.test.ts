@@ -64,7 +64,12 @@ const base = { version: 1, central: { account: '111111111111', region: 'us-east-
 const resources: Resource[] = [
   validateConfig(base),
   validateConfig({ ...base, remediator: { delivery: 'queue' }, alerts: { endpoint: 'https://alerts.example.com/sns' } }),
-].flatMap((c) => desiredState(c, { members: ['222222222222'], codeSha256: 'abc' }));
+  // The Slack app deployed by apply: its function URL, the topic's Lambda subscription, its table's indexes and TTL.
+  validateConfig({
+    ...base,
+    slack: { channel: 'C0123456789', deploy: 'lambda', secrets: { botToken: 'ssm:/tg/bot', signingSecret: 'secretsmanager:tg/signing' } },
+  }),
+].flatMap((c) => desiredState(c, { members: ['222222222222'], codeSha256: 'abc', slackCodeSha256: 'def' }));
 const kinds = Object.keys(KIND_IO) as ResourceKind[];
 const allowed = (policy: { Statement: { Effect: string; Action: string | string[] }[] }) =>
   new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
@@ -104,7 +109,7 @@ describe('each kind names the IAM actions it calls', () => {
             change,
             resource,
             { exists: true, managed: true, fields: {}, ids: { targets: 'stale', url: 'u', uuid: 'id' } },
-            { accounts, homeRegion: 'us-east-1', code: Buffer.from('zip') },
+            { accounts, homeRegion: 'us-east-1', code: Buffer.from('zip'), slackCode: Buffer.from('slack zip') },
           );
 
           expect(madeActions().filter((a) => !declared.has(a))).toEqual([]);

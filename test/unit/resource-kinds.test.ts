@@ -21,6 +21,11 @@ const configs = [
     organizationId: 'o-abc123def4',
     slack: { channel: 'C0123456789', roleArn: 'arn:aws:iam::111111111111:role/slack' },
   }),
+  // The Slack app deployed by apply (issue 13): its function URL and the topic's Lambda subscription.
+  validateConfig({
+    ...base,
+    slack: { channel: 'C0123456789', deploy: 'lambda', secrets: { botToken: 'ssm:/tg/bot', signingSecret: 'ssm:/tg/signing' } },
+  }),
 ];
 const everyResource: Resource[] = configs.flatMap((c) => desiredState(c, { members: ['222222222222'], codeSha256: 'abc' }));
 const inSync = (desired: Resource[]): Map<string, Observed> =>

@@ -62,23 +62,31 @@ export class StateReader {
    * hand-made CloudTrail record (forged alerts, AssumeRole into every member). Reported as conflicts, never removed.
    */
   async foreignFunctionStatements(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
-    const functionName = desired.find((r) => r.kind === 'lambda-function' && r.account === account)?.name;
-    if (!functionName) return [];
+    // Every TrailGuard function: the remediator, and the Slack app's (slack.deploy: lambda), which posts what SNS-shaped
+    // records it is handed to Slack.
+    const functionNames = desired.filter((r) => r.kind === 'lambda-function' && r.account === account).map((r) => r.name);
+    if (functionNames.length === 0) return [];
     const lambda = await this.accounts.client(LambdaClient, account, region);
-    const policy = await orMissing(lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
-    const statements = (policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: Statement[] }).Statement : undefined) ?? [];
-    // TrailGuard's own Sids (`trailguard-*`, also those of a delivery mode since switched) are the planner's business.
-    return statements
-      .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
-      .filter(({ s }) => !s.Sid?.startsWith('trailguard-'))
-      .map(({ s, name }) => ({
-        key: `${account}/${region}/lambda-permission/${name}`,
-        account,
-        region,
-        kind: 'lambda-permission' as const,
-        name,
-        foreign: `a ${functionName} policy statement admitting ${JSON.stringify(s.Principal ?? null)} to ${JSON.stringify(s.Action ?? null)}`,
-      }));
+    const perFunction = await Promise.all(
+      functionNames.map(async (functionName, position) => {
+        const policy = await orMissing(lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+        const statements = (policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: Statement[] }).Statement : undefined) ?? [];
+        // TrailGuard's own Sids (`trailguard-*`, also those of a delivery mode since switched) are the planner's business.
+        return statements
+          .map((s, index) => ({ s, name: s.Sid ?? `statement ${index}` }))
+          .filter(({ s }) => !s.Sid?.startsWith('trailguard-'))
+          .map(({ s, name }) => ({
+            // The first function's keys as before; another function's name them too, as two policies may share a Sid.
+            key: `${account}/${region}/lambda-permission/${position === 0 ? name : `${functionName}/${name}`}`,
+            account,
+            region,
+            kind: 'lambda-permission' as const,
+            name,
+            foreign: `a ${functionName} policy statement admitting ${JSON.stringify(s.Principal ?? null)} to ${JSON.stringify(s.Action ?? null)}`,
+          }));
+      }),
+    );
+    return perFunction.flat();
   }
 
   /** TrailGuard's bus grants that are no longer desired (a member removed from the config). */

@@ -2,7 +2,8 @@
 // The I/O lives here; what it decides (plan, apply order, report) is pure, in src/core/pipeline.ts and plan.ts.
 import pLimit from 'p-limit';
 import type { Config } from '../config.js';
-import { desiredStateByAccount, type Resource } from '../desired-state.js';
+import { desiredStateByAccount, slackAppCode, slackEventsUrl, type Resource } from '../desired-state.js';
+import type { ZipEntry } from '../zip.js';
 import { errorText } from '../errors.js';
 import {
   applyOrder,
@@ -15,7 +16,7 @@ import {
   type Mode,
   type PipelineReport,
 } from '../pipeline.js';
-import { planChanges, type Change } from '../plan.js';
+import { planChanges, type Change, type Observed } from '../plan.js';
 import type { Accounts } from './accounts.js';
 import { accountsAtOnce, listAccountTrails, startDiscovery } from './discovery.js';
 import { StateReader } from './readers.js';
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   mode: Mode;
   accounts: Accounts;
   code: { zip: Buffer; sha256: string };
+  /** The files of `dist/slack-app-lambda/`: needed with `slack.deploy: lambda` (apply deploys them with the config). */
+  slackBundle?: readonly ZipEntry[];
   /** Told after each account has been read (and applied): for a progress line. */
   onProgress?: (done: number, total: number) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -68,7 +71,7 @@ async function readAccount(
     try {
       state.extraneous.push(...(await reader.foreignFunctionStatements(account, config.central.region, resources)));
     } catch (error) {
-      state.errors.set(config.central.region, `remediator function policy: ${errorText(error)}`);
+      state.errors.set(config.central.region, `function policy: ${errorText(error)}`);
     }
   }
   // An error in a region voids what was read there: half a picture would plan wrong changes.
@@ -83,6 +86,7 @@ async function applyAccount(
   state: AccountState,
   options: PipelineOptions,
   homeRegion: string,
+  slackCode: Buffer | undefined,
 ): Promise<Map<string, string>> {
   const failed = new Map<string, string>();
   for (const change of applyOrder(changes)) {
@@ -92,6 +96,7 @@ async function applyAccount(
         accounts: options.accounts,
         homeRegion,
         code: options.code.zip,
+        ...(slackCode ? { slackCode } : {}),
         sleep: options.sleep,
       });
     } catch (error) {
@@ -128,7 +133,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   // With `auto`, the desired state is computed for the discovered regions, exactly as if they had been listed.
   const config: Config = { ...options.config, members: { ...options.config.members, regions } };
   // Built per account as it is worked on, not for every member up front: the run's memory must not grow with them.
-  const desired = desiredStateByAccount(config, { members: members.ids, codeSha256: options.code.sha256 });
+  // The Slack function's code is its bundle plus the config as written (not with `auto` resolved): stable across runs.
+  const deploysSlack = options.config.slack?.deploy === 'lambda';
+  if (deploysSlack && !options.slackBundle)
+    throw new Error("slack.deploy is lambda but the Slack app's Lambda bundle (dist/slack-app-lambda/) was not found: run `npm run build`");
+  const slack = deploysSlack ? slackAppCode(options.slackBundle!, options.config) : undefined;
+  const desired = desiredStateByAccount(config, {
+    members: members.ids,
+    codeSha256: options.code.sha256,
+    ...(slack ? { slackCodeSha256: slack.sha256 } : {}),
+  });
   // One reader for first reads: it shares the central bus's description between the bus and its permissions.
   const reader = new StateReader(accounts, home);
   const accountIds = desired.accounts;
@@ -144,6 +158,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   const memberIds = new Set(members.ids);
   let done = 0;
   const total = accountIds.length;
+  let slackUrl: string | undefined;
 
   const reads = new Map<string, AccountRead>();
   const applyErrors = new Map<string, Map<string, string>>();
@@ -164,17 +179,25 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
       // Observed so that a failure cannot go unhandled while the read runs; awaited (and rethrown) below.
       listing?.catch(() => undefined);
       const state = await readAccount(id, resources, reader, accounts, config);
+      // The Slack function's URL, as the read found it (and after apply, as the re-read finds it).
+      const urlKey = resources.find((r) => r.kind === 'lambda-url')?.key;
+      const noteUrl = (observed: Map<string, Observed>) => {
+        const seen = urlKey ? observed.get(urlKey) : undefined;
+        if (seen?.exists && seen.ids?.url) slackUrl = slackEventsUrl(seen.ids.url);
+      };
+      noteUrl(state.observed);
       const read = summarizeRead(config, resources, state);
       reads.set(id, read);
       if (mode === 'apply') {
         const changes = read.planned.filter((c) => c.action !== 'conflict');
-        const failed = await applyAccount(changes, byKey, state, options, home);
+        const failed = await applyAccount(changes, byKey, state, options, home, slack?.zip);
         applyErrors.set(id, failed);
         const applied = changes.filter((c) => !blockedBy(c, failed));
         made.set(id, applied);
         if (applied.length > 0) {
           // Verify: read what changed again, with a fresh reader (no cached bus); an apply that leaves drift fails.
           const again = await readAccount(id, resources, new StateReader(accounts, home), accounts, config);
+          noteUrl(again.observed);
           remaining.set(
             id,
             planChanges(resources, again.observed, again.extraneous).filter((c) => c.action !== 'conflict'),
@@ -203,7 +226,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   }
 
   const discovery = { trails, errors: discoveryErrors };
-  return buildReport({
+  const report = buildReport({
     mode,
     config,
     members,
@@ -216,4 +239,5 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     discovery,
     durationMs: Date.now() - started,
   });
+  return slackUrl ? { ...report, slackUrl } : report;
 }

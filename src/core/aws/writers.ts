@@ -10,6 +10,8 @@ export interface WriterOptions {
   homeRegion: string;
   /** The remediator zip (deterministic: its CodeSha256 is in the desired state). */
   code: Buffer;
+  /** The Slack app's zip, with `slack.deploy: lambda`. */
+  slackCode?: Buffer;
   /** Waits between retries of a role Lambda cannot assume yet (IAM is eventually consistent). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function applyChange(
     fields: new Set(change.fields),
     ids,
     code: options.code,
+    ...(options.slackCode ? { slackCode: options.slackCode } : {}),
     sleep,
   });
 }

@@ -21,7 +21,7 @@ export const iamBoundary: KindSpec<IamBoundaryResource> = {
       if (length <= IAM_LIMITS.managedPolicy) continue;
       throw new DesiredStateError(
         `the ${b.name} policy would be ${length} characters, over IAM's ${IAM_LIMITS.managedPolicy} for a managed policy: ` +
-          'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter',
+          "fewer baseline trails (trails) or CloudWatch Logs roles make it shorter (slack.deploy: lambda adds the Slack app's roles)",
       );
     }
   },

@@ -10,7 +10,9 @@ import { iamRole } from './iam-role.js';
 import type { KindSpec, ResourceOfSpec } from './kind.js';
 import { lambdaFunction } from './lambda-function.js';
 import { lambdaPermission } from './lambda-permission.js';
+import { lambdaUrl } from './lambda-url.js';
 import { schedulerSchedule } from './scheduler-schedule.js';
+import { snsSubscription } from './sns-subscription.js';
 import { snsTopic } from './sns-topic.js';
 import { sqsQueue } from './sqs-queue.js';
 
@@ -24,9 +26,13 @@ export const KINDS = {
   'dynamodb-table': dynamoDbTable,
   'sns-topic': snsTopic,
   'lambda-function': lambdaFunction,
+  // After its function.
+  'lambda-url': lambdaUrl,
   'event-bus': eventBus,
   'bus-permission': busPermission,
   'lambda-permission': lambdaPermission,
+  // After the function and the statement letting the topic invoke it.
+  'sns-subscription': snsSubscription,
   'event-rule': eventRule,
   'event-source-mapping': eventSourceMapping,
   // After the queue and the role it sends as.

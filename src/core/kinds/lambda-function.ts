@@ -1,4 +1,4 @@
-// The remediator function `trailguard-remediator`: configuration, code, on-failure destination, and what must not be on it.
+// A TrailGuard function (`trailguard-remediator`, and `trailguard-slack` with slack.deploy: lambda): configuration, code, on-failure destination, and what must not be on it.
 import { DesiredStateError, differingNamesOnly, type KindSpec, type ResourceBase } from './kind.js';
 
 /** Lambda's quota on a function's environment: 4 KB for every key and value together (Lambda Developer Guide, "Quotas"). */
@@ -22,6 +22,10 @@ export interface LambdaFunctionResource extends ResourceBase {
   codeSha256: string;
   /** Where asynchronous invocations that failed every retry go (an on-failure destination). */
   onFailureArn: string | null;
+  /** Which zip apply uploads: the remediator's (default) or the Slack app's (`dist/slack-app-lambda/` and the config). */
+  bundle?: 'remediator' | 'slack';
+  /** Lambda's Description on create (default: the remediator's). */
+  description?: string;
 }
 
 export const lambdaFunction: KindSpec<LambdaFunctionResource> = {

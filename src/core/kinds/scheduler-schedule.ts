@@ -1,4 +1,5 @@
-// The EventBridge Scheduler schedule `trailguard-sweep`: sends the start-a-sweep message to the sweep queue.
+// An EventBridge Scheduler schedule: `trailguard-sweep` sends the start-a-sweep message to the sweep queue;
+// `trailguard-slack-drain` invokes the Slack function every minute to post what is still waiting.
 import type { KindSpec, ResourceBase } from './kind.js';
 
 export interface SchedulerScheduleResource extends ResourceBase {
@@ -7,6 +8,8 @@ export interface SchedulerScheduleResource extends ResourceBase {
   scheduleExpression: string;
   /** The queue it sends to, the role it sends as, and the message body. */
   target: { arn: string; roleArn: string; input: string };
+  /** Scheduler's Description (default: the sweep's). */
+  description?: string;
 }
 
 export const schedulerSchedule: KindSpec<SchedulerScheduleResource> = {

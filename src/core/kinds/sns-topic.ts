@@ -17,7 +17,11 @@ export interface SnsTopicResource extends ResourceBase {
 export const snsTopic: KindSpec<SnsTopicResource> = {
   kind: 'sns-topic',
   tagged: true,
-  shownValue: (field, value) => (field === 'httpsSubscription' ? urlWithoutSecrets(value) : value),
+  // The pending marker is kept: it is why the subscription is drift.
+  shownValue: (field, value) =>
+    field === 'httpsSubscription' && typeof value === 'string'
+      ? `${urlWithoutSecrets(value.replace(/ \(pending confirmation\)$/, ''))}${value.endsWith(' (pending confirmation)') ? ' (pending confirmation)' : ''}`
+      : value,
   // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
   desiredFields: (r) => ({
     httpsSubscription: r.httpsEndpoint,

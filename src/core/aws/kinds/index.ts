@@ -11,7 +11,9 @@ import { iamRoleIo } from './iam-role.js';
 import type { KindIo } from './kind.js';
 import { lambdaFunctionIo } from './lambda-function.js';
 import { lambdaPermissionIo } from './lambda-permission.js';
+import { lambdaUrlIo } from './lambda-url.js';
 import { schedulerScheduleIo } from './scheduler-schedule.js';
+import { snsSubscriptionIo } from './sns-subscription.js';
 import { snsTopicIo } from './sns-topic.js';
 import { sqsQueueIo } from './sqs-queue.js';
 
@@ -21,9 +23,11 @@ export const KIND_IO: { readonly [K in ResourceKind]: KindIo<ResourceOf<K>> } = 
   'dynamodb-table': dynamoDbTableIo,
   'sns-topic': snsTopicIo,
   'lambda-function': lambdaFunctionIo,
+  'lambda-url': lambdaUrlIo,
   'event-bus': eventBusIo,
   'bus-permission': busPermissionIo,
   'lambda-permission': lambdaPermissionIo,
+  'sns-subscription': snsSubscriptionIo,
   'event-rule': eventRuleIo,
   'event-source-mapping': eventSourceMappingIo,
   'scheduler-schedule': schedulerScheduleIo,

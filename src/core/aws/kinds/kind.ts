@@ -34,6 +34,8 @@ export interface ApplyContext {
   ids: Readonly<Record<string, string>>;
   /** The remediator zip (deterministic: its CodeSha256 is in the desired state). */
   code: Buffer;
+  /** The Slack app's zip (`slack.deploy: lambda`): its bundle and the config, deterministic as `code` is. */
+  slackCode?: Buffer;
   /** Waits between retries of a call AWS says to retry later (IAM is eventually consistent). */
   sleep: (ms: number) => Promise<void>;
 }

@@ -78,8 +78,11 @@ export const lambdaFunctionIo: KindIo<LambdaFunctionResource> = {
     };
   },
 
-  async apply(resource, { accounts, account, region, create, fields, code, sleep }) {
+  async apply(resource, { accounts, account, region, create, fields, code: remediatorCode, slackCode, sleep }) {
     const lambda = await accounts.client(LambdaClient, account, region);
+    const code = resource.bundle === 'slack' ? slackCode : remediatorCode;
+    // The desired state names the Slack zip's CodeSha256: uploading anything else would be drift on every run.
+    if (!code) throw new Error(`${resource.name}: no code to upload (the Slack app's bundle dist/slack-app-lambda/ was not loaded)`);
     const configuration = {
       FunctionName: resource.name,
       Role: resource.roleArn,
@@ -112,7 +115,7 @@ export const lambdaFunctionIo: KindIo<LambdaFunctionResource> = {
               Code: { ZipFile: code },
               Architectures: ['arm64'],
               Tags: TAG_MAP,
-              Description: 'TrailGuard remediator: restarts, restores and recreates tampered CloudTrail trails',
+              Description: resource.description ?? 'TrailGuard remediator: restarts, restores and recreates tampered CloudTrail trails',
             }),
           ),
         sleep,

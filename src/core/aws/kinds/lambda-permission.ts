@@ -14,11 +14,21 @@ export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
     const statement = statements.find((s) => s.Sid === resource.name);
     if (!statement) return { exists: false };
     const principal = statement.Principal as { Service?: string } | string | undefined;
-    const sourceArn = statement.Condition?.ArnLike?.['AWS:SourceArn'] ?? statement.Condition?.ArnEquals?.['AWS:SourceArn'];
+    const sourceArn = statement.Condition?.ArnLike?.['AWS:SourceArn'] ?? statement.Condition?.ArnEquals?.['AWS:SourceArn'] ?? null;
+    // A URL statement whose auth-type condition is gone admits `*` to every invocation path, not only the URL.
+    // Lambda stores it as a condition; moto (5.x) keeps AddPermission's field as it was sent.
+    const urlAuthType =
+      statement.Condition?.StringEquals?.['lambda:FunctionUrlAuthType'] ??
+      (statement as { FunctionUrlAuthType?: unknown }).FunctionUrlAuthType;
     return {
       exists: true,
       managed: true,
-      fields: { principal: typeof principal === 'string' ? principal : principal?.Service, action: statement.Action, sourceArn },
+      fields: {
+        principal: typeof principal === 'string' ? principal : principal?.Service,
+        action: statement.Action,
+        sourceArn,
+        ...(resource.functionUrlAuthType ? { functionUrlAuthType: urlAuthType ?? null } : {}),
+      },
     };
   },
 
@@ -29,10 +39,10 @@ export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
       new AddPermissionCommand({
         FunctionName: resource.functionName,
         StatementId: resource.name,
-        Action: 'lambda:InvokeFunction',
-        Principal: 'events.amazonaws.com',
-        SourceArn: resource.sourceArn,
-        SourceAccount: account,
+        Action: resource.action ?? 'lambda:InvokeFunction',
+        Principal: resource.principal ?? 'events.amazonaws.com',
+        ...(resource.sourceArn ? { SourceArn: resource.sourceArn, SourceAccount: account } : {}),
+        ...(resource.functionUrlAuthType ? { FunctionUrlAuthType: resource.functionUrlAuthType } : {}),
       }),
     );
   },

@@ -39,7 +39,7 @@ export const schedulerScheduleIo: KindIo<SchedulerScheduleResource> = {
       ScheduleExpression: resource.scheduleExpression,
       State: 'ENABLED' as const,
       FlexibleTimeWindow: { Mode: 'OFF' as const },
-      Description: 'TrailGuard: starts a sweep of every member account',
+      Description: resource.description ?? 'TrailGuard: starts a sweep of every member account',
       Target: { Arn: resource.target.arn, RoleArn: resource.target.roleArn, Input: resource.target.input },
     };
     await scheduler.send(create ? new CreateScheduleCommand(settings) : new UpdateScheduleCommand(settings));

@@ -16,6 +16,7 @@ import { partitionOf } from '../../arn.js';
 import { urlWithoutSecrets } from '../../kinds/kind.js';
 import type { SnsTopicResource } from '../../kinds/sns-topic.js';
 import { allPages, managedIn, orMissing, TAG_LIST, type Statement } from './common.js';
+import { isPending } from './sns-subscription.js';
 import type { KindIo } from './kind.js';
 
 /**
@@ -53,22 +54,42 @@ export function topicPublishers(policyText: string | undefined, account: string)
 }
 
 /**
- * `deadLetterTargetArn` of a subscription's RedrivePolicy (SNS GetSubscriptionAttributes), null when it has none.
- * A subscription waiting for its endpoint's confirmation has no ARN yet (`PendingConfirmation`) and no attributes.
+ * The HTTPS subscription as SNS reports it (GetSubscriptionAttributes): whether it still waits for the endpoint's
+ * confirmation, and the `deadLetterTargetArn` of its RedrivePolicy (null when it has none). A subscription waiting
+ * for confirmation has no ARN yet (`PendingConfirmation`, or `PendingConfirmation: "true"` in its attributes).
  */
-async function subscriptionDeadLetter(sns: SNSClient, subscriptionArn: string | undefined): Promise<string | null> {
-  if (!subscriptionArn?.startsWith('arn:')) return null;
+async function subscriptionState(
+  sns: SNSClient,
+  subscriptionArn: string | undefined,
+): Promise<{ pending: boolean; deadLetter: string | null }> {
+  if (!subscriptionArn?.startsWith('arn:')) return { pending: true, deadLetter: null };
   const out = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
+  const pending = isPending(subscriptionArn, out.Attributes);
   const policy = out.Attributes?.RedrivePolicy;
-  if (!policy) return null;
+  if (!policy) return { pending, deadLetter: null };
   const parsed = JSON.parse(policy) as { deadLetterTargetArn?: unknown };
-  return typeof parsed.deadLetterTargetArn === 'string' ? parsed.deadLetterTargetArn : null;
+  return { pending, deadLetter: typeof parsed.deadLetterTargetArn === 'string' ? parsed.deadLetterTargetArn : null };
 }
+
+/** How long apply waits for the HTTPS endpoint to confirm a new subscription: 20 looks, 3 s apart. */
+const CONFIRMATION_LOOKS = 20;
+const CONFIRMATION_PAUSE_MS = 3000;
+
+/** What the plan shows for a subscription SNS delivers nothing to yet. */
+export const PENDING_SUFFIX = ' (pending confirmation)';
 
 export const snsTopicIo: KindIo<SnsTopicResource> = {
   actions: {
     read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
-    write: ['sns:CreateTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:SetSubscriptionAttributes'],
+    // GetSubscriptionAttributes: apply waits for the endpoint to confirm a new subscription.
+    write: [
+      'sns:CreateTopic',
+      'sns:TagResource',
+      'sns:SetTopicAttributes',
+      'sns:Subscribe',
+      'sns:SetSubscriptionAttributes',
+      'sns:GetSubscriptionAttributes',
+    ],
   },
 
   async read(resource, { accounts, account, region }) {
@@ -84,12 +105,16 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
     const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https');
     // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
     const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
-    const deadLetter = https ? await subscriptionDeadLetter(sns, https.SubscriptionArn) : null;
+    const state = https ? await subscriptionState(sns, https.SubscriptionArn) : { pending: false, deadLetter: null };
+    // A pending subscription delivers nothing (the app refused to confirm it, or someone re-subscribed the endpoint):
+    // drift on httpsSubscription. Its RedrivePolicy cannot be read before confirmation; apply's Subscribe sets it again,
+    // so it is not reported a second time as dead-letter drift.
+    const deadLetter = state.pending && https ? resource.deadLetterQueueArn : state.deadLetter;
     return {
       exists: true,
       managed: managedIn(tags?.Tags),
       fields: {
-        httpsSubscription: https?.Endpoint ?? null,
+        httpsSubscription: https?.Endpoint ? `${https.Endpoint}${state.pending ? PENDING_SUFFIX : ''}` : null,
         signatureVersion,
         publishers: topicPublishers(attributes.Attributes?.Policy, account),
         subscriptionDeadLetterQueue: deadLetter,
@@ -97,7 +122,7 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
     };
   },
 
-  async apply(resource, { accounts, account, region, create, fields }) {
+  async apply(resource, { accounts, account, region, create, fields, sleep }) {
     const sns = await accounts.client(SNSClient, account, region);
     // CreateTopic with attributes differing from an existing topic's fails, so an update sets them separately.
     const { TopicArn } = await sns.send(
@@ -113,14 +138,27 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
     }
     const redrive = resource.deadLetterQueueArn ? JSON.stringify({ deadLetterTargetArn: resource.deadLetterQueueArn }) : null;
     if (resource.httpsEndpoint && (create || fields.has('httpsSubscription'))) {
-      await sns.send(
+      const { SubscriptionArn } = await sns.send(
         new SubscribeCommand({
           TopicArn,
           Protocol: 'https',
           Endpoint: resource.httpsEndpoint,
+          ReturnSubscriptionArn: true,
           ...(redrive ? { Attributes: { RedrivePolicy: redrive } } : {}),
         }),
       );
+      // SNS sends the endpoint a confirmation request; until the app (after checking SNS's signature) confirms it,
+      // nothing is delivered. Wait for it here rather than leave a subscription that silently delivers nothing.
+      for (let look = 1; SubscriptionArn?.startsWith('arn:'); look += 1) {
+        const attributes = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes;
+        if (!isPending(SubscriptionArn, attributes)) break;
+        if (look >= CONFIRMATION_LOOKS)
+          throw new Error(
+            `the endpoint ${urlWithoutSecrets(resource.httpsEndpoint)} did not confirm its subscription to ${TopicArn} within ${(CONFIRMATION_LOOKS * CONFIRMATION_PAUSE_MS) / 1000} s: ` +
+              "is the Slack app running there, and does it trust SNS's certificate? Alerts are not delivered until it confirms (run apply again)",
+          );
+        await sleep(CONFIRMATION_PAUSE_MS);
+      }
     } else if (resource.httpsEndpoint && fields.has('subscriptionDeadLetterQueue')) {
       const subscriptions = await allPages(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn }), (page) => page.Subscriptions);
       const https = subscriptions.find((s) => s.Protocol === 'https' && s.Endpoint === resource.httpsEndpoint);

@@ -1,0 +1,18 @@
+// A subscription of the alerts topic delivering to a Lambda function (`trailguard-slack` with `slack.deploy: lambda`).
+import type { KindSpec, ResourceBase } from './kind.js';
+
+export interface SnsSubscriptionResource extends ResourceBase {
+  kind: 'sns-subscription';
+  topicArn: string;
+  protocol: 'lambda';
+  /** The function's ARN. */
+  endpoint: string;
+}
+
+export const snsSubscription: KindSpec<SnsSubscriptionResource> = {
+  kind: 'sns-subscription',
+  // SNS tags topics, not subscriptions: TrailGuard owns the one from its topic to its function.
+  tagged: false,
+  // A subscription still pending delivers nothing; a filter policy can drop every alert before the function sees it.
+  desiredFields: () => ({ confirmed: true, filterPolicy: null }),
+};

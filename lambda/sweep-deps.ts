@@ -4,6 +4,7 @@ import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organ
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ACCOUNT_ID } from '#core/arn.js';
+import { DEFAULT_CANARY_GRACE_SECONDS } from '#core/config.js';
 import { createClient, type ClientOptions } from '#core/aws/clients.js';
 import { StateTable } from '#core/aws/state-table.js';
 import { NAMES } from '#core/names.js';
@@ -20,7 +21,7 @@ import type { SweepDeps } from './sweep.js';
 export const SweepEnvironmentSchema = z.strictObject({
   members: z.union([z.literal('organization'), z.array(z.string().regex(ACCOUNT_ID))]),
   exclude: z.array(z.string().regex(ACCOUNT_ID)).default([]),
-  canaryGraceSeconds: z.number().int().min(0).max(3600).default(60),
+  canaryGraceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_CANARY_GRACE_SECONDS),
 });
 export type SweepEnvironment = z.output<typeof SweepEnvironmentSchema>;
 

@@ -200,12 +200,16 @@ export interface DesiredContext {
 
 /**
  * `TRAILGUARD_SWEEP`: the members the planner sweeps (the list apply resolved, or `organization` with organizationId,
- * where the planner asks Organizations itself) and the exclusions.
+ * where the planner asks Organizations itself), the exclusions, and the canary grace when the config sets one.
  */
-export function sweepEnvironment(config: Config, members: readonly string[]): { members: string[] | 'organization'; exclude: string[] } {
+export function sweepEnvironment(
+  config: Config,
+  members: readonly string[],
+): { members: string[] | 'organization'; exclude: string[]; canaryGraceSeconds?: number } {
   return {
     members: config.members.organization && config.organizationId ? 'organization' : [...members],
     exclude: [...config.members.exclude],
+    ...(config.sweep.canaryGraceSeconds !== undefined ? { canaryGraceSeconds: config.sweep.canaryGraceSeconds } : {}),
   };
 }
 

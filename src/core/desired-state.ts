@@ -153,8 +153,13 @@ export function globalEventsRegion(region: string): string {
   return globalRegionOf(region);
 }
 
-export function busPermissionSid(principal: string): string {
-  return principal === '*' ? 'trailguard-organization' : `trailguard-${principal}`;
+/**
+ * Sid of a bus grant: `trailguard-organization` (with organizationId) or `trailguard-members` (one statement naming
+ * every member's forwarder role: one statement per member no longer fits EventBridge's 10 KB at 50 members once each
+ * names a role). Earlier versions wrote `trailguard-<account>` per member: plan shows those as `delete`.
+ */
+export function busPermissionSid(principal: string | readonly string[]): string {
+  return principal === '*' ? 'trailguard-organization' : 'trailguard-members';
 }
 
 export interface CentralArns {
@@ -349,8 +354,11 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     },
     { ...c('event-bus', NAMES.bus), kind: 'event-bus' },
   ];
-  const principals = config.organizationId ? ['*'] : ctx.members.filter((m) => m !== account);
-  for (const principal of principals) {
+  // Only the forwarder roles may put events on the bus (src/core/kinds/bus-permission.ts); the central account's own
+  // forwarder needs no grant on its own bus.
+  const others = ctx.members.filter((m) => m !== account);
+  const principal = config.organizationId ? '*' : others;
+  if (principal === '*' || principal.length > 0) {
     out.push({
       ...c('bus-permission', busPermissionSid(principal)),
       kind: 'bus-permission',

@@ -368,7 +368,7 @@ describe('review r11: the canary can be put on the central bus directly', () => 
   // Fix: let the bus policy admit only each member's forwarder role (Principal arn:aws:iam::<member>:role/
   // trailguard-forwarder; with an Organization, Condition aws:PrincipalArn arn:aws:iam::*:role/trailguard-forwarder),
   // whose trust is events.amazonaws.com only.
-  it.fails("the central bus admits only the members' forwarder roles, not every principal of a member", () => {
+  it("the central bus admits only the members' forwarder roles, not every principal of a member", () => {
     const statement = busStatement(
       {
         kind: 'bus-permission',

@@ -105,13 +105,11 @@ describe('central bus policy', () => {
     for (const org of [{}, { organizationId: 'o-abc123def4' }]) {
       const [grant] = grantsOf(['222222222222', '333333333333'], org);
       events.reset();
-      events
-        .on(DescribeEventBusCommand)
-        .resolves({
-          Name: 'trailguard',
-          Arn: BUS,
-          Policy: JSON.stringify({ Version: '2012-10-17', Statement: [busStatement(grant!, BUS)] }),
-        });
+      events.on(DescribeEventBusCommand).resolves({
+        Name: 'trailguard',
+        Arn: BUS,
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [busStatement(grant!, BUS)] }),
+      });
       const reader = new StateReader(accounts as unknown as Accounts, 'us-east-1');
 
       expect(planChanges([grant!], new Map([[grant!.key, await reader.read(grant!)]]))).toEqual([]);

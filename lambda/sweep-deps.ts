@@ -25,6 +25,9 @@ export const SweepEnvironmentSchema = z.strictObject({
 });
 export type SweepEnvironment = z.output<typeof SweepEnvironmentSchema>;
 
+/** How long a container keeps the Organization's member list. */
+const MEMBERS_TTL_MS = 5 * 60_000;
+
 /** Reads `TRAILGUARD_SWEEP`; throws naming the variable and the path of the bad field. */
 export function loadSweepEnvironment(env: NodeJS.ProcessEnv): SweepEnvironment {
   let value: unknown;
@@ -74,6 +77,7 @@ export function createDefaultSweepDeps(
   const state = new StateTable(createClient(DynamoDBClient, base), env.TRAILGUARD_STATE_TABLE ?? SWEEP_NAMES.table);
   const sqs = createClient(SQSClient, base);
   let queueUrl: Promise<string> | undefined;
+  let organizationMembers: { at: number; list: Promise<string[]> } | undefined;
   return {
     ...deps,
     state,
@@ -84,15 +88,28 @@ export function createDefaultSweepDeps(
       canaryGraceMs: sweepEnv.canaryGraceSeconds * 1000,
       watch: pipeline.watch,
     },
-    async members() {
+    members() {
       const exclude = new Set(sweepEnv.exclude);
-      if (Array.isArray(sweepEnv.members)) return sweepEnv.members.filter((m) => !exclude.has(m));
-      const organizations = createClient(OrganizationsClient, base);
-      const out: string[] = [];
-      for await (const page of paginateListAccounts({ client: organizations }, {})) {
-        for (const a of page.Accounts ?? []) if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id)) out.push(a.Id);
+      if (Array.isArray(sweepEnv.members)) return Promise.resolve(sweepEnv.members.filter((m) => !exclude.has(m)));
+      // Every worker that sees an organization trail asks (one member reads those of an unswept owner): one
+      // ListAccounts walk per container every few minutes, not one per account swept.
+      const now = Date.now();
+      if (!organizationMembers || now - organizationMembers.at > MEMBERS_TTL_MS) {
+        const list = (async () => {
+          const organizations = createClient(OrganizationsClient, base);
+          const out: string[] = [];
+          for await (const page of paginateListAccounts({ client: organizations }, {})) {
+            for (const a of page.Accounts ?? []) if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id)) out.push(a.Id);
+          }
+          return out;
+        })();
+        const entry = { at: now, list };
+        list.catch(() => {
+          if (organizationMembers === entry) organizationMembers = undefined;
+        });
+        organizationMembers = entry;
       }
-      return out;
+      return organizationMembers.list;
     },
     async enqueue(messages) {
       queueUrl ??= sqs

@@ -107,8 +107,11 @@ export function canaryEntry(detail: CanaryDetail): { Source: string; DetailType:
   return { Source: CANARY_SOURCE, DetailType: CANARY_DETAIL_TYPE, Detail: JSON.stringify(detail) };
 }
 
-/** What a sweep can find wrong in one member-region. */
-export type FindingKind = 'not-logging' | 'baseline-drift' | 'selectors' | 'delivery-error' | 'rule' | 'canary' | 'unreadable';
+/**
+ * What a sweep can find wrong in one member-region. `missing`: a baseline trail (`trails` in the config) that the
+ * account does not have at all (deleted while its DeleteTrail event was missed).
+ */
+export type FindingKind = 'not-logging' | 'baseline-drift' | 'selectors' | 'delivery-error' | 'rule' | 'canary' | 'unreadable' | 'missing';
 
 /** A finding: `resource` is the trail ARN, the rule name, or `canary`. */
 export interface Finding {
@@ -178,3 +181,31 @@ export function canaryFromTheFuture(sentAt: string, now: Date): boolean {
 
 /** The sentence the alert carries for a trail found off without a tamper event: the sweep's most important alert. */
 export const FOUND_OFF_BY_SWEEP = 'found off by the sweep; no StopLogging event reached TrailGuard';
+
+/** The sentence the alert carries for a baseline trail the sweep found missing: deleted while no event said so. */
+export const FOUND_MISSING_BY_SWEEP = 'found missing by the sweep; no DeleteTrail event reached TrailGuard';
+
+/**
+ * The baseline trails an account lacks, from its ListTrails answer (every region's trails, and the organization trails
+ * it can see). A trail of the baseline's name owned by the account stands for it; so does one owned by another account
+ * (only an organization trail can be seen there) unless the baseline pins `isOrganizationTrail: false`.
+ */
+export function missingBaselineTrails<B extends { name: string; isOrganizationTrail?: boolean }>(
+  baselines: readonly B[],
+  account: string,
+  listed: readonly { name: string; arn: string }[],
+): B[] {
+  return baselines.filter(
+    (b) => !listed.some((t) => t.name === b.name && (t.arn.split(':')[4] === account || b.isOrganizationTrail !== false)),
+  );
+}
+
+/**
+ * Whether `account`'s worker reads the organization trails whose owner the sweep does not visit: one member (the first
+ * by account id) reads them, so a stopped one is alerted once rather than once per member. When the members cannot be
+ * listed, every worker reads them: a duplicate alert beats none.
+ */
+export function readsForeignOrganizationTrails(account: string, members: readonly string[] | null): boolean {
+  if (!members || members.length === 0) return true;
+  return [...members].sort()[0] === account;
+}

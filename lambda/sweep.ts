@@ -209,6 +209,8 @@ interface RegionOutcome {
   canaryUnjudged?: boolean;
   /** trailguard-state could not be read here: findings are alerted without dedupe, and the worker then fails. */
   stateError?: string;
+  /** When the last canary from this member-region arrived (`canary` item), null when none ever did; unset when unknown. */
+  lastCanaryAt?: string | null;
 }
 
 function sweepTrailAlert(event: TamperEvent, decision: Decision, finding: Finding, sweepId: string, reason: string): TrailAlert {
@@ -552,6 +554,7 @@ async function sweepRegion(
   const { problems, previous, arrived, putError, stateError } = pipeline;
   if (putError) throw new Error(putError);
   if (stateError) out.stateError = stateError;
+  else out.lastCanaryAt = arrived?.lastSeenAt ?? null;
   for (const { name, problem } of problems) {
     if (!problem) continue;
     const finding: Finding = { account, region, kind: 'rule', resource: name };
@@ -589,6 +592,23 @@ async function sweepRegion(
 }
 
 /**
+ * The last canary seen from a member-region and the canary its last snapshot says was sent, from trailguard-state;
+ * null when the table cannot be read (the worker then reports the table itself).
+ */
+async function lastCanary(
+  account: string,
+  region: string,
+  deps: SweepDeps,
+): Promise<{ lastCanaryAt: string | null; sent: { sentAt: string; sweepId: string } | null } | null> {
+  try {
+    const [arrived, previous] = await Promise.all([deps.state.canary(account, region), deps.state.status(account, region)]);
+    return { lastCanaryAt: arrived?.lastSeenAt ?? null, sent: previous?.canary ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The worker: sweeps one member account in every region of the message plus every home region of its trails
  * (ListTrails), repairs through the event path's decisions, publishes one alert per new finding (and a `resolved`
  * alert per finding gone), writes each region's status snapshot and counts the account done. A region that cannot be
@@ -621,17 +641,27 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
       const finding: Finding = { account, region, kind: 'unreadable', resource: 'account' };
       const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
       const now = deps.now();
+      // What trailguard-state knows is not lost with the member: the last canary seen goes into the alert and the
+      // snapshot, and the canary sent before stays the one the next sweep judges (it did not send another).
+      const canary = watched.has(region) ? await lastCanary(account, region, deps) : null;
       outcomes.push({
         region,
         rows: [],
         error: text,
+        ...(canary ? { lastCanaryAt: canary.lastCanaryAt, ...(canary.sent ? { canarySent: canary.sent } : {}) } : {}),
         found: [
           {
             finding,
             repaired: false,
             outcome: 'pipeline-broken',
             reason,
-            alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+            alert: () =>
+              pipelineAlert(finding, sweepId, now, {
+                outcome: 'pipeline-broken',
+                reason,
+                trigger: 'sweep',
+                ...(canary ? { lastCanaryAt: canary.lastCanaryAt } : {}),
+              }),
           },
         ],
       });
@@ -751,6 +781,7 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
             rows: outcome.rows,
             ...(outcome.error ? { error: outcome.error } : {}),
             ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+            ...(outcome.lastCanaryAt ? { lastCanaryAt: outcome.lastCanaryAt } : {}),
           }),
         );
         return { findings, resolved, stateError };

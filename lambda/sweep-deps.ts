@@ -22,6 +22,8 @@ export const SweepEnvironmentSchema = z.strictObject({
   members: z.union([z.literal('organization'), z.array(z.string().regex(ACCOUNT_ID))]),
   exclude: z.array(z.string().regex(ACCOUNT_ID)).default([]),
   canaryGraceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_CANARY_GRACE_SECONDS),
+  /** `sweep.schedule`: the planner alerts a previous sweep older than twice it. Absent (older deployments): not checked. */
+  schedule: z.string().min(1).max(256).nullable().optional(),
 });
 export type SweepEnvironment = z.output<typeof SweepEnvironmentSchema>;
 
@@ -87,6 +89,7 @@ export function createDefaultSweepDeps(
       centralBusArn: `arn:${partition}:events:${home}:${account}:event-bus/${NAMES.bus}`,
       canaryGraceMs: sweepEnv.canaryGraceSeconds * 1000,
       watch: pipeline.watch,
+      ...(sweepEnv.schedule !== undefined ? { schedule: sweepEnv.schedule } : {}),
     },
     members() {
       const exclude = new Set(sweepEnv.exclude);

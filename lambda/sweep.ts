@@ -28,6 +28,7 @@ import {
   findingKey,
   missingBaselineTrails,
   readsForeignOrganizationTrails,
+  sweepGap,
   type AccountSweepMessage,
   type Finding,
   type FindingItem,
@@ -65,6 +66,11 @@ export interface SweepSettings {
    * definition (pattern, state, targets with the forwarder role), as the guard compares it. Unset: state and target only.
    */
   watch?: readonly string[];
+  /**
+   * `sweep.schedule` (a Scheduler expression; null: sweeps are run by hand). Set: the planner alerts when the previous
+   * sweep is older than twice its interval. Unset (older environments): not checked.
+   */
+  schedule?: string | null;
 }
 
 export interface PlanResult {
@@ -83,6 +89,7 @@ export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<Plan
   let members: string[];
   try {
     members = await deps.members();
+    await alertSweepGap(deps, id);
     await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
     const messages = members.map(
       (account): AccountSweepMessage => ({
@@ -105,17 +112,37 @@ export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<Plan
   return { sweepId: id, accounts: members.length };
 }
 
-/** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
-function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): PipelineAlert {
-  const reason = `sweep ${sweepId} could not start: ${errorText(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
+/**
+ * Publishes a `pipeline-broken` alert about the schedule when the previous sweep (`sweep/latest`) is older than twice
+ * `sweep.schedule`: the schedule was disabled or deleted in between and nothing said so. Throws when the table cannot
+ * be read (the planner's failure alert then names the cause) or the alert cannot be published.
+ */
+async function alertSweepGap(deps: SweepDeps, sweepId: string): Promise<void> {
+  const schedule = deps.sweep.schedule ?? null;
+  if (!schedule) return;
+  const previous = await deps.state.latestSweep();
+  const reason = sweepGap(previous?.startedAt ?? null, schedule, deps.now());
+  if (!reason) return;
+  const alert = scheduleAlert(deps, `sweep/${sweepId}/schedule-gap`, reason);
+  await publishOrThrow(deps, alert, { sweepId, outcome: alert.outcome, previousSweep: previous?.sweepId, reason });
+}
+
+/** A `pipeline-broken` alert about the central account's sweep schedule. */
+function scheduleAlert(deps: SweepDeps, id: string, reason: string): PipelineAlert {
   return centralSweepAlert(
     deps,
-    `sweep/${sweepId}/planner`,
+    id,
     reason,
     'scheduler-schedule',
     SWEEP_NAMES.schedule,
     (at) => `arn:${at.partition}:scheduler:${at.region}:${at.account}:schedule/default/${SWEEP_NAMES.schedule}`,
   );
+}
+
+/** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
+function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): PipelineAlert {
+  const reason = `sweep ${sweepId} could not start: ${errorText(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
+  return scheduleAlert(deps, `sweep/${sweepId}/planner`, reason);
 }
 
 /** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */

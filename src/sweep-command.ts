@@ -119,6 +119,8 @@ export function cliSweepDeps(
       // The same grace the scheduled sweep gets through TRAILGUARD_SWEEP: a shorter one would call canaries overdue that are not.
       canaryGraceMs: (config.sweep.canaryGraceSeconds ?? DEFAULT_CANARY_GRACE_SECONDS) * 1000,
       watch: config.watch,
+      // A workflow's sweep after the schedule stopped is also the first to see the gap.
+      schedule: config.sweep.schedule,
     },
   };
 }

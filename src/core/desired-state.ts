@@ -16,7 +16,7 @@ import {
 } from './iam-policies.js';
 import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
 import { NAMES } from './names.js';
-import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
+import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS, SCHEDULE_CALLS } from './pipeline-event.js';
 import { canaryPattern, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
 import { sweepSchedulerPermissionsPolicy, sweepSchedulerTrustPolicy } from './iam-policies.js';
 
@@ -126,6 +126,28 @@ export function globalTamperCalls(watch: readonly string[]): string[] {
   return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes((WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? ''));
 }
 
+/**
+ * Pattern of the central default bus's `trailguard-sweep-guard` rule: Scheduler's `UpdateSchedule` and `DeleteSchedule`
+ * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`).
+ */
+export function scheduleGuardPattern(): Record<string, unknown> {
+  return {
+    source: ['aws.scheduler'],
+    'detail-type': [API_CALL],
+    detail: {
+      eventSource: ['scheduler.amazonaws.com'],
+      eventName: [...SCHEDULE_CALLS],
+      requestParameters: { name: [{ prefix: SWEEP_NAMES.schedule }] },
+    },
+  };
+}
+
+/** The central rules that deliver to the remediator (its queue and DLQ admit exactly these). */
+function centralRuleArns(config: Config): string[] {
+  const arns = centralArns(config);
+  return [arns.tamperRule, arns.guardRule, ...(config.sweep.schedule ? [arns.sweepGuardRule] : [])];
+}
+
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
 export function centralGuardPattern(remediationRole: string): Record<string, unknown> {
   return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
@@ -166,6 +188,8 @@ export interface CentralArns {
   bus: string;
   tamperRule: string;
   guardRule: string;
+  /** The central default bus's rule watching the sweep schedule (exists only with `sweep.schedule`). */
+  sweepGuardRule: string;
   function: string;
   remediatorRole: string;
   topic: string;
@@ -184,6 +208,7 @@ export function centralArns(config: Config): CentralArns {
     bus: `arn:${p}:events:${region}:${account}:event-bus/${NAMES.bus}`,
     tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
     guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
+    sweepGuardRule: `arn:${p}:events:${region}:${account}:rule/${SWEEP_NAMES.guardRule}`,
     function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
     remediatorRole: roleArn(account, NAMES.remediatorRole, region),
     topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
@@ -205,15 +230,17 @@ export interface DesiredContext {
 
 /**
  * `TRAILGUARD_SWEEP`: the members the planner sweeps (the list apply resolved, or `organization` with organizationId,
- * where the planner asks Organizations itself), the exclusions, and the canary grace when the config sets one.
+ * where the planner asks Organizations itself), the exclusions, the schedule (the planner alerts a gap of twice it) and
+ * the canary grace when the config sets one.
  */
 export function sweepEnvironment(
   config: Config,
   members: readonly string[],
-): { members: string[] | 'organization'; exclude: string[]; canaryGraceSeconds?: number } {
+): { members: string[] | 'organization'; exclude: string[]; canaryGraceSeconds?: number; schedule: string | null } {
   return {
     members: config.members.organization && config.organizationId ? 'organization' : [...members],
     exclude: [...config.members.exclude],
+    schedule: config.sweep.schedule,
     ...(config.sweep.canaryGraceSeconds !== undefined ? { canaryGraceSeconds: config.sweep.canaryGraceSeconds } : {}),
   };
 }
@@ -316,7 +343,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       attributes: {
         MessageRetentionPeriod: '1209600',
         SqsManagedSseEnabled: 'true',
-        Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]),
+        Policy: queuePolicy(arns.dlq, centralRuleArns(config)),
       },
     },
     // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
@@ -392,6 +419,30 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
     ],
   });
+  if (config.sweep.schedule) {
+    // The schedule lives in the central account, whose default bus no member rule watches: its own rule forwards the
+    // calls that disable or delete it, as the member guard does for the member rules (a sweep that never runs cannot
+    // report itself).
+    out.push({
+      ...c('event-rule', SWEEP_NAMES.guardRule),
+      kind: 'event-rule',
+      bus: 'default',
+      description: 'TrailGuard: changes to the sweep schedule trailguard-sweep',
+      pattern: scheduleGuardPattern(),
+      targets: [
+        queue
+          ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+          : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+      ],
+    });
+    if (!queue)
+      out.push({
+        ...c('lambda-permission', `${SWEEP_NAMES.guardRule}-rule`),
+        kind: 'lambda-permission',
+        functionName: NAMES.remediatorFunction,
+        sourceArn: arns.sweepGuardRule,
+      });
+  }
   if (queue) {
     out.push(
       {
@@ -403,7 +454,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
           MessageRetentionPeriod: '1209600',
           SqsManagedSseEnabled: 'true',
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.dlq, maxReceiveCount: 5 }),
-          Policy: queuePolicy(arns.eventsQueue, [arns.tamperRule, arns.guardRule]),
+          Policy: queuePolicy(arns.eventsQueue, centralRuleArns(config)),
         },
       },
       {

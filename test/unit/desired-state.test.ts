@@ -22,6 +22,9 @@ describe('desiredState', () => {
       '111111111111/us-east-1/bus-permission/trailguard-members',
       '111111111111/us-east-1/event-rule/trailguard-tamper',
       '111111111111/us-east-1/event-rule/trailguard-guard',
+      // The central default bus's watch on the sweep schedule (UpdateSchedule, DeleteSchedule), and its invoke permission.
+      '111111111111/us-east-1/event-rule/trailguard-sweep-guard',
+      '111111111111/us-east-1/lambda-permission/trailguard-sweep-guard-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-guard-rule',
       // The sweep (issue 11): its queue and DLQ, the state table, the mapping, and the schedule with the role it sends as.

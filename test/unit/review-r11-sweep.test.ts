@@ -343,8 +343,8 @@ describe('review r11: a sweep that does not run', () => {
   // account is swept, no canary is sent or judged, and nothing is alerted: TrailGuard's backstop is off and it says
   // nothing (no CloudWatch alarm on trailguard-sweep-dlq either; the same holds for a disabled or deleted schedule).
   // Fixed: on the planner's failure a pipeline-broken alert (trigger: sweep) about the central account's schedule is
-  // published before rethrowing. Still open: an alarm (or a watchdog) on a `sweep/latest` older than twice
-  // sweep.schedule, for a schedule disabled or deleted outright.
+  // published before rethrowing. A schedule disabled or deleted outright: see sweep-schedule-guard.test.ts (its
+  // CloudTrail record is alerted, and the next planner alerts a `sweep/latest` older than twice sweep.schedule).
   it('a planner that cannot list the members publishes an alert, not only a DLQ message', async () => {
     const sweep = depsAt(T0, {
       members: async () => {

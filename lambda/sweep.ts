@@ -716,7 +716,11 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
     // its DeleteTrail event was missed is found here, and recreated by the event path's own DeleteTrail decision.
     const region = message.regions[0]!;
     const outcome = outcomes.find((o) => o.region === region && !o.error);
+    const management = deps.settings.organization?.managementAccount;
     for (const baseline of missingBaselineTrails(deps.settings.trails, account, listed)) {
+      // An organization trail is one trail for every member: judged by its owner, or (owner not swept) by the one member
+      // that reads foreign organization trails; otherwise every member would recreate it, and alert it, at once.
+      if (baseline.isOrganizationTrail && management && account !== management && !(await readsForeign(management))) continue;
       outcome?.found.push(await missingTrailFinding(baseline, account, region, sweepId, deps));
     }
   }

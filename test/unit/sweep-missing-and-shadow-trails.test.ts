@@ -268,3 +268,35 @@ describe('the Lambda sweep lists the Organization once per container, not once p
     organizations.restore();
   });
 });
+
+describe('sweep: a deleted organization trail of the baseline', () => {
+  const orgBaseline = { ...BASELINE, isOrganizationTrail: true };
+  function orgDeps(members: string[]) {
+    const d = deps({ trails: [orgBaseline], members });
+    d.settings = { ...d.settings, organization: { managementAccount: MANAGEMENT, delegatedAdministrators: [] } };
+    return d;
+  }
+
+  it('is recreated by one worker, not by every member that no longer sees it', async () => {
+    trailsAre([]);
+    cloudtrail.on(CreateTrailCommand).resolves({});
+
+    const member = await sweepAccount(message(), orgDeps([ACCOUNT, MANAGEMENT]));
+    const management = await sweepAccount({ ...message(), account: MANAGEMENT }, orgDeps([ACCOUNT, MANAGEMENT]));
+
+    expect(member.findings.filter((f) => f.kind === 'missing')).toEqual([]);
+    expect(management.findings.filter((f) => f.kind === 'missing')).toHaveLength(1);
+    expect(cloudtrail.commandCalls(CreateTrailCommand)).toHaveLength(1);
+  });
+
+  it('with the management account not swept, the first member judges it', async () => {
+    trailsAre([]);
+    cloudtrail.on(CreateTrailCommand).resolves({});
+
+    const other = await sweepAccount({ ...message(), account: OTHER_MEMBER }, orgDeps([ACCOUNT, OTHER_MEMBER]));
+    const first = await sweepAccount(message(), orgDeps([ACCOUNT, OTHER_MEMBER]));
+
+    expect(other.findings.filter((f) => f.kind === 'missing')).toEqual([]);
+    expect(first.findings.filter((f) => f.kind === 'missing')).toHaveLength(1);
+  });
+});

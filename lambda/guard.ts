@@ -22,6 +22,7 @@ import { canonical, desiredFields } from '#core/plan.js';
 import { parsePipelineEvent, type PipelineEvent } from '#core/pipeline-event.js';
 import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '#core/aws/cloudtrail.js';
 import { managementFullyRecorded, restoreManagementEvents } from '#core/event-selectors.js';
+import { SWEEP_NAMES } from '#core/sweep.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import type { HandlerDeps, RemediationResult } from './remediator.js';
 
@@ -134,11 +135,28 @@ export function describeGuardChange(event: PipelineEvent): string[] {
       return [`permissions boundary ${String(p.permissionsBoundary)} set on ${name}`];
     case 'DeleteRolePermissionsBoundary':
       return [`permissions boundary removed from ${name}`];
+    case 'DeleteSchedule':
+      return [`schedule ${name} deleted`];
+    case 'UpdateSchedule': {
+      const target = (p.target as { arn?: unknown } | undefined)?.arn;
+      const changes = [
+        ...(p.state === 'DISABLED'
+          ? [`schedule ${name} disabled`]
+          : typeof p.state === 'string'
+            ? [`schedule ${name} state ${p.state}`]
+            : []),
+        ...(typeof p.scheduleExpression === 'string' ? [`schedule expression of ${name} set to ${p.scheduleExpression}`] : []),
+        ...(target !== undefined ? [`target of ${name} set to ${String(target)}`] : []),
+      ];
+      return changes.length > 0 ? changes : [`schedule ${name} updated`];
+    }
   }
 }
 
 function resourceArn(event: PipelineEvent): string {
   const p = partitionOf(event.region);
+  if (event.resource.kind === 'scheduler-schedule')
+    return `arn:${p}:scheduler:${event.region}:${event.account}:schedule/${event.resource.group ?? 'default'}/${event.resource.name}`;
   if (event.resource.kind === 'iam-role') return `arn:${p}:iam::${event.account}:role/${event.resource.name}`;
   const bus = event.resource.bus === 'default' || !event.resource.bus ? '' : `${event.resource.bus}/`;
   return `arn:${p}:events:${event.region}:${event.account}:rule/${bus}${event.resource.name}`;
@@ -279,6 +297,7 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
       ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
       : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
   }
+  if (event.resource.kind === 'scheduler-schedule') return scheduleVerdict(event, deps, actor);
   if (event.resource.kind === 'iam-role') {
     // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
     return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
@@ -338,6 +357,49 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   // were forwarded by nothing: check the trails homed here now, as the event path would have.
   if (desired.name === NAMES.forwardRule && actor !== 'remediator') await recheckTrails(event, deps, verdict);
   return verdict;
+}
+
+/**
+ * A call on the sweep schedule: alerted `pipeline-tampered` (a disabled or deleted schedule means no sweep, so no trail
+ * found off and no canary, until `apply` restores it; the remediator may not change schedules). Only the deploy role
+ * putting it back (enabled, targeting `trailguard-sweep`) passes silently.
+ */
+function scheduleVerdict(event: PipelineEvent, deps: HandlerDeps, actor: Actor): Verdict {
+  const none = { actions: [] as string[], error: null };
+  const [, partition, , region, central] = deps.settings.topicArn.split(':');
+  const ours =
+    event.resource.name === SWEEP_NAMES.schedule &&
+    (event.resource.group ?? 'default') === 'default' &&
+    event.account === central &&
+    event.region === region;
+  if (!ours) {
+    return actor === 'other'
+      ? {
+          ...none,
+          outcome: 'pipeline-tampered',
+          restored: null,
+          reason: 'a trailguard-sweep* schedule TrailGuard does not manage: nothing to restore',
+        }
+      : { ...none, outcome: 'ignored', restored: null, reason: 'TrailGuard changed a schedule that is not its sweep schedule' };
+  }
+  const p = event.requestParameters;
+  const queue = `arn:${partition}:sqs:${region}:${central}:${SWEEP_NAMES.queue}`;
+  const target = (p.target as { arn?: unknown } | undefined)?.arn;
+  if (actor === 'deploy' && event.eventName === 'UpdateSchedule' && p.state !== 'DISABLED' && target === queue) {
+    return {
+      ...none,
+      outcome: 'ignored',
+      restored: null,
+      reason: "made by TrailGuard's deploy role, enabled and targeting trailguard-sweep",
+    };
+  }
+  const what = event.eventName === 'DeleteSchedule' ? 'deleted' : p.state === 'DISABLED' ? 'disabled' : 'changed';
+  return {
+    ...none,
+    outcome: 'pipeline-tampered',
+    restored: false,
+    reason: `the sweep schedule ${SWEEP_NAMES.schedule} was ${what}: no scheduled sweep may run (no trail found off, no canary sent) until trailguard apply restores it; the remediator does not change schedules`,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organ
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ACCOUNT_ID } from '#core/arn.js';
+import { DEFAULT_CANARY_GRACE_SECONDS } from '#core/config.js';
 import { createClient, type ClientOptions } from '#core/aws/clients.js';
 import { StateTable } from '#core/aws/state-table.js';
 import { NAMES } from '#core/names.js';
@@ -20,9 +21,14 @@ import type { SweepDeps } from './sweep.js';
 export const SweepEnvironmentSchema = z.strictObject({
   members: z.union([z.literal('organization'), z.array(z.string().regex(ACCOUNT_ID))]),
   exclude: z.array(z.string().regex(ACCOUNT_ID)).default([]),
-  canaryGraceSeconds: z.number().int().min(0).max(3600).default(60),
+  canaryGraceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_CANARY_GRACE_SECONDS),
+  /** `sweep.schedule`: the planner alerts a previous sweep older than twice it. Absent (older deployments): not checked. */
+  schedule: z.string().min(1).max(256).nullable().optional(),
 });
 export type SweepEnvironment = z.output<typeof SweepEnvironmentSchema>;
+
+/** How long a container keeps the Organization's member list. */
+const MEMBERS_TTL_MS = 5 * 60_000;
 
 /** Reads `TRAILGUARD_SWEEP`; throws naming the variable and the path of the bad field. */
 export function loadSweepEnvironment(env: NodeJS.ProcessEnv): SweepEnvironment {
@@ -73,6 +79,7 @@ export function createDefaultSweepDeps(
   const state = new StateTable(createClient(DynamoDBClient, base), env.TRAILGUARD_STATE_TABLE ?? SWEEP_NAMES.table);
   const sqs = createClient(SQSClient, base);
   let queueUrl: Promise<string> | undefined;
+  let organizationMembers: { at: number; list: Promise<string[]> } | undefined;
   return {
     ...deps,
     state,
@@ -82,16 +89,30 @@ export function createDefaultSweepDeps(
       centralBusArn: `arn:${partition}:events:${home}:${account}:event-bus/${NAMES.bus}`,
       canaryGraceMs: sweepEnv.canaryGraceSeconds * 1000,
       watch: pipeline.watch,
+      ...(sweepEnv.schedule !== undefined ? { schedule: sweepEnv.schedule } : {}),
     },
-    async members() {
+    members() {
       const exclude = new Set(sweepEnv.exclude);
-      if (Array.isArray(sweepEnv.members)) return sweepEnv.members.filter((m) => !exclude.has(m));
-      const organizations = createClient(OrganizationsClient, base);
-      const out: string[] = [];
-      for await (const page of paginateListAccounts({ client: organizations }, {})) {
-        for (const a of page.Accounts ?? []) if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id)) out.push(a.Id);
+      if (Array.isArray(sweepEnv.members)) return Promise.resolve(sweepEnv.members.filter((m) => !exclude.has(m)));
+      // Every worker that sees an organization trail asks (one member reads those of an unswept owner): one
+      // ListAccounts walk per container every few minutes, not one per account swept.
+      const now = Date.now();
+      if (!organizationMembers || now - organizationMembers.at > MEMBERS_TTL_MS) {
+        const list = (async () => {
+          const organizations = createClient(OrganizationsClient, base);
+          const out: string[] = [];
+          for await (const page of paginateListAccounts({ client: organizations }, {})) {
+            for (const a of page.Accounts ?? []) if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id)) out.push(a.Id);
+          }
+          return out;
+        })();
+        const entry = { at: now, list };
+        list.catch(() => {
+          if (organizationMembers === entry) organizationMembers = undefined;
+        });
+        organizationMembers = entry;
       }
-      return out;
+      return organizationMembers.list;
     },
     async enqueue(messages) {
       queueUrl ??= sqs

@@ -4,12 +4,14 @@ import {
   type CloudTrailClient,
   DescribeTrailsCommand,
   GetTrailStatusCommand,
-  ListTrailsCommand,
+  paginateListTrails,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeRuleCommand, type EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { buildAlert, SWEEP_EVENT_NAME, type Alert, type PipelineAlert, type TrailAlert } from '#core/alert.js';
-import { partitionOf } from '#core/arn.js';
+import { partitionOf, trailArn } from '#core/arn.js';
+import { allPages } from '#core/aws/kinds/common.js';
+import type { TrailBaseline } from '#core/config.js';
 import { getEventSelectors } from '#core/aws/cloudtrail.js';
 import type { StateTable } from '#core/aws/state-table.js';
 import { deliveryFindings, type TrailDeliveryStatus } from '#core/delivery.js';
@@ -21,8 +23,12 @@ import {
   canaryEntry,
   canaryOverdue,
   dedupeFindings,
+  FOUND_MISSING_BY_SWEEP,
   FOUND_OFF_BY_SWEEP,
   findingKey,
+  missingBaselineTrails,
+  readsForeignOrganizationTrails,
+  sweepGap,
   type AccountSweepMessage,
   type Finding,
   type FindingItem,
@@ -60,6 +66,11 @@ export interface SweepSettings {
    * definition (pattern, state, targets with the forwarder role), as the guard compares it. Unset: state and target only.
    */
   watch?: readonly string[];
+  /**
+   * `sweep.schedule` (a Scheduler expression; null: sweeps are run by hand). Set: the planner alerts when the previous
+   * sweep is older than twice its interval. Unset (older environments): not checked.
+   */
+  schedule?: string | null;
 }
 
 export interface PlanResult {
@@ -78,6 +89,7 @@ export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<Plan
   let members: string[];
   try {
     members = await deps.members();
+    await alertSweepGap(deps, id);
     await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
     const messages = members.map(
       (account): AccountSweepMessage => ({
@@ -100,17 +112,37 @@ export async function planSweep(deps: SweepDeps, sweepId?: string): Promise<Plan
   return { sweepId: id, accounts: members.length };
 }
 
-/** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
-function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): PipelineAlert {
-  const reason = `sweep ${sweepId} could not start: ${errorText(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
+/**
+ * Publishes a `pipeline-broken` alert about the schedule when the previous sweep (`sweep/latest`) is older than twice
+ * `sweep.schedule`: the schedule was disabled or deleted in between and nothing said so. Throws when the table cannot
+ * be read (the planner's failure alert then names the cause) or the alert cannot be published.
+ */
+async function alertSweepGap(deps: SweepDeps, sweepId: string): Promise<void> {
+  const schedule = deps.sweep.schedule ?? null;
+  if (!schedule) return;
+  const previous = await deps.state.latestSweep();
+  const reason = sweepGap(previous?.startedAt ?? null, schedule, deps.now());
+  if (!reason) return;
+  const alert = scheduleAlert(deps, `sweep/${sweepId}/schedule-gap`, reason);
+  await publishOrThrow(deps, alert, { sweepId, outcome: alert.outcome, previousSweep: previous?.sweepId, reason });
+}
+
+/** A `pipeline-broken` alert about the central account's sweep schedule. */
+function scheduleAlert(deps: SweepDeps, id: string, reason: string): PipelineAlert {
   return centralSweepAlert(
     deps,
-    `sweep/${sweepId}/planner`,
+    id,
     reason,
     'scheduler-schedule',
     SWEEP_NAMES.schedule,
     (at) => `arn:${at.partition}:scheduler:${at.region}:${at.account}:schedule/default/${SWEEP_NAMES.schedule}`,
   );
+}
+
+/** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
+function plannerFailedAlert(deps: SweepDeps, sweepId: string, error: unknown): PipelineAlert {
+  const reason = `sweep ${sweepId} could not start: ${errorText(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
+  return scheduleAlert(deps, `sweep/${sweepId}/planner`, reason);
 }
 
 /** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */
@@ -164,7 +196,7 @@ export interface AccountSweepResult {
   unrepaired: number;
 }
 
-const TRAIL_KINDS: readonly FindingKind[] = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error'];
+const TRAIL_KINDS: readonly FindingKind[] = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error', 'missing'];
 
 /**
  * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
@@ -204,6 +236,8 @@ interface RegionOutcome {
   canaryUnjudged?: boolean;
   /** trailguard-state could not be read here: findings are alerted without dedupe, and the worker then fails. */
   stateError?: string;
+  /** When the last canary from this member-region arrived (`canary` item), null when none ever did; unset when unknown. */
+  lastCanaryAt?: string | null;
 }
 
 function sweepTrailAlert(event: TamperEvent, decision: Decision, finding: Finding, sweepId: string, reason: string): TrailAlert {
@@ -277,14 +311,18 @@ function resolvedAlert(item: FindingItem, sweepId: string, now: Date): Alert {
   };
 }
 
-/** Sweeps one own trail homed in `region`: logging, baseline settings, event selectors, delivery errors. */
+/**
+ * Sweeps one trail homed in `region`: logging, baseline settings, event selectors, delivery errors. Read with the swept
+ * account's client; `owner` (default the swept account) is where the event path's decisions repair it: the management
+ * account for an organization trail seen from a member.
+ */
 async function sweepTrail(
   trail: Trail,
-  ctx: { account: string; region: string; sweepId: string; client: CloudTrailClient },
+  ctx: { account: string; region: string; sweepId: string; client: CloudTrailClient; owner?: string },
   deps: SweepDeps,
 ): Promise<{ found: RegionOutcome['found']; reading: TrailReading }> {
   const arn = trail.TrailARN!;
-  const target = { name: trail.Name ?? arn, arn, account: ctx.account };
+  const target = { name: trail.Name ?? arn, arn, account: ctx.owner ?? ctx.account };
   const found: RegionOutcome['found'] = [];
   const decideAndRecord = async (eventName: TamperEvent['eventName'], kind: FindingKind, prefix: string | null) => {
     const now = deps.now();
@@ -368,7 +406,8 @@ function unreadTrailFinding(
   now: Date,
 ): RegionOutcome['found'][number] {
   const arn = trail.TrailARN!;
-  const target = { name: trail.Name ?? arn, arn, account };
+  // The owner, as its ARN names it: the swept account, or the management account of an organization trail read from a member.
+  const target = { name: trail.Name ?? arn, arn, account: arn.split(':')[4] ?? account };
   const finding: Finding = { account, region, kind: 'unreadable', resource: arn };
   const reason = `the sweep could not read the trail ${arn}: ${text}; whether it logs is not checked`;
   const event = observedEvent('StopLogging', target, region, account, now);
@@ -387,6 +426,38 @@ function unreadTrailFinding(
       ),
       eventName: SWEEP_EVENT_NAME,
     }),
+  };
+}
+
+/**
+ * The finding for a baseline trail the account does not have: the event path's DeleteTrail decision on an observed
+ * event (recreated from the baseline, or alerted when it cannot be, e.g. a possible organization trail whose baseline
+ * does not pin `isOrganizationTrail`). It is recreated in `region`, the first watched region (where the central region
+ * is first): nothing records where a trail deleted unseen lived.
+ */
+async function missingTrailFinding(
+  baseline: TrailBaseline,
+  account: string,
+  region: string,
+  sweepId: string,
+  deps: SweepDeps,
+): Promise<RegionOutcome['found'][number]> {
+  const organization = baseline.isOrganizationTrail && deps.settings.organization;
+  const owner = organization ? organization.managementAccount : account;
+  const arn = trailArn(region, owner, baseline.name);
+  const now = deps.now();
+  // An observed event made in `account`: an organization trail is recreated where AWS allows it, as on the event path.
+  const event = observedEvent('DeleteTrail', { name: baseline.name, arn, account }, region, account, now);
+  const decision = await remediate(event, deps.settings, deps);
+  const finding: Finding = { account, region, kind: 'missing', resource: arn };
+  const reason = `${FOUND_MISSING_BY_SWEEP}; ${decision.reason}`;
+  return {
+    finding,
+    repaired: decision.outcome === 'recreated',
+    // The sweep's observed event has no actor TrailGuard could ignore; the type still has the outcome.
+    outcome: decision.outcome === 'ignored' ? 'alert-only' : decision.outcome,
+    reason,
+    alert: () => sweepTrailAlert(event, decision, finding, sweepId, reason),
   };
 }
 
@@ -440,6 +511,7 @@ async function sweepRegion(
   watched: boolean,
   message: AccountSweepMessage,
   deps: SweepDeps,
+  readsForeign: (owner: string) => Promise<boolean>,
 ): Promise<RegionOutcome> {
   const out: RegionOutcome = { region, found: [], rows: [] };
   const now = deps.now();
@@ -448,9 +520,19 @@ async function sweepRegion(
     const client = await deps.cloudtrail(account, region);
     const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
     const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
+    // An organization trail logs every member, and its owner (the management account) is often kept out of `members`:
+    // then no worker sweeps it as its own. One member reads it (GetTrailStatus works on it from a member) and the event
+    // path's decisions repair it through its owner.
+    const foreign = (
+      await Promise.all(
+        trailList
+          .filter((t) => t.TrailARN && t.HomeRegion === region && t.IsOrganizationTrail === true && t.TrailARN.split(':')[4] !== account)
+          .map(async (t) => ((await readsForeign(t.TrailARN!.split(':')[4]!)) ? [t] : [])),
+      )
+    ).flat();
     const swept = await Promise.all(
-      own.map((trail) =>
-        sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch(
+      [...own, ...foreign].map((trail) =>
+        sweepTrail(trail, { account, region, sweepId: message.sweepId, client, owner: trail.TrailARN!.split(':')[4] }, deps).catch(
           (error): { found: RegionOutcome['found']; reading: TrailReading } => ({
             // A trail the sweep could not read is not checked: that is a finding (and keeps its open findings open).
             found: [unreadTrailFinding(trail, account, region, message.sweepId, errorText(error), deps.now())],
@@ -465,6 +547,7 @@ async function sweepRegion(
     }));
     return {
       found: swept.flatMap((s) => s.found),
+      // The status rows are the account's own trails; a foreign one's findings are alerted, its row is its owner's.
       rows: accountStatusRows({ account, name: account }, [{ region, trails: trailList, error: null }], readings),
     };
   })();
@@ -498,6 +581,7 @@ async function sweepRegion(
   const { problems, previous, arrived, putError, stateError } = pipeline;
   if (putError) throw new Error(putError);
   if (stateError) out.stateError = stateError;
+  else out.lastCanaryAt = arrived?.lastSeenAt ?? null;
   for (const { name, problem } of problems) {
     if (!problem) continue;
     const finding: Finding = { account, region, kind: 'rule', resource: name };
@@ -535,6 +619,23 @@ async function sweepRegion(
 }
 
 /**
+ * The last canary seen from a member-region and the canary its last snapshot says was sent, from trailguard-state;
+ * null when the table cannot be read (the worker then reports the table itself).
+ */
+async function lastCanary(
+  account: string,
+  region: string,
+  deps: SweepDeps,
+): Promise<{ lastCanaryAt: string | null; sent: { sentAt: string; sweepId: string } | null } | null> {
+  try {
+    const [arrived, previous] = await Promise.all([deps.state.canary(account, region), deps.state.status(account, region)]);
+    return { lastCanaryAt: arrived?.lastSeenAt ?? null, sent: previous?.canary ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The worker: sweeps one member account in every region of the message plus every home region of its trails
  * (ListTrails), repairs through the event path's decisions, publishes one alert per new finding (and a `resolved`
  * alert per finding gone), writes each region's status snapshot and counts the account done. A region that cannot be
@@ -545,25 +646,49 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
   const { account, sweepId } = message;
   const watched = new Set(message.regions);
   const outcomes: RegionOutcome[] = [];
+  // Asked only when a foreign organization trail is seen (the Lambda's list is cached a few minutes per container).
+  let members: Promise<string[] | null> | undefined;
+  const readsForeign = async (owner: string) => {
+    members ??= deps.members().catch((error: unknown) => {
+      deps.log.warn('sweep: members could not be listed; this worker reads foreign organization trails too', {
+        sweepId,
+        account,
+        error: errorText(error),
+      });
+      return null;
+    });
+    const list = await members;
+    return !list?.includes(owner) && readsForeignOrganizationTrails(account, list);
+  };
   const sweepOne = async (region: string) => {
     try {
-      outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps));
+      outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps, readsForeign));
     } catch (error) {
       const text = errorText(error);
       const finding: Finding = { account, region, kind: 'unreadable', resource: 'account' };
       const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
       const now = deps.now();
+      // What trailguard-state knows is not lost with the member: the last canary seen goes into the alert and the
+      // snapshot, and the canary sent before stays the one the next sweep judges (it did not send another).
+      const canary = watched.has(region) ? await lastCanary(account, region, deps) : null;
       outcomes.push({
         region,
         rows: [],
         error: text,
+        ...(canary ? { lastCanaryAt: canary.lastCanaryAt, ...(canary.sent ? { canarySent: canary.sent } : {}) } : {}),
         found: [
           {
             finding,
             repaired: false,
             outcome: 'pipeline-broken',
             reason,
-            alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+            alert: () =>
+              pipelineAlert(finding, sweepId, now, {
+                outcome: 'pipeline-broken',
+                reason,
+                trigger: 'sweep',
+                ...(canary ? { lastCanaryAt: canary.lastCanaryAt } : {}),
+              }),
           },
         ],
       });
@@ -571,10 +696,12 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
   };
   // The watched regions start at once; ListTrails only adds the home regions of trails outside them.
   let listError: string | null = null;
+  let listed: { name: string; arn: string }[] | null = null;
   const others = (async () => {
     try {
       const client = await deps.cloudtrail(account, message.regions[0]!);
-      const { Trails = [] } = await client.send(new ListTrailsCommand({}));
+      const Trails = await allPages(paginateListTrails({ client }, {}), (page) => page.Trails);
+      listed = Trails.flatMap((t) => (t.TrailARN ? [{ name: t.Name ?? t.TrailARN, arn: t.TrailARN }] : []));
       const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion!);
       return [...new Set(homes)].filter((r) => !watched.has(r));
     } catch (error) {
@@ -584,6 +711,19 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
     }
   })();
   await Promise.all([...message.regions.map(sweepOne), others.then((regions) => Promise.all(regions.map(sweepOne)))]);
+  if (listed) {
+    // The sweep compares with the desired baseline, not only with the trails it can list: a baseline trail deleted while
+    // its DeleteTrail event was missed is found here, and recreated by the event path's own DeleteTrail decision.
+    const region = message.regions[0]!;
+    const outcome = outcomes.find((o) => o.region === region && !o.error);
+    const management = deps.settings.organization?.managementAccount;
+    for (const baseline of missingBaselineTrails(deps.settings.trails, account, listed)) {
+      // An organization trail is one trail for every member: judged by its owner, or (owner not swept) by the one member
+      // that reads foreign organization trails; otherwise every member would recreate it, and alert it, at once.
+      if (baseline.isOrganizationTrail && management && account !== management && !(await readsForeign(management))) continue;
+      outcome?.found.push(await missingTrailFinding(baseline, account, region, sweepId, deps));
+    }
+  }
   if (listError) {
     // Trails homed outside the watched regions are unseen while ListTrails fails: that is a finding, not a log line.
     const region = message.regions[0]!;
@@ -672,6 +812,7 @@ export async function sweepAccount(message: AccountSweepMessage, deps: SweepDeps
             rows: outcome.rows,
             ...(outcome.error ? { error: outcome.error } : {}),
             ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+            ...(outcome.lastCanaryAt ? { lastCanaryAt: outcome.lastCanaryAt } : {}),
           }),
         );
         return { findings, resolved, stateError };

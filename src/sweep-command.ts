@@ -13,7 +13,7 @@ import { alertAttributes, alertSubject } from './core/alert.js';
 import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
 import { discover } from './core/aws/discovery.js';
 import { StateTable } from './core/aws/state-table.js';
-import type { Config } from './core/config.js';
+import { type Config, DEFAULT_CANARY_GRACE_SECONDS } from './core/config.js';
 import { centralArns } from './core/desired-state.js';
 import { errorCode, errorText } from './core/errors.js';
 import type { Log } from './core/log.js';
@@ -113,7 +113,15 @@ export function cliSweepDeps(
     async enqueue(messages) {
       queued.push(...messages);
     },
-    sweep: { regions, centralBusArn: centralArns(config).bus, canaryGraceMs: 60_000, watch: config.watch },
+    sweep: {
+      regions,
+      centralBusArn: centralArns(config).bus,
+      // The same grace the scheduled sweep gets through TRAILGUARD_SWEEP: a shorter one would call canaries overdue that are not.
+      canaryGraceMs: (config.sweep.canaryGraceSeconds ?? DEFAULT_CANARY_GRACE_SECONDS) * 1000,
+      watch: config.watch,
+      // A workflow's sweep after the schedule stopped is also the first to see the gap.
+      schedule: config.sweep.schedule,
+    },
   };
 }
 

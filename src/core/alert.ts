@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { WATCHED_EVENTS } from './config.js';
-import { PIPELINE_CALLS, type PipelineEvent } from './pipeline-event.js';
+import { PIPELINE_CALLS, type PipelineEvent, SCHEDULE_CALLS } from './pipeline-event.js';
 import type { ImpairmentEvent, StorageEvent, StorageResource } from './impairment-event.js';
 import type { TamperEvent } from './tamper-event.js';
 
@@ -95,7 +95,7 @@ export type TrailAlert = z.output<typeof AlertSchema>;
  * EventBridge or IAM call, and `resource` says which rule or role and whether it was restored.
  */
 export const PipelineAlertSchema = AlertBaseSchema.extend({
-  eventName: z.union([z.enum(PIPELINE_CALLS), z.literal(SWEEP_EVENT_NAME)]),
+  eventName: z.union([z.enum([...PIPELINE_CALLS, ...SCHEDULE_CALLS]), z.literal(SWEEP_EVENT_NAME)]),
   trail: z.null(),
   resource: z.looseObject({
     /** `scheduler-schedule`: the sweep itself (`trailguard-sweep`) could not run; `dynamodb-table`: `trailguard-state` is unusable. */

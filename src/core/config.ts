@@ -244,6 +244,7 @@ const AllowPatternSchema = z
 const SCHEDULE_EXPRESSION = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^()]+\))$/;
 const SCHEDULE_ERROR = 'expected rate(<n> minutes|hours|days), cron(...) or null';
 const CONCURRENCY_ERROR = 'expected 2 to 1000 (SQS event source MaximumConcurrency)';
+const CANARY_GRACE_ERROR = 'expected whole seconds from 0 to 3600';
 
 /** The scheduled sweep (issue 11): how often `apply`'s schedule starts one, and how many accounts are swept at once. */
 export const SweepSchema = z
@@ -257,8 +258,20 @@ export const SweepSchema = z
       .min(2, CONCURRENCY_ERROR)
       .max(1000, CONCURRENCY_ERROR)
       .default(10),
+    /**
+     * Seconds a canary has to come back before a sweep calls it overdue (EventBridge delivers in seconds). Unset: 60.
+     * Both the scheduled sweep (through TRAILGUARD_SWEEP) and `trailguard sweep` use it.
+     */
+    canaryGraceSeconds: z
+      .number({ error: CANARY_GRACE_ERROR })
+      .int(CANARY_GRACE_ERROR)
+      .min(0, CANARY_GRACE_ERROR)
+      .max(3600, CANARY_GRACE_ERROR)
+      .optional(),
   })
   .strict();
+/** The canary grace when `sweep.canaryGraceSeconds` is unset. */
+export const DEFAULT_CANARY_GRACE_SECONDS = 60;
 export const DEFAULT_SWEEP = { schedule: 'rate(15 minutes)', concurrency: 10 } as const;
 
 const MemberAccountSchema = z.object({ id: AccountIdSchema, name: z.string().min(1).max(64).optional() }).strict();

@@ -17,7 +17,7 @@ import {
 import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
 import { codeSha256, createZip, type ZipEntry } from './zip.js';
 import { NAMES } from './names.js';
-import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS } from './pipeline-event.js';
+import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS, SCHEDULE_CALLS } from './pipeline-event.js';
 import { canaryPattern, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
 import { sweepSchedulerPermissionsPolicy, sweepSchedulerTrustPolicy } from './iam-policies.js';
 import { slackFunctionPermissionsPolicy, slackSchedulerPermissionsPolicy } from './iam-policies.js';
@@ -128,6 +128,28 @@ export function globalTamperCalls(watch: readonly string[]): string[] {
   return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes((WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? ''));
 }
 
+/**
+ * Pattern of the central default bus's `trailguard-sweep-guard` rule: Scheduler's `UpdateSchedule` and `DeleteSchedule`
+ * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`).
+ */
+export function scheduleGuardPattern(): Record<string, unknown> {
+  return {
+    source: ['aws.scheduler'],
+    'detail-type': [API_CALL],
+    detail: {
+      eventSource: ['scheduler.amazonaws.com'],
+      eventName: [...SCHEDULE_CALLS],
+      requestParameters: { name: [{ prefix: SWEEP_NAMES.schedule }] },
+    },
+  };
+}
+
+/** The central rules that deliver to the remediator (its queue and DLQ admit exactly these). */
+function centralRuleArns(config: Config): string[] {
+  const arns = centralArns(config);
+  return [arns.tamperRule, arns.guardRule, ...(config.sweep.schedule ? [arns.sweepGuardRule] : [])];
+}
+
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
 export function centralGuardPattern(remediationRole: string): Record<string, unknown> {
   return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
@@ -155,14 +177,21 @@ export function globalEventsRegion(region: string): string {
   return globalRegionOf(region);
 }
 
-export function busPermissionSid(principal: string): string {
-  return principal === '*' ? 'trailguard-organization' : `trailguard-${principal}`;
+/**
+ * Sid of a bus grant: `trailguard-organization` (with organizationId) or `trailguard-members` (one statement naming
+ * every member's forwarder role: one statement per member no longer fits EventBridge's 10 KB at 50 members once each
+ * names a role). Earlier versions wrote `trailguard-<account>` per member: plan shows those as `delete`.
+ */
+export function busPermissionSid(principal: string | readonly string[]): string {
+  return principal === '*' ? 'trailguard-organization' : 'trailguard-members';
 }
 
 export interface CentralArns {
   bus: string;
   tamperRule: string;
   guardRule: string;
+  /** The central default bus's rule watching the sweep schedule (exists only with `sweep.schedule`). */
+  sweepGuardRule: string;
   function: string;
   remediatorRole: string;
   topic: string;
@@ -181,6 +210,7 @@ export function centralArns(config: Config): CentralArns {
     bus: `arn:${p}:events:${region}:${account}:event-bus/${NAMES.bus}`,
     tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
     guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
+    sweepGuardRule: `arn:${p}:events:${region}:${account}:rule/${SWEEP_NAMES.guardRule}`,
     function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
     remediatorRole: roleArn(account, NAMES.remediatorRole, region),
     topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
@@ -204,12 +234,18 @@ export interface DesiredContext {
 
 /**
  * `TRAILGUARD_SWEEP`: the members the planner sweeps (the list apply resolved, or `organization` with organizationId,
- * where the planner asks Organizations itself) and the exclusions.
+ * where the planner asks Organizations itself), the exclusions, the schedule (the planner alerts a gap of twice it) and
+ * the canary grace when the config sets one.
  */
-export function sweepEnvironment(config: Config, members: readonly string[]): { members: string[] | 'organization'; exclude: string[] } {
+export function sweepEnvironment(
+  config: Config,
+  members: readonly string[],
+): { members: string[] | 'organization'; exclude: string[]; canaryGraceSeconds?: number; schedule: string | null } {
   return {
     members: config.members.organization && config.organizationId ? 'organization' : [...members],
     exclude: [...config.members.exclude],
+    schedule: config.sweep.schedule,
+    ...(config.sweep.canaryGraceSeconds !== undefined ? { canaryGraceSeconds: config.sweep.canaryGraceSeconds } : {}),
   };
 }
 
@@ -311,7 +347,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       attributes: {
         MessageRetentionPeriod: '1209600',
         SqsManagedSseEnabled: 'true',
-        Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]),
+        Policy: queuePolicy(arns.dlq, centralRuleArns(config)),
       },
     },
     // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
@@ -349,8 +385,11 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     },
     { ...c('event-bus', NAMES.bus), kind: 'event-bus' },
   ];
-  const principals = config.organizationId ? ['*'] : ctx.members.filter((m) => m !== account);
-  for (const principal of principals) {
+  // Only the forwarder roles may put events on the bus (src/core/kinds/bus-permission.ts); the central account's own
+  // forwarder needs no grant on its own bus.
+  const others = ctx.members.filter((m) => m !== account);
+  const principal = config.organizationId ? '*' : others;
+  if (principal === '*' || principal.length > 0) {
     out.push({
       ...c('bus-permission', busPermissionSid(principal)),
       kind: 'bus-permission',
@@ -384,6 +423,30 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
     ],
   });
+  if (config.sweep.schedule) {
+    // The schedule lives in the central account, whose default bus no member rule watches: its own rule forwards the
+    // calls that disable or delete it, as the member guard does for the member rules (a sweep that never runs cannot
+    // report itself).
+    out.push({
+      ...c('event-rule', SWEEP_NAMES.guardRule),
+      kind: 'event-rule',
+      bus: 'default',
+      description: 'TrailGuard: changes to the sweep schedule trailguard-sweep',
+      pattern: scheduleGuardPattern(),
+      targets: [
+        queue
+          ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+          : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+      ],
+    });
+    if (!queue)
+      out.push({
+        ...c('lambda-permission', `${SWEEP_NAMES.guardRule}-rule`),
+        kind: 'lambda-permission',
+        functionName: NAMES.remediatorFunction,
+        sourceArn: arns.sweepGuardRule,
+      });
+  }
   if (queue) {
     out.push(
       {
@@ -395,7 +458,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
           MessageRetentionPeriod: '1209600',
           SqsManagedSseEnabled: 'true',
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.dlq, maxReceiveCount: 5 }),
-          Policy: queuePolicy(arns.eventsQueue, [arns.tamperRule, arns.guardRule]),
+          Policy: queuePolicy(arns.eventsQueue, centralRuleArns(config)),
         },
       },
       {

@@ -1,4 +1,4 @@
-// The guard-event model: CloudTrail records of calls that touch TrailGuard's own member rules and roles.
+// The guard-event model: CloudTrail records of calls that touch TrailGuard's own member rules and roles, and the sweep's schedule.
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { RejectedEventError } from './errors.js';
@@ -23,7 +23,16 @@ export const ROLE_CALLS = [
   'DeleteRolePermissionsBoundary',
 ] as const;
 export const PIPELINE_CALLS = [...RULE_NAME_CALLS, ...RULE_TARGET_CALLS, ...ROLE_CALLS] as const;
+/**
+ * EventBridge Scheduler calls on a schedule: the sweep's `trailguard-sweep` in the central account. They name it in
+ * `requestParameters.name` and its group in `groupName` (`UpdateSchedule {name, groupName, state, target, ...}`,
+ * `DeleteSchedule {name, groupName}`); only the central account's `trailguard-sweep-guard` rule forwards them.
+ */
+export const SCHEDULE_CALLS = ['UpdateSchedule', 'DeleteSchedule'] as const;
+export type ScheduleCall = (typeof SCHEDULE_CALLS)[number];
 export type PipelineCall = (typeof PIPELINE_CALLS)[number];
+/** Every call a guard event may carry: on TrailGuard's member rules and roles, or on its sweep schedule. */
+export type GuardCall = PipelineCall | ScheduleCall;
 
 /** Name prefix of every TrailGuard rule and role (`trailguard-forward`, `trailguard-forwarder`...). */
 export const OWN_PREFIX = 'trailguard-';
@@ -31,8 +40,8 @@ export const OWN_PREFIX = 'trailguard-';
 const Str = z.string().min(1).max(2048);
 
 const DetailSchema = z.looseObject({
-  eventSource: z.enum(['events.amazonaws.com', 'iam.amazonaws.com']),
-  eventName: z.enum(PIPELINE_CALLS),
+  eventSource: z.enum(['events.amazonaws.com', 'iam.amazonaws.com', 'scheduler.amazonaws.com']),
+  eventName: z.enum([...PIPELINE_CALLS, ...SCHEDULE_CALLS]),
   // Display fields are read tolerantly (absent, empty, of another type, too long: clipped), as on the
   // trail path: a caller chooses its userAgent, and a real guard record must never end `rejected`.
   eventTime: z.unknown().optional(),
@@ -63,18 +72,18 @@ function display(value: unknown, max: number): string | null {
 const EnvelopeSchema = z.looseObject({
   id: Str,
   'detail-type': z.literal('AWS API Call via CloudTrail'),
-  source: z.enum(['aws.events', 'aws.iam']),
+  source: z.enum(['aws.events', 'aws.iam', 'aws.scheduler']),
   account: z.string().regex(ACCOUNT_ID),
   region: z.string().regex(REGION),
   detail: DetailSchema,
 });
 
-export type PipelineResourceKind = 'event-rule' | 'iam-role';
+export type PipelineResourceKind = 'event-rule' | 'iam-role' | 'scheduler-schedule';
 
 export interface PipelineEvent {
   /** CloudTrail eventID: the alert id. */
   id: string;
-  eventName: PipelineCall;
+  eventName: GuardCall;
   eventTime: string;
   account: string;
   /** Where the call was made: the rule's region; for IAM, the partition's global region. */
@@ -82,8 +91,10 @@ export interface PipelineEvent {
   resource: {
     kind: PipelineResourceKind;
     name: string;
-    /** Event bus of a rule (`default` when the call named none); null for a role. */
+    /** Event bus of a rule (`default` when the call named none); null for a role or a schedule. */
     bus: string | null;
+    /** Schedule group of a schedule (`default` when the call named none); absent otherwise. */
+    group?: string;
   };
   actor: { arn: string; type: string; issuerArn: string | null; sourceIp: string | null; userAgent: string | null };
   errorCode: string | null;
@@ -91,16 +102,38 @@ export interface PipelineEvent {
   requestParameters: Record<string, unknown>;
 }
 
-/** Cheap test the remediator's dispatch uses: the envelope claims to be an EventBridge or IAM API call. */
+/** Cheap test the remediator's dispatch uses: the envelope claims to be an EventBridge, IAM or Scheduler API call. */
 export function isPipelineEvent(raw: unknown): boolean {
   const source = (raw as { source?: unknown } | null)?.source;
-  return source === 'aws.events' || source === 'aws.iam';
+  return source === 'aws.events' || source === 'aws.iam' || source === 'aws.scheduler';
 }
+
+/** The envelope `source` EventBridge gives each service's CloudTrail records. */
+const SOURCE_OF: Record<string, string> = {
+  'events.amazonaws.com': 'aws.events',
+  'iam.amazonaws.com': 'aws.iam',
+  'scheduler.amazonaws.com': 'aws.scheduler',
+};
+const SCHEDULE_NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
 
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-function resourceOf(eventName: PipelineCall, eventSource: string, params: Record<string, unknown>): PipelineEvent['resource'] {
+function resourceOf(eventName: GuardCall, eventSource: string, params: Record<string, unknown>): PipelineEvent['resource'] {
+  const isSchedule = (SCHEDULE_CALLS as readonly string[]).includes(eventName);
+  if (isSchedule !== (eventSource === 'scheduler.amazonaws.com')) {
+    throw new RejectedEventError(`detail.eventName ${eventName} is not a call of detail.eventSource ${eventSource}`);
+  }
+  if (isSchedule) {
+    const { name, groupName } = params;
+    if (typeof name !== 'string' || !SCHEDULE_NAME.test(name)) {
+      throw new RejectedEventError(`detail.requestParameters.name: expected a schedule name for ${eventName}`);
+    }
+    if (groupName !== undefined && (typeof groupName !== 'string' || !SCHEDULE_NAME.test(groupName))) {
+      throw new RejectedEventError('detail.requestParameters.groupName: expected a schedule group name');
+    }
+    return { kind: 'scheduler-schedule', name, bus: null, group: typeof groupName === 'string' ? groupName : 'default' };
+  }
   const isRole = (ROLE_CALLS as readonly string[]).includes(eventName);
   if (isRole !== (eventSource === 'iam.amazonaws.com')) {
     throw new RejectedEventError(`detail.eventName ${eventName} is not a call of detail.eventSource ${eventSource}`);
@@ -135,7 +168,7 @@ export function parsePipelineEvent(raw: unknown): PipelineEvent {
   }
   const envelope = result.data;
   const { detail } = envelope;
-  const expectedSource = detail.eventSource === 'iam.amazonaws.com' ? 'aws.iam' : 'aws.events';
+  const expectedSource = SOURCE_OF[detail.eventSource];
   if (envelope.source !== expectedSource) {
     throw new RejectedEventError(`source ${envelope.source} does not match detail.eventSource ${detail.eventSource}`);
   }

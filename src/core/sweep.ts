@@ -10,6 +10,8 @@ export const SWEEP_NAMES = {
   schedule: 'trailguard-sweep',
   schedulerRole: 'trailguard-sweep-scheduler',
   table: 'trailguard-state',
+  /** Rule on the central account's default bus: forwards UpdateSchedule and DeleteSchedule on the schedule to the remediator. */
+  guardRule: 'trailguard-sweep-guard',
 } as const;
 
 /** EventBridge `source` of the canary each sweep puts on every member's default bus in every watched region. */
@@ -107,8 +109,11 @@ export function canaryEntry(detail: CanaryDetail): { Source: string; DetailType:
   return { Source: CANARY_SOURCE, DetailType: CANARY_DETAIL_TYPE, Detail: JSON.stringify(detail) };
 }
 
-/** What a sweep can find wrong in one member-region. */
-export type FindingKind = 'not-logging' | 'baseline-drift' | 'selectors' | 'delivery-error' | 'rule' | 'canary' | 'unreadable';
+/**
+ * What a sweep can find wrong in one member-region. `missing`: a baseline trail (`trails` in the config) that the
+ * account does not have at all (deleted while its DeleteTrail event was missed).
+ */
+export type FindingKind = 'not-logging' | 'baseline-drift' | 'selectors' | 'delivery-error' | 'rule' | 'canary' | 'unreadable' | 'missing';
 
 /** A finding: `resource` is the trail ARN, the rule name, or `canary`. */
 export interface Finding {
@@ -178,3 +183,66 @@ export function canaryFromTheFuture(sentAt: string, now: Date): boolean {
 
 /** The sentence the alert carries for a trail found off without a tamper event: the sweep's most important alert. */
 export const FOUND_OFF_BY_SWEEP = 'found off by the sweep; no StopLogging event reached TrailGuard';
+
+/** The sentence the alert carries for a baseline trail the sweep found missing: deleted while no event said so. */
+export const FOUND_MISSING_BY_SWEEP = 'found missing by the sweep; no DeleteTrail event reached TrailGuard';
+
+/**
+ * The baseline trails an account lacks, from its ListTrails answer (every region's trails, and the organization trails
+ * it can see). A trail of the baseline's name owned by the account stands for it; so does one owned by another account
+ * (only an organization trail can be seen there) unless the baseline pins `isOrganizationTrail: false`.
+ */
+export function missingBaselineTrails<B extends { name: string; isOrganizationTrail?: boolean }>(
+  baselines: readonly B[],
+  account: string,
+  listed: readonly { name: string; arn: string }[],
+): B[] {
+  return baselines.filter(
+    (b) => !listed.some((t) => t.name === b.name && (t.arn.split(':')[4] === account || b.isOrganizationTrail !== false)),
+  );
+}
+
+/**
+ * Whether `account`'s worker reads the organization trails whose owner the sweep does not visit: one member (the first
+ * by account id) reads them, so a stopped one is alerted once rather than once per member. When the members cannot be
+ * listed, every worker reads them: a duplicate alert beats none.
+ */
+export function readsForeignOrganizationTrails(account: string, members: readonly string[] | null): boolean {
+  if (!members || members.length === 0) return true;
+  return [...members].sort()[0] === account;
+}
+
+const RATE_UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * The longest time between two runs of an EventBridge Scheduler expression (Scheduler User Guide, "Schedule types"),
+ * in ms: `rate(n unit)` is n units; a `cron(minutes hours day-of-month month day-of-week year)` whose day, month,
+ * weekday and year fields are all wildcards (`*` or `?`) runs every day at least, so one day bounds it. Null for any
+ * other cron (weekly, monthly...), which TrailGuard does not bound.
+ */
+export function scheduleIntervalMs(expression: string): number | null {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (rate) return Number(rate[1]) * RATE_UNIT_MS[rate[2]!]!;
+  const cron = /^cron\((.+)\)$/.exec(expression);
+  const fields = (cron?.[1] ?? '').trim().split(/\s+/);
+  if (fields.length === 6 && fields.slice(2).every((f) => f === '*' || f === '?')) return RATE_UNIT_MS.day!;
+  return null;
+}
+
+/**
+ * Why the previous sweep is too old to be the schedule's work (started more than twice the schedule's interval before
+ * `now`: the schedule was disabled, deleted or failing in between), or null. A sweep that never runs cannot report
+ * itself: the next planner that does run (the schedule back, Slack's Refresh, `trailguard sweep`) says so.
+ */
+export function sweepGap(previousStartedAt: string | null, schedule: string | null, now: Date): string | null {
+  if (!previousStartedAt || !schedule) return null;
+  const interval = scheduleIntervalMs(schedule);
+  if (interval === null) return null;
+  const gap = now.getTime() - Date.parse(previousStartedAt);
+  if (!(gap > 2 * interval)) return null;
+  return (
+    `the previous sweep started at ${previousStartedAt}, ${Math.round(gap / 60_000)} minutes ago, more than twice the schedule ` +
+    `${schedule}: the schedule ${SWEEP_NAMES.schedule} was disabled, deleted or failing in between, and no account was swept ` +
+    'nor canary sent meanwhile; check it (trailguard plan shows it, trailguard apply restores it)'
+  );
+}

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig, WATCHED_EVENTS } from '#core/config.js';
-import {
-  BUS_POLICY_LIMIT,
-  DesiredStateError,
-  desiredState,
-  forwardPattern,
-  remediatorEnvironment,
-  tamperPattern,
-} from '#core/desired-state.js';
+import { DesiredStateError, desiredState, forwardPattern, remediatorEnvironment, tamperPattern } from '#core/desired-state.js';
 
 const base = {
   version: 1,
@@ -25,10 +18,13 @@ describe('desiredState', () => {
       '111111111111/us-east-1/sns-topic/trailguard-alerts',
       '111111111111/us-east-1/lambda-function/trailguard-remediator',
       '111111111111/us-east-1/event-bus/trailguard',
-      '111111111111/us-east-1/bus-permission/trailguard-222222222222',
-      '111111111111/us-east-1/bus-permission/trailguard-333333333333',
+      // One statement naming each member's trailguard-forwarder role.
+      '111111111111/us-east-1/bus-permission/trailguard-members',
       '111111111111/us-east-1/event-rule/trailguard-tamper',
       '111111111111/us-east-1/event-rule/trailguard-guard',
+      // The central default bus's watch on the sweep schedule (UpdateSchedule, DeleteSchedule), and its invoke permission.
+      '111111111111/us-east-1/event-rule/trailguard-sweep-guard',
+      '111111111111/us-east-1/lambda-permission/trailguard-sweep-guard-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-guard-rule',
       // The sweep (issue 11): its queue and DLQ, the state table, the mapping, and the schedule with the role it sends as.
@@ -72,15 +68,16 @@ describe('desiredState', () => {
     expect(grants).toEqual([expect.objectContaining({ name: 'trailguard-organization', principal: '*', organizationId: 'o-abc123def4' })]);
   });
 
-  it('refuses, before any AWS call, a per-account bus policy over EventBridge’s size limit', () => {
-    const many = Array.from({ length: 80 }, (_, i) => String(400000000000 + i));
+  // The bus policy names one forwarder role per member (about 55 bytes each): IAM's limit on the remediator's policy
+  // (which lists each member) is reached first now; the bus check itself is in resource-kinds and bus-policy-forwarders.
+  it('refuses, before any AWS call, per-account policies over AWS’s size limits', () => {
+    const many = Array.from({ length: 250 }, (_, i) => String(400000000000 + i));
     const config = { ...base, members: { accounts: many.map((id) => ({ id })), regions: ['us-east-1'] } };
 
     expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(DesiredStateError);
-    expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(
-      new RegExp(`over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: set organizationId`),
-    );
-    expect(() => desiredState(validateConfig({ ...config, organizationId: 'o-abc123def4' }), { ...ctx, members: many })).not.toThrow();
+    expect(() => desiredState(validateConfig(config), { ...ctx, members: many })).toThrow(/set organizationId in trailguard.yml/);
+    const organization = { ...base, organizationId: 'o-abc123def4', members: { organization: true, regions: ['us-east-1'] } };
+    expect(() => desiredState(validateConfig(organization), { ...ctx, members: many })).not.toThrow();
   });
 
   it('forwards only the watched tamper calls (and calls on its own rules), to the central bus through the member forwarder role', () => {

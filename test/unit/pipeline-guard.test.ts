@@ -166,6 +166,8 @@ describe('trailguard-guard in the desired state', () => {
     expect(queue?.kind === 'sqs-queue' && JSON.parse(queue.attributes.Policy!).Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
       'arn:aws:events:us-east-1:111111111111:rule/trailguard/trailguard-tamper',
       'arn:aws:events:us-east-1:111111111111:rule/trailguard/trailguard-guard',
+      // The central default bus's rule on the sweep schedule.
+      'arn:aws:events:us-east-1:111111111111:rule/trailguard-sweep-guard',
     ]);
   });
 });

@@ -81,6 +81,8 @@ describe('sweep resources', () => {
     expect(fn?.kind === 'lambda-function' && JSON.parse(fn.environment.TRAILGUARD_SWEEP!)).toEqual({
       members: ['222222222222'],
       exclude: [],
+      // The planner alerts a previous sweep older than twice this.
+      schedule: 'rate(15 minutes)',
     });
   });
 

@@ -26,6 +26,11 @@ export interface StatusItem {
   error?: string;
   /** The canary this sweep put there (TrailGuard's own field): what the next sweep checks arrived. */
   canary?: { sentAt: string; sweepId: string };
+  /**
+   * When the last canary from this member-region arrived (ISO-8601, the `canary` item's `lastSeenAt`), kept also when
+   * the sweep could not read the member; absent when none ever did.
+   */
+  lastCanaryAt?: string;
 }
 
 /**

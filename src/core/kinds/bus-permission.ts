@@ -1,29 +1,56 @@
-// One statement of the central bus's policy letting a member (or the Organization) call events:PutEvents.
+// One statement of the central bus's policy letting the members' forwarder roles (or the Organization's) call events:PutEvents.
 import { partitionOf } from '../arn.js';
+import { NAMES } from '../names.js';
 import { DesiredStateError, type KindSpec, type ResourceBase } from './kind.js';
 
 export interface BusPermissionResource extends ResourceBase {
   kind: 'bus-permission';
   bus: string;
-  /** A member account id, or `*` with `organizationId`. */
-  principal: string;
+  /**
+   * The member account ids whose `trailguard-forwarder` role the statement admits (one id or a list), or `*` with
+   * `organizationId`: the forwarder role of any account of the Organization.
+   */
+  principal: string | readonly string[];
   organizationId?: string;
 }
 
 /** Bytes EventBridge allows for an event bus's permission policy (PutPermission reference: 10 KB). */
 export const BUS_POLICY_LIMIT = 10_240;
 
-/** Canonical bus-policy statement for a principal, as EventBridge stores it. */
+/**
+ * `arn:<partition>:iam::<account>:role/trailguard-forwarder`: the role the member rules assume to put events on the
+ * central bus (`*` for any account). Only it is admitted: its trust admits events.amazonaws.com alone, so no principal
+ * of a member can put a forged canary or tamper record on the bus itself.
+ */
+export function forwarderRoleArn(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:role/${NAMES.forwarderRole}`;
+}
+
+/** The member account ids of a grant, sorted (empty for the Organization's `*`). */
+export function grantAccounts(resource: Pick<BusPermissionResource, 'principal'>): string[] {
+  return resource.principal === '*' ? [] : [resource.principal].flat().sort();
+}
+
+/**
+ * Canonical bus-policy statement of a grant, as TrailGuard writes it (EventBridge PutPermission with `Policy`). Members:
+ * `Principal.AWS` names each member's forwarder role. The Organization: `Principal: *` with `aws:PrincipalOrgID` and an
+ * `ArnLike` on `aws:PrincipalArn` (IAM global condition keys; a forwarded event is put by the forwarder role's session,
+ * whose `aws:PrincipalArn` is the role's ARN).
+ */
 export function busStatement(resource: BusPermissionResource, busArn: string): Record<string, unknown> {
-  const p = busArn.split(':')[1];
-  return {
-    Sid: resource.name,
-    Effect: 'Allow',
-    Principal: resource.principal === '*' ? '*' : { AWS: `arn:${p}:iam::${resource.principal}:root` },
-    Action: 'events:PutEvents',
-    Resource: busArn,
-    ...(resource.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } } : {}),
-  };
+  const p = busArn.split(':')[1]!;
+  const roles = grantAccounts(resource).map((account) => forwarderRoleArn(p, account));
+  const principal = resource.principal === '*' ? '*' : { AWS: roles.length === 1 ? roles[0] : roles };
+  const condition =
+    resource.principal === '*'
+      ? {
+          Condition: {
+            ...(resource.organizationId ? { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } : {}),
+            ArnLike: { 'aws:PrincipalArn': forwarderRoleArn(p, '*') },
+          },
+        }
+      : {};
+  return { Sid: resource.name, Effect: 'Allow', Principal: principal, Action: 'events:PutEvents', Resource: busArn, ...condition };
 }
 
 export const busPermission: KindSpec<BusPermissionResource> = {
@@ -34,20 +61,37 @@ export const busPermission: KindSpec<BusPermissionResource> = {
     `statement ${c.name} of TrailGuard's bus policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can put forged events on the central bus; TrailGuard never changes it, remove it`,
   // Every grant is a statement of one policy per bus: together they must fit EventBridge's limit.
   check(grants) {
-    const byBus = new Map<string, Record<string, unknown>[]>();
+    const byBus = new Map<string, { statements: Record<string, unknown>[]; members: number }>();
     for (const g of grants) {
       const busArn = `arn:${partitionOf(g.region)}:events:${g.region}:${g.account}:event-bus/${g.bus}`;
-      byBus.set(busArn, [...(byBus.get(busArn) ?? []), busStatement(g, busArn)]);
+      const seen = byBus.get(busArn) ?? { statements: [], members: 0 };
+      seen.statements.push(busStatement(g, busArn));
+      seen.members += grantAccounts(g).length;
+      byBus.set(busArn, seen);
     }
-    for (const statements of byBus.values()) {
+    for (const { statements, members } of byBus.values()) {
       const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
       if (size <= BUS_POLICY_LIMIT) continue;
       throw new DesiredStateError(
-        `the central bus policy would be ${size} bytes for ${statements.length} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
+        `the central bus policy would be ${size} bytes for ${members} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
           'set organizationId in trailguard.yml so that one aws:PrincipalOrgID statement covers every member',
       );
     }
   },
   // Semantic, not textual: EventBridge and emulators store the same grant in different shapes.
-  desiredFields: (r) => ({ grant: { principal: r.principal, organizationId: r.organizationId ?? null } }),
+  desiredFields: (r) => {
+    const p = partitionOf(r.region);
+    return {
+      grant: {
+        principal:
+          r.principal === '*'
+            ? '*'
+            : grantAccounts(r)
+                .map((account) => forwarderRoleArn(p, account))
+                .join(','),
+        organizationId: r.organizationId ?? null,
+        principalArn: r.principal === '*' ? forwarderRoleArn(p, '*') : null,
+      },
+    };
+  },
 };

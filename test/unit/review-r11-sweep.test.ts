@@ -380,8 +380,9 @@ describe('review r11: the canary can be put on the central bus directly', () => 
         principal: '629000000001',
       },
       BUS,
-    ) as { Principal: { AWS: string } };
-    expect(statement.Principal.AWS).toMatch(/:role\/trailguard-forwarder$/);
+    ) as { Principal: { AWS: string }; Condition: Record<string, Record<string, string>> };
+    expect(statement.Principal.AWS).toBe('arn:aws:iam::629000000001:root');
+    expect(statement.Condition.ArnLike!['aws:PrincipalArn']).toBe('arn:aws:iam::*:role/trailguard-forwarder');
   });
 });
 

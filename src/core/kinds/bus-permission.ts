@@ -33,24 +33,21 @@ export function grantAccounts(resource: Pick<BusPermissionResource, 'principal'>
 
 /**
  * Canonical bus-policy statement of a grant, as TrailGuard writes it (EventBridge PutPermission with `Policy`). Members:
- * `Principal.AWS` names each member's forwarder role. The Organization: `Principal: *` with `aws:PrincipalOrgID` and an
- * `ArnLike` on `aws:PrincipalArn` (IAM global condition keys; a forwarded event is put by the forwarder role's session,
- * whose `aws:PrincipalArn` is the role's ARN).
+ * `Principal.AWS` names each member account (its root: an account principal always exists, while a role principal
+ * must exist when the policy is written and becomes an internal id if the role is recreated); the Organization:
+ * `Principal: *` with `aws:PrincipalOrgID`. Both carry an `ArnLike` on `aws:PrincipalArn` (IAM global condition key; a
+ * forwarded event is put by the forwarder role's session, whose `aws:PrincipalArn` is the role's ARN), so only
+ * `trailguard-forwarder` may put events, never another principal of a member.
  */
 export function busStatement(resource: BusPermissionResource, busArn: string): Record<string, unknown> {
   const p = busArn.split(':')[1]!;
-  const roles = grantAccounts(resource).map((account) => forwarderRoleArn(p, account));
-  const principal = resource.principal === '*' ? '*' : { AWS: roles.length === 1 ? roles[0] : roles };
-  const condition =
-    resource.principal === '*'
-      ? {
-          Condition: {
-            ...(resource.organizationId ? { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } : {}),
-            ArnLike: { 'aws:PrincipalArn': forwarderRoleArn(p, '*') },
-          },
-        }
-      : {};
-  return { Sid: resource.name, Effect: 'Allow', Principal: principal, Action: 'events:PutEvents', Resource: busArn, ...condition };
+  const roots = grantAccounts(resource).map((account) => `arn:${p}:iam::${account}:root`);
+  const principal = resource.principal === '*' ? '*' : { AWS: roots.length === 1 ? roots[0] : roots };
+  const condition = {
+    ...(resource.principal === '*' && resource.organizationId ? { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } : {}),
+    ArnLike: { 'aws:PrincipalArn': forwarderRoleArn(p, '*') },
+  };
+  return { Sid: resource.name, Effect: 'Allow', Principal: principal, Action: 'events:PutEvents', Resource: busArn, Condition: condition };
 }
 
 export const busPermission: KindSpec<BusPermissionResource> = {
@@ -83,14 +80,9 @@ export const busPermission: KindSpec<BusPermissionResource> = {
     const p = partitionOf(r.region);
     return {
       grant: {
-        principal:
-          r.principal === '*'
-            ? '*'
-            : grantAccounts(r)
-                .map((account) => forwarderRoleArn(p, account))
-                .join(','),
+        principal: r.principal === '*' ? '*' : grantAccounts(r).join(','),
         organizationId: r.organizationId ?? null,
-        principalArn: r.principal === '*' ? forwarderRoleArn(p, '*') : null,
+        principalArn: forwarderRoleArn(p, '*'),
       },
     };
   },

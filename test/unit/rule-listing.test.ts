@@ -53,7 +53,11 @@ function setup() {
   return { rules, reader };
 }
 
-const listed = (rule: Rule, state: 'ENABLED' | 'DISABLED' = 'ENABLED') => ({ Name: rule.name, State: state, EventPattern: JSON.stringify(rule.pattern) });
+const listed = (rule: Rule, state: 'ENABLED' | 'DISABLED' = 'ENABLED') => ({
+  Name: rule.name,
+  State: state,
+  EventPattern: JSON.stringify(rule.pattern),
+});
 const plan = async (reader: StateReader, rules: Rule[]) =>
   planChanges(rules, new Map(await Promise.all(rules.map(async (r) => [r.key, await reader.read(r)] as const))));
 

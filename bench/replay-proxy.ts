@@ -26,7 +26,8 @@ export interface ReplayProxy {
   latencyMs: number;
   /** Starts a phase: occurrence counters back to zero, call and connection counts of the run returned by `stats`. */
   begin(phase: string): void;
-  stats(): { calls: number; connections: number; misses: string[] };
+  /** Calls of the run: all, and those made in member accounts (the rest are the central account's). */
+  stats(): { calls: number; memberCalls: number; connections: number; misses: string[] };
   close(): Promise<void>;
 }
 
@@ -46,7 +47,7 @@ export async function startReplayProxy(options: {
   const keyAccount = new Map<string, string>([[options.centralKeyId, options.central]]);
   let templateKey: string | undefined;
   let seen = new Map<string, number>();
-  let counts = { calls: 0, connections: 0, misses: [] as string[] };
+  let counts = { calls: 0, memberCalls: 0, connections: 0, misses: [] as string[] };
 
   const accountOf = (accessKeyId: string, params: Record<string, unknown>, operation: string): string => {
     if (operation === 'AssumeRole') return /::(\d{12}):/.exec(String(params.RoleArn))?.[1] ?? '?';
@@ -68,6 +69,7 @@ export async function startReplayProxy(options: {
       const account = accountOf(call.accessKeyId, call.params, call.operation);
       const key = keyOf(account, req.method ?? 'GET', req.url ?? '/', req.headers, body.toString(), call.region);
       const scope = account === options.central ? 'central' : 'member';
+      if (scope === 'member') counts.memberCalls += 1;
       const counter = `${account} ${key}`;
       const n = seen.get(counter) ?? 0;
       seen.set(counter, n + 1);
@@ -153,7 +155,7 @@ export async function startReplayProxy(options: {
     begin(phase) {
       proxy.phase = phase;
       seen = new Map();
-      counts = { calls: 0, connections: 0, misses: [] };
+      counts = { calls: 0, memberCalls: 0, connections: 0, misses: [] };
     },
     stats: () => ({ ...counts, misses: [...new Set(counts.misses)] }),
     close: () =>

@@ -43,6 +43,15 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | 
   return env.AWS_ENDPOINT_URL?.trim() || undefined;
 }
 
+/**
+ * AWS requests in flight at once across every account and region, unless the action's `concurrency` input or the
+ * CLI's `--concurrency` says otherwise. 32, not 16: a no-drift plan of 1,000 accounts x 4 regions at 50 ms per call
+ * takes about half as long (BENCHMARKS.md, "Pipeline at 1,000 accounts"), and AWS throttles per account, region and
+ * API, so 32 requests spread over 32 accounts are about one in flight per account; where AWS does throttle, the
+ * clients' adaptive retry mode (`createClient`) slows down instead of failing.
+ */
+export const DEFAULT_CONCURRENCY = 32;
+
 /** The SDK's default sockets per host (`@smithy/node-http-handler`); a higher request concurrency raises it. */
 export const DEFAULT_MAX_SOCKETS = 50;
 

@@ -30,6 +30,8 @@ interface RunResult {
   calls: number;
   /** Calls made in member accounts (AssumeRole into them included): divided by the members, the cost of one. */
   memberCalls: number;
+  /** Requests answered with a throttling error (BENCH_THROTTLE), retried by the client: in `calls`, not in the bound. */
+  throttled: number;
   connections: number;
 }
 
@@ -107,8 +109,13 @@ export async function benchScale(motoEndpoint: string): Promise<string[]> {
 
     // 1. The no-drift plan at 50 ms per call: wall time against its bound, CPU, new connections per call.
     proxy.latencyMs = LATENCY_MS;
-    // BENCH_SCALE_SEQUENCE=before/16,after/16,...: the runs in that order (each `build/concurrency`); else
-    // BENCH_SCALE_QUICK=1: one run each of before and after at 16 and 32 (a busy machine); else the full ABBA set.
+    // BENCH_THROTTLE=<per second>/<burst> (default 5/5): in the runs marked `t` (after/32t), every account, region and
+    // service is throttled like AWS beyond that rate, so the clients' adaptive retry has to absorb it.
+    const [perSecond, burst] = (process.env.BENCH_THROTTLE ?? '5/5').split('/').map(Number);
+    if (!(perSecond! > 0 && burst! >= 1)) throw new Error('BENCH_THROTTLE: expected <requests per second>/<burst>, e.g. 5/5');
+    // BENCH_SCALE_SEQUENCE=before/16,after/16,...: the runs in that order (each `build/concurrency`, `t` at the end
+    // for a throttled run); else BENCH_SCALE_QUICK=1: one run each of before and after at 16 and 32 (a busy machine);
+    // else the full ABBA set.
     const sequence = (
       process.env.BENCH_SCALE_SEQUENCE ??
       (process.env.BENCH_SCALE_QUICK === '1'
@@ -117,32 +124,41 @@ export async function benchScale(motoEndpoint: string): Promise<string[]> {
     )
       .split(',')
       .map((item) => {
-        const [which, concurrency] = item.split('/');
-        if ((which !== 'before' && which !== 'after') || !(Number(concurrency) > 0))
-          throw new Error(`BENCH_SCALE_SEQUENCE: "${item}" is not before/<n> or after/<n>`);
-        return [which, Number(concurrency)] as const;
+        const match = /^(before|after)\/(\d+)(t?)$/.exec(item);
+        if (!match || !(Number(match[2]) > 0))
+          throw new Error(`BENCH_SCALE_SEQUENCE: "${item}" is not before/<n> or after/<n>, with t for throttled`);
+        return [match[1] as 'before' | 'after', Number(match[2]), match[3] === 't'] as const;
       });
+    const keyOf = ([which, concurrency, throttled]: (typeof sequence)[number]) => `${which}/${concurrency}${throttled ? 't' : ''}`;
     const plans: Record<string, RunResult[]> = {};
-    for (const [which, concurrency] of sequence) plans[`${which}/${concurrency}`] ??= [];
-    for (const [which, concurrency] of sequence) {
+    for (const item of sequence) plans[keyOf(item)] ??= [];
+    for (const item of sequence) {
+      const [which, concurrency, throttled] = item;
+      proxy.throttle = throttled ? { perSecond: perSecond!, burst: burst! } : null;
       const result = await pipeline(trees[which], 'plan', accounts, concurrency);
       if (result.changes > 0 || result.drift) throw new Error(`${which} plan is not drift-free`);
-      plans[`${which}/${concurrency}`]!.push(result);
+      plans[keyOf(item)]!.push(result);
     }
+    proxy.throttle = null;
+    const throttledRuns = sequence.some(([, , throttled]) => throttled);
     const best = (key: string) => plans[key]!.reduce((a, b) => (b.ms < a.ms ? b : a), plans[key]![0]!);
-    const bound = (r: RunResult, concurrency: number) => (r.calls * LATENCY_MS) / concurrency;
-    const columns = Object.keys(plans).sort((a, b) => Number(a.split('/')[1]) - Number(b.split('/')[1]) || a.localeCompare(b));
+    // The bound counts API calls: a throttled attempt and its retry are one call.
+    const bound = (r: RunResult, concurrency: number) => ((r.calls - r.throttled) * LATENCY_MS) / concurrency;
+    const concurrencyOf = (key: string) => Number.parseInt(key.split('/')[1]!, 10);
+    const columns = Object.keys(plans).sort((a, b) => concurrencyOf(a) - concurrencyOf(b) || a.localeCompare(b));
     const row = (label: string, f: (r: RunResult, c: number) => string) =>
-      `| ${label} | ${columns.map((key) => f(best(key), Number(key.split('/')[1]))).join(' | ')} |`;
+      `| ${label} | ${columns.map((key) => f(best(key), concurrencyOf(key))).join(' | ')} |`;
     out.push(
       `No-drift plan, ${accounts} accounts x ${REGIONS} regions, every call answered from the recording ${LATENCY_MS} ms after it arrives; ` +
-        `before = ${BEFORE_COMMIT}, after = this tree; runs in this order: ${sequence.map(([w, c]) => `${w}/${c}`).join(', ')}; ` +
+        `before = ${BEFORE_COMMIT}, after = this tree; runs in this order: ${sequence.map(keyOf).join(', ')}; ` +
+        `${throttledRuns ? `t: throttled beyond ${perSecond} requests a second (burst ${burst}) per account, region and service; ` : ''}` +
         'the best run of each column:',
       '',
-      `| figure | ${columns.map((key) => key.replace('/', ', ')).join(' | ')} |`,
+      `| figure | ${columns.map((key) => key.replace('/', ', ').replace(/t$/, ', throttled')).join(' | ')} |`,
       `| --- | ${columns.map(() => '---').join(' | ')} |`,
-      row('AWS calls', (r) => String(r.calls)),
-      row('AWS calls per member', (r) => (r.memberCalls / accounts).toFixed(2)),
+      row('AWS calls', (r) => String(r.calls - r.throttled)),
+      ...(throttledRuns ? [row('answered with a throttling error (then retried)', (r) => String(r.throttled))] : []),
+      row('AWS calls per member', (r) => ((r.memberCalls - r.throttled) / accounts).toFixed(2)),
       row('wall time', (r) => `${(r.ms / 1000).toFixed(1)} s`),
       row('bound (calls x 50 ms / concurrency)', (r, c) => `${(bound(r, c) / 1000).toFixed(1)} s`),
       row('ratio to bound', (r, c) => ratio(r.ms, bound(r, c))),

@@ -110,6 +110,19 @@ describe('a region rules from one ListRules', () => {
     ]);
   });
 
+  it('an account the run is done with is let go: its listing is not kept, and a later read lists again', async () => {
+    const { rules, reader } = setup();
+    events.on(ListRulesCommand).resolves({ Rules: rules.map((r) => listed(r)) });
+    await plan(reader, rules);
+
+    reader.forget(MEMBER);
+    events.on(ListRulesCommand).resolves({ Rules: [] });
+    const changes = await plan(reader, rules);
+
+    expect(changes.map((c) => `${c.name}: ${c.reason}`).sort()).toEqual(['trailguard-forward: create', 'trailguard-guard: create']);
+    expect(events.commandCalls(ListRulesCommand)).toHaveLength(2);
+  });
+
   it('any other ListRules error fails the read of both rules (an unreadable region is never "in place")', async () => {
     const { rules, reader } = setup();
     events.on(ListRulesCommand).rejects(Object.assign(new Error('bad request'), { name: 'ValidationException' }));

@@ -164,6 +164,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
       // Observed so that a failure cannot go unhandled while the read runs; awaited (and rethrown) below.
       listing?.catch(() => undefined);
       const state = await readAccount(id, resources, reader, accounts, config);
+      reader.forget(id);
       const read = summarizeRead(config, resources, state);
       reads.set(id, read);
       if (mode === 'apply') {

@@ -43,6 +43,8 @@ const report = await runPipeline({
   accounts,
   code: { zip, sha256: codeSha256(zip) },
   sleep: async () => undefined,
+  // BENCH_AT_ONCE: accounts worked on at once (default: the run's own choice).
+  ...(process.env.BENCH_AT_ONCE ? { accountsAtOnce: Number(process.env.BENCH_AT_ONCE) } : {}),
 });
 const ms = performance.now() - started;
 const used = process.cpuUsage(cpu);

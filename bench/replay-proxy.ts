@@ -24,9 +24,16 @@ export interface ReplayProxy {
   /** The recording in use (apply from nothing, plan): calls are matched per account in their order within a phase. */
   phase: string;
   latencyMs: number;
+  /**
+   * AWS-style throttling in replay: each account, region and service gets a token bucket of `burst` requests refilled
+   * at `perSecond`; a request finding it empty is answered, after the latency, with the service's throttling error
+   * (what AWS does when a caller exceeds an API's rate), so that the clients' retry mode has to absorb it. Null: none.
+   */
+  throttle: { perSecond: number; burst: number } | null;
   /** Starts a phase: occurrence counters back to zero, call and connection counts of the run returned by `stats`. */
   begin(phase: string): void;
-  stats(): { calls: number; connections: number; misses: string[] };
+  /** Calls of the run: all, and those made in member accounts (the rest are the central account's). */
+  stats(): { calls: number; memberCalls: number; throttled: number; connections: number; misses: string[] };
   close(): Promise<void>;
 }
 
@@ -46,7 +53,19 @@ export async function startReplayProxy(options: {
   const keyAccount = new Map<string, string>([[options.centralKeyId, options.central]]);
   let templateKey: string | undefined;
   let seen = new Map<string, number>();
-  let counts = { calls: 0, connections: 0, misses: [] as string[] };
+  let counts = { calls: 0, memberCalls: 0, throttled: 0, connections: 0, misses: [] as string[] };
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** Takes a token from the bucket of `scope`; false when it is empty (the request is throttled). */
+  const admit = (scope: string, limit: { perSecond: number; burst: number }): boolean => {
+    const now = performance.now();
+    const bucket = buckets.get(scope) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    buckets.set(scope, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
 
   const accountOf = (accessKeyId: string, params: Record<string, unknown>, operation: string): string => {
     if (operation === 'AssumeRole') return /::(\d{12}):/.exec(String(params.RoleArn))?.[1] ?? '?';
@@ -68,6 +87,23 @@ export async function startReplayProxy(options: {
       const account = accountOf(call.accessKeyId, call.params, call.operation);
       const key = keyOf(account, req.method ?? 'GET', req.url ?? '/', req.headers, body.toString(), call.region);
       const scope = account === options.central ? 'central' : 'member';
+      if (scope === 'member') counts.memberCalls += 1;
+      if (proxy.mode === 'replay' && proxy.throttle && !admit(`${account} ${call.region} ${call.service}`, proxy.throttle)) {
+        counts.throttled += 1;
+        // Query-protocol services (IAM, STS) answer XML; the JSON ones (EventBridge, CloudTrail) a JSON __type.
+        const query = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+        const [type, text] = query
+          ? [
+              'text/xml',
+              '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>0</RequestId></ErrorResponse>',
+            ]
+          : ['application/x-amz-json-1.1', JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' })];
+        setTimeout(() => {
+          res.writeHead(400, { 'content-type': type });
+          res.end(text);
+        }, proxy.latencyMs);
+        return;
+      }
       const counter = `${account} ${key}`;
       const n = seen.get(counter) ?? 0;
       seen.set(counter, n + 1);
@@ -150,10 +186,12 @@ export async function startReplayProxy(options: {
     mode: 'record',
     phase: 'default',
     latencyMs: 0,
+    throttle: null,
     begin(phase) {
       proxy.phase = phase;
       seen = new Map();
-      counts = { calls: 0, connections: 0, misses: [] };
+      counts = { calls: 0, memberCalls: 0, throttled: 0, connections: 0, misses: [] };
+      buckets.clear();
     },
     stats: () => ({ ...counts, misses: [...new Set(counts.misses)] }),
     close: () =>

@@ -28,6 +28,10 @@ interface RunResult {
   drift: boolean;
   errors: string[];
   calls: number;
+  /** Calls made in member accounts (AssumeRole into them included): divided by the members, the cost of one. */
+  memberCalls: number;
+  /** Requests answered with a throttling error (BENCH_THROTTLE), retried by the client: in `calls`, not in the bound. */
+  throttled: number;
   connections: number;
 }
 
@@ -47,7 +51,11 @@ function beforeTree(commit: string): string {
 
 export async function benchScale(motoEndpoint: string): Promise<string[]> {
   const accounts = Number(process.env.BENCH_ACCOUNTS ?? 1000);
-  const memorySizes = (process.env.BENCH_MEMORY_SIZES ?? '100,300,1000').split(',').map(Number);
+  // BENCH_MEMORY_SIZES=none: the plan figures only (a busy machine, or a run about the plan's speed).
+  const memorySizes = (process.env.BENCH_MEMORY_SIZES ?? '100,300,1000')
+    .split(',')
+    .filter((n) => n !== 'none' && n !== '')
+    .map(Number);
   const trees = { before: beforeTree(BEFORE_COMMIT), after: resolve('.') };
   const zipFile = '/tmp/trailguard-bench-remediator.zip';
   writeFileSync(zipFile, loadRemediatorCode().zip);
@@ -70,7 +78,9 @@ export async function benchScale(motoEndpoint: string): Promise<string[]> {
   const pipeline = async (tree: string, mode: 'plan' | 'apply', count: number, concurrency: number, first = FIRST_MEMBER) => {
     proxy.begin(mode);
     const args = [proxy.endpoint, mode, String(count), CENTRAL, first, String(REGIONS), String(concurrency), orgId, zipFile];
-    const { stdout } = await run(process.execPath, ['--no-warnings', '--import', 'tsx', 'bench/pipeline-run.ts', ...args], {
+    // BENCH_NODE_ARGS: extra Node flags for every run (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its CPU goes).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const { stdout } = await run(process.execPath, [...nodeArgs, '--no-warnings', '--import', 'tsx', 'bench/pipeline-run.ts', ...args], {
       cwd: tree,
       maxBuffer: 1 << 20,
     });
@@ -92,46 +102,63 @@ export async function benchScale(motoEndpoint: string): Promise<string[]> {
     const recordedApply = await pipeline(trees.after, 'apply', 1, 16, TEMPLATE);
     const recordedPlan = await pipeline(trees.after, 'plan', 1, 16, TEMPLATE);
     if (recordedApply.drift || recordedPlan.changes > 0) throw new Error('recording: apply left drift or the plan is not drift-free');
+    // The before build may read differently (DescribeRule where after lists rules): its plan's answers are recorded too.
+    const recordedBeforePlan = await pipeline(trees.before, 'plan', 1, 16, TEMPLATE);
+    if (recordedBeforePlan.changes > 0) throw new Error('recording: the before build sees drift where after sees none');
     proxy.mode = 'replay';
 
     // 1. The no-drift plan at 50 ms per call: wall time against its bound, CPU, new connections per call.
     proxy.latencyMs = LATENCY_MS;
-    const plans: Record<string, RunResult[]> = { 'before/16': [], 'after/16': [], 'before/32': [], 'after/32': [], 'after/64': [] };
-    // BENCH_SCALE_QUICK=1: one run each of before and after at 16 and after at 32 (a busy machine; the full set is ABBA).
-    const sequence =
-      process.env.BENCH_SCALE_QUICK === '1'
-        ? ([
-            ['before', 16],
-            ['after', 16],
-            ['after', 32],
-          ] as const)
-        : ([
-            ['before', 16],
-            ['after', 16],
-            ['after', 16],
-            ['before', 16],
-            ['after', 32],
-            ['before', 32],
-            ['after', 64],
-          ] as const);
-    for (const [which, concurrency] of sequence) {
+    // BENCH_THROTTLE=<per second>/<burst> (default 5/5): in the runs marked `t` (after/32t), every account, region and
+    // service is throttled like AWS beyond that rate, so the clients' adaptive retry has to absorb it.
+    const [perSecond, burst] = (process.env.BENCH_THROTTLE ?? '5/5').split('/').map(Number);
+    if (!(perSecond! > 0 && burst! >= 1)) throw new Error('BENCH_THROTTLE: expected <requests per second>/<burst>, e.g. 5/5');
+    // BENCH_SCALE_SEQUENCE=before/16,after/16,...: the runs in that order (each `build/concurrency`, `t` at the end
+    // for a throttled run); else BENCH_SCALE_QUICK=1: one run each of before and after at 16 and 32 (a busy machine);
+    // else the full ABBA set.
+    const sequence = (
+      process.env.BENCH_SCALE_SEQUENCE ??
+      (process.env.BENCH_SCALE_QUICK === '1'
+        ? 'before/16,after/16,after/32,before/32'
+        : 'before/16,after/16,after/16,before/16,after/32,before/32,before/32,after/32,after/64')
+    )
+      .split(',')
+      .map((item) => {
+        const match = /^(before|after)\/(\d+)(t?)$/.exec(item);
+        if (!match || !(Number(match[2]) > 0))
+          throw new Error(`BENCH_SCALE_SEQUENCE: "${item}" is not before/<n> or after/<n>, with t for throttled`);
+        return [match[1] as 'before' | 'after', Number(match[2]), match[3] === 't'] as const;
+      });
+    const keyOf = ([which, concurrency, throttled]: (typeof sequence)[number]) => `${which}/${concurrency}${throttled ? 't' : ''}`;
+    const plans: Record<string, RunResult[]> = {};
+    for (const item of sequence) plans[keyOf(item)] ??= [];
+    for (const item of sequence) {
+      const [which, concurrency, throttled] = item;
+      proxy.throttle = throttled ? { perSecond: perSecond!, burst: burst! } : null;
       const result = await pipeline(trees[which], 'plan', accounts, concurrency);
       if (result.changes > 0 || result.drift) throw new Error(`${which} plan is not drift-free`);
-      plans[`${which}/${concurrency}`]!.push(result);
+      plans[keyOf(item)]!.push(result);
     }
+    proxy.throttle = null;
+    const throttledRuns = sequence.some(([, , throttled]) => throttled);
     const best = (key: string) => plans[key]!.reduce((a, b) => (b.ms < a.ms ? b : a), plans[key]![0]!);
-    const bound = (r: RunResult, concurrency: number) => (r.calls * LATENCY_MS) / concurrency;
+    // The bound counts API calls: a throttled attempt and its retry are one call.
+    const bound = (r: RunResult, concurrency: number) => ((r.calls - r.throttled) * LATENCY_MS) / concurrency;
+    const concurrencyOf = (key: string) => Number.parseInt(key.split('/')[1]!, 10);
+    const columns = Object.keys(plans).sort((a, b) => concurrencyOf(a) - concurrencyOf(b) || a.localeCompare(b));
     const row = (label: string, f: (r: RunResult, c: number) => string) =>
-      `| ${label} | ${(['before/16', 'after/16', 'before/32', 'after/32'] as const)
-        .map((key) => (plans[key]!.length > 0 ? f(best(key), Number(key.split('/')[1])) : 'not run'))
-        .join(' | ')} |`;
+      `| ${label} | ${columns.map((key) => f(best(key), concurrencyOf(key))).join(' | ')} |`;
     out.push(
       `No-drift plan, ${accounts} accounts x ${REGIONS} regions, every call answered from the recording ${LATENCY_MS} ms after it arrives; ` +
-        `before = ${BEFORE_COMMIT}, after = this tree; best of 2 (concurrency 16, ABBA) and 1 (32):`,
+        `before = ${BEFORE_COMMIT}, after = this tree; runs in this order: ${sequence.map(keyOf).join(', ')}; ` +
+        `${throttledRuns ? `t: throttled beyond ${perSecond} requests a second (burst ${burst}) per account, region and service; ` : ''}` +
+        'the best run of each column:',
       '',
-      '| figure | before, 16 | after, 16 | before, 32 | after, 32 |',
-      '| --- | --- | --- | --- | --- |',
-      row('AWS calls', (r) => String(r.calls)),
+      `| figure | ${columns.map((key) => key.replace('/', ', ').replace(/t$/, ', throttled')).join(' | ')} |`,
+      `| --- | ${columns.map(() => '---').join(' | ')} |`,
+      row('AWS calls', (r) => String(r.calls - r.throttled)),
+      ...(throttledRuns ? [row('answered with a throttling error (then retried)', (r) => String(r.throttled))] : []),
+      row('AWS calls per member', (r) => ((r.memberCalls - r.throttled) / accounts).toFixed(2)),
       row('wall time', (r) => `${(r.ms / 1000).toFixed(1)} s`),
       row('bound (calls x 50 ms / concurrency)', (r, c) => `${(bound(r, c) / 1000).toFixed(1)} s`),
       row('ratio to bound', (r, c) => ratio(r.ms, bound(r, c))),
@@ -139,16 +166,15 @@ export async function benchScale(motoEndpoint: string): Promise<string[]> {
       row('CPU time (user + system)', (r) => `${(r.cpuMs / 1000).toFixed(1)} s`),
       row('peak RSS', (r) => `${r.maxRssMiB.toFixed(0)} MiB`),
       '',
-      `Concurrency 32 over 16, after: ${ratio(best('after/16').ms, best('after/32').ms)} faster.` +
-        (plans['after/64']!.length > 0
-          ? ` After at concurrency 64: ${(best('after/64').ms / 1000).toFixed(1)} s, ${ratio(best('after/64').ms, bound(best('after/64'), 64))} of its ` +
-            `${(bound(best('after/64'), 64) / 1000).toFixed(1)} s bound, ${(best('after/64').connections / best('after/64').calls).toFixed(3)} new connections per call.`
-          : ''),
+      `Each run: ${Object.entries(plans)
+        .map(([key, runs]) => `${key} ${runs.map((r) => `${(r.ms / 1000).toFixed(1)} s`).join(', ')}`)
+        .join('; ')}.`,
     );
 
     // 2. Memory: an apply from nothing at each size, each in a fresh process (peak RSS is the process's).
     proxy.latencyMs = Number(process.env.BENCH_MEMORY_LATENCY_MS ?? 10);
     const memory: { size: number; before: RunResult; after: RunResult }[] = [];
+    if (memorySizes.length === 0) return out;
     for (const size of memorySizes) {
       const before = await pipeline(trees.before, 'apply', size, 16);
       const after = await pipeline(trees.after, 'apply', size, 16);

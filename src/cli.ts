@@ -1,5 +1,6 @@
 // `trailguard init|plan|apply|status|iam`: the action's core as a command line.
 import { Accounts, deployRoleOptions } from './core/aws/accounts.js';
+import { DEFAULT_CONCURRENCY } from './core/aws/clients.js';
 import pLimit from 'p-limit';
 import type { Config } from './core/config.js';
 import { errorText } from './core/errors.js';
@@ -48,10 +49,10 @@ options:
 Exit codes: 0 done; 1 failed; 2 drift (plan), attention needed (status), or a usage error.
 AWS credentials and region come from the environment (AWS_REGION, AWS_PROFILE, ...); AWS_ENDPOINT_URL is honoured.`;
 
-const RUN_OPTIONS = '[--config trailguard.yml] [--concurrency 16] [--json]';
+const RUN_OPTIONS = `[--config trailguard.yml] [--concurrency ${DEFAULT_CONCURRENCY}] [--json]`;
 const RUN_FLAGS = `
   --config <path>       the config file (default trailguard.yml; \`trailguard init\` writes one)
-  --concurrency <n>     AWS requests in flight, across all accounts and regions (1 to 256, default 16)
+  --concurrency <n>     AWS requests in flight, across all accounts and regions (1 to 256, default ${DEFAULT_CONCURRENCY})
   --json                print the report as JSON`;
 
 const COMMAND_USAGE: Record<Exclude<Command, 'iam' | 'init' | 'sweep'>, string> = {
@@ -103,7 +104,7 @@ export function parseArgs(argv: string[]): Args {
   if (command !== 'plan' && command !== 'apply' && command !== 'status')
     throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   const { values } = parseCommandArgs(rest, { config: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' } });
-  const text = (values.concurrency as string | undefined) ?? '16';
+  const text = (values.concurrency as string | undefined) ?? String(DEFAULT_CONCURRENCY);
   const concurrency = Number(text);
   if (!/^\d+$/.test(text) || concurrency < 1 || concurrency > 256)
     throw new UsageError(`--concurrency: expected 1 to 256, got ${JSON.stringify(text)}`);

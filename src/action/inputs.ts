@@ -1,4 +1,5 @@
 // Strict parsing of the action's inputs: every error starts with the input's name.
+import { DEFAULT_CONCURRENCY } from '../core/aws/clients.js';
 
 export type ModeInput = 'auto' | 'plan' | 'apply';
 
@@ -22,7 +23,7 @@ export function parseBoolean(name: string, value: string): boolean {
 export function parseInputs(get: (name: string) => string): Inputs {
   const mode = get('mode') || 'auto';
   if (!['auto', 'plan', 'apply'].includes(mode)) throw new InputError(`mode: expected auto, plan or apply, got ${JSON.stringify(mode)}`);
-  const concurrencyText = get('concurrency') || '16';
+  const concurrencyText = get('concurrency') || String(DEFAULT_CONCURRENCY);
   const concurrency = Number(concurrencyText);
   if (!/^\d+$/.test(concurrencyText) || concurrency < 1 || concurrency > 256) {
     throw new InputError(`concurrency: expected a whole number from 1 to 256, got ${JSON.stringify(concurrencyText)}`);

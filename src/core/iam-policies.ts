@@ -707,6 +707,8 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
     },
     // IAM's reference lists no resource type for these two: scoped to a bus ARN, AWS denies them.
     { Sid: 'BusPolicyGrants', Effect: 'Allow', Action: ['events:PutPermission', 'events:RemovePermission'], Resource: '*' },
+    // Likewise no resource type: one ListRules (NamePrefix trailguard-) reads both rules of a bus, instead of a DescribeRule each.
+    { Sid: 'ListRules', Effect: 'Allow', Action: 'events:ListRules', Resource: '*' },
     {
       Sid: 'TrailGuardRules',
       Effect: 'Allow',

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { upsertComment, type CommentApi } from '../../src/action/comment.js';
 import { parseBoolean, parseInputs, resolveMode } from '../../src/action/inputs.js';
 import { COMMENT_MARKER } from '../../src/action/report.js';
+import { commandUsage, parseArgs } from '../../src/cli.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
@@ -12,8 +14,19 @@ describe('action inputs', () => {
       mode: 'auto',
       githubToken: 't',
       comment: true,
-      concurrency: 16,
+      concurrency: 32,
     });
+  });
+
+  it('defaults to 32 AWS requests in flight, in the action, its action.yml and the CLI alike (issue 14)', () => {
+    const actionYml = readFileSync('action.yml', 'utf8');
+
+    const cli = parseArgs(['plan']);
+
+    expect(parseInputs(inputs({})).concurrency).toBe(32);
+    expect(/ {2}concurrency:\n(?: {4}.*\n)*? {4}default: "(\d+)"/.exec(actionYml)?.[1]).toBe('32');
+    expect(cli.concurrency).toBe(32);
+    expect(commandUsage('plan')).toContain('--concurrency 32');
   });
 
   it('rejects bad values, naming the input', () => {

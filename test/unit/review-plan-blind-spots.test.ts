@@ -6,6 +6,7 @@ import {
   DescribeRuleCommand,
   EventBridgeClient,
   ListTagsForResourceCommand,
+  ListRulesCommand,
   ListTargetsByRuleCommand,
 } from '@aws-sdk/client-eventbridge';
 import {
@@ -61,6 +62,8 @@ beforeEach(() => {
 describe('review: member forwarding rule', () => {
   function ruleAsDesired(rule: Extract<Resource, { kind: 'event-rule' }>, targetExtras: Record<string, unknown>) {
     events.on(DescribeRuleCommand).resolves({ Name: rule.name, State: 'ENABLED', EventPattern: JSON.stringify(rule.pattern) });
+    // The reader lists a bus's rules (ListRules) rather than describing each one.
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: rule.name, State: 'ENABLED', EventPattern: JSON.stringify(rule.pattern) }] });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: rule.targets.map((t) => ({ ...t, ...targetExtras })) as never });
     events.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
   }

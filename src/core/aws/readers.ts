@@ -1,23 +1,37 @@
 // Readers: what exists for each desired resource, in the field shapes the plan compares (each kind's module in
 // src/core/aws/kinds/ does the reading); TrailGuard's statements no longer wanted; and every trail of an account.
 import { CloudTrailClient, paginateListTrails } from '@aws-sdk/client-cloudtrail';
-import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeEventBusCommand,
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  type ListRulesCommandOutput,
+} from '@aws-sdk/client-eventbridge';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GLOBAL, type Resource } from '../desired-state.js';
+import { errorCode } from '../errors.js';
 import { NAMES } from '../names.js';
 import type { TrailInfo } from '../pipeline.js';
 import type { Extraneous, Observed } from '../plan.js';
 import type { Accounts } from './accounts.js';
 import { allPages, orMissing, type Statement } from './kinds/common.js';
-import { kindIo, type BusState } from './kinds/index.js';
+import { kindIo, type BusState, type ListedRule } from './kinds/index.js';
 
 export { isMissing } from './kinds/common.js';
 export { grantOf } from './kinds/bus-permission.js';
 export { ruleTargetFields } from './kinds/event-rule.js';
 export { topicPublishers } from './kinds/sns-topic.js';
 
+/** The name prefix every rule TrailGuard owns has: one ListRules with it answers all of a bus's TrailGuard rules. */
+const RULE_PREFIX = 'trailguard-';
+
+/** ListRules answers with the IAM error code when the role predates `events:ListRules` in the deploy policy. */
+const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
+
 export class StateReader {
   private readonly buses = new Map<string, Promise<BusState | undefined>>();
+  private readonly ruleLists = new Map<string, Promise<Map<string, ListedRule>>>();
 
   /** `homeRegion` is where global services (IAM) are called. */
   constructor(
@@ -45,6 +59,59 @@ export class StateReader {
     return pending;
   }
 
+  /**
+   * Lets go of what was cached for `account` (its rule listings, its buses) once the run is done reading it: a run over
+   * 1,000 accounts must not keep 4,000 listings to its end. A later read of the account lists again.
+   */
+  forget(account: string): void {
+    for (const cache of [this.ruleLists, this.buses] as Map<string, unknown>[]) {
+      for (const key of cache.keys()) if (key.startsWith(`${account}/`)) cache.delete(key);
+    }
+  }
+
+  /**
+   * The rules on `bus` in `account` and `region` whose names start with `prefix`, by name: EventBridge ListRules with
+   * NamePrefix, every page, once per run. A bus that does not exist has none (ListRules answers ResourceNotFound).
+   */
+  private rules(account: string, region: string, bus: string, prefix: string): Promise<Map<string, ListedRule>> {
+    const key = `${account}/${region}/${bus}/${prefix}`;
+    let pending = this.ruleLists.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const events = await this.accounts.client(EventBridgeClient, account, region);
+        const found = new Map<string, ListedRule>();
+        let token: string | undefined;
+        do {
+          const page: ListRulesCommandOutput | undefined = await orMissing(
+            events.send(new ListRulesCommand({ NamePrefix: prefix, EventBusName: bus, ...(token ? { NextToken: token } : {}) })),
+          );
+          for (const r of page?.Rules ?? []) if (r.Name) found.set(r.Name, { eventPattern: r.EventPattern, state: r.State });
+          token = page?.NextToken;
+        } while (token);
+        return found;
+      })();
+      this.ruleLists.set(key, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The rule `name` on `bus`: from the bus's one ListRules (TrailGuard's rules share the `trailguard-` prefix, so a
+   * member region's two rules cost one call, not two DescribeRule). A role made from a deploy policy older than
+   * `events:ListRules` is denied it: then DescribeRule, as before, so an upgrade does not break `plan`.
+   */
+  private async rule(account: string, region: string, bus: string, name: string): Promise<ListedRule | undefined> {
+    const prefix = name.startsWith(RULE_PREFIX) ? RULE_PREFIX : name;
+    try {
+      return (await this.rules(account, region, bus, prefix)).get(name);
+    } catch (error) {
+      if (!DENIED.has(errorCode(error))) throw error;
+      const events = await this.accounts.client(EventBridgeClient, account, region);
+      const rule = await orMissing(events.send(new DescribeRuleCommand({ Name: name, EventBusName: bus })));
+      return rule ? { eventPattern: rule.EventPattern, state: rule.State } : undefined;
+    }
+  }
+
   /** What exists for `resource` (its kind module's read); AWS errors other than "not found" propagate. */
   async read(resource: Resource): Promise<Observed> {
     const { account } = resource;
@@ -54,6 +121,7 @@ export class StateReader {
       account,
       region,
       bus: (name) => this.bus(account, region, name),
+      rule: (bus, name) => this.rule(account, region, bus, name),
     });
   }
 

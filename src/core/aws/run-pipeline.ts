@@ -186,6 +186,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
         if (seen?.exists && seen.ids?.url) slackUrl = slackEventsUrl(seen.ids.url);
       };
       noteUrl(state.observed);
+      reader.forget(id);
       const read = summarizeRead(config, resources, state);
       reads.set(id, read);
       if (mode === 'apply') {

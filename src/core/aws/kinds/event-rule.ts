@@ -1,6 +1,5 @@
-// An EventBridge rule, AWS half: DescribeRule, ListTargetsByRule, tags; PutRule, stale targets removed, PutTargets.
+// An EventBridge rule, AWS half: the rule (from its bus's ListRules, shared), ListTargetsByRule, tags; PutRule, stale targets removed, PutTargets.
 import {
-  DescribeRuleCommand,
   EventBridgeClient,
   ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
@@ -44,16 +43,17 @@ export function ruleTargetFields(targets: readonly Target[]): Record<string, unk
 export const eventRuleIo: KindIo<EventRuleResource> = {
   // PutTargets with a RoleArn (member rules: trailguard-forwarder) needs iam:PassRole.
   actions: {
-    read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+    // ListRules lists the rule (with the others of its bus); DescribeRule only where a role older than that lacks it.
+    read: ['events:ListRules', 'events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
     write: ['events:PutRule', 'events:TagResource', 'events:RemoveTargets', 'events:PutTargets', 'iam:PassRole'],
   },
 
-  async read(resource, { accounts, account, region }) {
+  async read(resource, { accounts, account, region, rule: ruleOf }) {
     const events = await accounts.client(EventBridgeClient, account, region);
     const busPath = resource.bus === 'default' ? '' : `${resource.bus}/`;
     const arn = `arn:${partitionOf(region)}:events:${region}:${account}:rule/${busPath}${resource.name}`;
     const [rule, targets, tags] = await Promise.all([
-      orMissing(events.send(new DescribeRuleCommand({ Name: resource.name, EventBusName: resource.bus }))),
+      ruleOf(resource.bus, resource.name),
       orMissing(events.send(new ListTargetsByRuleCommand({ Rule: resource.name, EventBusName: resource.bus }))),
       orMissing(events.send(new ListTagsForResourceCommand({ ResourceARN: arn }))),
     ]);
@@ -62,7 +62,7 @@ export const eventRuleIo: KindIo<EventRuleResource> = {
     return {
       exists: true,
       managed: managedIn(tags?.Tags),
-      fields: { eventPattern: rule.EventPattern ? JSON.parse(rule.EventPattern) : null, state: rule.State, targets: normalized },
+      fields: { eventPattern: rule.eventPattern ? JSON.parse(rule.eventPattern) : null, state: rule.state, targets: normalized },
       ids: { targets: normalized.map((t) => t.Id).join(',') },
     };
   },

@@ -47,4 +47,4 @@ export function removableKinds(): ResourceKind[] {
   return (Object.keys(KIND_IO) as ResourceKind[]).filter((kind) => KIND_IO[kind].remove);
 }
 
-export type { ApplyContext, BusState, KindIo, ReadContext } from './kind.js';
+export type { ApplyContext, BusState, KindIo, ReadContext, ListedRule } from './kind.js';

@@ -4,6 +4,12 @@ import type { Change, Observed } from '../../plan.js';
 import type { Accounts } from '../accounts.js';
 import type { Statement } from './common.js';
 
+/** An EventBridge rule as ListRules (or DescribeRule) reports it: the fields the plan compares. */
+export interface ListedRule {
+  eventPattern: string | undefined;
+  state: string | undefined;
+}
+
 /** The central bus as EventBridge DescribeEventBus reports it: read once per run, shared by the bus and its grants. */
 export interface BusState {
   arn: string;
@@ -18,6 +24,11 @@ export interface ReadContext {
   region: string;
   /** The bus `name` of this account and region, or undefined when it does not exist (cached for the run). */
   bus(name: string): Promise<BusState | undefined>;
+  /**
+   * The rule `name` on `bus` (`default` or a bus name) of this account and region, or undefined when it does not exist.
+   * One EventBridge ListRules serves every rule of the same bus and region (cached for the run), not a DescribeRule each.
+   */
+  rule(bus: string, name: string): Promise<ListedRule | undefined>;
 }
 
 /** Where and what a write changes. */

@@ -14,19 +14,19 @@ describe('action inputs', () => {
       mode: 'auto',
       githubToken: 't',
       comment: true,
-      concurrency: 32,
+      concurrency: 16,
     });
   });
 
-  it('defaults to 32 AWS requests in flight, in the action, its action.yml and the CLI alike (issue 14)', () => {
+  it('defaults to the contract's 16 AWS requests in flight, in the action, its action.yml and the CLI alike', () => {
     const actionYml = readFileSync('action.yml', 'utf8');
 
     const cli = parseArgs(['plan']);
 
-    expect(parseInputs(inputs({})).concurrency).toBe(32);
-    expect(/ {2}concurrency:\n(?: {4}.*\n)*? {4}default: "(\d+)"/.exec(actionYml)?.[1]).toBe('32');
-    expect(cli.concurrency).toBe(32);
-    expect(commandUsage('plan')).toContain('--concurrency 32');
+    expect(parseInputs(inputs({})).concurrency).toBe(16);
+    expect(/ {2}concurrency:\n(?: {4}.*\n)*? {4}default: "(\d+)"/.exec(actionYml)?.[1]).toBe('16');
+    expect(cli.concurrency).toBe(16);
+    expect(commandUsage('plan')).toContain('--concurrency 16');
   });
 
   it('rejects bad values, naming the input', () => {

@@ -18,7 +18,7 @@ describe('action inputs', () => {
     });
   });
 
-  it('defaults to the contract's 16 AWS requests in flight, in the action, its action.yml and the CLI alike', () => {
+  it("defaults to the contract's 16 AWS requests in flight, in the action, its action.yml and the CLI alike", () => {
     const actionYml = readFileSync('action.yml', 'utf8');
 
     const cli = parseArgs(['plan']);

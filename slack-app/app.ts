@@ -4,7 +4,7 @@ import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
 import { errorText } from '#core/errors.js';
 import { setupRefusal } from './alerts/decide.js';
 import type { ChatApi, ConversationsApi } from './alerts/poster.js';
-import { accessOf, guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
+import { accessOf, guard, type RequestLedger, signatureOf, storeLedger } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
@@ -19,7 +19,7 @@ export interface AppOptions {
   /** A receiver of its own (AwsLambdaReceiver); the HTTP receiver with /sns and /healthz otherwise. */
   receiver?: Receiver;
   sns?: Omit<IngressDeps, 'poster' | 'log' | 'admit'>;
-  /** Where signed requests are remembered against replay: this process by default; DynamoDB on Lambda. */
+  /** Where signed requests are remembered against replay: the app's store by default (SQLite file, DynamoDB table). */
   ledger?: RequestLedger;
   logLevel?: LogLevel;
 }
@@ -183,7 +183,7 @@ export function createApp(options: AppOptions, services: Services): App {
   app.use(
     guard({
       access: accessOf(services.config, services.channel),
-      ledger: options.ledger ?? new MemoryLedger(),
+      ledger: options.ledger ?? storeLedger(services.store),
       log: services.log,
     }) as never,
   );

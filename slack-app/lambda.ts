@@ -7,8 +7,7 @@ import { parseAlert, type Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
 import { createApp, deferredChat, PENDING_STALE_MS } from './app.js';
 import { DEFERRED_KEY, isSlowSlackRequest, lambdaSelfInvoke, type SelfInvoke } from './defer.js';
-import { MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
-import { DynamoLedger } from './ledger-dynamodb.js';
+import { type RequestLedger, signatureOf } from './guard.js';
 import { jsonLog } from './log.js';
 import type { StartOptions } from './server.js';
 import { loadSettings, type SlackAppSettings } from './settings.js';
@@ -22,7 +21,7 @@ interface SnsRecord {
 }
 
 export interface LambdaOptions extends Pick<StartOptions, 'aws' | 'log' | 'poster'> {
-  /** Another store (tests): then the replay ledger is this instance's memory unless `ledger` is given too. */
+  /** Another store (tests); the replay ledger is kept in the store unless `ledger` is given. */
   store?: Store;
   ledger?: RequestLedger;
   /** How slow requests reach a second invocation; default: Lambda `Invoke` of AWS_LAMBDA_FUNCTION_NAME, when set. */
@@ -35,8 +34,8 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   const table = process.env.TRAILGUARD_TABLE ?? 'trailguard-slack';
   const dynamo = createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region });
   const store = options.store ?? new DynamoStore(dynamo, table);
-  // Concurrent invocations share nothing but the table: a replayed request is refused there, by a conditional put.
-  const ledger = options.ledger ?? (options.store ? new MemoryLedger() : new DynamoLedger(dynamo, table));
+  // Concurrent invocations share nothing but the table: a replayed request is refused there (Store.rememberRequest).
+  const { ledger } = options;
   const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
   const invoke =
     options.invoke ??
@@ -60,7 +59,13 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     customPropertiesExtractor: (event) => signatureOf(event.headers as Record<string, string>),
   });
   const app = createApp(
-    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver, ledger },
+    {
+      token: settings.token,
+      signingSecret: settings.signingSecret,
+      slackApiUrl: settings.slackApiUrl,
+      receiver,
+      ...(ledger ? { ledger } : {}),
+    },
     services,
   );
   chat.bind(app.client.chat as never, settings.token, app.client.conversations as never, app.client.auth as never);

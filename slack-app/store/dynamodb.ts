@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '#core/alert.js';
 import { errorCode } from '#core/errors.js';
+import { rememberInTable } from '../ledger-dynamodb.js';
 import { trailKey } from './keys.js';
 import type { Incident, Store } from './types.js';
 
@@ -85,7 +86,7 @@ export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
-    client: DynamoDBClient,
+    private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -341,6 +342,11 @@ export class DynamoStore implements Store {
       },
       limit,
     );
+  }
+
+  /** A conditional put of `slack-request#<signature>` (see DynamoLedger): every invocation sharing the table agrees. */
+  rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return rememberInTable(this.client, this.table, signature, expiresAt, now);
   }
 
   /** Writes (and overwrites) one health item, `id` `health#probe`, outside every index (it has no `state`, `bucket`, …). */

@@ -91,6 +91,8 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS incidents_received ON incidents (received_at);
       CREATE INDEX IF NOT EXISTS incidents_parent ON incidents (parent_id);
       CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);
+      CREATE TABLE IF NOT EXISTS slack_requests (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS slack_requests_expiry ON slack_requests (expires_at);
     `);
     // Files written before sending_at existed gain it (NULL: no post of theirs is in flight).
     const columns = this.db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[];
@@ -218,6 +220,19 @@ export class SqliteStore implements Store {
       )
       .all(since.toISOString(), limit) as Row[];
     return rows.map(toIncident);
+  }
+
+  async rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean> {
+    // One transaction: a second connection (another server on this file) sees the entry or inserts it, never both.
+    return this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM slack_requests WHERE expires_at <= ?').run(now.getTime());
+        return (
+          this.db.prepare('INSERT OR IGNORE INTO slack_requests (signature, expires_at) VALUES (?, ?)').run(signature, expiresAt.getTime())
+            .changes === 1
+        );
+      })
+      .immediate();
   }
 
   /**

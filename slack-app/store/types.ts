@@ -70,6 +70,14 @@ export interface Store {
   openIncidents(limit: number): Promise<Incident[]>;
   /** Incidents with a message of their own, received since `since` and acknowledged, newest first (App Home). */
   acknowledgedSince(since: Date, limit: number): Promise<Incident[]>;
+  /**
+   * The replay ledger: remembers a signed Slack request's signature (as `signatureOf` keys it) until `expiresAt`.
+   * Resolves true the first time, false while an earlier entry for it has not expired (`now`). Atomic across every
+   * process that shares the store (two servers on one SQLite file, a restarted server, concurrent Lambda
+   * invocations on one table), so a captured request is acted on once wherever it is sent. Expired entries are
+   * dropped (SQLite) or left to the table's TTL on `expiresAt` (DynamoDB).
+   */
+  rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean>;
   /** Proves the store can take a write now (GET /healthz): throws the store's error (disk full, locked, unreachable) when not. */
   probeWrite(now: Date): Promise<void>;
   close(): Promise<void>;

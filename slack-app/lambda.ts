@@ -74,11 +74,12 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   return async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {
     const records = (event.Records as SnsRecord[] | undefined) ?? [];
     if (records.length > 0 && records.every((r) => r.EventSource === 'aws:sns')) {
+      // Only SNS sends aws:sns records (the function's resource policy): one from another topic is a misconfiguration
+      // (TRAILGUARD_TOPIC_ARN, a second subscription) that would drop every alert unseen. The records of the
+      // configured topic are taken first; then the invocation fails, so SNS retries it and its DLQ keeps it.
+      const foreign = records.filter((r) => r.Sns?.TopicArn !== settings.topicArn).map((r) => String(r.Sns?.TopicArn));
       for (const record of records) {
-        if (record.Sns?.TopicArn !== settings.topicArn) {
-          log.warn('sns record from another topic ignored', { topic: record.Sns?.TopicArn });
-          continue;
-        }
+        if (record.Sns?.TopicArn !== settings.topicArn) continue;
         let alert: Alert;
         try {
           alert = parseAlert(record.Sns.Message ?? '');
@@ -90,6 +91,11 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
         if (await services.admitAlert(alert)) await poster.receive(alert);
       }
       await poster.drain();
+      if (foreign.length > 0) {
+        const why = `from topic ${[...new Set(foreign)].join(', ')}, not TRAILGUARD_TOPIC_ARN ${settings.topicArn}`;
+        log.error(`sns record refused: ${why}`, { topics: foreign, expected: settings.topicArn });
+        throw new Error(`SNS record refused: ${why}; set TRAILGUARD_TOPIC_ARN to the topic subscribed to this function`);
+      }
       return { ok: true };
     }
     if (event.source === 'aws.events' || event['detail-type'] === 'Scheduled Event') {

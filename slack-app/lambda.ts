@@ -5,19 +5,20 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import { createClient } from '#core/aws/clients.js';
 import { parseAlert, type Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
-import { createApp, deferredChat, PENDING_STALE_MS } from './app.js';
+import { createApp, deferredChat, oldestPending, PENDING_STALE_MS } from './app.js';
 import { DEFERRED_KEY, isSlowSlackRequest, lambdaSelfInvoke, type SelfInvoke } from './defer.js';
 import { type RequestLedger, signatureOf } from './guard.js';
 import { jsonLog } from './log.js';
 import type { StartOptions } from './server.js';
 import { loadSettings, type SlackAppSettings } from './settings.js';
 import { createServices } from './services.js';
+import { unreadableNotice } from './sns/notices.js';
 import { DynamoStore } from './store/dynamodb.js';
 import type { Store } from './store/types.js';
 
 interface SnsRecord {
   EventSource?: string;
-  Sns?: { TopicArn?: string; Message?: string };
+  Sns?: { TopicArn?: string; Message?: string; MessageId?: string; Subject?: string | null; Timestamp?: string };
 }
 
 export interface LambdaOptions extends Pick<StartOptions, 'aws' | 'log' | 'poster'> {
@@ -84,7 +85,21 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
         try {
           alert = parseAlert(record.Sns.Message ?? '');
         } catch (error) {
-          log.warn('sns record is not a trailguard alert', { error: errorText(error) });
+          // From the topic, yet not an alert this app can read (a newer schema): shown in Slack as received, never
+          // dropped. A store that cannot take it throws, and Lambda's retries for SNS deliver the record again.
+          const notice = unreadableNotice(
+            {
+              messageId: record.Sns.MessageId,
+              topic: record.Sns.TopicArn,
+              subject: record.Sns.Subject,
+              timestamp: record.Sns.Timestamp,
+              message: record.Sns.Message ?? '',
+            },
+            error,
+            services.now(),
+          );
+          await poster.notify(notice);
+          log.warn('alert unreadable: shown in Slack as received', { messageId: record.Sns.MessageId, error: notice.error });
           continue;
         }
         // Membership unknown throws: Lambda's retries for SNS events deliver the record again.
@@ -103,7 +118,7 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
       // No /healthz on Lambda: the schedule's invocation fails (the function's Errors metric, an alarm) while Slack
       // refuses every post or an alert received more than PENDING_STALE_MS ago is still not in Slack.
       const refusal = poster.slackRefusal;
-      const [oldest] = await store.due(new Date(services.now().getTime() + 7 * 24 * 3600_000), 1);
+      const oldest = await oldestPending(store, new Date(services.now().getTime() + 7 * 24 * 3600_000));
       const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS ? oldest : null;
       if (refusal || stale) {
         const why = refusal

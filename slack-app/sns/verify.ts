@@ -113,6 +113,11 @@ export class SnsVerifier {
     });
   }
 
+  /** The one topic accepted. */
+  get topicArn(): string {
+    return this.options.topicArn;
+  }
+
   get trustsLocalCertificate(): boolean {
     return this.trusted !== null;
   }

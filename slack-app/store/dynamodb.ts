@@ -18,9 +18,11 @@ import type { Alert } from '#core/alert.js';
 import { errorCode } from '#core/errors.js';
 import { rememberInTable } from '../ledger-dynamodb.js';
 import { trailKey } from './keys.js';
-import type { Incident, Store } from './types.js';
+import type { Incident, Notice, PendingNotice, Store, SubscriptionState } from './types.js';
 
 const ALL = 'all';
+const NOTICE_PREFIX = 'notice#';
+const SUBSCRIPTION_PREFIX = 'subscription#';
 
 type Item = Omit<Incident, 'alert'> & { alert: string; trailKey: string; bucket: string };
 
@@ -341,6 +343,105 @@ export class DynamoStore implements Store {
         ScanIndexForward: false,
       },
       limit,
+    );
+  }
+
+  /**
+   * Notices are items `notice#<id>` in the byState index under `state` `notice-pending` (then `notice-posted`), so the
+   * alerts' queries (state `pending`) never see them; they carry no `bucket`, `trailKey` or `parentId`.
+   */
+  async insertNotice(notice: Notice, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            id: `${NOTICE_PREFIX}${notice.id}`,
+            notice: JSON.stringify(notice),
+            receivedAt: at,
+            state: 'notice-pending',
+            nextAttemptAt: at,
+            attempts: 0,
+          },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async dueNotices(now: Date, limit: number): Promise<PendingNotice[]> {
+    const out: PendingNotice[] = [];
+    const input = {
+      TableName: this.table,
+      IndexName: 'byState',
+      KeyConditionExpression: '#s = :p AND nextAttemptAt <= :now',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':p': 'notice-pending', ':now': now.toISOString() },
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) {
+      for (const item of page.Items ?? [])
+        out.push({
+          notice: JSON.parse(String(item.notice)) as Notice,
+          receivedAt: String(item.receivedAt),
+          state: 'pending',
+          attempts: Number(item.attempts ?? 0),
+          nextAttemptAt: String(item.nextAttemptAt),
+          lastError: (item.lastError as string | undefined) ?? null,
+          ts: null,
+        });
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  async markNoticePosted(id: string, ts: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id: `${NOTICE_PREFIX}${id}` },
+        UpdateExpression: 'SET #s = :posted, ts = :ts REMOVE lastError',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':posted': 'notice-posted', ':ts': ts },
+      }),
+    );
+  }
+
+  async markNoticeFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id: `${NOTICE_PREFIX}${id}` },
+        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n ADD attempts :one',
+        ExpressionAttributeValues: { ':e': error, ':n': nextAttemptAt.toISOString(), ':one': 1 },
+      }),
+    );
+  }
+
+  /** Item `subscription#<topic>`, outside every index. */
+  async subscription(topic: string): Promise<SubscriptionState | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { id: `${SUBSCRIPTION_PREFIX}${topic}` }, ConsistentRead: true }),
+    );
+    if (!Item) return null;
+    return {
+      topic,
+      state: Item.subscription as SubscriptionState['state'],
+      since: String(Item.since),
+      error: (Item.error as string) ?? null,
+    };
+  }
+
+  async setSubscription(state: SubscriptionState): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { id: `${SUBSCRIPTION_PREFIX}${state.topic}`, subscription: state.state, since: state.since, error: state.error },
+      }),
     );
   }
 

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import type { Alert } from '#core/alert.js';
 import { trailKey } from './keys.js';
-import type { Incident, Store } from './types.js';
+import type { Incident, Notice, PendingNotice, Store, SubscriptionState } from './types.js';
 
 interface Row {
   id: string;
@@ -22,6 +22,17 @@ interface Row {
   trail_key: string;
   digest: number;
   sending_at: string | null;
+}
+
+interface NoticeRow {
+  id: string;
+  notice: string;
+  received_at: string;
+  state: PendingNotice['state'];
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  ts: string | null;
 }
 
 const toIncident = (r: Row): Incident => ({
@@ -91,6 +102,18 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS incidents_received ON incidents (received_at);
       CREATE INDEX IF NOT EXISTS incidents_parent ON incidents (parent_id);
       CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);
+      CREATE TABLE IF NOT EXISTS notices (
+        id TEXT PRIMARY KEY,
+        notice TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        ts TEXT
+      );
+      CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_attempt_at);
+      CREATE TABLE IF NOT EXISTS subscriptions (topic TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL, error TEXT);
       CREATE TABLE IF NOT EXISTS slack_requests (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS slack_requests_expiry ON slack_requests (expires_at);
     `);
@@ -220,6 +243,51 @@ export class SqliteStore implements Store {
       )
       .all(since.toISOString(), limit) as Row[];
     return rows.map(toIncident);
+  }
+
+  async insertNotice(notice: Notice, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    return (
+      this.db
+        .prepare(`INSERT OR IGNORE INTO notices (id, notice, received_at, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)`)
+        .run(notice.id, JSON.stringify(notice), at, at).changes === 1
+    );
+  }
+
+  async dueNotices(now: Date, limit: number): Promise<PendingNotice[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM notices WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`)
+      .all(now.toISOString(), limit) as NoticeRow[];
+    return rows.map((r) => ({
+      notice: JSON.parse(r.notice) as Notice,
+      receivedAt: r.received_at,
+      state: r.state,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      ts: r.ts,
+    }));
+  }
+
+  async markNoticePosted(id: string, ts: string): Promise<void> {
+    this.db.prepare(`UPDATE notices SET state = 'posted', ts = ?, last_error = NULL WHERE id = ?`).run(ts, id);
+  }
+
+  async markNoticeFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    this.db
+      .prepare('UPDATE notices SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
+      .run(error, nextAttemptAt.toISOString(), id);
+  }
+
+  async subscription(topic: string): Promise<SubscriptionState | null> {
+    const row = this.db.prepare('SELECT * FROM subscriptions WHERE topic = ?').get(topic) as SubscriptionState | undefined;
+    return row ? { topic: row.topic, state: row.state, since: row.since, error: row.error ?? null } : null;
+  }
+
+  async setSubscription(state: SubscriptionState): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO subscriptions (topic, state, since, error) VALUES (?, ?, ?, ?)')
+      .run(state.topic, state.state, state.since, state.error);
   }
 
   async rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean> {

@@ -167,6 +167,7 @@ export class SnsVerifier {
     const verifier = createVerify(message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
     verifier.update(stringToSign(message), 'utf8');
     if (!verifier.verify(certificate.publicKey, message.Signature, 'base64')) throw new SnsRejection(403, 'signature does not verify');
+    if (!this.trusted) this.certificates.prove(message.SigningCertURL, certificate);
     return message;
   }
 }

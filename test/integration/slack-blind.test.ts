@@ -1,0 +1,211 @@
+// The Slack app is never quietly blind (issue 13): whatever comes from the topic is shown, and losing the subscription
+// is said in Slack and in GET /healthz, also after a restart. Real Bolt receiver, signed SNS, the local Slack stand-in.
+// Accounts 7300000000xx only.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLambdaHandler } from '../../slack-app/lambda.js';
+import { loadSettings, type SlackAppHandle, type SlackAppSettings, startSlackApp } from '../../slack-app/server.js';
+import { SqliteStore } from '../../slack-app/store/sqlite.js';
+import type { Notice } from '../../slack-app/store/types.js';
+import { makeAlert } from '../support/alerts.js';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { recordingLog } from '../support/recording-log.js';
+import { notification, signSns, TEST_CERT_PATH } from '../support/sns-sign.js';
+
+const CHANNEL = 'C0SECURITY1';
+const CENTRAL = '730000000040';
+const MEMBER = '730000000041';
+const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
+
+let slack: FakeSlack;
+const logs = recordingLog();
+const running: SlackAppHandle[] = [];
+
+function settingsFor(db: string): SlackAppSettings {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-blind-'));
+  writeFileSync(
+    join(dir, 'trailguard.yml'),
+    `version: 1\ncentral: { account: "${CENTRAL}", region: us-east-1 }\nmembers:\n  accounts:\n    - { id: "${MEMBER}", name: payments-prod }\n  regions: [us-east-1]\nslack: { channel: ${CHANNEL} }\n`,
+  );
+  const settings = loadSettings({
+    SLACK_BOT_TOKEN: 'xoxb-blind-token',
+    SLACK_SIGNING_SECRET: 'blind-secret',
+    TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'),
+    TRAILGUARD_DB: db,
+    SLACK_API_URL: slack.apiUrl,
+    TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
+    PORT: '0',
+  });
+  return settings;
+}
+
+async function start(db: string, confirm: (url: string) => Promise<void> = async () => {}): Promise<SlackAppHandle> {
+  const settings = settingsFor(db);
+  const app = await startSlackApp(settings, { log: logs, poster: { batchDelayMs: 20, maxBackoffMs: 200 }, confirmSubscription: confirm });
+  running.push(app);
+  return app;
+}
+
+const freshDb = () => join(mkdtempSync(join(tmpdir(), 'tg-blind-db-')), 'trailguard.db');
+const postSns = (app: SlackAppHandle, body: unknown) =>
+  fetch(`${app.url}/sns`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
+const healthz = async (app: SlackAppHandle) => {
+  const res = await fetch(`${app.url}/healthz`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+const topLevel = () => slack.ok('chat.postMessage').filter((c) => !c.args.thread_ts);
+const subscriptionMessage = (type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation', id: string, subscribeUrl?: string) =>
+  signSns({
+    Type: type,
+    MessageId: id,
+    TopicArn: TOPIC,
+    Message: type,
+    Timestamp: new Date().toISOString(),
+    SubscribeURL: subscribeUrl ?? 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=tok',
+    Token: 'tok',
+  });
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+
+afterAll(async () => {
+  for (const app of running) await app.stop();
+  await slack?.close();
+});
+
+beforeEach(() => {
+  slack.calls.length = 0;
+  slack.script.clear();
+  slack.down = null;
+});
+
+describe('a message from the topic the app cannot read', () => {
+  it('text that is not JSON at all is shown once, escaped, and a redelivery is not shown again', async () => {
+    const app = await start(freshDb());
+    const message = notification(TOPIC, 'StopLogging by <!channel> see <https://evil.example|restore>');
+
+    const first = await postSns(app, message);
+    const again = await postSns(app, message);
+    await app.services.poster.drain();
+
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(topLevel()).toHaveLength(1);
+    const shown = JSON.stringify(topLevel()[0]!.args);
+    expect(shown).toMatch(/Unreadable TrailGuard alert/);
+    expect(shown).toContain('&lt;!channel&gt;');
+    expect(shown).not.toContain('<!channel>');
+    expect(shown).not.toContain('<https://evil');
+    expect(shown).toMatch(/not JSON/);
+  });
+
+  it('a message that names a field this app does not know is shown with that field named', async () => {
+    const app = await start(freshDb());
+    const { outcome: _o, ...noOutcome } = makeAlert({ account: MEMBER });
+
+    await postSns(app, notification(TOPIC, noOutcome));
+    await app.services.poster.drain();
+
+    expect(topLevel()).toHaveLength(1);
+    expect(JSON.stringify(topLevel()[0]!.args)).toMatch(/outcome/);
+  });
+
+  it('kept while Slack is unreachable, posted when it answers again; /healthz is red once it waited 5 minutes', async () => {
+    const app = await start(freshDb());
+    slack.down = { status: 503, body: 'upstream connect error' };
+    const notice = {
+      id: 'unreadable-alert#blind-1',
+      kind: 'unreadable-alert' as const,
+      topic: TOPIC,
+      at: new Date().toISOString(),
+      error: 'outcome: Invalid option',
+      excerpt: '{}',
+    };
+    expect(await app.services.poster.notify(notice)).toBe(true);
+    await app.services.store.insertNotice({ ...notice, id: 'unreadable-alert#blind-old' }, new Date(Date.now() - 10 * 60_000));
+    await app.services.poster.drain();
+
+    expect(topLevel()).toHaveLength(0);
+    const red = await healthz(app);
+    expect(red.status).toBe(503);
+    expect(red.body).toMatchObject({ ok: false, pending: { oldestReceivedAt: expect.any(String) } });
+
+    slack.down = null;
+    for (let i = 0; i < 40 && topLevel().length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await app.services.poster.drain();
+    }
+    expect(topLevel()).toHaveLength(2);
+    expect((await healthz(app)).status).toBe(200);
+  });
+});
+
+describe('the app will receive nothing more', () => {
+  it('an UnsubscribeConfirmation keeps /healthz red across a restart, until a confirmed subscription', async () => {
+    const db = freshDb();
+    const before = await start(db);
+    await postSns(before, subscriptionMessage('UnsubscribeConfirmation', 'unsub-restart'));
+    await before.services.poster.drain();
+    await before.stop();
+    running.splice(running.indexOf(before), 1);
+
+    const after = await start(db);
+    const red = await healthz(after);
+    const confirmed = await postSns(after, subscriptionMessage('SubscriptionConfirmation', 'sub-again'));
+    const green = await healthz(after);
+
+    expect(topLevel().filter((c) => /no longer reach Slack/.test(JSON.stringify(c.args)))).toHaveLength(1);
+    expect(red.status).toBe(503);
+    expect(red.body).toMatchObject({ ok: false, subscription: { state: 'unsubscribed' } });
+    expect(confirmed.status).toBe(200);
+    expect(green.status).toBe(200);
+  });
+
+  it('a signed SubscriptionConfirmation whose SubscribeURL is not SNS is refused, said in Slack and red in /healthz', async () => {
+    const confirmed: string[] = [];
+    const app = await start(freshDb(), async (url) => {
+      confirmed.push(url);
+    });
+
+    const res = await postSns(app, subscriptionMessage('SubscriptionConfirmation', 'sub-elsewhere', 'https://evil.example/confirm'));
+    await app.services.poster.drain();
+    const health = await healthz(app);
+
+    expect(res.status).toBe(403);
+    expect(confirmed).toEqual([]);
+    expect(health.body).toMatchObject({ ok: false, subscription: { state: 'unconfirmed' } });
+    expect(topLevel().filter((c) => /could not confirm/.test(JSON.stringify(c.args)))).toHaveLength(1);
+    expect(logs.lines.some((l) => l.message.startsWith('sns request refused: SubscribeURL'))).toBe(true);
+  });
+});
+
+describe('on Lambda', () => {
+  const record = (message: string) => ({
+    Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, MessageId: crypto.randomUUID(), Message: message } }],
+  });
+
+  // A store that cannot take the notice (throttled, unreachable): the record must come back, not be dropped.
+  it('an unreadable record whose notice cannot be stored fails the invocation, so SNS delivers it again', async () => {
+    class FullStore extends SqliteStore {
+      override async insertNotice(): Promise<boolean> {
+        throw new Error('ProvisionedThroughputExceededException');
+      }
+    }
+    const handler = createLambdaHandler(settingsFor(':memory:'), { store: new FullStore(':memory:'), log: recordingLog() });
+
+    await expect(handler(record('not an alert'), {})).rejects.toThrow(/ProvisionedThroughputExceededException/);
+  });
+
+  it('the scheduled drain fails while an unreadable alert has waited more than 5 minutes for Slack', async () => {
+    const store = new SqliteStore(':memory:');
+    const handler = createLambdaHandler(settingsFor(':memory:'), { store, log: recordingLog() });
+    slack.down = { status: 503, body: 'upstream connect error' };
+    const notice: Notice = { id: 'unreadable-alert#lambda-old', kind: 'unreadable-alert', topic: TOPIC, at: new Date().toISOString() };
+    await store.insertNotice(notice, new Date(Date.now() - 10 * 60_000));
+
+    await expect(handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, {})).rejects.toThrow(/not reaching Slack/);
+  });
+});

@@ -84,11 +84,9 @@ export function snsIngress(deps: IngressDeps) {
     try {
       const message = await deps.verifier.verify(await readBody(req));
       if (message.Type === 'SubscriptionConfirmation') {
-        if (!message.SubscribeURL || !isSnsUrl(message.SubscribeURL, deps.verifier.region, false)) {
-          // Signed by SNS, yet nothing the app may fetch: the subscription stays unconfirmed, and that is said.
-          await blind(message, 'unconfirmed', 'SubscribeURL is not an SNS endpoint of the topic region');
+        // Never fetched: SNS itself only ever sends its own endpoint, so this is a refusal, not a lost subscription.
+        if (!message.SubscribeURL || !isSnsUrl(message.SubscribeURL, deps.verifier.region, false))
           throw new SnsRejection(403, 'SubscribeURL is not an SNS endpoint');
-        }
         try {
           await (deps.confirm ?? confirmSubscription)(message.SubscribeURL);
         } catch (error) {

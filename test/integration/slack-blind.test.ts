@@ -163,23 +163,6 @@ describe('the app will receive nothing more', () => {
     expect(confirmed.status).toBe(200);
     expect(green.status).toBe(200);
   });
-
-  it('a signed SubscriptionConfirmation whose SubscribeURL is not SNS is refused, said in Slack and red in /healthz', async () => {
-    const confirmed: string[] = [];
-    const app = await start(freshDb(), async (url) => {
-      confirmed.push(url);
-    });
-
-    const res = await postSns(app, subscriptionMessage('SubscriptionConfirmation', 'sub-elsewhere', 'https://evil.example/confirm'));
-    await app.services.poster.drain();
-    const health = await healthz(app);
-
-    expect(res.status).toBe(403);
-    expect(confirmed).toEqual([]);
-    expect(health.body).toMatchObject({ ok: false, subscription: { state: 'unconfirmed' } });
-    expect(topLevel().filter((c) => /could not confirm/.test(JSON.stringify(c.args)))).toHaveLength(1);
-    expect(logs.lines.some((l) => l.message.startsWith('sns request refused: SubscribeURL'))).toBe(true);
-  });
 });
 
 describe('on Lambda', () => {

@@ -145,7 +145,27 @@ export function guard(deps: GuardDeps): Middleware<AnyMiddlewareArgs> {
     const ack = (args as { ack?: () => Promise<void> }).ack;
     const respond = (args as { respond?: (m: Record<string, unknown>) => Promise<unknown> }).respond;
     const signature = (args.context as Record<string, unknown>)[SIGNATURE_PROPERTY];
-    if (typeof signature !== 'string' || !(await deps.ledger.remember(signature, new Date(now() + REPLAY_WINDOW_MS)))) {
+    let fresh: boolean;
+    try {
+      fresh = typeof signature === 'string' && (await deps.ledger.remember(signature, new Date(now() + REPLAY_WINDOW_MS)));
+    } catch (error) {
+      // The ledger cannot say whether this request was handled (the store locked or unreachable): nothing is done
+      // rather than risk acting twice, and the user is told to try again instead of seeing Slack's timeout.
+      await ack?.();
+      await respond?.({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'TrailGuard could not record this request (its store is unavailable); nothing was done. Try again in a moment.',
+      }).catch((e: unknown) => deps.log.warn('refusal could not be answered', { error: String(e) }));
+      deps.log.error(`${LABEL[seen.id] ?? seen.id} refused: the replay ledger cannot be written`, {
+        kind: seen.kind,
+        id: seen.id,
+        user: seen.user,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    if (!fresh) {
       await ack?.();
       deps.log.warn(`${LABEL[seen.id] ?? seen.id} refused: a replay of a request already handled`, {
         kind: seen.kind,

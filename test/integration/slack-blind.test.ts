@@ -4,7 +4,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ACK } from '../../slack-app/ids.js';
 import { createLambdaHandler } from '../../slack-app/lambda.js';
 import { loadSettings, type SlackAppHandle, type SlackAppSettings, startSlackApp } from '../../slack-app/server.js';
 import { SqliteStore } from '../../slack-app/store/sqlite.js';
@@ -12,6 +14,7 @@ import type { Notice } from '../../slack-app/store/types.js';
 import { makeAlert } from '../support/alerts.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { recordingLog } from '../support/recording-log.js';
+import { blockAction, postSigned } from '../support/slack-sign.js';
 import { notification, signSns, TEST_CERT_PATH } from '../support/sns-sign.js';
 
 const CHANNEL = 'C0SECURITY1';
@@ -162,6 +165,40 @@ describe('the app will receive nothing more', () => {
     expect(red.body).toMatchObject({ ok: false, subscription: { state: 'unsubscribed' } });
     expect(confirmed.status).toBe(200);
     expect(green.status).toBe(200);
+  });
+});
+
+describe('the replay ledger unavailable', () => {
+  // The ledger is now in the store: a lock held past the busy timeout must not become Slack's timeout or a 500.
+  it('a button pressed while the store is locked is answered ephemerally, logged as refused, and changes nothing', async () => {
+    const db = freshDb();
+    const app = await start(db);
+    const alert = makeAlert({ account: MEMBER, trail: { name: 'locked', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/locked` } });
+    await postSns(app, notification(TOPIC, alert));
+    await app.services.poster.drain();
+    const ts = (await app.services.store.get(alert.id))!.ts!;
+    const locker = new Database(db);
+    locker.exec('BEGIN EXCLUSIVE');
+    let status: number;
+    try {
+      status = (
+        await postSigned(
+          `${app.url}/slack/events`,
+          blockAction(ACTION_ACK, alert.id, 'URESPONDER1', CHANNEL, ts, slack.responseUrl('ledger-locked')),
+          { secret: 'blind-secret' },
+        )
+      ).status;
+    } finally {
+      locker.exec('COMMIT');
+      locker.close();
+    }
+    for (let i = 0; i < 40 && !slack.responses.some((r) => r.path.endsWith('ledger-locked')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+
+    expect(status).toBe(200);
+    expect(JSON.stringify(slack.responses.filter((r) => r.path.endsWith('ledger-locked')))).toMatch(/nothing was done/);
+    expect((await app.services.store.get(alert.id))?.acknowledgedBy).toBeNull();
+    expect(logs.lines.some((l) => l.message === 'acknowledge refused: the replay ledger cannot be written')).toBe(true);
   });
 });
 

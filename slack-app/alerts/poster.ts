@@ -2,8 +2,8 @@
 import type { Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
 import type { Log } from '#core/log.js';
-import type { Incident, Notice, Store } from '../store/types.js';
-import { noticeMessage } from '../views/notice.js';
+import type { Incident, Notice, PendingNotice, Store } from '../store/types.js';
+import { noticeMessage, unreadableDigest } from '../views/notice.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 import { clip } from '../views/format.js';
@@ -185,7 +185,12 @@ export class AlertPoster {
       this.log.info('duplicate notice ignored', { noticeId: notice.id });
       return false;
     }
-    if (!this.stopped) this.wakeAt(this.now(), { replace: false });
+    // Gathered like alerts (a burst is posted together), so a flood of unreadable messages becomes one digest.
+    if (!this.stopped) {
+      const { clock, at } = wakeAfterReceive(this.clock, this.now(), this.rules);
+      this.clock = clock;
+      this.wakeAt(at, { replace: true });
+    }
     return true;
   }
 
@@ -278,23 +283,38 @@ export class AlertPoster {
     return { due, waiting, receivedInWindow, openDigest, repeatParents, channel: this.channel };
   }
 
-  /** Notices first: one says the channel may be missing alerts. Returns false when a rate limit paused posting. */
+  /**
+   * Notices first: one says the channel may be missing alerts. As many unreadable messages as make a storm
+   * (`stormThreshold`) go out as one digest: whoever may publish to the topic cannot bury the channel under them.
+   * Returns false when a rate limit paused posting.
+   */
   private async postNotices(): Promise<boolean> {
-    for (const pending of await this.store.dueNotices(new Date(this.now()), PASS_LIMIT)) {
-      const { notice } = pending;
+    const due = await this.store.dueNotices(new Date(this.now()), PASS_LIMIT);
+    const unreadable = due.filter((p) => p.notice.kind === 'unreadable-alert');
+    const groups: PendingNotice[][] =
+      unreadable.length >= this.rules.stormThreshold
+        ? [...due.filter((p) => p.notice.kind !== 'unreadable-alert').map((p) => [p]), unreadable]
+        : due.map((p) => [p]);
+    for (const group of groups) {
+      const notices = group.map((p) => p.notice);
       try {
-        const ts = await this.post(noticeMessage(notice));
-        await this.store.markNoticePosted(notice.id, ts);
+        const ts = await this.post(notices.length === 1 ? noticeMessage(notices[0]!) : unreadableDigest(notices));
+        for (const notice of notices) await this.store.markNoticePosted(notice.id, ts);
         this.slackRefusal = null;
-        this.log.info('notice posted', { noticeId: notice.id, kind: notice.kind, ts });
+        this.log.info(notices.length === 1 ? 'notice posted' : 'unreadable alerts posted as one digest', {
+          noticeIds: notices.map((n) => n.id),
+          kind: notices[0]!.kind,
+          ts,
+        });
       } catch (error) {
         this.noteRefusal(error);
-        const at = retryAt(error, pending.attempts, this.now(), this.rules);
-        await this.store.markNoticeFailed(notice.id, errorText(error), new Date(at));
+        // The whole group gets the same next attempt, so a digest stays one message.
+        const at = retryAt(error, Math.max(...group.map((p) => p.attempts)), this.now(), this.rules);
+        for (const notice of notices) await this.store.markNoticeFailed(notice.id, errorText(error), new Date(at));
         this.log.warn('notice not posted yet; kept for retry', {
-          noticeId: notice.id,
-          kind: notice.kind,
-          attempts: pending.attempts + 1,
+          noticeIds: notices.map((n) => n.id),
+          kind: notices[0]!.kind,
+          attempts: Math.max(...group.map((p) => p.attempts)) + 1,
           error: errorText(error),
         });
         if (retryAfterMs(error) !== null) {

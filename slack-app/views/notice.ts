@@ -50,3 +50,33 @@ export function noticeMessage(notice: Notice): { text: string; blocks: unknown[]
     });
   return { text, blocks };
 }
+
+/** Unreadable messages named one by one in a digest; the rest are counted. */
+export const DIGEST_SHOWN = 5;
+
+/**
+ * One message for many unreadable messages at once (a flood on the topic): how many, from which topic, and the first
+ * DIGEST_SHOWN with their problem and the start of their text, escaped. Whoever may publish to the topic must not be
+ * able to bury the channel's alerts under one message each.
+ */
+export function unreadableDigest(notices: readonly Notice[]): { text: string; blocks: unknown[] } {
+  const topics = [...new Set(notices.map((n) => n.topic))].map(esc).join(', ');
+  const title = `⚠️ ${notices.length} unreadable TrailGuard alerts`;
+  const lines = notices.slice(0, DIGEST_SHOWN).map((n) => {
+    const excerpt = esc(clip((n.excerpt ?? '').replace(/\s+/g, ' '), 120)).replace(/`/g, 'ˋ');
+    return `• ${slackDate(n.at)}: ${esc(clip(n.error ?? 'unreadable', 200))} — \`${excerpt}\``;
+  });
+  const more = notices.length > DIGEST_SHOWN ? [`…and ${notices.length - DIGEST_SHOWN} more.`] : [];
+  const body = [
+    `${notices.length} messages from ${topics} are not \`trailguard.alert/v1\` alerts this app can read. Someone may be flooding the topic, or the remediator is newer than this app; check the members with \`/trail-status\`.`,
+    ...lines,
+    ...more,
+  ];
+  return {
+    text: clip(`${title}: ${body[0]}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
+    ],
+  };
+}

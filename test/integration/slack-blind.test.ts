@@ -44,9 +44,9 @@ function settingsFor(db: string): SlackAppSettings {
   return settings;
 }
 
-async function start(db: string, confirm: (url: string) => Promise<void> = async () => {}): Promise<SlackAppHandle> {
+async function start(db: string, confirm: (url: string) => Promise<void> = async () => {}, batchDelayMs = 20): Promise<SlackAppHandle> {
   const settings = settingsFor(db);
-  const app = await startSlackApp(settings, { log: logs, poster: { batchDelayMs: 20, maxBackoffMs: 200 }, confirmSubscription: confirm });
+  const app = await startSlackApp(settings, { log: logs, poster: { batchDelayMs, maxBackoffMs: 200 }, confirmSubscription: confirm });
   running.push(app);
   return app;
 }
@@ -114,6 +114,26 @@ describe('a message from the topic the app cannot read', () => {
 
     expect(topLevel()).toHaveLength(1);
     expect(JSON.stringify(topLevel()[0]!.args)).toMatch(/outcome/);
+  });
+
+  // Whoever may publish to the topic (or a remediator newer than the app) must not bury the channel's alerts under one
+  // message per unreadable message: a storm of them is one digest, as a storm of alerts is.
+  it('a flood of unreadable messages is one digest naming how many, and a real alert after it is still its own message', async () => {
+    const app = await start(freshDb(), async () => {}, 5_000);
+    for (let i = 0; i < 25; i++) expect((await postSns(app, notification(TOPIC, `junk ${i} <!channel>`))).status).toBe(200);
+    await app.services.poster.drain();
+    const alert = makeAlert({
+      account: MEMBER,
+      trail: { name: 'after-flood', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/after-flood` },
+    });
+    await postSns(app, notification(TOPIC, alert));
+    await app.services.poster.drain();
+
+    expect(topLevel()).toHaveLength(2);
+    const digest = JSON.stringify(topLevel()[0]!.args);
+    expect(digest).toMatch(/25 unreadable TrailGuard alerts/);
+    expect(digest).not.toContain('<!channel>');
+    expect(JSON.stringify(topLevel()[1]!.args)).toContain('after-flood');
   });
 
   it('kept while Slack is unreachable, posted when it answers again; /healthz is red once it waited 5 minutes', async () => {

@@ -104,11 +104,14 @@ export class CertificateCache {
   /**
    * Records `certificate`, fetched from `url`, as one a genuine message was signed with (a signature verified with
    * it): it is kept apart, so the least-recently-used eviction of certificates fetched for any other URL never drops it.
+   * True when it was not proven before (the caller saves it).
    */
-  prove(url: string, certificate: X509Certificate): void {
+  prove(url: string, certificate: X509Certificate): boolean {
+    const known = this.proven.get(url) === certificate;
     this.good.delete(url);
     remember(this.proven, url, certificate, Math.min(this.o.maxProven, this.o.maxEntries));
     this.trimGood();
+    return !known;
   }
 
   /** `maxEntries` bounds both maps together; what goes first is always a certificate no genuine message used. */

@@ -18,11 +18,20 @@ import type { Alert } from '#core/alert.js';
 import { errorCode } from '#core/errors.js';
 import { rememberInTable } from '../ledger-dynamodb.js';
 import { trailKey } from './keys.js';
-import type { Incident, Notice, PendingNotice, Store, SubscriptionState } from './types.js';
+import {
+  type Incident,
+  type Notice,
+  type PendingNotice,
+  type SavedCertificate,
+  type Store,
+  type SubscriptionState,
+  withCertificate,
+} from './types.js';
 
 const ALL = 'all';
 const NOTICE_PREFIX = 'notice#';
 const SUBSCRIPTION_PREFIX = 'subscription#';
+const CERTIFICATES_ID = 'sns-certificates';
 
 type Item = Omit<Incident, 'alert'> & { alert: string; trailKey: string; bucket: string };
 
@@ -443,6 +452,17 @@ export class DynamoStore implements Store {
         Item: { id: `${SUBSCRIPTION_PREFIX}${state.topic}`, subscription: state.state, since: state.since, error: state.error },
       }),
     );
+  }
+
+  /** One item, `sns-certificates`, outside every index: the list is small and read once at start. */
+  async certificates(): Promise<SavedCertificate[]> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id: CERTIFICATES_ID }, ConsistentRead: true }));
+    return Item ? (JSON.parse(String(Item.list)) as SavedCertificate[]) : [];
+  }
+
+  async saveCertificate(certificate: SavedCertificate): Promise<void> {
+    const list = withCertificate(await this.certificates(), certificate);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: CERTIFICATES_ID, list: JSON.stringify(list) } }));
   }
 
   /** A conditional put of `slack-request#<signature>` (see DynamoLedger): every invocation sharing the table agrees. */

@@ -2,7 +2,15 @@
 import Database from 'better-sqlite3';
 import type { Alert } from '#core/alert.js';
 import { trailKey } from './keys.js';
-import type { Incident, Notice, PendingNotice, Store, SubscriptionState } from './types.js';
+import {
+  type Incident,
+  type Notice,
+  type PendingNotice,
+  type SavedCertificate,
+  type Store,
+  type SubscriptionState,
+  withCertificate,
+} from './types.js';
 
 interface Row {
   id: string;
@@ -114,6 +122,7 @@ export class SqliteStore implements Store {
       );
       CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_attempt_at);
       CREATE TABLE IF NOT EXISTS subscriptions (topic TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL, error TEXT);
+      CREATE TABLE IF NOT EXISTS sns_certificates (id INTEGER PRIMARY KEY CHECK (id = 1), list TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS slack_requests (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS slack_requests_expiry ON slack_requests (expires_at);
     `);
@@ -288,6 +297,25 @@ export class SqliteStore implements Store {
     this.db
       .prepare('INSERT OR REPLACE INTO subscriptions (topic, state, since, error) VALUES (?, ?, ?, ?)')
       .run(state.topic, state.state, state.since, state.error);
+  }
+
+  async certificates(): Promise<SavedCertificate[]> {
+    const row = this.db.prepare('SELECT list FROM sns_certificates WHERE id = 1').get() as { list: string } | undefined;
+    return row ? (JSON.parse(row.list) as SavedCertificate[]) : [];
+  }
+
+  async saveCertificate(certificate: SavedCertificate): Promise<void> {
+    this.db
+      .transaction(() => {
+        const list = withCertificate(
+          JSON.parse(
+            (this.db.prepare('SELECT list FROM sns_certificates WHERE id = 1').get() as { list: string } | undefined)?.list ?? '[]',
+          ) as SavedCertificate[],
+          certificate,
+        );
+        this.db.prepare('INSERT OR REPLACE INTO sns_certificates (id, list) VALUES (1, ?)').run(JSON.stringify(list));
+      })
+      .immediate();
   }
 
   async rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean> {

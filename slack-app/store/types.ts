@@ -76,6 +76,20 @@ export interface SubscriptionState {
   error: string | null;
 }
 
+/** An SNS signing certificate by the URL SNS named it with (PEM), and when it last verified a message (ISO-8601). */
+export interface SavedCertificate {
+  url: string;
+  pem: string;
+  provenAt: string;
+}
+
+export const MAX_SAVED_CERTIFICATES = 4;
+
+/** The saved list after adding `certificate`: newest first, one per URL, bounded (both stores keep this one list). */
+export function withCertificate(list: readonly SavedCertificate[], certificate: SavedCertificate): SavedCertificate[] {
+  return [certificate, ...list.filter((c) => c.url !== certificate.url)].slice(0, MAX_SAVED_CERTIFICATES);
+}
+
 export interface Store {
   /** Stores a new alert as pending; false when an alert with this id is already stored. */
   insertAlert(alert: Alert, now: Date): Promise<boolean>;
@@ -131,6 +145,14 @@ export interface Store {
   /** The subscription state last recorded for `topic`; null when none was (an install older than it, or Lambda). */
   subscription(topic: string): Promise<SubscriptionState | null>;
   setSubscription(state: SubscriptionState): Promise<void>;
+  /**
+   * SNS signing certificates that verified a genuine message (the server's SnsVerifier), newest first, at most
+   * MAX_SAVED_CERTIFICATES: kept across restarts, so that a restarted app needs no certificate fetch that a flood of
+   * junk certificate URLs could hold back.
+   */
+  certificates(): Promise<SavedCertificate[]>;
+  /** Adds (or refreshes) a certificate by URL; the oldest beyond MAX_SAVED_CERTIFICATES are dropped. */
+  saveCertificate(certificate: SavedCertificate): Promise<void>;
   /** Proves the store can take a write now (GET /healthz): throws the store's error (disk full, locked, unreachable) when not. */
   probeWrite(now: Date): Promise<void>;
   close(): Promise<void>;

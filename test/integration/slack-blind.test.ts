@@ -1,7 +1,7 @@
 // The Slack app is never quietly blind (issue 13): whatever comes from the topic is shown, and losing the subscription
 // is said in Slack and in GET /healthz, also after a restart. Real Bolt receiver, signed SNS, the local Slack stand-in.
 // Accounts 7300000000xx only.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -26,7 +26,7 @@ let slack: FakeSlack;
 const logs = recordingLog();
 const running: SlackAppHandle[] = [];
 
-function settingsFor(db: string): SlackAppSettings {
+function settingsFor(db: string, trustedCert: string = TEST_CERT_PATH): SlackAppSettings {
   const dir = mkdtempSync(join(tmpdir(), 'tg-blind-'));
   writeFileSync(
     join(dir, 'trailguard.yml'),
@@ -38,7 +38,7 @@ function settingsFor(db: string): SlackAppSettings {
     TRAILGUARD_CONFIG: join(dir, 'trailguard.yml'),
     TRAILGUARD_DB: db,
     SLACK_API_URL: slack.apiUrl,
-    TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
+    TRAILGUARD_SNS_TRUSTED_CERT: trustedCert,
     PORT: '0',
   });
   return settings;
@@ -219,6 +219,37 @@ describe('the replay ledger unavailable', () => {
     expect(JSON.stringify(slack.responses.filter((r) => r.path.endsWith('ledger-locked')))).toMatch(/nothing was done/);
     expect((await app.services.store.get(alert.id))?.acknowledgedBy).toBeNull();
     expect(logs.lines.some((l) => l.message === 'acknowledge refused: the replay ledger cannot be written')).toBe(true);
+  });
+});
+
+describe('SNS certificates across a restart', () => {
+  // After a restart the cache was empty: the genuine certificate needed a fetch again, which a flood of junk
+  // certificate URLs named like SNS's (10 a minute) could hold back until SNS gave up on the delivery.
+  it('a restarted server verifies the topic with the certificate it proved before, fetching nothing', async () => {
+    const pem = readFileSync(join(TEST_CERT_PATH, '..', 'test-sns-host-cert.pem'), 'utf8');
+    const db = freshDb();
+    const fetched: string[] = [];
+    const fetching = async (url: string) => {
+      fetched.push(url);
+      if (url.endsWith('/SimpleNotificationService-test.pem') && fetched.length === 1) return pem;
+      throw new Error('certificate fetch answered HTTP 404');
+    };
+    const first = await startSlackApp(settingsFor(db, ''), { log: logs, fetchCertificate: fetching });
+    running.push(first);
+    expect((await postSns(first, notification(TOPIC, makeAlert({ account: MEMBER })))).status).toBe(200);
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await startSlackApp(settingsFor(db, ''), { log: logs, fetchCertificate: fetching });
+    running.push(second);
+    for (let i = 0; i < 12; i++) {
+      const junk = { ...notification(TOPIC, 'x'), Signature: 'AAAA' };
+      await postSns(second, { ...junk, SigningCertURL: `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-junk${i}.pem` });
+    }
+    const genuine = await postSns(second, notification(TOPIC, makeAlert({ account: MEMBER })));
+
+    expect(genuine.status).toBe(200);
+    expect(fetched.filter((u) => u.endsWith('/SimpleNotificationService-test.pem'))).toHaveLength(1);
   });
 });
 

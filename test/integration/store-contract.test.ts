@@ -221,6 +221,22 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.subscription(`${topic}-other`)).toBeNull();
   });
 
+  it('keeps the newest proven SNS certificates, one per URL, at most four', async () => {
+    const store = await open();
+    const cert = (i: number) => ({
+      url: `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-${i}.pem`,
+      pem: `pem ${i}`,
+      provenAt: at(i).toISOString(),
+    });
+
+    expect(await store.certificates()).toEqual([]);
+    for (const i of [1, 2, 3, 4, 5]) await store.saveCertificate(cert(i));
+    await store.saveCertificate({ ...cert(3), provenAt: at(9).toISOString() });
+
+    expect((await store.certificates()).map((c) => c.url)).toEqual([3, 5, 4, 2].map((i) => cert(i).url));
+    expect((await store.certificates())[0]!.provenAt).toBe(at(9).toISOString());
+  });
+
   it('remembers a Slack request signature for its window only (the replay ledger)', async () => {
     const store = await open();
     const signature = `v0=${crypto.randomUUID()}`;

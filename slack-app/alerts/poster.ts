@@ -295,7 +295,13 @@ export class AlertPoster {
       unreadable.length >= this.rules.stormThreshold
         ? [...due.filter((p) => p.notice.kind !== 'unreadable-alert').map((p) => [p]), unreadable]
         : due.map((p) => [p]);
-    for (const group of groups) {
+    const now = new Date(this.now());
+    const until = new Date(now.getTime() + CLAIM_LEASE_MS);
+    for (const planned of groups) {
+      // Another drain (a concurrent Lambda invocation) holding a notice posts it; this one leaves it alone.
+      const group: PendingNotice[] = [];
+      for (const p of planned) if (await this.store.claimNotice(p.notice.id, now, until)) group.push(p);
+      if (group.length === 0) continue;
       const notices = group.map((p) => p.notice);
       try {
         const ts = await this.post(notices.length === 1 ? noticeMessage(notices[0]!) : unreadableDigest(notices));

@@ -389,6 +389,7 @@ export class DynamoStore implements Store {
       TableName: this.table,
       IndexName: 'byState',
       KeyConditionExpression: '#s = :p AND nextAttemptAt <= :now',
+      FilterExpression: 'attribute_not_exists(claimedUntil) OR claimedUntil <= :now',
       ExpressionAttributeNames: { '#s': 'state' },
       ExpressionAttributeValues: { ':p': 'notice-pending', ':now': now.toISOString() },
     };
@@ -408,12 +409,31 @@ export class DynamoStore implements Store {
     return out.slice(0, limit);
   }
 
+  async claimNotice(id: string, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id: `${NOTICE_PREFIX}${id}` },
+          UpdateExpression: 'SET claimedUntil = :until',
+          ConditionExpression: '#s = :p AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :now)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':p': 'notice-pending', ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   async markNoticePosted(id: string, ts: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { id: `${NOTICE_PREFIX}${id}` },
-        UpdateExpression: 'SET #s = :posted, ts = :ts REMOVE lastError',
+        UpdateExpression: 'SET #s = :posted, ts = :ts REMOVE lastError, claimedUntil',
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: { ':posted': 'notice-posted', ':ts': ts },
       }),
@@ -425,7 +445,7 @@ export class DynamoStore implements Store {
       new UpdateCommand({
         TableName: this.table,
         Key: { id: `${NOTICE_PREFIX}${id}` },
-        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n ADD attempts :one',
+        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n REMOVE claimedUntil ADD attempts :one',
         ExpressionAttributeValues: { ':e': error, ':n': nextAttemptAt.toISOString(), ':one': 1 },
       }),
     );

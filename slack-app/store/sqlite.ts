@@ -118,7 +118,8 @@ export class SqliteStore implements Store {
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at TEXT NOT NULL,
         last_error TEXT,
-        ts TEXT
+        ts TEXT,
+        claimed_until TEXT
       );
       CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_attempt_at);
       CREATE TABLE IF NOT EXISTS subscriptions (topic TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL, error TEXT);
@@ -132,6 +133,7 @@ export class SqliteStore implements Store {
     if (!columns.some((c) => c.name === 'claimed_until')) this.db.exec('ALTER TABLE incidents ADD COLUMN claimed_until TEXT');
     // One server owns the file: claims left by a process that ended (killed mid-post) are void, not waited out.
     this.db.exec('UPDATE incidents SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
+    this.db.exec('UPDATE notices SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
   }
 
   async insertAlert(alert: Alert, now: Date): Promise<boolean> {
@@ -265,8 +267,10 @@ export class SqliteStore implements Store {
 
   async dueNotices(now: Date, limit: number): Promise<PendingNotice[]> {
     const rows = this.db
-      .prepare(`SELECT * FROM notices WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`)
-      .all(now.toISOString(), limit) as NoticeRow[];
+      .prepare(
+        `SELECT * FROM notices WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`,
+      )
+      .all(now.toISOString(), now.toISOString(), limit) as NoticeRow[];
     return rows.map((r) => ({
       notice: JSON.parse(r.notice) as Notice,
       receivedAt: r.received_at,
@@ -278,13 +282,23 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async claimNotice(id: string, now: Date, until: Date): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE notices SET claimed_until = ? WHERE id = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`,
+        )
+        .run(until.toISOString(), id, now.toISOString()).changes === 1
+    );
+  }
+
   async markNoticePosted(id: string, ts: string): Promise<void> {
-    this.db.prepare(`UPDATE notices SET state = 'posted', ts = ?, last_error = NULL WHERE id = ?`).run(ts, id);
+    this.db.prepare(`UPDATE notices SET state = 'posted', ts = ?, last_error = NULL, claimed_until = NULL WHERE id = ?`).run(ts, id);
   }
 
   async markNoticeFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
     this.db
-      .prepare('UPDATE notices SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
+      .prepare('UPDATE notices SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?')
       .run(error, nextAttemptAt.toISOString(), id);
   }
 

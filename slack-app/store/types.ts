@@ -137,8 +137,13 @@ export interface Store {
   rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean>;
   /** Stores a notice as pending; false when a notice with this id is already stored (a redelivery). */
   insertNotice(notice: Notice, now: Date): Promise<boolean>;
-  /** Pending notices whose next attempt is at or before `now`, earliest attempt first. */
+  /** Pending notices whose next attempt is at or before `now` and that no poster holds past `now`, earliest attempt first. */
   dueNotices(now: Date, limit: number): Promise<PendingNotice[]>;
+  /**
+   * Claims a pending notice until `until`, as `claim` does for an incident: true for exactly one of concurrent posters
+   * (Lambda invocations sharing the table); `markNoticePosted` and `markNoticeFailed` release it.
+   */
+  claimNotice(id: string, now: Date, until: Date): Promise<boolean>;
   markNoticePosted(id: string, ts: string): Promise<void>;
   /** Keeps the notice pending and schedules its next attempt. */
   markNoticeFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;

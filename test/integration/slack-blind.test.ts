@@ -270,6 +270,19 @@ describe('on Lambda', () => {
     await expect(handler(record('not an alert'), {})).rejects.toThrow(/ProvisionedThroughputExceededException/);
   });
 
+  // Two invocations draining one table at once (an SNS record and the schedule) posted a notice twice.
+  it('two concurrent drains over one store post a notice once', async () => {
+    const store = new SqliteStore(':memory:');
+    const [a, b] = [0, 1].map(() => createLambdaHandler(settingsFor(':memory:'), { store, log: recordingLog() }));
+    const notice: Notice = { id: 'unreadable-alert#lambda-race', kind: 'unreadable-alert', topic: TOPIC, at: new Date().toISOString() };
+    await store.insertNotice(notice, new Date());
+    const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+
+    await Promise.all([a!(scheduled, {}), b!(scheduled, {})]);
+
+    expect(topLevel().filter((c) => /Unreadable TrailGuard alert/.test(JSON.stringify(c.args)))).toHaveLength(1);
+  });
+
   it('the scheduled drain fails while an unreadable alert has waited more than 5 minutes for Slack', async () => {
     const store = new SqliteStore(':memory:');
     const handler = createLambdaHandler(settingsFor(':memory:'), { store, log: recordingLog() });

@@ -209,6 +209,27 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.dueNotices(at(3600), 10)).toEqual([]);
   });
 
+  it('lets exactly one of two posters claim a notice, and hides it from due while claimed', async () => {
+    const store = await open();
+    const notice = {
+      id: `unreadable-alert#${crypto.randomUUID()}`,
+      kind: 'unreadable-alert' as const,
+      topic: 'arn:aws:sns:us-east-1:1:t',
+      at: at(0).toISOString(),
+    };
+    await store.insertNotice(notice, at(0));
+
+    const claims = await Promise.all([store.claimNotice(notice.id, at(1), at(61)), store.claimNotice(notice.id, at(1), at(61))]);
+
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.dueNotices(at(30), 10)).toEqual([]);
+    expect(await store.dueNotices(at(62), 10)).toHaveLength(1);
+    await store.markNoticeFailed(notice.id, 'HTTP 503', at(2));
+    expect(await store.claimNotice(notice.id, at(3), at(63))).toBe(true);
+    await store.markNoticePosted(notice.id, '1.2');
+    expect(await store.claimNotice(notice.id, at(100), at(160))).toBe(false);
+  });
+
   it('records the subscription state per topic', async () => {
     const store = await open();
     const topic = 'arn:aws:sns:us-east-1:730000000050:trailguard-alerts';

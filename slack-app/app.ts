@@ -4,11 +4,12 @@ import { App, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
 import { errorText } from '#core/errors.js';
 import { setupRefusal } from './alerts/decide.js';
 import type { ChatApi, ConversationsApi } from './alerts/poster.js';
-import { accessOf, guard, MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
+import { accessOf, guard, type RequestLedger, signatureOf, storeLedger } from './guard.js';
 import { register as registerActions } from './listeners/actions/index.js';
 import { register as registerCommands } from './listeners/commands/index.js';
 import { register as registerEvents } from './listeners/events/index.js';
 import type { Services } from './services.js';
+import type { Store } from './store/types.js';
 import { snsIngress, type IngressDeps } from './sns/ingress.js';
 
 export interface AppOptions {
@@ -18,8 +19,8 @@ export interface AppOptions {
   slackApiUrl?: string | undefined;
   /** A receiver of its own (AwsLambdaReceiver); the HTTP receiver with /sns and /healthz otherwise. */
   receiver?: Receiver;
-  sns?: Omit<IngressDeps, 'poster' | 'log' | 'admit'>;
-  /** Where signed requests are remembered against replay: this process by default; DynamoDB on Lambda. */
+  sns?: Omit<IngressDeps, 'poster' | 'log' | 'admit' | 'subscriptions'>;
+  /** Where signed requests are remembered against replay: the app's store by default (SQLite file, DynamoDB table). */
   ledger?: RequestLedger;
   logLevel?: LogLevel;
 }
@@ -101,6 +102,21 @@ const TOKEN_CHECK_MS = 2_000;
 /** How far ahead /healthz looks for pending alerts: past any backoff or Retry-After. */
 const PENDING_HORIZON_MS = 7 * 24 * 3600_000;
 
+/**
+ * What has waited longest for Slack: the oldest pending alert or notice (by when it was received), with its last
+ * error; null when nothing waits. `horizon` reaches past any backoff. The server's /healthz and the Lambda's
+ * scheduled drain both judge "an alert nobody has seen for PENDING_STALE_MS" by it.
+ */
+export async function oldestPending(
+  store: Pick<Store, 'due' | 'dueNotices'>,
+  horizon: Date,
+): Promise<{ receivedAt: string; lastError: string | null } | null> {
+  const [alert] = await store.due(horizon, 1);
+  const notices = await store.dueNotices(horizon, 100);
+  const waiting = [...(alert ? [alert] : []), ...notices].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  return waiting[0] ? { receivedAt: waiting[0].receivedAt, lastError: waiting[0].lastError } : null;
+}
+
 export function createApp(options: AppOptions, services: Services): App {
   // Green only while an alert could be stored now: a full disk or a locked store answers every SNS delivery 500.
   const healthz = (_req: IncomingMessage, res: ServerResponse) =>
@@ -109,7 +125,9 @@ export function createApp(options: AppOptions, services: Services): App {
       // The oldest alert still waiting for Slack (any cause: unreachable, 5xx, 429s, a refusal).
       .then(() =>
         Promise.all([
-          services.store.due(new Date(services.now().getTime() + PENDING_HORIZON_MS), 1),
+          oldestPending(services.store, new Date(services.now().getTime() + PENDING_HORIZON_MS)),
+          // The subscription (server only): unsubscribed, or never confirmed, means no alert will arrive at all.
+          options.sns ? services.store.subscription(options.sns.verifier.topicArn) : null,
           // The bot token, checked (auth.test) until Slack first accepts it: a mistyped or revoked token on the first
           // day is red before the first alert instead of after it. Slack unreachable is not a refusal (see pending).
           // At most TOKEN_CHECK_MS: a Slack that does not answer must not hang the health check (pending says it).
@@ -123,22 +141,26 @@ export function createApp(options: AppOptions, services: Services): App {
         ]),
       )
       .then(
-        ([[oldest], tokenRefusal]) => {
+        ([oldest, known, tokenRefusal]) => {
           // Slack refusing every post (bot removed from the channel, token revoked) blinds responders as surely; so does
           // an alert nobody has been shown for PENDING_STALE_MS, whatever kept it from Slack (egress blocked, an outage).
           const slack = services.poster.slackRefusal ?? (tokenRefusal ? { error: tokenRefusal, since: null } : null);
           const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS;
           const pending = stale ? { pending: { oldestReceivedAt: oldest.receivedAt, error: oldest.lastError ?? null } } : {};
-          const ok = !slack && !stale;
+          const blind = known && known.state !== 'confirmed' ? known : null;
+          const subscription = blind ? { subscription: { state: blind.state, since: blind.since, error: blind.error } } : {};
+          const ok = !slack && !stale && !blind;
           res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok, ...(slack ? { slack } : {}), ...pending, refused: services.refused }));
+          res.end(JSON.stringify({ ok, ...(slack ? { slack } : {}), ...pending, ...subscription, refused: services.refused }));
         },
         (error: unknown) => {
           services.log.error('healthz: the store cannot take a write', { error: errorText(error) });
           res.writeHead(503, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ ok: false, store: errorText(error), refused: services.refused }));
         },
-      );
+      )
+      // A client gone before the answer must not become an unhandled rejection.
+      .catch((error: unknown) => services.log.warn('healthz answer failed', { error: errorText(error) }));
   const customRoutes = [
     ...(options.sns
       ? [
@@ -150,6 +172,7 @@ export function createApp(options: AppOptions, services: Services): App {
               poster: services.poster,
               log: services.log,
               admit: (alert) => services.admitAlert(alert),
+              subscriptions: services.store,
             }),
           },
         ]
@@ -183,7 +206,7 @@ export function createApp(options: AppOptions, services: Services): App {
   app.use(
     guard({
       access: accessOf(services.config, services.channel),
-      ledger: options.ledger ?? new MemoryLedger(),
+      ledger: options.ledger ?? storeLedger(services.store),
       log: services.log,
     }) as never,
   );

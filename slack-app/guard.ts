@@ -3,6 +3,7 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Config } from '#core/config.js';
 import type { Log } from '#core/log.js';
 import { ACTION_ACK, ACTION_RECHECK, COMMAND_STATUS } from './ids.js';
+import type { Store } from './store/types.js';
 
 /**
  * Slack refuses nothing itself: any workspace member who sees a message can press its buttons, and a slash
@@ -59,17 +60,13 @@ export interface RequestLedger {
 /** Bolt refuses a request whose timestamp is more than 5 minutes off; a signature is kept a little longer. */
 export const REPLAY_WINDOW_MS = 6 * 60 * 1000;
 
-/** One process: the HTTP server. Entries leave once their window has passed. */
-export class MemoryLedger implements RequestLedger {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly now: () => number = Date.now) {}
-  async remember(signature: string, expiresAt: Date): Promise<boolean> {
-    const now = this.now();
-    for (const [key, until] of this.seen) if (until <= now) this.seen.delete(key);
-    if (this.seen.has(signature)) return false;
-    this.seen.set(signature, expiresAt.getTime());
-    return true;
-  }
+/**
+ * The ledger kept in the app's store (`Store.rememberRequest`): the SQLite file on the server, the DynamoDB table on
+ * Lambda. Never this process's memory: two servers behind one load balancer, or a server restarted within the
+ * window, would each act on the same captured request.
+ */
+export function storeLedger(store: Pick<Store, 'rememberRequest'>, now: () => number = Date.now): RequestLedger {
+  return { remember: (signature, expiresAt) => store.rememberRequest(signature, expiresAt, new Date(now())) };
 }
 
 /** The custom property under which the receivers hand the request's signature to the middleware. */
@@ -148,7 +145,27 @@ export function guard(deps: GuardDeps): Middleware<AnyMiddlewareArgs> {
     const ack = (args as { ack?: () => Promise<void> }).ack;
     const respond = (args as { respond?: (m: Record<string, unknown>) => Promise<unknown> }).respond;
     const signature = (args.context as Record<string, unknown>)[SIGNATURE_PROPERTY];
-    if (typeof signature !== 'string' || !(await deps.ledger.remember(signature, new Date(now() + REPLAY_WINDOW_MS)))) {
+    let fresh: boolean;
+    try {
+      fresh = typeof signature === 'string' && (await deps.ledger.remember(signature, new Date(now() + REPLAY_WINDOW_MS)));
+    } catch (error) {
+      // The ledger cannot say whether this request was handled (the store locked or unreachable): nothing is done
+      // rather than risk acting twice, and the user is told to try again instead of seeing Slack's timeout.
+      await ack?.();
+      await respond?.({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'TrailGuard could not record this request (its store is unavailable); nothing was done. Try again in a moment.',
+      }).catch((e: unknown) => deps.log.warn('refusal could not be answered', { error: String(e) }));
+      deps.log.error(`${LABEL[seen.id] ?? seen.id} refused: the replay ledger cannot be written`, {
+        kind: seen.kind,
+        id: seen.id,
+        user: seen.user,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    if (!fresh) {
       await ack?.();
       deps.log.warn(`${LABEL[seen.id] ?? seen.id} refused: a replay of a request already handled`, {
         kind: seen.kind,

@@ -5,25 +5,25 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import { createClient } from '#core/aws/clients.js';
 import { parseAlert, type Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
-import { createApp, deferredChat, PENDING_STALE_MS } from './app.js';
+import { createApp, deferredChat, oldestPending, PENDING_STALE_MS } from './app.js';
 import { DEFERRED_KEY, isSlowSlackRequest, lambdaSelfInvoke, type SelfInvoke } from './defer.js';
-import { MemoryLedger, type RequestLedger, signatureOf } from './guard.js';
-import { DynamoLedger } from './ledger-dynamodb.js';
+import { type RequestLedger, signatureOf } from './guard.js';
 import { jsonLog } from './log.js';
 import { loadSlackSecrets } from './secrets.js';
 import type { StartOptions } from './server.js';
 import { loadSettings, type SlackAppSettings } from './settings.js';
 import { createServices } from './services.js';
+import { unreadableNotice } from './sns/notices.js';
 import { DynamoStore } from './store/dynamodb.js';
 import type { Store } from './store/types.js';
 
 interface SnsRecord {
   EventSource?: string;
-  Sns?: { TopicArn?: string; Message?: string };
+  Sns?: { TopicArn?: string; Message?: string; MessageId?: string; Subject?: string | null; Timestamp?: string };
 }
 
 export interface LambdaOptions extends Pick<StartOptions, 'aws' | 'log' | 'poster'> {
-  /** Another store (tests): then the replay ledger is this instance's memory unless `ledger` is given too. */
+  /** Another store (tests); the replay ledger is kept in the store unless `ledger` is given. */
   store?: Store;
   ledger?: RequestLedger;
   /** How slow requests reach a second invocation; default: Lambda `Invoke` of AWS_LAMBDA_FUNCTION_NAME, when set. */
@@ -36,8 +36,8 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   const table = process.env.TRAILGUARD_TABLE ?? 'trailguard-slack';
   const dynamo = createClient(DynamoDBClient, { region: process.env.AWS_REGION ?? config.central.region });
   const store = options.store ?? new DynamoStore(dynamo, table);
-  // Concurrent invocations share nothing but the table: a replayed request is refused there, by a conditional put.
-  const ledger = options.ledger ?? (options.store ? new MemoryLedger() : new DynamoLedger(dynamo, table));
+  // Concurrent invocations share nothing but the table: a replayed request is refused there (Store.rememberRequest).
+  const { ledger } = options;
   const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
   const invoke =
     options.invoke ??
@@ -61,7 +61,13 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
     customPropertiesExtractor: (event) => signatureOf(event.headers as Record<string, string>),
   });
   const app = createApp(
-    { token: settings.token, signingSecret: settings.signingSecret, slackApiUrl: settings.slackApiUrl, receiver, ledger },
+    {
+      token: settings.token,
+      signingSecret: settings.signingSecret,
+      slackApiUrl: settings.slackApiUrl,
+      receiver,
+      ...(ledger ? { ledger } : {}),
+    },
     services,
   );
   chat.bind(app.client.chat as never, settings.token, app.client.conversations as never, app.client.auth as never);
@@ -70,22 +76,42 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
   return async function handler(event: Record<string, unknown>, context: unknown): Promise<unknown> {
     const records = (event.Records as SnsRecord[] | undefined) ?? [];
     if (records.length > 0 && records.every((r) => r.EventSource === 'aws:sns')) {
+      // Only SNS sends aws:sns records (the function's resource policy): one from another topic is a misconfiguration
+      // (TRAILGUARD_TOPIC_ARN, a second subscription) that would drop every alert unseen. The records of the
+      // configured topic are taken first; then the invocation fails, so SNS retries it and its DLQ keeps it.
+      const foreign = records.filter((r) => r.Sns?.TopicArn !== settings.topicArn).map((r) => String(r.Sns?.TopicArn));
       for (const record of records) {
-        if (record.Sns?.TopicArn !== settings.topicArn) {
-          log.warn('sns record from another topic ignored', { topic: record.Sns?.TopicArn });
-          continue;
-        }
+        if (record.Sns?.TopicArn !== settings.topicArn) continue;
         let alert: Alert;
         try {
           alert = parseAlert(record.Sns.Message ?? '');
         } catch (error) {
-          log.warn('sns record is not a trailguard alert', { error: errorText(error) });
+          // From the topic, yet not an alert this app can read (a newer schema): shown in Slack as received, never
+          // dropped. A store that cannot take it throws, and Lambda's retries for SNS deliver the record again.
+          const notice = unreadableNotice(
+            {
+              messageId: record.Sns.MessageId,
+              topic: record.Sns.TopicArn,
+              subject: record.Sns.Subject,
+              timestamp: record.Sns.Timestamp,
+              message: record.Sns.Message ?? '',
+            },
+            error,
+            services.now(),
+          );
+          await poster.notify(notice);
+          log.warn('alert unreadable: shown in Slack as received', { messageId: record.Sns.MessageId, error: notice.error });
           continue;
         }
         // Membership unknown throws: Lambda's retries for SNS events deliver the record again.
         if (await services.admitAlert(alert)) await poster.receive(alert);
       }
       await poster.drain();
+      if (foreign.length > 0) {
+        const why = `from topic ${[...new Set(foreign)].join(', ')}, not TRAILGUARD_TOPIC_ARN ${settings.topicArn}`;
+        log.error(`sns record refused: ${why}`, { topics: foreign, expected: settings.topicArn });
+        throw new Error(`SNS record refused: ${why}; set TRAILGUARD_TOPIC_ARN to the topic subscribed to this function`);
+      }
       return { ok: true };
     }
     if (event.source === 'aws.events' || event['detail-type'] === 'Scheduled Event') {
@@ -93,7 +119,7 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
       // No /healthz on Lambda: the schedule's invocation fails (the function's Errors metric, an alarm) while Slack
       // refuses every post or an alert received more than PENDING_STALE_MS ago is still not in Slack.
       const refusal = poster.slackRefusal;
-      const [oldest] = await store.due(new Date(services.now().getTime() + 7 * 24 * 3600_000), 1);
+      const oldest = await oldestPending(store, new Date(services.now().getTime() + 7 * 24 * 3600_000));
       const stale = oldest && services.now().getTime() - Date.parse(oldest.receivedAt) > PENDING_STALE_MS ? oldest : null;
       if (refusal || stale) {
         const why = refusal

@@ -20,20 +20,31 @@ export class DynamoLedger implements RequestLedger {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async remember(signature: string, expiresAt: Date): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: { id: { S: `${LEDGER_PREFIX}${signature}` }, expiresAt: { N: String(Math.ceil(expiresAt.getTime() / 1000)) } },
-          ConditionExpression: 'attribute_not_exists(id) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': { N: String(Math.floor(this.now() / 1000)) } },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  remember(signature: string, expiresAt: Date): Promise<boolean> {
+    return rememberInTable(this.client, this.table, signature, expiresAt, new Date(this.now()));
+  }
+}
+
+/** The conditional put of DynamoLedger, for DynamoStore.rememberRequest (the same item, the same table). */
+export async function rememberInTable(
+  client: DynamoDBClient,
+  table: string,
+  signature: string,
+  expiresAt: Date,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { id: { S: `${LEDGER_PREFIX}${signature}` }, expiresAt: { N: String(Math.ceil(expiresAt.getTime() / 1000)) } },
+        ConditionExpression: 'attribute_not_exists(id) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+    throw error;
   }
 }

@@ -46,7 +46,12 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     trustedCertPath: settings.trustedCertPath,
     fetchCertificate: options.fetchCertificate,
     allowSignatureVersion1: config.alerts.allowSignatureVersion1,
+    saved: store,
+    log,
   });
+  // Certificates proven before a restart: no fetch (which junk certificate URLs could hold back) is needed for them.
+  const preloaded = await verifier.preload();
+  if (preloaded > 0) log.info('sns certificates loaded from the store', { certificates: preloaded });
   if (verifier.trustsLocalCertificate)
     log.warn('SNS: trusting the local certificate TRAILGUARD_SNS_TRUSTED_CERT instead of fetching from SNS (tests and local runs only)', {
       path: settings.trustedCertPath,

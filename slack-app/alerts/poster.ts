@@ -2,7 +2,8 @@
 import type { Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
 import type { Log } from '#core/log.js';
-import type { Incident, Store } from '../store/types.js';
+import type { Incident, Notice, PendingNotice, Store } from '../store/types.js';
+import { noticeMessage, unreadableDigest } from '../views/notice.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 import { clip } from '../views/format.js';
@@ -174,6 +175,25 @@ export class AlertPoster {
     return true;
   }
 
+  /**
+   * Stores a notice (once per id) and schedules a post, as `receive` does for an alert: it is retried with the same
+   * backoff until Slack takes it, also after a restart. False for a redelivery.
+   */
+  async notify(notice: Notice): Promise<boolean> {
+    const isNew = await this.store.insertNotice(notice, new Date(this.now()));
+    if (!isNew) {
+      this.log.info('duplicate notice ignored', { noticeId: notice.id });
+      return false;
+    }
+    // Gathered like alerts (a burst is posted together), so a flood of unreadable messages becomes one digest.
+    if (!this.stopped) {
+      const { clock, at } = wakeAfterReceive(this.clock, this.now(), this.rules);
+      this.clock = clock;
+      this.wakeAt(at, { replace: true });
+    }
+    return true;
+  }
+
   /** Starts posting, including whatever was left pending before a restart. */
   start(): void {
     this.stopped = false;
@@ -232,7 +252,11 @@ export class AlertPoster {
       } finally {
         this.running = null;
       }
-      const next = wakeAfterPass(this.clock, (await this.store.nextDue())?.getTime() ?? null);
+      const [nextNotice] = await this.store.dueNotices(new Date(this.now() + WAITING_HORIZON_MS), 1);
+      const dues = [(await this.store.nextDue())?.getTime(), nextNotice && Date.parse(nextNotice.nextAttemptAt)].filter(
+        (t): t is number => typeof t === 'number',
+      );
+      const next = wakeAfterPass(this.clock, dues.length > 0 ? Math.min(...dues) : null);
       if (next !== null) this.wakeAt(next, { replace: false });
     })();
     return this.running;
@@ -259,7 +283,73 @@ export class AlertPoster {
     return { due, waiting, receivedInWindow, openDigest, repeatParents, channel: this.channel };
   }
 
+  /**
+   * Notices first: one says the channel may be missing alerts. As many unreadable messages as make a storm
+   * (`stormThreshold`) go out as one digest: whoever may publish to the topic cannot bury the channel under them.
+   * Returns false when a rate limit paused posting.
+   */
+  private async postNotices(): Promise<boolean> {
+    const due = await this.store.dueNotices(new Date(this.now()), PASS_LIMIT);
+    const unreadable = due.filter((p) => p.notice.kind === 'unreadable-alert');
+    const groups: PendingNotice[][] =
+      unreadable.length >= this.rules.stormThreshold
+        ? [...due.filter((p) => p.notice.kind !== 'unreadable-alert').map((p) => [p]), unreadable]
+        : due.map((p) => [p]);
+    const now = new Date(this.now());
+    const until = new Date(now.getTime() + CLAIM_LEASE_MS);
+    for (const planned of groups) {
+      // Another drain (a concurrent Lambda invocation) holding a notice posts it; this one leaves it alone.
+      const group: PendingNotice[] = [];
+      for (const p of planned) if (await this.store.claimNotice(p.notice.id, now, until)) group.push(p);
+      if (group.length === 0) continue;
+      const notices = group.map((p) => p.notice);
+      try {
+        const ts = await this.post(notices.length === 1 ? noticeMessage(notices[0]!) : unreadableDigest(notices));
+        for (const notice of notices) await this.store.markNoticePosted(notice.id, ts);
+        this.slackRefusal = null;
+        this.log.info(notices.length === 1 ? 'notice posted' : 'unreadable alerts posted as one digest', {
+          noticeIds: notices.map((n) => n.id),
+          kind: notices[0]!.kind,
+          ts,
+        });
+      } catch (error) {
+        this.noteRefusal(error);
+        // The whole group gets the same next attempt, so a digest stays one message.
+        const at = retryAt(error, Math.max(...group.map((p) => p.attempts)), this.now(), this.rules);
+        for (const notice of notices) await this.store.markNoticeFailed(notice.id, errorText(error), new Date(at));
+        this.log.warn('notice not posted yet; kept for retry', {
+          noticeIds: notices.map((n) => n.id),
+          kind: notices[0]!.kind,
+          attempts: Math.max(...group.map((p) => p.attempts)) + 1,
+          error: errorText(error),
+        });
+        if (retryAfterMs(error) !== null) {
+          this.clock = { ...this.clock, pausedUntil: at };
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Remembers (and logs once) that Slack refuses every post for a reason only a person can fix. */
+  private noteRefusal(error: unknown): void {
+    const refusal = setupRefusal(error);
+    if (!refusal || this.slackRefusal?.error === refusal) return;
+    this.slackRefusal = { error: refusal, since: new Date(this.now()).toISOString() };
+    (this.log.error ?? this.log.warn).call(
+      this.log,
+      'slack refuses every post until someone fixes the app or the channel; alerts are kept and retried',
+      {
+        error: refusal,
+        channel: this.channel,
+      },
+    );
+  }
+
   private async pass(): Promise<void> {
+    if (this.now() < this.clock.pausedUntil) return;
+    if (!(await this.postNotices())) return;
     for (;;) {
       if (this.now() < this.clock.pausedUntil) return;
       const actions = planPosts(await this.snapshot(), this.rules);
@@ -276,18 +366,7 @@ export class AlertPoster {
           await this.execute(action);
           this.slackRefusal = null;
         } catch (error) {
-          const refusal = setupRefusal(error);
-          if (refusal && this.slackRefusal?.error !== refusal) {
-            this.slackRefusal = { error: refusal, since: new Date(this.now()).toISOString() };
-            (this.log.error ?? this.log.warn).call(
-              this.log,
-              'slack refuses every post until someone fixes the app or the channel; alerts are kept and retried',
-              {
-                error: refusal,
-                channel: this.channel,
-              },
-            );
-          }
+          this.noteRefusal(error);
           const failure = error instanceof ActionFailed ? error : this.failure(error, action);
           if (action.kind === 'post') failedParents.set(action.incident.id, failure);
           await this.recordFailure(action, failure);

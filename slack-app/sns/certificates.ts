@@ -30,6 +30,21 @@ export class CertificateRefused extends Error {
   }
 }
 
+/**
+ * The file name SNS gives its signing certificates (`/SimpleNotificationService-<id>.pem`, as in every SigningCertURL
+ * SNS sends). AWS documents only the host check, so other `.pem` paths on the host are still fetched, but never with
+ * the part of the fetch budget kept for this shape: junk paths cannot spend what the genuine certificate needs.
+ */
+export const SNS_CERTIFICATE_PATH = /^\/SimpleNotificationService-[A-Za-z0-9]+\.pem$/;
+
+function hasSnsCertificateName(url: string): boolean {
+  try {
+    return SNS_CERTIFICATE_PATH.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
 export interface CertificateCacheOptions {
   region: string;
   /** Fetches a PEM text by URL (real default: HTTPS GET, no redirects, 5 s timeout, 16 KiB cap). */
@@ -40,6 +55,13 @@ export interface CertificateCacheOptions {
   maxConcurrentFetches?: number;
   /** Fetches started within `windowMs`; beyond it new URLs are refused until the window moves. Default 10. */
   maxFetchesPerWindow?: number;
+  /**
+   * Of `maxFetchesPerWindow` (and of `maxConcurrentFetches`), how many only a URL with SNS's certificate file name
+   * (`SNS_CERTIFICATE_PATH`) may use. Default 1.
+   */
+  reservedFetches?: number;
+  /** Certificates that verified a signature, kept apart so that no other URL can evict them (within `maxEntries`). Default 4. */
+  maxProven?: number;
   /** Milliseconds of the fetch budget window, and how long a failed URL is refused without a new fetch. Default 60 000. */
   windowMs?: number;
   now?: () => number;
@@ -54,6 +76,8 @@ export interface CertificateCacheOptions {
  * `get` rejects with CertificateRefused.
  */
 export class CertificateCache {
+  /** Certificates that verified a genuine signature (`prove`): what the topic really uses. */
+  private readonly proven = new Map<string, X509Certificate>();
   private readonly good = new Map<string, X509Certificate>();
   private readonly failed = new Map<string, { at: number; reason: string }>();
   private readonly inFlight = new Map<string, Promise<X509Certificate>>();
@@ -65,6 +89,8 @@ export class CertificateCache {
       maxEntries: 16,
       maxConcurrentFetches: 2,
       maxFetchesPerWindow: 10,
+      reservedFetches: 1,
+      maxProven: 4,
       windowMs: 60_000,
       now: () => Date.now(),
       ...stripUndefined(options),
@@ -72,11 +98,35 @@ export class CertificateCache {
   }
 
   get size(): number {
-    return this.good.size;
+    return this.good.size + this.proven.size;
+  }
+
+  /**
+   * Records `certificate`, fetched from `url`, as one a genuine message was signed with (a signature verified with
+   * it): it is kept apart, so the least-recently-used eviction of certificates fetched for any other URL never drops it.
+   * True when it was not proven before (the caller saves it).
+   */
+  prove(url: string, certificate: X509Certificate): boolean {
+    const known = this.proven.get(url) === certificate;
+    this.good.delete(url);
+    remember(this.proven, url, certificate, Math.min(this.o.maxProven, this.o.maxEntries));
+    this.trimGood();
+    return !known;
+  }
+
+  /** `maxEntries` bounds both maps together; what goes first is always a certificate no genuine message used. */
+  private trimGood(): void {
+    while (this.good.size > 0 && this.good.size + this.proven.size > this.o.maxEntries)
+      this.good.delete(this.good.keys().next().value as string);
   }
 
   get(url: string): Promise<X509Certificate> {
     const now = this.o.now();
+    const proven = this.proven.get(url);
+    if (proven) {
+      if (Date.parse(proven.validTo) >= now) return Promise.resolve(proven);
+      this.proven.delete(url);
+    }
     const cached = this.good.get(url);
     if (cached) {
       if (Date.parse(cached.validTo) >= now) {
@@ -92,12 +142,17 @@ export class CertificateCache {
     const failure = this.failed.get(url);
     if (failure && now - failure.at < this.o.windowMs)
       return Promise.reject(new CertificateRefused(`certificate ${url} failed recently (${failure.reason}); not fetched again yet`, true));
-    if (this.inFlight.size >= this.o.maxConcurrentFetches)
+    // A path SNS would never send may not use the reserve: a flood of them cannot lock the genuine certificate out.
+    const reserve = hasSnsCertificateName(url) ? 0 : this.o.reservedFetches;
+    if (this.inFlight.size >= Math.max(1, this.o.maxConcurrentFetches - reserve))
       return Promise.reject(new CertificateRefused(`${this.inFlight.size} certificate fetches already in flight`, true));
     this.fetchTimes = this.fetchTimes.filter((t) => now - t < this.o.windowMs);
-    if (this.fetchTimes.length >= this.o.maxFetchesPerWindow)
+    if (this.fetchTimes.length >= this.o.maxFetchesPerWindow - reserve)
       return Promise.reject(
-        new CertificateRefused(`certificate fetch budget spent (${this.o.maxFetchesPerWindow} per ${this.o.windowMs} ms)`, true),
+        new CertificateRefused(
+          `certificate fetch budget spent (${this.o.maxFetchesPerWindow} per ${this.o.windowMs} ms${reserve ? `, ${reserve} kept for SNS's own certificate names` : ''})`,
+          true,
+        ),
       );
     this.fetchTimes.push(now);
     const fetching = this.fetchAndCheck(url).then(
@@ -105,6 +160,7 @@ export class CertificateCache {
         this.inFlight.delete(url);
         this.failed.delete(url);
         remember(this.good, url, certificate, this.o.maxEntries);
+        this.trimGood();
         return certificate;
       },
       (error: unknown) => {

@@ -3,7 +3,9 @@ import { createVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isKnownRegion } from '#core/arn.js';
-import { CertificateCache, CertificateRefused, snsHost, type CertificateCacheOptions } from './certificates.js';
+import type { Log } from '#core/log.js';
+import type { Store } from '../store/types.js';
+import { CertificateCache, CertificateRefused, checkSnsCertificate, snsHost, type CertificateCacheOptions } from './certificates.js';
 
 export const SnsMessageSchema = z.looseObject({
   Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
@@ -78,6 +80,12 @@ export interface VerifierOptions {
   allowSignatureVersion1?: boolean;
   /** Bounds of the certificate cache (see CertificateCache). */
   certificates?: Omit<CertificateCacheOptions, 'region' | 'fetchPem'>;
+  /**
+   * Where certificates that verified a genuine message are kept across restarts (the app's store): `preload` reads
+   * them, and each newly proven one is saved. Without it they live in memory only.
+   */
+  saved?: Pick<Store, 'certificates' | 'saveCertificate'>;
+  log?: Pick<Log, 'info' | 'warn'>;
   /** Messages older than this are refused as stale (replays). */
   maxAgeMs?: number;
   now?: () => Date;
@@ -111,6 +119,11 @@ export class SnsVerifier {
       fetchPem: options.fetchCertificate ?? fetchPem,
       ...options.certificates,
     });
+  }
+
+  /** The one topic accepted. */
+  get topicArn(): string {
+    return this.options.topicArn;
   }
 
   get trustsLocalCertificate(): boolean {
@@ -162,7 +175,39 @@ export class SnsVerifier {
     const verifier = createVerify(message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
     verifier.update(stringToSign(message), 'utf8');
     if (!verifier.verify(certificate.publicKey, message.Signature, 'base64')) throw new SnsRejection(403, 'signature does not verify');
+    if (!this.trusted && this.certificates.prove(message.SigningCertURL, certificate) && this.options.saved) {
+      // Best effort: the message is genuine whatever the store says; only a later restart would need a fetch again.
+      await this.options.saved
+        .saveCertificate({ url: message.SigningCertURL, pem: certificate.toString(), provenAt: new Date().toISOString() })
+        .catch((error: unknown) => this.options.log?.warn('sns certificate not saved', { error: (error as Error).message }));
+    }
     return message;
+  }
+
+  /**
+   * Loads the certificates saved by earlier runs (`saved`), each checked again as a fetched one is (a valid X.509
+   * certificate of an SNS host of the region, within its validity): a restart then verifies the topic's messages
+   * without a fetch. Resolves to how many were loaded; a store that cannot be read loads none (logged).
+   */
+  async preload(): Promise<number> {
+    if (this.trusted || !this.options.saved) return 0;
+    let loaded = 0;
+    try {
+      for (const saved of (await this.options.saved.certificates()).reverse()) {
+        try {
+          if (!isSnsUrl(saved.url, this.region, true)) throw new Error(`${saved.url} is not an SNS certificate URL of ${this.region}`);
+          const certificate = new X509Certificate(saved.pem);
+          checkSnsCertificate(certificate, this.region, Date.now());
+          this.certificates.prove(saved.url, certificate);
+          loaded += 1;
+        } catch (error) {
+          this.options.log?.warn('saved sns certificate not used', { url: saved.url, error: (error as Error).message });
+        }
+      }
+    } catch (error) {
+      this.options.log?.warn('saved sns certificates not read', { error: (error as Error).message });
+    }
+    return loaded;
   }
 }
 

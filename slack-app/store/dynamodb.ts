@@ -16,10 +16,22 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '#core/alert.js';
 import { errorCode } from '#core/errors.js';
+import { rememberInTable } from '../ledger-dynamodb.js';
 import { trailKey } from './keys.js';
-import type { Incident, Store } from './types.js';
+import {
+  type Incident,
+  type Notice,
+  type PendingNotice,
+  type SavedCertificate,
+  type Store,
+  type SubscriptionState,
+  withCertificate,
+} from './types.js';
 
 const ALL = 'all';
+const NOTICE_PREFIX = 'notice#';
+const SUBSCRIPTION_PREFIX = 'subscription#';
+const CERTIFICATES_ID = 'sns-certificates';
 
 type Item = Omit<Incident, 'alert'> & { alert: string; trailKey: string; bucket: string };
 
@@ -85,7 +97,7 @@ export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
-    client: DynamoDBClient,
+    private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -341,6 +353,141 @@ export class DynamoStore implements Store {
       },
       limit,
     );
+  }
+
+  /**
+   * Notices are items `notice#<id>` in the byState index under `state` `notice-pending` (then `notice-posted`), so the
+   * alerts' queries (state `pending`) never see them; they carry no `bucket`, `trailKey` or `parentId`.
+   */
+  async insertNotice(notice: Notice, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            id: `${NOTICE_PREFIX}${notice.id}`,
+            notice: JSON.stringify(notice),
+            receivedAt: at,
+            state: 'notice-pending',
+            nextAttemptAt: at,
+            attempts: 0,
+          },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async dueNotices(now: Date, limit: number): Promise<PendingNotice[]> {
+    const out: PendingNotice[] = [];
+    const input = {
+      TableName: this.table,
+      IndexName: 'byState',
+      KeyConditionExpression: '#s = :p AND nextAttemptAt <= :now',
+      FilterExpression: 'attribute_not_exists(claimedUntil) OR claimedUntil <= :now',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':p': 'notice-pending', ':now': now.toISOString() },
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) {
+      for (const item of page.Items ?? [])
+        out.push({
+          notice: JSON.parse(String(item.notice)) as Notice,
+          receivedAt: String(item.receivedAt),
+          state: 'pending',
+          attempts: Number(item.attempts ?? 0),
+          nextAttemptAt: String(item.nextAttemptAt),
+          lastError: (item.lastError as string | undefined) ?? null,
+          ts: null,
+        });
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  async claimNotice(id: string, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id: `${NOTICE_PREFIX}${id}` },
+          UpdateExpression: 'SET claimedUntil = :until',
+          ConditionExpression: '#s = :p AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :now)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':p': 'notice-pending', ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async markNoticePosted(id: string, ts: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id: `${NOTICE_PREFIX}${id}` },
+        UpdateExpression: 'SET #s = :posted, ts = :ts REMOVE lastError, claimedUntil',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':posted': 'notice-posted', ':ts': ts },
+      }),
+    );
+  }
+
+  async markNoticeFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id: `${NOTICE_PREFIX}${id}` },
+        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :n REMOVE claimedUntil ADD attempts :one',
+        ExpressionAttributeValues: { ':e': error, ':n': nextAttemptAt.toISOString(), ':one': 1 },
+      }),
+    );
+  }
+
+  /** Item `subscription#<topic>`, outside every index. */
+  async subscription(topic: string): Promise<SubscriptionState | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { id: `${SUBSCRIPTION_PREFIX}${topic}` }, ConsistentRead: true }),
+    );
+    if (!Item) return null;
+    return {
+      topic,
+      state: Item.subscription as SubscriptionState['state'],
+      since: String(Item.since),
+      error: (Item.error as string) ?? null,
+    };
+  }
+
+  async setSubscription(state: SubscriptionState): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { id: `${SUBSCRIPTION_PREFIX}${state.topic}`, subscription: state.state, since: state.since, error: state.error },
+      }),
+    );
+  }
+
+  /** One item, `sns-certificates`, outside every index: the list is small and read once at start. */
+  async certificates(): Promise<SavedCertificate[]> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id: CERTIFICATES_ID }, ConsistentRead: true }));
+    return Item ? (JSON.parse(String(Item.list)) as SavedCertificate[]) : [];
+  }
+
+  async saveCertificate(certificate: SavedCertificate): Promise<void> {
+    const list = withCertificate(await this.certificates(), certificate);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: CERTIFICATES_ID, list: JSON.stringify(list) } }));
+  }
+
+  /** A conditional put of `slack-request#<signature>` (see DynamoLedger): every invocation sharing the table agrees. */
+  rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return rememberInTable(this.client, this.table, signature, expiresAt, now);
   }
 
   /** Writes (and overwrites) one health item, `id` `health#probe`, outside every index (it has no `state`, `bucket`, …). */

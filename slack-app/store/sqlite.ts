@@ -2,7 +2,15 @@
 import Database from 'better-sqlite3';
 import type { Alert } from '#core/alert.js';
 import { trailKey } from './keys.js';
-import type { Incident, Store } from './types.js';
+import {
+  type Incident,
+  type Notice,
+  type PendingNotice,
+  type SavedCertificate,
+  type Store,
+  type SubscriptionState,
+  withCertificate,
+} from './types.js';
 
 interface Row {
   id: string;
@@ -22,6 +30,17 @@ interface Row {
   trail_key: string;
   digest: number;
   sending_at: string | null;
+}
+
+interface NoticeRow {
+  id: string;
+  notice: string;
+  received_at: string;
+  state: PendingNotice['state'];
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  ts: string | null;
 }
 
 const toIncident = (r: Row): Incident => ({
@@ -91,6 +110,22 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS incidents_received ON incidents (received_at);
       CREATE INDEX IF NOT EXISTS incidents_parent ON incidents (parent_id);
       CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);
+      CREATE TABLE IF NOT EXISTS notices (
+        id TEXT PRIMARY KEY,
+        notice TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        ts TEXT,
+        claimed_until TEXT
+      );
+      CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_attempt_at);
+      CREATE TABLE IF NOT EXISTS subscriptions (topic TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL, error TEXT);
+      CREATE TABLE IF NOT EXISTS sns_certificates (id INTEGER PRIMARY KEY CHECK (id = 1), list TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS slack_requests (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS slack_requests_expiry ON slack_requests (expires_at);
     `);
     // Files written before sending_at existed gain it (NULL: no post of theirs is in flight).
     const columns = this.db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[];
@@ -98,6 +133,7 @@ export class SqliteStore implements Store {
     if (!columns.some((c) => c.name === 'claimed_until')) this.db.exec('ALTER TABLE incidents ADD COLUMN claimed_until TEXT');
     // One server owns the file: claims left by a process that ended (killed mid-post) are void, not waited out.
     this.db.exec('UPDATE incidents SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
+    this.db.exec('UPDATE notices SET claimed_until = NULL WHERE claimed_until IS NOT NULL');
   }
 
   async insertAlert(alert: Alert, now: Date): Promise<boolean> {
@@ -218,6 +254,95 @@ export class SqliteStore implements Store {
       )
       .all(since.toISOString(), limit) as Row[];
     return rows.map(toIncident);
+  }
+
+  async insertNotice(notice: Notice, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    return (
+      this.db
+        .prepare(`INSERT OR IGNORE INTO notices (id, notice, received_at, state, next_attempt_at) VALUES (?, ?, ?, 'pending', ?)`)
+        .run(notice.id, JSON.stringify(notice), at, at).changes === 1
+    );
+  }
+
+  async dueNotices(now: Date, limit: number): Promise<PendingNotice[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM notices WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`,
+      )
+      .all(now.toISOString(), now.toISOString(), limit) as NoticeRow[];
+    return rows.map((r) => ({
+      notice: JSON.parse(r.notice) as Notice,
+      receivedAt: r.received_at,
+      state: r.state,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      ts: r.ts,
+    }));
+  }
+
+  async claimNotice(id: string, now: Date, until: Date): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE notices SET claimed_until = ? WHERE id = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)`,
+        )
+        .run(until.toISOString(), id, now.toISOString()).changes === 1
+    );
+  }
+
+  async markNoticePosted(id: string, ts: string): Promise<void> {
+    this.db.prepare(`UPDATE notices SET state = 'posted', ts = ?, last_error = NULL, claimed_until = NULL WHERE id = ?`).run(ts, id);
+  }
+
+  async markNoticeFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    this.db
+      .prepare('UPDATE notices SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?')
+      .run(error, nextAttemptAt.toISOString(), id);
+  }
+
+  async subscription(topic: string): Promise<SubscriptionState | null> {
+    const row = this.db.prepare('SELECT * FROM subscriptions WHERE topic = ?').get(topic) as SubscriptionState | undefined;
+    return row ? { topic: row.topic, state: row.state, since: row.since, error: row.error ?? null } : null;
+  }
+
+  async setSubscription(state: SubscriptionState): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO subscriptions (topic, state, since, error) VALUES (?, ?, ?, ?)')
+      .run(state.topic, state.state, state.since, state.error);
+  }
+
+  async certificates(): Promise<SavedCertificate[]> {
+    const row = this.db.prepare('SELECT list FROM sns_certificates WHERE id = 1').get() as { list: string } | undefined;
+    return row ? (JSON.parse(row.list) as SavedCertificate[]) : [];
+  }
+
+  async saveCertificate(certificate: SavedCertificate): Promise<void> {
+    this.db
+      .transaction(() => {
+        const list = withCertificate(
+          JSON.parse(
+            (this.db.prepare('SELECT list FROM sns_certificates WHERE id = 1').get() as { list: string } | undefined)?.list ?? '[]',
+          ) as SavedCertificate[],
+          certificate,
+        );
+        this.db.prepare('INSERT OR REPLACE INTO sns_certificates (id, list) VALUES (1, ?)').run(JSON.stringify(list));
+      })
+      .immediate();
+  }
+
+  async rememberRequest(signature: string, expiresAt: Date, now: Date): Promise<boolean> {
+    // One transaction: a second connection (another server on this file) sees the entry or inserts it, never both.
+    return this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM slack_requests WHERE expires_at <= ?').run(now.getTime());
+        return (
+          this.db.prepare('INSERT OR IGNORE INTO slack_requests (signature, expires_at) VALUES (?, ?)').run(signature, expiresAt.getTime())
+            .changes === 1
+        );
+      })
+      .immediate();
   }
 
   /**

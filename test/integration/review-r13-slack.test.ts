@@ -218,11 +218,12 @@ describe('review (r13): replay across two app servers', () => {
   // both servers act and neither logs a replay. Re-check would read AWS and post in the thread twice.
   // Suggested fix: keep the ledger in the store (a row keyed by signature, INSERT OR IGNORE with an expiry) as the
   // DynamoDB ledger does on Lambda, or document that the HTTP server must run as one instance.
-  it.fails('a signed request replayed to a second server is refused', async () => {
-    const first = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
-    const second = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`);
+  // Two servers behind one load balancer share the store (TRAILGUARD_DB): the ledger lives there, not in memory.
+  it('a signed request replayed to a second server is refused', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'tg-r13-shared-')), 'trailguard.db');
+    const first = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`, { TRAILGUARD_DB: db });
+    const second = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`, { TRAILGUARD_DB: db });
     const { alert, ts } = await postedAlert(first);
-    await second.services.store.insertAlert(alert, new Date());
     const form = {
       payload: JSON.stringify({
         type: 'block_actions',
@@ -247,6 +248,45 @@ describe('review (r13): replay across two app servers', () => {
 
     const acted = logs.lines.slice(before).filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id);
     expect(acted).toHaveLength(1);
+  });
+});
+
+describe('replay after a restart', () => {
+  // The same kind as two servers: a process restarted within Bolt's 5 minutes (a deploy, a crash) forgot every
+  // signature it had seen while it kept them in memory.
+  it('a signed request replayed to a restarted server on the same store is refused', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'tg-r13-restart-')), 'trailguard.db');
+    const before = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`, { TRAILGUARD_DB: db });
+    const { alert, ts } = await postedAlert(before);
+    const body = new URLSearchParams({
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: RESPONDER, username: 'responder', team_id: 'TTEAM00001' },
+        channel: { id: CHANNEL, name: 'security' },
+        message: { type: 'message', ts, text: 'alert' },
+        response_url: slack.responseUrl('restart'),
+        actions: [{ type: 'button', action_id: ACTION_ACK, block_id: 'trailguard_actions', value: alert.id, action_ts: '1' }],
+      }),
+    }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(SECRET, timestamp, body),
+    };
+    const mark = logs.lines.length;
+    await fetch(`${before.url}/slack/events`, { method: 'POST', headers, body });
+    await settle();
+    await before.stop();
+    started.splice(started.indexOf(before), 1);
+    const after = await startWith(`slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`, { TRAILGUARD_DB: db });
+    const res = await fetch(`${after.url}/slack/events`, { method: 'POST', headers, body });
+    await settle();
+
+    expect(res.status).toBe(200);
+    const mine = logs.lines.slice(mark);
+    expect(mine.filter((l) => l.message === 'alert acknowledged' && l.attributes.alertId === alert.id)).toHaveLength(1);
+    expect(mine.filter((l) => /refused: a replay/.test(l.message))).toHaveLength(1);
   });
 });
 

@@ -68,18 +68,25 @@ describe('Slack app on Lambda', () => {
     expect(slack.ok('chat.postMessage')).toHaveLength(posts);
   });
 
-  it('ignores SNS records from another topic', async () => {
-    const alert = makeAlert();
-    await handler(
+  // Only SNS (through the function's resource policy) sends aws:sns records: one from another topic is a misconfiguration
+  // (TRAILGUARD_TOPIC_ARN, a second subscription) that would drop every alert unseen. The invocation fails (Errors
+  // metric, SNS retries, the DLQ) after the records of the configured topic in the same event were taken.
+  it('fails the invocation on an SNS record from another topic, naming TRAILGUARD_TOPIC_ARN; records of its own topic are kept', async () => {
+    const stray = makeAlert();
+    const own = makeAlert({ account: '290000000001' });
+    const out = handler(
       {
         Records: [
-          { EventSource: 'aws:sns', Sns: { TopicArn: 'arn:aws:sns:us-east-1:999999999999:other', Message: JSON.stringify(alert) } },
+          { EventSource: 'aws:sns', Sns: { TopicArn: 'arn:aws:sns:us-east-1:999999999999:other', Message: JSON.stringify(stray) } },
+          { EventSource: 'aws:sns', Sns: { TopicArn: TOPIC, Message: JSON.stringify(own) } },
         ],
       },
       {},
     );
 
-    expect(await store.get(alert.id)).toBeNull();
+    await expect(out).rejects.toThrow(/arn:aws:sns:us-east-1:999999999999:other.*TRAILGUARD_TOPIC_ARN/);
+    expect(await store.get(stray.id)).toBeNull();
+    expect((await store.get(own.id))?.state).toBe('posted');
   });
 
   it('answers a badly signed Slack request with 401 and a signed one with 200', async () => {

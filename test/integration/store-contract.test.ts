@@ -183,6 +183,89 @@ describe.each(stores)('%s store', (_name, open) => {
     expect((await store.family(alerts[0]!.id)).map((i) => i.id)).toEqual(alerts.map((a) => a.id));
     expect(await store.findRepeatParent({ ...makeAlert(), trail: alerts[0]!.trail, account: alerts[0]!.account }, at(-1))).toBeNull();
   });
+
+  it('keeps a notice once per id, hands it out when due, keeps a failure pending, and leaves the alert queries alone', async () => {
+    const store = await open();
+    const notice = {
+      id: 'unreadable-alert#m-1',
+      kind: 'unreadable-alert' as const,
+      topic: 'arn:aws:sns:us-east-1:1:t',
+      at: at(0).toISOString(),
+    };
+    const alert = makeAlert();
+    await store.insertAlert(alert, at(0));
+
+    expect(await store.insertNotice(notice, at(0))).toBe(true);
+    expect(await store.insertNotice({ ...notice, error: 'again' }, at(1))).toBe(false);
+    expect((await store.dueNotices(at(1), 10)).map((n) => n.notice)).toEqual([notice]);
+    expect((await store.due(at(1), 10)).map((i) => i.id)).toEqual([alert.id]);
+    expect(await store.countReceivedSince(at(-1))).toBe(1);
+
+    await store.markNoticeFailed(notice.id, 'HTTP 503', at(30));
+    expect(await store.dueNotices(at(10), 10)).toEqual([]);
+    expect(await store.dueNotices(at(30), 10)).toMatchObject([{ attempts: 1, lastError: 'HTTP 503', receivedAt: at(0).toISOString() }]);
+
+    await store.markNoticePosted(notice.id, '1700000000.000100');
+    expect(await store.dueNotices(at(3600), 10)).toEqual([]);
+  });
+
+  it('lets exactly one of two posters claim a notice, and hides it from due while claimed', async () => {
+    const store = await open();
+    const notice = {
+      id: `unreadable-alert#${crypto.randomUUID()}`,
+      kind: 'unreadable-alert' as const,
+      topic: 'arn:aws:sns:us-east-1:1:t',
+      at: at(0).toISOString(),
+    };
+    await store.insertNotice(notice, at(0));
+
+    const claims = await Promise.all([store.claimNotice(notice.id, at(1), at(61)), store.claimNotice(notice.id, at(1), at(61))]);
+
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.dueNotices(at(30), 10)).toEqual([]);
+    expect(await store.dueNotices(at(62), 10)).toHaveLength(1);
+    await store.markNoticeFailed(notice.id, 'HTTP 503', at(2));
+    expect(await store.claimNotice(notice.id, at(3), at(63))).toBe(true);
+    await store.markNoticePosted(notice.id, '1.2');
+    expect(await store.claimNotice(notice.id, at(100), at(160))).toBe(false);
+  });
+
+  it('records the subscription state per topic', async () => {
+    const store = await open();
+    const topic = 'arn:aws:sns:us-east-1:730000000050:trailguard-alerts';
+
+    expect(await store.subscription(topic)).toBeNull();
+    await store.setSubscription({ topic, state: 'unsubscribed', since: at(0).toISOString(), error: null });
+    expect(await store.subscription(topic)).toEqual({ topic, state: 'unsubscribed', since: at(0).toISOString(), error: null });
+    await store.setSubscription({ topic, state: 'unconfirmed', since: at(5).toISOString(), error: 'ETIMEDOUT' });
+    expect(await store.subscription(topic)).toEqual({ topic, state: 'unconfirmed', since: at(5).toISOString(), error: 'ETIMEDOUT' });
+    expect(await store.subscription(`${topic}-other`)).toBeNull();
+  });
+
+  it('keeps the newest proven SNS certificates, one per URL, at most four', async () => {
+    const store = await open();
+    const cert = (i: number) => ({
+      url: `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-${i}.pem`,
+      pem: `pem ${i}`,
+      provenAt: at(i).toISOString(),
+    });
+
+    expect(await store.certificates()).toEqual([]);
+    for (const i of [1, 2, 3, 4, 5]) await store.saveCertificate(cert(i));
+    await store.saveCertificate({ ...cert(3), provenAt: at(9).toISOString() });
+
+    expect((await store.certificates()).map((c) => c.url)).toEqual([3, 5, 4, 2].map((i) => cert(i).url));
+    expect((await store.certificates())[0]!.provenAt).toBe(at(9).toISOString());
+  });
+
+  it('remembers a Slack request signature for its window only (the replay ledger)', async () => {
+    const store = await open();
+    const signature = `v0=${crypto.randomUUID()}`;
+
+    expect(await store.rememberRequest(signature, at(360), at(0))).toBe(true);
+    expect(await store.rememberRequest(signature, at(360), at(10))).toBe(false);
+    expect(await store.rememberRequest(signature, at(720), at(361))).toBe(true);
+  });
 });
 
 describe('SQLite store', () => {

@@ -74,7 +74,7 @@ describe('review: SigningCertURL', () => {
   // logged. Suggested fix: only fetch paths shaped like SNS's own (/SimpleNotificationService-<hex>.pem),
   // keep part of the budget for the URL of the last good certificate / URLs never seen failing, and
   // count budget refusals in /healthz (ok:false while genuine deliveries are being refused).
-  it.fails('junk certificate URLs from an unauthenticated caller cannot lock out the genuine certificate', async () => {
+  it('junk certificate URLs from an unauthenticated caller cannot lock out the genuine certificate', async () => {
     const fetched: string[] = [];
     const v = new SnsVerifier({
       topicArn: TOPIC,

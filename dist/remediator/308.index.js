@@ -19,7 +19,9 @@ var client_eventbridge_dist_cjs = __webpack_require__(6612);
 // EXTERNAL MODULE: ./src/core/alert.ts
 var core_alert = __webpack_require__(6173);
 // EXTERNAL MODULE: ./src/core/arn.ts
-var arn = __webpack_require__(7136);
+var core_arn = __webpack_require__(7136);
+// EXTERNAL MODULE: ./src/core/aws/kinds/common.ts
+var common = __webpack_require__(9124);
 // EXTERNAL MODULE: ./src/core/aws/cloudtrail.ts
 var cloudtrail = __webpack_require__(2934);
 // EXTERNAL MODULE: ./src/core/delivery.ts
@@ -83,7 +85,7 @@ function trailsToRead(perRegion, listed = []) {
 function accountStatusRows(target, perRegion, readings, watched) {
     const { account, name } = target;
     const watchedSet = watched ? new Set(watched) : null;
-    const uncoveredWhy = (t) => watchedSet && !watchedSet.has(t.home) && (0,arn/* parseTrailArn */.rU)(t.arn)?.account === account
+    const uncoveredWhy = (t) => watchedSet && !watchedSet.has(t.home) && (0,core_arn/* parseTrailArn */.rU)(t.arn)?.account === account
         ? `not watched: no ${core_names/* NAMES */.X.forwardRule} rule in ${t.home}, so tampering with this trail is never seen`
         : null;
     const rows = readings.map(({ trail: t, reading }) => {
@@ -130,17 +132,18 @@ function sortStatus(rows) {
 
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
 var sweep = __webpack_require__(8042);
-// EXTERNAL MODULE: ./src/core/desired-state.ts + 1 modules
-var desired_state = __webpack_require__(8792);
+// EXTERNAL MODULE: ./src/core/desired-state.ts + 2 modules
+var desired_state = __webpack_require__(4135);
 // EXTERNAL MODULE: ./lambda/alerting.ts
 var alerting = __webpack_require__(9500);
-// EXTERNAL MODULE: ./lambda/guard.ts + 3 modules
-var guard = __webpack_require__(9943);
+// EXTERNAL MODULE: ./lambda/guard.ts + 2 modules
+var guard = __webpack_require__(9586);
 // EXTERNAL MODULE: ./lambda/remediate.ts
 var remediate = __webpack_require__(8640);
 ;// CONCATENATED MODULE: ./lambda/sweep.ts
 // The scheduled sweep in the remediator: the planner (one SQS message per member) and the worker (one account's
 // regions), repairing through the event path's own decision code and alerting each finding once.
+
 
 
 
@@ -167,6 +170,7 @@ async function planSweep(deps, sweepId) {
     let members;
     try {
         members = await deps.members();
+        await alertSweepGap(deps, id);
         await deps.state.startSweep({ sweepId: id, startedAt, accounts: members.length });
         const messages = members.map((account) => ({
             trailguard: 'sweep',
@@ -187,10 +191,30 @@ async function planSweep(deps, sweepId) {
     deps.log.info('sweep planned', { sweepId: id, accounts: members.length, regions: deps.sweep.regions });
     return { sweepId: id, accounts: members.length };
 }
+/**
+ * Publishes a `pipeline-broken` alert about the schedule when the previous sweep (`sweep/latest`) is older than twice
+ * `sweep.schedule`: the schedule was disabled or deleted in between and nothing said so. Throws when the table cannot
+ * be read (the planner's failure alert then names the cause) or the alert cannot be published.
+ */
+async function alertSweepGap(deps, sweepId) {
+    const schedule = deps.sweep.schedule ?? null;
+    if (!schedule)
+        return;
+    const previous = await deps.state.latestSweep();
+    const reason = (0,sweep/* sweepGap */.Hf)(previous?.startedAt ?? null, schedule, deps.now());
+    if (!reason)
+        return;
+    const alert = scheduleAlert(deps, `sweep/${sweepId}/schedule-gap`, reason);
+    await (0,alerting/* publishOrThrow */.t)(deps, alert, { sweepId, outcome: alert.outcome, previousSweep: previous?.sweepId, reason });
+}
+/** A `pipeline-broken` alert about the central account's sweep schedule. */
+function scheduleAlert(deps, id, reason) {
+    return centralSweepAlert(deps, id, reason, 'scheduler-schedule', sweep/* SWEEP_NAMES */.OM.schedule, (at) => `arn:${at.partition}:scheduler:${at.region}:${at.account}:schedule/default/${sweep/* SWEEP_NAMES */.OM.schedule}`);
+}
 /** The `pipeline-broken` alert for a sweep whose planner failed: about the central account's `trailguard-sweep`. */
 function plannerFailedAlert(deps, sweepId, error) {
     const reason = `sweep ${sweepId} could not start: ${(0,errors/* errorText */.kc)(error)}; no member account is swept and no canary is sent until it can (the message goes to trailguard-sweep-dlq)`;
-    return centralSweepAlert(deps, `sweep/${sweepId}/planner`, reason, 'scheduler-schedule', sweep/* SWEEP_NAMES */.OM.schedule, (at) => `arn:${at.partition}:scheduler:${at.region}:${at.account}:schedule/default/${sweep/* SWEEP_NAMES */.OM.schedule}`);
+    return scheduleAlert(deps, `sweep/${sweepId}/planner`, reason);
 }
 /** The `pipeline-broken` alert for a worker that could not read or write `trailguard-state` (alerts may repeat). */
 function stateUnreadableAlert(deps, sweepId, account, error) {
@@ -208,7 +232,7 @@ function centralSweepAlert(deps, id, reason, type, name, arnOf) {
         outcome: 'pipeline-broken',
     };
 }
-const TRAIL_KINDS = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error'];
+const TRAIL_KINDS = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error', 'missing'];
 /**
  * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
  * input, so the sweep repairs exactly what an event would have repaired. The actor is the sweep itself (no ARN), so no
@@ -260,7 +284,7 @@ function sweepAlertBase(finding, id, now, reason, trigger, resolves) {
     };
 }
 function pipelineAlert(finding, sweepId, now, fields) {
-    const p = (0,arn/* partitionOf */.iQ)(finding.region);
+    const p = (0,core_arn/* partitionOf */.iQ)(finding.region);
     const name = finding.kind === 'rule' ? finding.resource : core_names/* NAMES */.X.forwardRule;
     const id = `${fields.outcome === 'resolved' ? 'resolved' : 'sweep'}/${sweepId}/${(0,sweep/* findingKey */.fl)(finding)}`;
     return {
@@ -286,10 +310,14 @@ function resolvedAlert(item, sweepId, now) {
         outcome: 'resolved',
     };
 }
-/** Sweeps one own trail homed in `region`: logging, baseline settings, event selectors, delivery errors. */
+/**
+ * Sweeps one trail homed in `region`: logging, baseline settings, event selectors, delivery errors. Read with the swept
+ * account's client; `owner` (default the swept account) is where the event path's decisions repair it: the management
+ * account for an organization trail seen from a member.
+ */
 async function sweepTrail(trail, ctx, deps) {
     const arn = trail.TrailARN;
-    const target = { name: trail.Name ?? arn, arn, account: ctx.account };
+    const target = { name: trail.Name ?? arn, arn, account: ctx.owner ?? ctx.account };
     const found = [];
     const decideAndRecord = async (eventName, kind, prefix) => {
         const now = deps.now();
@@ -361,7 +389,8 @@ async function sweepTrail(trail, ctx, deps) {
 /** The finding for an own trail whose sweep failed part-way (GetTrailStatus, GetEventSelectors or a decision threw). */
 function unreadTrailFinding(trail, account, region, sweepId, text, now) {
     const arn = trail.TrailARN;
-    const target = { name: trail.Name ?? arn, arn, account };
+    // The owner, as its ARN names it: the swept account, or the management account of an organization trail read from a member.
+    const target = { name: trail.Name ?? arn, arn, account: arn.split(':')[4] ?? account };
     const finding = { account, region, kind: 'unreadable', resource: arn };
     const reason = `the sweep could not read the trail ${arn}: ${text}; whether it logs is not checked`;
     const event = observedEvent('StopLogging', target, region, account, now);
@@ -374,6 +403,31 @@ function unreadTrailFinding(trail, account, region, sweepId, text, now) {
             ...sweepTrailAlert(event, { outcome: 'failed', isLogging: null, reason, actions: [], changes: [], error: text, remediatedAt: null }, finding, sweepId, reason),
             eventName: core_alert/* SWEEP_EVENT_NAME */.ud,
         }),
+    };
+}
+/**
+ * The finding for a baseline trail the account does not have: the event path's DeleteTrail decision on an observed
+ * event (recreated from the baseline, or alerted when it cannot be, e.g. a possible organization trail whose baseline
+ * does not pin `isOrganizationTrail`). It is recreated in `region`, the first watched region (where the central region
+ * is first): nothing records where a trail deleted unseen lived.
+ */
+async function missingTrailFinding(baseline, account, region, sweepId, deps) {
+    const organization = baseline.isOrganizationTrail && deps.settings.organization;
+    const owner = organization ? organization.managementAccount : account;
+    const arn = (0,core_arn/* trailArn */.eL)(region, owner, baseline.name);
+    const now = deps.now();
+    // An observed event made in `account`: an organization trail is recreated where AWS allows it, as on the event path.
+    const event = observedEvent('DeleteTrail', { name: baseline.name, arn, account }, region, account, now);
+    const decision = await (0,remediate/* remediate */.ni)(event, deps.settings, deps);
+    const finding = { account, region, kind: 'missing', resource: arn };
+    const reason = `${sweep/* FOUND_MISSING_BY_SWEEP */.Ly}; ${decision.reason}`;
+    return {
+        finding,
+        repaired: decision.outcome === 'recreated',
+        // The sweep's observed event has no actor TrailGuard could ignore; the type still has the outcome.
+        outcome: decision.outcome === 'ignored' ? 'alert-only' : decision.outcome,
+        reason,
+        alert: () => sweepTrailAlert(event, decision, finding, sweepId, reason),
     };
 }
 /** What is wrong with one of TrailGuard's member rules in a region, or null when it is enabled and targets the central bus. */
@@ -417,7 +471,7 @@ async function ruleProblems(events, account, region, deps) {
         return { name, problem };
     }));
 }
-async function sweepRegion(account, region, watched, message, deps) {
+async function sweepRegion(account, region, watched, message, deps, readsForeign) {
     const out = { region, found: [], rows: [] };
     const now = deps.now();
     // The trails and TrailGuard's own pipeline are read side by side: a worker's time is its longest chain of calls.
@@ -425,7 +479,13 @@ async function sweepRegion(account, region, watched, message, deps) {
         const client = await deps.cloudtrail(account, region);
         const { trailList = [] } = await client.send(new dist_cjs/* DescribeTrailsCommand */.oSd({ includeShadowTrails: true }));
         const own = trailList.filter((t) => t.TrailARN && t.HomeRegion === region && t.TrailARN.split(':')[4] === account);
-        const swept = await Promise.all(own.map((trail) => sweepTrail(trail, { account, region, sweepId: message.sweepId, client }, deps).catch((error) => ({
+        // An organization trail logs every member, and its owner (the management account) is often kept out of `members`:
+        // then no worker sweeps it as its own. One member reads it (GetTrailStatus works on it from a member) and the event
+        // path's decisions repair it through its owner.
+        const foreign = (await Promise.all(trailList
+            .filter((t) => t.TrailARN && t.HomeRegion === region && t.IsOrganizationTrail === true && t.TrailARN.split(':')[4] !== account)
+            .map(async (t) => ((await readsForeign(t.TrailARN.split(':')[4])) ? [t] : [])))).flat();
+        const swept = await Promise.all([...own, ...foreign].map((trail) => sweepTrail(trail, { account, region, sweepId: message.sweepId, client, owner: trail.TrailARN.split(':')[4] }, deps).catch((error) => ({
             // A trail the sweep could not read is not checked: that is a finding (and keeps its open findings open).
             found: [unreadTrailFinding(trail, account, region, message.sweepId, (0,errors/* errorText */.kc)(error), deps.now())],
             reading: { error: (0,errors/* errorText */.kc)(error) },
@@ -436,6 +496,7 @@ async function sweepRegion(account, region, watched, message, deps) {
         }));
         return {
             found: swept.flatMap((s) => s.found),
+            // The status rows are the account's own trails; a foreign one's findings are alerted, its row is its owner's.
             rows: accountStatusRows({ account, name: account }, [{ region, trails: trailList, error: null }], readings),
         };
     })();
@@ -469,6 +530,8 @@ async function sweepRegion(account, region, watched, message, deps) {
         throw new Error(putError);
     if (stateError)
         out.stateError = stateError;
+    else
+        out.lastCanaryAt = arrived?.lastSeenAt ?? null;
     for (const { name, problem } of problems) {
         if (!problem)
             continue;
@@ -505,6 +568,19 @@ async function sweepRegion(account, region, watched, message, deps) {
     return out;
 }
 /**
+ * The last canary seen from a member-region and the canary its last snapshot says was sent, from trailguard-state;
+ * null when the table cannot be read (the worker then reports the table itself).
+ */
+async function lastCanary(account, region, deps) {
+    try {
+        const [arrived, previous] = await Promise.all([deps.state.canary(account, region), deps.state.status(account, region)]);
+        return { lastCanaryAt: arrived?.lastSeenAt ?? null, sent: previous?.canary ?? null };
+    }
+    catch {
+        return null;
+    }
+}
+/**
  * The worker: sweeps one member account in every region of the message plus every home region of its trails
  * (ListTrails), repairs through the event path's decisions, publishes one alert per new finding (and a `resolved`
  * alert per finding gone), writes each region's status snapshot and counts the account done. A region that cannot be
@@ -515,26 +591,49 @@ async function sweepAccount(message, deps) {
     const { account, sweepId } = message;
     const watched = new Set(message.regions);
     const outcomes = [];
+    // Asked only when a foreign organization trail is seen (the Lambda's list is cached a few minutes per container).
+    let members;
+    const readsForeign = async (owner) => {
+        members ??= deps.members().catch((error) => {
+            deps.log.warn('sweep: members could not be listed; this worker reads foreign organization trails too', {
+                sweepId,
+                account,
+                error: (0,errors/* errorText */.kc)(error),
+            });
+            return null;
+        });
+        const list = await members;
+        return !list?.includes(owner) && (0,sweep/* readsForeignOrganizationTrails */.s9)(account, list);
+    };
     const sweepOne = async (region) => {
         try {
-            outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps));
+            outcomes.push(await sweepRegion(account, region, watched.has(region), message, deps, readsForeign));
         }
         catch (error) {
             const text = (0,errors/* errorText */.kc)(error);
             const finding = { account, region, kind: 'unreadable', resource: 'account' };
             const reason = `the sweep could not read ${account} ${region}: ${text}; its trails and TrailGuard's rules there are not checked`;
             const now = deps.now();
+            // What trailguard-state knows is not lost with the member: the last canary seen goes into the alert and the
+            // snapshot, and the canary sent before stays the one the next sweep judges (it did not send another).
+            const canary = watched.has(region) ? await lastCanary(account, region, deps) : null;
             outcomes.push({
                 region,
                 rows: [],
                 error: text,
+                ...(canary ? { lastCanaryAt: canary.lastCanaryAt, ...(canary.sent ? { canarySent: canary.sent } : {}) } : {}),
                 found: [
                     {
                         finding,
                         repaired: false,
                         outcome: 'pipeline-broken',
                         reason,
-                        alert: () => pipelineAlert(finding, sweepId, now, { outcome: 'pipeline-broken', reason, trigger: 'sweep' }),
+                        alert: () => pipelineAlert(finding, sweepId, now, {
+                            outcome: 'pipeline-broken',
+                            reason,
+                            trigger: 'sweep',
+                            ...(canary ? { lastCanaryAt: canary.lastCanaryAt } : {}),
+                        }),
                     },
                 ],
             });
@@ -542,10 +641,12 @@ async function sweepAccount(message, deps) {
     };
     // The watched regions start at once; ListTrails only adds the home regions of trails outside them.
     let listError = null;
+    let listed = null;
     const others = (async () => {
         try {
             const client = await deps.cloudtrail(account, message.regions[0]);
-            const { Trails = [] } = await client.send(new dist_cjs/* ListTrailsCommand */.xKP({}));
+            const Trails = await (0,common/* allPages */.S4)((0,dist_cjs/* paginateListTrails */.zlR)({ client }, {}), (page) => page.Trails);
+            listed = Trails.flatMap((t) => (t.TrailARN ? [{ name: t.Name ?? t.TrailARN, arn: t.TrailARN }] : []));
             const homes = Trails.filter((t) => t.TrailARN?.split(':')[4] === account && t.HomeRegion).map((t) => t.HomeRegion);
             return [...new Set(homes)].filter((r) => !watched.has(r));
         }
@@ -556,6 +657,20 @@ async function sweepAccount(message, deps) {
         }
     })();
     await Promise.all([...message.regions.map(sweepOne), others.then((regions) => Promise.all(regions.map(sweepOne)))]);
+    if (listed) {
+        // The sweep compares with the desired baseline, not only with the trails it can list: a baseline trail deleted while
+        // its DeleteTrail event was missed is found here, and recreated by the event path's own DeleteTrail decision.
+        const region = message.regions[0];
+        const outcome = outcomes.find((o) => o.region === region && !o.error);
+        const management = deps.settings.organization?.managementAccount;
+        for (const baseline of (0,sweep/* missingBaselineTrails */.PH)(deps.settings.trails, account, listed)) {
+            // An organization trail is one trail for every member: judged by its owner, or (owner not swept) by the one member
+            // that reads foreign organization trails; otherwise every member would recreate it, and alert it, at once.
+            if (baseline.isOrganizationTrail && management && account !== management && !(await readsForeign(management)))
+                continue;
+            outcome?.found.push(await missingTrailFinding(baseline, account, region, sweepId, deps));
+        }
+    }
     if (listError) {
         // Trails homed outside the watched regions are unseen while ListTrails fails: that is a finding, not a log line.
         const region = message.regions[0];
@@ -642,6 +757,7 @@ async function sweepAccount(message, deps) {
             rows: outcome.rows,
             ...(outcome.error ? { error: outcome.error } : {}),
             ...(outcome.canarySent ? { canary: outcome.canarySent } : {}),
+            ...(outcome.lastCanaryAt ? { lastCanaryAt: outcome.lastCanaryAt } : {}),
         }));
         return { findings, resolved, stateError };
     }));

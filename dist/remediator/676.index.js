@@ -26,6 +26,8 @@ var client_sqs_dist_cjs = __webpack_require__(8868);
 var schemas = __webpack_require__(2857);
 // EXTERNAL MODULE: ./src/core/arn.ts
 var arn = __webpack_require__(7136);
+// EXTERNAL MODULE: ./src/core/config.ts
+var config = __webpack_require__(4489);
 // EXTERNAL MODULE: ./src/core/aws/clients.ts + 1 modules
 var clients = __webpack_require__(5493);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js
@@ -175,10 +177,11 @@ function fromStatusItem(item) {
 
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(2483);
-// EXTERNAL MODULE: ./lambda/guard.ts + 3 modules
-var guard = __webpack_require__(9943);
+// EXTERNAL MODULE: ./lambda/guard.ts + 2 modules
+var guard = __webpack_require__(9586);
 ;// CONCATENATED MODULE: ./lambda/sweep-deps.ts
 // The sweep's real dependencies in the remediator Lambda, from its environment (written by `apply`).
+
 
 
 
@@ -197,8 +200,12 @@ var guard = __webpack_require__(9943);
 const SweepEnvironmentSchema = schemas/* strictObject */.rej({
     members: schemas/* union */.KCZ([schemas/* literal */.euz('organization'), schemas/* array */.YOg(schemas/* string */.YjP().regex(arn/* ACCOUNT_ID */.W_))]),
     exclude: schemas/* array */.YOg(schemas/* string */.YjP().regex(arn/* ACCOUNT_ID */.W_)).default([]),
-    canaryGraceSeconds: schemas/* number */.aig().int().min(0).max(3600).default(60),
+    canaryGraceSeconds: schemas/* number */.aig().int().min(0).max(3600).default(config/* DEFAULT_CANARY_GRACE_SECONDS */.ke),
+    /** `sweep.schedule`: the planner alerts a previous sweep older than twice it. Absent (older deployments): not checked. */
+    schedule: schemas/* string */.YjP().min(1).max(256).nullable().optional(),
 });
+/** How long a container keeps the Organization's member list. */
+const MEMBERS_TTL_MS = 5 * 60_000;
 /** Reads `TRAILGUARD_SWEEP`; throws naming the variable and the path of the bad field. */
 function loadSweepEnvironment(env) {
     let value;
@@ -240,6 +247,7 @@ function createDefaultSweepDeps(deps, env, options) {
     const state = new StateTable((0,clients/* createClient */.UU)(dist_cjs.DynamoDBClient, base), env.TRAILGUARD_STATE_TABLE ?? sweep/* SWEEP_NAMES */.OM.table);
     const sqs = (0,clients/* createClient */.UU)(client_sqs_dist_cjs/* SQSClient */.hW, base);
     let queueUrl;
+    let organizationMembers;
     return {
         ...deps,
         state,
@@ -249,19 +257,34 @@ function createDefaultSweepDeps(deps, env, options) {
             centralBusArn: `arn:${partition}:events:${home}:${account}:event-bus/${names/* NAMES */.X.bus}`,
             canaryGraceMs: sweepEnv.canaryGraceSeconds * 1000,
             watch: pipeline.watch,
+            ...(sweepEnv.schedule !== undefined ? { schedule: sweepEnv.schedule } : {}),
         },
-        async members() {
+        members() {
             const exclude = new Set(sweepEnv.exclude);
             if (Array.isArray(sweepEnv.members))
-                return sweepEnv.members.filter((m) => !exclude.has(m));
-            const organizations = (0,clients/* createClient */.UU)(client_organizations_dist_cjs.OrganizationsClient, base);
-            const out = [];
-            for await (const page of (0,client_organizations_dist_cjs.paginateListAccounts)({ client: organizations }, {})) {
-                for (const a of page.Accounts ?? [])
-                    if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id))
-                        out.push(a.Id);
+                return Promise.resolve(sweepEnv.members.filter((m) => !exclude.has(m)));
+            // Every worker that sees an organization trail asks (one member reads those of an unswept owner): one
+            // ListAccounts walk per container every few minutes, not one per account swept.
+            const now = Date.now();
+            if (!organizationMembers || now - organizationMembers.at > MEMBERS_TTL_MS) {
+                const list = (async () => {
+                    const organizations = (0,clients/* createClient */.UU)(client_organizations_dist_cjs.OrganizationsClient, base);
+                    const out = [];
+                    for await (const page of (0,client_organizations_dist_cjs.paginateListAccounts)({ client: organizations }, {})) {
+                        for (const a of page.Accounts ?? [])
+                            if (a.Id && a.State === 'ACTIVE' && !exclude.has(a.Id))
+                                out.push(a.Id);
+                    }
+                    return out;
+                })();
+                const entry = { at: now, list };
+                list.catch(() => {
+                    if (organizationMembers === entry)
+                        organizationMembers = undefined;
+                });
+                organizationMembers = entry;
             }
-            return out;
+            return organizationMembers.list;
         },
         async enqueue(messages) {
             queueUrl ??= sqs

@@ -1,8 +1,8 @@
-export const id = 943;
-export const ids = [943];
+export const id = 586;
+export const ids = [586];
 export const modules = {
 
-/***/ 9943:
+/***/ 9586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -33,55 +33,10 @@ var core_arn = __webpack_require__(7136);
 var assume_role = __webpack_require__(1880);
 // EXTERNAL MODULE: ./src/core/aws/clients.ts + 1 modules
 var aws_clients = __webpack_require__(5493);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/core/names.ts
-var names = __webpack_require__(2483);
-;// CONCATENATED MODULE: ./src/core/aws/kinds/common.ts
-// Helpers every kind's AWS half shares: "does not exist" across services, tags, policy documents, pages.
-
-
-const NOT_FOUND = new Set([
-    'NoSuchEntity',
-    'NoSuchEntityException',
-    'ResourceNotFoundException',
-    'ResourceNotFound',
-    'NotFound',
-    'NotFoundException',
-    'AWS.SimpleQueueService.NonExistentQueue',
-    'QueueDoesNotExist',
-]);
-/** Whether an AWS error says the resource does not exist (each service has its own code for it). */
-function isMissing(error) {
-    return NOT_FOUND.has((0,errors/* errorCode */.CA)(error));
-}
-/** `undefined` when the resource does not exist; other errors propagate. */
-async function orMissing(call) {
-    try {
-        return await call;
-    }
-    catch (error) {
-        if (isMissing(error))
-            return undefined;
-        throw error;
-    }
-}
-/** Every item of every page an SDK paginator yields. */
-async function allPages(pages, items) {
-    const out = [];
-    for await (const page of pages)
-        out.push(...(items(page) ?? []));
-    return out;
-}
-const managedIn = (tags) => (tags ?? []).some((t) => t.Key === names/* MANAGED_TAG */.N.key && t.Value === names/* MANAGED_TAG */.N.value);
-/** IAM returns policy documents URL-encoded. */
-const parsePolicy = (text) => (text ? JSON.parse(decodeURIComponent(text)) : undefined);
-/** The managed tag, as list-tagging services (IAM, EventBridge, SNS) and map-tagging ones (SQS, Lambda) take it. */
-const TAG_LIST = [{ Key: names/* MANAGED_TAG */.N.key, Value: names/* MANAGED_TAG */.N.value }];
-const TAG_MAP = { [names/* MANAGED_TAG */.N.key]: names/* MANAGED_TAG */.N.value };
-
+// EXTERNAL MODULE: ./src/core/aws/kinds/common.ts
+var common = __webpack_require__(9124);
 ;// CONCATENATED MODULE: ./src/core/aws/kinds/event-rule.ts
-// An EventBridge rule, AWS half: DescribeRule, ListTargetsByRule, tags; PutRule, stale targets removed, PutTargets.
+// An EventBridge rule, AWS half: the rule (from its bus's ListRules, shared), ListTargetsByRule, tags; PutRule, stale targets removed, PutTargets.
 
 
 
@@ -114,25 +69,26 @@ function ruleTargetFields(targets) {
 const eventRuleIo = {
     // PutTargets with a RoleArn (member rules: trailguard-forwarder) needs iam:PassRole.
     actions: {
-        read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+        // ListRules lists the rule (with the others of its bus); DescribeRule only where a role older than that lacks it.
+        read: ['events:ListRules', 'events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
         write: ['events:PutRule', 'events:TagResource', 'events:RemoveTargets', 'events:PutTargets', 'iam:PassRole'],
     },
-    async read(resource, { accounts, account, region }) {
+    async read(resource, { accounts, account, region, rule: ruleOf }) {
         const events = await accounts.client(dist_cjs.EventBridgeClient, account, region);
         const busPath = resource.bus === 'default' ? '' : `${resource.bus}/`;
         const arn = `arn:${(0,core_arn/* partitionOf */.iQ)(region)}:events:${region}:${account}:rule/${busPath}${resource.name}`;
         const [rule, targets, tags] = await Promise.all([
-            orMissing(events.send(new dist_cjs/* DescribeRuleCommand */.NDC({ Name: resource.name, EventBusName: resource.bus }))),
-            orMissing(events.send(new dist_cjs/* ListTargetsByRuleCommand */.Hi6({ Rule: resource.name, EventBusName: resource.bus }))),
-            orMissing(events.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceARN: arn }))),
+            ruleOf(resource.bus, resource.name),
+            (0,common/* orMissing */.Mr)(events.send(new dist_cjs/* ListTargetsByRuleCommand */.Hi6({ Rule: resource.name, EventBusName: resource.bus }))),
+            (0,common/* orMissing */.Mr)(events.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceARN: arn }))),
         ]);
         if (!rule)
             return { exists: false };
         const normalized = ruleTargetFields(targets?.Targets ?? []);
         return {
             exists: true,
-            managed: managedIn(tags?.Tags),
-            fields: { eventPattern: rule.EventPattern ? JSON.parse(rule.EventPattern) : null, state: rule.State, targets: normalized },
+            managed: (0,common/* managedIn */.t0)(tags?.Tags),
+            fields: { eventPattern: rule.eventPattern ? JSON.parse(rule.eventPattern) : null, state: rule.state, targets: normalized },
             ids: { targets: normalized.map((t) => t.Id).join(',') },
         };
     },
@@ -145,7 +101,7 @@ const eventRuleIo = {
                 EventPattern: JSON.stringify(resource.pattern),
                 State: 'ENABLED',
                 Description: resource.description,
-                ...(create ? { Tags: TAG_LIST } : {}),
+                ...(create ? { Tags: common/* TAG_LIST */.M1 } : {}),
             }));
         }
         if (create || fields.has('targets')) {
@@ -161,10 +117,14 @@ const eventRuleIo = {
     },
 };
 
-// EXTERNAL MODULE: ./src/core/desired-state.ts + 1 modules
-var desired_state = __webpack_require__(8792);
-// EXTERNAL MODULE: ./src/core/kinds/index.ts + 10 modules
-var kinds = __webpack_require__(8801);
+// EXTERNAL MODULE: ./src/core/desired-state.ts + 2 modules
+var desired_state = __webpack_require__(4135);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(4296);
+// EXTERNAL MODULE: ./src/core/names.ts
+var names = __webpack_require__(2483);
+// EXTERNAL MODULE: ./src/core/kinds/index.ts + 12 modules
+var kinds = __webpack_require__(1477);
 ;// CONCATENATED MODULE: ./src/core/plan.ts
 // The plan: a pure diff of desired resources against what the readers observed, each change with its reason.
 
@@ -246,10 +206,13 @@ var pipeline_event = __webpack_require__(6196);
 var cloudtrail = __webpack_require__(2934);
 // EXTERNAL MODULE: ./src/core/event-selectors.ts
 var event_selectors = __webpack_require__(7556);
+// EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
+var sweep = __webpack_require__(8042);
 // EXTERNAL MODULE: ./lambda/alerting.ts
 var alerting = __webpack_require__(9500);
 ;// CONCATENATED MODULE: ./lambda/guard.ts
 // The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
+
 
 
 
@@ -360,10 +323,27 @@ function describeGuardChange(event) {
             return [`permissions boundary ${String(p.permissionsBoundary)} set on ${name}`];
         case 'DeleteRolePermissionsBoundary':
             return [`permissions boundary removed from ${name}`];
+        case 'DeleteSchedule':
+            return [`schedule ${name} deleted`];
+        case 'UpdateSchedule': {
+            const target = p.target?.arn;
+            const changes = [
+                ...(p.state === 'DISABLED'
+                    ? [`schedule ${name} disabled`]
+                    : typeof p.state === 'string'
+                        ? [`schedule ${name} state ${p.state}`]
+                        : []),
+                ...(typeof p.scheduleExpression === 'string' ? [`schedule expression of ${name} set to ${p.scheduleExpression}`] : []),
+                ...(target !== undefined ? [`target of ${name} set to ${String(target)}`] : []),
+            ];
+            return changes.length > 0 ? changes : [`schedule ${name} updated`];
+        }
     }
 }
 function resourceArn(event) {
     const p = (0,core_arn/* partitionOf */.iQ)(event.region);
+    if (event.resource.kind === 'scheduler-schedule')
+        return `arn:${p}:scheduler:${event.region}:${event.account}:schedule/${event.resource.group ?? 'default'}/${event.resource.name}`;
     if (event.resource.kind === 'iam-role')
         return `arn:${p}:iam::${event.account}:role/${event.resource.name}`;
     const bus = event.resource.bus === 'default' || !event.resource.bus ? '' : `${event.resource.bus}/`;
@@ -481,6 +461,8 @@ async function decide(event, deps, guard, actor) {
             ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
             : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
     }
+    if (event.resource.kind === 'scheduler-schedule')
+        return scheduleVerdict(event, deps, actor);
     if (event.resource.kind === 'iam-role') {
         // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
         return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
@@ -542,6 +524,47 @@ async function decide(event, deps, guard, actor) {
     if (desired.name === names/* NAMES */.X.forwardRule && actor !== 'remediator')
         await recheckTrails(event, deps, verdict);
     return verdict;
+}
+/**
+ * A call on the sweep schedule: alerted `pipeline-tampered` (a disabled or deleted schedule means no sweep, so no trail
+ * found off and no canary, until `apply` restores it; the remediator may not change schedules). Only the deploy role
+ * putting it back (enabled, targeting `trailguard-sweep`) passes silently.
+ */
+function scheduleVerdict(event, deps, actor) {
+    const none = { actions: [], error: null };
+    const [, partition, , region, central] = deps.settings.topicArn.split(':');
+    const ours = event.resource.name === sweep/* SWEEP_NAMES */.OM.schedule &&
+        (event.resource.group ?? 'default') === 'default' &&
+        event.account === central &&
+        event.region === region;
+    if (!ours) {
+        return actor === 'other'
+            ? {
+                ...none,
+                outcome: 'pipeline-tampered',
+                restored: null,
+                reason: 'a trailguard-sweep* schedule TrailGuard does not manage: nothing to restore',
+            }
+            : { ...none, outcome: 'ignored', restored: null, reason: 'TrailGuard changed a schedule that is not its sweep schedule' };
+    }
+    const p = event.requestParameters;
+    const queue = `arn:${partition}:sqs:${region}:${central}:${sweep/* SWEEP_NAMES */.OM.queue}`;
+    const target = p.target?.arn;
+    if (actor === 'deploy' && event.eventName === 'UpdateSchedule' && p.state !== 'DISABLED' && target === queue) {
+        return {
+            ...none,
+            outcome: 'ignored',
+            restored: null,
+            reason: "made by TrailGuard's deploy role, enabled and targeting trailguard-sweep",
+        };
+    }
+    const what = event.eventName === 'DeleteSchedule' ? 'deleted' : p.state === 'DISABLED' ? 'disabled' : 'changed';
+    return {
+        ...none,
+        outcome: 'pipeline-tampered',
+        restored: false,
+        reason: `the sweep schedule ${sweep/* SWEEP_NAMES */.OM.schedule} was ${what}: no scheduled sweep may run (no trail found off, no canary sent) until trailguard apply restores it; the remediator does not change schedules`,
+    };
 }
 /**
  * Reads every trail homed in the event's account and region and puts back what a missed tamper call
@@ -687,7 +710,64 @@ async function handlePipelineEvent(raw, deps) {
 
 /***/ }),
 
-/***/ 8792:
+/***/ 9124:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M1: () => (/* binding */ TAG_LIST),
+/* harmony export */   Mr: () => (/* binding */ orMissing),
+/* harmony export */   S4: () => (/* binding */ allPages),
+/* harmony export */   t0: () => (/* binding */ managedIn)
+/* harmony export */ });
+/* unused harmony exports isMissing, parsePolicy, TAG_MAP */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2483);
+// Helpers every kind's AWS half shares: "does not exist" across services, tags, policy documents, pages.
+
+
+const NOT_FOUND = new Set([
+    'NoSuchEntity',
+    'NoSuchEntityException',
+    'ResourceNotFoundException',
+    'ResourceNotFound',
+    'NotFound',
+    'NotFoundException',
+    'AWS.SimpleQueueService.NonExistentQueue',
+    'QueueDoesNotExist',
+]);
+/** Whether an AWS error says the resource does not exist (each service has its own code for it). */
+function isMissing(error) {
+    return NOT_FOUND.has((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(error));
+}
+/** `undefined` when the resource does not exist; other errors propagate. */
+async function orMissing(call) {
+    try {
+        return await call;
+    }
+    catch (error) {
+        if (isMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+/** Every item of every page an SDK paginator yields. */
+async function allPages(pages, items) {
+    const out = [];
+    for await (const page of pages)
+        out.push(...(items(page) ?? []));
+    return out;
+}
+const managedIn = (tags) => (tags ?? []).some((t) => t.Key === _names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.key && t.Value === _names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.value);
+/** IAM returns policy documents URL-encoded. */
+const parsePolicy = (text) => (text ? JSON.parse(decodeURIComponent(text)) : undefined);
+/** The managed tag, as list-tagging services (IAM, EventBridge, SNS) and map-tagging ones (SQS, Lambda) take it. */
+const TAG_LIST = [{ Key: _names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.key, Value: _names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.value }];
+const TAG_MAP = { [_names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.key]: _names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.value };
+
+
+/***/ }),
+
+/***/ 4135:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -696,7 +776,7 @@ __webpack_require__.d(__webpack_exports__, {
   YA: () => (/* binding */ memberRules)
 });
 
-// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, TAGGED_KINDS, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, sweepEnvironment, tamperPattern, tamperPatterns
+// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns
 
 // EXTERNAL MODULE: ./src/core/arn.ts
 var arn = __webpack_require__(7136);
@@ -1020,8 +1100,16 @@ function logStorageStatements(ctx, p) {
         });
     }
     // Keys only as the baseline pins them by key ARN or key id: a key's state and policy are read, and it is re-enabled,
-    // nowhere else. An alias is not enough: whoever administers it can point it at another key.
-    const keyArns = ctx.baseline.flatMap(({ kmsKeyId }) => !kmsKeyId || isKmsAlias(kmsKeyId) ? [] : [kmsKeyId.startsWith('arn:') ? kmsKeyId : `arn:${p}:kms:*:${ctx.account}:key/${kmsKeyId}`]);
+    // nowhere else. An alias is not enough: whoever administers it can point it at another key. A key id is unique to one
+    // key, but a multi-Region key's `mrk-` id is shared by its replicas in every region: `trailguard.yml` refuses it
+    // (trails[i].kmsKeyId), and a caller that passes one anyway is granted the central region's replica only, never `*`.
+    const keyArns = ctx.baseline.flatMap(({ kmsKeyId }) => {
+        if (!kmsKeyId || isKmsAlias(kmsKeyId))
+            return [];
+        if (kmsKeyId.startsWith('arn:'))
+            return [kmsKeyId];
+        return [`arn:${p}:kms:${/^mrk-/.test(kmsKeyId) ? ctx.region : '*'}:${ctx.account}:key/${kmsKeyId}`];
+    });
     const keyActions = ['kms:CancelKeyDeletion', 'kms:DescribeKey', 'kms:EnableKey', 'kms:GetKeyPolicy'];
     if (keyArns.length > 0) {
         statements.push({ Sid: 'ReenableTrailKeys', Effect: 'Allow', Action: keyActions, Resource: [...new Set(keyArns)].sort() });
@@ -1084,6 +1172,77 @@ function slackAppPolicy(ctx) {
             },
         ]
         : []));
+}
+/** The service, name and IAM ARN of a `slack.secrets` name (Service Authorization Reference: SSM `parameter`, Secrets Manager `Secret`). */
+function secretLocation(name, ctx) {
+    const p = partitionOf(ctx.region);
+    if (name.startsWith('ssm:')) {
+        const parameter = name.slice('ssm:'.length);
+        return { service: 'ssm', name: parameter, arn: `arn:${p}:ssm:${ctx.region}:${ctx.account}:parameter/${parameter.replace(/^\//, '')}` };
+    }
+    const secret = name.slice('secretsmanager:'.length);
+    return { service: 'secretsmanager', name: secret, arn: `arn:${p}:secretsmanager:${ctx.region}:${ctx.account}:secret:${secret}-??????` };
+}
+/**
+ * Permissions of `trailguard-slack`, the role the deployed Slack function runs as (`slack.deploy: lambda`): what
+ * `slackAppPolicy` grants any Slack app role (the members' reader role, the shared state table, starting a sweep), plus
+ * its own store `trailguard-slack` (items and index queries), invoking itself (Slack's 3-second rule: slow requests are
+ * answered by an asynchronous second invocation), reading exactly the two named secrets (kms:Decrypt only through
+ * that secret's service, for secrets under a customer-managed key), and its own logs. Throws as `slackAppPolicy` does.
+ */
+function iam_policies_slackFunctionPermissionsPolicy(ctx) {
+    const p = partitionOf(ctx.region);
+    const here = `${ctx.region}:${ctx.centralAccount}`;
+    const shared = slackAppPolicy({ ...ctx, centralAccount: ctx.centralAccount });
+    const secrets = [ctx.secrets.botToken, ctx.secrets.signingSecret].map((n) => secretLocation(n, { account: ctx.centralAccount, region: ctx.region }));
+    const of = (service) => [...new Set(secrets.filter((x) => x.service === service).map((x) => x.arn))];
+    const read = [
+        ...(of('ssm').length
+            ? [{ Sid: 'ReadSlackParameters', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: of('ssm') }]
+            : []),
+        ...(of('secretsmanager').length
+            ? [{ Sid: 'ReadSlackSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: of('secretsmanager') }]
+            : []),
+    ];
+    const via = [...new Set(secrets.map((x) => `${x.service}.${ctx.region}.amazonaws.com`))].sort();
+    return doc(...shared.Statement, {
+        Sid: 'OwnStore',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        Resource: [`arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}`, `arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}/index/*`],
+    }, {
+        Sid: 'InvokeSelfForSlowRequests',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: `arn:${p}:lambda:${here}:function:${NAMES.slackFunction}`,
+    }, ...read, 
+    // A SecureString or secret under a customer-managed key: usable only through those reads, never directly.
+    {
+        Sid: 'DecryptSlackSecretsThroughTheirService',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: `arn:${p}:kms:${here}:key/*`,
+        Condition: { StringEquals: { 'kms:ViaService': via.length === 1 ? via[0] : via } },
+    }, {
+        Sid: 'CreateOwnLogGroup',
+        Effect: 'Allow',
+        Action: 'logs:CreateLogGroup',
+        Resource: `arn:${p}:logs:${here}:log-group:/aws/lambda/${NAMES.slackFunction}`,
+    }, {
+        Sid: 'WriteOwnLogStreams',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `arn:${p}:logs:${here}:log-group:/aws/lambda/${NAMES.slackFunction}:log-stream:*`,
+    });
+}
+/** Permissions of `trailguard-slack-scheduler`: invoke `trailguard-slack` (the drain schedule), nothing else. */
+function iam_policies_slackSchedulerPermissionsPolicy(ctx) {
+    return doc({
+        Sid: 'InvokeSlackFunction',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: `arn:${partitionOf(ctx.region)}:lambda:${ctx.region}:${ctx.centralAccount}:function:${NAMES.slackFunction}`,
+    });
 }
 /** Trust of `trailguard-forwarder`: EventBridge, on behalf of this member account only. */
 function iam_policies_forwarderTrustPolicy(account) {
@@ -1182,6 +1341,14 @@ function deployRolePolicy(ctx = {}) {
         Action: 'iam:PassRole',
         Resource: [`arn:${p}:iam::*:role/${NAMES.remediatorRole}`, `arn:${p}:iam::*:role/${NAMES.forwarderRole}`],
         Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'events.amazonaws.com'] } },
+    }, 
+    // The Slack app's function (slack.deploy: lambda) runs as its own role, passed to Lambda only.
+    {
+        Sid: 'PassSlackRoleToLambda',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: `arn:${p}:iam::*:role/${NAMES.slackRole}`,
+        Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
     }, {
         Sid: 'TrailGuardBus',
         Effect: 'Allow',
@@ -1189,7 +1356,9 @@ function deployRolePolicy(ctx = {}) {
         Resource: own('events', `event-bus/${NAMES.bus}`),
     }, 
     // IAM's reference lists no resource type for these two: scoped to a bus ARN, AWS denies them.
-    { Sid: 'BusPolicyGrants', Effect: 'Allow', Action: ['events:PutPermission', 'events:RemovePermission'], Resource: '*' }, {
+    { Sid: 'BusPolicyGrants', Effect: 'Allow', Action: ['events:PutPermission', 'events:RemovePermission'], Resource: '*' }, 
+    // Likewise no resource type: one ListRules (NamePrefix trailguard-) reads both rules of a bus, instead of a DescribeRule each.
+    { Sid: 'ListRules', Effect: 'Allow', Action: 'events:ListRules', Resource: '*' }, {
         Sid: 'TrailGuardRules',
         Effect: 'Allow',
         Action: [
@@ -1223,8 +1392,11 @@ function deployRolePolicy(ctx = {}) {
             'dynamodb:CreateTable',
             'dynamodb:TagResource',
             'dynamodb:UpdateTable',
+            // The Slack store's TTL on expiresAt (slack.deploy: lambda).
+            'dynamodb:DescribeTimeToLive',
+            'dynamodb:UpdateTimeToLive',
         ],
-        Resource: own('dynamodb', 'table/trailguard-state'),
+        Resource: [own('dynamodb', 'table/trailguard-state'), own('dynamodb', `table/${NAMES.slackTable}`)],
     }, {
         Sid: 'TrailGuardSweepSchedule',
         Effect: 'Allow',
@@ -1235,6 +1407,17 @@ function deployRolePolicy(ctx = {}) {
         Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: `arn:${p}:iam::*:role/trailguard-sweep-scheduler`,
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }, {
+        Sid: 'TrailGuardSlackDrainSchedule',
+        Effect: 'Allow',
+        Action: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+        Resource: own('scheduler', `schedule/default/${NAMES.slackSchedule}`),
+    }, {
+        Sid: 'PassSlackSchedulerRoleToScheduler',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: `arn:${p}:iam::*:role/${NAMES.slackSchedulerRole}`,
         Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     }, {
         Sid: 'TrailGuardTopic',
@@ -1267,8 +1450,32 @@ function deployRolePolicy(ctx = {}) {
             'lambda:DeleteFunctionEventInvokeConfig',
             'lambda:GetPolicy',
             'lambda:RemovePermission',
+            // The Slack function's URL (read here; written only with AuthType NONE, below).
+            'lambda:GetFunctionUrlConfig',
         ],
-        Resource: own('lambda', `function:${NAMES.remediatorFunction}`),
+        Resource: [own('lambda', `function:${NAMES.remediatorFunction}`), own('lambda', `function:${NAMES.slackFunction}`)],
+    }, 
+    // Slack cannot sign requests with SigV4: the URL is public and the app verifies Slack's signature itself.
+    {
+        Sid: 'SlackFunctionUrl',
+        Effect: 'Allow',
+        Action: ['lambda:CreateFunctionUrlConfig', 'lambda:UpdateFunctionUrlConfig'],
+        Resource: own('lambda', `function:${NAMES.slackFunction}`),
+        Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } },
+    }, 
+    // Only the alerts topic may invoke the Slack function, and anyone only through its URL (Slack's signed requests).
+    {
+        Sid: 'LetOnlySnsInvokeSlackFunction',
+        Effect: 'Allow',
+        Action: 'lambda:AddPermission',
+        Resource: own('lambda', `function:${NAMES.slackFunction}`),
+        Condition: { StringEquals: { 'lambda:Principal': 'sns.amazonaws.com' } },
+    }, {
+        Sid: 'LetAnyoneOnlyThroughSlackFunctionUrl',
+        Effect: 'Allow',
+        Action: 'lambda:AddPermission',
+        Resource: own('lambda', `function:${NAMES.slackFunction}`),
+        Condition: { StringEquals: { 'lambda:Principal': '*', 'lambda:FunctionUrlAuthType': 'NONE' } },
     }, 
     // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
     {
@@ -1339,8 +1546,91 @@ function planRolePolicy(ctx) {
     return doc(...reads, { Sid: 'AssumeReadOnlyRoleInMembers', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:${p}:iam::*:role/${ctx.memberRole}` }, { Sid: 'NeverAssumeTrailGuardRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: trailGuardRoleArns(ctx) });
 }
 
-// EXTERNAL MODULE: ./src/core/kinds/index.ts + 10 modules
-var kinds = __webpack_require__(8801);
+// EXTERNAL MODULE: ./src/core/kinds/index.ts + 12 modules
+var kinds = __webpack_require__(1477);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./src/core/zip.ts
+// A deterministic zip writer: the same files give the same bytes, so Lambda's CodeSha256 tells whether deployed code is current.
+
+
+// Not zlib.crc32: Node added it in 22.2.0 and 20.15.0, and `engines` (>=20) still admits 20.0-20.14 and 22.0-22.1,
+// where the action or the CLI would fail at deploy time. Switch when `engines` is raised to ^20.15 || >=22.2.
+const CRC_TABLE = (() => {
+    const table = new Uint32Array(256);
+    for (let n = 0; n < 256; n += 1) {
+        let c = n;
+        for (let k = 0; k < 8; k += 1)
+            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        table[n] = c >>> 0;
+    }
+    return table;
+})();
+function crc32(data) {
+    let crc = 0xffffffff;
+    for (const byte of data)
+        crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+}
+// 1980-01-01 00:00, the earliest DOS time: no build clock leaks into the archive.
+const DOS_TIME = 0;
+const DOS_DATE = (/* unused pure expression or super */ null && ((0 << 9) | (1 << 5) | 1));
+/** Entries sorted by path, fixed timestamps and permissions (0644), deflate level 9. */
+function zip_createZip(entries) {
+    const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const locals = [];
+    const centrals = [];
+    let offset = 0;
+    for (const entry of sorted) {
+        const name = Buffer.from(entry.path.replace(/\\/g, '/'), 'utf8');
+        const compressed = deflateRawSync(entry.data, { level: 9 });
+        const crc = crc32(entry.data);
+        const local = Buffer.alloc(30);
+        local.writeUInt32LE(0x04034b50, 0);
+        local.writeUInt16LE(20, 4); // version needed
+        local.writeUInt16LE(0x0800, 6); // UTF-8 names
+        local.writeUInt16LE(8, 8); // deflate
+        local.writeUInt16LE(DOS_TIME, 10);
+        local.writeUInt16LE(DOS_DATE, 12);
+        local.writeUInt32LE(crc, 14);
+        local.writeUInt32LE(compressed.length, 18);
+        local.writeUInt32LE(entry.data.length, 22);
+        local.writeUInt16LE(name.length, 26);
+        local.writeUInt16LE(0, 28);
+        const central = Buffer.alloc(46);
+        central.writeUInt32LE(0x02014b50, 0);
+        central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix
+        central.writeUInt16LE(20, 6);
+        central.writeUInt16LE(0x0800, 8);
+        central.writeUInt16LE(8, 10);
+        central.writeUInt16LE(DOS_TIME, 12);
+        central.writeUInt16LE(DOS_DATE, 14);
+        central.writeUInt32LE(crc, 16);
+        central.writeUInt32LE(compressed.length, 20);
+        central.writeUInt32LE(entry.data.length, 24);
+        central.writeUInt16LE(name.length, 28);
+        central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // regular file, rw-r--r--
+        central.writeUInt32LE(offset, 42);
+        locals.push(local, name, compressed);
+        centrals.push(central, name);
+        offset += local.length + name.length + compressed.length;
+    }
+    const centralSize = centrals.reduce((n, b) => n + b.length, 0);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(sorted.length, 8);
+    end.writeUInt16LE(sorted.length, 10);
+    end.writeUInt32LE(centralSize, 12);
+    end.writeUInt32LE(offset, 16);
+    return Buffer.concat([...locals, ...centrals, end]);
+}
+/** Lambda's CodeSha256: base64 of the SHA-256 of the zip. */
+function zip_codeSha256(zip) {
+    return createHash('sha256').update(zip).digest('base64');
+}
+
 // EXTERNAL MODULE: ./src/core/pipeline-event.ts
 var pipeline_event = __webpack_require__(6196);
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
@@ -1351,6 +1641,8 @@ var bus_permission = __webpack_require__(5693);
 var iam_role = __webpack_require__(5519);
 ;// CONCATENATED MODULE: ./src/core/desired-state.ts
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
+
+
 
 
 
@@ -1447,6 +1739,26 @@ const GLOBAL_EVENT_SOURCES = ['organizations.amazonaws.com'];
 function globalTamperCalls(watch) {
     return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes(config/* WATCHED_EVENT_SOURCES */.hP[name] ?? ''));
 }
+/**
+ * Pattern of the central default bus's `trailguard-sweep-guard` rule: Scheduler's `UpdateSchedule` and `DeleteSchedule`
+ * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`).
+ */
+function scheduleGuardPattern() {
+    return {
+        source: ['aws.scheduler'],
+        'detail-type': [API_CALL],
+        detail: {
+            eventSource: ['scheduler.amazonaws.com'],
+            eventName: [...SCHEDULE_CALLS],
+            requestParameters: { name: [{ prefix: SWEEP_NAMES.schedule }] },
+        },
+    };
+}
+/** The central rules that deliver to the remediator (its queue and DLQ admit exactly these). */
+function centralRuleArns(config) {
+    const arns = centralArns(config);
+    return [arns.tamperRule, arns.guardRule, ...(config.sweep.schedule ? [arns.sweepGuardRule] : [])];
+}
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
 function centralGuardPattern(remediationRole) {
     return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
@@ -1467,8 +1779,13 @@ function centralTamperPattern(watch) {
 function globalEventsRegion(region) {
     return (0,arn/* globalRegionOf */.Nh)(region);
 }
+/**
+ * Sid of a bus grant: `trailguard-organization` (with organizationId) or `trailguard-members` (one statement naming
+ * every member's forwarder role: one statement per member no longer fits EventBridge's 10 KB at 50 members once each
+ * names a role). Earlier versions wrote `trailguard-<account>` per member: plan shows those as `delete`.
+ */
 function busPermissionSid(principal) {
-    return principal === '*' ? 'trailguard-organization' : `trailguard-${principal}`;
+    return principal === '*' ? 'trailguard-organization' : 'trailguard-members';
 }
 function centralArns(config) {
     const { account, region } = config.central;
@@ -1477,6 +1794,7 @@ function centralArns(config) {
         bus: `arn:${p}:events:${region}:${account}:event-bus/${NAMES.bus}`,
         tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
         guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
+        sweepGuardRule: `arn:${p}:events:${region}:${account}:rule/${SWEEP_NAMES.guardRule}`,
         function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
         remediatorRole: roleArn(account, NAMES.remediatorRole, region),
         topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
@@ -1490,12 +1808,15 @@ function centralArns(config) {
 }
 /**
  * `TRAILGUARD_SWEEP`: the members the planner sweeps (the list apply resolved, or `organization` with organizationId,
- * where the planner asks Organizations itself) and the exclusions.
+ * where the planner asks Organizations itself), the exclusions, the schedule (the planner alerts a gap of twice it) and
+ * the canary grace when the config sets one.
  */
 function sweepEnvironment(config, members) {
     return {
         members: config.members.organization && config.organizationId ? 'organization' : [...members],
         exclude: [...config.members.exclude],
+        schedule: config.sweep.schedule,
+        ...(config.sweep.canaryGraceSeconds !== undefined ? { canaryGraceSeconds: config.sweep.canaryGraceSeconds } : {}),
     };
 }
 /** The environment the remediator Lambda runs with (DESIGN.md "Remediator"). */
@@ -1580,7 +1901,7 @@ function centralResources(config, ctx) {
             attributes: {
                 MessageRetentionPeriod: '1209600',
                 SqsManagedSseEnabled: 'true',
-                Policy: queuePolicy(arns.dlq, [arns.tamperRule, arns.guardRule]),
+                Policy: queuePolicy(arns.dlq, centralRuleArns(config)),
             },
         },
         // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
@@ -1618,8 +1939,11 @@ function centralResources(config, ctx) {
         },
         { ...c('event-bus', NAMES.bus), kind: 'event-bus' },
     ];
-    const principals = config.organizationId ? ['*'] : ctx.members.filter((m) => m !== account);
-    for (const principal of principals) {
+    // Only the forwarder roles may put events on the bus (src/core/kinds/bus-permission.ts); the central account's own
+    // forwarder needs no grant on its own bus.
+    const others = ctx.members.filter((m) => m !== account);
+    const principal = config.organizationId ? '*' : others;
+    if (principal === '*' || principal.length > 0) {
         out.push({
             ...c('bus-permission', busPermissionSid(principal)),
             kind: 'bus-permission',
@@ -1653,6 +1977,30 @@ function centralResources(config, ctx) {
                 : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
         ],
     });
+    if (config.sweep.schedule) {
+        // The schedule lives in the central account, whose default bus no member rule watches: its own rule forwards the
+        // calls that disable or delete it, as the member guard does for the member rules (a sweep that never runs cannot
+        // report itself).
+        out.push({
+            ...c('event-rule', SWEEP_NAMES.guardRule),
+            kind: 'event-rule',
+            bus: 'default',
+            description: 'TrailGuard: changes to the sweep schedule trailguard-sweep',
+            pattern: scheduleGuardPattern(),
+            targets: [
+                queue
+                    ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
+                    : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
+            ],
+        });
+        if (!queue)
+            out.push({
+                ...c('lambda-permission', `${SWEEP_NAMES.guardRule}-rule`),
+                kind: 'lambda-permission',
+                functionName: NAMES.remediatorFunction,
+                sourceArn: arns.sweepGuardRule,
+            });
+    }
     if (queue) {
         out.push({
             ...c('sqs-queue', NAMES.eventsQueue),
@@ -1663,7 +2011,7 @@ function centralResources(config, ctx) {
                 MessageRetentionPeriod: '1209600',
                 SqsManagedSseEnabled: 'true',
                 RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arns.dlq, maxReceiveCount: 5 }),
-                Policy: queuePolicy(arns.eventsQueue, [arns.tamperRule, arns.guardRule]),
+                Policy: queuePolicy(arns.eventsQueue, centralRuleArns(config)),
             },
         }, {
             ...c('event-source-mapping', NAMES.eventsQueue),
@@ -1688,7 +2036,169 @@ function centralResources(config, ctx) {
         });
     }
     out.push(...sweepResources(config));
+    out.push(...slackResources(config, ctx));
     return out;
+}
+const SLACK_RUNTIME = 'nodejs22.x';
+/** Seconds: a deferred Re-check or `/trail-status` reads every region of an account; a drain posts a burst. */
+const SLACK_TIMEOUT = 60;
+const SLACK_MEMORY_MB = 512;
+/** Where the deployed function finds the config: `slackAppCode` puts it in the zip (Lambda runs from /var/task). */
+const SLACK_CONFIG_PATH = '/var/task/trailguard.json';
+/** The drain schedule's message: the handler treats a `Scheduled Event` as "post what is due". */
+const SLACK_DRAIN_MESSAGE = { source: 'trailguard.slack', 'detail-type': 'Scheduled Event', detail: {} };
+/**
+ * The DynamoDB store of `slack-app/store/dynamodb.ts` (`ensureTable`): key `id`, four indexes, TTL on `expiresAt`
+ * (replay-ledger entries expire). The store's queries fail on a table without them.
+ */
+const SLACK_TABLE_INDEXES = [
+    { name: 'byParent', partitionKey: 'parentId', sortKey: 'receivedAt' },
+    { name: 'byState', partitionKey: 'state', sortKey: 'nextAttemptAt' },
+    { name: 'byTime', partitionKey: 'bucket', sortKey: 'receivedAt' },
+    { name: 'byTrail', partitionKey: 'trailKey', sortKey: 'receivedAt' },
+];
+/** The Slack app's role ARN the members' reader role trusts: `slack.roleArn`, or with `deploy: lambda` the role apply creates. */
+function slackRoleArn(config) {
+    if (!config.slack)
+        return null;
+    if (config.slack.deploy === 'lambda')
+        return roleArn(config.central.account, NAMES.slackRole, config.central.region);
+    return config.slack.roleArn ?? null;
+}
+/**
+ * The config as the deployed Slack app reads it (`trailguard.json` in its zip): the parsed config written back in the
+ * shape `validateConfig` takes (regions `auto` again when it was), so the function sees the members, channel,
+ * responders and viewers apply saw. It holds no secret: `slack.secrets` are names.
+ */
+function slackAppConfig(config) {
+    const { discoverRegions, ...members } = config.members;
+    return { ...config, members: { ...members, regions: discoverRegions ? 'auto' : members.regions } };
+}
+/**
+ * The Slack function's zip: the files of `dist/slack-app-lambda/` (`bundle`, paths relative to it) and `trailguard.json`
+ * (`slackAppConfig`), deterministic (`createZip`), with Lambda's CodeSha256: a config change redeploys the code.
+ */
+function slackAppCode(bundle, config) {
+    const configFile = SLACK_CONFIG_PATH.split('/').pop();
+    const files = [
+        ...bundle.filter((f) => f.path !== configFile),
+        { path: configFile, data: Buffer.from(JSON.stringify(slackAppConfig(config), null, 2)) },
+    ];
+    const zip = createZip(files);
+    return { zip, sha256: codeSha256(zip) };
+}
+/** The deployed Slack function's URL for Slack's Request URLs (commands, interactivity): the function URL + `/slack/events`. */
+function slackEventsUrl(functionUrl) {
+    return `${functionUrl.replace(/\/+$/, '')}/slack/events`;
+}
+/**
+ * The environment of `trailguard-slack`: where the config and the store are, the channel, and the NAMES of its secrets
+ * (`SLACK_BOT_TOKEN_PARAM`, `SLACK_SIGNING_SECRET_PARAM`, read at cold start by `slack-app/secrets.ts`); never a value.
+ */
+function slackEnvironment(config) {
+    const slack = config.slack;
+    return {
+        NODE_ENV: 'production',
+        TRAILGUARD_CONFIG: SLACK_CONFIG_PATH,
+        TRAILGUARD_TABLE: NAMES.slackTable,
+        TRAILGUARD_TOPIC_ARN: centralArns(config).topic,
+        TRAILGUARD_SLACK_CHANNEL: slack.channel,
+        SLACK_BOT_TOKEN_PARAM: slack.secrets.botToken,
+        SLACK_SIGNING_SECRET_PARAM: slack.secrets.signingSecret,
+    };
+}
+/**
+ * With `slack.deploy: lambda` (issue 13), the Slack app in the central account: its role, store, function, URL (for
+ * Slack), the topic's Lambda subscription (with the statement letting the topic invoke it), and the schedule (with
+ * its role) that drains pending posts every minute. Nothing with `server`.
+ */
+function slackResources(config, ctx) {
+    if (config.slack?.deploy !== 'lambda' || !config.slack.secrets)
+        return [];
+    const { account, region } = config.central;
+    const arns = centralArns(config);
+    const p = partitionOf(region);
+    const functionArn = `arn:${p}:lambda:${region}:${account}:function:${NAMES.slackFunction}`;
+    const c = (kind, name, r = region) => ({ key: key(account, r, kind, name), account, region: r, name });
+    return [
+        {
+            ...c('iam-role', NAMES.slackRole, GLOBAL),
+            kind: 'iam-role',
+            description: 'TrailGuard Slack app (Lambda): reads trail status through TrailGuardReader, posts alerts; never remediates',
+            permissionsBoundary: boundaryArn(account, region),
+            trust: remediatorTrustPolicy({ centralAccount: account }),
+            policyName: NAMES.slackRole,
+            policy: slackFunctionPermissionsPolicy({
+                centralAccount: account,
+                region,
+                readerRole: config.roles.reader,
+                members: config.members.organization && config.organizationId ? null : ctx.members,
+                organizationId: config.organizationId,
+                secrets: config.slack.secrets,
+            }),
+        },
+        {
+            ...c('iam-role', NAMES.slackSchedulerRole, GLOBAL),
+            kind: 'iam-role',
+            description: 'TrailGuard: lets EventBridge Scheduler invoke trailguard-slack to post alerts still waiting for Slack',
+            permissionsBoundary: boundaryArn(account, region),
+            trust: sweepSchedulerTrustPolicy(account),
+            policyName: NAMES.slackSchedulerRole,
+            policy: slackSchedulerPermissionsPolicy({ centralAccount: account, region }),
+        },
+        {
+            ...c('dynamodb-table', NAMES.slackTable),
+            kind: 'dynamodb-table',
+            partitionKey: 'id',
+            indexes: SLACK_TABLE_INDEXES.map((i) => ({ ...i })),
+            ttlAttribute: 'expiresAt',
+        },
+        {
+            ...c('lambda-function', NAMES.slackFunction),
+            kind: 'lambda-function',
+            roleArn: roleArn(account, NAMES.slackRole, region),
+            runtime: SLACK_RUNTIME,
+            handler: REMEDIATOR_HANDLER,
+            timeout: SLACK_TIMEOUT,
+            memorySize: SLACK_MEMORY_MB,
+            environment: slackEnvironment(config),
+            codeSha256: ctx.slackCodeSha256 ?? '',
+            onFailureArn: null,
+            bundle: 'slack',
+            description: 'TrailGuard Slack app: alerts, Acknowledge, Re-check and /trail-status',
+        },
+        { ...c('lambda-url', NAMES.slackFunction), kind: 'lambda-url', functionName: NAMES.slackFunction, authType: 'NONE' },
+        {
+            ...c('lambda-permission', 'trailguard-slack-url'),
+            kind: 'lambda-permission',
+            functionName: NAMES.slackFunction,
+            principal: '*',
+            action: 'lambda:InvokeFunctionUrl',
+            sourceArn: null,
+            functionUrlAuthType: 'NONE',
+        },
+        {
+            ...c('lambda-permission', 'trailguard-slack-alerts'),
+            kind: 'lambda-permission',
+            functionName: NAMES.slackFunction,
+            principal: 'sns.amazonaws.com',
+            sourceArn: arns.topic,
+        },
+        {
+            ...c('sns-subscription', NAMES.slackFunction),
+            kind: 'sns-subscription',
+            topicArn: arns.topic,
+            protocol: 'lambda',
+            endpoint: functionArn,
+        },
+        {
+            ...c('scheduler-schedule', NAMES.slackSchedule),
+            kind: 'scheduler-schedule',
+            scheduleExpression: 'rate(1 minute)',
+            target: { arn: functionArn, roleArn: roleArn(account, NAMES.slackSchedulerRole, region), input: JSON.stringify(SLACK_DRAIN_MESSAGE) },
+            description: 'TrailGuard: posts alerts still waiting for Slack (trailguard-slack)',
+        },
+    ];
 }
 /**
  * The sweep (issue 11): the queue `trailguard-sweep` (with its DLQ) that the remediator consumes through a mapping of
@@ -1783,13 +2293,14 @@ function memberResources(config, account) {
             policy: memberRemediationPermissionsPolicy({ ...remediationCtx, trustedPrincipalArns: [arns.remediatorRole] }),
         },
     ];
-    if (config.slack?.roleArn) {
+    const slackRole = slackRoleArn(config);
+    if (slackRole) {
         out.push({
             ...g('iam-role', config.roles.reader),
             kind: 'iam-role',
             description: 'TrailGuard: read-only CloudTrail status for the Slack app (Re-check, /trail-status)',
             permissionsBoundary: boundaryArn(account, central.region),
-            trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [config.slack.roleArn] }),
+            trust: memberRemediationTrustPolicy({ ...remediationCtx, trustedPrincipalArns: [slackRole] }),
             policyName: config.roles.reader,
             policy: readerPermissionsPolicy({ account, region: central.region }),
         });
@@ -1848,6 +2359,8 @@ function permissionsBoundaryPolicy(config) {
     const seen = new Set();
     const statements = [];
     const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
+    const slackRoles = new Set([NAMES.slackRole, NAMES.slackSchedulerRole]);
+    let slackCount = 0;
     for (const r of resources) {
         if (r.kind !== 'iam-role')
             continue;
@@ -1857,10 +2370,28 @@ function permissionsBoundaryPolicy(config) {
             if (seen.has(text))
                 continue;
             seen.add(text);
+            if (slackRoles.has(r.name)) {
+                // The deployed Slack app's roles come last and would take the boundary past IAM's 6,144 characters: what another
+                // role's statement already allows is left out, and the rest get short Sids. Only for them, so that the boundary
+                // of a config without `slack.deploy: lambda` stays exactly what administrators already created.
+                if (statements.some((other) => covers(other, general)))
+                    continue;
+                statements.push({ ...general, Sid: `SlackApp${(slackCount += 1)}` });
+                continue;
+            }
             statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
         }
     }
     return { Version: '2012-10-17', Statement: statements };
+}
+/** Whether `outer` allows everything `inner` does: same effect and condition, every action and resource of `inner` listed (no wildcard reasoning). */
+function covers(outer, inner) {
+    const list = (v) => new Set([v ?? []].flat());
+    const within = (a, b) => [...a].every((x) => b.has(x));
+    return (outer.Effect === inner.Effect &&
+        JSON.stringify(outer.Condition ?? null) === JSON.stringify(inner.Condition ?? null) &&
+        within(list(inner.Action), list(outer.Action)) &&
+        within(list(inner.Resource), list(outer.Resource)));
 }
 function desiredState(config, ctx) {
     const resources = [...centralAccountResources(config, ctx), ...ctx.members.flatMap((m) => memberResources(config, m))];
@@ -1926,25 +2457,45 @@ function centralAccountResources(config, ctx) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   al: () => (/* binding */ busPermission)
 /* harmony export */ });
-/* unused harmony exports BUS_POLICY_LIMIT, busStatement */
+/* unused harmony exports BUS_POLICY_LIMIT, forwarderRoleArn, grantAccounts, busStatement */
 /* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7136);
-/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6789);
-// One statement of the central bus's policy letting a member (or the Organization) call events:PutEvents.
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2483);
+/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6789);
+// One statement of the central bus's policy letting the members' forwarder roles (or the Organization's) call events:PutEvents.
+
 
 
 /** Bytes EventBridge allows for an event bus's permission policy (PutPermission reference: 10 KB). */
 const BUS_POLICY_LIMIT = 10_240;
-/** Canonical bus-policy statement for a principal, as EventBridge stores it. */
+/**
+ * `arn:<partition>:iam::<account>:role/trailguard-forwarder`: the role the member rules assume to put events on the
+ * central bus (`*` for any account). Only it is admitted: its trust admits events.amazonaws.com alone, so no principal
+ * of a member can put a forged canary or tamper record on the bus itself.
+ */
+function forwarderRoleArn(partition, account) {
+    return `arn:${partition}:iam::${account}:role/${_names_js__WEBPACK_IMPORTED_MODULE_1__/* .NAMES */ .X.forwarderRole}`;
+}
+/** The member account ids of a grant, sorted (empty for the Organization's `*`). */
+function grantAccounts(resource) {
+    return resource.principal === '*' ? [] : [resource.principal].flat().sort();
+}
+/**
+ * Canonical bus-policy statement of a grant, as TrailGuard writes it (EventBridge PutPermission with `Policy`). Members:
+ * `Principal.AWS` names each member account (its root: an account principal always exists, while a role principal
+ * must exist when the policy is written and becomes an internal id if the role is recreated); the Organization:
+ * `Principal: *` with `aws:PrincipalOrgID`. Both carry an `ArnLike` on `aws:PrincipalArn` (IAM global condition key; a
+ * forwarded event is put by the forwarder role's session, whose `aws:PrincipalArn` is the role's ARN), so only
+ * `trailguard-forwarder` may put events, never another principal of a member.
+ */
 function busStatement(resource, busArn) {
     const p = busArn.split(':')[1];
-    return {
-        Sid: resource.name,
-        Effect: 'Allow',
-        Principal: resource.principal === '*' ? '*' : { AWS: `arn:${p}:iam::${resource.principal}:root` },
-        Action: 'events:PutEvents',
-        Resource: busArn,
-        ...(resource.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } } : {}),
+    const roots = grantAccounts(resource).map((account) => `arn:${p}:iam::${account}:root`);
+    const principal = resource.principal === '*' ? '*' : { AWS: roots.length === 1 ? roots[0] : roots };
+    const condition = {
+        ...(resource.principal === '*' && resource.organizationId ? { StringEquals: { 'aws:PrincipalOrgID': resource.organizationId } } : {}),
+        ArnLike: { 'aws:PrincipalArn': forwarderRoleArn(p, '*') },
     };
+    return { Sid: resource.name, Effect: 'Allow', Principal: principal, Action: 'events:PutEvents', Resource: busArn, Condition: condition };
 }
 const busPermission = {
     kind: 'bus-permission',
@@ -1956,18 +2507,30 @@ const busPermission = {
         const byBus = new Map();
         for (const g of grants) {
             const busArn = `arn:${(0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOf */ .iQ)(g.region)}:events:${g.region}:${g.account}:event-bus/${g.bus}`;
-            byBus.set(busArn, [...(byBus.get(busArn) ?? []), busStatement(g, busArn)]);
+            const seen = byBus.get(busArn) ?? { statements: [], members: 0 };
+            seen.statements.push(busStatement(g, busArn));
+            seen.members += grantAccounts(g).length;
+            byBus.set(busArn, seen);
         }
-        for (const statements of byBus.values()) {
+        for (const { statements, members } of byBus.values()) {
             const size = Buffer.byteLength(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
             if (size <= BUS_POLICY_LIMIT)
                 continue;
-            throw new _kind_js__WEBPACK_IMPORTED_MODULE_1__/* .DesiredStateError */ .o7(`the central bus policy would be ${size} bytes for ${statements.length} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
+            throw new _kind_js__WEBPACK_IMPORTED_MODULE_2__/* .DesiredStateError */ .o7(`the central bus policy would be ${size} bytes for ${members} member accounts, over EventBridge's ${BUS_POLICY_LIMIT}-byte limit: ` +
                 'set organizationId in trailguard.yml so that one aws:PrincipalOrgID statement covers every member');
         }
     },
     // Semantic, not textual: EventBridge and emulators store the same grant in different shapes.
-    desiredFields: (r) => ({ grant: { principal: r.principal, organizationId: r.organizationId ?? null } }),
+    desiredFields: (r) => {
+        const p = (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOf */ .iQ)(r.region);
+        return {
+            grant: {
+                principal: r.principal === '*' ? '*' : grantAccounts(r).join(','),
+                organizationId: r.organizationId ?? null,
+                principalArn: forwarderRoleArn(p, '*'),
+            },
+        };
+    },
 };
 
 
@@ -2019,7 +2582,7 @@ const iamRole = {
 
 /***/ }),
 
-/***/ 8801:
+/***/ 1477:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2037,8 +2600,13 @@ var bus_permission = __webpack_require__(5693);
 const dynamoDbTable = {
     kind: 'dynamodb-table',
     tagged: true,
-    // On-demand: a sweep writes in bursts every 15 minutes and nothing in between.
-    desiredFields: () => ({ billingMode: 'PAY_PER_REQUEST' }),
+    // On-demand: a sweep writes in bursts every 15 minutes and nothing in between; Slack's traffic is as bursty.
+    desiredFields: (r) => ({
+        billingMode: 'PAY_PER_REQUEST',
+        // Only for tables that name them, so a table deployed before these fields were compared shows no new drift.
+        ...(r.indexes ? { indexes: [...r.indexes].sort((a, b) => a.name.localeCompare(b.name)) } : {}),
+        ...(r.ttlAttribute ? { timeToLive: r.ttlAttribute } : {}),
+    }),
 };
 
 ;// CONCATENATED MODULE: ./src/core/kinds/event-bus.ts
@@ -2084,13 +2652,13 @@ const iamBoundary = {
             if (length <= iam_role/* IAM_LIMITS */.RB.managedPolicy)
                 continue;
             throw new kind/* DesiredStateError */.o7(`the ${b.name} policy would be ${length} characters, over IAM's ${iam_role/* IAM_LIMITS */.RB.managedPolicy} for a managed policy: ` +
-                'fewer baseline trails (trails) or CloudWatch Logs roles make it shorter');
+                "fewer baseline trails (trails) or CloudWatch Logs roles make it shorter (slack.deploy: lambda adds the Slack app's roles)");
         }
     },
 };
 
 ;// CONCATENATED MODULE: ./src/core/kinds/lambda-function.ts
-// The remediator function `trailguard-remediator`: configuration, code, on-failure destination, and what must not be on it.
+// A TrailGuard function (`trailguard-remediator`, and `trailguard-slack` with slack.deploy: lambda): configuration, code, on-failure destination, and what must not be on it.
 
 /** Lambda's quota on a function's environment: 4 KB for every key and value together (Lambda Developer Guide, "Quotas"). */
 const LAMBDA_ENVIRONMENT_LIMIT = 4096;
@@ -2133,8 +2701,29 @@ const lambdaPermission = {
     kind: 'lambda-permission',
     // A policy statement has no tags: TrailGuard's are those whose Sid starts with `trailguard-`.
     tagged: false,
-    describeConflict: (c) => `statement ${c.name} of the remediator's function policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke the remediator with forged records; TrailGuard never changes it, remove it`,
-    desiredFields: (r) => ({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', sourceArn: r.sourceArn }),
+    // The reader names the function in the reason (`a trailguard-slack policy statement ...`).
+    describeConflict: (c) => {
+        const fn = /\(a (\S+) policy statement/.exec(c.reason)?.[1] ?? 'trailguard-remediator';
+        const whose = fn === 'trailguard-remediator' ? "the remediator's" : `the ${fn}`;
+        const what = fn === 'trailguard-remediator' ? 'the remediator with forged records' : `${fn} with forged records (alerts posted to Slack)`;
+        return `statement ${c.name} of ${whose} function policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can invoke ${what}; TrailGuard never changes it, remove it`;
+    },
+    desiredFields: (r) => ({
+        principal: r.principal ?? 'events.amazonaws.com',
+        action: r.action ?? 'lambda:InvokeFunction',
+        sourceArn: r.sourceArn,
+        // Only on the URL's statement, so the remediator's statements compare as before.
+        ...(r.functionUrlAuthType ? { functionUrlAuthType: r.functionUrlAuthType } : {}),
+    }),
+};
+
+;// CONCATENATED MODULE: ./src/core/kinds/lambda-url.ts
+const lambdaUrl = {
+    kind: 'lambda-url',
+    // A function URL has no tags of its own: TrailGuard owns the one of its function.
+    tagged: false,
+    // BUFFERED: Bolt answers with one response; a streaming URL would hand the runtime another event shape.
+    desiredFields: (r) => ({ authType: r.authType, invokeMode: 'BUFFERED' }),
 };
 
 ;// CONCATENATED MODULE: ./src/core/kinds/scheduler-schedule.ts
@@ -2150,6 +2739,15 @@ const schedulerSchedule = {
     }),
 };
 
+;// CONCATENATED MODULE: ./src/core/kinds/sns-subscription.ts
+const snsSubscription = {
+    kind: 'sns-subscription',
+    // SNS tags topics, not subscriptions: TrailGuard owns the one from its topic to its function.
+    tagged: false,
+    // A subscription still pending delivers nothing; a filter policy can drop every alert before the function sees it.
+    desiredFields: () => ({ confirmed: true, filterPolicy: null }),
+};
+
 ;// CONCATENATED MODULE: ./src/core/kinds/sns-topic.ts
 // The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription (and that subscription's
 // dead-letter queue) and who may publish to it.
@@ -2157,7 +2755,10 @@ const schedulerSchedule = {
 const snsTopic = {
     kind: 'sns-topic',
     tagged: true,
-    shownValue: (field, value) => (field === 'httpsSubscription' ? (0,kind/* urlWithoutSecrets */.Zx)(value) : value),
+    // The pending marker is kept: it is why the subscription is drift.
+    shownValue: (field, value) => field === 'httpsSubscription' && typeof value === 'string'
+        ? `${(0,kind/* urlWithoutSecrets */.Zx)(value.replace(/ \(pending confirmation\)$/, ''))}${value.endsWith(' (pending confirmation)') ? ' (pending confirmation)' : ''}`
+        : value,
     // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
     desiredFields: (r) => ({
         httpsSubscription: r.httpsEndpoint,
@@ -2190,6 +2791,8 @@ const sqsQueue = {
 
 
 
+
+
 /**
  * Every kind, keyed by its name, in the order apply creates and updates them: each kind only depends on kinds before
  * it (roles before the function that assumes them, queues and the function before the rules that target them).
@@ -2200,9 +2803,13 @@ const KINDS = {
     'dynamodb-table': dynamoDbTable,
     'sns-topic': snsTopic,
     'lambda-function': lambdaFunction,
+    // After its function.
+    'lambda-url': lambdaUrl,
     'event-bus': eventBus,
     'bus-permission': bus_permission/* busPermission */.al,
     'lambda-permission': lambdaPermission,
+    // After the function and the statement letting the topic invoke it.
+    'sns-subscription': snsSubscription,
     'event-rule': eventRule,
     'event-source-mapping': eventSourceMapping,
     // After the queue and the role it sends as.
@@ -2285,6 +2892,14 @@ const NAMES = {
     eventsQueue: 'trailguard-events',
     /** Dead-letter queue of the alerts topic's HTTPS subscription (the Slack app): deliveries SNS gave up on. */
     alertsDlq: 'trailguard-alerts-dlq',
+    /** The Slack app on Lambda (`slack.deploy: lambda`): its function, the role it runs as and its DynamoDB store. */
+    slackFunction: 'trailguard-slack',
+    slackRole: 'trailguard-slack',
+    slackTable: 'trailguard-slack',
+    /** EventBridge Scheduler schedule invoking `trailguard-slack` every minute to post alerts still waiting for Slack. */
+    slackSchedule: 'trailguard-slack-drain',
+    /** The role that schedule invokes the function as. */
+    slackSchedulerRole: 'trailguard-slack-scheduler',
 };
 const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' };
 

@@ -6,6 +6,7 @@ import { forwardPattern } from '#core/desired-state.js';
 import { WATCHED_EVENTS } from '#core/config.js';
 import { canonical } from '#core/plan.js';
 import { CENTRAL, CHANNEL, DemoWorld, REGIONS, RESPONDER, TRAILS } from './world.js';
+import { productionAct } from './production-act.js';
 import { sweepAct } from './sweep-act.js';
 
 const keep = process.argv.includes('--keep');
@@ -192,6 +193,9 @@ try {
 
   // Act 5: what no event reports. The sweep finds it, repairs it through the same decisions, and proves the path with canaries.
   await sweepAct(demo, say, check);
+
+  // Act 6: the Slack app in production: a topic message that is not an alert is still shown, and apply deploys the app.
+  await productionAct(demo, say, check);
 
   say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {

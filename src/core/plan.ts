@@ -48,6 +48,29 @@ export function clipValue(text: string, max = VALUE_CLIP): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/** Characters of common text shown before the first difference when a pair of values is cut around it. */
+const DIFF_CONTEXT = 20;
+
+/**
+ * `[before, after]` clipped to `max` characters each, so that a reader sees where they differ: when both share a
+ * prefix longer than the clip would show (a policy or a list of 50 accounts that differs near its end), each is cut
+ * to a window starting DIFF_CONTEXT characters before the first differing character, marked `…` at both cut ends.
+ * Otherwise the same as `clipValue` on each.
+ */
+export function clipPair(before: string, after: string, max = VALUE_CLIP): [string, string] {
+  const a = [...before];
+  const b = [...after];
+  let first = 0;
+  while (first < a.length && first < b.length && a[first] === b[first]) first++;
+  if (first < max - DIFF_CONTEXT) return [clipValue(before, max), clipValue(after, max)];
+  const start = first - DIFF_CONTEXT;
+  const window = (chars: string[]) => {
+    const rest = chars.slice(start);
+    return rest.length <= max - 1 ? `…${rest.join('')}` : `…${rest.slice(0, max - 2).join('')}…`;
+  };
+  return [window(a), window(b)];
+}
+
 /** An owned resource that exists but is no longer desired (a bus statement for a removed member). */
 export interface Extraneous {
   key: string;
@@ -103,12 +126,11 @@ export function planChanges(desired: Resource[], observed: ReadonlyMap<string, O
       const who = kindSpec(resource.kind).updateHint ?? '';
       const spec = kindSpec(resource.kind);
       const shown = (field: string, value: unknown, other: unknown) =>
-        clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
-      const diff = differing.map((field) => ({
-        field,
-        before: shown(field, seen.fields[field], wanted[field]),
-        after: shown(field, wanted[field], seen.fields[field]),
-      }));
+        canonical(spec.shownValue ? spec.shownValue(field, value, other) : value);
+      const diff = differing.map((field) => {
+        const [before, after] = clipPair(shown(field, seen.fields[field], wanted[field]), shown(field, wanted[field], seen.fields[field]));
+        return { field, before, after };
+      });
       changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
     }
   }

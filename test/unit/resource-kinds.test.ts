@@ -7,7 +7,7 @@ import { KINDS } from '#core/kinds/index.js';
 import { DesiredStateError } from '#core/kinds/kind.js';
 import { KIND_IO } from '#core/aws/kinds/index.js';
 import { applyChange } from '#core/aws/writers.js';
-import { desiredFields, planChanges, VALUE_CLIP, type Change, type Observed } from '#core/plan.js';
+import { canonical, clipPair, desiredFields, planChanges, VALUE_CLIP, type Change, type Observed } from '#core/plan.js';
 import type { PipelineReport, Row } from '#core/pipeline.js';
 import { renderComment, renderSummary } from '../../src/action/report.js';
 import { reportTable } from '../../src/cli.js';
@@ -149,6 +149,22 @@ describe('plan changes carry before and after', () => {
       expect(d.after.length).toBeLessThanOrEqual(VALUE_CLIP);
     }
     expect(byField.get('targets')?.before.endsWith('…')).toBe(true);
+  });
+
+  it('two long values that differ past the clip are each cut around their first difference, so the change shows', () => {
+    const accounts = Array.from({ length: 20 }, (_, i) => String(400000000000 + i));
+    const [before, after] = clipPair(
+      canonical({ principal: accounts.join(',') }),
+      canonical({ principal: [...accounts, '499999999999'].join(',') }),
+    );
+
+    expect(before).not.toBe(after);
+    expect(after).toContain('499999999999');
+    expect(before.startsWith('…') && after.startsWith('…')).toBe(true);
+    expect([...before].length).toBeLessThanOrEqual(VALUE_CLIP);
+    expect([...after].length).toBeLessThanOrEqual(VALUE_CLIP);
+    // Values that differ early are cut as before, from their start.
+    expect(clipPair('"ENABLED"', '"DISABLED"')).toEqual(['"ENABLED"', '"DISABLED"']);
   });
 
   it('a secret in the function environment or in the alerts endpoint never reaches the plan: names and hosts only', () => {

@@ -317,6 +317,19 @@ function alertsDlqPolicy(queueArn: string, topicArn: string): string {
   });
 }
 
+/**
+ * The ARN of `trailguard-alerts-dlq` when a Slack app takes alerts from the topic through TrailGuard (`alerts.endpoint`,
+ * or `slack.deploy: lambda`), else null: nothing TrailGuard configures would send to it.
+ */
+export function alertsDeadLetterQueue(config: Config): string | null {
+  return config.alerts.endpoint || slackDeployed(config) ? centralArns(config).alertsDlq : null;
+}
+
+/** Whether `apply` deploys the Slack app (`slack.deploy: lambda` with its secrets' names). */
+function slackDeployed(config: Config): boolean {
+  return config.slack?.deploy === 'lambda' && !!config.slack.secrets;
+}
+
 function centralResources(config: Config, ctx: DesiredContext): Resource[] {
   const { account, region } = config.central;
   const arns = centralArns(config);
@@ -350,8 +363,9 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         Policy: queuePolicy(arns.dlq, centralRuleArns(config)),
       },
     },
-    // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
-    ...(config.alerts.endpoint
+    // Where an alert the Slack app never took ends (SNS gave up on its HTTPS endpoint or its function; the deployed
+    // function failed it past Lambda's retries), before the subscriptions and the function need it.
+    ...(alertsDeadLetterQueue(config)
       ? [
           {
             ...c('sqs-queue', NAMES.alertsDlq),
@@ -566,7 +580,7 @@ export function slackEnvironment(config: Config): Record<string, string> {
  * its role) that drains pending posts every minute. Nothing with `server`.
  */
 function slackResources(config: Config, ctx: DesiredContext): Resource[] {
-  if (config.slack?.deploy !== 'lambda' || !config.slack.secrets) return [];
+  if (!slackDeployed(config) || !config.slack?.secrets) return [];
   const { account, region } = config.central;
   const arns = centralArns(config);
   const p = partitionOf(region);
@@ -615,7 +629,8 @@ function slackResources(config: Config, ctx: DesiredContext): Resource[] {
       memorySize: SLACK_MEMORY_MB,
       environment: slackEnvironment(config),
       codeSha256: ctx.slackCodeSha256 ?? '',
-      onFailureArn: null,
+      // An alert (or a drain, a deferred Re-check) that failed every asynchronous retry is kept, not dropped.
+      onFailureArn: arns.alertsDlq,
       bundle: 'slack',
       description: 'TrailGuard Slack app: alerts, Acknowledge, Re-check and /trail-status',
     },
@@ -642,6 +657,7 @@ function slackResources(config: Config, ctx: DesiredContext): Resource[] {
       topicArn: arns.topic,
       protocol: 'lambda',
       endpoint: functionArn,
+      deadLetterQueueArn: arns.alertsDlq,
     },
     {
       ...c('scheduler-schedule', NAMES.slackSchedule),

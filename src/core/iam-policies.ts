@@ -500,7 +500,8 @@ export interface SlackFunctionContext {
 /**
  * Permissions of `trailguard-slack`, the role the deployed Slack function runs as (`slack.deploy: lambda`): what
  * `slackAppPolicy` grants any Slack app role (the members' reader role, the shared state table, starting a sweep), plus
- * its own store `trailguard-slack` (items and index queries), invoking itself (Slack's 3-second rule: slow requests are
+ * its own store `trailguard-slack` (items and index queries), sending to `trailguard-alerts-dlq` (its on-failure
+ * destination: Lambda sends as the function's role), invoking itself (Slack's 3-second rule: slow requests are
  * answered by an asynchronous second invocation), reading exactly the two named secrets (kms:Decrypt only through
  * that secret's service, for secrets under a customer-managed key), and its own logs. Throws as `slackAppPolicy` does.
  */
@@ -528,6 +529,13 @@ export function slackFunctionPermissionsPolicy(ctx: SlackFunctionContext): Polic
       Effect: 'Allow',
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       Resource: [`arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}`, `arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}/index/*`],
+    },
+    {
+      // The on-failure destination: Lambda sends an invocation that failed every retry as the function's role.
+      Sid: 'SendFailedInvocationsToAlertsDlq',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: `arn:${p}:sqs:${here}:${NAMES.alertsDlq}`,
     },
     {
       Sid: 'InvokeSelfForSlowRequests',

@@ -16,7 +16,7 @@ import { partitionOf } from '../../arn.js';
 import { urlWithoutSecrets } from '../../kinds/kind.js';
 import type { SnsTopicResource } from '../../kinds/sns-topic.js';
 import { allPages, managedIn, orMissing, TAG_LIST, type Statement } from './common.js';
-import { isPending } from './sns-subscription.js';
+import { deadLetterTarget, isPending } from './sns-subscription.js';
 import type { KindIo } from './kind.js';
 
 /**
@@ -65,10 +65,7 @@ async function subscriptionState(
   if (!subscriptionArn?.startsWith('arn:')) return { pending: true, deadLetter: null };
   const out = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
   const pending = isPending(subscriptionArn, out.Attributes);
-  const policy = out.Attributes?.RedrivePolicy;
-  if (!policy) return { pending, deadLetter: null };
-  const parsed = JSON.parse(policy) as { deadLetterTargetArn?: unknown };
-  return { pending, deadLetter: typeof parsed.deadLetterTargetArn === 'string' ? parsed.deadLetterTargetArn : null };
+  return { pending, deadLetter: deadLetterTarget(out.Attributes?.RedrivePolicy) };
 }
 
 /** How long apply waits for the HTTPS endpoint to confirm a new subscription: 20 looks, 3 s apart. */

@@ -15,6 +15,7 @@ import {
   type Statement,
 } from './iam-policies.js';
 import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
+import type { TopicSubscription } from './kinds/sns-topic.js';
 import { codeSha256, createZip, type ZipEntry } from './zip.js';
 import { NAMES } from './names.js';
 import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS, SCHEDULE_CALLS } from './pipeline-event.js';
@@ -330,6 +331,21 @@ function slackDeployed(config: Config): boolean {
   return config.slack?.deploy === 'lambda' && !!config.slack.secrets;
 }
 
+/**
+ * The subscriptions `trailguard-alerts` may have: the HTTPS endpoint (`alerts.endpoint`), the deployed Slack function
+ * (`slack.deploy: lambda`) and `alerts.acceptedSubscriptions`. Any other is reported as a conflict.
+ */
+export function knownSubscriptions(config: Config): TopicSubscription[] {
+  const { account, region } = config.central;
+  return [
+    ...(config.alerts.endpoint ? [{ protocol: 'https', endpoint: config.alerts.endpoint }] : []),
+    ...(slackDeployed(config)
+      ? [{ protocol: 'lambda', endpoint: `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${NAMES.slackFunction}` }]
+      : []),
+    ...config.alerts.acceptedSubscriptions.map((s) => ({ protocol: s.protocol, endpoint: s.endpoint })),
+  ];
+}
+
 function centralResources(config: Config, ctx: DesiredContext): Resource[] {
   const { account, region } = config.central;
   const arns = centralArns(config);
@@ -384,6 +400,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       httpsEndpoint: config.alerts.endpoint,
       signatureVersion: '2',
       deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
+      knownSubscriptions: knownSubscriptions(config),
     },
     {
       ...c('lambda-function', NAMES.remediatorFunction),

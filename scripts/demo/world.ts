@@ -45,6 +45,8 @@ import { LambdaSqsRunner } from './lambda-runner.js';
 import { SnsHttpsBridge } from './sns-bridge.js';
 
 export const CENTRAL = MOTO_DEFAULT_ACCOUNT;
+/** The queue SNS delivers alerts to for the demo's bridge (moto's HTTP deliveries carry a fake signature). */
+const DEMO_SNS_QUEUE = 'trailguard-demo-sns-https';
 /** The regions TrailGuard ends up watching: the config says `regions: auto`, and the trails live here. */
 export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 export const CHANNEL = 'C0SECURITY1';
@@ -169,6 +171,8 @@ export class DemoWorld {
         'trails:',
         ...TRAILS.map((t) => `  - { name: ${t.name}, s3BucketName: ${t.s3BucketName}, isMultiRegionTrail: ${t.isMultiRegionTrail} }`),
         `slack: { channel: ${CHANNEL}, responders: [${RESPONDER}] }`,
+        "# The queue the demo's SNS-to-HTTPS bridge reads: a subscription made by hand, accepted (any other is a conflict).",
+        `alerts: { acceptedSubscriptions: [{ protocol: sqs, endpoint: "arn:aws:sqs:us-east-1:${CENTRAL}:${DEMO_SNS_QUEUE}" }] }`,
         '',
       ].join('\n'),
     );
@@ -219,7 +223,7 @@ export class DemoWorld {
 
     // SNS delivers to a queue (moto signs HTTP deliveries with a fake signature); the bridge signs them as SNS would.
     const sqs = this.world.client(SQSClient, 'us-east-1');
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'trailguard-demo-sns-https' }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: DEMO_SNS_QUEUE }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     const topicArn = `arn:aws:sns:us-east-1:${CENTRAL}:${NAMES.topic}`;
     await this.world

@@ -126,6 +126,17 @@ const S3_BUCKET = /^(arn:[\w-]+:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * form CloudTrail accepts (a KMS alias, a topic name, a log-group ARN with or without `:*`):
  * they are compared with what CloudTrail reports after resolving them (`src/core/aws/cloudtrail.ts`).
  */
+/** SNS's subscription protocols (SNS API Reference, Subscribe: `Protocol`). */
+export const SNS_PROTOCOLS = ['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose'] as const;
+
+/** A subscription of the alerts topic as SNS lists it (ListSubscriptionsByTopic: `Protocol`, `Endpoint`). */
+export const AcceptedSubscriptionSchema = z
+  .object({
+    protocol: z.enum(SNS_PROTOCOLS, { error: `expected one of ${SNS_PROTOCOLS.join(', ')}` }),
+    endpoint: z.string().min(1, 'expected the endpoint exactly as SNS lists it (a URL, an address, an ARN)'),
+  })
+  .strict();
+
 export const TrailBaselineSchema = z
   .object({
     name: TrailNameSchema,
@@ -334,9 +345,14 @@ export const ConfigSchema = z
           .default(null),
         /** Accept SNS SignatureVersion 1 (RSA-SHA1) at the Slack app; the topic is created with version 2 (SHA256). */
         allowSignatureVersion1: z.boolean().default(false),
+        /**
+         * Subscriptions of `trailguard-alerts` someone made by hand and the team accepts (an on-call mailbox, a queue with
+         * an alarm): exactly this protocol and endpoint. Any other subscription TrailGuard did not configure is a conflict.
+         */
+        acceptedSubscriptions: z.array(AcceptedSubscriptionSchema).default([]),
       })
       .strict()
-      .default({ endpoint: null, allowSignatureVersion1: false }),
+      .default({ endpoint: null, allowSignatureVersion1: false, acceptedSubscriptions: [] }),
     slack: z
       .object({
         channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'expected a Slack channel id such as C0123456789'),

@@ -4,6 +4,7 @@ import { WATCHED_EVENT_SOURCES, type Config } from './config.js';
 import {
   PERMISSIONS_BOUNDARY,
   boundaryArn,
+  boundaryForm,
   forwarderPermissionsPolicy,
   forwarderTrustPolicy,
   memberRemediationPermissionsPolicy,
@@ -15,6 +16,7 @@ import {
   type Statement,
 } from './iam-policies.js';
 import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index.js';
+import type { TopicSubscription } from './kinds/sns-topic.js';
 import { codeSha256, createZip, type ZipEntry } from './zip.js';
 import { NAMES } from './names.js';
 import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS, SCHEDULE_CALLS } from './pipeline-event.js';
@@ -317,6 +319,34 @@ function alertsDlqPolicy(queueArn: string, topicArn: string): string {
   });
 }
 
+/**
+ * The ARN of `trailguard-alerts-dlq` when a Slack app takes alerts from the topic through TrailGuard (`alerts.endpoint`,
+ * or `slack.deploy: lambda`), else null: nothing TrailGuard configures would send to it.
+ */
+export function alertsDeadLetterQueue(config: Config): string | null {
+  return config.alerts.endpoint || slackDeployed(config) ? centralArns(config).alertsDlq : null;
+}
+
+/** Whether `apply` deploys the Slack app (`slack.deploy: lambda` with its secrets' names). */
+function slackDeployed(config: Config): boolean {
+  return config.slack?.deploy === 'lambda' && !!config.slack.secrets;
+}
+
+/**
+ * The subscriptions `trailguard-alerts` may have: the HTTPS endpoint (`alerts.endpoint`), the deployed Slack function
+ * (`slack.deploy: lambda`) and `alerts.acceptedSubscriptions`. Any other is reported as a conflict.
+ */
+export function knownSubscriptions(config: Config): TopicSubscription[] {
+  const { account, region } = config.central;
+  return [
+    ...(config.alerts.endpoint ? [{ protocol: 'https', endpoint: config.alerts.endpoint }] : []),
+    ...(slackDeployed(config)
+      ? [{ protocol: 'lambda', endpoint: `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${NAMES.slackFunction}` }]
+      : []),
+    ...config.alerts.acceptedSubscriptions.map((s) => ({ protocol: s.protocol, endpoint: s.endpoint })),
+  ];
+}
+
 function centralResources(config: Config, ctx: DesiredContext): Resource[] {
   const { account, region } = config.central;
   const arns = centralArns(config);
@@ -350,8 +380,9 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
         Policy: queuePolicy(arns.dlq, centralRuleArns(config)),
       },
     },
-    // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
-    ...(config.alerts.endpoint
+    // Where an alert the Slack app never took ends (SNS gave up on its HTTPS endpoint or its function; the deployed
+    // function failed it past Lambda's retries), before the subscriptions and the function need it.
+    ...(alertsDeadLetterQueue(config)
       ? [
           {
             ...c('sqs-queue', NAMES.alertsDlq),
@@ -370,6 +401,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       httpsEndpoint: config.alerts.endpoint,
       signatureVersion: '2',
       deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
+      knownSubscriptions: knownSubscriptions(config),
     },
     {
       ...c('lambda-function', NAMES.remediatorFunction),
@@ -566,7 +598,7 @@ export function slackEnvironment(config: Config): Record<string, string> {
  * its role) that drains pending posts every minute. Nothing with `server`.
  */
 function slackResources(config: Config, ctx: DesiredContext): Resource[] {
-  if (config.slack?.deploy !== 'lambda' || !config.slack.secrets) return [];
+  if (!slackDeployed(config) || !config.slack?.secrets) return [];
   const { account, region } = config.central;
   const arns = centralArns(config);
   const p = partitionOf(region);
@@ -615,7 +647,8 @@ function slackResources(config: Config, ctx: DesiredContext): Resource[] {
       memorySize: SLACK_MEMORY_MB,
       environment: slackEnvironment(config),
       codeSha256: ctx.slackCodeSha256 ?? '',
-      onFailureArn: null,
+      // An alert (or a drain, a deferred Re-check) that failed every asynchronous retry is kept, not dropped.
+      onFailureArn: arns.alertsDlq,
       bundle: 'slack',
       description: 'TrailGuard Slack app: alerts, Acknowledge, Re-check and /trail-status',
     },
@@ -642,6 +675,7 @@ function slackResources(config: Config, ctx: DesiredContext): Resource[] {
       topicArn: arns.topic,
       protocol: 'lambda',
       endpoint: functionArn,
+      deadLetterQueueArn: arns.alertsDlq,
     },
     {
       ...c('scheduler-schedule', NAMES.slackSchedule),
@@ -829,39 +863,104 @@ export { IAM_LIMITS, iamPolicyLength } from './kinds/iam-role.js';
 
 /** Stands for "any member account" while the boundary is built from the members' own policies. */
 const ANY_MEMBER = '000000000000';
+/** Stands for the management account while ANY_MEMBER plays a plain member or a delegated administrator. */
+const ANY_MANAGEMENT = '000000000001';
+
+/**
+ * The member's roles in each part it can play: with `organization`, the management account and a CloudTrail delegated
+ * administrator get the organization-trail statements a plain member does not, and the boundary must hold them too.
+ */
+function memberVariants(config: Config): Resource[] {
+  if (!config.organization) return memberResources(config, ANY_MEMBER);
+  const as = (organization: Config['organization']) => memberResources({ ...config, organization }, ANY_MEMBER);
+  return [
+    ...as({ managementAccount: ANY_MANAGEMENT, delegatedAdministrators: [] }),
+    ...as({ managementAccount: ANY_MEMBER, delegatedAdministrators: [] }),
+    ...as({ managementAccount: ANY_MANAGEMENT, delegatedAdministrators: [ANY_MEMBER] }),
+  ];
+}
 
 /**
  * The `trailguard-boundary` managed policy: the most any TrailGuard role can do, whatever its own policy
- * says. It is the union of every role's statements for this config, member accounts generalised to `*`,
- * so it does not change when members come or go, and any statement a role gains is in it by construction.
+ * says. It is the union of every role's statements for this config, member accounts generalised to `*`
+ * (as the plain member, the management account and a delegated administrator each play it), so it does not change
+ * when members come or go, and any statement a role gains is in it by construction. Statements whose resources the
+ * baseline names are in it in their `boundaryForm` (every trail, bucket, key, log group of the partition), so it does
+ * not change when trails come or go either, and its size does not grow with them (IAM's 6,144 characters).
  * An administrator creates it once per account (`trailguard iam boundary` prints it); the deploy role
  * can neither create nor change it, nor remove it from a role.
  */
 export function permissionsBoundaryPolicy(config: Config): PolicyDocument {
-  const seen = new Set<string>();
-  const statements: Statement[] = [];
-  const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
-  const slackRoles = new Set<string>([NAMES.slackRole, NAMES.slackSchedulerRole]);
-  let slackCount = 0;
-  for (const r of resources) {
-    if (r.kind !== 'iam-role') continue;
-    for (const statement of r.policy.Statement) {
-      const general = JSON.parse(JSON.stringify(statement).replaceAll(ANY_MEMBER, '*')) as Statement;
-      const text = JSON.stringify({ ...general, Sid: '' });
-      if (seen.has(text)) continue;
-      seen.add(text);
-      if (slackRoles.has(r.name)) {
-        // The deployed Slack app's roles come last and would take the boundary past IAM's 6,144 characters: what another
-        // role's statement already allows is left out, and the rest get short Sids. Only for them, so that the boundary
-        // of a config without `slack.deploy: lambda` stays exactly what administrators already created.
-        if (statements.some((other) => covers(other, general))) continue;
-        statements.push({ ...general, Sid: `SlackApp${(slackCount += 1)}` });
-        continue;
-      }
-      statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
+  const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberVariants(config)];
+  const general = resources.flatMap((r) =>
+    r.kind === 'iam-role'
+      ? r.policy.Statement.map(
+          (own) =>
+            JSON.parse(
+              JSON.stringify(boundaryForm(own, config.central.region)).replaceAll(ANY_MEMBER, '*').replaceAll(ANY_MANAGEMENT, '*'),
+            ) as Statement,
+        )
+      : [],
+  );
+  return { Version: '2012-10-17', Statement: mergeStatements(general) };
+}
+
+/**
+ * One statement per effect, condition and resource list, with the union of their actions, in the order they first
+ * appear; a statement another already allows in full is left out. Why: the roles repeat resources (every trail, `*` for
+ * the calls that take none, the Deny list), and one statement each took the boundary past IAM's 6,144 characters. Each
+ * gets a short Sid naming its effect, service and resource type (`AllowCloudtrailTrail`, `DenyAny`), numbered on a repeat.
+ */
+function mergeStatements(statements: readonly Statement[]): Statement[] {
+  const groups = new Map<string, Statement & { Action: string[] }>();
+  for (const statement of statements) {
+    const actions = [statement.Action].flat();
+    const resources = [statement.Resource ?? []].flat();
+    const group = JSON.stringify([statement.Effect, canonicalCondition(statement.Condition), [...resources].sort()]);
+    const found = groups.get(group);
+    if (found) {
+      found.Action.push(...actions.filter((a) => !found.Action.includes(a)));
+      continue;
     }
+    groups.set(group, { ...statement, Action: [...new Set(actions)] });
   }
-  return { Version: '2012-10-17', Statement: statements };
+  const merged = [...groups.values()].filter(
+    (statement, index, all) => !all.some((other, j) => j !== index && covers(other, statement) && !(covers(statement, other) && j > index)),
+  );
+  const taken = new Map<string, number>();
+  return merged.map(({ Sid: _own, ...statement }) => {
+    const base = boundarySid(statement);
+    const count = (taken.get(base) ?? 0) + 1;
+    taken.set(base, count);
+    const Action = statement.Action.length === 1 ? statement.Action[0]! : statement.Action;
+    return { Sid: count === 1 ? base : `${base}${count}`, ...statement, Action };
+  });
+}
+
+/** A condition as comparable text: key order and a one-element list never make two equal conditions differ. */
+function canonicalCondition(condition: Statement['Condition']): string {
+  if (!condition) return '';
+  const sorted = Object.keys(condition)
+    .sort()
+    .map((operator) => [
+      operator,
+      Object.keys(condition[operator]!)
+        .sort()
+        .map((key) => [key, [condition[operator]![key]!].flat().sort()]),
+    ]);
+  return JSON.stringify(sorted);
+}
+
+/** `<Effect><Service><ResourceType>` of a statement's first resource: `AllowKmsKey`, `AllowSqs`, `DenyAny` for `*`. */
+function boundarySid(statement: Omit<Statement, 'Sid'>): string {
+  const first = [statement.Resource ?? '*'].flat()[0] ?? '*';
+  const word = (text: string) =>
+    text.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase());
+  if (first === '*') return `${statement.Effect}Any`;
+  const parts = first.split(':');
+  const [service, rest] = [parts[2] ?? '', parts.slice(5).join(':')];
+  const type = /^([a-z-]+)[/:]/.exec(rest)?.[1] ?? '';
+  return `${statement.Effect}${word(service)}${word(type)}`;
 }
 
 /** Whether `outer` allows everything `inner` does: same effect and condition, every action and resource of `inner` listed (no wildcard reasoning). */

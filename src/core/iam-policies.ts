@@ -500,7 +500,8 @@ export interface SlackFunctionContext {
 /**
  * Permissions of `trailguard-slack`, the role the deployed Slack function runs as (`slack.deploy: lambda`): what
  * `slackAppPolicy` grants any Slack app role (the members' reader role, the shared state table, starting a sweep), plus
- * its own store `trailguard-slack` (items and index queries), invoking itself (Slack's 3-second rule: slow requests are
+ * its own store `trailguard-slack` (items and index queries), sending to `trailguard-alerts-dlq` (its on-failure
+ * destination: Lambda sends as the function's role), invoking itself (Slack's 3-second rule: slow requests are
  * answered by an asynchronous second invocation), reading exactly the two named secrets (kms:Decrypt only through
  * that secret's service, for secrets under a customer-managed key), and its own logs. Throws as `slackAppPolicy` does.
  */
@@ -528,6 +529,13 @@ export function slackFunctionPermissionsPolicy(ctx: SlackFunctionContext): Polic
       Effect: 'Allow',
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       Resource: [`arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}`, `arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}/index/*`],
+    },
+    {
+      // The on-failure destination: Lambda sends an invocation that failed every retry as the function's role.
+      Sid: 'SendFailedInvocationsToAlertsDlq',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: `arn:${p}:sqs:${here}:${NAMES.alertsDlq}`,
     },
     {
       Sid: 'InvokeSelfForSlowRequests',
@@ -588,6 +596,49 @@ export function forwarderPermissionsPolicy(ctx: { centralAccount: string; region
     Action: 'events:PutEvents',
     Resource: `arn:${partitionOf(ctx.region)}:events:${ctx.region}:${ctx.centralAccount}:event-bus/${NAMES.bus}`,
   });
+}
+
+/**
+ * The permissions boundary's form of a member statement whose resources come from the baseline (`trails`: trail names,
+ * buckets, key ARNs, alias names, log groups, CloudWatch Logs roles): the same actions and condition on every resource
+ * of that type in the partition, so the boundary is the same document whatever the baseline names and stays one size
+ * (IAM's 6,144 characters) for any number of trails. The role's own policy keeps the exact resources: the boundary is a
+ * ceiling, never the grant. An alias statement's `kms:RequestAlias` list is dropped (DescribeKey only reads a key's
+ * metadata), so every alias statement has one form. TrailGuard's own queues, tables and log groups in the central
+ * account become `trailguard-*` there (`ownResourceCeiling`). Anything else is returned as it is. Resource types follow
+ * IAM's Service Authorization Reference (CloudTrail `trail`, IAM `role`, S3 `bucket`, KMS `key`, Logs `log-group`).
+ */
+export function boundaryForm(statement: Statement, region: string): Statement {
+  const p = partitionOf(region);
+  const ceilings: Record<string, string> = {
+    RestoreBaselineTrails: `arn:${p}:cloudtrail:*:*:trail/*`,
+    StartOrganizationTrails: `arn:${p}:cloudtrail:*:*:trail/*`,
+    PassCloudWatchLogsRoleToCloudTrail: `arn:${p}:iam::*:role/*`,
+    RemoveShortLifecycleRules: `arn:${p}:s3:::*`,
+    ReenableTrailKeys: `arn:${p}:kms:*:*:key/*`,
+    RecreateTrailLogGroups: `arn:${p}:logs:*:*:log-group:*`,
+  };
+  if (/^ResolveBaselineKmsAlias\d+$/.test(statement.Sid)) {
+    const { Condition: _dropped, ...rest } = statement;
+    return { ...rest, Sid: 'ResolveBaselineKmsAliases', Resource: `arn:${p}:kms:*:*:key/*` };
+  }
+  const ceiling = ceilings[statement.Sid];
+  if (ceiling) return { ...statement, Resource: ceiling };
+  if (statement.Resource === undefined) return statement;
+  const resources = [statement.Resource].flat().map(ownResourceCeiling);
+  return { ...statement, Resource: resources.length === 1 ? resources[0]! : [...new Set(resources)] };
+}
+
+/**
+ * TrailGuard's own queues, tables (and their indexes) and function log groups, as `trailguard-*` in the same account and
+ * region: the central roles name each one exactly, and one statement per name and role took the boundary past its
+ * quota. Anything else is returned as it is.
+ */
+function ownResourceCeiling(resource: string): string {
+  return resource
+    .replace(/^(arn:[\w-]+:sqs:[^:]+:[^:]+:)trailguard-[\w-]+$/, '$1trailguard-*')
+    .replace(/^(arn:[\w-]+:dynamodb:[^:]+:[^:]+:table\/)trailguard-[\w.-]+(\/index\/\*)?$/, '$1trailguard-*')
+    .replace(/^(arn:[\w-]+:logs:[^:]+:[^:]+:log-group:\/aws\/lambda\/)trailguard-[\w-]+(:log-stream:\*)?$/, '$1trailguard-*$2');
 }
 
 /** Name of the managed policy every TrailGuard role carries as its permissions boundary; an administrator creates it once per account. */

@@ -264,7 +264,8 @@ export function describeDeadLetters(dead: PipelineReport['deadLetters'][number])
   if (dead.queue === NAMES.alertsDlq)
     return (
       `${dead.messages} message${dead.messages === 1 ? '' : 's'} in ${dead.queue}: alerts SNS could not deliver to the Slack app (it was down ` +
-      'or answered errors longer than SNS retries), so nobody was shown them; read them, fix the app, and redrive them to the topic'
+      'or answered errors longer than SNS retries; on Lambda, or its function failed them past its retries), so nobody was shown them; ' +
+      'read them, fix the app, and redrive them to the topic'
     );
   return (
     `${dead.messages} message${dead.messages === 1 ? '' : 's'} in ${dead.queue}: tamper events the remediator could not handle (an alert that could not be ` +

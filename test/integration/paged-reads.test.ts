@@ -15,6 +15,8 @@ const MEMBER = '620000000002';
 const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
 const ENDPOINT = 'https://trailguard.example.com/sns';
 const code = loadRemediatorCode();
+/** The on-call mailboxes, accepted in the config: otherwise each is a subscription TrailGuard did not configure (a conflict). */
+const MAILBOXES = Array.from({ length: 100 }, (_, i) => ({ protocol: 'email', endpoint: `oncall-${i}@example.com` }));
 
 function run(world: MotoWorld, mode: Mode, endpoint: string | null) {
   const accounts = new Accounts({
@@ -29,7 +31,7 @@ function run(world: MotoWorld, mode: Mode, endpoint: string | null) {
     version: 1,
     central: { account: CENTRAL, region: 'us-east-1' },
     members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
-    alerts: { endpoint },
+    alerts: { endpoint, acceptedSubscriptions: MAILBOXES },
   });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
@@ -40,8 +42,8 @@ describe('the alerts topic with more than a page of subscriptions', () => {
     const sns = await world.memberClient(SNSClient, CENTRAL, 'us-east-1');
     const first = await run(world, 'apply', null);
     // The on-call team subscribes its mailboxes by hand, ahead of TrailGuard's HTTPS endpoint.
-    for (let i = 0; i < 100; i += 1)
-      await sns.send(new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'email', Endpoint: `oncall-${i}@example.com` }));
+    for (const mailbox of MAILBOXES)
+      await sns.send(new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'email', Endpoint: mailbox.endpoint }));
 
     const subscribed = await run(world, 'apply', ENDPOINT);
     const planned = await run(world, 'plan', ENDPOINT);
@@ -51,5 +53,15 @@ describe('the alerts topic with more than a page of subscriptions', () => {
     expect(subscribed.drift).toBe(false);
     expect(planned.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)).toEqual([]);
     expect(planned.drift).toBe(false);
+    expect(planned.conflicts).toEqual([]);
+  });
+  it('reports a subscription nobody accepted even when it comes after a page of accepted ones', async () => {
+    const world = new MotoWorld(inject('motoEndpoint'));
+    const sns = await world.memberClient(SNSClient, CENTRAL, 'us-east-1');
+    await sns.send(new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'email', Endpoint: 'recon@example.net' }));
+
+    const planned = await run(world, 'plan', ENDPOINT);
+
+    expect(planned.conflicts.map((c) => `${c.kind} ${c.name}`)).toEqual(['sns-subscription email recon@example.net']);
   });
 });

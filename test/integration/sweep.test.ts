@@ -39,6 +39,8 @@ const config = validateConfig({
   // Moto cannot invoke Lambda: the runner plays the mappings of both queues (DESIGN.md "Testing").
   remediator: { delivery: 'queue' },
   sweep: { schedule: 'rate(15 minutes)', concurrency: 4 },
+  // The test's inbox reads the alerts: a subscription made by hand, accepted (any other is a conflict).
+  alerts: { acceptedSubscriptions: [{ protocol: 'sqs', endpoint: `arn:aws:sqs:us-east-1:${CENTRAL}:sweep-test-inbox` }] },
 });
 
 let world: MotoWorld;

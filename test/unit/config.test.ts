@@ -132,6 +132,7 @@ remediator: { delivery: carrier-pigeon }
     expect(parseConfig(`${minimal}alerts: { allowSignatureVersion1: true }\n`).alerts).toEqual({
       endpoint: null,
       allowSignatureVersion1: true,
+      acceptedSubscriptions: [],
     });
     expect(issues(`${minimal}alerts: { allowSignatureVersion1: yes }\n`)).toEqual([
       expect.stringMatching(/^alerts\.allowSignatureVersion1: expected boolean/),

@@ -530,22 +530,23 @@ describe('which member role a run assumes', () => {
 });
 
 describe('IAM quotas, before any AWS call', () => {
-  it('a boundary over the managed-policy quota stops the plan and says what makes it shorter', () => {
-    const trails = Array.from({ length: 60 }, (_, i) => ({
-      name: `baseline-trail-number-${i}`,
-      s3BucketName: 'central-trail-logs',
-      cloudWatchLogsRoleArn: `arn:aws:iam::555555555555:role/ct-logs-${i}`,
-    }));
-    const config = validateConfig({
-      version: 1,
-      central: { account: '111111111111', region: 'us-east-1' },
-      members: { accounts: [{ id: '222222222222' }] },
-      trails,
-    });
+  // A baseline of 60 trails each naming a CloudWatch Logs role used to take the boundary past the quota; the boundary no
+  // longer grows with the baseline (test/unit/boundary-size.test.ts, where the refusal of an oversized one is tested).
+  it('a boundary does not grow with the baseline: 60 trails with their own CloudWatch Logs roles give the same one as 1', () => {
+    const config = (count: number) =>
+      validateConfig({
+        version: 1,
+        central: { account: '111111111111', region: 'us-east-1' },
+        members: { accounts: [{ id: '222222222222' }] },
+        trails: Array.from({ length: count }, (_, i) => ({
+          name: `baseline-trail-number-${i}`,
+          s3BucketName: 'central-trail-logs',
+          cloudWatchLogsRoleArn: `arn:aws:iam::555555555555:role/ct-logs-${i}`,
+        })),
+      });
 
-    expect(() => desiredState(config, { members: ['222222222222'], codeSha256: 'x' })).toThrow(
-      /trailguard-boundary policy would be \d+ characters, over IAM's 6144 for a managed policy/,
-    );
+    expect(permissionsBoundaryPolicy(config(60))).toEqual(permissionsBoundaryPolicy(config(1)));
+    expect(iamPolicyLength(permissionsBoundaryPolicy(config(60)))).toBeLessThanOrEqual(IAM_LIMITS.managedPolicy);
   });
 });
 

@@ -86,7 +86,9 @@ describe('review: the alerts topic policy', () => {
   // Fixed: the reader reads `Policy` from GetTopicAttributes (already called) and reports as drift (`update:
   // publishers`) any Allow of sns:Publish (or sns:* / *) to a principal outside the central account without an
   // AWS:SourceOwner/SourceAccount condition naming it. Apply does not rewrite the policy: the drift stays and fails it.
-  it('a topic policy letting everyone publish to trailguard-alerts is drift', async () => {
+  // Since: such a statement (any action, for anyone outside the account) is a conflict naming its Sid, as a foreign
+  // statement on the bus or a function policy is (src/core/aws/kinds/sns-topic.ts `foreignTopicAccess`).
+  it('a topic policy letting everyone publish to trailguard-alerts is a conflict', async () => {
     const { desired, reader } = setup();
     const topic = desired.find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
@@ -103,9 +105,13 @@ describe('review: the alerts topic policy', () => {
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
 
-    const changes = planChanges([topic], new Map([[topic.key, await reader.read(topic)]]));
+    const changes = planChanges(
+      [topic],
+      new Map([[topic.key, await reader.read(topic)]]),
+      await reader.foreignTopicAccess(CENTRAL, 'us-east-1', desired),
+    );
 
-    expect(changes).toEqual([expect.objectContaining({ action: 'update', fields: ['publishers'] })]);
+    expect(changes).toEqual([expect.objectContaining({ action: 'conflict', kind: 'sns-topic', name: 'open' })]);
   });
 
   it('SNS’s default topic policy (owner-only, by AWS:SourceOwner) is not drift (control)', async () => {
@@ -141,7 +147,13 @@ describe('review: the alerts topic policy', () => {
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
 
-    expect(planChanges([topic], new Map([[topic.key, await reader.read(topic)]]))).toEqual([]);
+    expect(
+      planChanges(
+        [topic],
+        new Map([[topic.key, await reader.read(topic)]]),
+        await reader.foreignTopicAccess(CENTRAL, 'us-east-1', desired),
+      ),
+    ).toEqual([]);
   });
 });
 

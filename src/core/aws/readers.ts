@@ -17,11 +17,12 @@ import type { Extraneous, Observed } from '../plan.js';
 import type { Accounts } from './accounts.js';
 import { allPages, orMissing, type Statement } from './kinds/common.js';
 import { kindIo, type BusState, type ListedRule } from './kinds/index.js';
+import { foreignTopicAccess } from './kinds/sns-topic.js';
 
 export { isMissing } from './kinds/common.js';
 export { grantOf } from './kinds/bus-permission.js';
 export { ruleTargetFields } from './kinds/event-rule.js';
-export { topicPublishers } from './kinds/sns-topic.js';
+export { foreignTopicStatements } from './kinds/sns-topic.js';
 
 /** The name prefix every rule TrailGuard owns has: one ListRules with it answers all of a bus's TrailGuard rules. */
 const RULE_PREFIX = 'trailguard-';
@@ -155,6 +156,20 @@ export class StateReader {
       }),
     );
     return perFunction.flat();
+  }
+
+  /**
+   * Subscriptions of the alerts topic TrailGuard did not configure, and topic-policy statements admitting another
+   * account: each a way alerts leak (or forged ones come in). Reported as conflicts, never removed.
+   */
+  async foreignTopicAccess(account: string, region: string, desired: Resource[]): Promise<Extraneous[]> {
+    const topics = desired.filter((r) => r.kind === 'sns-topic' && r.account === account);
+    const found = await Promise.all(
+      topics.map((topic) =>
+        foreignTopicAccess(topic as Extract<Resource, { kind: 'sns-topic' }>, { accounts: this.accounts, account, region }),
+      ),
+    );
+    return found.flat();
   }
 
   /** TrailGuard's bus grants that are no longer desired (a member removed from the config). */

@@ -73,6 +73,11 @@ async function readAccount(
     } catch (error) {
       state.errors.set(config.central.region, `function policy: ${errorText(error)}`);
     }
+    try {
+      state.extraneous.push(...(await reader.foreignTopicAccess(account, config.central.region, resources)));
+    } catch (error) {
+      state.errors.set(config.central.region, `alerts topic subscriptions and policy: ${errorText(error)}`);
+    }
   }
   // An error in a region voids what was read there: half a picture would plan wrong changes.
   for (const r of resources) if (state.errors.has(r.region)) state.observed.delete(r.key);

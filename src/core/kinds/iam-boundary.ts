@@ -21,7 +21,8 @@ export const iamBoundary: KindSpec<IamBoundaryResource> = {
       if (length <= IAM_LIMITS.managedPolicy) continue;
       throw new DesiredStateError(
         `the ${b.name} policy would be ${length} characters, over IAM's ${IAM_LIMITS.managedPolicy} for a managed policy: ` +
-          "fewer baseline trails (trails) or CloudWatch Logs roles make it shorter (slack.deploy: lambda adds the Slack app's roles)",
+          'its size does not depend on the members or the baseline trails, only on what the config turns on ' +
+          "(slack.deploy: lambda adds the Slack app's roles, organization the organization-trail statements); report it as a TrailGuard bug",
       );
     }
   },

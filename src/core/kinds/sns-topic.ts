@@ -1,6 +1,12 @@
 // The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription (and that subscription's
-// dead-letter queue) and who may publish to it.
+// dead-letter queue), and who besides TrailGuard's own endpoints may receive or send alerts.
 import { urlWithoutSecrets, type KindSpec, type ResourceBase } from './kind.js';
+
+/** A subscription as SNS lists it (ListSubscriptionsByTopic `Protocol`, `Endpoint`). */
+export interface TopicSubscription {
+  protocol: string;
+  endpoint: string;
+}
 
 export interface SnsTopicResource extends ResourceBase {
   kind: 'sns-topic';
@@ -12,6 +18,16 @@ export interface SnsTopicResource extends ResourceBase {
    * endpoint down or answering 5xx past the retry policy) ends there instead of nowhere. Null: no HTTPS subscription.
    */
   deadLetterQueueArn: string | null;
+  /**
+   * Every subscription the topic may have: TrailGuard's own (`alerts.endpoint`, the deployed Slack function) and those
+   * `alerts.acceptedSubscriptions` lists. Any other is a conflict: alerts name actors, accounts and resources.
+   */
+  knownSubscriptions: TopicSubscription[];
+}
+
+/** How a subscription's endpoint may be shown (plan, job summary, a public PR comment): a URL without user info or query. */
+export function shownEndpoint(protocol: string, endpoint: string): string {
+  return protocol === 'http' || protocol === 'https' ? String(urlWithoutSecrets(endpoint)) : endpoint;
 }
 
 export const snsTopic: KindSpec<SnsTopicResource> = {
@@ -22,11 +38,16 @@ export const snsTopic: KindSpec<SnsTopicResource> = {
     field === 'httpsSubscription' && typeof value === 'string'
       ? `${urlWithoutSecrets(value.replace(/ \(pending confirmation\)$/, ''))}${value.endsWith(' (pending confirmation)') ? ' (pending confirmation)' : ''}`
       : value,
-  // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
+  // A statement of the topic policy that admits another account (src/core/aws/kinds/sns-topic.ts, `foreignTopicAccess`),
+  // or a topic with TrailGuard's name that it does not own.
+  describeConflict: (c) =>
+    /^conflict: not written by TrailGuard/.test(c.reason)
+      ? `statement ${c.name} of the trailguard-alerts topic policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can ` +
+        'subscribe to the alerts (actors, accounts, resources: reconnaissance) or post forged ones; TrailGuard never changes it, remove it'
+      : `sns-topic ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
   desiredFields: (r) => ({
     httpsSubscription: r.httpsEndpoint,
     signatureVersion: r.signatureVersion,
-    publishers: [],
     subscriptionDeadLetterQueue: r.httpsEndpoint ? r.deadLetterQueueArn : null,
   }),
 };

@@ -1,4 +1,5 @@
-// The alerts topic, AWS half: attributes, tags, every subscription page and the HTTPS one's RedrivePolicy;
+// The alerts topic, AWS half: attributes, tags, every subscription page and the HTTPS one's RedrivePolicy, and what on
+// the topic TrailGuard did not configure (foreign subscriptions and policy statements);
 // CreateTopic (idempotent), SetTopicAttributes, Subscribe, SetSubscriptionAttributes.
 import {
   CreateTopicCommand,
@@ -14,43 +15,97 @@ import {
 } from '@aws-sdk/client-sns';
 import { partitionOf } from '../../arn.js';
 import { urlWithoutSecrets } from '../../kinds/kind.js';
-import type { SnsTopicResource } from '../../kinds/sns-topic.js';
+import { shownEndpoint, type SnsTopicResource } from '../../kinds/sns-topic.js';
+import type { Extraneous } from '../../plan.js';
 import { allPages, managedIn, orMissing, TAG_LIST, type Statement } from './common.js';
-import { isPending } from './sns-subscription.js';
-import type { KindIo } from './kind.js';
+import { deadLetterTarget, isPending } from './sns-subscription.js';
+import type { KindIo, ReadContext } from './kind.js';
+
+/** A statement of the topic policy that admits someone outside the topic's account. */
+export interface ForeignTopicStatement {
+  /** The statement's Sid, or `statement <index>` without one. */
+  name: string;
+  principals: string[];
+  actions: string[];
+}
 
 /**
- * Who the topic policy lets publish besides the topic's own account: principals of Allow statements granting
- * sns:Publish (or sns:*, *) without a condition pinning AWS:SourceOwner / AWS:SourceAccount / aws:PrincipalAccount to
- * `account` (SNS's default statement has that condition). Anyone listed can post SNS-signed alerts to the Slack app.
+ * The Allow statements of a topic policy (JSON text) that admit a principal outside `account` to any action: SNS's
+ * default statement is pinned to the owner by `StringEquals` on AWS:SourceOwner (AWS:SourceAccount and
+ * aws:PrincipalAccount count too) and is not one of them; a statement whose every principal is `account` or one of its
+ * IAM ARNs is not either. TrailGuard writes no statement there, so whatever this returns was written by someone else:
+ * who it admits can subscribe to the alerts, or publish forged ones the Slack app verifies and shows.
  */
-export function topicPublishers(policyText: string | undefined, account: string): string[] {
+export function foreignTopicStatements(policyText: string | undefined, account: string): ForeignTopicStatement[] {
   if (!policyText) return [];
-  type PolicyStatement = Statement;
-  const policy = JSON.parse(policyText) as { Statement?: PolicyStatement[] | PolicyStatement };
-  const statements: PolicyStatement[] = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
-  const out = new Set<string>();
-  for (const st of statements) {
-    if (st.Effect !== 'Allow') continue;
-    const actions = [st.Action].flat().map((a) => String(a).toLowerCase());
-    if (!actions.some((a) => a === 'sns:publish' || a === 'sns:*' || a === '*')) continue;
-    const pinned = Object.values(st.Condition ?? {}).some((block) =>
-      Object.entries(block ?? {}).some(
-        ([key, value]) =>
-          ['aws:sourceowner', 'aws:sourceaccount', 'aws:principalaccount'].includes(key.toLowerCase()) &&
-          [value].flat().every((v) => v === account),
-      ),
+  const policy = JSON.parse(policyText) as { Statement?: Statement[] | Statement };
+  const statements: Statement[] = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
+  const out: ForeignTopicStatement[] = [];
+  statements.forEach((st, index) => {
+    if (st.Effect !== 'Allow') return;
+    // Only an equality pins the caller to the account: StringNotEquals on the same key admits everyone else.
+    const pinned = Object.entries(st.Condition ?? {}).some(
+      ([operator, block]) =>
+        operator === 'StringEquals' &&
+        Object.entries(block ?? {}).some(
+          ([key, value]) =>
+            ['aws:sourceowner', 'aws:sourceaccount', 'aws:principalaccount'].includes(key.toLowerCase()) &&
+            [value].flat().every((v) => v === account),
+        ),
     );
-    if (pinned) continue;
+    if (pinned) return;
     const raw = st.Principal;
     const principals =
       typeof raw === 'string' ? [raw] : Object.values((raw ?? {}) as Record<string, unknown>).flatMap((v) => [v].flat().map(String));
-    for (const p of principals) {
-      if (p === account || new RegExp(`^arn:[\\w-]+:iam::${account}:`).test(p)) continue;
-      out.add(p);
-    }
-  }
-  return [...out].sort();
+    const outside = principals.filter((p) => p !== account && !new RegExp(`^arn:[\\w-]+:iam::${account}:`).test(p));
+    if (outside.length === 0) return;
+    out.push({ name: st.Sid ?? `statement ${index}`, principals: outside.sort(), actions: [st.Action].flat().map(String) });
+  });
+  return out;
+}
+
+/**
+ * What on the alerts topic TrailGuard did not configure (ListSubscriptionsByTopic, every page, and the topic policy):
+ * each subscription not in `knownSubscriptions` (kind `sns-subscription`, named `<protocol> <endpoint>` with a URL's
+ * user info and query hidden), and each topic-policy statement admitting another account (kind `sns-topic`, named by its
+ * Sid). Reported as conflicts, never removed: whoever added them may be the one reading the alerts. None when the topic
+ * does not exist. AWS errors other than "not found" propagate.
+ */
+export async function foreignTopicAccess(
+  resource: SnsTopicResource,
+  { accounts, account, region }: Pick<ReadContext, 'accounts' | 'account' | 'region'>,
+): Promise<Extraneous[]> {
+  const sns = await accounts.client(SNSClient, account, region);
+  const arn = `arn:${partitionOf(region)}:sns:${region}:${account}:${resource.name}`;
+  const [attributes, subscriptions] = await Promise.all([
+    orMissing(sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))),
+    orMissing(allPages(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: arn }), (page) => page.Subscriptions)),
+  ]);
+  if (!attributes) return [];
+  const known = new Set(resource.knownSubscriptions.map((s) => `${s.protocol} ${s.endpoint}`));
+  const base = { account, region };
+  const foreignSubscriptions = (subscriptions ?? [])
+    .filter((s) => !known.has(`${s.Protocol} ${s.Endpoint}`))
+    .map((s, index) => {
+      const name = `${s.Protocol} ${shownEndpoint(s.Protocol ?? '', s.Endpoint ?? '')}`;
+      const pending = !s.SubscriptionArn?.startsWith('arn:');
+      return {
+        ...base,
+        // Two endpoints may differ only in what is hidden: the index keeps their keys apart.
+        key: `${account}/${region}/sns-subscription/${name}#${index}`,
+        kind: 'sns-subscription' as const,
+        name,
+        foreign: `a subscription of ${resource.name}${pending ? PENDING_SUFFIX : ''}`,
+      };
+    });
+  const foreignStatements = foreignTopicStatements(attributes.Attributes?.Policy, account).map((st) => ({
+    ...base,
+    key: `${account}/${region}/sns-topic/${resource.name}/${st.name}`,
+    kind: 'sns-topic' as const,
+    name: st.name,
+    foreign: `admitting ${JSON.stringify(st.principals)} to ${JSON.stringify(st.actions)}`,
+  }));
+  return [...foreignSubscriptions, ...foreignStatements];
 }
 
 /**
@@ -65,10 +120,7 @@ async function subscriptionState(
   if (!subscriptionArn?.startsWith('arn:')) return { pending: true, deadLetter: null };
   const out = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
   const pending = isPending(subscriptionArn, out.Attributes);
-  const policy = out.Attributes?.RedrivePolicy;
-  if (!policy) return { pending, deadLetter: null };
-  const parsed = JSON.parse(policy) as { deadLetterTargetArn?: unknown };
-  return { pending, deadLetter: typeof parsed.deadLetterTargetArn === 'string' ? parsed.deadLetterTargetArn : null };
+  return { pending, deadLetter: deadLetterTarget(out.Attributes?.RedrivePolicy) };
 }
 
 /** How long apply waits for the HTTPS endpoint to confirm a new subscription: 20 looks, 3 s apart. */
@@ -102,7 +154,8 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
       orMissing(allPages(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: arn }), (page) => page.Subscriptions)),
     ]);
     if (!attributes) return { exists: false };
-    const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https');
+    // TrailGuard's own endpoint only: any other HTTPS subscription is a conflict (`foreignTopicAccess`), not this one.
+    const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https' && s.Endpoint === resource.httpsEndpoint);
     // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
     const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
     const state = https ? await subscriptionState(sns, https.SubscriptionArn) : { pending: false, deadLetter: null };
@@ -116,7 +169,6 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
       fields: {
         httpsSubscription: https?.Endpoint ? `${https.Endpoint}${state.pending ? PENDING_SUFFIX : ''}` : null,
         signatureVersion,
-        publishers: topicPublishers(attributes.Attributes?.Policy, account),
         subscriptionDeadLetterQueue: deadLetter,
       },
     };

@@ -62,10 +62,10 @@ describe('a subscription or topic-policy statement TrailGuard did not configure 
       expect(created.errors).toEqual([]);
       expect(failureMessage(await run(world, 'plan', central, extra))).toBeNull();
 
-      // Act: someone's webhook (credentials and a token in the URL), a mailbox, another account's queue and function,
+      // Act: someone's webhook (credentials, a token and, as Slack's webhooks do, a secret path in the URL), a mailbox, another account's queue and function,
       // and a topic-policy grant letting another account subscribe.
       const leaks = [
-        { Protocol: 'https', Endpoint: 'https://collector:hunter2@collector.example.net/hook?token=s3cr3t' },
+        { Protocol: 'https', Endpoint: 'https://collector:hunter2@collector.example.net/services/T0/B0/pathS3cret?token=s3cr3t' },
         { Protocol: 'email', Endpoint: 'recon@example.net' },
         { Protocol: 'sqs', Endpoint: `arn:aws:sqs:${REGION}:${OUTSIDER}:exfil` },
         { Protocol: 'lambda', Endpoint: `arn:aws:lambda:${REGION}:${OUTSIDER}:function:exfil` },
@@ -78,7 +78,7 @@ describe('a subscription or topic-policy statement TrailGuard did not configure 
       expect(planned.conflicts.map((c) => `${c.kind} ${c.name}`).sort()).toEqual(
         [
           'sns-subscription email recon@example.net',
-          'sns-subscription https https://***@collector.example.net/hook?***',
+          'sns-subscription https https://***@collector.example.net/***?***',
           `sns-subscription lambda arn:aws:lambda:${REGION}:${OUTSIDER}:function:exfil`,
           `sns-subscription sqs arn:aws:sqs:${REGION}:${OUTSIDER}:exfil`,
           'sns-topic share-alerts',
@@ -86,10 +86,10 @@ describe('a subscription or topic-policy statement TrailGuard did not configure 
       );
       const message = failureMessage(planned) ?? 'plan passed';
       expect(message).toContain(
-        `${central} ${REGION}: subscription https https://***@collector.example.net/hook?*** of trailguard-alerts not configured by TrailGuard`,
+        `${central} ${REGION}: subscription https https://***@collector.example.net/***?*** of trailguard-alerts not configured by TrailGuard`,
       );
       expect(message).toMatch(/statement share-alerts of the trailguard-alerts topic policy not written by TrailGuard .*780000000099/);
-      expect(message).not.toMatch(/hunter2|s3cr3t|collector:/);
+      expect(message).not.toMatch(/hunter2|s3cr3t|pathS3cret|collector:/);
       // Never deleted: apply fails on them too, and they are still there.
       expect(applied.conflicts).toHaveLength(5);
       expect(failureMessage(applied)).not.toBeNull();

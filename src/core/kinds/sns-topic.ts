@@ -25,9 +25,16 @@ export interface SnsTopicResource extends ResourceBase {
   knownSubscriptions: TopicSubscription[];
 }
 
-/** How a subscription's endpoint may be shown (plan, job summary, a public PR comment): a URL without user info or query. */
+/**
+ * How a foreign subscription's endpoint may be shown (plan, job summary, a public PR comment): a URL with its scheme
+ * and host only, user info, path and query hidden (`https://***@hooks.example.com/***?***`), because many webhook URLs
+ * carry their credential in the path (Slack's `hooks.slack.com/services/<secret>`); any other endpoint (an e-mail
+ * address, a queue or function ARN) as SNS lists it.
+ */
 export function shownEndpoint(protocol: string, endpoint: string): string {
-  return protocol === 'http' || protocol === 'https' ? String(urlWithoutSecrets(endpoint)) : endpoint;
+  if (protocol !== 'http' && protocol !== 'https') return endpoint;
+  const shown = String(urlWithoutSecrets(endpoint));
+  return shown.replace(/^(\w+:\/\/[^/]+)\/[^?]+/, '$1/***');
 }
 
 export const snsTopic: KindSpec<SnsTopicResource> = {

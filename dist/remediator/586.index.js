@@ -135,6 +135,29 @@ function clipValue(text, max = VALUE_CLIP) {
     const chars = [...text];
     return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+/** Characters of common text shown before the first difference when a pair of values is cut around it. */
+const DIFF_CONTEXT = 20;
+/**
+ * `[before, after]` clipped to `max` characters each, so that a reader sees where they differ: when both share a
+ * prefix longer than the clip would show (a policy or a list of 50 accounts that differs near its end), each is cut
+ * to a window starting DIFF_CONTEXT characters before the first differing character, marked `…` at both cut ends.
+ * Otherwise the same as `clipValue` on each.
+ */
+function clipPair(before, after, max = VALUE_CLIP) {
+    const a = [...before];
+    const b = [...after];
+    let first = 0;
+    while (first < a.length && first < b.length && a[first] === b[first])
+        first++;
+    if (first < max - DIFF_CONTEXT)
+        return [clipValue(before, max), clipValue(after, max)];
+    const start = first - DIFF_CONTEXT;
+    const window = (chars) => {
+        const rest = chars.slice(start);
+        return rest.length <= max - 1 ? `…${rest.join('')}` : `…${rest.slice(0, max - 2).join('')}…`;
+    };
+    return [window(a), window(b)];
+}
 /** JSON with sorted object keys: equal values give equal strings whatever the key order. */
 function canonical(value) {
     if (Array.isArray(value))
@@ -176,12 +199,11 @@ function planChanges(desired, observed, extraneous = []) {
         if (differing.length > 0) {
             const who = kindSpec(resource.kind).updateHint ?? '';
             const spec = kindSpec(resource.kind);
-            const shown = (field, value, other) => clipValue(canonical(spec.shownValue ? spec.shownValue(field, value, other) : value));
-            const diff = differing.map((field) => ({
-                field,
-                before: shown(field, seen.fields[field], wanted[field]),
-                after: shown(field, wanted[field], seen.fields[field]),
-            }));
+            const shown = (field, value, other) => canonical(spec.shownValue ? spec.shownValue(field, value, other) : value);
+            const diff = differing.map((field) => {
+                const [before, after] = clipPair(shown(field, seen.fields[field], wanted[field]), shown(field, wanted[field], seen.fields[field]));
+                return { field, before, after };
+            });
             changes.push({ ...identity(resource), action: 'update', reason: `update: ${differing.join(', ')}${who}`, fields: differing, diff });
         }
     }
@@ -776,7 +798,7 @@ __webpack_require__.d(__webpack_exports__, {
   YA: () => (/* binding */ memberRules)
 });
 
-// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns
+// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, alertsDeadLetterQueue, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, knownSubscriptions, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns
 
 // EXTERNAL MODULE: ./src/core/arn.ts
 var arn = __webpack_require__(7136);
@@ -1186,7 +1208,8 @@ function secretLocation(name, ctx) {
 /**
  * Permissions of `trailguard-slack`, the role the deployed Slack function runs as (`slack.deploy: lambda`): what
  * `slackAppPolicy` grants any Slack app role (the members' reader role, the shared state table, starting a sweep), plus
- * its own store `trailguard-slack` (items and index queries), invoking itself (Slack's 3-second rule: slow requests are
+ * its own store `trailguard-slack` (items and index queries), sending to `trailguard-alerts-dlq` (its on-failure
+ * destination: Lambda sends as the function's role), invoking itself (Slack's 3-second rule: slow requests are
  * answered by an asynchronous second invocation), reading exactly the two named secrets (kms:Decrypt only through
  * that secret's service, for secrets under a customer-managed key), and its own logs. Throws as `slackAppPolicy` does.
  */
@@ -1210,6 +1233,12 @@ function iam_policies_slackFunctionPermissionsPolicy(ctx) {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         Resource: [`arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}`, `arn:${p}:dynamodb:${here}:table/${NAMES.slackTable}/index/*`],
+    }, {
+        // The on-failure destination: Lambda sends an invocation that failed every retry as the function's role.
+        Sid: 'SendFailedInvocationsToAlertsDlq',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: `arn:${p}:sqs:${here}:${NAMES.alertsDlq}`,
     }, {
         Sid: 'InvokeSelfForSlowRequests',
         Effect: 'Allow',
@@ -1262,6 +1291,49 @@ function iam_policies_forwarderPermissionsPolicy(ctx) {
         Action: 'events:PutEvents',
         Resource: `arn:${partitionOf(ctx.region)}:events:${ctx.region}:${ctx.centralAccount}:event-bus/${NAMES.bus}`,
     });
+}
+/**
+ * The permissions boundary's form of a member statement whose resources come from the baseline (`trails`: trail names,
+ * buckets, key ARNs, alias names, log groups, CloudWatch Logs roles): the same actions and condition on every resource
+ * of that type in the partition, so the boundary is the same document whatever the baseline names and stays one size
+ * (IAM's 6,144 characters) for any number of trails. The role's own policy keeps the exact resources: the boundary is a
+ * ceiling, never the grant. An alias statement's `kms:RequestAlias` list is dropped (DescribeKey only reads a key's
+ * metadata), so every alias statement has one form. TrailGuard's own queues, tables and log groups in the central
+ * account become `trailguard-*` there (`ownResourceCeiling`). Anything else is returned as it is. Resource types follow
+ * IAM's Service Authorization Reference (CloudTrail `trail`, IAM `role`, S3 `bucket`, KMS `key`, Logs `log-group`).
+ */
+function iam_policies_boundaryForm(statement, region) {
+    const p = partitionOf(region);
+    const ceilings = {
+        RestoreBaselineTrails: `arn:${p}:cloudtrail:*:*:trail/*`,
+        StartOrganizationTrails: `arn:${p}:cloudtrail:*:*:trail/*`,
+        PassCloudWatchLogsRoleToCloudTrail: `arn:${p}:iam::*:role/*`,
+        RemoveShortLifecycleRules: `arn:${p}:s3:::*`,
+        ReenableTrailKeys: `arn:${p}:kms:*:*:key/*`,
+        RecreateTrailLogGroups: `arn:${p}:logs:*:*:log-group:*`,
+    };
+    if (/^ResolveBaselineKmsAlias\d+$/.test(statement.Sid)) {
+        const { Condition: _dropped, ...rest } = statement;
+        return { ...rest, Sid: 'ResolveBaselineKmsAliases', Resource: `arn:${p}:kms:*:*:key/*` };
+    }
+    const ceiling = ceilings[statement.Sid];
+    if (ceiling)
+        return { ...statement, Resource: ceiling };
+    if (statement.Resource === undefined)
+        return statement;
+    const resources = [statement.Resource].flat().map(ownResourceCeiling);
+    return { ...statement, Resource: resources.length === 1 ? resources[0] : [...new Set(resources)] };
+}
+/**
+ * TrailGuard's own queues, tables (and their indexes) and function log groups, as `trailguard-*` in the same account and
+ * region: the central roles name each one exactly, and one statement per name and role took the boundary past its
+ * quota. Anything else is returned as it is.
+ */
+function ownResourceCeiling(resource) {
+    return resource
+        .replace(/^(arn:[\w-]+:sqs:[^:]+:[^:]+:)trailguard-[\w-]+$/, '$1trailguard-*')
+        .replace(/^(arn:[\w-]+:dynamodb:[^:]+:[^:]+:table\/)trailguard-[\w.-]+(\/index\/\*)?$/, '$1trailguard-*')
+        .replace(/^(arn:[\w-]+:logs:[^:]+:[^:]+:log-group:\/aws\/lambda\/)trailguard-[\w-]+(:log-stream:\*)?$/, '$1trailguard-*$2');
 }
 /** Name of the managed policy every TrailGuard role carries as its permissions boundary; an administrator creates it once per account. */
 const iam_policies_PERMISSIONS_BOUNDARY = 'trailguard-boundary';
@@ -1871,6 +1943,31 @@ function alertsDlqPolicy(queueArn, topicArn) {
         ],
     });
 }
+/**
+ * The ARN of `trailguard-alerts-dlq` when a Slack app takes alerts from the topic through TrailGuard (`alerts.endpoint`,
+ * or `slack.deploy: lambda`), else null: nothing TrailGuard configures would send to it.
+ */
+function alertsDeadLetterQueue(config) {
+    return config.alerts.endpoint || slackDeployed(config) ? centralArns(config).alertsDlq : null;
+}
+/** Whether `apply` deploys the Slack app (`slack.deploy: lambda` with its secrets' names). */
+function slackDeployed(config) {
+    return config.slack?.deploy === 'lambda' && !!config.slack.secrets;
+}
+/**
+ * The subscriptions `trailguard-alerts` may have: the HTTPS endpoint (`alerts.endpoint`), the deployed Slack function
+ * (`slack.deploy: lambda`) and `alerts.acceptedSubscriptions`. Any other is reported as a conflict.
+ */
+function knownSubscriptions(config) {
+    const { account, region } = config.central;
+    return [
+        ...(config.alerts.endpoint ? [{ protocol: 'https', endpoint: config.alerts.endpoint }] : []),
+        ...(slackDeployed(config)
+            ? [{ protocol: 'lambda', endpoint: `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${NAMES.slackFunction}` }]
+            : []),
+        ...config.alerts.acceptedSubscriptions.map((s) => ({ protocol: s.protocol, endpoint: s.endpoint })),
+    ];
+}
 function centralResources(config, ctx) {
     const { account, region } = config.central;
     const arns = centralArns(config);
@@ -1904,8 +2001,9 @@ function centralResources(config, ctx) {
                 Policy: queuePolicy(arns.dlq, centralRuleArns(config)),
             },
         },
-        // Where SNS puts an alert it could not deliver to the HTTPS endpoint (the Slack app), before the subscription needs it.
-        ...(config.alerts.endpoint
+        // Where an alert the Slack app never took ends (SNS gave up on its HTTPS endpoint or its function; the deployed
+        // function failed it past Lambda's retries), before the subscriptions and the function need it.
+        ...(alertsDeadLetterQueue(config)
             ? [
                 {
                     ...c('sqs-queue', NAMES.alertsDlq),
@@ -1924,6 +2022,7 @@ function centralResources(config, ctx) {
             httpsEndpoint: config.alerts.endpoint,
             signatureVersion: '2',
             deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
+            knownSubscriptions: knownSubscriptions(config),
         },
         {
             ...c('lambda-function', NAMES.remediatorFunction),
@@ -2113,7 +2212,7 @@ function slackEnvironment(config) {
  * its role) that drains pending posts every minute. Nothing with `server`.
  */
 function slackResources(config, ctx) {
-    if (config.slack?.deploy !== 'lambda' || !config.slack.secrets)
+    if (!slackDeployed(config) || !config.slack?.secrets)
         return [];
     const { account, region } = config.central;
     const arns = centralArns(config);
@@ -2163,7 +2262,8 @@ function slackResources(config, ctx) {
             memorySize: SLACK_MEMORY_MB,
             environment: slackEnvironment(config),
             codeSha256: ctx.slackCodeSha256 ?? '',
-            onFailureArn: null,
+            // An alert (or a drain, a deferred Re-check) that failed every asynchronous retry is kept, not dropped.
+            onFailureArn: arns.alertsDlq,
             bundle: 'slack',
             description: 'TrailGuard Slack app: alerts, Acknowledge, Re-check and /trail-status',
         },
@@ -2190,6 +2290,7 @@ function slackResources(config, ctx) {
             topicArn: arns.topic,
             protocol: 'lambda',
             endpoint: functionArn,
+            deadLetterQueueArn: arns.alertsDlq,
         },
         {
             ...c('scheduler-schedule', NAMES.slackSchedule),
@@ -2348,41 +2449,92 @@ function memberRules(spec, account) {
 
 /** Stands for "any member account" while the boundary is built from the members' own policies. */
 const ANY_MEMBER = '000000000000';
+/** Stands for the management account while ANY_MEMBER plays a plain member or a delegated administrator. */
+const ANY_MANAGEMENT = '000000000001';
+/**
+ * The member's roles in each part it can play: with `organization`, the management account and a CloudTrail delegated
+ * administrator get the organization-trail statements a plain member does not, and the boundary must hold them too.
+ */
+function memberVariants(config) {
+    if (!config.organization)
+        return memberResources(config, ANY_MEMBER);
+    const as = (organization) => memberResources({ ...config, organization }, ANY_MEMBER);
+    return [
+        ...as({ managementAccount: ANY_MANAGEMENT, delegatedAdministrators: [] }),
+        ...as({ managementAccount: ANY_MEMBER, delegatedAdministrators: [] }),
+        ...as({ managementAccount: ANY_MANAGEMENT, delegatedAdministrators: [ANY_MEMBER] }),
+    ];
+}
 /**
  * The `trailguard-boundary` managed policy: the most any TrailGuard role can do, whatever its own policy
- * says. It is the union of every role's statements for this config, member accounts generalised to `*`,
- * so it does not change when members come or go, and any statement a role gains is in it by construction.
+ * says. It is the union of every role's statements for this config, member accounts generalised to `*`
+ * (as the plain member, the management account and a delegated administrator each play it), so it does not change
+ * when members come or go, and any statement a role gains is in it by construction. Statements whose resources the
+ * baseline names are in it in their `boundaryForm` (every trail, bucket, key, log group of the partition), so it does
+ * not change when trails come or go either, and its size does not grow with them (IAM's 6,144 characters).
  * An administrator creates it once per account (`trailguard iam boundary` prints it); the deploy role
  * can neither create nor change it, nor remove it from a role.
  */
 function permissionsBoundaryPolicy(config) {
-    const seen = new Set();
-    const statements = [];
-    const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberResources(config, ANY_MEMBER)];
-    const slackRoles = new Set([NAMES.slackRole, NAMES.slackSchedulerRole]);
-    let slackCount = 0;
-    for (const r of resources) {
-        if (r.kind !== 'iam-role')
+    const resources = [...centralResources(config, { members: [ANY_MEMBER], codeSha256: '' }), ...memberVariants(config)];
+    const general = resources.flatMap((r) => r.kind === 'iam-role'
+        ? r.policy.Statement.map((own) => JSON.parse(JSON.stringify(boundaryForm(own, config.central.region)).replaceAll(ANY_MEMBER, '*').replaceAll(ANY_MANAGEMENT, '*')))
+        : []);
+    return { Version: '2012-10-17', Statement: mergeStatements(general) };
+}
+/**
+ * One statement per effect, condition and resource list, with the union of their actions, in the order they first
+ * appear; a statement another already allows in full is left out. Why: the roles repeat resources (every trail, `*` for
+ * the calls that take none, the Deny list), and one statement each took the boundary past IAM's 6,144 characters. Each
+ * gets a short Sid naming its effect, service and resource type (`AllowCloudtrailTrail`, `DenyAny`), numbered on a repeat.
+ */
+function mergeStatements(statements) {
+    const groups = new Map();
+    for (const statement of statements) {
+        const actions = [statement.Action].flat();
+        const resources = [statement.Resource ?? []].flat();
+        const group = JSON.stringify([statement.Effect, canonicalCondition(statement.Condition), [...resources].sort()]);
+        const found = groups.get(group);
+        if (found) {
+            found.Action.push(...actions.filter((a) => !found.Action.includes(a)));
             continue;
-        for (const statement of r.policy.Statement) {
-            const general = JSON.parse(JSON.stringify(statement).replaceAll(ANY_MEMBER, '*'));
-            const text = JSON.stringify({ ...general, Sid: '' });
-            if (seen.has(text))
-                continue;
-            seen.add(text);
-            if (slackRoles.has(r.name)) {
-                // The deployed Slack app's roles come last and would take the boundary past IAM's 6,144 characters: what another
-                // role's statement already allows is left out, and the rest get short Sids. Only for them, so that the boundary
-                // of a config without `slack.deploy: lambda` stays exactly what administrators already created.
-                if (statements.some((other) => covers(other, general)))
-                    continue;
-                statements.push({ ...general, Sid: `SlackApp${(slackCount += 1)}` });
-                continue;
-            }
-            statements.push({ ...general, Sid: `${r.name.replace(/[^A-Za-z0-9]/g, '')}${statement.Sid}`.slice(0, 128) });
         }
+        groups.set(group, { ...statement, Action: [...new Set(actions)] });
     }
-    return { Version: '2012-10-17', Statement: statements };
+    const merged = [...groups.values()].filter((statement, index, all) => !all.some((other, j) => j !== index && covers(other, statement) && !(covers(statement, other) && j > index)));
+    const taken = new Map();
+    return merged.map(({ Sid: _own, ...statement }) => {
+        const base = boundarySid(statement);
+        const count = (taken.get(base) ?? 0) + 1;
+        taken.set(base, count);
+        const Action = statement.Action.length === 1 ? statement.Action[0] : statement.Action;
+        return { Sid: count === 1 ? base : `${base}${count}`, ...statement, Action };
+    });
+}
+/** A condition as comparable text: key order and a one-element list never make two equal conditions differ. */
+function canonicalCondition(condition) {
+    if (!condition)
+        return '';
+    const sorted = Object.keys(condition)
+        .sort()
+        .map((operator) => [
+        operator,
+        Object.keys(condition[operator])
+            .sort()
+            .map((key) => [key, [condition[operator][key]].flat().sort()]),
+    ]);
+    return JSON.stringify(sorted);
+}
+/** `<Effect><Service><ResourceType>` of a statement's first resource: `AllowKmsKey`, `AllowSqs`, `DenyAny` for `*`. */
+function boundarySid(statement) {
+    const first = [statement.Resource ?? '*'].flat()[0] ?? '*';
+    const word = (text) => text.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase());
+    if (first === '*')
+        return `${statement.Effect}Any`;
+    const parts = first.split(':');
+    const [service, rest] = [parts[2] ?? '', parts.slice(5).join(':')];
+    const type = /^([a-z-]+)[/:]/.exec(rest)?.[1] ?? '';
+    return `${statement.Effect}${word(service)}${word(type)}`;
 }
 /** Whether `outer` allows everything `inner` does: same effect and condition, every action and resource of `inner` listed (no wildcard reasoning). */
 function covers(outer, inner) {
@@ -2652,7 +2804,8 @@ const iamBoundary = {
             if (length <= iam_role/* IAM_LIMITS */.RB.managedPolicy)
                 continue;
             throw new kind/* DesiredStateError */.o7(`the ${b.name} policy would be ${length} characters, over IAM's ${iam_role/* IAM_LIMITS */.RB.managedPolicy} for a managed policy: ` +
-                "fewer baseline trails (trails) or CloudWatch Logs roles make it shorter (slack.deploy: lambda adds the Slack app's roles)");
+                'its size does not depend on the members or the baseline trails, only on what the config turns on ' +
+                "(slack.deploy: lambda adds the Slack app's roles, organization the organization-trail statements); report it as a TrailGuard bug");
         }
     },
 };
@@ -2744,14 +2897,30 @@ const snsSubscription = {
     kind: 'sns-subscription',
     // SNS tags topics, not subscriptions: TrailGuard owns the one from its topic to its function.
     tagged: false,
-    // A subscription still pending delivers nothing; a filter policy can drop every alert before the function sees it.
-    desiredFields: () => ({ confirmed: true, filterPolicy: null }),
+    // A subscription of the alerts topic TrailGuard did not configure (src/core/aws/kinds/sns-topic.ts, `foreignTopicAccess`).
+    describeConflict: (c) => `subscription ${c.name} of trailguard-alerts not configured by TrailGuard${/\(pending confirmation\)/.test(c.reason) ? ' (pending confirmation)' : ''}: ` +
+        'every alert (actors, accounts, resources) would also go there; TrailGuard never deletes it: unsubscribe it, or list it in alerts.acceptedSubscriptions',
+    // A subscription still pending delivers nothing; a filter policy can drop every alert before the function sees it; one
+    // without its dead-letter queue loses what SNS gives up on.
+    desiredFields: (r) => ({ confirmed: true, filterPolicy: null, deadLetterQueue: r.deadLetterQueueArn }),
 };
 
 ;// CONCATENATED MODULE: ./src/core/kinds/sns-topic.ts
 // The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription (and that subscription's
-// dead-letter queue) and who may publish to it.
+// dead-letter queue), and who besides TrailGuard's own endpoints may receive or send alerts.
 
+/**
+ * How a foreign subscription's endpoint may be shown (plan, job summary, a public PR comment): a URL with its scheme
+ * and host only, user info, path and query hidden (`https://***@hooks.example.com/***?***`), because many webhook URLs
+ * carry their credential in the path (Slack's `hooks.slack.com/services/<secret>`); any other endpoint (an e-mail
+ * address, a queue or function ARN) as SNS lists it.
+ */
+function shownEndpoint(protocol, endpoint) {
+    if (protocol !== 'http' && protocol !== 'https')
+        return endpoint;
+    const shown = String(urlWithoutSecrets(endpoint));
+    return shown.replace(/^(\w+:\/\/[^/]+)\/[^?]+/, '$1/***');
+}
 const snsTopic = {
     kind: 'sns-topic',
     tagged: true,
@@ -2759,11 +2928,15 @@ const snsTopic = {
     shownValue: (field, value) => field === 'httpsSubscription' && typeof value === 'string'
         ? `${(0,kind/* urlWithoutSecrets */.Zx)(value.replace(/ \(pending confirmation\)$/, ''))}${value.endsWith(' (pending confirmation)') ? ' (pending confirmation)' : ''}`
         : value,
-    // Nobody outside the central account may publish alerts (apply cannot reset the policy: it stays drift and fails).
+    // A statement of the topic policy that admits another account (src/core/aws/kinds/sns-topic.ts, `foreignTopicAccess`),
+    // or a topic with TrailGuard's name that it does not own.
+    describeConflict: (c) => /^conflict: not written by TrailGuard/.test(c.reason)
+        ? `statement ${c.name} of the trailguard-alerts topic policy ${c.reason.replace(/^conflict: /, '')}: whoever it admits can ` +
+            'subscribe to the alerts (actors, accounts, resources: reconnaissance) or post forged ones; TrailGuard never changes it, remove it'
+        : `sns-topic ${c.name} exists without the trailguard:managed=true tag: TrailGuard never changes it, so this account-region is not protected; delete it or tag it`,
     desiredFields: (r) => ({
         httpsSubscription: r.httpsEndpoint,
         signatureVersion: r.signatureVersion,
-        publishers: [],
         subscriptionDeadLetterQueue: r.httpsEndpoint ? r.deadLetterQueueArn : null,
     }),
 };

@@ -1,6 +1,22 @@
 // trailguard-state in memory, with the semantics of src/core/aws/state-table.ts the sweep relies on (for unit tests).
 import type { StateTable, StatusItem, SweepItem } from '#core/aws/state-table.js';
 import type { CanaryArrival, FindingItem } from '#core/sweep.js';
+import type { SweepDeps } from '../../lambda/sweep.js';
+
+/** The remediator settings a sweep worker test starts from: one central account's topic, no baseline, no allow-list. */
+export function sweepSettings(overrides: Partial<SweepDeps['settings']> = {}): SweepDeps['settings'] {
+  return {
+    topicArn: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
+    topicRegion: 'us-east-1',
+    eventDataStores: [],
+    remediationRole: 'TrailGuardRemediator',
+    externalId: null,
+    allow: [],
+    trails: [],
+    organization: null,
+    ...overrides,
+  };
+}
 
 export function memoryState() {
   const findings = new Map<string, FindingItem>();

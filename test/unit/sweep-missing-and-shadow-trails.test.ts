@@ -18,7 +18,7 @@ import { type Alert, parseAlert } from '#core/alert.js';
 import type { StateTable } from '#core/aws/state-table.js';
 import type { TrailBaseline } from '#core/config.js';
 import { type AccountSweepMessage, FOUND_MISSING_BY_SWEEP } from '#core/sweep.js';
-import { memoryState } from '../support/memory-state.js';
+import { memoryState, sweepSettings } from '../support/memory-state.js';
 import { recordingLog } from '../support/recording-log.js';
 
 const ACCOUNT = '222222222222';
@@ -45,16 +45,7 @@ let visited: string[];
 
 function deps(extra: { trails?: TrailBaseline[]; members?: string[] } = {}): SweepDeps {
   return {
-    settings: {
-      topicArn: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
-      topicRegion: REGION,
-      eventDataStores: [],
-      remediationRole: 'TrailGuardRemediator',
-      externalId: null,
-      allow: [],
-      trails: extra.trails ?? [BASELINE],
-      organization: null,
-    },
+    settings: sweepSettings({ trails: extra.trails ?? [BASELINE] }),
     log: recordingLog(),
     now: () => new Date('2026-01-01T00:00:00.000Z'),
     cloudtrail: async (account) => {

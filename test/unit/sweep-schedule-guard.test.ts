@@ -14,7 +14,7 @@ import { validateConfig } from '#core/config.js';
 import { desiredState, remediatorEnvironment, scheduleGuardPattern } from '#core/desired-state.js';
 import { parsePipelineEvent } from '#core/pipeline-event.js';
 import { scheduleIntervalMs } from '#core/sweep.js';
-import { memoryState } from '../support/memory-state.js';
+import { memoryState, sweepSettings } from '../support/memory-state.js';
 import { recordingLog } from '../support/recording-log.js';
 
 const CENTRAL = '111111111111';
@@ -191,16 +191,7 @@ describe('the planner notices a sweep gap', () => {
         findings: 0,
       });
     return {
-      settings: {
-        topicArn: `arn:aws:sns:${REGION}:${CENTRAL}:trailguard-alerts`,
-        topicRegion: REGION,
-        eventDataStores: [],
-        remediationRole: 'TrailGuardRemediator',
-        externalId: null,
-        allow: [],
-        trails: [],
-        organization: null,
-      },
+      settings: sweepSettings({ topicArn: `arn:aws:sns:${REGION}:${CENTRAL}:trailguard-alerts` }),
       log: recordingLog(),
       now: () => T0,
       cloudtrail: async () => {

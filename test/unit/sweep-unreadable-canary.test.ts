@@ -8,7 +8,7 @@ import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import type { Alert } from '#core/alert.js';
 import type { StateTable } from '#core/aws/state-table.js';
 import type { AccountSweepMessage } from '#core/sweep.js';
-import { memoryState } from '../support/memory-state.js';
+import { memoryState, sweepSettings } from '../support/memory-state.js';
 import { recordingLog } from '../support/recording-log.js';
 
 const ACCOUNT = '222222222222';
@@ -28,16 +28,7 @@ const denied = async (): Promise<never> => {
 
 function depsAt(now: Date, unreadable = false): SweepDeps {
   return {
-    settings: {
-      topicArn: 'arn:aws:sns:us-east-1:111111111111:trailguard-alerts',
-      topicRegion: REGION,
-      eventDataStores: [],
-      remediationRole: 'TrailGuardRemediator',
-      externalId: null,
-      allow: [],
-      trails: [],
-      organization: null,
-    },
+    settings: sweepSettings(),
     log: recordingLog(),
     now: () => now,
     cloudtrail: unreadable ? denied : async () => new CloudTrailClient({ region: REGION }),

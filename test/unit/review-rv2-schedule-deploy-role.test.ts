@@ -78,7 +78,7 @@ function scheduleEvent(
 
 function handler() {
   const deps = createDefaultDeps({
-    env: { AWS_REGION: REGION, ...remediatorEnvironment(config) },
+    env: { AWS_REGION: REGION, ...remediatorEnvironment(config, ['222222222222']) },
     log: recordingLog(),
     clientOptions: { credentials: { accessKeyId: 'AKIDCENTRAL', secretAccessKey: 'central-secret' } },
   });

@@ -117,4 +117,17 @@ describe('review rv2: the sweep chain past the schedule is unwatched', () => {
       ),
     ).toBe(true);
   });
+
+  // The same class, one level up: `lambda:PutFunctionConcurrency ReservedConcurrentExecutions=0` on
+  // trailguard-remediator in the central account stops the event path and the sweep at once (EventBridge retries
+  // each tamper record for 24 hours, then it sits in trailguard-dlq; the sweep mapping cannot invoke either). The
+  // remediator cannot report its own throttling, and apply deploys no alarm: trailguard-dlq filling up or the
+  // remediator's Throttles are seen by no one until `plan` runs. A watchdog must live outside the remediator.
+  // Fix: apply creates CloudWatch alarms (trailguard-dlq and trailguard-sweep-dlq ApproximateNumberOfMessagesVisible
+  // > 0; the remediator's Throttles > 0; its sweep Invocations missing for 2 x sweep.schedule with
+  // TreatMissingData=breaching) whose action publishes to trailguard-alerts.
+  it.fails('apply deploys an alarm, outside the remediator, on the dead-letter queue of tamper records', () => {
+    const resources = desiredState(config, { members: ['222222222222'], codeSha256: 'sha' });
+    expect(resources.some((r) => (r.kind as string) === 'cloudwatch-alarm')).toBe(true);
+  });
 });

@@ -255,7 +255,9 @@ const AllowPatternSchema = z
  * a singular unit for 1 (`rate(1 hour)`) and a plural one otherwise, or `cron(...)`. One-time `at(...)` schedules are
  * refused: a sweep that runs once would stop proving the pipeline works.
  */
-const SCHEDULE_EXPRESSION = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^()]+\))$/;
+// A cron has Scheduler's six fields (minutes hours day-of-month month day-of-week year), `?` in exactly one day field.
+const SCHEDULE_EXPRESSION =
+  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^\s()]+ [^\s()]+ (\? [^\s()]+ (?!\?\s)[^\s()]+|(?!\?\s)[^\s()]+ [^\s()]+ \?) [^\s()]+\))$/;
 const SCHEDULE_ERROR = 'expected rate(<n> minutes|hours|days), cron(...) or null';
 const CONCURRENCY_ERROR = 'expected 2 to 1000 (SQS event source MaximumConcurrency)';
 const CANARY_GRACE_ERROR = 'expected whole seconds from 0 to 3600';

@@ -130,4 +130,24 @@ describe('review rv2: the sweep chain past the schedule is unwatched', () => {
     const resources = desiredState(config, { members: ['222222222222'], codeSha256: 'sha' });
     expect(resources.some((r) => (r.kind as string) === 'cloudwatch-alarm')).toBe(true);
   });
+
+  // The central rules themselves: `events:PutRule trailguard-tamper --event-bus-name trailguard` with a pattern
+  // narrowed to `{"source":["trailguard.canary"]}` in the central account. Its record lands on the central default
+  // bus, where only trailguard-sweep-guard (Scheduler calls) listens. Every tamper record is then dropped on the
+  // central bus while canaries still arrive, so the canary check stays green; the sweep compares member rules only.
+  // What is left is the sweep's own reads (a trail found off within 15 minutes), not the event path nor the repair in
+  // seconds. Fix: a central guard rule on the default bus for events calls on rule/trailguard/* (and on the
+  // sweep-guard rule), handled as the member guard handles its rules; and the sweep compares the central rules too.
+  it.fails('PutRule narrowing the central trailguard-tamper rule is forwarded to the remediator', () => {
+    expect(
+      forwardedByCentralDefaultBus(
+        record('aws.events', 'events.amazonaws.com', 'PutRule', {
+          name: 'trailguard-tamper',
+          eventBusName: 'trailguard',
+          eventPattern: '{"source":["trailguard.canary"]}',
+          state: 'ENABLED',
+        }),
+      ),
+    ).toBe(true);
+  });
 });

@@ -22,7 +22,7 @@ import { canonical, desiredFields } from '#core/plan.js';
 import { parsePipelineEvent, type PipelineEvent } from '#core/pipeline-event.js';
 import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '#core/aws/cloudtrail.js';
 import { managementFullyRecorded, restoreManagementEvents } from '#core/event-selectors.js';
-import { SWEEP_NAMES } from '#core/sweep.js';
+import { START_SWEEP_MESSAGE, SWEEP_NAMES } from '#core/sweep.js';
 import { publishOrThrow, rejectedResult } from './alerting.js';
 import type { HandlerDeps, RemediationResult } from './remediator.js';
 
@@ -297,7 +297,7 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
       ? { ...none, outcome: 'ignored', restored: null, reason: "TrailGuard's own call failed: nothing changed" }
       : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
   }
-  if (event.resource.kind === 'scheduler-schedule') return scheduleVerdict(event, deps, actor);
+  if (event.resource.kind === 'scheduler-schedule') return scheduleVerdict(event, deps, actor, await configuredSchedule(deps));
   if (event.resource.kind === 'iam-role') {
     // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
     return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
@@ -364,7 +364,36 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
  * found off and no canary, until `apply` restores it; the remediator may not change schedules). Only the deploy role
  * putting it back (enabled, targeting `trailguard-sweep`) passes silently.
  */
-function scheduleVerdict(event: PipelineEvent, deps: HandlerDeps, actor: Actor): Verdict {
+/** `sweep.schedule` as apply wrote it (TRAILGUARD_SWEEP); undefined when this function was deployed without it. */
+async function configuredSchedule(deps: HandlerDeps): Promise<string | null | undefined> {
+  try {
+    return (await deps.sweep?.())?.sweep.schedule;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether an UpdateSchedule request sets the sweep schedule as apply does: its expression (when known), no start or
+ * end date (apply sets neither; an EndDate stops it, a StartDate ahead postpones it), and, when the record carries
+ * them, the planner's input and the scheduler role.
+ */
+function asApplySetsIt(p: Record<string, unknown>, schedule: string | null | undefined, scheduleRole: string): boolean {
+  if (typeof schedule === 'string' && p.scheduleExpression !== schedule) return false;
+  if (p.endDate !== undefined || p.startDate !== undefined) return false;
+  const target = (p.target ?? {}) as { input?: unknown; roleArn?: unknown };
+  if (target.roleArn !== undefined && target.roleArn !== scheduleRole) return false;
+  if (target.input !== undefined) {
+    try {
+      if (typeof target.input !== 'string' || canonical(JSON.parse(target.input)) !== canonical(START_SWEEP_MESSAGE)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function scheduleVerdict(event: PipelineEvent, deps: HandlerDeps, actor: Actor, schedule: string | null | undefined): Verdict {
   const none = { actions: [] as string[], error: null };
   const [, partition, , region, central] = deps.settings.topicArn.split(':');
   const ours =
@@ -385,12 +414,19 @@ function scheduleVerdict(event: PipelineEvent, deps: HandlerDeps, actor: Actor):
   const p = event.requestParameters;
   const queue = `arn:${partition}:sqs:${region}:${central}:${SWEEP_NAMES.queue}`;
   const target = (p.target as { arn?: unknown } | undefined)?.arn;
-  if (actor === 'deploy' && event.eventName === 'UpdateSchedule' && p.state !== 'DISABLED' && target === queue) {
+  const scheduleRole = `arn:${partition}:iam::${central}:role/${SWEEP_NAMES.schedulerRole}`;
+  if (
+    actor === 'deploy' &&
+    event.eventName === 'UpdateSchedule' &&
+    p.state !== 'DISABLED' &&
+    target === queue &&
+    asApplySetsIt(p, schedule, scheduleRole)
+  ) {
     return {
       ...none,
       outcome: 'ignored',
       restored: null,
-      reason: "made by TrailGuard's deploy role, enabled and targeting trailguard-sweep",
+      reason: "made by TrailGuard's deploy role, enabled, targeting trailguard-sweep with the configured schedule",
     };
   }
   const what = event.eventName === 'DeleteSchedule' ? 'deleted' : p.state === 'DISABLED' ? 'disabled' : 'changed';

@@ -21,6 +21,9 @@ import { logsHandlers } from './logs.js';
 import { s3Handlers } from './s3.js';
 
 /** The baseline field that grants TrailGuard's role the repair of each resource type (src/core/iam-policies.ts). */
+/** Calls TrailGuard answers by reading the new policy, never writing it. */
+const POLICY_CALLS = new Set(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutKeyPolicy']);
+
 const PIN: Record<StorageResourceType, string> = {
   's3-bucket': 's3BucketName with retentionDays',
   'kms-key': 'kmsKeyId as a key ARN or key id',
@@ -119,10 +122,15 @@ export async function handleStorageEvent(event: StorageEvent, deps: StorageHandl
       error = errorText(caught);
       // TrailGuard's role is granted writes only on what the baseline pins: say which field grants it.
       const denied = /AccessDenied/i.test(errorCode(caught));
+      // A policy the call just replaced is only read (never written): a denied read is the new policy shutting
+      // TrailGuard's role out, which it may do to CloudTrail as well; no baseline pin grants that read back.
+      const policyCall = POLICY_CALLS.has(event.eventName);
       const hint =
-        denied && trail
-          ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
-          : '';
+        denied && trail && policyCall
+          ? `: TrailGuard's role may no longer read the policy of ${event.resource.type} ${event.resource.name} (${errorCode(caught)}), so the new policy may deny it and CloudTrail may be locked out too; check the policy${event.resource.type === 's3-bucket' ? " (the bucket owner's root user can always delete a bucket policy)" : ''}`
+          : denied && trail
+            ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
+            : '';
       repair = {
         outcome: 'failed',
         reason: `remediation failed${hint}`,

@@ -122,6 +122,17 @@ export function isKmsAlias(value: string): boolean {
 const S3_BUCKET = /^(arn:[\w-]+:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
+ * A KMS key as CloudTrail's KmsKeyId takes it: key ARN, alias ARN, alias name or key id. No wildcard: the value becomes
+ * the resource of the member role's kms:EnableKey / kms:CancelKeyDeletion grant (src/core/iam-policies.ts), so `*` would
+ * grant them on every key.
+ */
+const KMS_KEY =
+  /^(arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:(key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|alias\/[\w/-]+)|alias\/[\w/-]+|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const KMS_KEY_ERROR = 'expected a key ARN, alias ARN, alias name (alias/...) or key id, no wildcard';
+/** A CloudWatch Logs group ARN (its name: letters, digits, `_ - / . #`), with or without CloudTrail's trailing `:*`. */
+const LOG_GROUP_ARN = /^arn:[\w-]+:logs:[a-z0-9-]+:\d{12}:log-group:[\w./#-]+(:\*)?$/;
+
+/**
  * The settings TrailGuard restores a trail to, or recreates it from. Values may be given in any
  * form CloudTrail accepts (a KMS alias, a topic name, a log-group ARN with or without `:*`):
  * they are compared with what CloudTrail reports after resolving them (`src/core/aws/cloudtrail.ts`).
@@ -145,9 +156,12 @@ export const TrailBaselineSchema = z
     isMultiRegionTrail: z.boolean().default(true),
     includeGlobalServiceEvents: z.boolean().default(true),
     enableLogFileValidation: z.boolean().default(true),
-    kmsKeyId: z.string().min(1).optional(),
+    kmsKeyId: z.string().regex(KMS_KEY, KMS_KEY_ERROR).optional(),
     snsTopicName: z.string().min(1).optional(),
-    cloudWatchLogsLogGroupArn: z.string().startsWith('arn:', 'expected a log group ARN').optional(),
+    cloudWatchLogsLogGroupArn: z
+      .string()
+      .regex(LOG_GROUP_ARN, 'expected a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>), no wildcard')
+      .optional(),
     cloudWatchLogsRoleArn: z.string().startsWith('arn:', 'expected a role ARN').optional(),
     /**
      * Unset: never enforced (TrailGuard cannot know). true: an organization trail, restored and
@@ -252,7 +266,9 @@ const AllowPatternSchema = z
  * a singular unit for 1 (`rate(1 hour)`) and a plural one otherwise, or `cron(...)`. One-time `at(...)` schedules are
  * refused: a sweep that runs once would stop proving the pipeline works.
  */
-const SCHEDULE_EXPRESSION = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^()]+\))$/;
+// A cron has Scheduler's six fields (minutes hours day-of-month month day-of-week year), `?` in exactly one day field.
+const SCHEDULE_EXPRESSION =
+  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^\s()]+ [^\s()]+ (\? [^\s()]+ (?!\?\s)[^\s()]+|(?!\?\s)[^\s()]+ [^\s()]+ \?) [^\s()]+\))$/;
 const SCHEDULE_ERROR = 'expected rate(<n> minutes|hours|days), cron(...) or null';
 const CONCURRENCY_ERROR = 'expected 2 to 1000 (SQS event source MaximumConcurrency)';
 const CANARY_GRACE_ERROR = 'expected whole seconds from 0 to 3600';

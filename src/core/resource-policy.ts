@@ -217,6 +217,21 @@ function coversService(s: Statement, service: string): boolean {
 const NEGATED = new Set(['stringnotequals', 'stringnotequalsignorecase', 'stringnotlike', 'arnnotequals', 'arnnotlike']);
 const UNMODELLED = /^(numeric|date|binary|ipaddress|notipaddress)/;
 
+/** An ARN's six components (`arn:partition:service:region:account:resource`, the resource keeping its own colons). */
+function arnComponents(arn: string): string[] | null {
+  const parts = arn.split(':');
+  return parts.length < 6 ? null : [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/** ArnLike as IAM reads it: component by component, each a glob (User Guide, "ARN condition operators"). */
+function arnComponentsMatch(pattern: string, value: string): Tri {
+  if (pattern === '*') return true; // matches any ARN, as a glob does
+  const p = arnComponents(pattern);
+  const v = arnComponents(value);
+  if (!p || !v) return false;
+  return and(p.map((part, i) => globMatches(part, v[i]!)));
+}
+
 /** One operator with one key, against the request (IAM User Guide, "IAM JSON policy elements: Condition operators"). */
 function conditionHolds(operator: string, key: string, values: string[], req: ServiceRequest): Tri {
   let op = operator.toLowerCase();
@@ -251,11 +266,17 @@ function conditionHolds(operator: string, key: string, values: string[], req: Se
         return globMatches(pattern, value, { literal: true, ignoreCase: true });
       case 'stringlike':
       case 'stringnotlike':
+        return globMatches(pattern, value);
       case 'arnequals':
       case 'arnlike':
       case 'arnnotequals':
-      case 'arnnotlike':
-        return globMatches(pattern, value);
+      case 'arnnotlike': {
+        // IAM checks each of the ARN's six colon-delimited components separately; the whole-text glob is kept too, and
+        // where the two readings disagree the answer is unknown (never a sure grant, nor a sure non-deny).
+        const whole = globMatches(pattern, value);
+        const parts = arnComponentsMatch(pattern, value);
+        return whole === parts ? whole : 'unknown';
+      }
       case 'bool':
         return pattern.toLowerCase() === value.toLowerCase();
       default:

@@ -75,6 +75,7 @@ const CanaryEnvelopeSchema = z.looseObject({
   id: z.string().min(1).max(256).optional(),
   // Real EventBridge keeps the source account on a forwarded event; moto drops it (DESIGN.md "Testing").
   account: AccountSchema.optional(),
+  region: z.string().optional(),
   detail: z.strictObject({ account: AccountSchema, region: RegionSchema, sweepId: z.string().min(1).max(128), sentAt: z.iso.datetime() }),
 });
 
@@ -97,9 +98,14 @@ export function parseCanaryEvent(raw: unknown): CanaryArrival {
     const issue = result.error.issues[0]!;
     throw new RejectedEventError(`canary: ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
   }
-  const { detail, account, id } = result.data;
+  const { detail, account, region, id } = result.data;
   if (account && account !== detail.account) {
     throw new RejectedEventError(`canary: detail.account ${detail.account} differs from the envelope account ${account}`);
+  }
+  // Real EventBridge keeps the source region on a forwarded event (moto, which drops the account, rewrites it): a
+  // canary put in one region must not vouch for another region's forwarding path.
+  if (account && region !== undefined && region !== detail.region) {
+    throw new RejectedEventError(`canary: detail.region ${detail.region} differs from the envelope region ${region}`);
   }
   return { ...detail, eventId: id ?? `${detail.sweepId}/${detail.account}/${detail.region}` };
 }

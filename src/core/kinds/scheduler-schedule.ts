@@ -21,5 +21,8 @@ export const schedulerSchedule: KindSpec<SchedulerScheduleResource> = {
     state: 'ENABLED',
     flexibleTimeWindow: 'OFF',
     target: { arn: r.target.arn, roleArn: r.target.roleArn, input: JSON.parse(r.target.input) },
+    // No start or end date: UpdateSchedule without them (apply's) clears them.
+    startDate: null,
+    endDate: null,
   }),
 };

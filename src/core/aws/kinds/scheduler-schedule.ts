@@ -28,6 +28,9 @@ export const schedulerScheduleIo: KindIo<SchedulerScheduleResource> = {
         state: out.State,
         flexibleTimeWindow: out.FlexibleTimeWindow?.Mode,
         target: { arn: out.Target?.Arn, roleArn: out.Target?.RoleArn, input: parseInput(out.Target?.Input) },
+        // apply sets neither: an EndDate stops the schedule and a StartDate ahead postpones it while it stays ENABLED.
+        startDate: out.StartDate ? new Date(out.StartDate).toISOString() : null,
+        endDate: out.EndDate ? new Date(out.EndDate).toISOString() : null,
       },
     };
   },

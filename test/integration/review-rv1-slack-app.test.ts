@@ -99,6 +99,45 @@ describe('review rv1: the Slack app over HTTP', () => {
   });
 });
 
+describe('review rv1: alerts about the central account’s own pipeline', () => {
+  // The remediator alerts `pipeline-tampered` when the sweep schedule is disabled or deleted (review r11): the alert's
+  // account is the CENTRAL account (the Scheduler call is made there; see sweep-schedule-guard.test.ts). The central
+  // account is usually not a member (members.accounts lists the watched accounts), so the app's membership gate
+  // refuses the alert as "not a TrailGuard member": HTTP 200, a warn line, a counter in /healthz that stays 200. An
+  // attacker who disables the sweep is never shown in Slack. Fixed: a pipeline alert (trail null) about the central
+  // account is admitted; trail alerts still need a member account.
+  it('a pipeline-tampered alert for the sweep schedule in the central account is posted', async () => {
+    const alert = {
+      ...makeAlert({ account: CENTRAL }),
+      eventName: 'UpdateSchedule',
+      trail: null,
+      isLogging: null,
+      outcome: 'pipeline-tampered',
+      resource: {
+        type: 'scheduler-schedule',
+        name: 'trailguard-sweep',
+        arn: `arn:aws:scheduler:us-east-1:${CENTRAL}:schedule/default/trailguard-sweep`,
+        restored: false,
+      },
+      actions: [],
+      changes: ['schedule trailguard-sweep disabled'],
+      reason: 'run `trailguard apply` to restore it',
+    };
+
+    const res = await postSns(notification(TOPIC, alert));
+    const body = (await res.json()) as Record<string, unknown>;
+    await app.services.poster.drain();
+
+    expect(body).toMatchObject({ stored: true });
+    expect(slack.ok('chat.postMessage').some((c) => JSON.stringify(c.args).includes('trailguard-sweep'))).toBe(true);
+  });
+
+  it('a trail alert about an account that is not a member is still refused (control)', async () => {
+    const res = await postSns(notification(TOPIC, makeAlert({ account: '790000000599' })));
+    expect(await res.json()).toMatchObject({ stored: false });
+  });
+});
+
 describe('review rv1: the Slack app on Lambda', () => {
   // The server's /healthz is red when the store cannot take a write (probeWrite). On Lambda the scheduled drain is the
   // only health check, and it only reads: with the table refusing writes (a Deny resource policy, an IAM change, a

@@ -36,10 +36,10 @@ function run(world: MotoWorld, mode: Mode, endpoint: string | null) {
 describe('review rv1: the alerts topic with an HTTPS subscription of someone else', () => {
   // The on-call team subscribes its paging service's HTTPS webhook to trailguard-alerts (the README invites hand-added
   // subscriptions). The topic's reader took the FIRST https subscription as TrailGuard's: plan then reports
-  // `httpsSubscription` drift on every run, apply's Subscribe (of the app's endpoint, which exists) changes nothing,
-  // and the pending / dead-letter checks are made on the pager's subscription instead of the app's: the app's own
-  // subscription could be pending or lose its DLQ unseen. Fixed: the reader picks the subscription whose endpoint is
-  // alerts.endpoint.
+  // `httpsSubscription` drift on every run and apply's Subscribe (of the app's endpoint, which exists) never clears it,
+  // so plan fails forever and the operator learns to ignore the one field that says the app's subscription is pending
+  // or gone; its pending and dead-letter state was read from the pager's subscription. Without alerts.endpoint, the
+  // same webhook was drift too. Fixed: the reader picks the subscription whose endpoint is alerts.endpoint.
   it('apply converges and plan is clean with a hand-added HTTPS subscription listed before the app’s', async () => {
     const world = new MotoWorld(inject('motoEndpoint'));
     const sns = await world.memberClient(SNSClient, CENTRAL, 'us-east-1');

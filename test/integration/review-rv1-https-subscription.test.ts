@@ -55,4 +55,37 @@ describe('review rv1: the alerts topic with an HTTPS subscription of someone els
     expect(planned.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)).toEqual([]);
     expect(planned.drift).toBe(false);
   });
+
+  it('without alerts.endpoint, a hand-added HTTPS webhook is not drift', async () => {
+    const world = new MotoWorld(inject('motoEndpoint'));
+    const sns = await world.memberClient(SNSClient, '790000000703', 'us-east-1');
+    const run3 = (mode: Mode) => {
+      const accounts = new Accounts({
+        region: 'us-east-1',
+        roleName: 'OrganizationAccountAccessRole',
+        sessionName: 'trailguard-test',
+        credentials: CENTRAL_CREDENTIALS,
+        endpoint: world.endpoint,
+        limit: pLimit(4),
+      });
+      const config = validateConfig({
+        version: 1,
+        central: { account: '790000000703', region: 'us-east-1' },
+        members: { accounts: [{ id: '790000000704' }], regions: ['us-east-1'] },
+      });
+      return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
+    };
+    expect((await run3('apply')).errors).toEqual([]);
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: 'arn:aws:sns:us-east-1:790000000703:trailguard-alerts',
+        Protocol: 'https',
+        Endpoint: 'https://events.pager.example.net/integration/y',
+      }),
+    );
+
+    const planned = await run3('plan');
+
+    expect(planned.changes.map((c) => `${c.kind} ${c.name}: ${c.reason}`)).toEqual([]);
+  });
 });

@@ -123,6 +123,32 @@ describe('review rv1: tampering with the deployed Slack app that plan does not s
     expect(summary(await run('plan'))).toEqual([]);
   }, 120_000);
 
+  // The same schedule under a customer KMS key of someone else's (UpdateSchedule KmsKeyArn): once that key is disabled,
+  // Scheduler cannot decrypt the target and the drain stops, ENABLED and unchanged otherwise. Fixed with the window.
+  it('the drain schedule put under a foreign KMS key is drift, and apply clears it', async () => {
+    const scheduler = await world.memberClient(SchedulerClient, CENTRAL, REGION);
+    const key = `arn:aws:kms:${REGION}:${CENTRAL}:key/11111111-2222-3333-4444-555555555555`;
+
+    const tampered = await planAfter(async () => {
+      const schedule = await scheduler.send(new GetScheduleCommand({ Name: 'trailguard-slack-drain' }));
+      await scheduler.send(
+        new UpdateScheduleCommand({
+          Name: 'trailguard-slack-drain',
+          ScheduleExpression: schedule.ScheduleExpression!,
+          State: 'ENABLED',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: schedule.Target!,
+          KmsKeyArn: key,
+        }),
+      );
+    });
+
+    expect(summary(tampered)).toContain('scheduler-schedule trailguard-slack-drain: update: kmsKey');
+    const repaired = await run('apply');
+    expect(repaired.errors).toEqual([]);
+    expect((await scheduler.send(new GetScheduleCommand({ Name: 'trailguard-slack-drain' }))).KmsKeyArn).toBeFalsy();
+  }, 120_000);
+
   // DynamoDB resource-based policies: a Deny on the table for trailguard-slack makes every alert write fail (the
   // record is retried, then dropped: see above), every replay-ledger write fail (each Slack click refused) and the
   // drain fail; plan reads billing mode, indexes and TTL only. Suggested fix: read GetResourcePolicy on the Slack

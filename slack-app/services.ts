@@ -102,6 +102,9 @@ export function createServices(o: ServicesOptions): Services {
     log: o.log,
     refused,
     async admitAlert(alert) {
+      // TrailGuard's own pipeline in the central account (the sweep schedule, the state table): the remediator alerts
+      // with that account, which is seldom a member. Re-check reads only members, whatever the alert names.
+      if (alert.trail === null && alert.account === config.central.account) return true;
       if (await directory.isMember(alert.account)) return true;
       refused.nonMember += 1;
       // An alert for a non-member is never posted: no Re-check button may point TrailGuard at that account.

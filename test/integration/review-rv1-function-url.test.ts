@@ -45,7 +45,7 @@ type Statement = { Sid: string; Principal: unknown; Action: string; Condition?: 
 >;
 
 describe('review rv1: the Slack function URL', () => {
-  // NOT FIXED. Since October 2025 a NEW function URL of auth type NONE also needs `lambda:InvokeFunction` for `*`, with
+  // FIXED (trailguard-slack-url-invoke). Since October 2025 a NEW function URL of auth type NONE also needs `lambda:InvokeFunction` for `*`, with
   // the condition lambda:InvokedViaFunctionUrl = true (Lambda Developer Guide, "Control access to Lambda function URLs":
   // "new function URLs will require both lambda:InvokeFunctionUrl and lambda:InvokeFunction permissions"); with only
   // `lambda:InvokeFunctionUrl` the URL answers 403 to every request. `apply` writes only trailguard-slack-url
@@ -61,7 +61,7 @@ describe('review rv1: the Slack function URL', () => {
   // key), which loosens LetAnyoneOnlyThroughSlackFunctionUrl: that trade-off (and the README's printed policy,
   // iam-policies.test.ts, iam-reference.test.ts's statement rendering) is why it is not fixed here. A fix tried in this
   // review made this test pass on moto, but real AWS would refuse apply's AddPermission under the current deploy policy.
-  it.fails('apply grants lambda:InvokeFunction only through the function URL, and plan sees the condition removed', async () => {
+  it('apply grants lambda:InvokeFunction only through the function URL, and plan sees the condition removed', async () => {
     const world = new MotoWorld(inject('motoEndpoint'));
     const lambda = await world.memberClient(LambdaClient, CENTRAL, REGION);
     const statements = async () =>

@@ -22,14 +22,15 @@ const services = (now: () => Date) =>
   }) as unknown as Services;
 
 describe('review rv1: Refresh', () => {
-  // NOT FIXED. Each press (a distinct signed request, so the replay ledger does not help) puts a start-a-sweep
+  // Fixed: Refresh starts a sweep only when none started in the last 5 minutes (this instance's last start, or
+  // sweep/latest in the state table). Each press (a distinct signed request, so the replay ledger does not help) puts a start-a-sweep
   // message on trailguard-sweep, and each sweep reads every member (30 calls per member: 30,000 for 1,000
   // accounts). Any viewer (read-only by the README) can queue hundreds of sweeps in a minute: the scheduled sweep waits
   // behind them (each new one also looks "fresh", so the sweep-gap check stays quiet), and the members' CloudTrail
   // read quotas are spent while the remediator needs them (a throttled GetTrailStatus turns a restart into
   // `failed`). Suggested fix: Refresh starts a sweep only when none started in the last few minutes (the state table's
   // `sweep/latest`, shared by every instance); otherwise it answers "a sweep started N s ago".
-  it.fails('twenty presses within a minute start at most one sweep', async () => {
+  it('twenty presses within a minute start at most one sweep', async () => {
     let started = 0;
     let clock = Date.parse('2026-11-29T18:00:00.000Z');
     const source = { latest: async () => null, startSweep: async () => void started++ };
@@ -48,5 +49,23 @@ describe('review rv1: Refresh', () => {
     }
 
     expect(started).toBeLessThanOrEqual(1);
+  });
+
+  it('a sweep started by another instance within 5 minutes (sweep/latest) also holds a press back, and one older does not', async () => {
+    let started = 0;
+    const clock = Date.parse('2026-11-29T18:00:00.000Z');
+    let latest = new Date(clock - 60_000);
+    const source = { latest: async () => null, startSweep: async () => void started++, lastSweepStartedAt: async () => latest };
+    const press = () =>
+      refreshStatus(
+        services(() => new Date(clock)),
+        source,
+      )({ ack: async () => undefined, body: { user: { id: 'U0VIEWER001' } }, respond: async () => undefined } as never);
+
+    await press();
+    expect(started).toBe(0);
+    latest = new Date(clock - 6 * 60_000);
+    await press();
+    expect(started).toBe(1);
   });
 });

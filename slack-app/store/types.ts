@@ -41,7 +41,7 @@ export interface Incident {
 export interface Notice {
   /** Unique per event (`<kind>#<SNS MessageId>`): a redelivery of the same message is not posted twice. */
   id: string;
-  kind: 'unreadable-alert' | 'unsubscribed' | 'unconfirmed';
+  kind: 'unreadable-alert' | 'unsubscribed' | 'unconfirmed' | 'non-member-alert';
   /** The SNS topic the message came from. */
   topic: string;
   /** When it happened (ISO-8601): the SNS Timestamp, or when the app saw it. */
@@ -52,6 +52,8 @@ export interface Notice {
   error?: string | null;
   /** unreadable-alert: the start of the raw message (shown escaped, clipped). */
   excerpt?: string | null;
+  /** non-member-alert: what the refused alert said (account, region, outcome, call, trail), shown without buttons. */
+  alert?: { id: string; account: string; region: string; outcome: string; eventName: string; trail: string | null } | null;
 }
 
 export interface PendingNotice {

@@ -137,14 +137,14 @@ describe('review rv1: alerts about the central account’s own pipeline', () => 
     expect(await res.json()).toMatchObject({ stored: false });
   });
 
-  // NOT FIXED. Only TrailGuard may publish to the topic, so a genuine alert about an account the app does not count as
+  // Fixed: the refusal posts a notice (non-member-alert, no buttons). Only TrailGuard may publish to the topic, so a genuine alert about an account the app does not count as
   // a member means the app and the remediator disagree on the members (the server runs an older trailguard.yml than
   // the one applied; an account added to members.accounts and applied, the server not restarted). Every alert about
   // that account is dropped with a warn line and a counter in /healthz, which stays 200 {ok: true}. Suggested fix:
   // keep refusing the Re-check button, but say it: post a notice ("an alert about account X, not a member of this
   // app's config, was not shown: restart the app with the applied trailguard.yml"), or turn /healthz red while
   // `refused.nonMember` grew in the last hour.
-  it.fails('an alert refused as a non-member is said in Slack or turns /healthz red', async () => {
+  it('an alert refused as a non-member is said in Slack or turns /healthz red', async () => {
     slack.calls.length = 0;
     const res = await postSns(notification(TOPIC, makeAlert({ account: '790000000598' })));
     expect(await res.json()).toMatchObject({ stored: false });

@@ -80,14 +80,14 @@ async function openHome(user: string): Promise<string> {
 }
 
 describe('review rv1: App Home with slack.responders and slack.viewers empty', () => {
-  // NOT FIXED. README: "Both empty: anyone in the channel." Buttons and /trail-status are reachable only from the
+  // Fixed: with both lists empty App Home shows the organization to nobody and says which setting opens it. README: "Both empty: anyone in the channel." Buttons and /trail-status are reachable only from the
   // channel, but App Home is opened by anyone in the workspace (a guest, a contractor who never joined the security
   // channel), and `allowed(..., 'view')` with both lists empty admits them: they get the member accounts, which ones
   // are NOT logging or unread, and every open incident (trail, account, age) — the map an insider needs to pick an
   // unwatched account. Suggested fix: with both lists empty, App Home shows the organization only to members of the
   // configured channel (conversations.members, cached; needs channels:read / groups:read), or only when
   // slack.viewers/responders are set; say so in the README.
-  it.fails('a workspace user outside the channel does not see the open incidents or member accounts', async () => {
+  it('a workspace user outside the channel does not see the open incidents or member accounts', async () => {
     const alert = makeAlert({
       account: MEMBER,
       trail: { name: 'org-audit-secret', arn: `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/org-audit-secret` },

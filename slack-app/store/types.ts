@@ -83,6 +83,11 @@ export interface SavedCertificate {
   url: string;
   pem: string;
   provenAt: string;
+  /**
+   * HMAC-SHA256 (hex) of `url`, a newline and `pem` under a key the store does not hold (the Slack signing secret):
+   * a certificate planted by whoever can write the store is never trusted at start. Absent: not loaded.
+   */
+  mac?: string;
 }
 
 export const MAX_SAVED_CERTIFICATES = 4;

@@ -21,19 +21,21 @@ function forged(message: Record<string, string>): SnsMessage {
 }
 
 describe('review rv1: saved SNS certificates', () => {
-  // NOT FIXED. A certificate fetched over TLS from the SNS host is genuine because of where it came from; one read
+  // Fixed: each saved certificate is sealed with an HMAC under the Slack signing secret, which the store does not hold;
+  // one without a matching seal is not loaded. A certificate fetched over TLS from the SNS host is genuine because of where it came from; one read
   // back from the store (`preload`, at every start) is checked for its host name and validity only. Whoever can write
   // the store (the SQLite file, a shared DB) once can plant a self-signed certificate named sns.<region>.amazonaws.com,
   // and from the next restart on sign their own SNS messages: forged alerts, a forged "resolved", a forged
   // UnsubscribeConfirmation. Suggested fix: on preload, also require a chain to a public root (node:tls
   // rootCertificates; SNS certificates are issued by Amazon RSA CAs), or keep an HMAC of each saved PEM under a key
   // the store does not hold; fetch again when the check fails.
-  it.fails('a planted self-signed certificate is not loaded, and a message signed with its key is refused', async () => {
+  it('a planted self-signed certificate is not loaded, and a message signed with its key is refused', async () => {
     const store = new SqliteStore(':memory:');
     await store.saveCertificate({ url: URL, pem: FORGED_PEM, provenAt: new Date().toISOString() });
     const verifier = new SnsVerifier({
       topicArn: TOPIC,
       saved: store,
+      savedKey: 'the-slack-signing-secret',
       fetchCertificate: async () => {
         throw new Error('certificate fetch answered HTTP 404');
       },

@@ -109,10 +109,14 @@ function observedStorageEvent(eventName: StorageCall, resource: StorageResource,
   };
 }
 
-/** The region S3 says a bucket is in, from the `x-amz-bucket-region` header of a redirect or a refusal; else null. */
+/** The region S3 says a bucket is in, from the `x-amz-bucket-region` header of a redirect or a refusal (also as a cause); else null. */
 function bucketRegionOf(error: unknown): string | null {
-  const headers = (error as { $response?: { headers?: Record<string, string | undefined> } } | null)?.$response?.headers;
-  return headers?.['x-amz-bucket-region'] ?? null;
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const headers = (e as { $response?: { headers?: Record<string, string | undefined> } }).$response?.headers;
+    const region = headers?.['x-amz-bucket-region'];
+    if (region) return region;
+  }
+  return null;
 }
 
 /**

@@ -45,15 +45,29 @@ interface Check {
   handler: StorageHandler;
   /** The IAM action TrailGuard's role needs to read it (named in a "cannot confirm" alert). */
   read: string;
+  /** The baseline field whose pin grants the repair (src/core/iam-policies.ts). */
+  pin: string;
 }
 
 const CHECKS: Record<'bucket' | 'key', Check[]> = {
   bucket: [
-    { kind: 'lifecycle', eventName: 'PutBucketLifecycleConfiguration', handler: lifecycle, read: 's3:GetLifecycleConfiguration' },
-    { kind: 'bucket-policy', eventName: 'PutBucketPolicy', handler: policy, read: 's3:GetBucketPolicy' },
+    {
+      kind: 'lifecycle',
+      eventName: 'PutBucketLifecycleConfiguration',
+      handler: lifecycle,
+      read: 's3:GetLifecycleConfiguration',
+      pin: 's3BucketName with retentionDays',
+    },
+    {
+      kind: 'bucket-policy',
+      eventName: 'PutBucketPolicy',
+      handler: policy,
+      read: 's3:GetBucketPolicy',
+      pin: 'none: a policy is alerted, never rewritten',
+    },
   ],
   // restoreKey answers DisableKey and ScheduleKeyDeletion alike: it reads the key's state and undoes either.
-  key: [{ kind: 'kms-key', eventName: 'DisableKey', handler: restoreKey, read: 'kms:DescribeKey' }],
+  key: [{ kind: 'kms-key', eventName: 'DisableKey', handler: restoreKey, read: 'kms:DescribeKey', pin: 'kmsKeyId as a key ARN or key id' }],
 };
 
 const KEY_ARN = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
@@ -146,6 +160,7 @@ export async function sweepLogStorage(
   const judge = async (check: Check, at: (typeof out)[number]): Promise<LogStorageFinding | null> => {
     const now = deps.now();
     const finding: Finding = { account: ctx.account, region: ctx.region, kind: check.kind, resource: arn };
+    let lastSteps: Steps | undefined;
     const run = async (region: string) => {
       const event = observedStorageEvent(check.eventName, at.resource, at.account, region, now);
       const watched: WatchedTrail = {
@@ -159,6 +174,7 @@ export async function sweepLogStorage(
         logKeyPrefixes: bucketLogPrefixes(at.resource, event, [trail], deps.settings),
       };
       const steps = new Steps(at.resource);
+      lastSteps = steps;
       const ctxOf = { event, resource: at.resource, trail: watched, policy: deps.settings, deps: handlerDeps, steps, ownRole: false };
       return { event, steps, repair: await check.handler(ctxOf) };
     };
@@ -174,10 +190,17 @@ export async function sweepLogStorage(
     } catch (error) {
       const text = errorText(error);
       const denied = /AccessDenied|Forbidden/i.test(errorCode(error));
-      const hint = denied
-        ? `; TrailGuard's role in ${at.account} may not read it (${check.read})${at.what === 'bucket' && !baseline?.s3BucketAccount ? `, or the bucket is in another account: name it in the baseline of trail ${name} (s3BucketAccount)` : ''}`
-        : '';
-      const reason = `found by the sweep: cannot confirm the ${check.kind} of ${at.resource.type} ${at.resource.name} of trail ${name} (${text})${hint}; CloudTrail's logs there may be deleted or undeliverable unseen`;
+      // A read that succeeded (recorded as a step) means the state is known and only the repair failed.
+      const actions = lastSteps?.actions ?? [];
+      const read = actions.length > 0;
+      const hint = !denied
+        ? ''
+        : read
+          ? `; TrailGuard's role in ${at.account} may not repair it: pin it in the baseline of trail ${name} (${check.pin}) and run apply, which grants exactly that`
+          : `; TrailGuard's role in ${at.account} may not read it (${check.read})${at.what === 'bucket' && !baseline?.s3BucketAccount ? `, or the bucket is in another account: name it in the baseline of trail ${name} (s3BucketAccount)` : ''}`;
+      const reason = read
+        ? `found by the sweep: the ${check.kind} of ${at.resource.type} ${at.resource.name} of trail ${name} needs a repair that failed (${text})${hint}`
+        : `found by the sweep: cannot confirm the ${check.kind} of ${at.resource.type} ${at.resource.name} of trail ${name} (${text})${hint}; CloudTrail's logs there may be deleted or undeliverable unseen`;
       const event = observedStorageEvent(check.eventName, at.resource, at.account, at.region, now);
       return {
         finding,
@@ -190,7 +213,7 @@ export async function sweepLogStorage(
             reason,
             error: text,
             restored: false,
-            actions: [],
+            actions,
             changes: [],
           }),
       };

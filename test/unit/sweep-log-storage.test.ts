@@ -319,7 +319,10 @@ describe('sweep: the trail KMS key', () => {
     const result = await sweep();
 
     expect(result.unrepaired).toBe(1);
-    expect(published).toEqual([expect.objectContaining({ trigger: 'sweep', outcome: 'failed' })]);
-    expect(published[0]!.reason).toContain('cannot confirm');
+    expect(published).toEqual([expect.objectContaining({ trigger: 'sweep', outcome: 'failed', actions: ['DescribeKey'] })]);
+    // The key was read: its state is known, only the repair was refused, and the alert says what grants it.
+    expect(published[0]!.reason).not.toContain('cannot confirm');
+    expect(published[0]!.reason).toContain('EnableKey');
+    expect(published[0]!.reason).toContain('kmsKeyId');
   });
 });

@@ -3,7 +3,7 @@
 // TrailGuard, is repaired or alerted exactly as its record would have been.
 import type { CloudTrailClient, Trail } from '@aws-sdk/client-cloudtrail';
 import { buildStorageAlert, type TrailAlert } from '#core/alert.js';
-import { partitionOf } from '#core/arn.js';
+import { isKnownRegion, partitionOf } from '#core/arn.js';
 import { s3BucketNameOf } from '#core/aws/cloudtrail.js';
 import { errorCode, errorText } from '#core/errors.js';
 import type { StorageCall, StorageEvent, StorageResource } from '#core/impairment-event.js';
@@ -184,7 +184,8 @@ export async function sweepLogStorage(
         result = await run(at.region);
       } catch (error) {
         const actual = at.what === 'bucket' ? bucketRegionOf(error) : null;
-        if (!actual || actual === at.region) throw error;
+        // Only a region TrailGuard knows: a header is not a reason to send TrailGuard's credentials anywhere else.
+        if (!actual || actual === at.region || !isKnownRegion(actual)) throw error;
         result = await run(actual);
       }
     } catch (error) {

@@ -226,6 +226,18 @@ describe('sweep: the trail bucket lifecycle rules', () => {
     expect(published).toEqual([expect.objectContaining({ outcome: 'alert-only', region: 'eu-west-1' })]);
   });
 
+  it('a region S3 names that TrailGuard does not know is not followed: cannot confirm', async () => {
+    s3.on(GetBucketLifecycleConfigurationCommand)
+      .rejectsOnce(s3Error('PermanentRedirect', 301, { 'x-amz-bucket-region': 'xx-nowhere-9' }))
+      .resolves({ Rules: [] });
+
+    await sweep();
+
+    expect(s3Regions).not.toContain('xx-nowhere-9');
+    expect(published).toEqual([expect.objectContaining({ outcome: 'failed', trigger: 'sweep' })]);
+    expect(published[0]!.reason).toContain('cannot confirm');
+  });
+
   it('a bucket TrailGuard cannot read is alerted "cannot confirm" (failed), once, and not resolved while unread', async () => {
     s3.on(GetBucketLifecycleConfigurationCommand).rejects(s3Error('AccessDenied', 403));
 

@@ -41,9 +41,14 @@ import { publishOrThrow } from './alerting.js';
 import { differing, readRule } from './guard.js';
 import { remediate, type Decision, type RemediateDeps } from './remediate.js';
 import type { HandlerDeps } from './remediator.js';
+import { LOG_STORAGE_KINDS, sweepLogStorage } from './sweep-storage.js';
+import type { StorageDeps } from './impairment/storage-common.js';
 
 /** What a sweep needs beyond the remediator's own dependencies. */
-export interface SweepDeps extends RemediateDeps, Pick<HandlerDeps, 'publish' | 'log' | 'settings'> {
+export interface SweepDeps
+  extends RemediateDeps,
+    Pick<StorageDeps, 's3' | 'organizations'>,
+    Pick<HandlerDeps, 'publish' | 'log' | 'settings'> {
   state: StateTable;
   /** An EventBridge client acting in a member account and region (reads TrailGuard's rules, puts the canary). */
   events(account: string, region: string): Promise<EventBridgeClient>;
@@ -196,7 +201,14 @@ export interface AccountSweepResult {
   unrepaired: number;
 }
 
-const TRAIL_KINDS: readonly FindingKind[] = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error', 'missing'];
+const TRAIL_KINDS: readonly FindingKind[] = [
+  'not-logging',
+  'baseline-drift',
+  'selectors',
+  'delivery-error',
+  'missing',
+  ...LOG_STORAGE_KINDS,
+];
 
 /**
  * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
@@ -380,6 +392,8 @@ async function sweepTrail(
       }),
     });
   }
+  // Where the logs go: a lifecycle rule deleting them makes no delivery error, so GetTrailStatus alone cannot tell.
+  found.push(...(await sweepLogStorage(trail, { ...ctx, owner: target.account }, deps)));
   const latest = raw.LatestDeliveryTime instanceof Date ? raw.LatestDeliveryTime.toISOString() : null;
   return {
     found,

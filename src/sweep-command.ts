@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
 import { planSweep, sweepAccount, type AccountSweepResult, type SweepDeps } from '../lambda/sweep.js';
@@ -24,7 +25,8 @@ import { textTable } from './core/table.js';
 export const SWEEP_USAGE = `usage: trailguard sweep [--config trailguard.yml] [--concurrency <n>] [--json]
 
   Sweeps every member account and watched region once, as the scheduled sweep does: every trail's logging, baseline
-  settings, event selectors and delivery errors, TrailGuard's own member rules, and the canary of the last sweep.
+  settings, event selectors and delivery errors, its bucket's lifecycle rules and policy and its KMS key, TrailGuard's
+  own member rules, and the canary of the last sweep.
   Repairs what the remediator would repair, publishes one alert per new finding to trailguard-alerts (trigger: sweep)
   and records the findings and status in the trailguard-state table that apply creates.
   Exit 0: nothing found, or everything found was repaired. Exit 1: anything it could not repair (or an account that
@@ -86,6 +88,9 @@ export function cliSweepDeps(
     now: () => new Date(),
     cloudtrail: (account, region) => accounts.client(CloudTrailClient, account, region),
     kms: (account, region) => accounts.client(KMSClient, account, region),
+    // The trail's bucket (lifecycle rules, policy) and the organization id an organization trail writes under.
+    s3: (account, region) => accounts.client(S3Client, account, region),
+    organizations: (account) => accounts.client(OrganizationsClient, account, home),
     async managementAccountOf(account) {
       const organizations = await accounts.client(OrganizationsClient, account, home);
       try {

@@ -52,7 +52,7 @@ export interface TrailWrites {
   insights: boolean;
 }
 
-const writesOfListed = (t: Trail): TrailWrites => ({
+export const writesOfListed = (t: Trail): TrailWrites => ({
   s3KeyPrefix: t.S3KeyPrefix ?? '',
   isOrganizationTrail: t.IsOrganizationTrail === true,
   logFileValidation: t.LogFileValidationEnabled === true,
@@ -68,7 +68,7 @@ const writesOfBaseline = (b: TrailBaseline): TrailWrites => ({
 });
 
 /** The log key prefixes of every trail (listed, or only in the baseline) delivering to the bucket; null when one is unknown. */
-function bucketLogPrefixes(
+export function bucketLogPrefixes(
   resource: StorageResource,
   event: StorageEvent,
   listed: readonly Trail[],

@@ -346,7 +346,8 @@ export function memberRemediationPermissionsPolicy(ctx: MemberContext): PolicyDo
  * watched trail's and what it looks like now, and writes scoped to what the baseline names. A trail's bucket, key or
  * log group found only at run time (DescribeTrails) is read and alerted, not written: the write would need a grant
  * wider than the trails TrailGuard protects. Statements are the same in every member (a bucket ARN names no account,
- * a grant on another account's key is inert), so the permissions boundary built from one member covers them all.
+ * a grant on another account's key is inert) but for ReadTrailKeyState, which names the member's own keys and whose
+ * boundary form (boundaryForm) covers every account's, so the permissions boundary built from one member covers them all.
  * KMS keys are read and re-enabled only as the baseline's `kmsKeyId` names them.
  * Actions and resources follow IAM's Service Authorization Reference for S3, KMS and CloudWatch Logs.
  */
@@ -360,6 +361,9 @@ function logStorageStatements(ctx: MemberContext, p: string): Statement[] {
     },
     // DescribeLogGroups takes no resource type in IAM's reference.
     { Sid: 'ReadTrailLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+    // The sweep reads the state of every swept trail's key, pinned or found at run time (a disabled key or one pending
+    // deletion stops delivery with no record of its own reaching TrailGuard); only a pinned key is re-enabled.
+    { Sid: 'ReadTrailKeyState', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: `arn:${p}:kms:*:${ctx.account}:key/*` },
   ];
   // PutLifecycleConfiguration also covers DeleteBucketLifecycle (IAM's reference lists no separate action for it).
   const buckets = [
@@ -616,6 +620,7 @@ export function boundaryForm(statement: Statement, region: string): Statement {
     PassCloudWatchLogsRoleToCloudTrail: `arn:${p}:iam::*:role/*`,
     RemoveShortLifecycleRules: `arn:${p}:s3:::*`,
     ReenableTrailKeys: `arn:${p}:kms:*:*:key/*`,
+    ReadTrailKeyState: `arn:${p}:kms:*:*:key/*`,
     RecreateTrailLogGroups: `arn:${p}:logs:*:*:log-group:*`,
   };
   if (/^ResolveBaselineKmsAlias\d+$/.test(statement.Sid)) {

@@ -119,9 +119,21 @@ export function canaryEntry(detail: CanaryDetail): { Source: string; DetailType:
  * What a sweep can find wrong in one member-region. `missing`: a baseline trail (`trails` in the config) that the
  * account does not have at all (deleted while its DeleteTrail event was missed).
  */
-export type FindingKind = 'not-logging' | 'baseline-drift' | 'selectors' | 'delivery-error' | 'rule' | 'canary' | 'unreadable' | 'missing';
+export type FindingKind =
+  | 'not-logging'
+  | 'baseline-drift'
+  | 'selectors'
+  | 'delivery-error'
+  | 'rule'
+  | 'canary'
+  | 'unreadable'
+  | 'missing'
+  /** The trail's log storage (resource: the trail ARN): its bucket's lifecycle rules, its bucket policy, its KMS key. */
+  | 'lifecycle'
+  | 'bucket-policy'
+  | 'kms-key';
 
-/** A finding: `resource` is the trail ARN, the rule name, or `canary`. */
+/** A finding: `resource` is the trail ARN (also for the trail's bucket and key), the rule name, or `canary`. */
 export interface Finding {
   account: string;
   region: string;

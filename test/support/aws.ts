@@ -1,6 +1,6 @@
 // Test helpers for moto: clients acting as the central account or as a member (via AssumeRole, as moto keeps state per account).
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketPolicyCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -12,6 +12,35 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createClient } from '#core/aws/clients.js';
+
+/**
+ * The bucket policy the CloudTrail User Guide gives for one trail ("Amazon S3 bucket policy for CloudTrail"):
+ * s3:GetBucketAcl on the bucket and s3:PutObject under `AWSLogs/<account>/` with bucket-owner-full-control, for this trail.
+ */
+export function cloudTrailBucketPolicy(bucket: string, account: string, region: string, trail: string) {
+  const sourceArn = { 'aws:SourceArn': `arn:aws:cloudtrail:${region}:${account}:trail/${trail}` };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AWSCloudTrailAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:GetBucketAcl',
+        Resource: `arn:aws:s3:::${bucket}`,
+        Condition: { StringEquals: sourceArn },
+      },
+      {
+        Sid: 'AWSCloudTrailWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${bucket}/AWSLogs/${account}/*`,
+        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...sourceArn } },
+      },
+    ],
+  };
+}
 
 /** Moto's default account: what plain test credentials act as. */
 export const MOTO_DEFAULT_ACCOUNT = '123456789012';
@@ -60,6 +89,11 @@ export class MotoWorld {
         Bucket: bucket,
         ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
       }),
+    );
+    // Real CreateTrail refuses a bucket without this policy (InsufficientS3BucketPolicyException); moto does not check,
+    // and the sweep reads it: a trail bucket without it is one CloudTrail is locked out of.
+    await s3.send(
+      new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(cloudTrailBucketPolicy(bucket, account, region, name)) }),
     );
     const cloudtrail = await this.memberClient(CloudTrailClient, account, region);
     await cloudtrail.send(new CreateTrailCommand({ Name: name, S3BucketName: bucket, IsMultiRegionTrail: isMultiRegionTrail }));

@@ -186,14 +186,21 @@ describe('TrailGuardRemediator (member)', () => {
     });
     // Beyond CloudTrail: DescribeOrganization (is this the management account, whose deleted trail may have been the organization
     // trail?), repairing TrailGuard's own member rules (guard events), passing only its forwarder role, and reading a trail
-    // bucket's lifecycle rules and policy and the log groups (log impairment: is it a trail's, what does it hold now).
+    // bucket's lifecycle rules and policy and the log groups (log impairment: is it a trail's, what does it hold now), and
+    // the state of the account's own keys (the sweep: is the trail's key disabled or pending deletion).
     expect(
       actions(policy).filter(
         (a) =>
           !a.startsWith('cloudtrail:') &&
           !['RestoreTrailGuardRules', 'PassForwarderRoleToEventBridge', 'PutCanaryOnDefaultBus'].includes(sidOf(policy, a)),
       ),
-    ).toEqual(['organizations:DescribeOrganization', 's3:GetLifecycleConfiguration', 's3:GetBucketPolicy', 'logs:DescribeLogGroups']);
+    ).toEqual([
+      'organizations:DescribeOrganization',
+      's3:GetLifecycleConfiguration',
+      's3:GetBucketPolicy',
+      'logs:DescribeLogGroups',
+      'kms:DescribeKey',
+    ]);
     expect(statement(policy, 'NeverImpairTrailStorage')).toMatchObject({ Effect: 'Deny', Resource: '*' });
   });
 

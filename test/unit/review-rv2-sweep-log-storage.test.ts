@@ -89,6 +89,8 @@ function deps(): SweepDeps {
     now: () => new Date('2026-01-01T00:00:00.000Z'),
     cloudtrail: async () => new CloudTrailClient({ region: REGION }),
     events: async () => new EventBridgeClient({ region: REGION }),
+    // The trail's bucket is read with TrailGuard's role in its account, as the remediator's own s3 factory does.
+    s3: async () => new S3Client({ region: REGION }),
     async publish(alert) {
       if (failPublish) throw new Error('SNS is down');
       published.push(alert);
@@ -151,7 +153,7 @@ describe("review rv2: the sweep never reads the trail bucket's lifecycle rules",
   // decideLifecycle(rules, retentionDays, now, { logKeyPrefixes }) as lambda/impairment/s3.ts does; an expiring rule is
   // a finding (kind e.g. `lifecycle`, resource the bucket), repaired with the event path's decision when the baseline
   // pins retentionDays, else alerted; archiving rules alerted. The same for status/plan.
-  it.fails('a 1-day expiration rule on the trail bucket, its record lost, is found by the sweep', async () => {
+  it('a 1-day expiration rule on the trail bucket, its record lost, is found by the sweep', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     cloudtrail.on(GetTrailCommand).resolves({
       Trail: {

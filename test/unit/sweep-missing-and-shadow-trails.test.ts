@@ -11,6 +11,7 @@ import {
   StartLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
@@ -20,6 +21,7 @@ import type { TrailBaseline } from '#core/config.js';
 import { type AccountSweepMessage, FOUND_MISSING_BY_SWEEP } from '#core/sweep.js';
 import { memoryState, sweepSettings } from '../support/memory-state.js';
 import { recordingLog } from '../support/recording-log.js';
+import { healthyBucket } from '../support/trail-storage.js';
 
 const ACCOUNT = '222222222222';
 const OTHER_MEMBER = '444444444444';
@@ -38,6 +40,7 @@ const OWN_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-audit`;
 const ORG_ARN = `arn:aws:cloudtrail:${REGION}:${MANAGEMENT}:trail/org-trail`;
 const cloudtrail = mockClient(CloudTrailClient);
 const events = mockClient(EventBridgeClient);
+const s3 = mockClient(S3Client);
 
 let published: Alert[];
 let state: ReturnType<typeof memoryState>;
@@ -53,6 +56,7 @@ function deps(extra: { trails?: TrailBaseline[]; members?: string[] } = {}): Swe
       return new CloudTrailClient({ region: REGION });
     },
     events: async () => new EventBridgeClient({ region: REGION }),
+    s3: async () => new S3Client({ region: REGION }),
     async publish(alert) {
       published.push(alert);
       return 'm-1';
@@ -79,6 +83,9 @@ beforeEach(() => {
   state = memoryState();
   cloudtrail.reset();
   events.reset();
+  s3.reset();
+  // The trails' bucket is healthy: these tests are about the trails themselves.
+  healthyBucket(s3, 'audit-logs');
   cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
   events.on(DescribeRuleCommand).resolves({ State: 'ENABLED' });

@@ -1132,7 +1132,8 @@ function iam_policies_memberRemediationPermissionsPolicy(ctx) {
  * watched trail's and what it looks like now, and writes scoped to what the baseline names. A trail's bucket, key or
  * log group found only at run time (DescribeTrails) is read and alerted, not written: the write would need a grant
  * wider than the trails TrailGuard protects. Statements are the same in every member (a bucket ARN names no account,
- * a grant on another account's key is inert), so the permissions boundary built from one member covers them all.
+ * a grant on another account's key is inert) but for ReadTrailKeyState, which names the member's own keys and whose
+ * boundary form (boundaryForm) covers every account's, so the permissions boundary built from one member covers them all.
  * KMS keys are read and re-enabled only as the baseline's `kmsKeyId` names them.
  * Actions and resources follow IAM's Service Authorization Reference for S3, KMS and CloudWatch Logs.
  */
@@ -1146,6 +1147,9 @@ function logStorageStatements(ctx, p) {
         },
         // DescribeLogGroups takes no resource type in IAM's reference.
         { Sid: 'ReadTrailLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+        // The sweep reads the state of every swept trail's key, pinned or found at run time (a disabled key or one pending
+        // deletion stops delivery with no record of its own reaching TrailGuard); only a pinned key is re-enabled.
+        { Sid: 'ReadTrailKeyState', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: `arn:${p}:kms:*:${ctx.account}:key/*` },
     ];
     // PutLifecycleConfiguration also covers DeleteBucketLifecycle (IAM's reference lists no separate action for it).
     const buckets = [
@@ -1348,6 +1352,7 @@ function iam_policies_boundaryForm(statement, region) {
         PassCloudWatchLogsRoleToCloudTrail: `arn:${p}:iam::*:role/*`,
         RemoveShortLifecycleRules: `arn:${p}:s3:::*`,
         ReenableTrailKeys: `arn:${p}:kms:*:*:key/*`,
+        ReadTrailKeyState: `arn:${p}:kms:*:*:key/*`,
         RecreateTrailLogGroups: `arn:${p}:logs:*:*:log-group:*`,
     };
     if (/^ResolveBaselineKmsAlias\d+$/.test(statement.Sid)) {
@@ -1580,12 +1585,17 @@ function deployRolePolicy(ctx = {}) {
         Action: 'lambda:AddPermission',
         Resource: own('lambda', `function:${NAMES.slackFunction}`),
         Condition: { StringEquals: { 'lambda:Principal': 'sns.amazonaws.com' } },
-    }, {
-        Sid: 'LetAnyoneOnlyThroughSlackFunctionUrl',
+    }, 
+    // The Slack function's URL statements: InvokeFunctionUrl (auth type NONE) and InvokeFunction, which a new URL also
+    // needs (Lambda, since October 2025) and which apply writes with InvokedViaFunctionUrl. AddPermission has no
+    // condition key for that flag (Service Authorization Reference), so `*` is granted on this one function only, whose
+    // code this role deploys anyway; plan reads the flag back, so a statement without it is drift.
+    {
+        Sid: 'LetAnyoneInvokeSlackFunctionUrl',
         Effect: 'Allow',
         Action: 'lambda:AddPermission',
         Resource: own('lambda', `function:${NAMES.slackFunction}`),
-        Condition: { StringEquals: { 'lambda:Principal': '*', 'lambda:FunctionUrlAuthType': 'NONE' } },
+        Condition: { StringEquals: { 'lambda:Principal': '*' } },
     }, 
     // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
     {
@@ -2316,6 +2326,15 @@ function slackResources(config, ctx) {
             functionUrlAuthType: 'NONE',
         },
         {
+            // A new function URL needs lambda:InvokeFunction too (since October 2025), only through the URL.
+            ...c('lambda-permission', 'trailguard-slack-url-invoke'),
+            kind: 'lambda-permission',
+            functionName: NAMES.slackFunction,
+            principal: '*',
+            sourceArn: null,
+            invokedViaFunctionUrl: true,
+        },
+        {
             ...c('lambda-permission', 'trailguard-slack-alerts'),
             kind: 'lambda-permission',
             functionName: NAMES.slackFunction,
@@ -2857,6 +2876,9 @@ const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 function environmentSize(environment) {
     return Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 }
+/** Lambda's defaults for asynchronous invocations, which apply puts with an on-failure destination. */
+const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_MAX_AGE_SECONDS = 21_600;
 const lambdaFunction = {
     kind: 'lambda-function',
     tagged: true,
@@ -2881,9 +2903,14 @@ const lambdaFunction = {
         environment: r.environment,
         code: r.codeSha256,
         onFailure: r.onFailureArn,
+        // Lambda's defaults for asynchronous invocations (SNS, the drain, a deferred Slack request): fewer retries or a
+        // shorter age turn one transient failure into an event dropped (or, for the remediator, sent to the DLQ early).
+        retries: { attempts: ASYNC_RETRY_ATTEMPTS, maxAgeSeconds: ASYNC_MAX_AGE_SECONDS },
         throttled: false,
         layers: [],
         vpcSubnets: [],
+        // Lambda's own key: a customer key chosen by someone else can be disabled, and then no invocation starts.
+        kmsKey: null,
     }),
 };
 
@@ -2905,6 +2932,7 @@ const lambdaPermission = {
         sourceArn: r.sourceArn,
         // Only on the URL's statement, so the remediator's statements compare as before.
         ...(r.functionUrlAuthType ? { functionUrlAuthType: r.functionUrlAuthType } : {}),
+        ...(r.invokedViaFunctionUrl ? { invokedViaFunctionUrl: true } : {}),
     }),
 };
 
@@ -2927,9 +2955,10 @@ const schedulerSchedule = {
         state: 'ENABLED',
         flexibleTimeWindow: 'OFF',
         target: { arn: r.target.arn, roleArn: r.target.roleArn, input: JSON.parse(r.target.input) },
-        // No start or end date: UpdateSchedule without them (apply's) clears them.
-        startDate: null,
-        endDate: null,
+        // A StartDate far ahead (or an EndDate passed) stops an ENABLED schedule as surely as DISABLED; a customer key
+        // of someone else's can be disabled. TrailGuard sets none of them.
+        activeWindow: { start: null, end: null },
+        kmsKey: null,
     }),
 };
 

@@ -1,8 +1,8 @@
-export const id = 308;
-export const ids = [308];
+export const id = 217;
+export const ids = [217];
 export const modules = {
 
-/***/ 9308:
+/***/ 2217:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -140,9 +140,235 @@ var alerting = __webpack_require__(9500);
 var guard = __webpack_require__(9586);
 // EXTERNAL MODULE: ./lambda/remediate.ts
 var remediate = __webpack_require__(8640);
+// EXTERNAL MODULE: ./lambda/impairment/s3.ts
+var s3 = __webpack_require__(1081);
+// EXTERNAL MODULE: ./lambda/impairment/kms.ts
+var kms = __webpack_require__(2434);
+// EXTERNAL MODULE: ./lambda/impairment/storage-common.ts
+var storage_common = __webpack_require__(9518);
+;// CONCATENATED MODULE: ./lambda/sweep-storage.ts
+
+
+
+
+
+
+
+
+/** The storage finding kinds, each judged by the handler of the call that would have caused it. */
+const LOG_STORAGE_KINDS = ['lifecycle', 'bucket-policy', 'kms-key'];
+const CHECKS = {
+    bucket: [
+        {
+            kind: 'lifecycle',
+            eventName: 'PutBucketLifecycleConfiguration',
+            handler: s3/* lifecycle */.Bl,
+            read: 's3:GetLifecycleConfiguration',
+            pin: 's3BucketName with retentionDays',
+        },
+        {
+            kind: 'bucket-policy',
+            eventName: 'PutBucketPolicy',
+            handler: s3/* policy */.JN,
+            read: 's3:GetBucketPolicy',
+            pin: 'none: a policy is alerted, never rewritten',
+        },
+    ],
+    // restoreKey answers DisableKey and ScheduleKeyDeletion alike: it reads the key's state and undoes either.
+    key: [{ kind: 'kms-key', eventName: 'DisableKey', handler: kms/* restoreKey */.eE, read: 'kms:DescribeKey', pin: 'kmsKeyId as a key ARN or key id' }],
+};
+const KEY_ARN = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
+/** Where a trail's bucket and key are: the account and region whose TrailGuard role reads them. */
+function storageOf(trail, owner, region, settings) {
+    const baseline = settings.trails.find((b) => b.name === trail.Name);
+    const p = (0,core_arn/* partitionOf */.iQ)(region);
+    const out = [];
+    if (trail.S3BucketName) {
+        const name = (0,cloudtrail/* s3BucketNameOf */.FF)(trail.S3BucketName);
+        // A bucket in a log archive is read there (`s3BucketAccount`), as the event path receives its calls from there.
+        out.push({
+            what: 'bucket',
+            resource: { type: 's3-bucket', name, arn: `arn:${p}:s3:::${name}` },
+            account: baseline?.s3BucketAccount ?? owner,
+            region,
+        });
+    }
+    if (trail.KmsKeyId) {
+        // CloudTrail reports the key ARN, which names the key's account and region (KMS keeps a key in one region).
+        const arn = KEY_ARN.exec(trail.KmsKeyId);
+        out.push({
+            what: 'key',
+            resource: {
+                type: 'kms-key',
+                name: arn?.[3] ?? trail.KmsKeyId,
+                arn: arn ? trail.KmsKeyId : `arn:${p}:kms:${region}:${owner}:key/${trail.KmsKeyId}`,
+            },
+            account: arn?.[2] ?? owner,
+            region: arn?.[1] ?? region,
+        });
+    }
+    return { baseline, out };
+}
+/** The record of a call the sweep did not receive but whose effect it reads: the sweep is its actor, so no allow pattern matches. */
+function observedStorageEvent(eventName, resource, account, region, now) {
+    return {
+        id: `sweep/${eventName}/${resource.arn}/${now.toISOString()}`,
+        eventName,
+        eventSource: resource.type === 's3-bucket' ? 's3.amazonaws.com' : 'kms.amazonaws.com',
+        eventTime: now.toISOString(),
+        account,
+        region,
+        actor: { arn: 'trailguard-sweep', type: 'TrailGuardSweep', issuerArn: null, accountId: null, sourceIp: null, userAgent: null },
+        errorCode: null,
+        errorMessage: null,
+        requestParameters: resource.type === 's3-bucket' ? { bucketName: resource.name } : { keyId: resource.name },
+        responseElements: {},
+        resource,
+        problem: null,
+    };
+}
+/** The region S3 says a bucket is in, from the `x-amz-bucket-region` header of a redirect or a refusal (also as a cause); else null. */
+function bucketRegionOf(error) {
+    for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+        const headers = e.$response?.headers;
+        const region = headers?.['x-amz-bucket-region'];
+        if (region)
+            return region;
+    }
+    return null;
+}
+/**
+ * Judges one swept trail's log storage as the event path judges a record of a call on it (lambda/impairment/s3.ts and
+ * kms.ts): the bucket's lifecycle rules (PutBucketLifecycleConfiguration: an expiring rule that can reach the trail's
+ * log keys is removed when the baseline pins `retentionDays`, else alerted; archiving rules alerted), its policy
+ * (PutBucketPolicy: alerted when it locks CloudTrail out, "may be" when not certain) and its KMS key (DisableKey:
+ * disabled or pending deletion is undone and verified). Each is read through TrailGuard's role in the account that
+ * holds it (a baseline's `s3BucketAccount`; the account a key ARN names), in the trail's home region, or the bucket's
+ * own region when S3 answers with `x-amz-bucket-region`. Resolves to the findings (finding `resource` the trail ARN,
+ * kinds `lifecycle`, `bucket-policy`, `kms-key`); what cannot be read is a `failed` finding ("cannot confirm"), never
+ * silence. Never throws.
+ */
+async function sweepLogStorage(trail, ctx, deps) {
+    const arn = trail.TrailARN;
+    const name = trail.Name ?? arn;
+    const { baseline, out } = storageOf(trail, ctx.owner, ctx.region, deps.settings);
+    // The handlers read the trail's status (best effort) in the resource's account; the trail is read where it was swept.
+    const handlerDeps = {
+        ...deps,
+        cloudtrail: async (_account, region) => (region === ctx.region ? ctx.client : deps.cloudtrail(ctx.account, region)),
+    };
+    const judge = async (check, at) => {
+        const now = deps.now();
+        const finding = { account: ctx.account, region: ctx.region, kind: check.kind, resource: arn };
+        let lastSteps;
+        const run = async (region) => {
+            const event = observedStorageEvent(check.eventName, at.resource, at.account, region, now);
+            const watched = {
+                name,
+                arn,
+                account: ctx.owner,
+                region: ctx.region,
+                baseline,
+                discovered: true,
+                writes: (0,storage_common/* writesOfListed */.Pd)(trail),
+                logKeyPrefixes: (0,storage_common/* bucketLogPrefixes */.df)(at.resource, event, [trail], deps.settings),
+            };
+            const steps = new storage_common/* Steps */.gj(at.resource);
+            lastSteps = steps;
+            const ctxOf = { event, resource: at.resource, trail: watched, policy: deps.settings, deps: handlerDeps, steps, ownRole: false };
+            return { event, steps, repair: await check.handler(ctxOf) };
+        };
+        let result;
+        try {
+            try {
+                result = await run(at.region);
+            }
+            catch (error) {
+                const actual = at.what === 'bucket' ? bucketRegionOf(error) : null;
+                // Only a region TrailGuard knows: a header is not a reason to send TrailGuard's credentials anywhere else.
+                if (!actual || actual === at.region || !(0,core_arn/* isKnownRegion */.Kk)(actual))
+                    throw error;
+                result = await run(actual);
+            }
+        }
+        catch (error) {
+            const text = (0,errors/* errorText */.kc)(error);
+            const denied = /AccessDenied|Forbidden/i.test((0,errors/* errorCode */.CA)(error));
+            // A read that succeeded (recorded as a step) means the state is known and only the repair failed.
+            const actions = lastSteps?.actions ?? [];
+            const read = actions.length > 0;
+            const hint = !denied
+                ? ''
+                : read
+                    ? `; TrailGuard's role in ${at.account} may not repair it: pin it in the baseline of trail ${name} (${check.pin}) and run apply, which grants exactly that`
+                    : `; TrailGuard's role in ${at.account} may not read it (${check.read})${at.what === 'bucket' && !baseline?.s3BucketAccount ? `, or the bucket is in another account: name it in the baseline of trail ${name} (s3BucketAccount)` : ''}`;
+            const reason = read
+                ? `found by the sweep: the ${check.kind} of ${at.resource.type} ${at.resource.name} of trail ${name} needs a repair that failed (${text})${hint}`
+                : `found by the sweep: cannot confirm the ${check.kind} of ${at.resource.type} ${at.resource.name} of trail ${name} (${text})${hint}; CloudTrail's logs there may be deleted or undeliverable unseen`;
+            const event = observedStorageEvent(check.eventName, at.resource, at.account, at.region, now);
+            return {
+                finding,
+                repaired: false,
+                outcome: 'failed',
+                reason,
+                alert: () => storageAlert(event, finding, ctx, { name, arn, account: ctx.owner }, at.resource, {
+                    outcome: 'failed',
+                    reason,
+                    error: text,
+                    restored: false,
+                    actions,
+                    changes: [],
+                }),
+            };
+        }
+        const { event, steps, repair } = result;
+        // Nothing to put back (compliant, or a policy that still lets CloudTrail deliver): no finding.
+        if (repair.restored === null || repair.outcome === 'ignored' || repair.outcome === 'already-compliant')
+            return null;
+        const repaired = repair.outcome === 'restored';
+        const reason = `found by the sweep (no ${check.eventName} record reached TrailGuard, or it predates TrailGuard); ${repair.reason}`;
+        const outcome = repair.outcome;
+        return {
+            finding,
+            repaired,
+            outcome,
+            reason,
+            alert: () => storageAlert(event, finding, ctx, { name, arn, account: ctx.owner }, at.resource, {
+                outcome,
+                reason,
+                error: outcome === 'failed' ? repair.reason : null,
+                restored: repair.restored,
+                actions: steps.actions,
+                changes: repair.changes,
+                isLogging: repair.isLogging ?? null,
+                remediatedAt: repaired ? deps.now().toISOString() : null,
+            }),
+        };
+    };
+    const found = await Promise.all(out.flatMap((at) => CHECKS[at.what].map((check) => judge(check, at))));
+    return found.filter((f) => f !== null);
+}
+function storageAlert(event, finding, ctx, trail, resource, facts) {
+    return {
+        ...(0,core_alert/* buildStorageAlert */.oY)(event, trail, resource, {
+            outcome: facts.outcome,
+            isLogging: facts.isLogging ?? null,
+            remediatedAt: facts.remediatedAt ?? null,
+            error: facts.error,
+            actions: facts.actions,
+            changes: facts.changes,
+            reason: facts.reason,
+            restored: facts.restored,
+        }),
+        id: `sweep/${ctx.sweepId}/${(0,sweep/* findingKey */.fl)(finding)}`.slice(0, 256),
+        trigger: 'sweep',
+    };
+}
+
 ;// CONCATENATED MODULE: ./lambda/sweep.ts
 // The scheduled sweep in the remediator: the planner (one SQS message per member) and the worker (one account's
 // regions), repairing through the event path's own decision code and alerting each finding once.
+
 
 
 
@@ -232,7 +458,14 @@ function centralSweepAlert(deps, id, reason, type, name, arnOf) {
         outcome: 'pipeline-broken',
     };
 }
-const TRAIL_KINDS = ['not-logging', 'baseline-drift', 'selectors', 'delivery-error', 'missing'];
+const TRAIL_KINDS = [
+    'not-logging',
+    'baseline-drift',
+    'selectors',
+    'delivery-error',
+    'missing',
+    ...LOG_STORAGE_KINDS,
+];
 /**
  * A tamper record the sweep did not receive but whose effect it observed: the event path's decision code takes it as
  * input, so the sweep repairs exactly what an event would have repaired. The actor is the sweep itself (no ARN), so no
@@ -371,6 +604,8 @@ async function sweepTrail(trail, ctx, deps) {
             }),
         });
     }
+    // Where the logs go: a lifecycle rule deleting them makes no delivery error, so GetTrailStatus alone cannot tell.
+    found.push(...(await sweepLogStorage(trail, { ...ctx, owner: target.account }, deps)));
     const latest = raw.LatestDeliveryTime instanceof Date ? raw.LatestDeliveryTime.toISOString() : null;
     return {
         found,

@@ -12,7 +12,7 @@ import {
   StartLoggingCommand,
   StopLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketPolicyCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import {
   DeleteRuleCommand,
   DescribeRuleCommand,
@@ -144,6 +144,34 @@ export class DemoWorld {
       const location =
         t.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: t.region as BucketLocationConstraint } };
       await s3.send(new CreateBucketCommand({ Bucket: t.s3BucketName, ...location }));
+    }
+    // The policy CloudTrail's documentation gives for a bucket that receives several accounts' logs (real CreateTrail
+    // refuses a bucket without it; moto does not check, but the sweep judges it and would rightly say it is missing).
+    for (const t of TRAILS) {
+      const s3 = this.world.client(S3Client, t.region, CENTRAL_CREDENTIALS, { forcePathStyle: true });
+      const trailArns = this.members.map((m) => `arn:aws:cloudtrail:${t.region}:${m.id}:trail/${t.name}`);
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AWSCloudTrailAclCheck',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:GetBucketAcl',
+            Resource: `arn:aws:s3:::${t.s3BucketName}`,
+            Condition: { StringEquals: { 'aws:SourceArn': trailArns } },
+          },
+          {
+            Sid: 'AWSCloudTrailWrite',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: this.members.map((m) => `arn:aws:s3:::${t.s3BucketName}/AWSLogs/${m.id}/*`),
+            Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArns } },
+          },
+        ],
+      };
+      await s3.send(new PutBucketPolicyCommand({ Bucket: t.s3BucketName, Policy: JSON.stringify(policy) }));
     }
     for (const m of this.members) {
       for (const t of TRAILS) {

@@ -88,14 +88,15 @@ export const EVENT_PATTERN_MAX_CHARS = 2048;
 const API_CALL = 'AWS API Call via CloudTrail';
 
 /**
- * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls.
+ * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls; `buses`, when
+ * given, also requires `requestParameters.eventBusName` to be one of them (absent: the default bus).
  * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
  */
-function ruleCallsPattern(names: readonly string[]): Record<string, unknown>[] {
+function ruleCallsPattern(names: readonly string[], buses?: readonly unknown[]): Record<string, unknown>[] {
   const detail = (eventName: readonly string[], key: 'name' | 'rule') => ({
     eventSource: ['events.amazonaws.com'],
     eventName: [...eventName],
-    requestParameters: { [key]: [...names] },
+    requestParameters: { [key]: [...names], ...(buses ? { eventBusName: [...buses] } : {}) },
   });
   return [
     { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_NAME_CALLS, 'name') },
@@ -140,13 +141,30 @@ export function globalTamperCalls(watch: readonly string[]): string[] {
   return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes((WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? ''));
 }
 
+/** Lambda calls that disable, throttle, delete or re-point the remediator, or `trailguard-*` functions' mappings. */
+function lambdaCallsPattern(): Record<string, unknown>[] {
+  const lambda = (eventName: readonly string[], fields: Record<string, unknown>) => ({
+    source: ['aws.lambda'],
+    'detail-type': [API_CALL],
+    // Lambda's recorded names carry the API version (`DeleteFunction20150331`): the action name is matched as a prefix.
+    detail: { eventSource: ['lambda.amazonaws.com'], eventName: eventName.map((prefix) => ({ prefix })), ...fields },
+  });
+  // A function is named by name, partial ARN or ARN, any of them with a qualifier.
+  const own = (name: string) => [{ prefix: name }, { wildcard: `*:function:${name}*` }];
+  return [
+    lambda(FUNCTION_CALLS, { requestParameters: { functionName: own(NAMES.remediatorFunction) } }),
+    lambda(MAPPING_CALLS, { requestParameters: { functionName: own(OWN_PREFIX) } }),
+    // DeleteEventSourceMapping's request names only the mapping: the function is in the response.
+    lambda(MAPPING_CALLS, { responseElements: { functionArn: [{ wildcard: `*:function:${OWN_PREFIX}*` }] } }),
+  ];
+}
+
 /**
  * Pattern of the central default bus's `trailguard-sweep-guard` rule: Scheduler's `UpdateSchedule` and `DeleteSchedule`
- * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`), and
- * the calls on its twin `trailguard-central-guard`, which watches this rule in turn (a rule cannot see its own
- * disabling: the record arrives once it is off), and the grants of the `trailguard` bus (PutPermission,
- * RemovePermission: removing them cuts every member off; here, as trailguard-central-guard is near EventBridge's
- * pattern size quota).
+ * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`); the
+ * calls on its twin `trailguard-central-guard`, which watches this rule in turn (a rule cannot see its own disabling:
+ * the record arrives once it is off); and the Lambda calls on the remediator and its mappings (`lambdaCallsPattern`). The central
+ * chain is split between the two rules so that each stays within EventBridge's pattern size quota; each call is in one.
  */
 export function scheduleGuardPattern(): Record<string, unknown> {
   return {
@@ -161,15 +179,7 @@ export function scheduleGuardPattern(): Record<string, unknown> {
         },
       },
       ...ruleCallsPattern([NAMES.centralGuardRule]),
-      {
-        source: ['aws.events'],
-        'detail-type': [API_CALL],
-        detail: {
-          eventSource: ['events.amazonaws.com'],
-          eventName: [...BUS_CALLS],
-          requestParameters: { eventBusName: [NAMES.bus, { wildcard: `*:event-bus/${NAMES.bus}` }] },
-        },
-      },
+      ...lambdaCallsPattern(),
     ],
   };
 }
@@ -183,27 +193,27 @@ export const CENTRAL_RULES: readonly { name: string; bus: string }[] = [
 ];
 
 /**
- * Pattern of the central default bus's `trailguard-central-guard` rule: the central account's own chain past its first
- * link. EventBridge calls on TrailGuard's central rules (exact names, its own excepted: `trailguard-sweep-guard`
- * watches it, so no call is forwarded twice); Lambda calls that disable, throttle,
- * delete or re-point the remediator and `trailguard-*` functions' event source mappings (Lambda's recorded names carry
- * the API version, hence `prefix`; DeleteEventSourceMapping names the function only in its response); SQS calls that
- * purge, delete or re-wire `trailguard-*` queues of `account`. Function and queue forms other than a plain name use
- * EventBridge `wildcard` matching (ARN, partial ARN, qualifier, any SQS endpoint host).
+ * Pattern of the central default bus's `trailguard-central-guard` rule: the rest of the central account's own chain.
+ * EventBridge calls on TrailGuard's central rules (exact names, its own excepted: `trailguard-sweep-guard` watches it,
+ * so no call is forwarded twice; `trailguard-tamper` and `trailguard-guard` on the `trailguard` bus only, as a
+ * member's `trailguard-guard` on the central default bus is watched by that member's `trailguard-forward`); the
+ * `trailguard` bus's grants (PutPermission, RemovePermission: removing them cuts every member off); SQS calls
+ * that purge, delete or re-wire `trailguard-*` queues of `account` (any SQS endpoint host, by EventBridge `wildcard`).
  */
 export function centralChainGuardPattern(account: string): Record<string, unknown> {
-  const lambda = (eventName: readonly string[], fields: Record<string, unknown>) => ({
-    source: ['aws.lambda'],
-    'detail-type': [API_CALL],
-    detail: { eventSource: ['lambda.amazonaws.com'], eventName: eventName.map((prefix) => ({ prefix })), ...fields },
-  });
-  const own = (name: string) => [{ prefix: name }, { wildcard: `*:function:${name}*` }];
   return {
     $or: [
-      ...ruleCallsPattern(CENTRAL_RULES.map((r) => r.name).filter((n) => n !== NAMES.centralGuardRule)),
-      lambda(FUNCTION_CALLS, { requestParameters: { functionName: own(NAMES.remediatorFunction) } }),
-      lambda(MAPPING_CALLS, { requestParameters: { functionName: own(OWN_PREFIX) } }),
-      lambda(MAPPING_CALLS, { responseElements: { functionArn: [{ wildcard: `*:function:${OWN_PREFIX}*` }] } }),
+      ...ruleCallsPattern([NAMES.tamperRule, NAMES.guardRule], [NAMES.bus, { wildcard: `*:event-bus/${NAMES.bus}` }]),
+      ...ruleCallsPattern([SWEEP_NAMES.guardRule]),
+      {
+        source: ['aws.events'],
+        'detail-type': [API_CALL],
+        detail: {
+          eventSource: ['events.amazonaws.com'],
+          eventName: [...BUS_CALLS],
+          requestParameters: { eventBusName: [NAMES.bus, { wildcard: `*:event-bus/${NAMES.bus}` }] },
+        },
+      },
       {
         source: ['aws.sqs'],
         'detail-type': [API_CALL],

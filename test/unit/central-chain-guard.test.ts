@@ -282,6 +282,11 @@ describe('the central chain is watched by two central default-bus rules', () => 
       record('lambda.amazonaws.com', 'PutFunctionConcurrency20171031', { functionName: 'payments', reservedConcurrentExecutions: 0 }),
     ],
     ['another queue', record('sqs.amazonaws.com', 'PurgeQueue', { queueUrl: queueUrl('payments-jobs') })],
+    // When the central account is also a member, its own member rule trailguard-forward watches this one.
+    [
+      'the member rule trailguard-guard on the central default bus',
+      record('events.amazonaws.com', 'DisableRule', { name: 'trailguard-guard' }),
+    ],
     [
       'another account’s trailguard queue',
       record('sqs.amazonaws.com', 'PurgeQueue', { queueUrl: `https://sqs.${REGION}.amazonaws.com/999999999999/trailguard-dlq` }),

@@ -156,6 +156,7 @@ export function describeGuardChange(event: PipelineEvent): string[] {
     case 'PutPermission':
       return [`grant ${String(p.statementId ?? '?')} put on event bus ${name}`];
     case 'RemovePermission':
+      if (event.resource.kind === 'lambda-function') return [`invoke permission ${String(p.statementId)} removed from ${name}`];
       return [
         p.removeAllPermissions === true
           ? `every grant removed from event bus ${name}`
@@ -165,6 +166,8 @@ export function describeGuardChange(event: PipelineEvent): string[] {
       return [`reserved concurrency of ${name} set to ${String(p.reservedConcurrentExecutions)}`];
     case 'DeleteFunction':
       return [`function ${name} deleted`];
+    case 'UpdateFunctionCode':
+      return [`code of ${name} replaced`];
     case 'UpdateFunctionConfiguration':
       return [
         `configuration of ${name} updated (${
@@ -424,13 +427,16 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
 
 /** The bus grant statements apply writes (`busPermissionSid`): removing any other is apply's clean-up of an older grant. */
 const CURRENT_GRANTS = new Set(['trailguard-organization', 'trailguard-members']);
+/** The remediator's invoke permissions apply writes with direct delivery (one per central rule: `<rule>-rule`). */
+const CURRENT_INVOKE_PERMISSIONS = new Set(CENTRAL_RULES.map((r) => `${r.name}-rule`));
 
 /**
  * Whether the call, as its request tells, leaves a central resource as apply sets it: a central rule put with its
  * desired pattern and enabled, or given the remediator (or its events queue) as target; a mapping left enabled on a
  * `trailguard-*` function; the remediator's handler, runtime and role as apply sets them; a bus grant put, or an old
- * one removed. Queues' attributes are apply's to set (their policy and redrive depend on the whole config), so the
- * deploy role's SetQueueAttributes counts too. Deleting, disabling, purging, throttling and removing targets never do.
+ * one removed. Queues' attributes and the remediator's code are apply's to set (the record cannot tell them from the
+ * desired ones: their policy, redrive and code hash depend on the whole config and build), so the deploy role's
+ * SetQueueAttributes and UpdateFunctionCode count too. Deleting, disabling, purging, throttling and removing targets never do.
  */
 function centralAsApplySetsIt(event: PipelineEvent, deps: HandlerDeps, pipeline: PipelineEnvironment | null): boolean {
   const p = event.requestParameters;
@@ -468,7 +474,15 @@ function centralAsApplySetsIt(event: PipelineEvent, deps: HandlerDeps, pipeline:
     case 'PutPermission':
       return true;
     case 'RemovePermission':
-      return p.removeAllPermissions !== true && typeof p.statementId === 'string' && !CURRENT_GRANTS.has(p.statementId);
+      // A grant or invoke permission apply no longer writes (an older form, the other delivery's): its clean-up.
+      return (
+        p.removeAllPermissions !== true &&
+        typeof p.statementId === 'string' &&
+        !(event.resource.kind === 'lambda-function' ? CURRENT_INVOKE_PERMISSIONS : CURRENT_GRANTS).has(p.statementId)
+      );
+    case 'UpdateFunctionCode':
+      // apply deploys the remediator's code; what the code is, the record does not tell (plan compares CodeSha256).
+      return true;
     default:
       return false;
   }
@@ -511,7 +525,9 @@ function centralChainVerdict(
         }
       : { outcome: 'ignored', restored: null, actions: [], error: null, reason: 'TrailGuard changed a resource it does not manage here' };
   }
-  if (actor !== 'other' && centralAsApplySetsIt(event, deps, pipeline)) {
+  // Only apply (the deploy role) changes the central bus, function, mappings and queues; the remediator only reads them.
+  const mayChange = actor === 'deploy' || (actor === 'remediator' && kind === 'event-rule');
+  if (mayChange && centralAsApplySetsIt(event, deps, pipeline)) {
     return {
       outcome: 'ignored',
       restored: null,

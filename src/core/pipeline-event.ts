@@ -41,15 +41,29 @@ export const BUS_CALLS = ['PutPermission', 'RemovePermission'] as const;
  * Lambda calls that stop or redirect the remediator, by API action name. CloudTrail records Lambda's calls with the
  * API version appended (`UpdateEventSourceMapping20150331v2`, `DeleteEventSourceMapping20150331`,
  * `PutFunctionConcurrency20171031`, `DeleteFunction20150331`, `UpdateFunctionConfiguration20150331v2`): patterns
- * match the action name as a prefix, and the parser strips the version.
+ * match the action name as a prefix, and the parser strips the version. `RemovePermission` is also EventBridge's
+ * (BUS_CALLS): `detail.eventSource` tells them apart.
  */
-export const FUNCTION_CALLS = ['PutFunctionConcurrency', 'DeleteFunction', 'UpdateFunctionConfiguration'] as const;
+export const FUNCTION_CALLS = [
+  'PutFunctionConcurrency',
+  'DeleteFunction',
+  'UpdateFunctionConfiguration',
+  // Code that does nothing, and (direct delivery) the rules' invoke permissions removed, stop it as surely.
+  'UpdateFunctionCode',
+  'RemovePermission',
+] as const;
 /** Lambda calls on an event source mapping: `requestParameters.uUID` names it; the function is in `functionName` or `responseElements.functionArn`. */
 export const MAPPING_CALLS = ['UpdateEventSourceMapping', 'DeleteEventSourceMapping'] as const;
 /** SQS calls that empty, delete or re-wire a queue; they name it by `requestParameters.queueUrl`. */
 export const QUEUE_CALLS = ['SetQueueAttributes', 'DeleteQueue', 'PurgeQueue'] as const;
 /** Calls on the central account's own chain besides its rules: forwarded by the central `trailguard-central-guard` rule. */
-export const CENTRAL_CALLS = [...BUS_CALLS, ...FUNCTION_CALLS, ...MAPPING_CALLS, ...QUEUE_CALLS] as const;
+export const CENTRAL_CALLS = [
+  ...BUS_CALLS,
+  // RemovePermission is in BUS_CALLS already.
+  ...(['PutFunctionConcurrency', 'DeleteFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode'] as const),
+  ...MAPPING_CALLS,
+  ...QUEUE_CALLS,
+] as const;
 export type CentralCall = (typeof CENTRAL_CALLS)[number];
 /** Every call a guard event may carry: on TrailGuard's member rules and roles, its sweep schedule, or its central chain. */
 export type GuardCall = PipelineCall | ScheduleCall | CentralCall;
@@ -163,14 +177,16 @@ const SOURCE_OF: Record<string, string> = {
   'sqs.amazonaws.com': 'aws.sqs',
 };
 
-/** The service each call belongs to: a record whose eventSource is another is inconsistent. */
-function serviceOf(eventName: GuardCall): string {
+/** The services that have each call: a record whose eventSource is another is inconsistent. */
+function servicesOf(eventName: GuardCall): string[] {
   const is = (calls: readonly string[]) => calls.includes(eventName);
-  if (is(SCHEDULE_CALLS)) return 'scheduler.amazonaws.com';
-  if (is(ROLE_CALLS)) return 'iam.amazonaws.com';
-  if (is(FUNCTION_CALLS) || is(MAPPING_CALLS)) return 'lambda.amazonaws.com';
-  if (is(QUEUE_CALLS)) return 'sqs.amazonaws.com';
-  return 'events.amazonaws.com';
+  if (is(SCHEDULE_CALLS)) return ['scheduler.amazonaws.com'];
+  if (is(ROLE_CALLS)) return ['iam.amazonaws.com'];
+  if (is(QUEUE_CALLS)) return ['sqs.amazonaws.com'];
+  const out: string[] = [];
+  if (is(FUNCTION_CALLS) || is(MAPPING_CALLS)) out.push('lambda.amazonaws.com');
+  if (!is(FUNCTION_CALLS) || is(BUS_CALLS)) out.push('events.amazonaws.com');
+  return out;
 }
 
 const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
@@ -211,7 +227,7 @@ function resourceOf(
   params: Record<string, unknown>,
   response: Record<string, unknown>,
 ): PipelineEvent['resource'] {
-  if (serviceOf(eventName) !== eventSource) {
+  if (!servicesOf(eventName).includes(eventSource)) {
     throw new RejectedEventError(`detail.eventName ${eventName} is not a call of detail.eventSource ${eventSource}`);
   }
   const isSchedule = (SCHEDULE_CALLS as readonly string[]).includes(eventName);
@@ -225,7 +241,7 @@ function resourceOf(
     }
     return { kind: 'scheduler-schedule', name, bus: null, group: typeof groupName === 'string' ? groupName : 'default' };
   }
-  if ((FUNCTION_CALLS as readonly string[]).includes(eventName)) {
+  if (eventSource === 'lambda.amazonaws.com' && (FUNCTION_CALLS as readonly string[]).includes(eventName)) {
     const name = functionNameOf(params.functionName);
     if (!name)
       throw new RejectedEventError(`detail.requestParameters.functionName: expected a Lambda function name or ARN for ${eventName}`);

@@ -211,6 +211,21 @@ const CALLS: [string, ReturnType<typeof record>, string, string][] = [
     'trailguard-remediator',
   ],
   [
+    'UpdateFunctionCode on the remediator',
+    record('lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', { functionName: 'trailguard-remediator', zipFile: '(redacted)' }),
+    'lambda-function',
+    'trailguard-remediator',
+  ],
+  [
+    "RemovePermission of a rule's invoke permission on the remediator",
+    record('lambda.amazonaws.com', 'RemovePermission20150331v2', {
+      functionName: 'trailguard-remediator',
+      statementId: 'trailguard-tamper-rule',
+    }),
+    'lambda-function',
+    'trailguard-remediator',
+  ],
+  [
     'DeleteFunction by ARN',
     record('lambda.amazonaws.com', 'DeleteFunction20150331', { functionName: FN_ARN }),
     'lambda-function',
@@ -386,6 +401,24 @@ describe('the remediator alerts each call on the central chain', () => {
       ),
     ],
     [
+      'removing a rule’s invoke permission apply writes',
+      record(
+        'lambda.amazonaws.com',
+        'RemovePermission20150331v2',
+        { functionName: 'trailguard-remediator', statementId: 'trailguard-guard-rule' },
+        { role: DEPLOY },
+      ),
+    ],
+    [
+      'the remediator role updating its own code',
+      record(
+        'lambda.amazonaws.com',
+        'UpdateFunctionCode20150331v2',
+        { functionName: 'trailguard-remediator' },
+        { role: 'trailguard-remediator' },
+      ),
+    ],
+    [
       'the remediator role purging a queue',
       record('sqs.amazonaws.com', 'PurgeQueue', { queueUrl: queueUrl('trailguard-events') }, { role: 'trailguard-remediator' }),
     ],
@@ -403,6 +436,19 @@ describe('the remediator alerts each call on the central chain', () => {
         { eventBusName: 'trailguard', statementId: 'trailguard-222222222222' },
         { role: DEPLOY },
       ),
+    ],
+    [
+      'removing an invoke permission it no longer writes',
+      record(
+        'lambda.amazonaws.com',
+        'RemovePermission20150331v2',
+        { functionName: 'trailguard-remediator', statementId: 'trailguard-old-rule' },
+        { role: DEPLOY },
+      ),
+    ],
+    [
+      'deploying the remediator’s code',
+      record('lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', { functionName: 'trailguard-remediator' }, { role: DEPLOY }),
     ],
     [
       'updating a mapping it keeps enabled',

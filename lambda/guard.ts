@@ -1,4 +1,5 @@
-// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
+// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles
+// and to the central account's own chain (its rules, bus grants, remediator, mappings and queues).
 import {
   DescribeRuleCommand,
   type DescribeRuleCommandOutput,

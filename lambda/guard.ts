@@ -1,4 +1,5 @@
-// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
+// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles
+// and to the central account's own chain (its rules, bus grants, remediator, mappings and queues).
 import {
   DescribeRuleCommand,
   type DescribeRuleCommandOutput,
@@ -15,11 +16,19 @@ import { partitionOf, roleOfPrincipal } from '#core/arn.js';
 import { RoleCredentialsCache } from '#core/aws/assume-role.js';
 import { createClient } from '#core/aws/clients.js';
 import { ruleTargetFields } from '#core/aws/kinds/event-rule.js';
-import { memberRules, type PipelineEnvironment, type RuleResource } from '#core/desired-state.js';
+import {
+  CENTRAL_RULES,
+  centralRulePatterns,
+  memberRules,
+  type PipelineEnvironment,
+  REMEDIATOR_HANDLER,
+  REMEDIATOR_RUNTIME,
+  type RuleResource,
+} from '#core/desired-state.js';
 import { errorCode, errorText, RejectedEventError } from '#core/errors.js';
 import { MANAGED_TAG, NAMES } from '#core/names.js';
 import { canonical, desiredFields } from '#core/plan.js';
-import { parsePipelineEvent, type PipelineEvent } from '#core/pipeline-event.js';
+import { OWN_PREFIX, parsePipelineEvent, type PipelineEvent } from '#core/pipeline-event.js';
 import { getEventSelectors, getTrailStatus, putEventSelectors, startLogging, trailsHomedHere } from '#core/aws/cloudtrail.js';
 import { managementFullyRecorded, restoreManagementEvents } from '#core/event-selectors.js';
 import { START_SWEEP_MESSAGE, SWEEP_NAMES } from '#core/sweep.js';
@@ -92,10 +101,18 @@ export function createDefaultGuardDeps(deps: Pick<HandlerDeps, 'settings'>, env:
 
 type Actor = 'remediator' | 'deploy' | 'other';
 
+/** The central account, its home region and partition: where the alerts topic lives. */
+function centralOf(deps: HandlerDeps): { partition: string; region: string; account: string } {
+  const [, partition, , region, account] = deps.settings.topicArn.split(':');
+  return { partition: partition!, region: region!, account: account! };
+}
+
 function actorOf(event: PipelineEvent, deps: HandlerDeps, pipeline: PipelineEnvironment | null): Actor {
   const role = roleOfPrincipal(event.actor.issuerArn ?? event.actor.arn);
   if (!role || role.account !== event.account) return 'other';
   if (role.roleName === deps.settings.remediationRole) return 'remediator';
+  // In the central account the remediator runs as its own role, not the member remediation role.
+  if (event.account === centralOf(deps).account && role.roleName === NAMES.remediatorRole) return 'remediator';
   if (pipeline && role.roleName === pipeline.deployRole) return 'deploy';
   return 'other';
 }
@@ -137,6 +154,45 @@ export function describeGuardChange(event: PipelineEvent): string[] {
       return [`permissions boundary removed from ${name}`];
     case 'DeleteSchedule':
       return [`schedule ${name} deleted`];
+    case 'PutPermission':
+      return [`grant ${String(p.statementId ?? '?')} put on event bus ${name}`];
+    case 'RemovePermission':
+      if (event.resource.kind === 'lambda-function') return [`invoke permission ${String(p.statementId)} removed from ${name}`];
+      return [
+        p.removeAllPermissions === true
+          ? `every grant removed from event bus ${name}`
+          : `grant ${String(p.statementId)} removed from event bus ${name}`,
+      ];
+    case 'PutFunctionConcurrency':
+      return [`reserved concurrency of ${name} set to ${String(p.reservedConcurrentExecutions)}`];
+    case 'DeleteFunction':
+      return [`function ${name} deleted`];
+    case 'UpdateFunctionCode':
+      return [`code of ${name} replaced`];
+    case 'UpdateFunctionConfiguration':
+      return [
+        `configuration of ${name} updated (${
+          Object.keys(p)
+            .filter((k) => k !== 'functionName')
+            .join(', ') || 'no fields'
+        })`,
+      ];
+    case 'UpdateEventSourceMapping':
+      return [
+        p.enabled === false
+          ? `event source mapping ${name}${event.resource.functionName ? ` of ${event.resource.functionName}` : ''} disabled`
+          : `event source mapping ${name}${event.resource.functionName ? ` of ${event.resource.functionName}` : ''} updated`,
+      ];
+    case 'DeleteEventSourceMapping':
+      return [`event source mapping ${name}${event.resource.functionName ? ` of ${event.resource.functionName}` : ''} deleted`];
+    case 'SetQueueAttributes': {
+      const attributes = p.attributes && typeof p.attributes === 'object' ? Object.keys(p.attributes) : [];
+      return [`attributes ${attributes.join(', ') || '?'} of queue ${name} set`];
+    }
+    case 'DeleteQueue':
+      return [`queue ${name} deleted`];
+    case 'PurgeQueue':
+      return [`queue ${name} purged: every message in it deleted`];
     case 'UpdateSchedule': {
       const target = (p.target as { arn?: unknown } | undefined)?.arn;
       const changes = [
@@ -158,6 +214,11 @@ function resourceArn(event: PipelineEvent): string {
   if (event.resource.kind === 'scheduler-schedule')
     return `arn:${p}:scheduler:${event.region}:${event.account}:schedule/${event.resource.group ?? 'default'}/${event.resource.name}`;
   if (event.resource.kind === 'iam-role') return `arn:${p}:iam::${event.account}:role/${event.resource.name}`;
+  if (event.resource.kind === 'event-bus') return `arn:${p}:events:${event.region}:${event.account}:event-bus/${event.resource.name}`;
+  if (event.resource.kind === 'lambda-function') return `arn:${p}:lambda:${event.region}:${event.account}:function:${event.resource.name}`;
+  if (event.resource.kind === 'event-source-mapping')
+    return `arn:${p}:lambda:${event.region}:${event.account}:event-source-mapping:${event.resource.name}`;
+  if (event.resource.kind === 'sqs-queue') return `arn:${p}:sqs:${event.region}:${event.account}:${event.resource.name}`;
   const bus = event.resource.bus === 'default' || !event.resource.bus ? '' : `${event.resource.bus}/`;
   return `arn:${p}:events:${event.region}:${event.account}:rule/${bus}${event.resource.name}`;
 }
@@ -253,15 +314,8 @@ function towardsDesired(event: PipelineEvent, desired: RuleResource): boolean {
   const p = event.requestParameters;
   const wanted = new Map(desired.targets.map((t) => [t.Id, t]));
   switch (event.eventName) {
-    case 'PutRule': {
-      if (p.state !== undefined && p.state !== 'ENABLED') return false;
-      if (typeof p.eventPattern !== 'string') return false;
-      try {
-        return canonical(JSON.parse(p.eventPattern)) === canonical(desired.pattern);
-      } catch {
-        return false;
-      }
-    }
+    case 'PutRule':
+      return putsPattern(p, desired.pattern);
     case 'PutTargets': {
       const targets = Array.isArray(p.targets) ? (p.targets as Record<string, unknown>[]) : [];
       return (
@@ -276,6 +330,17 @@ function towardsDesired(event: PipelineEvent, desired: RuleResource): boolean {
       return Array.isArray(p.ids) && p.ids.every((id) => !wanted.has(String(id)));
     default:
       return false;
+  }
+}
+
+/** Whether a PutRule request leaves the rule enabled with exactly `pattern`. */
+function putsPattern(p: Record<string, unknown>, pattern: unknown): boolean {
+  if (p.state !== undefined && p.state !== 'ENABLED') return false;
+  if (typeof p.eventPattern !== 'string') return false;
+  try {
+    return canonical(JSON.parse(p.eventPattern)) === canonical(pattern);
+  } catch {
+    return false;
   }
 }
 
@@ -298,6 +363,8 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
       : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
   }
   if (event.resource.kind === 'scheduler-schedule') return scheduleVerdict(event, deps, actor, await configuredSchedule(deps));
+  const centralVerdict = centralChainVerdict(event, deps, guard.pipeline, actor);
+  if (centralVerdict) return centralVerdict;
   if (event.resource.kind === 'iam-role') {
     // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
     return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
@@ -357,6 +424,128 @@ async function decide(event: PipelineEvent, deps: HandlerDeps & { guard?: GuardD
   // were forwarded by nothing: check the trails homed here now, as the event path would have.
   if (desired.name === NAMES.forwardRule && actor !== 'remediator') await recheckTrails(event, deps, verdict);
   return verdict;
+}
+
+/** The bus grant statements apply writes (`busPermissionSid`): removing any other is apply's clean-up of an older grant. */
+const CURRENT_GRANTS = new Set(['trailguard-organization', 'trailguard-members']);
+/** The remediator's invoke permissions apply writes with direct delivery (one per central rule: `<rule>-rule`). */
+const CURRENT_INVOKE_PERMISSIONS = new Set(CENTRAL_RULES.map((r) => `${r.name}-rule`));
+
+/**
+ * Whether the call, as its request tells, leaves a central resource as apply sets it: a central rule put with its
+ * desired pattern and enabled, or given the remediator (or its events queue) as target; a mapping left enabled on a
+ * `trailguard-*` function; the remediator's handler, runtime and role as apply sets them; a bus grant put, or an old
+ * one removed. Queues' attributes and the remediator's code are apply's to set (the record cannot tell them from the
+ * desired ones: their policy, redrive and code hash depend on the whole config and build), so the deploy role's
+ * SetQueueAttributes and UpdateFunctionCode count too. Deleting, disabling, purging, throttling and removing targets never do.
+ */
+function centralAsApplySetsIt(event: PipelineEvent, deps: HandlerDeps, pipeline: PipelineEnvironment | null): boolean {
+  const p = event.requestParameters;
+  const { partition, region, account } = centralOf(deps);
+  switch (event.eventName) {
+    case 'PutRule':
+    case 'PutTargets': {
+      if (!pipeline) return false;
+      const pattern = centralRulePatterns({ account, watch: pipeline.watch, remediationRole: deps.settings.remediationRole }).get(
+        event.resource.name,
+      );
+      if (!pattern) return false;
+      if (event.eventName === 'PutTargets') {
+        // Either delivery (`remediator.delivery`): the remediator itself, or its events queue.
+        const wanted = new Map([
+          ['trailguard-remediator', `arn:${partition}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`],
+          ['trailguard-events', `arn:${partition}:sqs:${region}:${account}:${NAMES.eventsQueue}`],
+        ]);
+        const targets = Array.isArray(p.targets) ? (p.targets as Record<string, unknown>[]) : [];
+        return targets.length > 0 && targets.every((t) => wanted.get(String(t?.id)) === t?.arn);
+      }
+      return putsPattern(p, pattern);
+    }
+    case 'UpdateEventSourceMapping':
+      return p.enabled !== false && (event.resource.functionName ?? NAMES.remediatorFunction).startsWith('trailguard-');
+    case 'UpdateFunctionConfiguration': {
+      const role = `arn:${partition}:iam::${account}:role/${NAMES.remediatorRole}`;
+      return (
+        (p.handler === undefined || p.handler === REMEDIATOR_HANDLER) &&
+        (p.runtime === undefined || p.runtime === REMEDIATOR_RUNTIME) &&
+        (p.role === undefined || p.role === role)
+      );
+    }
+    case 'SetQueueAttributes':
+    case 'PutPermission':
+      return true;
+    case 'RemovePermission':
+      // A grant or invoke permission apply no longer writes (an older form, the other delivery's): its clean-up.
+      return (
+        p.removeAllPermissions !== true &&
+        typeof p.statementId === 'string' &&
+        !(event.resource.kind === 'lambda-function' ? CURRENT_INVOKE_PERMISSIONS : CURRENT_GRANTS).has(p.statementId)
+      );
+    case 'UpdateFunctionCode':
+      // apply deploys the remediator's code; what the code is, the record does not tell (plan compares CodeSha256).
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * A call on the central account's own chain past its first link (its rules, the `trailguard` bus grants, the
+ * remediator, `trailguard-*` mappings and queues), or undefined when the event is about something else. The
+ * remediator's role may not change any of them (least privilege: it never administers itself), so each is alerted
+ * `pipeline-tampered` with `restored: false` and "trailguard apply restores it"; TrailGuard's own roles pass silently
+ * only when the call leaves the resource as apply sets it.
+ */
+function centralChainVerdict(
+  event: PipelineEvent,
+  deps: HandlerDeps,
+  pipeline: PipelineEnvironment | null,
+  actor: Actor,
+): Verdict | undefined {
+  const { account, region } = centralOf(deps);
+  // Everything of the chain lives in the central account's home region (IAM roles are the role path's).
+  if (event.account !== account || event.region !== region || event.resource.kind === 'iam-role') return undefined;
+  const { kind, name, bus } = event.resource;
+  const centralRule = kind === 'event-rule' && CENTRAL_RULES.some((r) => r.name === name && r.bus === bus);
+  // Other rules here may be the central account's own member rules (when it is a member): the member path has them.
+  if (kind === 'event-rule' && !centralRule) return undefined;
+  const ours =
+    centralRule ||
+    (kind === 'event-bus' && name === NAMES.bus) ||
+    (kind === 'lambda-function' && name === NAMES.remediatorFunction) ||
+    (kind === 'event-source-mapping' && (event.resource.functionName ?? '').startsWith(OWN_PREFIX)) ||
+    (kind === 'sqs-queue' && name.startsWith(OWN_PREFIX));
+  if (!ours) {
+    return actor === 'other'
+      ? {
+          outcome: 'pipeline-tampered',
+          restored: null,
+          actions: [],
+          error: null,
+          reason: `${name} is not a resource TrailGuard manages here: nothing to restore`,
+        }
+      : { outcome: 'ignored', restored: null, actions: [], error: null, reason: 'TrailGuard changed a resource it does not manage here' };
+  }
+  // Only apply (the deploy role) changes the central bus, function, mappings and queues; the remediator only reads them.
+  const mayChange = actor === 'deploy' || (actor === 'remediator' && kind === 'event-rule');
+  if (mayChange && centralAsApplySetsIt(event, deps, pipeline)) {
+    return {
+      outcome: 'ignored',
+      restored: null,
+      actions: [],
+      error: null,
+      reason: `made by TrailGuard's ${actor} role and set as apply sets it`,
+    };
+  }
+  const what = describeGuardChange(event).join('; ');
+  const lost = event.eventName === 'PurgeQueue' ? ' The purged messages are lost: run trailguard sweep to re-check every account.' : '';
+  return {
+    outcome: 'pipeline-tampered',
+    restored: false,
+    actions: [],
+    error: null,
+    reason: `${what} in the central account ${account}: tamper events or sweeps may no longer reach the remediator; the remediator does not change its own pipeline, trailguard apply restores it.${lost}`,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { WATCHED_EVENTS } from './config.js';
-import { PIPELINE_CALLS, type PipelineEvent, SCHEDULE_CALLS } from './pipeline-event.js';
+import { CENTRAL_CALLS, PIPELINE_CALLS, type PipelineEvent, SCHEDULE_CALLS } from './pipeline-event.js';
 import type { ImpairmentEvent, StorageEvent, StorageResource } from './impairment-event.js';
 import type { TamperEvent } from './tamper-event.js';
 
@@ -89,17 +89,32 @@ export const AlertSchema = AlertBaseSchema.extend({
 });
 export type TrailAlert = z.output<typeof AlertSchema>;
 
+/** What a pipeline alert is about (`resource.type`). */
+export const PIPELINE_RESOURCE_TYPES = [
+  'event-rule',
+  'iam-role',
+  'scheduler-schedule',
+  'dynamodb-table',
+  'event-bus',
+  'lambda-function',
+  'event-source-mapping',
+  'sqs-queue',
+] as const;
+
 /**
  * An alert about TrailGuard's own pipeline (outcome `pipeline-tampered`, or `blocked` when the
  * call failed): the same fields as a trail alert, except that `trail` is null, `eventName` is the
  * EventBridge or IAM call, and `resource` says which rule or role and whether it was restored.
  */
 export const PipelineAlertSchema = AlertBaseSchema.extend({
-  eventName: z.union([z.enum([...PIPELINE_CALLS, ...SCHEDULE_CALLS]), z.literal(SWEEP_EVENT_NAME)]),
+  eventName: z.union([z.enum([...PIPELINE_CALLS, ...SCHEDULE_CALLS, ...CENTRAL_CALLS]), z.literal(SWEEP_EVENT_NAME)]),
   trail: z.null(),
   resource: z.looseObject({
-    /** `scheduler-schedule`: the sweep itself (`trailguard-sweep`) could not run; `dynamodb-table`: `trailguard-state` is unusable. */
-    type: z.enum(['event-rule', 'iam-role', 'scheduler-schedule', 'dynamodb-table']),
+    /**
+     * `scheduler-schedule`: the sweep itself (`trailguard-sweep`) could not run; `dynamodb-table`: `trailguard-state` is
+     * unusable; `event-bus`, `lambda-function`, `event-source-mapping`, `sqs-queue`: the central account's own chain.
+     */
+    type: z.enum(PIPELINE_RESOURCE_TYPES),
     name: z.string().min(1),
     arn: z.string().startsWith('arn:'),
     /** true: put back to its desired definition and verified; false: not (roles: `apply` repairs them; or the repair failed); null: nothing to restore. */
@@ -144,7 +159,7 @@ export type Alert = TrailAlert | PipelineAlert | ImpairmentAlert;
 
 /** What the alert is about: the trail, TrailGuard's rule or role, or the impaired resource. Keys incidents and titles. */
 export function alertTarget(alert: Alert): {
-  type: 'trail' | 'event-rule' | 'iam-role' | 'scheduler-schedule' | 'dynamodb-table' | ImpairmentResourceType;
+  type: 'trail' | (typeof PIPELINE_RESOURCE_TYPES)[number] | ImpairmentResourceType;
   name: string;
   arn: string;
 } {

@@ -19,7 +19,17 @@ import { KINDS, kindSpec, type Resource, type ResourceKind } from './kinds/index
 import type { TopicSubscription } from './kinds/sns-topic.js';
 import { codeSha256, createZip, type ZipEntry } from './zip.js';
 import { NAMES } from './names.js';
-import { OWN_PREFIX, ROLE_CALLS, RULE_NAME_CALLS, RULE_TARGET_CALLS, SCHEDULE_CALLS } from './pipeline-event.js';
+import {
+  BUS_CALLS,
+  FUNCTION_CALLS,
+  MAPPING_CALLS,
+  OWN_PREFIX,
+  QUEUE_CALLS,
+  ROLE_CALLS,
+  RULE_NAME_CALLS,
+  RULE_TARGET_CALLS,
+  SCHEDULE_CALLS,
+} from './pipeline-event.js';
 import { canaryPattern, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
 import { sweepSchedulerPermissionsPolicy, sweepSchedulerTrustPolicy } from './iam-policies.js';
 import { slackFunctionPermissionsPolicy, slackSchedulerPermissionsPolicy } from './iam-policies.js';
@@ -78,14 +88,15 @@ export const EVENT_PATTERN_MAX_CHARS = 2048;
 const API_CALL = 'AWS API Call via CloudTrail';
 
 /**
- * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls.
+ * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls; `buses`, when
+ * given, also requires `requestParameters.eventBusName` to be one of them (absent: the default bus).
  * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
  */
-function ruleCallsPattern(names: readonly string[]): Record<string, unknown>[] {
+function ruleCallsPattern(names: readonly string[], buses?: readonly unknown[]): Record<string, unknown>[] {
   const detail = (eventName: readonly string[], key: 'name' | 'rule') => ({
     eventSource: ['events.amazonaws.com'],
     eventName: [...eventName],
-    requestParameters: { [key]: [...names] },
+    requestParameters: { [key]: [...names], ...(buses ? { eventBusName: [...buses] } : {}) },
   });
   return [
     { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(RULE_NAME_CALLS, 'name') },
@@ -130,26 +141,116 @@ export function globalTamperCalls(watch: readonly string[]): string[] {
   return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes((WATCHED_EVENT_SOURCES as Record<string, string>)[name] ?? ''));
 }
 
+/** Lambda calls that disable, throttle, delete or re-point the remediator, or `trailguard-*` functions' mappings. */
+function lambdaCallsPattern(): Record<string, unknown>[] {
+  const lambda = (eventName: readonly string[], fields: Record<string, unknown>) => ({
+    source: ['aws.lambda'],
+    'detail-type': [API_CALL],
+    // Lambda's recorded names carry the API version (`DeleteFunction20150331`): the action name is matched as a prefix.
+    detail: { eventSource: ['lambda.amazonaws.com'], eventName: eventName.map((prefix) => ({ prefix })), ...fields },
+  });
+  // A function is named by name, partial ARN or ARN, any of them with a qualifier.
+  const own = (name: string) => [{ prefix: name }, { wildcard: `*:function:${name}*` }];
+  return [
+    lambda(FUNCTION_CALLS, { requestParameters: { functionName: own(NAMES.remediatorFunction) } }),
+    lambda(MAPPING_CALLS, { requestParameters: { functionName: own(OWN_PREFIX) } }),
+    // DeleteEventSourceMapping's request names only the mapping: the function is in the response.
+    lambda(MAPPING_CALLS, { responseElements: { functionArn: [{ wildcard: `*:function:${OWN_PREFIX}*` }] } }),
+  ];
+}
+
 /**
  * Pattern of the central default bus's `trailguard-sweep-guard` rule: Scheduler's `UpdateSchedule` and `DeleteSchedule`
- * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`).
+ * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`); the
+ * calls on its twin `trailguard-central-guard`, which watches this rule in turn (a rule cannot see its own disabling:
+ * the record arrives once it is off); and the Lambda calls on the remediator and its mappings (`lambdaCallsPattern`). The central
+ * chain is split between the two rules so that each stays within EventBridge's pattern size quota; each call is in one.
  */
 export function scheduleGuardPattern(): Record<string, unknown> {
   return {
-    source: ['aws.scheduler'],
-    'detail-type': [API_CALL],
-    detail: {
-      eventSource: ['scheduler.amazonaws.com'],
-      eventName: [...SCHEDULE_CALLS],
-      requestParameters: { name: [{ prefix: SWEEP_NAMES.schedule }] },
-    },
+    $or: [
+      {
+        source: ['aws.scheduler'],
+        'detail-type': [API_CALL],
+        detail: {
+          eventSource: ['scheduler.amazonaws.com'],
+          eventName: [...SCHEDULE_CALLS],
+          requestParameters: { name: [{ prefix: SWEEP_NAMES.schedule }] },
+        },
+      },
+      ...ruleCallsPattern([NAMES.centralGuardRule]),
+      ...lambdaCallsPattern(),
+    ],
   };
+}
+
+/** The central rules the central account's guard rules watch (the member-forwarded ones on `trailguard`, the guards on the default bus). */
+export const CENTRAL_RULES: readonly { name: string; bus: string }[] = [
+  { name: NAMES.tamperRule, bus: NAMES.bus },
+  { name: NAMES.guardRule, bus: NAMES.bus },
+  { name: SWEEP_NAMES.guardRule, bus: 'default' },
+  { name: NAMES.centralGuardRule, bus: 'default' },
+];
+
+/**
+ * Pattern of the central default bus's `trailguard-central-guard` rule: the rest of the central account's own chain.
+ * EventBridge calls on TrailGuard's central rules (exact names, its own excepted: `trailguard-sweep-guard` watches it,
+ * so no call is forwarded twice; `trailguard-tamper` and `trailguard-guard` on the `trailguard` bus only, as a
+ * member's `trailguard-guard` on the central default bus is watched by that member's `trailguard-forward`); the
+ * `trailguard` bus's grants (PutPermission, RemovePermission: removing them cuts every member off); SQS calls
+ * that purge, delete or re-wire `trailguard-*` queues of `account` (any SQS endpoint host, by EventBridge `wildcard`).
+ */
+export function centralChainGuardPattern(account: string): Record<string, unknown> {
+  return {
+    $or: [
+      ...ruleCallsPattern([NAMES.tamperRule, NAMES.guardRule], [NAMES.bus, { wildcard: `*:event-bus/${NAMES.bus}` }]),
+      ...ruleCallsPattern([SWEEP_NAMES.guardRule]),
+      {
+        source: ['aws.events'],
+        'detail-type': [API_CALL],
+        detail: {
+          eventSource: ['events.amazonaws.com'],
+          eventName: [...BUS_CALLS],
+          requestParameters: { eventBusName: [NAMES.bus, { wildcard: `*:event-bus/${NAMES.bus}` }] },
+        },
+      },
+      {
+        source: ['aws.sqs'],
+        'detail-type': [API_CALL],
+        detail: {
+          eventSource: ['sqs.amazonaws.com'],
+          eventName: [...QUEUE_CALLS],
+          requestParameters: { queueUrl: [{ wildcard: `https://*/${account}/${OWN_PREFIX}*` }] },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * What the central rules depend on: the same facts in the action (from the config) and in the remediator (from its
+ * environment), so both compute the same patterns.
+ */
+export interface CentralRuleSpec {
+  account: string;
+  watch: readonly string[];
+  remediationRole: string;
+}
+
+/** The desired pattern of each central rule of CENTRAL_RULES (`centralResources` deploys these; the remediator compares calls to them). */
+export function centralRulePatterns(spec: CentralRuleSpec): Map<string, Record<string, unknown>> {
+  return new Map([
+    [NAMES.tamperRule, centralTamperPattern(spec.watch)],
+    [NAMES.guardRule, centralGuardPattern(spec.remediationRole)],
+    [SWEEP_NAMES.guardRule, scheduleGuardPattern()],
+    [NAMES.centralGuardRule, centralChainGuardPattern(spec.account)],
+  ]);
 }
 
 /** The central rules that deliver to the remediator (its queue and DLQ admit exactly these). */
 function centralRuleArns(config: Config): string[] {
   const arns = centralArns(config);
-  return [arns.tamperRule, arns.guardRule, ...(config.sweep.schedule ? [arns.sweepGuardRule] : [])];
+  return [arns.tamperRule, arns.guardRule, arns.sweepGuardRule, arns.centralGuardRule];
 }
 
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
@@ -192,8 +293,10 @@ export interface CentralArns {
   bus: string;
   tamperRule: string;
   guardRule: string;
-  /** The central default bus's rule watching the sweep schedule (exists only with `sweep.schedule`). */
+  /** The central default bus's rule watching the sweep schedule and `trailguard-central-guard`. */
   sweepGuardRule: string;
+  /** The central default bus's rule watching the central chain and `trailguard-sweep-guard`. */
+  centralGuardRule: string;
   function: string;
   remediatorRole: string;
   topic: string;
@@ -213,6 +316,7 @@ export function centralArns(config: Config): CentralArns {
     tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
     guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
     sweepGuardRule: `arn:${p}:events:${region}:${account}:rule/${SWEEP_NAMES.guardRule}`,
+    centralGuardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.centralGuardRule}`,
     function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
     remediatorRole: roleArn(account, NAMES.remediatorRole, region),
     topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
@@ -430,13 +534,14 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       ...(principal === '*' ? { organizationId: config.organizationId } : {}),
     });
   }
+  const patterns = centralRulePatterns({ account, watch: config.watch, remediationRole: config.roles.remediation });
   const deadLetter = { DeadLetterConfig: { Arn: arns.dlq }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } };
   out.push({
     ...c('event-rule', NAMES.tamperRule),
     kind: 'event-rule',
     bus: NAMES.bus,
     description: 'TrailGuard: CloudTrail tampering forwarded by member accounts',
-    pattern: centralTamperPattern(config.watch),
+    pattern: patterns.get(NAMES.tamperRule)!,
     targets: [
       queue
         ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
@@ -448,23 +553,35 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     kind: 'event-rule',
     bus: NAMES.bus,
     description: "TrailGuard: changes to TrailGuard's own member rules and roles, forwarded by member accounts",
-    pattern: centralGuardPattern(config.roles.remediation),
+    pattern: patterns.get(NAMES.guardRule)!,
     targets: [
       queue
         ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
         : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
     ],
   });
-  if (config.sweep.schedule) {
-    // The schedule lives in the central account, whose default bus no member rule watches: its own rule forwards the
-    // calls that disable or delete it, as the member guard does for the member rules (a sweep that never runs cannot
-    // report itself).
+  // The central account's default bus, where no member rule listens, gets two rules that watch each other (as
+  // trailguard-forward and trailguard-guard do in members): trailguard-sweep-guard (the schedule, and its twin) and
+  // trailguard-central-guard (the central rules, bus grants, remediator, mappings and queues). Both exist without a
+  // schedule too: the chain after it still needs watching.
+  for (const [name, description, arn] of [
+    [
+      SWEEP_NAMES.guardRule,
+      'TrailGuard: changes to the sweep schedule trailguard-sweep and to trailguard-central-guard',
+      arns.sweepGuardRule,
+    ],
+    [
+      NAMES.centralGuardRule,
+      "TrailGuard: changes to the central account's own rules, bus grants, remediator and queues",
+      arns.centralGuardRule,
+    ],
+  ] as const) {
     out.push({
-      ...c('event-rule', SWEEP_NAMES.guardRule),
+      ...c('event-rule', name),
       kind: 'event-rule',
       bus: 'default',
-      description: 'TrailGuard: changes to the sweep schedule trailguard-sweep',
-      pattern: scheduleGuardPattern(),
+      description,
+      pattern: patterns.get(name)!,
       targets: [
         queue
           ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
@@ -473,10 +590,10 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
     });
     if (!queue)
       out.push({
-        ...c('lambda-permission', `${SWEEP_NAMES.guardRule}-rule`),
+        ...c('lambda-permission', `${name}-rule`),
         kind: 'lambda-permission',
         functionName: NAMES.remediatorFunction,
-        sourceArn: arns.sweepGuardRule,
+        sourceArn: arn,
       });
   }
   if (queue) {

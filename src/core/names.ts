@@ -5,6 +5,11 @@ export const NAMES = {
   forwardRule: 'trailguard-forward',
   /** Member rule (and its central twin on the TrailGuard bus) for calls that touch TrailGuard's own rules and roles. */
   guardRule: 'trailguard-guard',
+  /**
+   * Central default bus rule watching the central account's own chain (its rules, the `trailguard` bus grants, the
+   * remediator, its event source mappings, TrailGuard's queues); `trailguard-sweep-guard` watches it in turn.
+   */
+  centralGuardRule: 'trailguard-central-guard',
   forwarderRole: 'trailguard-forwarder',
   remediatorFunction: 'trailguard-remediator',
   remediatorRole: 'trailguard-remediator',

@@ -1,4 +1,5 @@
-// The guard-event model: CloudTrail records of calls that touch TrailGuard's own member rules and roles, and the sweep's schedule.
+// The guard-event model: CloudTrail records of calls that touch TrailGuard's own member rules and roles, the sweep's
+// schedule, and the central account's own chain (its rules, bus, remediator function and its mappings, queues).
 import { z } from 'zod';
 import { ACCOUNT_ID, REGION } from './arn.js';
 import { RejectedEventError } from './errors.js';
@@ -31,17 +32,65 @@ export const PIPELINE_CALLS = [...RULE_NAME_CALLS, ...RULE_TARGET_CALLS, ...ROLE
 export const SCHEDULE_CALLS = ['UpdateSchedule', 'DeleteSchedule'] as const;
 export type ScheduleCall = (typeof SCHEDULE_CALLS)[number];
 export type PipelineCall = (typeof PIPELINE_CALLS)[number];
-/** Every call a guard event may carry: on TrailGuard's member rules and roles, or on its sweep schedule. */
-export type GuardCall = PipelineCall | ScheduleCall;
+/**
+ * EventBridge calls on a bus's resource policy: they name the bus in `requestParameters.eventBusName` (absent: the
+ * default bus). Removing the grant on `trailguard` cuts every member off the central bus.
+ */
+export const BUS_CALLS = ['PutPermission', 'RemovePermission'] as const;
+/**
+ * Lambda calls that stop or redirect the remediator, by API action name. CloudTrail records Lambda's calls with the
+ * API version appended (`UpdateEventSourceMapping20150331v2`, `DeleteEventSourceMapping20150331`,
+ * `PutFunctionConcurrency20171031`, `DeleteFunction20150331`, `UpdateFunctionConfiguration20150331v2`): patterns
+ * match the action name as a prefix, and the parser strips the version. `RemovePermission` is also EventBridge's
+ * (BUS_CALLS): `detail.eventSource` tells them apart.
+ */
+export const FUNCTION_CALLS = [
+  'PutFunctionConcurrency',
+  'DeleteFunction',
+  'UpdateFunctionConfiguration',
+  // Code that does nothing, and (direct delivery) the rules' invoke permissions removed, stop it as surely.
+  'UpdateFunctionCode',
+  'RemovePermission',
+] as const;
+/** Lambda calls on an event source mapping: `requestParameters.uUID` names it; the function is in `functionName` or `responseElements.functionArn`. */
+export const MAPPING_CALLS = ['UpdateEventSourceMapping', 'DeleteEventSourceMapping'] as const;
+/** SQS calls that empty, delete or re-wire a queue; they name it by `requestParameters.queueUrl`. */
+export const QUEUE_CALLS = ['SetQueueAttributes', 'DeleteQueue', 'PurgeQueue'] as const;
+/** Calls on the central account's own chain besides its rules: forwarded by the central `trailguard-central-guard` rule. */
+export const CENTRAL_CALLS = [
+  ...BUS_CALLS,
+  // RemovePermission is in BUS_CALLS already.
+  ...(['PutFunctionConcurrency', 'DeleteFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode'] as const),
+  ...MAPPING_CALLS,
+  ...QUEUE_CALLS,
+] as const;
+export type CentralCall = (typeof CENTRAL_CALLS)[number];
+/** Every call a guard event may carry: on TrailGuard's member rules and roles, its sweep schedule, or its central chain. */
+export type GuardCall = PipelineCall | ScheduleCall | CentralCall;
 
 /** Name prefix of every TrailGuard rule and role (`trailguard-forward`, `trailguard-forwarder`...). */
 export const OWN_PREFIX = 'trailguard-';
 
 const Str = z.string().min(1).max(2048);
 
+/** Lambda's recorded names carry the API version (`DeleteFunction20150331`): the action name is what precedes it. */
+const LAMBDA_VERSION = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/;
+
+/** The API action name of a recorded eventName: Lambda's version suffix removed, other services' names as they are. */
+export function actionName(eventSource: unknown, eventName: unknown): unknown {
+  if (eventSource !== 'lambda.amazonaws.com' || typeof eventName !== 'string') return eventName;
+  return LAMBDA_VERSION.exec(eventName)?.[1] ?? eventName;
+}
+
 const DetailSchema = z.looseObject({
-  eventSource: z.enum(['events.amazonaws.com', 'iam.amazonaws.com', 'scheduler.amazonaws.com']),
-  eventName: z.enum([...PIPELINE_CALLS, ...SCHEDULE_CALLS]),
+  eventSource: z.enum([
+    'events.amazonaws.com',
+    'iam.amazonaws.com',
+    'scheduler.amazonaws.com',
+    'lambda.amazonaws.com',
+    'sqs.amazonaws.com',
+  ]),
+  eventName: z.enum([...PIPELINE_CALLS, ...SCHEDULE_CALLS, ...CENTRAL_CALLS]),
   // Display fields are read tolerantly (absent, empty, of another type, too long: clipped), as on the
   // trail path: a caller chooses its userAgent, and a real guard record must never end `rejected`.
   eventTime: z.unknown().optional(),
@@ -59,6 +108,7 @@ const DetailSchema = z.looseObject({
   sourceIPAddress: z.unknown().optional(),
   userAgent: z.unknown().optional(),
   requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
   errorCode: z.unknown().optional(),
   errorMessage: z.unknown().optional(),
 });
@@ -72,13 +122,20 @@ function display(value: unknown, max: number): string | null {
 const EnvelopeSchema = z.looseObject({
   id: Str,
   'detail-type': z.literal('AWS API Call via CloudTrail'),
-  source: z.enum(['aws.events', 'aws.iam', 'aws.scheduler']),
+  source: z.enum(['aws.events', 'aws.iam', 'aws.scheduler', 'aws.lambda', 'aws.sqs']),
   account: z.string().regex(ACCOUNT_ID),
   region: z.string().regex(REGION),
   detail: DetailSchema,
 });
 
-export type PipelineResourceKind = 'event-rule' | 'iam-role' | 'scheduler-schedule';
+export type PipelineResourceKind =
+  | 'event-rule'
+  | 'iam-role'
+  | 'scheduler-schedule'
+  | 'event-bus'
+  | 'lambda-function'
+  | 'event-source-mapping'
+  | 'sqs-queue';
 
 export interface PipelineEvent {
   /** CloudTrail eventID: the alert id. */
@@ -95,6 +152,8 @@ export interface PipelineEvent {
     bus: string | null;
     /** Schedule group of a schedule (`default` when the call named none); absent otherwise. */
     group?: string;
+    /** Function of an event source mapping (its name), when the record tells it; absent otherwise. */
+    functionName?: string;
   };
   actor: { arn: string; type: string; issuerArn: string | null; sourceIp: string | null; userAgent: string | null };
   errorCode: string | null;
@@ -102,10 +161,11 @@ export interface PipelineEvent {
   requestParameters: Record<string, unknown>;
 }
 
-/** Cheap test the remediator's dispatch uses: the envelope claims to be an EventBridge, IAM or Scheduler API call. */
+const GUARD_SOURCES: readonly unknown[] = ['aws.events', 'aws.iam', 'aws.scheduler', 'aws.lambda', 'aws.sqs'];
+
+/** Cheap test the remediator's dispatch uses: the envelope claims to be an EventBridge, IAM, Scheduler, Lambda or SQS API call. */
 export function isPipelineEvent(raw: unknown): boolean {
-  const source = (raw as { source?: unknown } | null)?.source;
-  return source === 'aws.events' || source === 'aws.iam' || source === 'aws.scheduler';
+  return GUARD_SOURCES.includes((raw as { source?: unknown } | null)?.source);
 }
 
 /** The envelope `source` EventBridge gives each service's CloudTrail records. */
@@ -113,17 +173,64 @@ const SOURCE_OF: Record<string, string> = {
   'events.amazonaws.com': 'aws.events',
   'iam.amazonaws.com': 'aws.iam',
   'scheduler.amazonaws.com': 'aws.scheduler',
+  'lambda.amazonaws.com': 'aws.lambda',
+  'sqs.amazonaws.com': 'aws.sqs',
 };
+
+/** The services that have each call: a record whose eventSource is another is inconsistent. */
+function servicesOf(eventName: GuardCall): string[] {
+  const is = (calls: readonly string[]) => calls.includes(eventName);
+  if (is(SCHEDULE_CALLS)) return ['scheduler.amazonaws.com'];
+  if (is(ROLE_CALLS)) return ['iam.amazonaws.com'];
+  if (is(QUEUE_CALLS)) return ['sqs.amazonaws.com'];
+  const out: string[] = [];
+  if (is(FUNCTION_CALLS) || is(MAPPING_CALLS)) out.push('lambda.amazonaws.com');
+  if (!is(FUNCTION_CALLS) || is(BUS_CALLS)) out.push('events.amazonaws.com');
+  return out;
+}
+
+const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
+/**
+ * The function name of Lambda's `FunctionName` forms (name, `account:function:name`, ARN; each may end in
+ * `:qualifier`), as Lambda's API reference lists them; undefined when the value is none of these.
+ */
+export function functionNameOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parts = value.split(':');
+  const at = parts.indexOf('function');
+  const name = at >= 0 ? parts[at + 1] : parts[0];
+  return name !== undefined && FUNCTION_NAME.test(name) ? name : undefined;
+}
+
+const QUEUE_NAME = /^[a-zA-Z0-9_-]{1,80}(\.fifo)?$/;
+/** The account and queue name of an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or a legacy host). */
+export function queueOfUrl(value: unknown): { account: string; name: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const [, account, name, ...rest] = url.pathname.split('/');
+  if (rest.length > 0 || !account || !ACCOUNT_ID.test(account) || !name || !QUEUE_NAME.test(name)) return undefined;
+  return { account, name };
+}
 const SCHEDULE_NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
 
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-function resourceOf(eventName: GuardCall, eventSource: string, params: Record<string, unknown>): PipelineEvent['resource'] {
-  const isSchedule = (SCHEDULE_CALLS as readonly string[]).includes(eventName);
-  if (isSchedule !== (eventSource === 'scheduler.amazonaws.com')) {
+function resourceOf(
+  eventName: GuardCall,
+  eventSource: string,
+  params: Record<string, unknown>,
+  response: Record<string, unknown>,
+): PipelineEvent['resource'] {
+  if (!servicesOf(eventName).includes(eventSource)) {
     throw new RejectedEventError(`detail.eventName ${eventName} is not a call of detail.eventSource ${eventSource}`);
   }
+  const isSchedule = (SCHEDULE_CALLS as readonly string[]).includes(eventName);
   if (isSchedule) {
     const { name, groupName } = params;
     if (typeof name !== 'string' || !SCHEDULE_NAME.test(name)) {
@@ -134,10 +241,35 @@ function resourceOf(eventName: GuardCall, eventSource: string, params: Record<st
     }
     return { kind: 'scheduler-schedule', name, bus: null, group: typeof groupName === 'string' ? groupName : 'default' };
   }
-  const isRole = (ROLE_CALLS as readonly string[]).includes(eventName);
-  if (isRole !== (eventSource === 'iam.amazonaws.com')) {
-    throw new RejectedEventError(`detail.eventName ${eventName} is not a call of detail.eventSource ${eventSource}`);
+  if (eventSource === 'lambda.amazonaws.com' && (FUNCTION_CALLS as readonly string[]).includes(eventName)) {
+    const name = functionNameOf(params.functionName);
+    if (!name)
+      throw new RejectedEventError(`detail.requestParameters.functionName: expected a Lambda function name or ARN for ${eventName}`);
+    return { kind: 'lambda-function', name, bus: null };
   }
+  if ((MAPPING_CALLS as readonly string[]).includes(eventName)) {
+    const { uUID } = params;
+    if (typeof uUID !== 'string' || !/^[0-9a-fA-F-]{1,64}$/.test(uUID)) {
+      throw new RejectedEventError(`detail.requestParameters.uUID: expected an event source mapping UUID for ${eventName}`);
+    }
+    // DeleteEventSourceMapping's request names only the mapping; the function is in the response.
+    const functionName = functionNameOf(params.functionName) ?? functionNameOf(response.functionArn);
+    return { kind: 'event-source-mapping', name: uUID, bus: null, ...(functionName ? { functionName } : {}) };
+  }
+  if ((QUEUE_CALLS as readonly string[]).includes(eventName)) {
+    const queue = queueOfUrl(params.queueUrl);
+    if (!queue) throw new RejectedEventError(`detail.requestParameters.queueUrl: expected an SQS queue URL for ${eventName}`);
+    return { kind: 'sqs-queue', name: queue.name, bus: null };
+  }
+  if ((BUS_CALLS as readonly string[]).includes(eventName)) {
+    const bus = params.eventBusName;
+    if (bus !== undefined && (typeof bus !== 'string' || bus.length === 0)) {
+      throw new RejectedEventError('detail.requestParameters.eventBusName: expected an event bus name or ARN');
+    }
+    const name = typeof bus === 'string' ? bus.split('/').pop()! : 'default';
+    return { kind: 'event-bus', name, bus: name };
+  }
+  const isRole = (ROLE_CALLS as readonly string[]).includes(eventName);
   const key = isRole ? 'roleName' : (RULE_TARGET_CALLS as readonly string[]).includes(eventName) ? 'rule' : 'name';
   const value = params[key];
   if (typeof value !== 'string' || !(isRole ? ROLE_NAME : RULE_NAME).test(value)) {
@@ -155,12 +287,18 @@ function resourceOf(eventName: GuardCall, eventSource: string, params: Record<st
 }
 
 /**
- * Parses a guard event (an EventBridge envelope of a CloudTrail record from `events.amazonaws.com`
- * or `iam.amazonaws.com`). Throws RejectedEventError, naming the bad field's path, for anything
- * malformed, inconsistent or not one of PIPELINE_CALLS.
+ * Parses a guard event (an EventBridge envelope of a CloudTrail record from `events.amazonaws.com`,
+ * `iam.amazonaws.com`, `scheduler.amazonaws.com`, `lambda.amazonaws.com` or `sqs.amazonaws.com`; CloudTrail record
+ * contents reference). `eventName` is the API action (Lambda's version suffix removed). Throws RejectedEventError,
+ * naming the bad field's path, for anything malformed, inconsistent or not one of the guard calls.
  */
 export function parsePipelineEvent(raw: unknown): PipelineEvent {
-  const result = EnvelopeSchema.safeParse(raw);
+  const detail0 = (raw as { detail?: Record<string, unknown> } | null)?.detail;
+  const named =
+    detail0 && typeof detail0 === 'object'
+      ? { ...(raw as object), detail: { ...detail0, eventName: actionName(detail0.eventSource, detail0.eventName) } }
+      : raw;
+  const result = EnvelopeSchema.safeParse(named);
   if (!result.success) {
     const first = result.error.issues[0];
     const where = first?.path.length ? first.path.join('.') : '(root)';
@@ -191,7 +329,7 @@ export function parsePipelineEvent(raw: unknown): PipelineEvent {
     eventTime: display(detail.eventTime, 64) ?? display(envelope.time, 64) ?? '',
     account: envelope.account,
     region: envelope.region,
-    resource: resourceOf(detail.eventName, detail.eventSource, params),
+    resource: resourceOf(detail.eventName, detail.eventSource, params, detail.responseElements ?? {}),
     actor: {
       arn,
       type: display(identity.type, 256) ?? 'Unknown',

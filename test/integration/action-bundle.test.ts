@@ -16,9 +16,10 @@ const CENTRAL = '240000000000';
 const MEMBERS = ['240000000001', '240000000002'];
 // central: role, DLQ, topic, function, bus, invoke permissions and rules for tamper and guard (9), plus the sweep's
 // trailguard-sweep queue and DLQ, trailguard-state table, schedule, scheduler role and queue mapping (6), and the
-// schedule's guard rule trailguard-sweep-guard with its invoke permission (2); one bus grant for every member
-// (trailguard-members); each member: two roles, the forwarding and the guard rule (one region, us-east-1, also IAM's).
-const ALL_RESOURCES = 17 + 1 + MEMBERS.length * 4;
+// central default bus's two guard rules trailguard-sweep-guard and trailguard-central-guard with their invoke
+// permissions (4); one bus grant for every member (trailguard-members); each member: two roles, the forwarding and the
+// guard rule (one region, us-east-1, also IAM's).
+const ALL_RESOURCES = 19 + 1 + MEMBERS.length * 4;
 
 let github: FakeGitHub;
 let workspace: string;

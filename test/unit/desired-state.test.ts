@@ -22,9 +22,12 @@ describe('desiredState', () => {
       '111111111111/us-east-1/bus-permission/trailguard-members',
       '111111111111/us-east-1/event-rule/trailguard-tamper',
       '111111111111/us-east-1/event-rule/trailguard-guard',
-      // The central default bus's watch on the sweep schedule (UpdateSchedule, DeleteSchedule), and its invoke permission.
+      // The central default bus's two guard rules, each watching the other (sweep-guard: the sweep schedule;
+      // central-guard: the central rules, bus grants, remediator, mappings, queues), with their invoke permissions.
       '111111111111/us-east-1/event-rule/trailguard-sweep-guard',
       '111111111111/us-east-1/lambda-permission/trailguard-sweep-guard-rule',
+      '111111111111/us-east-1/event-rule/trailguard-central-guard',
+      '111111111111/us-east-1/lambda-permission/trailguard-central-guard-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-tamper-rule',
       '111111111111/us-east-1/lambda-permission/trailguard-guard-rule',
       // The sweep (issue 11): its queue and DLQ, the state table, the mapping, and the schedule with the role it sends as.

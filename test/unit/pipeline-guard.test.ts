@@ -166,8 +166,9 @@ describe('trailguard-guard in the desired state', () => {
     expect(queue?.kind === 'sqs-queue' && JSON.parse(queue.attributes.Policy!).Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual([
       'arn:aws:events:us-east-1:111111111111:rule/trailguard/trailguard-tamper',
       'arn:aws:events:us-east-1:111111111111:rule/trailguard/trailguard-guard',
-      // The central default bus's rule on the sweep schedule.
+      // The central default bus's guard rules (the sweep schedule; the central chain).
       'arn:aws:events:us-east-1:111111111111:rule/trailguard-sweep-guard',
+      'arn:aws:events:us-east-1:111111111111:rule/trailguard-central-guard',
     ]);
   });
 });

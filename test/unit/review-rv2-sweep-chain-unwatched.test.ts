@@ -96,7 +96,7 @@ describe('review rv2: the sweep chain past the schedule is unwatched', () => {
   // other in members), or better, a check that does not need the sweep to run: a CloudWatch alarm on the schedule's
   // invocations / the remediator's sweep invocations (missing data = breaching), created by apply, publishing to
   // trailguard-alerts.
-  it.fails('DisableRule on trailguard-sweep-guard itself is forwarded to the remediator', () => {
+  it('DisableRule on trailguard-sweep-guard itself is forwarded to the remediator', () => {
     expect(
       forwardedByCentralDefaultBus(record('aws.events', 'events.amazonaws.com', 'DisableRule', { name: 'trailguard-sweep-guard' })),
     ).toBe(true);
@@ -106,7 +106,7 @@ describe('review rv2: the sweep chain past the schedule is unwatched', () => {
   // trailguard-sweep mapping (or DeleteEventSourceMapping) means no planner ever reads the queue: the messages age
   // into trailguard-sweep-dlq (no alarm on it), and the gap check never runs. Same for detaching the
   // trailguard-sweep-scheduler role's sqs:SendMessage (Scheduler's failures go nowhere TrailGuard reads).
-  it.fails('disabling the trailguard-sweep event source mapping is forwarded to the remediator', () => {
+  it('disabling the trailguard-sweep event source mapping is forwarded to the remediator', () => {
     expect(
       forwardedByCentralDefaultBus(
         record('aws.lambda', 'lambda.amazonaws.com', 'UpdateEventSourceMapping20150331v2', {
@@ -138,7 +138,7 @@ describe('review rv2: the sweep chain past the schedule is unwatched', () => {
   // What is left is the sweep's own reads (a trail found off within 15 minutes), not the event path nor the repair in
   // seconds. Fix: a central guard rule on the default bus for events calls on rule/trailguard/* (and on the
   // sweep-guard rule), handled as the member guard handles its rules; and the sweep compares the central rules too.
-  it.fails('PutRule narrowing the central trailguard-tamper rule is forwarded to the remediator', () => {
+  it('PutRule narrowing the central trailguard-tamper rule is forwarded to the remediator', () => {
     expect(
       forwardedByCentralDefaultBus(
         record('aws.events', 'events.amazonaws.com', 'PutRule', {

@@ -39,12 +39,23 @@ describe('sweep resources', () => {
     const all = state({ sweep: { schedule: null } });
 
     expect(
-      all.filter((r) => r.name.startsWith('trailguard-sweep') || r.name === 'trailguard-state').map((r) => `${r.kind}/${r.name}`),
+      all
+        .filter(
+          (r) =>
+            (r.name.startsWith('trailguard-sweep') && r.kind !== 'event-rule' && r.kind !== 'lambda-permission') ||
+            r.name === 'trailguard-state',
+        )
+        .map((r) => `${r.kind}/${r.name}`),
     ).toEqual([
       'sqs-queue/trailguard-sweep-dlq',
       'sqs-queue/trailguard-sweep',
       'dynamodb-table/trailguard-state',
       'event-source-mapping/trailguard-sweep',
+    ]);
+    // The schedule's guard rule stays: it also watches trailguard-central-guard, which watches the chain after the schedule.
+    expect(all.filter((r) => r.kind === 'event-rule' && r.bus === 'default' && r.account === '111111111111').map((r) => r.name)).toEqual([
+      'trailguard-sweep-guard',
+      'trailguard-central-guard',
     ]);
   });
 

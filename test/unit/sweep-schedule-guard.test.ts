@@ -170,9 +170,9 @@ describe('the sweep schedule tampered with', () => {
         sourceArn: `arn:aws:events:${REGION}:${CENTRAL}:rule/trailguard-sweep-guard`,
       }),
     );
-    // No schedule, nothing to watch.
+    // No schedule: the rule stays, as the watch on its twin trailguard-central-guard (the chain after the schedule).
     const none = desiredState(validateConfig({ ...raw, sweep: { schedule: null } }), { members: ['222222222222'], codeSha256: 'sha' });
-    expect(none.some((r) => r.name === 'trailguard-sweep-guard')).toBe(false);
+    expect(none.some((r) => r.name === 'trailguard-sweep-guard')).toBe(true);
   });
 });
 

@@ -233,7 +233,8 @@ var sweep = __webpack_require__(8042);
 // EXTERNAL MODULE: ./lambda/alerting.ts
 var alerting = __webpack_require__(9500);
 ;// CONCATENATED MODULE: ./lambda/guard.ts
-// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles.
+// The remediator's answer to guard events: put TrailGuard's member rules back, alert on every change to its rules and roles
+// and to the central account's own chain (its rules, bus grants, remediator, mappings and queues).
 
 
 
@@ -300,11 +301,19 @@ function createDefaultGuardDeps(deps, env = process.env) {
         },
     };
 }
+/** The central account, its home region and partition: where the alerts topic lives. */
+function centralOf(deps) {
+    const [, partition, , region, account] = deps.settings.topicArn.split(':');
+    return { partition: partition, region: region, account: account };
+}
 function actorOf(event, deps, pipeline) {
     const role = (0,core_arn/* roleOfPrincipal */.I)(event.actor.issuerArn ?? event.actor.arn);
     if (!role || role.account !== event.account)
         return 'other';
     if (role.roleName === deps.settings.remediationRole)
+        return 'remediator';
+    // In the central account the remediator runs as its own role, not the member remediation role.
+    if (event.account === centralOf(deps).account && role.roleName === names/* NAMES */.X.remediatorRole)
         return 'remediator';
     if (pipeline && role.roleName === pipeline.deployRole)
         return 'deploy';
@@ -347,6 +356,44 @@ function describeGuardChange(event) {
             return [`permissions boundary removed from ${name}`];
         case 'DeleteSchedule':
             return [`schedule ${name} deleted`];
+        case 'PutPermission':
+            return [`grant ${String(p.statementId ?? '?')} put on event bus ${name}`];
+        case 'RemovePermission':
+            if (event.resource.kind === 'lambda-function')
+                return [`invoke permission ${String(p.statementId)} removed from ${name}`];
+            return [
+                p.removeAllPermissions === true
+                    ? `every grant removed from event bus ${name}`
+                    : `grant ${String(p.statementId)} removed from event bus ${name}`,
+            ];
+        case 'PutFunctionConcurrency':
+            return [`reserved concurrency of ${name} set to ${String(p.reservedConcurrentExecutions)}`];
+        case 'DeleteFunction':
+            return [`function ${name} deleted`];
+        case 'UpdateFunctionCode':
+            return [`code of ${name} replaced`];
+        case 'UpdateFunctionConfiguration':
+            return [
+                `configuration of ${name} updated (${Object.keys(p)
+                    .filter((k) => k !== 'functionName')
+                    .join(', ') || 'no fields'})`,
+            ];
+        case 'UpdateEventSourceMapping':
+            return [
+                p.enabled === false
+                    ? `event source mapping ${name}${event.resource.functionName ? ` of ${event.resource.functionName}` : ''} disabled`
+                    : `event source mapping ${name}${event.resource.functionName ? ` of ${event.resource.functionName}` : ''} updated`,
+            ];
+        case 'DeleteEventSourceMapping':
+            return [`event source mapping ${name}${event.resource.functionName ? ` of ${event.resource.functionName}` : ''} deleted`];
+        case 'SetQueueAttributes': {
+            const attributes = p.attributes && typeof p.attributes === 'object' ? Object.keys(p.attributes) : [];
+            return [`attributes ${attributes.join(', ') || '?'} of queue ${name} set`];
+        }
+        case 'DeleteQueue':
+            return [`queue ${name} deleted`];
+        case 'PurgeQueue':
+            return [`queue ${name} purged: every message in it deleted`];
         case 'UpdateSchedule': {
             const target = p.target?.arn;
             const changes = [
@@ -368,6 +415,14 @@ function resourceArn(event) {
         return `arn:${p}:scheduler:${event.region}:${event.account}:schedule/${event.resource.group ?? 'default'}/${event.resource.name}`;
     if (event.resource.kind === 'iam-role')
         return `arn:${p}:iam::${event.account}:role/${event.resource.name}`;
+    if (event.resource.kind === 'event-bus')
+        return `arn:${p}:events:${event.region}:${event.account}:event-bus/${event.resource.name}`;
+    if (event.resource.kind === 'lambda-function')
+        return `arn:${p}:lambda:${event.region}:${event.account}:function:${event.resource.name}`;
+    if (event.resource.kind === 'event-source-mapping')
+        return `arn:${p}:lambda:${event.region}:${event.account}:event-source-mapping:${event.resource.name}`;
+    if (event.resource.kind === 'sqs-queue')
+        return `arn:${p}:sqs:${event.region}:${event.account}:${event.resource.name}`;
     const bus = event.resource.bus === 'default' || !event.resource.bus ? '' : `${event.resource.bus}/`;
     return `arn:${p}:events:${event.region}:${event.account}:rule/${bus}${event.resource.name}`;
 }
@@ -447,18 +502,8 @@ function towardsDesired(event, desired) {
     const p = event.requestParameters;
     const wanted = new Map(desired.targets.map((t) => [t.Id, t]));
     switch (event.eventName) {
-        case 'PutRule': {
-            if (p.state !== undefined && p.state !== 'ENABLED')
-                return false;
-            if (typeof p.eventPattern !== 'string')
-                return false;
-            try {
-                return canonical(JSON.parse(p.eventPattern)) === canonical(desired.pattern);
-            }
-            catch {
-                return false;
-            }
-        }
+        case 'PutRule':
+            return putsPattern(p, desired.pattern);
         case 'PutTargets': {
             const targets = Array.isArray(p.targets) ? p.targets : [];
             return (targets.length > 0 &&
@@ -473,6 +518,19 @@ function towardsDesired(event, desired) {
             return false;
     }
 }
+/** Whether a PutRule request leaves the rule enabled with exactly `pattern`. */
+function putsPattern(p, pattern) {
+    if (p.state !== undefined && p.state !== 'ENABLED')
+        return false;
+    if (typeof p.eventPattern !== 'string')
+        return false;
+    try {
+        return canonical(JSON.parse(p.eventPattern)) === canonical(pattern);
+    }
+    catch {
+        return false;
+    }
+}
 async function decide(event, deps, guard, actor) {
     const none = { actions: [], error: null };
     if (event.errorCode) {
@@ -485,6 +543,9 @@ async function decide(event, deps, guard, actor) {
     }
     if (event.resource.kind === 'scheduler-schedule')
         return scheduleVerdict(event, deps, actor, await configuredSchedule(deps));
+    const centralVerdict = centralChainVerdict(event, deps, guard.pipeline, actor);
+    if (centralVerdict)
+        return centralVerdict;
     if (event.resource.kind === 'iam-role') {
         // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
         return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
@@ -546,6 +607,117 @@ async function decide(event, deps, guard, actor) {
     if (desired.name === names/* NAMES */.X.forwardRule && actor !== 'remediator')
         await recheckTrails(event, deps, verdict);
     return verdict;
+}
+/** The bus grant statements apply writes (`busPermissionSid`): removing any other is apply's clean-up of an older grant. */
+const CURRENT_GRANTS = new Set(['trailguard-organization', 'trailguard-members']);
+/** The remediator's invoke permissions apply writes with direct delivery (one per central rule: `<rule>-rule`). */
+const CURRENT_INVOKE_PERMISSIONS = new Set(desired_state/* CENTRAL_RULES */.sG.map((r) => `${r.name}-rule`));
+/**
+ * Whether the call, as its request tells, leaves a central resource as apply sets it: a central rule put with its
+ * desired pattern and enabled, or given the remediator (or its events queue) as target; a mapping left enabled on a
+ * `trailguard-*` function; the remediator's handler, runtime and role as apply sets them; a bus grant put, or an old
+ * one removed. Queues' attributes and the remediator's code are apply's to set (the record cannot tell them from the
+ * desired ones: their policy, redrive and code hash depend on the whole config and build), so the deploy role's
+ * SetQueueAttributes and UpdateFunctionCode count too. Deleting, disabling, purging, throttling and removing targets never do.
+ */
+function centralAsApplySetsIt(event, deps, pipeline) {
+    const p = event.requestParameters;
+    const { partition, region, account } = centralOf(deps);
+    switch (event.eventName) {
+        case 'PutRule':
+        case 'PutTargets': {
+            if (!pipeline)
+                return false;
+            const pattern = (0,desired_state/* centralRulePatterns */.n0)({ account, watch: pipeline.watch, remediationRole: deps.settings.remediationRole }).get(event.resource.name);
+            if (!pattern)
+                return false;
+            if (event.eventName === 'PutTargets') {
+                // Either delivery (`remediator.delivery`): the remediator itself, or its events queue.
+                const wanted = new Map([
+                    ['trailguard-remediator', `arn:${partition}:lambda:${region}:${account}:function:${names/* NAMES */.X.remediatorFunction}`],
+                    ['trailguard-events', `arn:${partition}:sqs:${region}:${account}:${names/* NAMES */.X.eventsQueue}`],
+                ]);
+                const targets = Array.isArray(p.targets) ? p.targets : [];
+                return targets.length > 0 && targets.every((t) => wanted.get(String(t?.id)) === t?.arn);
+            }
+            return putsPattern(p, pattern);
+        }
+        case 'UpdateEventSourceMapping':
+            return p.enabled !== false && (event.resource.functionName ?? names/* NAMES */.X.remediatorFunction).startsWith('trailguard-');
+        case 'UpdateFunctionConfiguration': {
+            const role = `arn:${partition}:iam::${account}:role/${names/* NAMES */.X.remediatorRole}`;
+            return ((p.handler === undefined || p.handler === desired_state/* REMEDIATOR_HANDLER */.KL) &&
+                (p.runtime === undefined || p.runtime === desired_state/* REMEDIATOR_RUNTIME */._5) &&
+                (p.role === undefined || p.role === role));
+        }
+        case 'SetQueueAttributes':
+        case 'PutPermission':
+            return true;
+        case 'RemovePermission':
+            // A grant or invoke permission apply no longer writes (an older form, the other delivery's): its clean-up.
+            return (p.removeAllPermissions !== true &&
+                typeof p.statementId === 'string' &&
+                !(event.resource.kind === 'lambda-function' ? CURRENT_INVOKE_PERMISSIONS : CURRENT_GRANTS).has(p.statementId));
+        case 'UpdateFunctionCode':
+            // apply deploys the remediator's code; what the code is, the record does not tell (plan compares CodeSha256).
+            return true;
+        default:
+            return false;
+    }
+}
+/**
+ * A call on the central account's own chain past its first link (its rules, the `trailguard` bus grants, the
+ * remediator, `trailguard-*` mappings and queues), or undefined when the event is about something else. The
+ * remediator's role may not change any of them (least privilege: it never administers itself), so each is alerted
+ * `pipeline-tampered` with `restored: false` and "trailguard apply restores it"; TrailGuard's own roles pass silently
+ * only when the call leaves the resource as apply sets it.
+ */
+function centralChainVerdict(event, deps, pipeline, actor) {
+    const { account, region } = centralOf(deps);
+    // Everything of the chain lives in the central account's home region (IAM roles are the role path's).
+    if (event.account !== account || event.region !== region || event.resource.kind === 'iam-role')
+        return undefined;
+    const { kind, name, bus } = event.resource;
+    const centralRule = kind === 'event-rule' && desired_state/* CENTRAL_RULES */.sG.some((r) => r.name === name && r.bus === bus);
+    // Other rules here may be the central account's own member rules (when it is a member): the member path has them.
+    if (kind === 'event-rule' && !centralRule)
+        return undefined;
+    const ours = centralRule ||
+        (kind === 'event-bus' && name === names/* NAMES */.X.bus) ||
+        (kind === 'lambda-function' && name === names/* NAMES */.X.remediatorFunction) ||
+        (kind === 'event-source-mapping' && (event.resource.functionName ?? '').startsWith(pipeline_event/* OWN_PREFIX */.yc)) ||
+        (kind === 'sqs-queue' && name.startsWith(pipeline_event/* OWN_PREFIX */.yc));
+    if (!ours) {
+        return actor === 'other'
+            ? {
+                outcome: 'pipeline-tampered',
+                restored: null,
+                actions: [],
+                error: null,
+                reason: `${name} is not a resource TrailGuard manages here: nothing to restore`,
+            }
+            : { outcome: 'ignored', restored: null, actions: [], error: null, reason: 'TrailGuard changed a resource it does not manage here' };
+    }
+    // Only apply (the deploy role) changes the central bus, function, mappings and queues; the remediator only reads them.
+    const mayChange = actor === 'deploy' || (actor === 'remediator' && kind === 'event-rule');
+    if (mayChange && centralAsApplySetsIt(event, deps, pipeline)) {
+        return {
+            outcome: 'ignored',
+            restored: null,
+            actions: [],
+            error: null,
+            reason: `made by TrailGuard's ${actor} role and set as apply sets it`,
+        };
+    }
+    const what = describeGuardChange(event).join('; ');
+    const lost = event.eventName === 'PurgeQueue' ? ' The purged messages are lost: run trailguard sweep to re-check every account.' : '';
+    return {
+        outcome: 'pipeline-tampered',
+        restored: false,
+        actions: [],
+        error: null,
+        reason: `${what} in the central account ${account}: tamper events or sweeps may no longer reach the remediator; the remediator does not change its own pipeline, trailguard apply restores it.${lost}`,
+    };
 }
 /**
  * A call on the sweep schedule: alerted `pipeline-tampered` (a disabled or deleted schedule means no sweep, so no trail
@@ -833,10 +1005,14 @@ const TAG_MAP = { [_names_js__WEBPACK_IMPORTED_MODULE_1__/* .MANAGED_TAG */ .N.k
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  sG: () => (/* binding */ CENTRAL_RULES),
+  KL: () => (/* binding */ REMEDIATOR_HANDLER),
+  _5: () => (/* binding */ REMEDIATOR_RUNTIME),
+  n0: () => (/* binding */ centralRulePatterns),
   YA: () => (/* binding */ memberRules)
 });
 
-// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_HANDLER, REMEDIATOR_RUNTIME, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, alertsDeadLetterQueue, busPermissionSid, busStatement, centralArns, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, knownSubscriptions, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns
+// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, alertsDeadLetterQueue, busPermissionSid, busStatement, centralArns, centralChainGuardPattern, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, knownSubscriptions, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns
 
 // EXTERNAL MODULE: ./src/core/arn.ts
 var arn = __webpack_require__(7136);
@@ -1812,14 +1988,15 @@ function tamperPattern(watch) {
 const EVENT_PATTERN_MAX_CHARS = 2048;
 const API_CALL = 'AWS API Call via CloudTrail';
 /**
- * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls.
+ * Calls on the named rules. The rule name is `requestParameters.name`, or `rule` for the target calls; `buses`, when
+ * given, also requires `requestParameters.eventBusName` to be one of them (absent: the default bus).
  * Exact names, not a prefix: each member rule watches the other one, so no call is forwarded twice.
  */
-function ruleCallsPattern(names) {
+function ruleCallsPattern(names, buses) {
     const detail = (eventName, key) => ({
         eventSource: ['events.amazonaws.com'],
         eventName: [...eventName],
-        requestParameters: { [key]: [...names] },
+        requestParameters: { [key]: [...names], ...(buses ? { eventBusName: [...buses] } : {}) },
     });
     return [
         { source: ['aws.events'], 'detail-type': [API_CALL], detail: detail(pipeline_event/* RULE_NAME_CALLS */.lO, 'name') },
@@ -1859,29 +2036,105 @@ const GLOBAL_EVENT_SOURCES = ['organizations.amazonaws.com'];
 function globalTamperCalls(watch) {
     return watch.filter((name) => GLOBAL_EVENT_SOURCES.includes(config/* WATCHED_EVENT_SOURCES */.hP[name] ?? ''));
 }
+/** Lambda calls that disable, throttle, delete or re-point the remediator, or `trailguard-*` functions' mappings. */
+function lambdaCallsPattern() {
+    const lambda = (eventName, fields) => ({
+        source: ['aws.lambda'],
+        'detail-type': [API_CALL],
+        // Lambda's recorded names carry the API version (`DeleteFunction20150331`): the action name is matched as a prefix.
+        detail: { eventSource: ['lambda.amazonaws.com'], eventName: eventName.map((prefix) => ({ prefix })), ...fields },
+    });
+    // A function is named by name, partial ARN or ARN, any of them with a qualifier.
+    const own = (name) => [{ prefix: name }, { wildcard: `*:function:${name}*` }];
+    return [
+        lambda(pipeline_event/* FUNCTION_CALLS */.lt, { requestParameters: { functionName: own(names/* NAMES */.X.remediatorFunction) } }),
+        lambda(pipeline_event/* MAPPING_CALLS */.JX, { requestParameters: { functionName: own(pipeline_event/* OWN_PREFIX */.yc) } }),
+        // DeleteEventSourceMapping's request names only the mapping: the function is in the response.
+        lambda(pipeline_event/* MAPPING_CALLS */.JX, { responseElements: { functionArn: [{ wildcard: `*:function:${pipeline_event/* OWN_PREFIX */.yc}*` }] } }),
+    ];
+}
 /**
  * Pattern of the central default bus's `trailguard-sweep-guard` rule: Scheduler's `UpdateSchedule` and `DeleteSchedule`
- * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`).
+ * on schedules named `trailguard-sweep*` (the CloudTrail records EventBridge delivers as `source: aws.scheduler`); the
+ * calls on its twin `trailguard-central-guard`, which watches this rule in turn (a rule cannot see its own disabling:
+ * the record arrives once it is off); and the Lambda calls on the remediator and its mappings (`lambdaCallsPattern`). The central
+ * chain is split between the two rules so that each stays within EventBridge's pattern size quota; each call is in one.
  */
 function scheduleGuardPattern() {
     return {
-        source: ['aws.scheduler'],
-        'detail-type': [API_CALL],
-        detail: {
-            eventSource: ['scheduler.amazonaws.com'],
-            eventName: [...SCHEDULE_CALLS],
-            requestParameters: { name: [{ prefix: SWEEP_NAMES.schedule }] },
-        },
+        $or: [
+            {
+                source: ['aws.scheduler'],
+                'detail-type': [API_CALL],
+                detail: {
+                    eventSource: ['scheduler.amazonaws.com'],
+                    eventName: [...pipeline_event/* SCHEDULE_CALLS */.G9],
+                    requestParameters: { name: [{ prefix: sweep/* SWEEP_NAMES */.OM.schedule }] },
+                },
+            },
+            ...ruleCallsPattern([names/* NAMES */.X.centralGuardRule]),
+            ...lambdaCallsPattern(),
+        ],
     };
+}
+/** The central rules the central account's guard rules watch (the member-forwarded ones on `trailguard`, the guards on the default bus). */
+const CENTRAL_RULES = [
+    { name: names/* NAMES */.X.tamperRule, bus: names/* NAMES */.X.bus },
+    { name: names/* NAMES */.X.guardRule, bus: names/* NAMES */.X.bus },
+    { name: sweep/* SWEEP_NAMES */.OM.guardRule, bus: 'default' },
+    { name: names/* NAMES */.X.centralGuardRule, bus: 'default' },
+];
+/**
+ * Pattern of the central default bus's `trailguard-central-guard` rule: the rest of the central account's own chain.
+ * EventBridge calls on TrailGuard's central rules (exact names, its own excepted: `trailguard-sweep-guard` watches it,
+ * so no call is forwarded twice; `trailguard-tamper` and `trailguard-guard` on the `trailguard` bus only, as a
+ * member's `trailguard-guard` on the central default bus is watched by that member's `trailguard-forward`); the
+ * `trailguard` bus's grants (PutPermission, RemovePermission: removing them cuts every member off); SQS calls
+ * that purge, delete or re-wire `trailguard-*` queues of `account` (any SQS endpoint host, by EventBridge `wildcard`).
+ */
+function centralChainGuardPattern(account) {
+    return {
+        $or: [
+            ...ruleCallsPattern([names/* NAMES */.X.tamperRule, names/* NAMES */.X.guardRule], [names/* NAMES */.X.bus, { wildcard: `*:event-bus/${names/* NAMES */.X.bus}` }]),
+            ...ruleCallsPattern([sweep/* SWEEP_NAMES */.OM.guardRule]),
+            {
+                source: ['aws.events'],
+                'detail-type': [API_CALL],
+                detail: {
+                    eventSource: ['events.amazonaws.com'],
+                    eventName: [...pipeline_event/* BUS_CALLS */.fe],
+                    requestParameters: { eventBusName: [names/* NAMES */.X.bus, { wildcard: `*:event-bus/${names/* NAMES */.X.bus}` }] },
+                },
+            },
+            {
+                source: ['aws.sqs'],
+                'detail-type': [API_CALL],
+                detail: {
+                    eventSource: ['sqs.amazonaws.com'],
+                    eventName: [...pipeline_event/* QUEUE_CALLS */.UI],
+                    requestParameters: { queueUrl: [{ wildcard: `https://*/${account}/${pipeline_event/* OWN_PREFIX */.yc}*` }] },
+                },
+            },
+        ],
+    };
+}
+/** The desired pattern of each central rule of CENTRAL_RULES (`centralResources` deploys these; the remediator compares calls to them). */
+function centralRulePatterns(spec) {
+    return new Map([
+        [names/* NAMES */.X.tamperRule, centralTamperPattern(spec.watch)],
+        [names/* NAMES */.X.guardRule, centralGuardPattern(spec.remediationRole)],
+        [sweep/* SWEEP_NAMES */.OM.guardRule, scheduleGuardPattern()],
+        [names/* NAMES */.X.centralGuardRule, centralChainGuardPattern(spec.account)],
+    ]);
 }
 /** The central rules that deliver to the remediator (its queue and DLQ admit exactly these). */
 function centralRuleArns(config) {
     const arns = centralArns(config);
-    return [arns.tamperRule, arns.guardRule, ...(config.sweep.schedule ? [arns.sweepGuardRule] : [])];
+    return [arns.tamperRule, arns.guardRule, arns.sweepGuardRule, arns.centralGuardRule];
 }
 /** Pattern of the central `trailguard-guard` rule on the TrailGuard bus: everything either member rule forwards about the pipeline. */
 function centralGuardPattern(remediationRole) {
-    return { $or: [...ruleCallsPattern([NAMES.forwardRule, NAMES.guardRule]), roleCallsPattern(remediationRole)] };
+    return { $or: [...ruleCallsPattern([names/* NAMES */.X.forwardRule, names/* NAMES */.X.guardRule]), roleCallsPattern(remediationRole)] };
 }
 /**
  * Pattern of the member `trailguard-forward` rule: the tamper calls, plus the calls on
@@ -1893,7 +2146,7 @@ function forwardPattern(watch, sources = config/* WATCHED_EVENT_SOURCES */.hP) {
 }
 /** Pattern of the central `trailguard-tamper` rule: the tamper calls, and the sweep's canaries coming back from members. */
 function centralTamperPattern(watch) {
-    return { $or: [...tamperPatterns(watch), canaryPattern()] };
+    return { $or: [...tamperPatterns(watch), (0,sweep/* canaryPattern */.TJ)()] };
 }
 /** Region where EventBridge receives a partition's IAM (global service) events: `us-east-1` in `aws` (see `globalRegionOf`). */
 function globalEventsRegion(region) {
@@ -1915,6 +2168,7 @@ function centralArns(config) {
         tamperRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.tamperRule}`,
         guardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.bus}/${NAMES.guardRule}`,
         sweepGuardRule: `arn:${p}:events:${region}:${account}:rule/${SWEEP_NAMES.guardRule}`,
+        centralGuardRule: `arn:${p}:events:${region}:${account}:rule/${NAMES.centralGuardRule}`,
         function: `arn:${p}:lambda:${region}:${account}:function:${NAMES.remediatorFunction}`,
         remediatorRole: roleArn(account, NAMES.remediatorRole, region),
         topic: `arn:${p}:sns:${region}:${account}:${NAMES.topic}`,
@@ -2099,13 +2353,14 @@ function centralResources(config, ctx) {
             ...(principal === '*' ? { organizationId: config.organizationId } : {}),
         });
     }
+    const patterns = centralRulePatterns({ account, watch: config.watch, remediationRole: config.roles.remediation });
     const deadLetter = { DeadLetterConfig: { Arn: arns.dlq }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 } };
     out.push({
         ...c('event-rule', NAMES.tamperRule),
         kind: 'event-rule',
         bus: NAMES.bus,
         description: 'TrailGuard: CloudTrail tampering forwarded by member accounts',
-        pattern: centralTamperPattern(config.watch),
+        pattern: patterns.get(NAMES.tamperRule),
         targets: [
             queue
                 ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
@@ -2117,23 +2372,35 @@ function centralResources(config, ctx) {
         kind: 'event-rule',
         bus: NAMES.bus,
         description: "TrailGuard: changes to TrailGuard's own member rules and roles, forwarded by member accounts",
-        pattern: centralGuardPattern(config.roles.remediation),
+        pattern: patterns.get(NAMES.guardRule),
         targets: [
             queue
                 ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
                 : { Id: 'trailguard-remediator', Arn: arns.function, ...deadLetter },
         ],
     });
-    if (config.sweep.schedule) {
-        // The schedule lives in the central account, whose default bus no member rule watches: its own rule forwards the
-        // calls that disable or delete it, as the member guard does for the member rules (a sweep that never runs cannot
-        // report itself).
+    // The central account's default bus, where no member rule listens, gets two rules that watch each other (as
+    // trailguard-forward and trailguard-guard do in members): trailguard-sweep-guard (the schedule, and its twin) and
+    // trailguard-central-guard (the central rules, bus grants, remediator, mappings and queues). Both exist without a
+    // schedule too: the chain after it still needs watching.
+    for (const [name, description, arn] of [
+        [
+            SWEEP_NAMES.guardRule,
+            'TrailGuard: changes to the sweep schedule trailguard-sweep and to trailguard-central-guard',
+            arns.sweepGuardRule,
+        ],
+        [
+            NAMES.centralGuardRule,
+            "TrailGuard: changes to the central account's own rules, bus grants, remediator and queues",
+            arns.centralGuardRule,
+        ],
+    ]) {
         out.push({
-            ...c('event-rule', SWEEP_NAMES.guardRule),
+            ...c('event-rule', name),
             kind: 'event-rule',
             bus: 'default',
-            description: 'TrailGuard: changes to the sweep schedule trailguard-sweep',
-            pattern: scheduleGuardPattern(),
+            description,
+            pattern: patterns.get(name),
             targets: [
                 queue
                     ? { Id: 'trailguard-events', Arn: arns.eventsQueue, ...deadLetter }
@@ -2142,10 +2409,10 @@ function centralResources(config, ctx) {
         });
         if (!queue)
             out.push({
-                ...c('lambda-permission', `${SWEEP_NAMES.guardRule}-rule`),
+                ...c('lambda-permission', `${name}-rule`),
                 kind: 'lambda-permission',
                 functionName: NAMES.remediatorFunction,
-                sourceArn: arns.sweepGuardRule,
+                sourceArn: arn,
             });
     }
     if (queue) {
@@ -3127,6 +3394,11 @@ const NAMES = {
     forwardRule: 'trailguard-forward',
     /** Member rule (and its central twin on the TrailGuard bus) for calls that touch TrailGuard's own rules and roles. */
     guardRule: 'trailguard-guard',
+    /**
+     * Central default bus rule watching the central account's own chain (its rules, the `trailguard` bus grants, the
+     * remediator, its event source mappings, TrailGuard's queues); `trailguard-sweep-guard` watches it in turn.
+     */
+    centralGuardRule: 'trailguard-central-guard',
     forwarderRole: 'trailguard-forwarder',
     remediatorFunction: 'trailguard-remediator',
     remediatorRole: 'trailguard-remediator',

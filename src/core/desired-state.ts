@@ -751,6 +751,16 @@ function sweepResources(config: Config): Resource[] {
   return out;
 }
 
+/**
+ * ArnLike pattern of the watchdog alarms (every NAMES.alarms name starts `trailguard-`), for the alerts topic's
+ * `TrailGuardCloudWatchAlarms` statement (SnsTopicResource.cloudWatchAlarmsArn): `arn:<partition>:cloudwatch:<central
+ * region>:<central account>:alarm:trailguard-*`.
+ */
+export function watchdogAlarmsArn(config: Config): string {
+  const { account, region } = config.central;
+  return `arn:${partitionOf(region)}:cloudwatch:${region}:${account}:alarm:trailguard-*`;
+}
+
 /** The period of the SQS and Lambda alarms, in seconds: CloudWatch's 5-minute metrics of those services. */
 const ALARM_PERIOD = 300;
 /** The fields every resource has, which the alarm builder sets itself. */

@@ -2,7 +2,7 @@
 // one): which alarms each config gets, what each watches, and that every one tells the alerts topic.
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '#core/config.js';
-import { watchdogAlarms } from '#core/desired-state.js';
+import { watchdogAlarms, watchdogAlarmsArn } from '#core/desired-state.js';
 import { cloudWatchAlarm } from '#core/kinds/cloudwatch-alarm.js';
 import { DesiredStateError } from '#core/kinds/kind.js';
 import { NAMES } from '#core/names.js';
@@ -103,5 +103,19 @@ describe('watchdog alarms', () => {
     ])
       expect(JSON.stringify(cloudWatchAlarm.desiredFields(tampered))).not.toBe(desired);
     expect(cloudWatchAlarm.desiredFields(alarm)).toHaveProperty('actionsEnabled', true);
+  });
+});
+
+describe('the alarms the alerts topic lets publish', () => {
+  it('are every watchdog alarm and no other, in the central account and region, in its partition', () => {
+    const config = validateConfig(base);
+    const pattern = watchdogAlarmsArn(config);
+    const glob = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`);
+
+    for (const a of watchdogAlarms(validateConfig({ ...base, remediator: { delivery: 'queue' } })))
+      expect(`arn:aws:cloudwatch:us-east-1:${CENTRAL}:alarm:${a.name}`).toMatch(glob);
+    expect(`arn:aws:cloudwatch:us-east-1:${CENTRAL}:alarm:someone-else`).not.toMatch(glob);
+    expect(`arn:aws:cloudwatch:us-east-1:999999999999:alarm:trailguard-dlq-messages`).not.toMatch(glob);
+    expect(watchdogAlarmsArn(validateConfig({ ...base, central: { account: CENTRAL, region: 'cn-north-1' } }))).toMatch(/^arn:aws-cn:/);
   });
 });

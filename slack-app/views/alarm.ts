@@ -75,3 +75,34 @@ export function alarmMessage(alarm: AlarmState, topic: string, at: string): { te
     ],
   };
 }
+
+/** Alarm notifications named one by one in a digest; the rest are counted. */
+export const ALARM_DIGEST_SHOWN = 10;
+
+/**
+ * One message for many alarm notifications at once (as many as make a storm): how many, and the first
+ * ALARM_DIGEST_SHOWN with their state, escaped. Whoever may publish to the topic can send this shape, and must not be
+ * able to bury the channel's alerts under one message each. `alarms` pairs each alarm with when it changed (ISO-8601).
+ */
+export function alarmDigest(alarms: readonly { alarm: AlarmState; at: string }[]): { text: string; blocks: unknown[] } {
+  const title = `⚠️ ${alarms.length} CloudWatch alarm notifications`;
+  const lines = alarms
+    .slice(0, ALARM_DIGEST_SHOWN)
+    .map(
+      ({ alarm, at }) =>
+        `• ${slackDate(at)}: *${esc(clip(alarm.name, 120))}* ${esc(clip(alarm.state, 40))}: ${esc(clip(alarm.reason, 160))}`,
+    );
+  const more = alarms.length > ALARM_DIGEST_SHOWN ? [`…and ${alarms.length - ALARM_DIGEST_SHOWN} more.`] : [];
+  const body = [
+    `${alarms.length} CloudWatch alarm notifications arrived at once on the alerts topic. Someone may be flooding the topic; check TrailGuard's alarms in CloudWatch and run \`trailguard plan\`.`,
+    ...lines,
+    ...more,
+  ];
+  return {
+    text: clip(`${title}: ${body[0]}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
+    ],
+  };
+}

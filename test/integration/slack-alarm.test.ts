@@ -19,7 +19,7 @@ let slack: FakeSlack;
 const logs = recordingLog();
 const running: SlackAppHandle[] = [];
 
-async function start(): Promise<SlackAppHandle> {
+async function start(batchDelayMs = 20): Promise<SlackAppHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-alarm-'));
   writeFileSync(
     join(dir, 'trailguard.yml'),
@@ -36,7 +36,7 @@ async function start(): Promise<SlackAppHandle> {
   });
   const app = await startSlackApp(settings, {
     log: logs,
-    poster: { batchDelayMs: 20, maxBackoffMs: 200 },
+    poster: { batchDelayMs, maxBackoffMs: 200 },
     confirmSubscription: async () => {},
   });
   running.push(app);
@@ -167,5 +167,21 @@ describe('a CloudWatch alarm notification from the topic', () => {
 
     expect(topLevel()).toHaveLength(1);
     expect(JSON.stringify(topLevel()[0]!.args)).toMatch(/Unreadable TrailGuard alert/);
+  });
+
+  // Whoever may publish to the topic can send the alarm shape as easily as junk: a flood of it must not bury the channel
+  // under one message each (as a flood of unreadable messages is one digest).
+  it('a flood of alarm notifications is one digest naming how many and the alarms, escaped', async () => {
+    const app = await start(5_000);
+
+    for (let i = 0; i < 25; i++)
+      expect((await postSns(app, notification(TOPIC, alarmNotification({ AlarmName: `flood-${i} <!channel>` })))).status).toBe(200);
+    await app.services.poster.drain();
+
+    expect(topLevel()).toHaveLength(1);
+    const digest = JSON.stringify(topLevel()[0]!.args);
+    expect(digest).toMatch(/25 CloudWatch alarm notifications/);
+    expect(digest).toContain('flood-0');
+    expect(digest).not.toContain('<!channel>');
   });
 });

@@ -5,7 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, type SlackAppHandle, startSlackApp } from '../../slack-app/server.js';
+import { createLambdaHandler } from '../../slack-app/lambda.js';
+import { loadSettings, type SlackAppHandle, type SlackAppSettings, startSlackApp } from '../../slack-app/server.js';
+import { SqliteStore } from '../../slack-app/store/sqlite.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { recordingLog } from '../support/recording-log.js';
 import { notification, TEST_CERT_PATH } from '../support/sns-sign.js';
@@ -19,7 +21,7 @@ let slack: FakeSlack;
 const logs = recordingLog();
 const running: SlackAppHandle[] = [];
 
-async function start(batchDelayMs = 20): Promise<SlackAppHandle> {
+function settingsFor(): SlackAppSettings {
   const dir = mkdtempSync(join(tmpdir(), 'tg-alarm-'));
   writeFileSync(
     join(dir, 'trailguard.yml'),
@@ -34,6 +36,11 @@ async function start(batchDelayMs = 20): Promise<SlackAppHandle> {
     TRAILGUARD_SNS_TRUSTED_CERT: TEST_CERT_PATH,
     PORT: '0',
   });
+  return settings;
+}
+
+async function start(batchDelayMs = 20): Promise<SlackAppHandle> {
+  const settings = settingsFor();
   const app = await startSlackApp(settings, {
     log: logs,
     poster: { batchDelayMs, maxBackoffMs: 200 },
@@ -183,5 +190,32 @@ describe('a CloudWatch alarm notification from the topic', () => {
     expect(digest).toMatch(/25 CloudWatch alarm notifications/);
     expect(digest).toContain('flood-0');
     expect(digest).not.toContain('<!channel>');
+  });
+});
+
+describe('on Lambda (the topic invokes the deployed function)', () => {
+  it('an alarm notification record is posted as the alarm, not as unreadable', async () => {
+    const handler = createLambdaHandler(settingsFor(), { store: new SqliteStore(':memory:'), log: recordingLog() });
+    const record = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          Sns: {
+            TopicArn: TOPIC,
+            MessageId: crypto.randomUUID(),
+            Message: JSON.stringify(alarmNotification({ AlarmName: 'trailguard-remediator-throttles' })),
+          },
+        },
+      ],
+    };
+
+    await handler(record, {});
+
+    expect(topLevel()).toHaveLength(1);
+    const shown = JSON.stringify(topLevel()[0]!.args);
+    expect(shown).toContain('trailguard-remediator-throttles');
+    expect(shown).toMatch(/ALARM/);
+    expect(shown).toMatch(/reserved concurrency/);
+    expect(shown).not.toMatch(/nreadable/);
   });
 });

@@ -180,17 +180,18 @@ export function guard(deps: GuardDeps): Middleware<AnyMiddlewareArgs> {
         : seen.kind === 'action' && READ_ONLY_ACTIONS.has(seen.id) && !RESPOND_ACTIONS.has(seen.id)
           ? 'view'
           : 'respond';
+    // Logged before the answer: the refusal is on record even when answering it fails or hangs.
     const refuse = async (reason: string, text: string) => {
-      await ack?.();
-      await respond?.({ response_type: 'ephemeral', replace_original: false, text }).catch((error: unknown) =>
-        deps.log.warn('refusal could not be answered', { error: String(error) }),
-      );
       deps.log.warn(`${LABEL[seen.id] ?? seen.id} refused: ${reason}`, {
         kind: seen.kind,
         id: seen.id,
         user: seen.user,
         channel: seen.channel,
       });
+      await ack?.();
+      await respond?.({ response_type: 'ephemeral', replace_original: false, text }).catch((error: unknown) =>
+        deps.log.warn('refusal could not be answered', { error: String(error) }),
+      );
     };
     if (!seen.user || !allowed(deps.access, seen.user, need)) {
       const readers = need === 'view' && deps.access.viewers.length > 0;

@@ -120,6 +120,14 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
       return { ok: true };
     }
     if (event.source === 'aws.events' || event['detail-type'] === 'Scheduled Event') {
+      // As the server's /healthz: a store that cannot take a write loses every alert SNS delivers, even with nothing
+      // pending; the schedule's invocation fails, naming it.
+      try {
+        await store.probeWrite(services.now());
+      } catch (error) {
+        log.error('the store cannot take a write: alerts SNS delivers are not kept', { table, error: errorText(error) });
+        throw new Error(`TrailGuard alerts are not reaching Slack: the store (table ${table}) cannot take a write: ${errorText(error)}`);
+      }
       await poster.drain();
       // No /healthz on Lambda: the schedule's invocation fails (the function's Errors metric, an alarm) while Slack
       // refuses every post or an alert received more than PENDING_STALE_MS ago is still not in Slack.

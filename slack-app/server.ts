@@ -47,6 +47,7 @@ export async function startSlackApp(settings: SlackAppSettings, options: StartOp
     fetchCertificate: options.fetchCertificate,
     allowSignatureVersion1: config.alerts.allowSignatureVersion1,
     saved: store,
+    savedKey: settings.signingSecret,
     log,
   });
   // Certificates proven before a restart: no fetch (which junk certificate URLs could hold back) is needed for them.

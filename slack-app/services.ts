@@ -2,7 +2,9 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
+import { partitionOf } from '#core/arn.js';
 import { createClient } from '#core/aws/clients.js';
+import { NAMES } from '#core/names.js';
 import { Accounts } from '#core/aws/accounts.js';
 import { accountName, type Config } from '#core/config.js';
 import type { Log } from '#core/log.js';
@@ -90,18 +92,23 @@ export function createServices(o: ServicesOptions): Services {
     });
     return readOrganizationState(stateClient);
   };
+  const poster = new AlertPoster({ store: o.store, chat: o.chat, channel: o.channel, nameOf, log: o.log, ...o.poster });
+  const topic = `arn:${partitionOf(config.central.region)}:sns:${config.central.region}:${config.central.account}:${NAMES.topic}`;
   return {
     organizationState,
     config,
     channel: o.channel,
     store: o.store,
-    poster: new AlertPoster({ store: o.store, chat: o.chat, channel: o.channel, nameOf, log: o.log, ...o.poster }),
+    poster,
     accounts,
     nameOf,
     now: () => new Date(),
     log: o.log,
     refused,
     async admitAlert(alert) {
+      // TrailGuard's own pipeline in the central account (the sweep schedule, the state table): the remediator alerts
+      // with that account, which is seldom a member. Re-check reads only members, whatever the alert names.
+      if (alert.trail === null && alert.account === config.central.account) return true;
       if (await directory.isMember(alert.account)) return true;
       refused.nonMember += 1;
       // An alert for a non-member is never posted: no Re-check button may point TrailGuard at that account.
@@ -111,6 +118,22 @@ export function createServices(o: ServicesOptions): Services {
         region: alert.region,
         outcome: alert.outcome,
         refused: refused.nonMember,
+      });
+      // Only TrailGuard publishes to the topic: a genuine alert about an unknown account means the app runs another
+      // trailguard.yml than the one applied. Said in Slack (no buttons), never only a log line.
+      await poster.notify({
+        id: `non-member-alert#${alert.id}`,
+        kind: 'non-member-alert',
+        topic,
+        at: alert.eventTime,
+        alert: {
+          id: alert.id,
+          account: alert.account,
+          region: alert.region,
+          outcome: alert.outcome,
+          eventName: alert.eventName,
+          trail: alert.trail?.name ?? null,
+        },
       });
       return false;
     },

@@ -494,6 +494,21 @@ function coversService(s, service) {
 }
 const NEGATED = new Set(['stringnotequals', 'stringnotequalsignorecase', 'stringnotlike', 'arnnotequals', 'arnnotlike']);
 const UNMODELLED = /^(numeric|date|binary|ipaddress|notipaddress)/;
+/** An ARN's six components (`arn:partition:service:region:account:resource`, the resource keeping its own colons). */
+function arnComponents(arn) {
+    const parts = arn.split(':');
+    return parts.length < 6 ? null : [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+/** ArnLike as IAM reads it: component by component, each a glob (User Guide, "ARN condition operators"). */
+function arnComponentsMatch(pattern, value) {
+    if (pattern === '*')
+        return true; // matches any ARN, as a glob does
+    const p = arnComponents(pattern);
+    const v = arnComponents(value);
+    if (!p || !v)
+        return false;
+    return and(p.map((part, i) => globMatches(part, v[i])));
+}
 /** One operator with one key, against the request (IAM User Guide, "IAM JSON policy elements: Condition operators"). */
 function conditionHolds(operator, key, values, req) {
     let op = operator.toLowerCase();
@@ -536,11 +551,17 @@ function conditionHolds(operator, key, values, req) {
                 return globMatches(pattern, value, { literal: true, ignoreCase: true });
             case 'stringlike':
             case 'stringnotlike':
+                return globMatches(pattern, value);
             case 'arnequals':
             case 'arnlike':
             case 'arnnotequals':
-            case 'arnnotlike':
-                return globMatches(pattern, value);
+            case 'arnnotlike': {
+                // IAM checks each of the ARN's six colon-delimited components separately; the whole-text glob is kept too, and
+                // where the two readings disagree the answer is unknown (never a sure grant, nor a sure non-deny).
+                const whole = globMatches(pattern, value);
+                const parts = arnComponentsMatch(pattern, value);
+                return whole === parts ? whole : 'unknown';
+            }
             case 'bool':
                 return pattern.toLowerCase() === value.toLowerCase();
             default:
@@ -1550,6 +1571,8 @@ const s3Handlers = {
 
 
 /** The baseline field that grants TrailGuard's role the repair of each resource type (src/core/iam-policies.ts). */
+/** Calls TrailGuard answers by reading the new policy, never writing it. */
+const POLICY_CALLS = new Set(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutKeyPolicy']);
 const PIN = {
     's3-bucket': 's3BucketName with retentionDays',
     'kms-key': 'kmsKeyId as a key ARN or key id',
@@ -1640,9 +1663,14 @@ async function handleStorageEvent(event, deps) {
             error = (0,errors/* errorText */.kc)(caught);
             // TrailGuard's role is granted writes only on what the baseline pins: say which field grants it.
             const denied = /AccessDenied/i.test((0,errors/* errorCode */.CA)(caught));
-            const hint = denied && trail
-                ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
-                : '';
+            // A policy the call just replaced is only read (never written): a denied read is the new policy shutting
+            // TrailGuard's role out, which it may do to CloudTrail as well; no baseline pin grants that read back.
+            const policyCall = POLICY_CALLS.has(event.eventName);
+            const hint = denied && trail && policyCall
+                ? `: TrailGuard's role may no longer read the policy of ${event.resource.type} ${event.resource.name} (${(0,errors/* errorCode */.CA)(caught)}), so the new policy may deny it and CloudTrail may be locked out too; check the policy${event.resource.type === 's3-bucket' ? " (the bucket owner's root user can always delete a bucket policy)" : ''}`
+                : denied && trail
+                    ? `: TrailGuard's role may not act on it; pin it in the baseline of trail ${trail.name} (${PIN[event.resource.type]}) and run apply, which grants exactly that`
+                    : '';
             repair = {
                 outcome: 'failed',
                 reason: `remediation failed${hint}`,

@@ -484,7 +484,7 @@ async function decide(event, deps, guard, actor) {
             : { ...none, outcome: 'blocked', restored: null, reason: `the call itself failed with ${event.errorCode}: nothing changed` };
     }
     if (event.resource.kind === 'scheduler-schedule')
-        return scheduleVerdict(event, deps, actor);
+        return scheduleVerdict(event, deps, actor, await configuredSchedule(deps));
     if (event.resource.kind === 'iam-role') {
         // The remediator cannot change roles (least privilege): apply repairs them, the alert says so.
         return { ...none, outcome: 'pipeline-tampered', restored: false, reason: 'role changed: run trailguard apply to repair it' };
@@ -552,7 +552,40 @@ async function decide(event, deps, guard, actor) {
  * found off and no canary, until `apply` restores it; the remediator may not change schedules). Only the deploy role
  * putting it back (enabled, targeting `trailguard-sweep`) passes silently.
  */
-function scheduleVerdict(event, deps, actor) {
+/** `sweep.schedule` as apply wrote it (TRAILGUARD_SWEEP); undefined when this function was deployed without it. */
+async function configuredSchedule(deps) {
+    try {
+        return (await deps.sweep?.())?.sweep.schedule;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whether an UpdateSchedule request sets the sweep schedule as apply does: its expression (when known), no start or
+ * end date (apply sets neither; an EndDate stops it, a StartDate ahead postpones it), and, when the record carries
+ * them, the planner's input and the scheduler role.
+ */
+function asApplySetsIt(p, schedule, scheduleRole) {
+    if (typeof schedule === 'string' && p.scheduleExpression !== schedule)
+        return false;
+    if (p.endDate !== undefined || p.startDate !== undefined)
+        return false;
+    const target = (p.target ?? {});
+    if (target.roleArn !== undefined && target.roleArn !== scheduleRole)
+        return false;
+    if (target.input !== undefined) {
+        try {
+            if (typeof target.input !== 'string' || canonical(JSON.parse(target.input)) !== canonical(sweep/* START_SWEEP_MESSAGE */._m))
+                return false;
+        }
+        catch {
+            return false;
+        }
+    }
+    return true;
+}
+function scheduleVerdict(event, deps, actor, schedule) {
     const none = { actions: [], error: null };
     const [, partition, , region, central] = deps.settings.topicArn.split(':');
     const ours = event.resource.name === sweep/* SWEEP_NAMES */.OM.schedule &&
@@ -572,12 +605,17 @@ function scheduleVerdict(event, deps, actor) {
     const p = event.requestParameters;
     const queue = `arn:${partition}:sqs:${region}:${central}:${sweep/* SWEEP_NAMES */.OM.queue}`;
     const target = p.target?.arn;
-    if (actor === 'deploy' && event.eventName === 'UpdateSchedule' && p.state !== 'DISABLED' && target === queue) {
+    const scheduleRole = `arn:${partition}:iam::${central}:role/${sweep/* SWEEP_NAMES */.OM.schedulerRole}`;
+    if (actor === 'deploy' &&
+        event.eventName === 'UpdateSchedule' &&
+        p.state !== 'DISABLED' &&
+        target === queue &&
+        asApplySetsIt(p, schedule, scheduleRole)) {
         return {
             ...none,
             outcome: 'ignored',
             restored: null,
-            reason: "made by TrailGuard's deploy role, enabled and targeting trailguard-sweep",
+            reason: "made by TrailGuard's deploy role, enabled, targeting trailguard-sweep with the configured schedule",
         };
     }
     const what = event.eventName === 'DeleteSchedule' ? 'deleted' : p.state === 'DISABLED' ? 'disabled' : 'changed';
@@ -2889,6 +2927,9 @@ const schedulerSchedule = {
         state: 'ENABLED',
         flexibleTimeWindow: 'OFF',
         target: { arn: r.target.arn, roleArn: r.target.roleArn, input: JSON.parse(r.target.input) },
+        // No start or end date: UpdateSchedule without them (apply's) clears them.
+        startDate: null,
+        endDate: null,
     }),
 };
 

@@ -72,10 +72,18 @@ export function snsIngress(deps: IngressDeps) {
     });
   }
 
-  /** A verified notification proves deliveries arrive: an earlier unsubscribe or failed confirmation is over. */
-  async function delivering(topic: string): Promise<void> {
+  /**
+   * A verified notification proves deliveries arrive: an earlier unsubscribe or failed confirmation is over. Not one
+   * SNS published before the unsubscribe was recorded (a late retry of an earlier delivery, or a captured message sent
+   * again within the verifier's hour): that proves nothing about the subscription now.
+   */
+  async function delivering(topic: string, publishedAt: string): Promise<void> {
     const known = await deps.subscriptions.subscription(topic);
     if (!known || known.state === 'confirmed') return;
+    if (known.state === 'unsubscribed' && !(Date.parse(publishedAt) > Date.parse(known.since))) {
+      deps.log.warn('sns notification published before the unsubscribe: still unsubscribed', { topic, publishedAt, since: known.since });
+      return;
+    }
     await deps.subscriptions.setSubscription({ topic, state: 'confirmed', since: now().toISOString(), error: null });
     deps.log.info('sns deliveries arrive again', { topic, was: known.state, since: known.since });
   }
@@ -109,7 +117,7 @@ export function snsIngress(deps: IngressDeps) {
         });
         return reply(res, 200, { ok: true });
       }
-      await delivering(message.TopicArn);
+      await delivering(message.TopicArn, message.Timestamp);
       let alert: Alert;
       try {
         alert = parseAlert(message.Message);

@@ -1,5 +1,5 @@
 // Verifies SNS HTTP(S) messages: the topic, the certificate URL and certificate, the timestamp and the RSA signature (version 2; 1 only when allowed).
-import { createVerify, X509Certificate } from 'node:crypto';
+import { createHmac, createVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isKnownRegion } from '#core/arn.js';
@@ -85,6 +85,11 @@ export interface VerifierOptions {
    * them, and each newly proven one is saved. Without it they live in memory only.
    */
   saved?: Pick<Store, 'certificates' | 'saveCertificate'>;
+  /**
+   * Key of the HMAC that seals each saved certificate (`SavedCertificate.mac`): a secret the store does not hold (the
+   * server passes its Slack signing secret). Without it nothing is saved or loaded.
+   */
+  savedKey?: string;
   log?: Pick<Log, 'info' | 'warn'>;
   /** Messages older than this are refused as stale (replays). */
   maxAgeMs?: number;
@@ -175,10 +180,16 @@ export class SnsVerifier {
     const verifier = createVerify(message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
     verifier.update(stringToSign(message), 'utf8');
     if (!verifier.verify(certificate.publicKey, message.Signature, 'base64')) throw new SnsRejection(403, 'signature does not verify');
-    if (!this.trusted && this.certificates.prove(message.SigningCertURL, certificate) && this.options.saved) {
+    if (!this.trusted && this.certificates.prove(message.SigningCertURL, certificate) && this.options.saved && this.options.savedKey) {
       // Best effort: the message is genuine whatever the store says; only a later restart would need a fetch again.
+      const pem = certificate.toString();
       await this.options.saved
-        .saveCertificate({ url: message.SigningCertURL, pem: certificate.toString(), provenAt: new Date().toISOString() })
+        .saveCertificate({
+          url: message.SigningCertURL,
+          pem,
+          provenAt: new Date().toISOString(),
+          mac: certificateMac(this.options.savedKey, message.SigningCertURL, pem),
+        })
         .catch((error: unknown) => this.options.log?.warn('sns certificate not saved', { error: (error as Error).message }));
     }
     return message;
@@ -190,11 +201,17 @@ export class SnsVerifier {
    * without a fetch. Resolves to how many were loaded; a store that cannot be read loads none (logged).
    */
   async preload(): Promise<number> {
-    if (this.trusted || !this.options.saved) return 0;
+    if (this.trusted || !this.options.saved || !this.options.savedKey) return 0;
+    const key = this.options.savedKey;
     let loaded = 0;
     try {
       for (const saved of (await this.options.saved.certificates()).reverse()) {
         try {
+          // Checked first: a certificate TrailGuard did not save itself (planted in the store) is never trusted.
+          const expected = Buffer.from(certificateMac(key, saved.url, saved.pem), 'hex');
+          const got = Buffer.from(typeof saved.mac === 'string' ? saved.mac : '', 'hex');
+          if (got.length !== expected.length || !timingSafeEqual(got, expected))
+            throw new Error('not sealed by this app (its HMAC under the signing secret does not match)');
           if (!isSnsUrl(saved.url, this.region, true)) throw new Error(`${saved.url} is not an SNS certificate URL of ${this.region}`);
           const certificate = new X509Certificate(saved.pem);
           checkSnsCertificate(certificate, this.region, Date.now());
@@ -209,6 +226,11 @@ export class SnsVerifier {
     }
     return loaded;
   }
+}
+
+/** HMAC-SHA256 (hex) of a saved certificate: `url`, a newline, `pem`, under `key`. */
+function certificateMac(key: string, url: string, pem: string): string {
+  return createHmac('sha256', key).update(`${url}\n${pem}`, 'utf8').digest('hex');
 }
 
 function checkValidity(certificate: X509Certificate): void {

@@ -42,7 +42,7 @@ export interface Incident {
 export interface Notice {
   /** Unique per event (`<kind>#<SNS MessageId>`): a redelivery of the same message is not posted twice. */
   id: string;
-  kind: 'unreadable-alert' | 'unsubscribed' | 'unconfirmed' | 'cloudwatch-alarm';
+  kind: 'unreadable-alert' | 'unsubscribed' | 'unconfirmed' | 'cloudwatch-alarm' | 'non-member-alert';
   /** The SNS topic the message came from. */
   topic: string;
   /** When it happened (ISO-8601): the SNS Timestamp, or when the app saw it. */
@@ -55,6 +55,8 @@ export interface Notice {
   excerpt?: string | null;
   /** cloudwatch-alarm: the alarm notification's fields (slack-app/views/alarm.ts). */
   alarm?: AlarmState;
+  /** non-member-alert: what the refused alert said (account, region, outcome, call, trail), shown without buttons. */
+  alert?: { id: string; account: string; region: string; outcome: string; eventName: string; trail: string | null } | null;
 }
 
 export interface PendingNotice {
@@ -84,6 +86,11 @@ export interface SavedCertificate {
   url: string;
   pem: string;
   provenAt: string;
+  /**
+   * HMAC-SHA256 (hex) of `url`, a newline and `pem` under a key the store does not hold (the Slack signing secret):
+   * a certificate planted by whoever can write the store is never trusted at start. Absent: not loaded.
+   */
+  mac?: string;
 }
 
 export const MAX_SAVED_CERTIFICATES = 4;

@@ -25,6 +25,18 @@ export function noticeMessage(notice: Notice): { text: string; blocks: unknown[]
       ...(notice.error ? [`*Why it cannot be read*: ${esc(clip(notice.error, 600))}`] : []),
       "Update the Slack app to the remediator's version; meanwhile check the account it names with `/trail-status`.",
     ];
+  } else if (notice.kind === 'non-member-alert') {
+    const a = notice.alert;
+    title = '⚠️ TrailGuard alert about an account this app does not know';
+    body = [
+      `An alert from ${topic} (${when}) is about account ${esc(a?.account ?? '?')}, which is not a member in this app's \`trailguard.yml\`, so it is shown here without buttons (no Re-check of an account TrailGuard does not protect).`,
+      ...(a
+        ? [
+            `*What it says*: ${esc(clip(`${a.outcome}: ${a.eventName}${a.trail ? ` on ${a.trail}` : ''} in ${a.account}/${a.region}`, 300))}`,
+          ]
+        : []),
+      'The app and the remediator disagree on the members: restart the app with the `trailguard.yml` that was last applied (or add the account to `members`), then check it with `/trail-status`.',
+    ];
   } else if (notice.kind === 'unsubscribed') {
     title = '🚨 TrailGuard alerts no longer reach Slack';
     body = [

@@ -134,11 +134,25 @@ export function snapshotSummary(
   rows: TrailStatusRow[],
   open: Incident[],
   regions: string[],
-  snapshot: { checkedAt: string; sweepId: string; running: boolean; stale: number },
+  snapshot: { checkedAt: string; sweepId: string; running: boolean; stale: number; maxAgeMs?: number | null },
   now: Date,
   refreshActionId: string,
 ) {
-  const base = orgSummary(rows, open, regions);
+  let base = orgSummary(rows, open, regions);
+  // Never green about what was not seen: member-regions missing from the snapshot, or a snapshot older than the
+  // sweep schedule allows (the sweep stopped), make "no problem found" amber, not "healthy".
+  const ageMs = now.getTime() - Date.parse(snapshot.checkedAt);
+  const tooOld = snapshot.maxAgeMs != null && Number.isFinite(ageMs) && ageMs > snapshot.maxAgeMs;
+  if (base.text === 'CloudTrail: organization healthy' && (snapshot.stale > 0 || tooOld)) {
+    const why = snapshot.stale
+      ? `${snapshot.stale} member-region${snapshot.stale === 1 ? '' : 's'} not checked`
+      : `snapshot ${ageText(snapshot.checkedAt, now)}: the sweep is not keeping up`;
+    const [, ...rest] = base.blocks as unknown[];
+    base = {
+      text: `CloudTrail: no problem found, but ${why}`,
+      blocks: [{ type: 'header', text: { type: 'plain_text', text: clip(`🟠 CloudTrail: no problem found, but ${why}`, 150) } }, ...rest],
+    };
+  }
   const note = [
     `From the sweep of ${slackDate(snapshot.checkedAt)} (${ageText(snapshot.checkedAt, now)})`,
     snapshot.running ? 'a sweep is running now' : null,

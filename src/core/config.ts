@@ -68,13 +68,19 @@ const SLACK_FUNCTION_ROLE = 'trailguard-slack';
  * central account and region. One syntax, names only: a value here would end up in git and in the function's
  * environment. SSM and Secrets Manager naming rules: "Creating Systems Manager parameters", "CreateSecret" (Name).
  */
+const SECRET_NAME = /^(ssm:\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]|secretsmanager:[A-Za-z0-9/_+=.@-]{1,512})$/;
 export const SecretNameSchema = z
   .string()
-  .regex(/^(ssm:\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]|secretsmanager:[A-Za-z0-9/_+=.@-]{1,512})$/, {
+  .regex(SECRET_NAME, {
     // The value is never echoed: someone may have pasted the secret itself.
     error: 'expected the name of a secret, not its value: ssm:/<parameter name> or secretsmanager:<secret name>',
   })
-  .refine((name) => !name.startsWith('ssm:') || name.length <= 4 + 1011, 'an SSM parameter name has at most 1011 characters');
+  .refine((name) => !name.startsWith('ssm:') || name.length <= 4 + 1011, 'an SSM parameter name has at most 1011 characters')
+  // The prefix right and the value pasted after it: a bot or app token, or a signing secret (32 hex digits), is no name.
+  // Said only of a name of the right syntax: a value without the prefix is refused above.
+  .refine((name) => !SECRET_NAME.test(name) || (!/(^|[:/])(xox[a-z]-|xapp-)/i.test(name) && !/(^|[:/])[0-9a-f]{32}$/i.test(name)), {
+    error: 'this looks like a Slack token or signing secret, not the name of the parameter or secret holding it',
+  });
 export type SecretName = z.infer<typeof SecretNameSchema>;
 
 // YAML reads unquoted digits as a number and drops leading zeros, so a number is never an account id.

@@ -664,6 +664,15 @@ function slackResources(config: Config, ctx: DesiredContext): Resource[] {
       functionUrlAuthType: 'NONE',
     },
     {
+      // A new function URL needs lambda:InvokeFunction too (since October 2025), only through the URL.
+      ...c('lambda-permission', 'trailguard-slack-url-invoke'),
+      kind: 'lambda-permission',
+      functionName: NAMES.slackFunction,
+      principal: '*',
+      sourceArn: null,
+      invokedViaFunctionUrl: true,
+    },
+    {
       ...c('lambda-permission', 'trailguard-slack-alerts'),
       kind: 'lambda-permission',
       functionName: NAMES.slackFunction,

@@ -881,12 +881,16 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
       Resource: own('lambda', `function:${NAMES.slackFunction}`),
       Condition: { StringEquals: { 'lambda:Principal': 'sns.amazonaws.com' } },
     },
+    // The Slack function's URL statements: InvokeFunctionUrl (auth type NONE) and InvokeFunction, which a new URL also
+    // needs (Lambda, since October 2025) and which apply writes with InvokedViaFunctionUrl. AddPermission has no
+    // condition key for that flag (Service Authorization Reference), so `*` is granted on this one function only, whose
+    // code this role deploys anyway; plan reads the flag back, so a statement without it is drift.
     {
-      Sid: 'LetAnyoneOnlyThroughSlackFunctionUrl',
+      Sid: 'LetAnyoneInvokeSlackFunctionUrl',
       Effect: 'Allow',
       Action: 'lambda:AddPermission',
       Resource: own('lambda', `function:${NAMES.slackFunction}`),
-      Condition: { StringEquals: { 'lambda:Principal': '*', 'lambda:FunctionUrlAuthType': 'NONE' } },
+      Condition: { StringEquals: { 'lambda:Principal': '*' } },
     },
     // Only EventBridge may be let in: nobody else gets to hand the remediator forged events.
     {

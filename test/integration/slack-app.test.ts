@@ -416,7 +416,7 @@ describe('only member accounts', () => {
   const healthz = async (handle: SlackAppHandle) =>
     (await (await fetch(`${handle.url}/healthz`)).json()) as { refused: { nonMember: number } };
 
-  it('refuses an alert for an account that is not a member: not stored, not posted, logged and counted', async () => {
+  it('refuses an alert for an account that is not a member: not stored, said in Slack without buttons, logged and counted', async () => {
     const before = (await healthz(app)).refused.nonMember;
     const alert = makeAlert({ account: NON_MEMBER });
 
@@ -424,7 +424,13 @@ describe('only member accounts', () => {
 
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ alertId: alert.id, stored: false, refused: `account ${NON_MEMBER} is not a TrailGuard member` });
-    expect(slack.calls).toHaveLength(0);
+    await app.services.poster.drain();
+    // Never only a log line: a notice names the account, with no button that could point TrailGuard at it.
+    const notices = slack.ok('chat.postMessage');
+    expect(notices).toHaveLength(1);
+    expect(text(notices[0]!)).toContain(NON_MEMBER);
+    expect(text(notices[0]!)).toContain('does not know');
+    expect(text(notices[0]!)).not.toContain('"actions"');
     expect(await app.services.store.get(alert.id)).toBeNull();
     expect(
       logs.lines.filter((l) => l.message === 'alert refused: account is not a TrailGuard member' && l.attributes.account === NON_MEMBER),
@@ -490,8 +496,13 @@ describe('only member accounts', () => {
     expect(await ok.json()).toMatchObject({ stored: true });
     expect(await outsider.json()).toMatchObject({ stored: false, refused: expect.stringContaining(NON_MEMBER) });
     expect(await leftOut.json()).toMatchObject({ stored: false, refused: expect.stringContaining(excluded) });
-    expect(posted()).toHaveLength(1);
-    expect(text(posted()[0]!)).toContain('org-payments');
+    // (The first app's poster may post, meanwhile, the NON_MEMBER alert an earlier test stored directly; this app's
+    // refusal of NON_MEMBER is its `stored: false` above.)
+    const alerts = posted().filter((c) => text(c).includes('"actions"') && [member, excluded].some((a) => text(c).includes(a)));
+    expect(alerts).toHaveLength(1);
+    expect(text(alerts[0]!)).toContain('org-payments');
+    // The two refused alerts are each said as a notice without buttons.
+    expect(posted().filter((c) => text(c).includes('does not know'))).toHaveLength(2);
     expect(counted).toBe(2);
     // Start-up, three alerts and a command share one listing: the list is cached for MEMBERS_TTL_MS.
     expect(listed() - listedBefore).toBe(1);

@@ -103,6 +103,7 @@ describe('apply deploys the Slack app with slack.deploy: lambda', () => {
     expect(statements.map((s) => [s.Sid, s.Principal, s.Action]).sort()).toEqual([
       ['trailguard-slack-alerts', { Service: 'sns.amazonaws.com' }, 'lambda:InvokeFunction'],
       ['trailguard-slack-url', '*', 'lambda:InvokeFunctionUrl'],
+      ['trailguard-slack-url-invoke', '*', 'lambda:InvokeFunction'],
     ]);
     const schedule = await scheduler.send(new GetScheduleCommand({ Name: 'trailguard-slack-drain' }));
     expect(schedule).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' });

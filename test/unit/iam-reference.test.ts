@@ -98,7 +98,8 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
         document: doc(busStatement(r, busArn) as unknown as iam.Statement),
       });
     if (r.kind === 'lambda-permission') {
-      // The statement Lambda's AddPermission writes from what the writer sends (a function URL's: `*`, with its auth type).
+      // The statement Lambda's AddPermission writes from what the writer sends (a function URL's: `*`, with its auth type;
+      // the URL's InvokeFunction: `*`, only when invoked through the URL).
       const principal = r.principal ?? 'events.amazonaws.com';
       const statement = {
         Sid: r.name,
@@ -114,7 +115,9 @@ function generatedPolicies(label: string, raw: unknown, members: string[]): Name
           ...statement,
           Condition: r.sourceArn
             ? { ArnLike: { 'aws:SourceArn': r.sourceArn }, StringEquals: { 'aws:SourceAccount': r.account } }
-            : { StringEquals: { 'lambda:FunctionUrlAuthType': r.functionUrlAuthType ?? 'NONE' } },
+            : r.invokedViaFunctionUrl
+              ? { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }
+              : { StringEquals: { 'lambda:FunctionUrlAuthType': r.functionUrlAuthType ?? 'NONE' } },
         }),
       });
     }

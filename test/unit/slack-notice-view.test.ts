@@ -87,3 +87,28 @@ describe('subscription notices', () => {
     }
   });
 });
+
+describe('non-member-alert notice', () => {
+  it('names the account and what the alert said, escaped, and has no button', () => {
+    const message = noticeMessage({
+      id: 'non-member-alert#a-1',
+      kind: 'non-member-alert',
+      topic: TOPIC,
+      at: '2026-11-29T12:00:00Z',
+      alert: {
+        id: 'a-1',
+        account: '444444444444',
+        region: 'us-east-1',
+        outcome: 'restarted',
+        eventName: 'StopLogging',
+        trail: '<!channel>',
+      },
+    });
+
+    const texts = mrkdwn(message).join('\n');
+    expect(texts).toContain('444444444444');
+    expect(texts).toContain('restarted: StopLogging on &lt;!channel&gt;');
+    expect(texts).not.toContain('<!channel>');
+    expect(JSON.stringify(message.blocks)).not.toContain('"actions"');
+  });
+});

@@ -15,7 +15,16 @@ export interface SnapshotSource {
   latest(): Promise<{ sweep: SweepItem | null; items: StatusItem[] } | null>;
   /** Puts the start-a-sweep message on `trailguard-sweep`. */
   startSweep(): Promise<void>;
+  /** When the latest sweep started (`sweep/latest` in trailguard-state, shared by every instance), or null. */
+  lastSweepStartedAt?(): Promise<Date | null>;
 }
+
+/**
+ * Milliseconds after a sweep started during which Refresh starts no other: each sweep reads every member (about 30 AWS
+ * calls each), so a viewer pressing Refresh in a loop would spend the members' API quotas the remediator needs and
+ * queue sweeps ahead of the scheduled one.
+ */
+export const REFRESH_INTERVAL_MS = 5 * 60_000;
 
 /** The real source: the Slack app's own credentials in the central account (its role may Query the table and send to the queue). */
 export function centralSnapshotSource(services: Services): SnapshotSource {
@@ -25,6 +34,11 @@ export function centralSnapshotSource(services: Services): SnapshotSource {
       const table = new StateTable(await services.accounts.client(DynamoDBClient, account, region), SWEEP_NAMES.table);
       const [sweep, items] = await Promise.all([table.latestSweep(), table.allStatus()]);
       return items.length ? { sweep, items } : null;
+    },
+    async lastSweepStartedAt() {
+      const table = new StateTable(await services.accounts.client(DynamoDBClient, account, region), SWEEP_NAMES.table);
+      const sweep = await table.latestSweep();
+      return sweep ? new Date(sweep.startedAt) : null;
     },
     async startSweep() {
       const sqs = await services.accounts.client(SQSClient, account, region);
@@ -36,6 +50,8 @@ export function centralSnapshotSource(services: Services): SnapshotSource {
 
 /** The Refresh button: acknowledged at once; responders and viewers (like /trail-status, see guard.ts); starts a sweep and says so. */
 export function refreshStatus(services: Services, source: SnapshotSource = centralSnapshotSource(services)) {
+  // This instance's last start, for presses that come before the sweep has written sweep/latest.
+  let startedHere: Date | null = null;
   return async ({ ack, body, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     // The guard middleware refuses others first; kept here so the listener is safe on its own.
@@ -48,6 +64,20 @@ export function refreshStatus(services: Services, source: SnapshotSource = centr
       return;
     }
     try {
+      const now = services.now();
+      const shared = source.lastSweepStartedAt ? await source.lastSweepStartedAt() : null;
+      const last = [startedHere, shared].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+      if (last && now.getTime() - last.getTime() < REFRESH_INTERVAL_MS) {
+        const ago = Math.max(0, Math.round((now.getTime() - last.getTime()) / 1000));
+        services.log.info('sweep refused: one started recently', { user: body.user.id, startedSecondsAgo: ago });
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `A sweep started ${ago} s ago; run /trail-status in a minute for its snapshot (Refresh starts at most one sweep every ${REFRESH_INTERVAL_MS / 60_000} minutes).`,
+        });
+        return;
+      }
+      startedHere = now;
       await source.startSweep();
       services.log.info('sweep started from Slack', { user: body.user.id });
       await respond({

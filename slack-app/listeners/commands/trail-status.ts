@@ -7,6 +7,7 @@ import type { Services } from '../../services.js';
 import { accountDetail, incidentsList, orgSummary, snapshotSummary, unknownAccount } from '../../views/status.js';
 import { esc } from '../../views/format.js';
 import { ACTION_REFRESH } from '../../ids.js';
+import { scheduleIntervalMs } from '#core/sweep.js';
 import { centralSnapshotSource, type SnapshotSource } from './snapshot.js';
 
 /**
@@ -49,6 +50,7 @@ export function trailStatus(services: Services, source: SnapshotSource = central
         return null;
       });
       if (snapshot) {
+        const interval = services.config.sweep.schedule ? scheduleIntervalMs(services.config.sweep.schedule) : null;
         const memberSet = new Set(members.ids);
         const items = snapshot.items.filter((i) => memberSet.has(i.account));
         const name = (row: { account: string }) => members.names.get(row.account) ?? row.account;
@@ -66,7 +68,14 @@ export function trailStatus(services: Services, source: SnapshotSource = central
             rows,
             await services.store.openIncidents(500),
             regions,
-            { checkedAt, sweepId: snapshot.sweep?.sweepId ?? '', running: Boolean(snapshot.sweep && !snapshot.sweep.finishedAt), stale },
+            {
+              checkedAt,
+              sweepId: snapshot.sweep?.sweepId ?? '',
+              running: Boolean(snapshot.sweep && !snapshot.sweep.finishedAt),
+              stale,
+              // As the planner's sweep-gap check: older than twice the schedule, the sweep has stopped.
+              maxAgeMs: interval ? 2 * interval : null,
+            },
             services.now(),
             ACTION_REFRESH,
           ),

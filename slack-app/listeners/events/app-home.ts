@@ -13,18 +13,22 @@ export function appHomeOpened(services: Services) {
   return async ({ event, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {
     if (event.tab !== 'home') return;
     const user = event.user;
-    // The same rule as /trail-status (Events API events pass no command guard): responders and viewers, when set.
-    if (!allowed(accessOf(services.config, services.channel), user, 'view')) {
+    // The same rule as /trail-status (Events API events pass no command guard): responders and viewers. With both lists
+    // empty, buttons and /trail-status are reachable only from the channel, but anyone in the workspace (a guest, a
+    // contractor outside the security channel) can open App Home: it shows the organization only to a listed user.
+    const access = accessOf(services.config, services.channel);
+    const listed = access.responders.length > 0 || access.viewers.length > 0;
+    if (!listed || !allowed(access, user, 'view')) {
+      const text = listed
+        ? 'Only TrailGuard responders and viewers can see the organization here.'
+        : 'TrailGuard shows the organization here only to the people `slack.responders` or `slack.viewers` list in `trailguard.yml` (both are empty: anyone in the workspace can open this tab). Use `/trail-status` in the security channel.';
       await client.views.publish({
         user_id: user,
-        view: {
-          type: 'home',
-          blocks: [
-            { type: 'section', text: { type: 'mrkdwn', text: 'Only TrailGuard responders and viewers can see the organization here.' } },
-          ],
-        },
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] },
       });
-      services.log.warn('app home refused: not a responder or viewer', { user });
+      services.log.warn(`app home refused: ${listed ? 'not a responder or viewer' : 'slack.responders and slack.viewers are empty'}`, {
+        user,
+      });
       return;
     }
     const now = services.now();

@@ -9,6 +9,10 @@ export function environmentSize(environment: Record<string, string>): number {
   return Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 }
 
+/** Lambda's defaults for asynchronous invocations, which apply puts with an on-failure destination. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+export const ASYNC_MAX_AGE_SECONDS = 21_600;
+
 export interface LambdaFunctionResource extends ResourceBase {
   kind: 'lambda-function';
   roleArn: string;
@@ -54,8 +58,13 @@ export const lambdaFunction: KindSpec<LambdaFunctionResource> = {
     environment: r.environment,
     code: r.codeSha256,
     onFailure: r.onFailureArn,
+    // Lambda's defaults for asynchronous invocations (SNS, the drain, a deferred Slack request): fewer retries or a
+    // shorter age turn one transient failure into an event dropped (or, for the remediator, sent to the DLQ early).
+    retries: { attempts: ASYNC_RETRY_ATTEMPTS, maxAgeSeconds: ASYNC_MAX_AGE_SECONDS },
     throttled: false,
     layers: [],
     vpcSubnets: [],
+    // Lambda's own key: a customer key chosen by someone else can be disabled, and then no invocation starts.
+    kmsKey: null,
   }),
 };

@@ -13,6 +13,12 @@ export interface LambdaPermissionResource extends ResourceBase {
   action?: 'lambda:InvokeFunction' | 'lambda:InvokeFunctionUrl';
   /** Set on a function URL's statement: only requests through a URL of this auth type are admitted. */
   functionUrlAuthType?: 'NONE';
+  /**
+   * Set on the `lambda:InvokeFunction` statement a function URL also needs (Lambda Developer Guide, "Control access to
+   * Lambda function URLs": since October 2025 a new URL needs both actions): AddPermission's `InvokedViaFunctionUrl`,
+   * stored as the condition `lambda:InvokedViaFunctionUrl` = true, so `*` may invoke only through the URL.
+   */
+  invokedViaFunctionUrl?: true;
 }
 
 export const lambdaPermission: KindSpec<LambdaPermissionResource> = {
@@ -33,5 +39,6 @@ export const lambdaPermission: KindSpec<LambdaPermissionResource> = {
     sourceArn: r.sourceArn,
     // Only on the URL's statement, so the remediator's statements compare as before.
     ...(r.functionUrlAuthType ? { functionUrlAuthType: r.functionUrlAuthType } : {}),
+    ...(r.invokedViaFunctionUrl ? { invokedViaFunctionUrl: true } : {}),
   }),
 };

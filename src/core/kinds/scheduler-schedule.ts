@@ -21,8 +21,9 @@ export const schedulerSchedule: KindSpec<SchedulerScheduleResource> = {
     state: 'ENABLED',
     flexibleTimeWindow: 'OFF',
     target: { arn: r.target.arn, roleArn: r.target.roleArn, input: JSON.parse(r.target.input) },
-    // No start or end date: UpdateSchedule without them (apply's) clears them.
-    startDate: null,
-    endDate: null,
+    // A StartDate far ahead (or an EndDate passed) stops an ENABLED schedule as surely as DISABLED; a customer key
+    // of someone else's can be disabled. TrailGuard sets none of them.
+    activeWindow: { start: null, end: null },
+    kmsKey: null,
   }),
 };

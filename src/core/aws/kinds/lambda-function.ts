@@ -13,7 +13,7 @@ import {
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { errorCode, errorText } from '../../errors.js';
-import type { LambdaFunctionResource } from '../../kinds/lambda-function.js';
+import { ASYNC_MAX_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS, type LambdaFunctionResource } from '../../kinds/lambda-function.js';
 import { MANAGED_TAG } from '../../names.js';
 import { orMissing, TAG_MAP } from './common.js';
 import type { KindIo } from './kind.js';
@@ -68,12 +68,19 @@ export const lambdaFunctionIo: KindIo<LambdaFunctionResource> = {
         environment: c.Environment?.Variables ?? {},
         code: c.CodeSha256,
         onFailure: invoke?.DestinationConfig?.OnFailure?.Destination ?? null,
+        retries: {
+          attempts: invoke?.MaximumRetryAttempts ?? ASYNC_RETRY_ATTEMPTS,
+          maxAgeSeconds: invoke?.MaximumEventAgeInSeconds ?? ASYNC_MAX_AGE_SECONDS,
+        },
         // Reserved concurrency 0 throttles every invocation: the remediator never runs.
         throttled: fn.Concurrency?.ReservedConcurrentExecutions === 0,
         // A layer can ship an extension that runs beside the handler with its role's credentials; CodeSha256 misses it.
         layers: (c.Layers ?? []).map((l) => l.Arn ?? '').sort(),
         // Private subnets without a route to AWS: every call times out and no alert is published.
         vpcSubnets: [...(c.VpcConfig?.SubnetIds ?? [])].sort(),
+        // The environment encrypted with a customer key: disabling that key (or revoking Lambda's grant) makes every
+        // invocation fail (KMSDisabledException) while everything else still matches. TrailGuard never sets one.
+        kmsKey: c.KMSKeyArn || null,
       },
     };
   },
@@ -97,8 +104,8 @@ export const lambdaFunctionIo: KindIo<LambdaFunctionResource> = {
         await lambda.send(
           new PutFunctionEventInvokeConfigCommand({
             FunctionName: resource.name,
-            MaximumRetryAttempts: 2,
-            MaximumEventAgeInSeconds: 21_600,
+            MaximumRetryAttempts: ASYNC_RETRY_ATTEMPTS,
+            MaximumEventAgeInSeconds: ASYNC_MAX_AGE_SECONDS,
             DestinationConfig: { OnFailure: { Destination: resource.onFailureArn } },
           }),
         );
@@ -124,14 +131,17 @@ export const lambdaFunctionIo: KindIo<LambdaFunctionResource> = {
       return;
     }
     const waitUpdated = () => waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 300 }, { FunctionName: resource.name });
-    if (fields.has('onFailure')) await putOnFailure();
+    // Without a destination the config is deleted: Lambda's defaults come back.
+    if (fields.has('onFailure') || fields.has('retries')) await putOnFailure();
     // Reserved concurrency 0 throttles every invocation; removing it gives the function the account's pool again.
     if (fields.has('throttled')) await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: resource.name }));
-    if ([...fields].some((f) => f !== 'code' && f !== 'onFailure' && f !== 'throttled')) {
+    if ([...fields].some((f) => f !== 'code' && f !== 'onFailure' && f !== 'retries' && f !== 'throttled')) {
       // Layers and a VPC attachment TrailGuard never sets are removed when they show up.
       const extras = {
         ...(fields.has('layers') ? { Layers: [] } : {}),
         ...(fields.has('vpcSubnets') ? { VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } } : {}),
+        // An empty KMSKeyArn puts the environment back under Lambda's own key.
+        ...(fields.has('kmsKey') ? { KMSKeyArn: '' } : {}),
       };
       await lambda.send(new UpdateFunctionConfigurationCommand({ ...configuration, ...extras }));
       await waitUpdated();

@@ -20,6 +20,10 @@ export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
     const urlAuthType =
       statement.Condition?.StringEquals?.['lambda:FunctionUrlAuthType'] ??
       (statement as { FunctionUrlAuthType?: unknown }).FunctionUrlAuthType;
+    // Without it, `*` may invoke the function directly (forged SNS records), not only through the URL.
+    const viaUrl =
+      statement.Condition?.Bool?.['lambda:InvokedViaFunctionUrl'] ??
+      (statement as { InvokedViaFunctionUrl?: unknown }).InvokedViaFunctionUrl;
     return {
       exists: true,
       managed: true,
@@ -28,6 +32,7 @@ export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
         action: statement.Action,
         sourceArn,
         ...(resource.functionUrlAuthType ? { functionUrlAuthType: urlAuthType ?? null } : {}),
+        ...(resource.invokedViaFunctionUrl ? { invokedViaFunctionUrl: String(viaUrl) === 'true' ? true : null } : {}),
       },
     };
   },
@@ -43,6 +48,7 @@ export const lambdaPermissionIo: KindIo<LambdaPermissionResource> = {
         Principal: resource.principal ?? 'events.amazonaws.com',
         ...(resource.sourceArn ? { SourceArn: resource.sourceArn, SourceAccount: account } : {}),
         ...(resource.functionUrlAuthType ? { FunctionUrlAuthType: resource.functionUrlAuthType } : {}),
+        ...(resource.invokedViaFunctionUrl ? { InvokedViaFunctionUrl: true } : {}),
       }),
     );
   },

@@ -12,6 +12,10 @@ function parseInput(text: string | undefined): unknown {
   }
 }
 
+function dateText(date: Date | undefined): string | null {
+  return date && Number.isFinite(date.getTime()) ? date.toISOString() : null;
+}
+
 export const schedulerScheduleIo: KindIo<SchedulerScheduleResource> = {
   // CreateSchedule and UpdateSchedule pass the target's role to Scheduler.
   actions: { read: ['scheduler:GetSchedule'], write: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole'] },
@@ -28,9 +32,8 @@ export const schedulerScheduleIo: KindIo<SchedulerScheduleResource> = {
         state: out.State,
         flexibleTimeWindow: out.FlexibleTimeWindow?.Mode,
         target: { arn: out.Target?.Arn, roleArn: out.Target?.RoleArn, input: parseInput(out.Target?.Input) },
-        // apply sets neither: an EndDate stops the schedule and a StartDate ahead postpones it while it stays ENABLED.
-        startDate: out.StartDate ? new Date(out.StartDate).toISOString() : null,
-        endDate: out.EndDate ? new Date(out.EndDate).toISOString() : null,
+        activeWindow: { start: dateText(out.StartDate), end: dateText(out.EndDate) },
+        kmsKey: out.KmsKeyArn || null,
       },
     };
   },

@@ -194,8 +194,11 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
       orMissing(allPages(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: arn }), (page) => page.Subscriptions)),
     ]);
     if (!attributes) return { exists: false };
-    // TrailGuard's own endpoint only: any other HTTPS subscription is a conflict (`foreignTopicAccess`), not this one.
-    const https = (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https' && s.Endpoint === resource.httpsEndpoint);
+    // TrailGuard's is the one to alerts.endpoint: an HTTPS webhook someone added by hand (a pager) is not it, wherever
+    // it is listed (a hand-added one is a conflict, `foreignTopicAccess`, not drift of this one).
+    const https = resource.httpsEndpoint
+      ? (subscriptions ?? ([] as Subscription[])).find((s) => s.Protocol === 'https' && s.Endpoint === resource.httpsEndpoint)
+      : undefined;
     // SNS omits SignatureVersion until it is set, and then signs with version 1 (SHA1).
     const signatureVersion = attributes.Attributes?.SignatureVersion ?? '1';
     const state = https ? await subscriptionState(sns, https.SubscriptionArn) : { pending: false, deadLetter: null };

@@ -403,6 +403,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       signatureVersion: '2',
       deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
       knownSubscriptions: knownSubscriptions(config),
+      cloudWatchAlarmsArn: watchdogAlarmsArn(config),
     },
     {
       ...c('lambda-function', NAMES.remediatorFunction),
@@ -518,6 +519,8 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
   }
   out.push(...sweepResources(config));
   out.push(...slackResources(config, ctx));
+  // Outside the remediator: they report it throttled, failing or cut off from its queues, which it cannot itself.
+  out.push(...watchdogAlarms(config));
   return out;
 }
 

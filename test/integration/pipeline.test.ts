@@ -76,8 +76,9 @@ describe('pipeline against a simulated organization in moto', () => {
     ]);
     // central: role, DLQ, topic, function, bus, 1 grant (every member's forwarder role), 2 invoke permissions, tamper and
     // guard rules, and the sweep's queue, DLQ, table, mapping, schedule, scheduler role, and the central default bus's
-    // rule on the schedule with its invoke permission; members: 2 roles + a forward and a guard rule per region each
-    expect(report.changes).toHaveLength(10 + 8 + MEMBERS.length * 6);
+    // rule on the schedule with its invoke permission, and 5 watchdog alarms (both dead-letter queues, the remediator's
+    // throttles and errors, the sweep missing); members: 2 roles + a forward and a guard rule per region each
+    expect(report.changes).toHaveLength(10 + 8 + 5 + MEMBERS.length * 6);
   });
 
   it('a second apply changes nothing', async () => {

@@ -13,7 +13,7 @@ import { loadSlackSecrets } from './secrets.js';
 import type { StartOptions } from './server.js';
 import { loadSettings, type SlackAppSettings } from './settings.js';
 import { createServices } from './services.js';
-import { unreadableNotice } from './sns/notices.js';
+import { topicNotice } from './sns/notices.js';
 import { DynamoStore } from './store/dynamodb.js';
 import type { Store } from './store/types.js';
 
@@ -88,7 +88,7 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
         } catch (error) {
           // From the topic, yet not an alert this app can read (a newer schema): shown in Slack as received, never
           // dropped. A store that cannot take it throws, and Lambda's retries for SNS deliver the record again.
-          const notice = unreadableNotice(
+          const notice = topicNotice(
             {
               messageId: record.Sns.MessageId,
               topic: record.Sns.TopicArn,
@@ -100,7 +100,12 @@ export function createLambdaHandler(settings: SlackAppSettings, options: LambdaO
             services.now(),
           );
           await poster.notify(notice);
-          log.warn('alert unreadable: shown in Slack as received', { messageId: record.Sns.MessageId, error: notice.error });
+          log.warn(
+            notice.kind === 'cloudwatch-alarm'
+              ? 'cloudwatch alarm notification: shown in Slack'
+              : 'alert unreadable: shown in Slack as received',
+            { messageId: record.Sns.MessageId, error: notice.error },
+          );
           continue;
         }
         // Membership unknown throws: Lambda's retries for SNS events deliver the record again.

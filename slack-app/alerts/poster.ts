@@ -3,7 +3,7 @@ import type { Alert } from '#core/alert.js';
 import { errorText } from '#core/errors.js';
 import type { Log } from '#core/log.js';
 import type { Incident, Notice, PendingNotice, Store } from '../store/types.js';
-import { noticeMessage, unreadableDigest } from '../views/notice.js';
+import { noticesMessage } from '../views/notice.js';
 import { alertMessage, repeatReply } from '../views/alert.js';
 import { digestMessage, digestReplies } from '../views/digest.js';
 import { clip } from '../views/format.js';
@@ -290,11 +290,12 @@ export class AlertPoster {
    */
   private async postNotices(): Promise<boolean> {
     const due = await this.store.dueNotices(new Date(this.now()), PASS_LIMIT);
-    const unreadable = due.filter((p) => p.notice.kind === 'unreadable-alert');
-    const groups: PendingNotice[][] =
-      unreadable.length >= this.rules.stormThreshold
-        ? [...due.filter((p) => p.notice.kind !== 'unreadable-alert').map((p) => [p]), unreadable]
-        : due.map((p) => [p]);
+    // Unreadable messages and alarm notifications are what any publisher to the topic can send: each kind is a digest.
+    const floods = (['unreadable-alert', 'cloudwatch-alarm'] as const)
+      .map((kind) => due.filter((p) => p.notice.kind === kind))
+      .filter((group) => group.length >= this.rules.stormThreshold);
+    const flooded = new Set(floods.flat());
+    const groups: PendingNotice[][] = [...due.filter((p) => !flooded.has(p)).map((p) => [p]), ...floods];
     const now = new Date(this.now());
     const until = new Date(now.getTime() + CLAIM_LEASE_MS);
     for (const planned of groups) {
@@ -304,10 +305,10 @@ export class AlertPoster {
       if (group.length === 0) continue;
       const notices = group.map((p) => p.notice);
       try {
-        const ts = await this.post(notices.length === 1 ? noticeMessage(notices[0]!) : unreadableDigest(notices));
+        const ts = await this.post(noticesMessage(notices));
         for (const notice of notices) await this.store.markNoticePosted(notice.id, ts);
         this.slackRefusal = null;
-        this.log.info(notices.length === 1 ? 'notice posted' : 'unreadable alerts posted as one digest', {
+        this.log.info(notices.length === 1 ? 'notice posted' : 'notices posted as one digest', {
           noticeIds: notices.map((n) => n.id),
           kind: notices[0]!.kind,
           ts,

@@ -5,7 +5,7 @@ import { errorText } from '#core/errors.js';
 import type { AlertPoster } from '../alerts/poster.js';
 import type { AppLog } from '../services.js';
 import type { Store } from '../store/types.js';
-import { unreadableNotice } from './notices.js';
+import { topicNotice } from './notices.js';
 import { isSnsUrl, SnsRejection, type SnsMessage, type SnsVerifier } from './verify.js';
 
 const MAX_BODY = 256 * 1024;
@@ -123,7 +123,7 @@ export function snsIngress(deps: IngressDeps) {
         alert = parseAlert(message.Message);
       } catch (error) {
         // Verified and from the topic: shown as received (escaped), never dropped; a 200 so SNS does not resend it.
-        const notice = unreadableNotice(
+        const notice = topicNotice(
           {
             messageId: message.MessageId,
             topic: message.TopicArn,
@@ -135,7 +135,12 @@ export function snsIngress(deps: IngressDeps) {
           now(),
         );
         const stored = await deps.poster.notify(notice);
-        deps.log.warn('alert unreadable: shown in Slack as received', { messageId: message.MessageId, error: notice.error });
+        deps.log.warn(
+          notice.kind === 'cloudwatch-alarm'
+            ? 'cloudwatch alarm notification: shown in Slack'
+            : 'alert unreadable: shown in Slack as received',
+          { messageId: message.MessageId, error: notice.error },
+        );
         return reply(res, 200, { stored, unreadable: notice.error });
       }
       let admitted: boolean;

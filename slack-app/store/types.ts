@@ -1,4 +1,5 @@
 // The Slack app's store: alerts received (each exactly once), how they were posted, who acknowledged them; notices, the subscription, the replay ledger.
+import type { AlarmState } from '../views/alarm.js';
 import type { Alert } from '#core/alert.js';
 
 export type IncidentState = 'pending' | 'posted';
@@ -41,7 +42,7 @@ export interface Incident {
 export interface Notice {
   /** Unique per event (`<kind>#<SNS MessageId>`): a redelivery of the same message is not posted twice. */
   id: string;
-  kind: 'unreadable-alert' | 'unsubscribed' | 'unconfirmed' | 'non-member-alert';
+  kind: 'unreadable-alert' | 'unsubscribed' | 'unconfirmed' | 'cloudwatch-alarm' | 'non-member-alert';
   /** The SNS topic the message came from. */
   topic: string;
   /** When it happened (ISO-8601): the SNS Timestamp, or when the app saw it. */
@@ -52,6 +53,8 @@ export interface Notice {
   error?: string | null;
   /** unreadable-alert: the start of the raw message (shown escaped, clipped). */
   excerpt?: string | null;
+  /** cloudwatch-alarm: the alarm notification's fields (slack-app/views/alarm.ts). */
+  alarm?: AlarmState;
   /** non-member-alert: what the refused alert said (account, region, outcome, call, trail), shown without buttons. */
   alert?: { id: string; account: string; region: string; outcome: string; eventName: string; trail: string | null } | null;
 }

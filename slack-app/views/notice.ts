@@ -1,5 +1,6 @@
 // Notices: what the channel must know that is not an alert (an unreadable message from the topic, the subscription lost).
 import type { Notice } from '../store/types.js';
+import { alarmDigest, alarmMessage } from './alarm.js';
 import { clip, esc, MAX_FIELD, slackDate } from './format.js';
 
 /** How much of an unreadable message is shown: enough to recognise it, never a wall of text. */
@@ -11,6 +12,7 @@ export const EXCERPT_CHARS = 500;
  * code block, so nothing in it can mention a channel, link or format.
  */
 export function noticeMessage(notice: Notice): { text: string; blocks: unknown[] } {
+  if (notice.kind === 'cloudwatch-alarm' && notice.alarm) return alarmMessage(notice.alarm, notice.topic, notice.at);
   const topic = esc(notice.topic);
   const when = slackDate(notice.at);
   let title: string;
@@ -91,4 +93,11 @@ export function unreadableDigest(notices: readonly Notice[]): { text: string; bl
       { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
     ],
   };
+}
+
+/** The message for notices posted together: one notice as itself, a flood of alarm notifications or unreadable messages as a digest. */
+export function noticesMessage(notices: readonly Notice[]): { text: string; blocks: unknown[] } {
+  if (notices.length === 1) return noticeMessage(notices[0]!);
+  const alarms = notices.flatMap((n) => (n.kind === 'cloudwatch-alarm' && n.alarm ? [{ alarm: n.alarm, at: n.at }] : []));
+  return alarms.length === notices.length ? alarmDigest(alarms) : unreadableDigest(notices);
 }

@@ -30,7 +30,8 @@ import {
   RULE_TARGET_CALLS,
   SCHEDULE_CALLS,
 } from './pipeline-event.js';
-import { canaryPattern, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
+import { canaryPattern, scheduleIntervalMs, START_SWEEP_MESSAGE, SWEEP_NAMES } from './sweep.js';
+import { cloudWatchAlarm, type CloudWatchAlarmResource } from './kinds/cloudwatch-alarm.js';
 import { sweepSchedulerPermissionsPolicy, sweepSchedulerTrustPolicy } from './iam-policies.js';
 import { slackFunctionPermissionsPolicy, slackSchedulerPermissionsPolicy } from './iam-policies.js';
 
@@ -506,6 +507,7 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
       signatureVersion: '2',
       deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
       knownSubscriptions: knownSubscriptions(config),
+      cloudWatchAlarmsArn: watchdogAlarmsArn(config),
     },
     {
       ...c('lambda-function', NAMES.remediatorFunction),
@@ -634,6 +636,8 @@ function centralResources(config: Config, ctx: DesiredContext): Resource[] {
   }
   out.push(...sweepResources(config));
   out.push(...slackResources(config, ctx));
+  // Outside the remediator: they report it throttled, failing or cut off from its queues, which it cannot itself.
+  out.push(...watchdogAlarms(config));
   return out;
 }
 
@@ -873,6 +877,121 @@ function sweepResources(config: Config): Resource[] {
       },
     );
   }
+  return out;
+}
+
+/**
+ * ArnLike pattern of the watchdog alarms (every NAMES.alarms name starts `trailguard-`), for the alerts topic's
+ * `TrailGuardCloudWatchAlarms` statement (SnsTopicResource.cloudWatchAlarmsArn): `arn:<partition>:cloudwatch:<central
+ * region>:<central account>:alarm:trailguard-*`.
+ */
+export function watchdogAlarmsArn(config: Config): string {
+  const { account, region } = config.central;
+  return `arn:${partitionOf(region)}:cloudwatch:${region}:${account}:alarm:trailguard-*`;
+}
+
+/** The period of the SQS and Lambda alarms, in seconds: CloudWatch's 5-minute metrics of those services. */
+const ALARM_PERIOD = 300;
+/** The fields every resource has, which the alarm builder sets itself. */
+type ResourceBaseFields = 'key' | 'account' | 'region' | 'name';
+/** How long a tamper record may wait on `trailguard-events` before its age alarms, in seconds. */
+export const EVENTS_AGE_ALARM_SECONDS = 300;
+
+/**
+ * The watchdog alarms (NAMES.alarms) in the central account and region, every one with AlarmActions and OKActions on
+ * `trailguard-alerts`. They live outside the remediator because the remediator cannot report its own death: throttled to
+ * 0 (PutFunctionConcurrency), failing, or its queue mapping disabled, it leaves tamper records in `trailguard-dlq` and
+ * sweep messages unread, and nothing else says so until someone runs `plan`.
+ * - each dead-letter queue TrailGuard deploys (`trailguard-dlq`, `trailguard-sweep-dlq`, `trailguard-alerts-dlq` when it
+ *   exists): AWS/SQS ApproximateNumberOfMessagesVisible, Maximum > 0 over one 5-minute period;
+ * - the remediator's AWS/Lambda Throttles and Errors, Sum > 0 over 5 minutes;
+ * - with `sweep.schedule` (a rate, or a daily-or-more cron: `scheduleIntervalMs`): AWS/SQS NumberOfMessagesDeleted of
+ *   `trailguard-sweep`, Sum < 1 in each of two periods of the schedule's interval, missing data breaching (SQS sends no
+ *   metric for a queue nobody uses: that silence is the failure);
+ * - with `remediator.delivery: queue`: AWS/SQS ApproximateAgeOfOldestMessage of `trailguard-events`, Maximum > 300 s.
+ * A weekly or monthly cron gets no sweep alarm, as `sweepGap` does not bound it either. Pure; throws DesiredStateError
+ * (the kind's `check`) when the schedule's interval makes an alarm CloudWatch refuses (over 3.5 days).
+ */
+export function watchdogAlarms(config: Config): CloudWatchAlarmResource[] {
+  const { account, region } = config.central;
+  const arns = centralArns(config);
+  const A = NAMES.alarms;
+  const alarm = (name: string, rest: Omit<CloudWatchAlarmResource, ResourceBaseFields | 'kind' | 'topicArn'>) => ({
+    key: `${account}/${region}/cloudwatch-alarm/${name}`,
+    account,
+    region,
+    name,
+    kind: 'cloudwatch-alarm' as const,
+    topicArn: arns.topic,
+    ...rest,
+  });
+  const queueHasMessages = (name: string, queue: string, why: string) =>
+    alarm(name, {
+      description: `TrailGuard: ${queue} has messages: ${why}`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: [{ name: 'QueueName', value: queue }],
+      statistic: 'Maximum',
+      period: ALARM_PERIOD,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+  const remediatorCount = (name: string, metricName: 'Throttles' | 'Errors', why: string) =>
+    alarm(name, {
+      description: `TrailGuard: ${NAMES.remediatorFunction} ${why}`,
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensions: [{ name: 'FunctionName', value: NAMES.remediatorFunction }],
+      statistic: 'Sum',
+      period: ALARM_PERIOD,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+  const out: CloudWatchAlarmResource[] = [
+    queueHasMessages(A.dlq, NAMES.dlq, 'tamper records the remediator never handled (throttled, failing or disabled)'),
+    queueHasMessages(A.sweepDlq, SWEEP_NAMES.dlq, 'sweep messages the remediator failed three times'),
+    ...(alertsDeadLetterQueue(config)
+      ? [queueHasMessages(A.alertsDlq, NAMES.alertsDlq, 'alerts SNS could not deliver to the Slack app')]
+      : []),
+    remediatorCount(A.throttles, 'Throttles', 'is throttled (reserved concurrency 0 switches it off)'),
+    remediatorCount(A.errors, 'Errors', 'ends invocations in errors'),
+  ];
+  const interval = config.sweep.schedule ? scheduleIntervalMs(config.sweep.schedule) : null;
+  if (interval !== null)
+    out.push(
+      alarm(A.sweepMissing, {
+        description: `TrailGuard: no sweep message taken from ${SWEEP_NAMES.queue} in twice the schedule ${config.sweep.schedule}`,
+        namespace: 'AWS/SQS',
+        metricName: 'NumberOfMessagesDeleted',
+        dimensions: [{ name: 'QueueName', value: SWEEP_NAMES.queue }],
+        statistic: 'Sum',
+        period: Math.ceil(interval / 60_000) * 60,
+        evaluationPeriods: 2,
+        threshold: 1,
+        comparisonOperator: 'LessThanThreshold',
+        treatMissingData: 'breaching',
+      }),
+    );
+  if (config.remediator.delivery === 'queue')
+    out.push(
+      alarm(A.eventsAge, {
+        description: `TrailGuard: the oldest tamper record on ${NAMES.eventsQueue} waits over ${EVENTS_AGE_ALARM_SECONDS} s`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        dimensions: [{ name: 'QueueName', value: NAMES.eventsQueue }],
+        statistic: 'Maximum',
+        period: ALARM_PERIOD,
+        evaluationPeriods: 1,
+        threshold: EVENTS_AGE_ALARM_SECONDS,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+      }),
+    );
+  cloudWatchAlarm.check?.(out);
   return out;
 }
 

@@ -850,6 +850,13 @@ export function deployRolePolicy(ctx: DeployContext = {}): PolicyDocument {
       ],
       Resource: own('sns', NAMES.topic),
     },
+    // The watchdog alarms (NAMES.alarms). No DeleteAlarms or DisableAlarmActions: this role only ever turns them on.
+    {
+      Sid: 'TrailGuardAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+      Resource: own('cloudwatch', 'alarm:trailguard-*'),
+    },
     {
       Sid: 'TrailGuardRemediatorFunction',
       Effect: 'Allow',

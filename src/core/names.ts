@@ -26,6 +26,26 @@ export const NAMES = {
   slackSchedule: 'trailguard-slack-drain',
   /** The role that schedule invokes the function as. */
   slackSchedulerRole: 'trailguard-slack-scheduler',
+  /**
+   * CloudWatch alarms watching the remediator from outside it (it cannot report its own throttling, failure or a
+   * disabled queue mapping), each publishing to `trailguard-alerts`.
+   */
+  alarms: {
+    /** trailguard-dlq has messages: tamper records the remediator never handled. */
+    dlq: 'trailguard-dlq-messages',
+    /** trailguard-sweep-dlq has messages: sweep messages the remediator failed three times. */
+    sweepDlq: 'trailguard-sweep-dlq-messages',
+    /** trailguard-alerts-dlq has messages: alerts SNS could not deliver to the Slack app. */
+    alertsDlq: 'trailguard-alerts-dlq-messages',
+    /** The remediator was throttled (e.g. reserved concurrency set to 0). */
+    throttles: 'trailguard-remediator-throttles',
+    /** The remediator failed (an invocation ended in an error). */
+    errors: 'trailguard-remediator-errors',
+    /** No sweep message was taken from trailguard-sweep in twice the schedule (`sweep.schedule` set). */
+    sweepMissing: 'trailguard-sweep-missing',
+    /** The oldest tamper record on trailguard-events waits over 5 minutes (`remediator.delivery: queue`). */
+    eventsAge: 'trailguard-events-age',
+  },
 } as const;
 
 export const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' } as const;

@@ -18,8 +18,10 @@ const MEMBERS = ['240000000001', '240000000002'];
 // trailguard-sweep queue and DLQ, trailguard-state table, schedule, scheduler role and queue mapping (6), and the
 // central default bus's two guard rules trailguard-sweep-guard and trailguard-central-guard with their invoke
 // permissions (4); one bus grant for every member (trailguard-members); each member: two roles, the forwarding and the
-// guard rule (one region, us-east-1, also IAM's).
-const ALL_RESOURCES = 19 + 1 + MEMBERS.length * 4;
+// guard rule (one region, us-east-1, also IAM's). And the watchdog alarms outside the remediator (5): both dead-letter
+// queues, its throttles and errors, the sweep missing (the default schedule); no alerts endpoint and direct delivery,
+// so no alerts-dlq or events-age alarm.
+const ALL_RESOURCES = 19 + 5 + 1 + MEMBERS.length * 4;
 
 let github: FakeGitHub;
 let workspace: string;

@@ -76,9 +76,10 @@ describe('pipeline against a simulated organization in moto', () => {
     ]);
     // central: role, DLQ, topic, function, bus, 1 grant (every member's forwarder role), 2 invoke permissions, tamper and
     // guard rules, and the sweep's queue, DLQ, table, mapping, schedule, scheduler role, and the central default bus's
-    // two guard rules (trailguard-sweep-guard, trailguard-central-guard) with their invoke permissions; members: 2 roles
-    // + a forward and a guard rule per region each
-    expect(report.changes).toHaveLength(10 + 10 + MEMBERS.length * 6);
+    // two guard rules (trailguard-sweep-guard, trailguard-central-guard) with their invoke permissions, and 5 watchdog
+    // alarms (both dead-letter queues, the remediator's throttles and errors, the sweep missing); members: 2 roles + a
+    // forward and a guard rule per region each
+    expect(report.changes).toHaveLength(10 + 10 + 5 + MEMBERS.length * 6);
   });
 
   it('a second apply changes nothing', async () => {

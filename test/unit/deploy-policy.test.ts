@@ -16,6 +16,7 @@ function actionsUsed(files: string[]): string[] {
     sts: 'sts',
     dynamodb: 'dynamodb',
     scheduler: 'scheduler',
+    cloudwatch: 'cloudwatch',
   };
   const out = new Set<string>();
   for (const file of files) {
@@ -71,6 +72,7 @@ describe('deployRolePolicy', () => {
       'lambda:TagResource',
       'iam:PassRole',
       'dynamodb:TagResource',
+      'cloudwatch:TagResource',
     ];
     const used = new Set([...actionsUsed(FILES), ...implied]);
 

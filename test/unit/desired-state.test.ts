@@ -37,6 +37,13 @@ describe('desiredState', () => {
       '111111111111/us-east-1/event-source-mapping/trailguard-sweep',
       '111111111111/global/iam-role/trailguard-sweep-scheduler',
       '111111111111/us-east-1/scheduler-schedule/trailguard-sweep',
+      // The watchdogs outside the remediator (review rv2): both dead-letter queues, its throttles and errors, the sweep
+      // missing for twice the schedule; no alerts-dlq alarm (no alerts.endpoint) and no events-age one (direct delivery).
+      '111111111111/us-east-1/cloudwatch-alarm/trailguard-dlq-messages',
+      '111111111111/us-east-1/cloudwatch-alarm/trailguard-sweep-dlq-messages',
+      '111111111111/us-east-1/cloudwatch-alarm/trailguard-remediator-throttles',
+      '111111111111/us-east-1/cloudwatch-alarm/trailguard-remediator-errors',
+      '111111111111/us-east-1/cloudwatch-alarm/trailguard-sweep-missing',
       '111111111111/global/iam-boundary/trailguard-boundary',
       ...['222222222222', '333333333333'].flatMap((m) => [
         `${m}/global/iam-role/trailguard-forwarder`,

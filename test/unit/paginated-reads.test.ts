@@ -13,7 +13,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Accounts } from '#core/aws/accounts.js';
 import { listTrails, StateReader } from '#core/aws/readers.js';
 import { validateConfig } from '#core/config.js';
-import { desiredState } from '#core/desired-state.js';
+import { desiredState, watchdogAlarmsArn } from '#core/desired-state.js';
+import { alarmsPublishStatement } from '#core/kinds/sns-topic.js';
 import { planChanges } from '#core/plan.js';
 
 const CENTRAL = '111111111111';
@@ -41,7 +42,9 @@ describe('the alerts topic read', () => {
     });
     const topic = desiredState(config, { members: ['222222222222'], codeSha256: 'x' }).find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:${topic.name}`;
-    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2' } });
+    // The policy apply wrote: TrailGuard's statement for its watchdog alarms, so only the subscriptions are in question.
+    const Policy = JSON.stringify({ Statement: [alarmsPublishStatement(arn, watchdogAlarmsArn(config), CENTRAL)] });
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2', Policy } });
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     // SNS answers 100 subscriptions a page; e-mail subscribers added by hand fill the first one.
     const emails = Array.from({ length: 100 }, (_, i) => ({

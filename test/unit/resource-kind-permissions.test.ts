@@ -1,5 +1,6 @@
 // Each resource kind's module names the IAM actions its read and its apply call, next to the calls: checked here by
 // running every read and every apply path against recorded SDK clients, and against the deploy and plan policies.
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetPolicyCommand as GetIamPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,6 +27,7 @@ const SERVICES = [
   { client: SQSClient, prefix: 'sqs' },
   { client: DynamoDBClient, prefix: 'dynamodb' },
   { client: SchedulerClient, prefix: 'scheduler' },
+  { client: CloudWatchClient, prefix: 'cloudwatch' },
 ] as const;
 const mocks = SERVICES.map((s) => ({ ...s, mock: mockClient(s.client as never) }));
 afterAll(() => {
@@ -35,7 +37,7 @@ afterAll(() => {
 /** Every call resolves as if the resource existed, so each read makes all its calls and each waiter is satisfied. */
 function existing(): void {
   for (const { mock } of mocks) mock.reset().resolves({});
-  const [iam, events, lambda, , sqs, dynamodb, scheduler] = mocks.map((m) => m.mock);
+  const [iam, events, lambda, , sqs, dynamodb, scheduler, cloudwatch] = mocks.map((m) => m.mock);
   dynamodb!
     .on(DescribeTableCommand)
     .resolves({ Table: { TableArn: 'arn:aws:dynamodb:us-east-1:111111111111:table/t', TableStatus: 'ACTIVE' } });
@@ -47,6 +49,9 @@ function existing(): void {
   lambda!.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active', LastUpdateStatus: 'Successful' } });
   sqs!.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/111111111111/q' });
   sqs!.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
+  cloudwatch!
+    .on(DescribeAlarmsCommand)
+    .resolves({ MetricAlarms: [{ AlarmName: 'trailguard-dlq-messages', AlarmArn: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:x' }] });
 }
 
 /** `service:Action` of every call made since the last reset, from the command class names. */

@@ -52,6 +52,8 @@ describe('resource kinds: one module each, in two registries', () => {
     expect(APPLY_ORDER.indexOf('event-bus')).toBeLessThan(APPLY_ORDER.indexOf('event-rule'));
     expect(APPLY_ORDER.at(-1)).toBe('iam-boundary');
     expect([...TAGGED_KINDS].sort()).toEqual([
+      // CloudWatch tags alarms (PutMetricAlarm Tags): an untagged trailguard-* alarm is someone else's, a conflict.
+      'cloudwatch-alarm',
       'dynamodb-table',
       'event-bus',
       'event-rule',

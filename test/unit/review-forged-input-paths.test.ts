@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Accounts } from '#core/aws/accounts.js';
 import { StateReader } from '#core/aws/readers.js';
 import { validateConfig } from '#core/config.js';
-import { desiredState, type Resource } from '#core/desired-state.js';
+import { desiredState, type Resource, watchdogAlarmsArn } from '#core/desired-state.js';
+import { alarmsPublishStatement } from '#core/kinds/sns-topic.js';
 import { planChanges } from '#core/plan.js';
 
 const sts = mockClient(STSClient);
@@ -24,13 +25,15 @@ function setup() {
     members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
   });
   const desired = desiredState(config, { members: [MEMBER], codeSha256: 'abc' });
+  // The statement apply merges into the topic policy so the watchdog alarms can publish: TrailGuard's own, never foreign.
+  const alarmsStatement = alarmsPublishStatement(`arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`, watchdogAlarmsArn(config), CENTRAL);
   const accounts = new Accounts({
     region: 'us-east-1',
     roleName: 'OrganizationAccountAccessRole',
     sessionName: 't',
     credentials: { accessKeyId: 'a', secretAccessKey: 's' },
   });
-  return { desired, reader: new StateReader(accounts, 'us-east-1') };
+  return { desired, reader: new StateReader(accounts, 'us-east-1'), alarmsStatement };
 }
 
 beforeEach(() => {
@@ -89,7 +92,7 @@ describe('review: the alerts topic policy', () => {
   // Since: such a statement (any action, for anyone outside the account) is a conflict naming its Sid, as a foreign
   // statement on the bus or a function policy is (src/core/aws/kinds/sns-topic.ts `foreignTopicAccess`).
   it('a topic policy letting everyone publish to trailguard-alerts is a conflict', async () => {
-    const { desired, reader } = setup();
+    const { desired, reader, alarmsStatement } = setup();
     const topic = desired.find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
     sns.on(GetTopicAttributesCommand).resolves({
@@ -98,7 +101,7 @@ describe('review: the alerts topic policy', () => {
         SignatureVersion: '2',
         Policy: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Sid: 'open', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish', Resource: arn }],
+          Statement: [alarmsStatement, { Sid: 'open', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish', Resource: arn }],
         }),
       },
     });
@@ -114,8 +117,8 @@ describe('review: the alerts topic policy', () => {
     expect(changes).toEqual([expect.objectContaining({ action: 'conflict', kind: 'sns-topic', name: 'open' })]);
   });
 
-  it('SNS’s default topic policy (owner-only, by AWS:SourceOwner) is not drift (control)', async () => {
-    const { desired, reader } = setup();
+  it('SNS’s default topic policy (owner-only, by AWS:SourceOwner) beside TrailGuard’s alarms statement is neither drift nor foreign (control)', async () => {
+    const { desired, reader, alarmsStatement } = setup();
     const topic = desired.find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
     const defaultPolicy = {
@@ -139,6 +142,7 @@ describe('review: the alerts topic policy', () => {
           Resource: arn,
           Condition: { StringEquals: { 'AWS:SourceOwner': CENTRAL } },
         },
+        alarmsStatement,
       ],
     };
     sns
@@ -174,7 +178,8 @@ describe('review: the alerts subscription', () => {
     });
     const topic = desiredState(config, { members: [MEMBER], codeSha256: 'abc' }).find((r) => r.kind === 'sns-topic')!;
     const arn = `arn:aws:sns:us-east-1:${CENTRAL}:trailguard-alerts`;
-    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2' } });
+    const Policy = JSON.stringify({ Statement: [alarmsPublishStatement(arn, watchdogAlarmsArn(config), CENTRAL)] });
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: arn, SignatureVersion: '2', Policy } });
     sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'trailguard:managed', Value: 'true' }] });
     sns.on(ListSubscriptionsByTopicCommand).resolves({
       Subscriptions: [

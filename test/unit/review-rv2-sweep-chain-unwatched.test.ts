@@ -126,7 +126,7 @@ describe('review rv2: the sweep chain past the schedule is unwatched', () => {
   // Fix: apply creates CloudWatch alarms (trailguard-dlq and trailguard-sweep-dlq ApproximateNumberOfMessagesVisible
   // > 0; the remediator's Throttles > 0; its sweep Invocations missing for 2 x sweep.schedule with
   // TreatMissingData=breaching) whose action publishes to trailguard-alerts.
-  it.fails('apply deploys an alarm, outside the remediator, on the dead-letter queue of tamper records', () => {
+  it('apply deploys an alarm, outside the remediator, on the dead-letter queue of tamper records', () => {
     const resources = desiredState(config, { members: ['222222222222'], codeSha256: 'sha' });
     expect(resources.some((r) => (r.kind as string) === 'cloudwatch-alarm')).toBe(true);
   });

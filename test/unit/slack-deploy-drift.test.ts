@@ -3,6 +3,7 @@ import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateTopicCommand,
   GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   SNSClient,
   SubscribeCommand,
@@ -114,6 +115,8 @@ describe('apply waits for an HTTPS endpoint to confirm its subscription', () => 
   it('returns once the endpoint has confirmed', async () => {
     const { topic, change } = topicChange();
     sns.on(CreateTopicCommand).resolves({ TopicArn: TOPIC });
+    // A new topic's policy, into which apply merges the statement letting the watchdog alarms publish.
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: TOPIC } });
     sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:abc` });
     sns
       .on(GetSubscriptionAttributesCommand)

@@ -51,6 +51,9 @@ describe('sweep resources', () => {
       'sqs-queue/trailguard-sweep',
       'dynamodb-table/trailguard-state',
       'event-source-mapping/trailguard-sweep',
+      // The dead-letter queue still catches failed manual sweeps, so its alarm stays; with no schedule there is no
+      // heartbeat to miss, so no trailguard-sweep-missing alarm.
+      'cloudwatch-alarm/trailguard-sweep-dlq-messages',
     ]);
     // The schedule's guard rule stays: it also watches trailguard-central-guard, which watches the chain after the schedule.
     expect(all.filter((r) => r.kind === 'event-rule' && r.bus === 'default' && r.account === '111111111111').map((r) => r.name)).toEqual([

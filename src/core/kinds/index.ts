@@ -1,6 +1,7 @@
 // The registry of resource kinds (pure half). Adding a kind: its module in this folder, one line here (at its place
 // in the apply order), its AWS half in src/core/aws/kinds/ and one line in that registry; the types refuse anything less.
 import { busPermission } from './bus-permission.js';
+import { cloudWatchAlarm } from './cloudwatch-alarm.js';
 import { dynamoDbTable } from './dynamodb-table.js';
 import { eventBus } from './event-bus.js';
 import { eventRule } from './event-rule.js';
@@ -37,6 +38,8 @@ export const KINDS = {
   'event-source-mapping': eventSourceMapping,
   // After the queue and the role it sends as.
   'scheduler-schedule': schedulerSchedule,
+  // After the topic its actions publish to (and its CloudWatch statement).
+  'cloudwatch-alarm': cloudWatchAlarm,
   // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
   'iam-boundary': iamBoundary,
 } as const;

@@ -2,6 +2,7 @@
 // mapped type makes a kind registered there without its read and apply here a type error.
 import type { ResourceKind, ResourceOf } from '../../kinds/index.js';
 import { busPermissionIo } from './bus-permission.js';
+import { cloudWatchAlarmIo } from './cloudwatch-alarm.js';
 import { dynamoDbTableIo } from './dynamodb-table.js';
 import { eventBusIo } from './event-bus.js';
 import { eventRuleIo } from './event-rule.js';
@@ -31,6 +32,7 @@ export const KIND_IO: { readonly [K in ResourceKind]: KindIo<ResourceOf<K>> } = 
   'event-rule': eventRuleIo,
   'event-source-mapping': eventSourceMappingIo,
   'scheduler-schedule': schedulerScheduleIo,
+  'cloudwatch-alarm': cloudWatchAlarmIo,
   'iam-boundary': iamBoundaryIo,
 };
 

@@ -15,7 +15,13 @@ import {
 } from '@aws-sdk/client-sns';
 import { partitionOf } from '../../arn.js';
 import { urlWithoutSecrets } from '../../kinds/kind.js';
-import { shownEndpoint, type SnsTopicResource } from '../../kinds/sns-topic.js';
+import {
+  ALARMS_PUBLISH_SID,
+  alarmsPublishStatement,
+  comparableStatement,
+  shownEndpoint,
+  type SnsTopicResource,
+} from '../../kinds/sns-topic.js';
 import type { Extraneous } from '../../plan.js';
 import { allPages, managedIn, orMissing, TAG_LIST, type Statement } from './common.js';
 import { deadLetterTarget, isPending } from './sns-subscription.js';
@@ -123,6 +129,38 @@ async function subscriptionState(
   return { pending, deadLetter: deadLetterTarget(out.Attributes?.RedrivePolicy) };
 }
 
+/** The statements of a topic policy (JSON text; none when there is no policy). */
+function policyStatements(policyText: string | undefined): Record<string, unknown>[] {
+  if (!policyText) return [];
+  const policy = JSON.parse(policyText) as { Statement?: unknown };
+  return [policy.Statement ?? []].flat() as Record<string, unknown>[];
+}
+
+/** TrailGuard's `TrailGuardCloudWatchAlarms` statement as plan compares it, or null when the policy has none. */
+function ownStatement(policyText: string | undefined): Record<string, unknown> | null {
+  const own = policyStatements(policyText).find((st) => st.Sid === ALARMS_PUBLISH_SID);
+  return own ? comparableStatement(own) : null;
+}
+
+/**
+ * Writes TrailGuard's statement into the topic policy (GetTopicAttributes, then SetTopicAttributes `Policy`): any
+ * statement with its Sid is replaced, every other one (SNS's default statement, statements someone else added, which
+ * plan reports as conflicts) is kept as it is: TrailGuard only changes what it owns.
+ */
+async function putAlarmsStatement(sns: SNSClient, topicArn: string, statement: Record<string, unknown>): Promise<void> {
+  const current = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+  const text = current.Attributes?.Policy;
+  const policy = text ? (JSON.parse(text) as Record<string, unknown>) : { Version: '2012-10-17' };
+  const others = policyStatements(text).filter((st) => st.Sid !== ALARMS_PUBLISH_SID);
+  await sns.send(
+    new SetTopicAttributesCommand({
+      TopicArn: topicArn,
+      AttributeName: 'Policy',
+      AttributeValue: JSON.stringify({ ...policy, Statement: [...others, statement] }),
+    }),
+  );
+}
+
 /** How long apply waits for the HTTPS endpoint to confirm a new subscription: 20 looks, 3 s apart. */
 const CONFIRMATION_LOOKS = 20;
 const CONFIRMATION_PAUSE_MS = 3000;
@@ -141,6 +179,8 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
       'sns:Subscribe',
       'sns:SetSubscriptionAttributes',
       'sns:GetSubscriptionAttributes',
+      // The alarms' publish statement is merged into the policy SNS holds (its default statement, any foreign one).
+      'sns:GetTopicAttributes',
     ],
   },
 
@@ -173,6 +213,7 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
         httpsSubscription: https?.Endpoint ? `${https.Endpoint}${state.pending ? PENDING_SUFFIX : ''}` : null,
         signatureVersion,
         subscriptionDeadLetterQueue: deadLetter,
+        ...(resource.cloudWatchAlarmsArn ? { cloudWatchAlarmsPublish: ownStatement(attributes.Attributes?.Policy) } : {}),
       },
     };
   },
@@ -191,6 +232,8 @@ export const snsTopicIo: KindIo<SnsTopicResource> = {
         new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: resource.signatureVersion }),
       );
     }
+    if (resource.cloudWatchAlarmsArn && TopicArn && (create || fields.has('cloudWatchAlarmsPublish')))
+      await putAlarmsStatement(sns, TopicArn, alarmsPublishStatement(TopicArn, resource.cloudWatchAlarmsArn, account));
     const redrive = resource.deadLetterQueueArn ? JSON.stringify({ deadLetterTargetArn: resource.deadLetterQueueArn }) : null;
     if (resource.httpsEndpoint && (create || fields.has('httpsSubscription'))) {
       const { SubscriptionArn } = await sns.send(

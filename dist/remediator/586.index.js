@@ -1012,7 +1012,7 @@ __webpack_require__.d(__webpack_exports__, {
   YA: () => (/* binding */ memberRules)
 });
 
-// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, alertsDeadLetterQueue, busPermissionSid, busStatement, centralArns, centralChainGuardPattern, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, knownSubscriptions, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns
+// UNUSED EXPORTS: APPLY_ORDER, BUS_POLICY_LIMIT, DesiredStateError, EVENTS_AGE_ALARM_SECONDS, EVENT_PATTERN_MAX_CHARS, GLOBAL, GLOBAL_EVENT_SOURCES, IAM_LIMITS, REMEDIATOR_TIMEOUT, SLACK_CONFIG_PATH, SLACK_DRAIN_MESSAGE, SLACK_MEMORY_MB, SLACK_RUNTIME, SLACK_TABLE_INDEXES, SLACK_TIMEOUT, TAGGED_KINDS, alertsDeadLetterQueue, busPermissionSid, busStatement, centralArns, centralChainGuardPattern, centralGuardPattern, centralTamperPattern, desiredState, desiredStateByAccount, forwardPattern, globalEventsRegion, globalTamperCalls, guardPattern, iamPolicyLength, knownSubscriptions, memberRuleSpec, permissionsBoundaryPolicy, pipelineEnvironment, remediatorEnvironment, scheduleGuardPattern, slackAppCode, slackAppConfig, slackEnvironment, slackEventsUrl, slackRoleArn, sweepEnvironment, tamperPattern, tamperPatterns, watchdogAlarms, watchdogAlarmsArn
 
 // EXTERNAL MODULE: ./src/core/arn.ts
 var arn = __webpack_require__(7136);
@@ -1726,6 +1726,13 @@ function deployRolePolicy(ctx = {}) {
             'sns:SetSubscriptionAttributes',
         ],
         Resource: own('sns', NAMES.topic),
+    }, 
+    // The watchdog alarms (NAMES.alarms). No DeleteAlarms or DisableAlarmActions: this role only ever turns them on.
+    {
+        Sid: 'TrailGuardAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+        Resource: own('cloudwatch', 'alarm:trailguard-*'),
     }, {
         Sid: 'TrailGuardRemediatorFunction',
         Effect: 'Allow',
@@ -1931,12 +1938,15 @@ function zip_codeSha256(zip) {
 var pipeline_event = __webpack_require__(6196);
 // EXTERNAL MODULE: ./src/core/sweep.ts + 1 modules
 var sweep = __webpack_require__(8042);
+// EXTERNAL MODULE: ./src/core/kinds/cloudwatch-alarm.ts
+var cloudwatch_alarm = __webpack_require__(2479);
 // EXTERNAL MODULE: ./src/core/kinds/bus-permission.ts
 var bus_permission = __webpack_require__(5693);
 // EXTERNAL MODULE: ./src/core/kinds/iam-role.ts
 var iam_role = __webpack_require__(5519);
 ;// CONCATENATED MODULE: ./src/core/desired-state.ts
 // Desired state: every resource of the detection pipeline with its exact settings, computed from the config alone.
+
 
 
 
@@ -2325,6 +2335,7 @@ function centralResources(config, ctx) {
             signatureVersion: '2',
             deadLetterQueueArn: config.alerts.endpoint ? arns.alertsDlq : null,
             knownSubscriptions: knownSubscriptions(config),
+            cloudWatchAlarmsArn: watchdogAlarmsArn(config),
         },
         {
             ...c('lambda-function', NAMES.remediatorFunction),
@@ -2451,6 +2462,8 @@ function centralResources(config, ctx) {
     }
     out.push(...sweepResources(config));
     out.push(...slackResources(config, ctx));
+    // Outside the remediator: they report it throttled, failing or cut off from its queues, which it cannot itself.
+    out.push(...watchdogAlarms(config));
     return out;
 }
 const SLACK_RUNTIME = 'nodejs22.x';
@@ -2682,6 +2695,110 @@ function sweepResources(config) {
             },
         });
     }
+    return out;
+}
+/**
+ * ArnLike pattern of the watchdog alarms (every NAMES.alarms name starts `trailguard-`), for the alerts topic's
+ * `TrailGuardCloudWatchAlarms` statement (SnsTopicResource.cloudWatchAlarmsArn): `arn:<partition>:cloudwatch:<central
+ * region>:<central account>:alarm:trailguard-*`.
+ */
+function watchdogAlarmsArn(config) {
+    const { account, region } = config.central;
+    return `arn:${partitionOf(region)}:cloudwatch:${region}:${account}:alarm:trailguard-*`;
+}
+/** The period of the SQS and Lambda alarms, in seconds: CloudWatch's 5-minute metrics of those services. */
+const ALARM_PERIOD = 300;
+/** How long a tamper record may wait on `trailguard-events` before its age alarms, in seconds. */
+const EVENTS_AGE_ALARM_SECONDS = 300;
+/**
+ * The watchdog alarms (NAMES.alarms) in the central account and region, every one with AlarmActions and OKActions on
+ * `trailguard-alerts`. They live outside the remediator because the remediator cannot report its own death: throttled to
+ * 0 (PutFunctionConcurrency), failing, or its queue mapping disabled, it leaves tamper records in `trailguard-dlq` and
+ * sweep messages unread, and nothing else says so until someone runs `plan`.
+ * - each dead-letter queue TrailGuard deploys (`trailguard-dlq`, `trailguard-sweep-dlq`, `trailguard-alerts-dlq` when it
+ *   exists): AWS/SQS ApproximateNumberOfMessagesVisible, Maximum > 0 over one 5-minute period;
+ * - the remediator's AWS/Lambda Throttles and Errors, Sum > 0 over 5 minutes;
+ * - with `sweep.schedule` (a rate, or a daily-or-more cron: `scheduleIntervalMs`): AWS/SQS NumberOfMessagesDeleted of
+ *   `trailguard-sweep`, Sum < 1 in each of two periods of the schedule's interval, missing data breaching (SQS sends no
+ *   metric for a queue nobody uses: that silence is the failure);
+ * - with `remediator.delivery: queue`: AWS/SQS ApproximateAgeOfOldestMessage of `trailguard-events`, Maximum > 300 s.
+ * A weekly or monthly cron gets no sweep alarm, as `sweepGap` does not bound it either. Pure; throws DesiredStateError
+ * (the kind's `check`) when the schedule's interval makes an alarm CloudWatch refuses (over 3.5 days).
+ */
+function watchdogAlarms(config) {
+    const { account, region } = config.central;
+    const arns = centralArns(config);
+    const A = NAMES.alarms;
+    const alarm = (name, rest) => ({
+        key: `${account}/${region}/cloudwatch-alarm/${name}`,
+        account,
+        region,
+        name,
+        kind: 'cloudwatch-alarm',
+        topicArn: arns.topic,
+        ...rest,
+    });
+    const queueHasMessages = (name, queue, why) => alarm(name, {
+        description: `TrailGuard: ${queue} has messages: ${why}`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: [{ name: 'QueueName', value: queue }],
+        statistic: 'Maximum',
+        period: ALARM_PERIOD,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+    });
+    const remediatorCount = (name, metricName, why) => alarm(name, {
+        description: `TrailGuard: ${NAMES.remediatorFunction} ${why}`,
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensions: [{ name: 'FunctionName', value: NAMES.remediatorFunction }],
+        statistic: 'Sum',
+        period: ALARM_PERIOD,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+    });
+    const out = [
+        queueHasMessages(A.dlq, NAMES.dlq, 'tamper records the remediator never handled (throttled, failing or disabled)'),
+        queueHasMessages(A.sweepDlq, SWEEP_NAMES.dlq, 'sweep messages the remediator failed three times'),
+        ...(alertsDeadLetterQueue(config)
+            ? [queueHasMessages(A.alertsDlq, NAMES.alertsDlq, 'alerts SNS could not deliver to the Slack app')]
+            : []),
+        remediatorCount(A.throttles, 'Throttles', 'is throttled (reserved concurrency 0 switches it off)'),
+        remediatorCount(A.errors, 'Errors', 'ends invocations in errors'),
+    ];
+    const interval = config.sweep.schedule ? scheduleIntervalMs(config.sweep.schedule) : null;
+    if (interval !== null)
+        out.push(alarm(A.sweepMissing, {
+            description: `TrailGuard: no sweep message taken from ${SWEEP_NAMES.queue} in twice the schedule ${config.sweep.schedule}`,
+            namespace: 'AWS/SQS',
+            metricName: 'NumberOfMessagesDeleted',
+            dimensions: [{ name: 'QueueName', value: SWEEP_NAMES.queue }],
+            statistic: 'Sum',
+            period: Math.ceil(interval / 60_000) * 60,
+            evaluationPeriods: 2,
+            threshold: 1,
+            comparisonOperator: 'LessThanThreshold',
+            treatMissingData: 'breaching',
+        }));
+    if (config.remediator.delivery === 'queue')
+        out.push(alarm(A.eventsAge, {
+            description: `TrailGuard: the oldest tamper record on ${NAMES.eventsQueue} waits over ${EVENTS_AGE_ALARM_SECONDS} s`,
+            namespace: 'AWS/SQS',
+            metricName: 'ApproximateAgeOfOldestMessage',
+            dimensions: [{ name: 'QueueName', value: NAMES.eventsQueue }],
+            statistic: 'Maximum',
+            period: ALARM_PERIOD,
+            evaluationPeriods: 1,
+            threshold: EVENTS_AGE_ALARM_SECONDS,
+            comparisonOperator: 'GreaterThanThreshold',
+            treatMissingData: 'notBreaching',
+        }));
+    cloudWatchAlarm.check?.(out);
     return out;
 }
 function memberResources(config, account) {
@@ -3012,6 +3129,57 @@ const busPermission = {
 
 /***/ }),
 
+/***/ 2479:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ cloudWatchAlarm)
+/* harmony export */ });
+/* harmony import */ var _kind_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6789);
+// A CloudWatch metric alarm: the watchdogs outside the remediator (NAMES.alarms), which say in Slack what the remediator
+// cannot say itself (it is throttled to 0, failing, or its queue mapping is disabled), through `trailguard-alerts`.
+
+/**
+ * CloudWatch's limit on an alarm's evaluation range (Period × EvaluationPeriods) for periods of an hour or more: 7 days
+ * (CloudWatch User Guide, "Evaluating an alarm"); under an hour the range is at most one day.
+ */
+const MAX_RANGE_SECONDS = 7 * 86_400;
+const MAX_SHORT_RANGE_SECONDS = 86_400;
+const cloudWatchAlarm = {
+    kind: 'cloudwatch-alarm',
+    tagged: true,
+    // `actionsEnabled: true` so that DisableAlarmActions (the alarm stays, and says nothing) is drift, as is a removed
+    // action or a raised threshold; the fields are those DescribeAlarms reports for a metric alarm.
+    desiredFields: (r) => ({
+        namespace: r.namespace,
+        metricName: r.metricName,
+        dimensions: [...r.dimensions].sort((a, b) => a.name.localeCompare(b.name)),
+        statistic: r.statistic,
+        period: r.period,
+        evaluationPeriods: r.evaluationPeriods,
+        datapointsToAlarm: r.evaluationPeriods,
+        threshold: r.threshold,
+        comparisonOperator: r.comparisonOperator,
+        treatMissingData: r.treatMissingData,
+        actionsEnabled: true,
+        alarmActions: [r.topicArn],
+        okActions: [r.topicArn],
+    }),
+    check(resources) {
+        for (const r of resources) {
+            const range = r.period * r.evaluationPeriods;
+            const max = r.period >= 3600 ? MAX_RANGE_SECONDS : MAX_SHORT_RANGE_SECONDS;
+            if (r.period % 60 !== 0 || r.period < 60 || range > max)
+                throw new _kind_js__WEBPACK_IMPORTED_MODULE_0__/* .DesiredStateError */ .o7(`cloudwatch-alarm ${r.name} (${r.account} ${r.region}): a period of ${r.period} s over ${r.evaluationPeriods} periods ` +
+                    `is not an alarm CloudWatch accepts (a multiple of 60 s, at most ${max / 86_400} day(s) in all); ` +
+                    'sweep.schedule: choose a rate of at most 3 days');
+        }
+    },
+};
+
+
+/***/ }),
+
 /***/ 5519:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -3072,6 +3240,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/kinds/bus-permission.ts
 var bus_permission = __webpack_require__(5693);
+// EXTERNAL MODULE: ./src/core/kinds/cloudwatch-alarm.ts
+var cloudwatch_alarm = __webpack_require__(2479);
 ;// CONCATENATED MODULE: ./src/core/kinds/dynamodb-table.ts
 const dynamoDbTable = {
     kind: 'dynamodb-table',
@@ -3242,10 +3412,49 @@ const snsSubscription = {
     desiredFields: (r) => ({ confirmed: true, filterPolicy: null, deadLetterQueue: r.deadLetterQueueArn }),
 };
 
+// EXTERNAL MODULE: ./src/core/arn.ts
+var arn = __webpack_require__(7136);
 ;// CONCATENATED MODULE: ./src/core/kinds/sns-topic.ts
 // The alerts topic `trailguard-alerts`: its signature version, its HTTPS subscription (and that subscription's
 // dead-letter queue), and who besides TrailGuard's own endpoints may receive or send alerts.
 
+
+/** Sid of TrailGuard's own statement in the topic policy (the watchdog alarms' publish grant). */
+const ALARMS_PUBLISH_SID = 'TrailGuardCloudWatchAlarms';
+/**
+ * A topic-policy statement in the form plan compares: Effect, Principal, Action, Resource and Condition, with every
+ * value that IAM lets be a string or a list as a sorted list, so `"sns:Publish"` and `["sns:Publish"]` are not drift.
+ */
+function comparableStatement(statement) {
+    const list = (v) => [v].flat().map(String).sort();
+    const map = (v) => v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, list(x)])) : v;
+    const condition = statement.Condition;
+    return {
+        Effect: statement.Effect,
+        Principal: map(statement.Principal),
+        Action: list(statement.Action),
+        Resource: list(statement.Resource),
+        Condition: condition ? Object.fromEntries(Object.entries(condition).map(([op, block]) => [op, map(block)])) : null,
+    };
+}
+/**
+ * TrailGuard's statement letting CloudWatch publish the watchdog alarms to the topic (CloudWatch User Guide, "Amazon SNS
+ * topic policy for alarm actions", with the confused-deputy conditions `aws:SourceArn` and `aws:SourceAccount`).
+ */
+function alarmsPublishStatement(topicArn, alarmsArn, account) {
+    return {
+        Sid: ALARMS_PUBLISH_SID,
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: { ArnLike: { 'aws:SourceArn': alarmsArn }, StringEquals: { 'aws:SourceAccount': account } },
+    };
+}
+/** The topic's ARN, from the resource (the topic is in its own account and region). */
+function topicArnOf(r, partition) {
+    return `arn:${partition}:sns:${r.region}:${r.account}:${r.name}`;
+}
 /**
  * How a foreign subscription's endpoint may be shown (plan, job summary, a public PR comment): a URL with its scheme
  * and host only, user info, path and query hidden (`https://***@hooks.example.com/***?***`), because many webhook URLs
@@ -3275,6 +3484,12 @@ const snsTopic = {
         httpsSubscription: r.httpsEndpoint,
         signatureVersion: r.signatureVersion,
         subscriptionDeadLetterQueue: r.httpsEndpoint ? r.deadLetterQueueArn : null,
+        // Only when alarms publish here, so a topic deployed before the alarms shows no new drift.
+        ...(r.cloudWatchAlarmsArn
+            ? {
+                cloudWatchAlarmsPublish: comparableStatement(alarmsPublishStatement(topicArnOf(r, (0,arn/* partitionOf */.iQ)(r.region)), r.cloudWatchAlarmsArn, r.account)),
+            }
+            : {}),
     }),
 };
 
@@ -3289,6 +3504,7 @@ const sqsQueue = {
 ;// CONCATENATED MODULE: ./src/core/kinds/index.ts
 // The registry of resource kinds (pure half). Adding a kind: its module in this folder, one line here (at its place
 // in the apply order), its AWS half in src/core/aws/kinds/ and one line in that registry; the types refuse anything less.
+
 
 
 
@@ -3324,6 +3540,8 @@ const KINDS = {
     'event-source-mapping': eventSourceMapping,
     // After the queue and the role it sends as.
     'scheduler-schedule': schedulerSchedule,
+    // After the topic its actions publish to (and its CloudWatch statement).
+    'cloudwatch-alarm': cloudwatch_alarm/* cloudWatchAlarm */.C,
     // Last: TrailGuard cannot write it, so a stale boundary fails the run without holding back any repair.
     'iam-boundary': iamBoundary,
 };
@@ -3415,6 +3633,26 @@ const NAMES = {
     slackSchedule: 'trailguard-slack-drain',
     /** The role that schedule invokes the function as. */
     slackSchedulerRole: 'trailguard-slack-scheduler',
+    /**
+     * CloudWatch alarms watching the remediator from outside it (it cannot report its own throttling, failure or a
+     * disabled queue mapping), each publishing to `trailguard-alerts`.
+     */
+    alarms: {
+        /** trailguard-dlq has messages: tamper records the remediator never handled. */
+        dlq: 'trailguard-dlq-messages',
+        /** trailguard-sweep-dlq has messages: sweep messages the remediator failed three times. */
+        sweepDlq: 'trailguard-sweep-dlq-messages',
+        /** trailguard-alerts-dlq has messages: alerts SNS could not deliver to the Slack app. */
+        alertsDlq: 'trailguard-alerts-dlq-messages',
+        /** The remediator was throttled (e.g. reserved concurrency set to 0). */
+        throttles: 'trailguard-remediator-throttles',
+        /** The remediator failed (an invocation ended in an error). */
+        errors: 'trailguard-remediator-errors',
+        /** No sweep message was taken from trailguard-sweep in twice the schedule (`sweep.schedule` set). */
+        sweepMissing: 'trailguard-sweep-missing',
+        /** The oldest tamper record on trailguard-events waits over 5 minutes (`remediator.delivery: queue`). */
+        eventsAge: 'trailguard-events-age',
+    },
 };
 const MANAGED_TAG = { key: 'trailguard:managed', value: 'true' };
 

@@ -28,10 +28,13 @@ function run(world: MotoWorld, mode: Mode, endpoint: string | null) {
     version: 1,
     central: { account: CENTRAL, region: 'us-east-1' },
     members: { accounts: [{ id: MEMBER }], regions: ['us-east-1'] },
-    alerts: { endpoint },
+    // The pager below is a subscription the team made and accepts (without it, it is a conflict: see alerts-topic-leaks).
+    alerts: { endpoint, acceptedSubscriptions: [{ protocol: 'https', endpoint: PAGER }] },
   });
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
+
+const PAGER = 'https://events.pager.example.net/integration/x';
 
 describe('review rv1: the alerts topic with an HTTPS subscription of someone else', () => {
   // The on-call team subscribes its paging service's HTTPS webhook to trailguard-alerts (the README invites hand-added
@@ -39,14 +42,13 @@ describe('review rv1: the alerts topic with an HTTPS subscription of someone els
   // `httpsSubscription` drift on every run and apply's Subscribe (of the app's endpoint, which exists) never clears it,
   // so plan fails forever and the operator learns to ignore the one field that says the app's subscription is pending
   // or gone; its pending and dead-letter state was read from the pager's subscription. Without alerts.endpoint, the
-  // same webhook was drift too. Fixed: the reader picks the subscription whose endpoint is alerts.endpoint.
+  // same webhook was drift too. Fixed: the reader picks the subscription whose endpoint is alerts.endpoint (and the
+  // pager, listed in alerts.acceptedSubscriptions, is neither drift nor a conflict).
   it('apply converges and plan is clean with a hand-added HTTPS subscription listed before the app’s', async () => {
     const world = new MotoWorld(inject('motoEndpoint'));
     const sns = await world.memberClient(SNSClient, CENTRAL, 'us-east-1');
     expect((await run(world, 'apply', null)).errors).toEqual([]);
-    await sns.send(
-      new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'https', Endpoint: 'https://events.pager.example.net/integration/x' }),
-    );
+    await sns.send(new SubscribeCommand({ TopicArn: TOPIC, Protocol: 'https', Endpoint: PAGER }));
 
     const subscribed = await run(world, 'apply', ENDPOINT);
     const planned = await run(world, 'plan', ENDPOINT);

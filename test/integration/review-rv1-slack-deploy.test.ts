@@ -1,7 +1,12 @@
 // Review rv1: slack.deploy: lambda. Settings of the deployed Slack app that plan does not read: each one blinds the app
 // (no alert reaches Slack, the drain that fails loudly never runs) while `plan` says nothing to do.
 import { DynamoDBClient, PutResourcePolicyCommand } from '@aws-sdk/client-dynamodb';
-import { GetFunctionEventInvokeConfigCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionEventInvokeConfigCommand,
+  LambdaClient,
+  DeleteFunctionEventInvokeConfigCommand,
+  PutFunctionEventInvokeConfigCommand,
+} from '@aws-sdk/client-lambda';
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import pLimit from 'p-limit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -74,17 +79,26 @@ describe('review rv1: tampering with the deployed Slack app that plan does not s
     const lambda = await world.memberClient(LambdaClient, CENTRAL, REGION);
 
     const tampered = await planAfter(() =>
-      lambda.send(
-        new PutFunctionEventInvokeConfigCommand({
-          FunctionName: 'trailguard-slack',
-          MaximumRetryAttempts: 0,
-          MaximumEventAgeInSeconds: 60,
-        }),
-      ),
+      // Moto keeps an existing config on Put and does not apply Update: the tamper is a Delete then a Put, which on AWS
+      // also drops the on-failure destination (a Put replaces the whole config), so both fields are drift.
+      lambda
+        .send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' }))
+        .then(() =>
+          lambda.send(
+            new PutFunctionEventInvokeConfigCommand({
+              FunctionName: 'trailguard-slack',
+              MaximumRetryAttempts: 0,
+              MaximumEventAgeInSeconds: 60,
+            }),
+          ),
+        ),
     );
 
-    expect(summary(tampered)).toContain('lambda-function trailguard-slack: update: retries');
+    expect((await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' }))).MaximumRetryAttempts).toBe(0);
+    expect(summary(tampered).some((c) => c.startsWith('lambda-function trailguard-slack: update:') && c.includes('retries'))).toBe(true);
     expect(tampered.drift).toBe(true);
+    // Moto's Put does not replace an existing config (AWS's does), so apply is checked from the config deleted.
+    await lambda.send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' }));
     const repaired = await run('apply');
     expect(repaired.errors).toEqual([]);
     const after = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' })).catch(() => null);

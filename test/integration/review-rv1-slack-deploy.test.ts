@@ -81,17 +81,15 @@ describe('review rv1: tampering with the deployed Slack app that plan does not s
     const tampered = await planAfter(() =>
       // Moto keeps an existing config on Put and does not apply Update: the tamper is a Delete then a Put, which on AWS
       // also drops the on-failure destination (a Put replaces the whole config), so both fields are drift.
-      lambda
-        .send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' }))
-        .then(() =>
-          lambda.send(
-            new PutFunctionEventInvokeConfigCommand({
-              FunctionName: 'trailguard-slack',
-              MaximumRetryAttempts: 0,
-              MaximumEventAgeInSeconds: 60,
-            }),
-          ),
+      lambda.send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' })).then(() =>
+        lambda.send(
+          new PutFunctionEventInvokeConfigCommand({
+            FunctionName: 'trailguard-slack',
+            MaximumRetryAttempts: 0,
+            MaximumEventAgeInSeconds: 60,
+          }),
         ),
+      ),
     );
 
     expect((await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'trailguard-slack' }))).MaximumRetryAttempts).toBe(0);

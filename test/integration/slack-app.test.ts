@@ -528,7 +528,8 @@ describe('only member accounts', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: expect.stringContaining('member accounts unknown') });
     expect(stored).toBeNull();
-    expect(slack.calls).toHaveLength(0);
+    // Nothing about this alert reached Slack (the first app's poster may meanwhile post what earlier tests stored).
+    expect(slack.calls.filter((c) => JSON.stringify(c.args).includes(alert.id))).toHaveLength(0);
   });
 });
 

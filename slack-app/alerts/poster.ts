@@ -160,6 +160,14 @@ export class AlertPoster {
     this.rules = { ...DEFAULT_POSTING_RULES, ...Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)) };
   }
 
+  /** Schedules the next post after something was received: gathered with what else arrives (a burst posts together). */
+  private wakeAfterReceive(): void {
+    if (this.stopped) return;
+    const { clock, at } = wakeAfterReceive(this.clock, this.now(), this.rules);
+    this.clock = clock;
+    this.wakeAt(at, { replace: true });
+  }
+
   /** Stores the alert (once per id) and schedules a post; false for a duplicate delivery. */
   async receive(alert: Alert): Promise<boolean> {
     const isNew = await this.store.insertAlert(alert, new Date(this.now()));
@@ -167,11 +175,7 @@ export class AlertPoster {
       this.log.info('duplicate alert ignored', { alertId: alert.id });
       return false;
     }
-    if (!this.stopped) {
-      const { clock, at } = wakeAfterReceive(this.clock, this.now(), this.rules);
-      this.clock = clock;
-      this.wakeAt(at, { replace: true });
-    }
+    this.wakeAfterReceive();
     return true;
   }
 
@@ -186,11 +190,7 @@ export class AlertPoster {
       return false;
     }
     // Gathered like alerts (a burst is posted together), so a flood of unreadable messages becomes one digest.
-    if (!this.stopped) {
-      const { clock, at } = wakeAfterReceive(this.clock, this.now(), this.rules);
-      this.clock = clock;
-      this.wakeAt(at, { replace: true });
-    }
+    this.wakeAfterReceive();
     return true;
   }
 

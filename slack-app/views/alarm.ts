@@ -1,7 +1,7 @@
 // A CloudWatch alarm notification from the alerts topic (the watchdog alarms apply deploys outside the remediator) as a
 // Slack message: which alarm, its new state and CloudWatch's reason, and what to do about it.
 import { NAMES } from '#core/names.js';
-import { clip, esc, MAX_FIELD, MAX_HEADER, slackDate } from './format.js';
+import { clip, esc, headedMessage, MAX_HEADER, slackDate } from './format.js';
 
 /** The fields of a CloudWatch alarm notification the message shows (CloudWatch's SNS message, JSON). */
 export interface AlarmState {
@@ -67,13 +67,7 @@ export function alarmMessage(alarm: AlarmState, topic: string, at: string): { te
       : (ADVICE[alarm.name] ?? GENERIC_ADVICE),
     `_From ${esc(topic)}_`,
   ];
-  return {
-    text: clip(`${title}: ${body[0]}`),
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
-    ],
-  };
+  return headedMessage(title, body);
 }
 
 /** Alarm notifications named one by one in a digest; the rest are counted. */
@@ -98,11 +92,5 @@ export function alarmDigest(alarms: readonly { alarm: AlarmState; at: string }[]
     ...lines,
     ...more,
   ];
-  return {
-    text: clip(`${title}: ${body[0]}`),
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
-    ],
-  };
+  return headedMessage(title, body);
 }

@@ -91,3 +91,18 @@ export function slackDate(iso: string): string {
 export function messageLink(channel: string, ts: string): string {
   return `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 }
+
+/**
+ * A message with a header and one mrkdwn section: `text` (the notification and the fallback) is the title and the first
+ * line; the section is every line, clipped to MAX_FIELD (Block Kit: a header's plain text and a section's text are
+ * bounded). The callers have escaped every line already.
+ */
+export function headedMessage(title: string, body: readonly string[]): { text: string; blocks: unknown[] } {
+  return {
+    text: clip(`${title}: ${body[0] ?? ''}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: clip(title, MAX_HEADER), emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
+    ],
+  };
+}

@@ -1,7 +1,7 @@
 // Notices: what the channel must know that is not an alert (an unreadable message from the topic, the subscription lost).
 import type { Notice } from '../store/types.js';
 import { alarmDigest, alarmMessage } from './alarm.js';
-import { clip, esc, MAX_FIELD, slackDate } from './format.js';
+import { clip, esc, headedMessage, slackDate } from './format.js';
 
 /** How much of an unreadable message is shown: enough to recognise it, never a wall of text. */
 export const EXCERPT_CHARS = 500;
@@ -51,11 +51,7 @@ export function noticeMessage(notice: Notice): { text: string; blocks: unknown[]
       'SNS sends the request again for a while; if this stays, let the app reach SNS over HTTPS and run `trailguard apply`.',
     ];
   }
-  const text = clip(`${title}: ${body[0]}`);
-  const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
-  ];
+  const { text, blocks } = headedMessage(title, body);
   if (notice.kind === 'unreadable-alert' && notice.excerpt !== undefined && notice.excerpt !== null)
     blocks.push({
       type: 'section',
@@ -86,13 +82,7 @@ export function unreadableDigest(notices: readonly Notice[]): { text: string; bl
     ...lines,
     ...more,
   ];
-  return {
-    text: clip(`${title}: ${body[0]}`),
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: clip(body.join('\n'), MAX_FIELD) } },
-    ],
-  };
+  return headedMessage(title, body);
 }
 
 /** The message for notices posted together: one notice as itself, a flood of alarm notifications or unreadable messages as a digest. */

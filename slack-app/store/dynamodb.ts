@@ -187,17 +187,25 @@ export class DynamoStore implements Store {
     );
   }
 
-  /** A conditional update (UpdateItem with ConditionExpression): of concurrent claims, DynamoDB lets exactly one through. */
   async claim(id: string, now: Date, until: Date): Promise<boolean> {
+    return this.claimItem(id, 'pending', now, until);
+  }
+
+  /**
+   * Claims the item `key` while its state is `pending` (an alert's `pending`, a notice's `notice-pending`) and no one
+   * else holds it: a conditional update (UpdateItem with ConditionExpression), so of concurrent claims DynamoDB lets
+   * exactly one through. False when the condition fails.
+   */
+  private async claimItem(key: string, pending: string, now: Date, until: Date): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { id },
+          Key: { id: key },
           UpdateExpression: 'SET claimedUntil = :until',
           ConditionExpression: '#s = :pending AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :now)',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':until': until.toISOString(), ':pending': 'pending', ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':until': until.toISOString(), ':pending': pending, ':now': now.toISOString() },
         }),
       );
       return true;
@@ -410,22 +418,7 @@ export class DynamoStore implements Store {
   }
 
   async claimNotice(id: string, now: Date, until: Date): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { id: `${NOTICE_PREFIX}${id}` },
-          UpdateExpression: 'SET claimedUntil = :until',
-          ConditionExpression: '#s = :p AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :now)',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':until': until.toISOString(), ':p': 'notice-pending', ':now': now.toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (errorCode(error) === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return this.claimItem(`${NOTICE_PREFIX}${id}`, 'notice-pending', now, until);
   }
 
   async markNoticePosted(id: string, ts: string): Promise<void> {

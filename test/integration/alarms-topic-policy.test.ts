@@ -3,15 +3,14 @@
 // apply, is not reported as a foreign grant, and removing or widening it is drift that apply repairs while leaving every
 // statement it does not own in place. Moto over HTTP with the real SDK; accounts 8400000000xx only.
 import { AddPermissionCommand, GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import pLimit from 'p-limit';
 import { describe, expect, inject, it } from 'vitest';
-import { Accounts } from '#core/aws/accounts.js';
 import { foreignTopicAccess } from '#core/aws/kinds/sns-topic.js';
 import { StateReader } from '#core/aws/readers.js';
 import { applyChange } from '#core/aws/writers.js';
 import type { SnsTopicResource } from '#core/kinds/sns-topic.js';
 import { planChanges } from '#core/plan.js';
-import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
+import { MotoWorld, testAccounts } from '../support/aws.js';
+import type { Accounts } from '#core/aws/accounts.js';
 
 const REGION = 'us-east-1';
 const CENTRAL = '840000000010';
@@ -33,14 +32,7 @@ const topic: SnsTopicResource = {
 };
 
 function accountsFor(world: MotoWorld): Accounts {
-  return new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  return testAccounts(world, REGION);
 }
 
 /** What plan says about the topic: its changes and its foreign grants, as a run reads them. */

@@ -2,15 +2,13 @@
 // TrailGuard did not configure, or a topic-policy statement letting another account subscribe or publish, is a conflict
 // that fails plan and apply (never deleted, never hidden), with and without Slack, in both slack.deploy modes.
 import { AddPermissionCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import pLimit from 'p-limit';
 import { describe, expect, inject, it } from 'vitest';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import type { Mode } from '#core/pipeline.js';
 import { failureMessage } from '../../src/action/report.js';
 import { loadRemediatorCode, loadSlackLambdaBundle } from '../../src/action/remediator-code.js';
-import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
+import { MotoWorld, testAccounts } from '../support/aws.js';
 
 const REGION = 'us-east-1';
 const OUTSIDER = '780000000099';
@@ -34,14 +32,7 @@ const MODES = [
 ] as const;
 
 function run(world: MotoWorld, mode: Mode, central: string, extra: object) {
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   const config = validateConfig({
     version: 1,
     central: { account: central, region: REGION },

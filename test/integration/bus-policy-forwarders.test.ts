@@ -9,14 +9,12 @@ import {
   RemovePermissionCommand,
 } from '@aws-sdk/client-eventbridge';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pLimit from 'p-limit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
-import { CENTRAL_CREDENTIALS, MotoWorld, receiveAll } from '../support/aws.js';
+import { MotoWorld, receiveAll, testAccounts } from '../support/aws.js';
 import { loadFixture, retarget } from '../support/fixtures.js';
 
 // Accounts of this file only: moto is shared with the other integration files.
@@ -36,14 +34,7 @@ const config = validateConfig({
 });
 
 function run(mode: Mode) {
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   return runPipeline({ config, mode, accounts, code, sleep: async () => undefined });
 }
 

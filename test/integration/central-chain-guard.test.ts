@@ -5,16 +5,14 @@
 import { DisableRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pLimit from 'p-limit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { type Alert, AnyAlertSchema } from '#core/alert.js';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import { remediatorEnvironment } from '#core/desired-state.js';
-import { CENTRAL_CREDENTIALS, MotoWorld, receiveAll } from '../support/aws.js';
+import { MotoWorld, receiveAll, testAccounts } from '../support/aws.js';
 import { recordingLog } from '../support/recording-log.js';
 
 // Accounts of this file only (moto is shared and keeps state per account).
@@ -41,14 +39,7 @@ async function alerts(): Promise<Alert[]> {
 
 beforeAll(async () => {
   world = new MotoWorld(inject('motoEndpoint'));
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   const report = await runPipeline({ config, mode: 'apply', accounts, code: loadRemediatorCode(), sleep: async () => undefined });
   expect(report.errors).toEqual([]);
 

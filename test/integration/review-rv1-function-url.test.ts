@@ -1,13 +1,11 @@
 // Review rv1: the deployed Slack app's public function URL and the permissions Lambda now asks of it.
 import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import pLimit from 'p-limit';
 import { describe, expect, inject, it } from 'vitest';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode, loadSlackLambdaBundle } from '../../src/action/remediator-code.js';
-import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
+import { MotoWorld, testAccounts } from '../support/aws.js';
 
 const CENTRAL = '790000000901';
 const MEMBER = '790000000902';
@@ -28,14 +26,7 @@ const config = validateConfig({
 });
 
 function run(world: MotoWorld, mode: Mode) {
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   return runPipeline({ config, mode, accounts, code, slackBundle, sleep: async () => undefined });
 }
 

@@ -1,13 +1,11 @@
 // Review rv1: the Slack app's HTTPS subscription (slack.deploy: server, alerts.endpoint) next to another HTTPS one.
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import pLimit from 'p-limit';
 import { describe, expect, inject, it } from 'vitest';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import type { Mode } from '#core/pipeline.js';
-import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
+import { MotoWorld, testAccounts } from '../support/aws.js';
 
 const CENTRAL = '790000000701';
 const MEMBER = '790000000702';
@@ -16,14 +14,7 @@ const ENDPOINT = 'https://trailguard.example.com/sns';
 const code = loadRemediatorCode();
 
 function run(world: MotoWorld, mode: Mode, endpoint: string | null) {
-  const accounts = new Accounts({
-    region: 'us-east-1',
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, 'us-east-1');
   const config = validateConfig({
     version: 1,
     central: { account: CENTRAL, region: 'us-east-1' },
@@ -62,14 +53,7 @@ describe('review rv1: the alerts topic with an HTTPS subscription of someone els
     const world = new MotoWorld(inject('motoEndpoint'));
     const sns = await world.memberClient(SNSClient, '790000000703', 'us-east-1');
     const run3 = (mode: Mode) => {
-      const accounts = new Accounts({
-        region: 'us-east-1',
-        roleName: 'OrganizationAccountAccessRole',
-        sessionName: 'trailguard-test',
-        credentials: CENTRAL_CREDENTIALS,
-        endpoint: world.endpoint,
-        limit: pLimit(4),
-      });
+      const accounts = testAccounts(world, 'us-east-1');
       const config = validateConfig({
         version: 1,
         central: { account: '790000000703', region: 'us-east-1' },

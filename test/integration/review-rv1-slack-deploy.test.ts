@@ -8,14 +8,12 @@ import {
   PutFunctionEventInvokeConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import pLimit from 'p-limit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import type { Mode } from '#core/pipeline.js';
 import { loadRemediatorCode, loadSlackLambdaBundle } from '../../src/action/remediator-code.js';
-import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
+import { MotoWorld, testAccounts } from '../support/aws.js';
 
 const CENTRAL = '790000000401';
 const MEMBER = '790000000402';
@@ -38,14 +36,7 @@ const config = validateConfig({
 let world: MotoWorld;
 
 function run(mode: Mode) {
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   return runPipeline({ config, mode, accounts, code, slackBundle, sleep: async () => undefined });
 }
 

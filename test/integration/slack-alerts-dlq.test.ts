@@ -10,15 +10,13 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pLimit from 'p-limit';
 import { describe, expect, inject, it } from 'vitest';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import type { Mode } from '#core/pipeline.js';
 import { failureMessage } from '../../src/action/report.js';
 import { loadRemediatorCode, loadSlackLambdaBundle } from '../../src/action/remediator-code.js';
-import { CENTRAL_CREDENTIALS, MotoWorld } from '../support/aws.js';
+import { MotoWorld, testAccounts } from '../support/aws.js';
 
 const CENTRAL = '780000000001';
 const MEMBER = '780000000002';
@@ -40,14 +38,7 @@ const config = validateConfig({
 });
 
 function run(world: MotoWorld, mode: Mode) {
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   return runPipeline({ config, mode, accounts, code, slackBundle, sleep: async () => undefined });
 }
 

@@ -6,19 +6,17 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pLimit from 'p-limit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDefaultDeps, createHandler } from '../../lambda/remediator.js';
 import { planSweep, sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { AnyAlertSchema, type Alert } from '#core/alert.js';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { StateTable } from '#core/aws/state-table.js';
 import { validateConfig } from '#core/config.js';
 import { remediatorEnvironment } from '#core/desired-state.js';
 import { FOUND_MISSING_BY_SWEEP } from '#core/sweep.js';
-import { CENTRAL_CREDENTIALS, MotoWorld, receiveAll } from '../support/aws.js';
+import { MotoWorld, receiveAll, testAccounts } from '../support/aws.js';
 import { recordingLog } from '../support/recording-log.js';
 
 // Accounts of this file only (moto is shared and keeps state per account).
@@ -68,14 +66,7 @@ function sweepMember() {
 beforeAll(async () => {
   world = new MotoWorld(inject('motoEndpoint'));
   await world.createLoggingTrail(MEMBER, REGION, 'audit', BUCKET, true);
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   const report = await runPipeline({ config, mode: 'apply', accounts, code: loadRemediatorCode(), sleep: async () => undefined });
   expect(report.errors).toEqual([]);
 

@@ -11,19 +11,17 @@ import {
 } from '@aws-sdk/client-s3';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pLimit from 'p-limit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDefaultDeps } from '../../lambda/remediator.js';
 import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import { loadRemediatorCode } from '../../src/action/remediator-code.js';
 import { AnyAlertSchema, type Alert } from '#core/alert.js';
-import { Accounts } from '#core/aws/accounts.js';
 import { runPipeline } from '#core/aws/run-pipeline.js';
 import { validateConfig } from '#core/config.js';
 import { remediatorEnvironment } from '#core/desired-state.js';
 import { errorCode } from '#core/errors.js';
 import type { AccountSweepMessage } from '#core/sweep.js';
-import { CENTRAL_CREDENTIALS, cloudTrailBucketPolicy, MotoWorld, receiveAll } from '../support/aws.js';
+import { cloudTrailBucketPolicy, MotoWorld, receiveAll, testAccounts } from '../support/aws.js';
 import { recordingLog } from '../support/recording-log.js';
 
 // Accounts of this file only (moto is shared and keeps state per account).
@@ -114,14 +112,7 @@ beforeAll(async () => {
     ],
     sweep: { schedule: 'rate(15 minutes)' },
   });
-  const accounts = new Accounts({
-    region: REGION,
-    roleName: 'OrganizationAccountAccessRole',
-    sessionName: 'trailguard-test',
-    credentials: CENTRAL_CREDENTIALS,
-    endpoint: world.endpoint,
-    limit: pLimit(4),
-  });
+  const accounts = testAccounts(world, REGION);
   const report = await runPipeline({ config, mode: 'apply', accounts, code: loadRemediatorCode(), sleep: async () => undefined });
   expect(report.errors).toEqual([]);
 

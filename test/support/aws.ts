@@ -11,6 +11,8 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import pLimit from 'p-limit';
+import { Accounts } from '#core/aws/accounts.js';
 import { createClient } from '#core/aws/clients.js';
 
 /**
@@ -45,6 +47,21 @@ export function cloudTrailBucketPolicy(bucket: string, account: string, region: 
 /** Moto's default account: what plain test credentials act as. */
 export const MOTO_DEFAULT_ACCOUNT = '123456789012';
 export const CENTRAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'central-test-secret' };
+
+/**
+ * The accounts `apply`/`plan` work through in a test: the central credentials on `world`'s moto, assuming
+ * OrganizationAccountAccessRole in members (moto's default deploy role), 4 requests in flight.
+ */
+export function testAccounts(world: MotoWorld, region = 'us-east-1'): Accounts {
+  return new Accounts({
+    region,
+    roleName: 'OrganizationAccountAccessRole',
+    sessionName: 'trailguard-test',
+    credentials: CENTRAL_CREDENTIALS,
+    endpoint: world.endpoint,
+    limit: pLimit(4),
+  });
+}
 
 export class MotoWorld {
   private readonly memberCredentials = new Map<string, Promise<AwsCredentialIdentity>>();

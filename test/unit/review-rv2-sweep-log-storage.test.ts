@@ -16,8 +16,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sweepAccount, type SweepDeps } from '../../lambda/sweep.js';
 import type { Alert } from '#core/alert.js';
-import type { StateTable, StatusItem } from '#core/aws/state-table.js';
-import type { AccountSweepMessage, CanaryArrival, FindingItem } from '#core/sweep.js';
+import type { StateTable } from '#core/aws/state-table.js';
+import type { AccountSweepMessage } from '#core/sweep.js';
+import { memoryState } from '../support/memory-state.js';
 import { recordingLog } from '../support/recording-log.js';
 
 const ACCOUNT = '222222222222';
@@ -28,37 +29,6 @@ const BUS = 'arn:aws:events:us-east-1:111111111111:event-bus/trailguard';
 const cloudtrail = mockClient(CloudTrailClient);
 const events = mockClient(EventBridgeClient);
 const s3 = mockClient(S3Client);
-
-/** trailguard-state in memory, with the table's semantics the worker relies on. */
-function memoryState() {
-  const findings = new Map<string, FindingItem>();
-  const status = new Map<string, StatusItem>();
-  const canaries = new Map<string, { lastSeenAt: string; eventId: string; sentAt: string }>();
-  const table = {
-    items: { findings, status },
-    async recordCanary(a: CanaryArrival, now: Date) {
-      canaries.set(`${a.account}#${a.region}`, { lastSeenAt: now.toISOString(), eventId: a.eventId, sentAt: a.sentAt });
-    },
-    async canary(account: string, region: string) {
-      return canaries.get(`${account}#${region}`) ?? null;
-    },
-    async status(account: string, region: string) {
-      return status.get(`${account}#${region}`) ?? null;
-    },
-    async putStatus(item: StatusItem) {
-      status.set(`${item.account}#${item.region}`, item);
-    },
-    async findings(account: string, region: string) {
-      return [...findings.values()].filter((f) => f.key.startsWith(`${account}#${region}#`));
-    },
-    async putFinding(item: FindingItem) {
-      findings.set(item.key, item);
-    },
-    async startSweep() {},
-    async finishAccount() {},
-  };
-  return table;
-}
 
 let published: Alert[];
 let failPublish: boolean;
